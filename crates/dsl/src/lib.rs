@@ -1,0 +1,49 @@
+//! # kairn DSL
+//!
+//! A typed model of Kubernetes applications. Declare an [`App`] out of
+//! [`Component`]s in Rust; [`render`] expands it into `k8s-openapi` objects with
+//! secure defaults, and [`yaml`] and [`output`] write them as deterministic YAML.
+//!
+//! Invalid literals do not compile:
+//!
+//! ```compile_fail
+//! let cpu = dsl::cpu!("250x");
+//! ```
+//!
+//! Kubernetes version: objects are `k8s-openapi` types for Kubernetes 1.33 (feature
+//! `v1_33`), and only use API versions that are served from 1.25 on.
+
+#![warn(missing_docs)]
+
+pub mod crd;
+pub mod model;
+pub mod object;
+pub mod output;
+pub mod primitives;
+pub mod render;
+pub mod yaml;
+
+/// The product's name, used in the `app.kubernetes.io/managed-by` label.
+pub const PRODUCT: &str = "kairn";
+
+pub use model::app::App;
+pub use model::component::{
+    AccessMode, AccessRule, BatchJob, Component, HttpService, JobRestart, LeaderElection,
+    LeaderLock, OutputVolume, Worker, Workload,
+};
+pub use model::dependency::{Dependency, DependencyKind, Endpoint};
+pub use model::environment::Environment;
+pub use model::ingress::{HostRules, Ingress, Route, Tls};
+pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
+pub use model::pod::{Check, Probe, Probes, Resources, RunAs, Spread, WritableDir};
+pub use model::scaling::{Autoscaling, Disruption, Replicas};
+pub use object::{Manifest, Object, Origin};
+pub use primitives::env::{EnvSource, EnvVar, PodField};
+pub use primitives::image::Image;
+pub use primitives::port::{NamedPort, Port};
+pub use primitives::quantity::{Cpu, Memory, Storage};
+pub use primitives::secret::{ExternalSecret, SecretRef};
+pub use primitives::text::{
+    DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
+};
+pub use render::render;

@@ -1,0 +1,119 @@
+//! The application: components plus everything they share.
+
+use std::collections::BTreeMap;
+use std::panic::Location;
+
+use typed_builder::TypedBuilder;
+
+use super::component::Component;
+use super::dependency::Dependency;
+use super::ingress::Ingress;
+use super::monitoring::Monitoring;
+use crate::primitives::secret::ExternalSecret;
+use crate::primitives::text::{DataKey, LabelValue, Name};
+
+/// One application in one environment.
+///
+/// ```
+/// use dsl::*;
+/// let app = App::builder()
+///     .name(name!("shop"))
+///     .environment(name!("production"))
+///     .namespace(name!("shop"))
+///     .components(vec![])
+///     .build();
+/// assert_eq!(app.base_name().as_str(), "shop");
+/// ```
+#[derive(Clone, Debug, PartialEq, TypedBuilder)]
+#[builder(builder_method(vis = "", name = untracked_builder))]
+pub struct App {
+    /// Where in the source this app was declared (for diagnostics).
+    pub declared_at: &'static Location<'static>,
+    /// Application name (`app.kubernetes.io/name`).
+    pub name: Name,
+    /// Environment this declaration is for (`production`, ...).
+    pub environment: Name,
+    /// Namespace every object goes into.
+    pub namespace: Name,
+    /// Instance name (`app.kubernetes.io/instance`) and object-name base, when it
+    /// differs from the app name (e.g. a release name per batch run).
+    #[builder(default, setter(strip_option))]
+    pub instance: Option<Name>,
+    /// Also emit the Namespace, labelled to enforce the restricted Pod Security Standard.
+    #[builder(default)]
+    pub create_namespace: bool,
+    /// The workloads.
+    pub components: Vec<Component>,
+    /// Services the components talk to.
+    #[builder(default)]
+    pub dependencies: Vec<Dependency>,
+    /// Non-secret configuration, rendered as the ConfigMap `<app>-config`.
+    #[builder(default)]
+    pub config: BTreeMap<DataKey, String>,
+    /// Secrets created outside kairn that components reference.
+    #[builder(default)]
+    pub secrets: Vec<ExternalSecret>,
+    /// `docker-registry` Secrets for pulling private images.
+    #[builder(default)]
+    pub image_pull_secrets: Vec<Name>,
+    /// HTTP ingress.
+    #[builder(default, setter(strip_option))]
+    pub ingress: Option<Ingress>,
+    /// Prometheus monitoring.
+    #[builder(default, setter(strip_option))]
+    pub monitoring: Option<Monitoring>,
+    /// Extra labels on every object (e.g. tracking labels of a batch run).
+    #[builder(default)]
+    pub labels: BTreeMap<String, LabelValue>,
+}
+
+/// The builder with only `declared_at` set; what [`App::builder`] returns.
+pub type AppStart = AppBuilder<(
+    (&'static Location<'static>,),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+)>;
+
+impl App {
+    /// Starts declaring an app, recording the caller's file and line.
+    #[track_caller]
+    pub fn builder() -> AppStart {
+        App::untracked_builder().declared_at(Location::caller())
+    }
+
+    /// The name every object name starts with: the instance name, or the app name.
+    pub fn base_name(&self) -> &Name {
+        self.instance.as_ref().unwrap_or(&self.name)
+    }
+
+    /// The name of a component's objects: `<base>-<component>`.
+    pub fn object_name(&self, component: &Name) -> Name {
+        self.base_name().join(component.as_str())
+    }
+
+    /// The name of the generated ConfigMap.
+    pub fn config_map_name(&self) -> Name {
+        self.base_name().join("config")
+    }
+
+    /// A component by name.
+    pub fn component(&self, name: &Name) -> Option<&Component> {
+        self.components.iter().find(|c| &c.name == name)
+    }
+
+    /// A dependency by name.
+    pub fn dependency(&self, name: &Name) -> Option<&Dependency> {
+        self.dependencies.iter().find(|d| &d.name == name)
+    }
+}

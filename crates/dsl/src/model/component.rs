@@ -1,0 +1,310 @@
+//! Components: the workloads an application is made of.
+
+use std::collections::BTreeMap;
+use std::panic::Location;
+
+use typed_builder::TypedBuilder;
+
+use super::monitoring::Metrics;
+use super::pod::{Probes, Resources, RunAs, Spread, WritableDir};
+use super::scaling::{Disruption, Replicas};
+use crate::primitives::env::EnvVar;
+use crate::primitives::image::Image;
+use crate::primitives::port::{NamedPort, Port};
+use crate::primitives::quantity::Storage;
+use crate::primitives::text::{EnvName, Name};
+
+/// One workload of an application, with everything its container needs.
+///
+/// ```
+/// use dsl::*;
+/// let api = Component::builder()
+///     .name(name!("api"))
+///     .image(image!("ghcr.io/acme/shop:1.4.2"))
+///     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+///     .workload(
+///         HttpService::builder()
+///             .port(NamedPort::new(port_name!("http"), port!(8080)))
+///             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+///             .replicas(Replicas::Fixed(2))
+///             .build(),
+///     )
+///     .build();
+/// assert_eq!(api.name.as_str(), "api");
+/// ```
+#[derive(Clone, Debug, PartialEq, TypedBuilder)]
+#[builder(builder_method(vis = "", name = untracked_builder))]
+pub struct Component {
+    /// Where in the source this component was declared (for diagnostics).
+    pub declared_at: &'static Location<'static>,
+    /// Component name; objects are named `<app>-<component>`.
+    pub name: Name,
+    /// Container image (always pinned by tag or digest).
+    pub image: Image,
+    /// Requests and limits.
+    pub resources: Resources,
+    /// What kind of workload this is.
+    #[builder(setter(into))]
+    pub workload: Workload,
+    /// Overrides the image's entrypoint.
+    #[builder(default)]
+    pub command: Vec<String>,
+    /// Overrides the image's arguments.
+    #[builder(default)]
+    pub args: Vec<String>,
+    /// Environment variables.
+    #[builder(default)]
+    pub env: Vec<EnvVar>,
+    /// Load every key of the app's ConfigMap as environment variables.
+    #[builder(default)]
+    pub env_from_config: bool,
+    /// Writable directories (the root filesystem is read-only).
+    #[builder(default)]
+    pub writable_dirs: Vec<WritableDir>,
+    /// Dependencies (by name) this component connects to; each opens egress.
+    #[builder(default)]
+    pub talks_to: Vec<Name>,
+    /// Kubernetes API permissions. The service-account token is mounted only when this is not empty.
+    #[builder(default)]
+    pub api_access: Vec<AccessRule>,
+    /// Non-root identity.
+    #[builder(default)]
+    pub run_as: RunAs,
+    /// Annotations on the component's ServiceAccount (cloud workload identity).
+    #[builder(default)]
+    pub service_account_annotations: BTreeMap<String, String>,
+}
+
+/// The builder with only `declared_at` set; what [`Component::builder`] returns.
+pub type ComponentStart = ComponentBuilder<(
+    (&'static Location<'static>,),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+    (),
+)>;
+
+impl Component {
+    /// Starts declaring a component, recording the caller's file and line.
+    #[track_caller]
+    pub fn builder() -> ComponentStart {
+        Component::untracked_builder().declared_at(Location::caller())
+    }
+}
+
+/// The kinds of workload a component can be.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Workload {
+    /// A long-running HTTP server behind a Service.
+    Http(HttpService),
+    /// A long-running process without a Service.
+    Worker(Worker),
+    /// A run-to-completion Job.
+    Job(BatchJob),
+}
+
+impl From<HttpService> for Workload {
+    fn from(v: HttpService) -> Self {
+        Workload::Http(v)
+    }
+}
+
+impl From<Worker> for Workload {
+    fn from(v: Worker) -> Self {
+        Workload::Worker(v)
+    }
+}
+
+impl From<BatchJob> for Workload {
+    fn from(v: BatchJob) -> Self {
+        Workload::Job(v)
+    }
+}
+
+/// An HTTP server: a Deployment with probes and a ClusterIP Service.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct HttpService {
+    /// The container port serving HTTP.
+    pub port: NamedPort,
+    /// The port the Service exposes (targets [`port`](Self::port) by name).
+    #[builder(default = crate::port!(80))]
+    pub service_port: Port,
+    /// Liveness and readiness probes.
+    pub probes: Probes,
+    /// Replica count or autoscaling range.
+    pub replicas: Replicas,
+    /// Disruption budget.
+    #[builder(default, setter(strip_option))]
+    pub disruption: Option<Disruption>,
+    /// Prometheus metrics endpoint.
+    #[builder(default, setter(strip_option))]
+    pub metrics: Option<Metrics>,
+    /// Further container ports (also exposed by the Service).
+    #[builder(default)]
+    pub extra_ports: Vec<NamedPort>,
+    /// Placement across nodes and zones.
+    #[builder(default)]
+    pub spread: Spread,
+}
+
+/// A background process: a Deployment without a Service (a metrics-only Service is
+/// added when it declares [`metrics`](Worker::metrics)).
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct Worker {
+    /// Replica count or autoscaling range.
+    pub replicas: Replicas,
+    /// Container ports (health, metrics).
+    #[builder(default)]
+    pub ports: Vec<NamedPort>,
+    /// Probes, when the worker serves health endpoints.
+    #[builder(default, setter(strip_option))]
+    pub probes: Option<Probes>,
+    /// Prometheus metrics endpoint on one of [`ports`](Self::ports).
+    #[builder(default, setter(strip_option))]
+    pub metrics: Option<Metrics>,
+    /// Leader election for singleton tasks.
+    #[builder(default, setter(strip_option))]
+    pub leader_election: Option<LeaderElection>,
+    /// Disruption budget.
+    #[builder(default, setter(strip_option))]
+    pub disruption: Option<Disruption>,
+    /// Placement across nodes and zones.
+    #[builder(default)]
+    pub spread: Spread,
+}
+
+/// Where leader-election locks live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeaderLock {
+    /// A lock in a declared dependency (e.g. Redis); opens egress to it.
+    Dependency(Name),
+    /// A `coordination.k8s.io` Lease; grants the Role and mounts the API token.
+    KubernetesLease,
+}
+
+/// Leader election settings, passed to the process as environment variables
+/// `<prefix>LEADER_ELECTION_{ENABLED,LEASE_DURATION,RENEW_DEADLINE,RETRY_PERIOD}`.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct LeaderElection {
+    /// Where the lock lives.
+    pub lock: LeaderLock,
+    /// Prefix of the environment variables (e.g. `TW_`).
+    pub env_prefix: EnvName,
+    /// Lease duration in seconds.
+    #[builder(default = 15)]
+    pub lease_duration_seconds: u32,
+    /// Renew deadline in seconds (must be below the lease duration).
+    #[builder(default = 10)]
+    pub renew_deadline_seconds: u32,
+    /// Retry period in seconds (must be below the renew deadline).
+    #[builder(default = 2)]
+    pub retry_period_seconds: u32,
+}
+
+/// Volume access modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessMode {
+    /// Mounted read-write by one node.
+    ReadWriteOnce,
+    /// Mounted read-write by one pod.
+    ReadWriteOncePod,
+    /// Mounted read-write by many nodes (NFS, CephFS, EFS...).
+    ReadWriteMany,
+}
+
+impl AccessMode {
+    /// The Kubernetes spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "ReadWriteOnce",
+            AccessMode::ReadWriteOncePod => "ReadWriteOncePod",
+            AccessMode::ReadWriteMany => "ReadWriteMany",
+        }
+    }
+}
+
+/// A PersistentVolumeClaim a Job writes its results to. It is a separate object that
+/// outlives the Job, and carries annotations that keep Helm and Argo CD from deleting it.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct OutputVolume {
+    /// Requested size.
+    pub size: Storage,
+    /// Mount path in the container.
+    #[builder(setter(into))]
+    pub mount_path: String,
+    /// Storage class; `None` uses the cluster default.
+    #[builder(default, setter(strip_option))]
+    pub storage_class: Option<Name>,
+    /// Access mode.
+    #[builder(default = AccessMode::ReadWriteOnce)]
+    pub access_mode: AccessMode,
+}
+
+/// Pod restart policy of a Job.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum JobRestart {
+    /// Failed pods are replaced by new pods (counts against the backoff limit).
+    #[default]
+    Never,
+    /// Failed containers restart in the same pod.
+    OnFailure,
+}
+
+/// A run-to-completion batch Job.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct BatchJob {
+    /// Retries before the Job is marked failed.
+    pub backoff_limit: u32,
+    /// Successful pods required.
+    #[builder(default = 1)]
+    pub completions: u32,
+    /// Pods running at once.
+    #[builder(default = 1)]
+    pub parallelism: u32,
+    /// Seconds after completion before the Job (and its pods) are deleted.
+    pub ttl_seconds_after_finished: u32,
+    /// Wall-clock limit for the whole Job.
+    #[builder(default, setter(strip_option))]
+    pub active_deadline_seconds: Option<u32>,
+    /// Restart policy of its pods.
+    #[builder(default)]
+    pub restart: JobRestart,
+    /// Volume for results that must outlive the Job.
+    #[builder(default, setter(strip_option))]
+    pub output: Option<OutputVolume>,
+}
+
+/// A Kubernetes API permission granted to a component's ServiceAccount through a Role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessRule {
+    /// API group (`""` for the core group).
+    pub api_group: String,
+    /// Resources, e.g. `jobs`.
+    pub resources: Vec<String>,
+    /// Verbs, e.g. `create`.
+    pub verbs: Vec<String>,
+}
+
+impl AccessRule {
+    /// A rule over one API group.
+    pub fn new<'a>(
+        api_group: &str,
+        resources: impl IntoIterator<Item = &'a str>,
+        verbs: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        AccessRule {
+            api_group: api_group.to_owned(),
+            resources: resources.into_iter().map(str::to_owned).collect(),
+            verbs: verbs.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}

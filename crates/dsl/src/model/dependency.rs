@@ -1,0 +1,135 @@
+//! External services an application talks to. Each one opens exactly the egress it
+//! needs in the derived NetworkPolicy.
+
+use std::collections::BTreeMap;
+
+use crate::primitives::port::Port;
+use crate::primitives::text::Name;
+
+/// What kind of service a dependency is (used in names, docs and lint messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DependencyKind {
+    /// A PostgreSQL database.
+    Postgres,
+    /// A Redis server.
+    Redis,
+    /// HTTPS APIs on the public internet.
+    Https,
+    /// Anything else.
+    Other,
+}
+
+/// Where a dependency lives, which determines the NetworkPolicy egress peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Pods in the cluster, selected by labels, in the app's namespace or another one.
+    InCluster {
+        /// `None`: the application's own namespace.
+        namespace: Option<Name>,
+        /// Labels of the dependency's pods.
+        pod_labels: BTreeMap<String, String>,
+        /// Port the pods listen on.
+        port: Port,
+    },
+    /// Hosts outside the cluster in the given CIDR blocks (a managed database's subnet).
+    Cidrs {
+        /// CIDR blocks, e.g. `10.20.0.0/16`.
+        cidrs: Vec<String>,
+        /// Destination port.
+        port: Port,
+    },
+    /// Any public address (private ranges excluded) on one port.
+    PublicInternet {
+        /// Destination port.
+        port: Port,
+    },
+}
+
+impl Endpoint {
+    /// The destination port.
+    pub fn port(&self) -> Port {
+        match self {
+            Endpoint::InCluster { port, .. }
+            | Endpoint::Cidrs { port, .. }
+            | Endpoint::PublicInternet { port } => *port,
+        }
+    }
+}
+
+/// A service the application depends on.
+///
+/// ```
+/// use dsl::{Dependency, name};
+/// let pg = Dependency::postgres_in_cluster(name!("postgres"), [("app.kubernetes.io/name", "postgresql")]);
+/// assert_eq!(pg.endpoint.port().get(), 5432);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    /// Name components use to say they talk to it.
+    pub name: Name,
+    /// What it is.
+    pub kind: DependencyKind,
+    /// Where it is.
+    pub endpoint: Endpoint,
+}
+
+fn labels<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+impl Dependency {
+    /// PostgreSQL pods in the app's namespace on 5432.
+    pub fn postgres_in_cluster<'a>(
+        name: Name,
+        pod_labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        Dependency {
+            name,
+            kind: DependencyKind::Postgres,
+            endpoint: Endpoint::InCluster {
+                namespace: None,
+                pod_labels: labels(pod_labels),
+                port: crate::port!(5432),
+            },
+        }
+    }
+
+    /// Redis pods in the app's namespace on 6379.
+    pub fn redis_in_cluster<'a>(
+        name: Name,
+        pod_labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        Dependency {
+            name,
+            kind: DependencyKind::Redis,
+            endpoint: Endpoint::InCluster {
+                namespace: None,
+                pod_labels: labels(pod_labels),
+                port: crate::port!(6379),
+            },
+        }
+    }
+
+    /// HTTPS (443) to public addresses: LLM APIs, SaaS connectors.
+    pub fn public_https(name: Name) -> Self {
+        Dependency {
+            name,
+            kind: DependencyKind::Https,
+            endpoint: Endpoint::PublicInternet {
+                port: crate::port!(443),
+            },
+        }
+    }
+
+    /// Any dependency with an explicit endpoint.
+    pub fn new(name: Name, kind: DependencyKind, endpoint: Endpoint) -> Self {
+        Dependency {
+            name,
+            kind,
+            endpoint,
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! HTTP ingress: hosts, paths to components, TLS.
+
+use std::collections::BTreeMap;
+
+use typed_builder::TypedBuilder;
+
+use crate::primitives::text::{Host, HttpPath, Name};
+
+/// How the ingress terminates TLS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tls {
+    /// cert-manager issues the certificate into `<app>-tls` via a ClusterIssuer.
+    CertManager {
+        /// The ClusterIssuer's name, e.g. `letsencrypt-prod`.
+        cluster_issuer: Name,
+    },
+    /// A `kubernetes.io/tls` Secret created outside kairn.
+    ExistingSecret(Name),
+}
+
+/// One path of a host routed to a component's Service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// Path prefix (`pathType: Prefix`).
+    pub path: HttpPath,
+    /// Name of an HTTP component of the same app.
+    pub component: Name,
+}
+
+impl Route {
+    /// Routes `path` (a prefix) to the named component.
+    pub fn new(path: HttpPath, component: Name) -> Self {
+        Route { path, component }
+    }
+}
+
+/// A host and its routes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRules {
+    /// The host name.
+    pub host: Host,
+    /// Its routes.
+    pub routes: Vec<Route>,
+}
+
+impl HostRules {
+    /// A host whose every path (`/`) goes to one component.
+    pub fn all_to(host: Host, component: Name) -> Self {
+        HostRules {
+            host,
+            routes: vec![Route::new(crate::http_path!("/"), component)],
+        }
+    }
+}
+
+/// The application's Ingress. TLS is mandatory: plain-HTTP ingress is not expressible.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct Ingress {
+    /// `spec.ingressClassName` (the deprecated `kubernetes.io/ingress.class` annotation is never emitted).
+    pub class: Name,
+    /// Hosts and routes.
+    pub hosts: Vec<HostRules>,
+    /// TLS for every host.
+    pub tls: Tls,
+    /// Namespace of the ingress controller, allowed in by the NetworkPolicies.
+    #[builder(default = crate::name!("ingress-nginx"))]
+    pub controller_namespace: Name,
+    /// Controller-specific annotations (e.g. `nginx.ingress.kubernetes.io/proxy-body-size`).
+    #[builder(default)]
+    pub annotations: BTreeMap<String, String>,
+}

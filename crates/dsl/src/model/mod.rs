@@ -1,0 +1,15 @@
+//! The application model: what users declare, at the level they think in.
+//!
+//! An [`App`] is one application in one environment. It holds [`Component`]s
+//! (HTTP services, workers, batch jobs), the [`Dependency`]s they talk to, its
+//! configuration, secret references, ingress and monitoring. The renderer expands
+//! one `App` into every Kubernetes object it needs.
+
+pub mod app;
+pub mod component;
+pub mod dependency;
+pub mod environment;
+pub mod ingress;
+pub mod monitoring;
+pub mod pod;
+pub mod scaling;

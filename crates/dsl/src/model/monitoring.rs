@@ -1,0 +1,73 @@
+//! Prometheus Operator monitoring: scrape endpoints and alert rules.
+
+use typed_builder::TypedBuilder;
+
+use crate::primitives::text::{HttpPath, Name, PortName};
+
+/// A metrics endpoint on a component, scraped through a ServiceMonitor.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct Metrics {
+    /// Name of the container port serving metrics.
+    pub port: PortName,
+    /// Path of the metrics endpoint.
+    #[builder(default = crate::http_path!("/metrics"))]
+    pub path: HttpPath,
+    /// Scrape interval, e.g. `30s`.
+    #[builder(default = "30s".to_owned(), setter(into))]
+    pub interval: String,
+}
+
+/// Alert severity label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Pages someone.
+    Critical,
+    /// Needs attention soon.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// The label value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One Prometheus alerting rule.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct AlertRule {
+    /// Alert name (CamelCase by convention).
+    #[builder(setter(into))]
+    pub alert: String,
+    /// PromQL expression. `{job}` is replaced by the app's scrape job name.
+    #[builder(setter(into))]
+    pub expr: String,
+    /// How long the expression must hold, e.g. `5m`.
+    #[builder(setter(into))]
+    pub for_: String,
+    /// Severity label.
+    pub severity: Severity,
+    /// Short summary annotation.
+    #[builder(setter(into))]
+    pub summary: String,
+    /// Longer description annotation.
+    #[builder(default, setter(strip_option, into))]
+    pub description: Option<String>,
+}
+
+/// Monitoring for the whole app: where Prometheus runs and which alerts to install.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct Monitoring {
+    /// Namespace of Prometheus, allowed in to metrics ports by the NetworkPolicies.
+    #[builder(default = crate::name!("monitoring"))]
+    pub prometheus_namespace: Name,
+    /// Alert rules, rendered as one PrometheusRule.
+    #[builder(default)]
+    pub alerts: Vec<AlertRule>,
+}

@@ -1,0 +1,192 @@
+//! Container-level settings shared by every kind of component.
+
+use typed_builder::TypedBuilder;
+
+use crate::primitives::port::NamedPort;
+use crate::primitives::quantity::{Cpu, Memory, Storage};
+use crate::primitives::text::{HttpPath, Name, PortName};
+
+/// CPU and memory requests and limits. Every container gets both.
+///
+/// ```
+/// use dsl::{Resources, cpu, memory};
+/// let r = Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi"));
+/// assert_eq!(r.cpu_limit.to_string(), "1");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resources {
+    /// CPU the scheduler reserves.
+    pub cpu_request: Cpu,
+    /// CPU ceiling (throttled above).
+    pub cpu_limit: Cpu,
+    /// Memory the scheduler reserves.
+    pub memory_request: Memory,
+    /// Memory ceiling (OOM-killed above).
+    pub memory_limit: Memory,
+}
+
+impl Resources {
+    /// Requests and limits, in the order requests-cpu, limits-cpu, requests-memory, limits-memory.
+    /// A request above its limit is reported at emit time (rule `requests-exceed-limits`).
+    pub const fn new(
+        cpu_request: Cpu,
+        cpu_limit: Cpu,
+        memory_request: Memory,
+        memory_limit: Memory,
+    ) -> Self {
+        Resources {
+            cpu_request,
+            cpu_limit,
+            memory_request,
+            memory_limit,
+        }
+    }
+}
+
+/// What a probe checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// `GET path` on a named container port; success is 2xx/3xx.
+    Http {
+        /// Request path.
+        path: HttpPath,
+        /// Name of a declared container port.
+        port: PortName,
+    },
+    /// A TCP connect on a named container port.
+    Tcp {
+        /// Name of a declared container port.
+        port: PortName,
+    },
+    /// A command run in the container; exit 0 is success.
+    Exec(Vec<String>),
+}
+
+/// One probe with its timing.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct Probe {
+    /// What is checked.
+    pub check: Check,
+    /// Seconds before the first check.
+    #[builder(default = 0)]
+    pub initial_delay_seconds: i32,
+    /// Seconds between checks.
+    #[builder(default = 10)]
+    pub period_seconds: i32,
+    /// Seconds before a check times out.
+    #[builder(default = 1)]
+    pub timeout_seconds: i32,
+    /// Consecutive failures before the probe fails.
+    #[builder(default = 3)]
+    pub failure_threshold: i32,
+}
+
+/// Liveness and readiness probes (both required: a liveness probe without a
+/// readiness probe sends traffic to pods that cannot serve it), plus an optional
+/// startup probe for slow starters.
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct Probes {
+    /// Restarts the container when it fails.
+    pub liveness: Probe,
+    /// Removes the pod from Service endpoints when it fails.
+    pub readiness: Probe,
+    /// Holds the other probes back until the application has started.
+    #[builder(default, setter(strip_option))]
+    pub startup: Option<Probe>,
+}
+
+impl Probes {
+    /// HTTP liveness and readiness probes on one named port with default timings.
+    pub fn http(port: PortName, liveness: HttpPath, readiness: HttpPath) -> Self {
+        Probes {
+            liveness: Probe::builder()
+                .check(Check::Http {
+                    path: liveness,
+                    port: port.clone(),
+                })
+                .build(),
+            readiness: Probe::builder()
+                .check(Check::Http {
+                    path: readiness,
+                    port,
+                })
+                .build(),
+            startup: None,
+        }
+    }
+}
+
+/// A writable directory backed by an `emptyDir` volume (the root filesystem is read-only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WritableDir {
+    /// Volume name (unique within the pod).
+    pub name: Name,
+    /// Absolute mount path in the container.
+    pub mount_path: String,
+    /// Upper bound on what may be written there.
+    pub size_limit: Storage,
+    /// Back the directory with RAM (`medium: Memory`).
+    pub in_memory: bool,
+}
+
+impl WritableDir {
+    /// A disk-backed scratch directory.
+    pub fn new(name: Name, mount_path: impl Into<String>, size_limit: Storage) -> Self {
+        WritableDir {
+            name,
+            mount_path: mount_path.into(),
+            size_limit,
+            in_memory: false,
+        }
+    }
+
+    /// The conventional `/tmp` scratch directory.
+    pub fn tmp(size_limit: Storage) -> Self {
+        WritableDir::new(crate::name!("tmp"), "/tmp", size_limit)
+    }
+}
+
+/// The non-root identity pods run as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunAs {
+    /// `runAsUser` (never 0).
+    pub user: i64,
+    /// `runAsGroup` and `fsGroup`.
+    pub group: i64,
+}
+
+impl RunAs {
+    /// Builds an identity; uid or gid 0 is a compile error in `const` context.
+    pub const fn new(user: i64, group: i64) -> Self {
+        if user <= 0 || group <= 0 {
+            panic!("pods must run as a non-root user and group (id > 0)");
+        }
+        RunAs { user, group }
+    }
+}
+
+impl Default for RunAs {
+    /// uid/gid 65532, the conventional `nonroot` user of distroless images.
+    fn default() -> Self {
+        RunAs {
+            user: 65532,
+            group: 65532,
+        }
+    }
+}
+
+/// How pods of one component spread over the cluster.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Spread {
+    /// No constraint.
+    #[default]
+    None,
+    /// Prefer different nodes (soft anti-affinity on `kubernetes.io/hostname`).
+    AcrossNodes,
+    /// Require zones to be balanced (`maxSkew: 1` on `topology.kubernetes.io/zone`),
+    /// and prefer different nodes.
+    AcrossZones,
+}
+
+/// An extra named port a component exposes in addition to its main one.
+pub type ExtraPort = NamedPort;

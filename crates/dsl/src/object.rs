@@ -1,0 +1,139 @@
+//! The rendered object graph: every Kubernetes object kairn emits or lints, typed.
+
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount,
+};
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{Role, RoleBinding};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use crate::crd::monitoring::{PrometheusRule, ServiceMonitor};
+
+macro_rules! objects {
+    ($($variant:ident($ty:ty)),+ $(,)?) => {
+        /// One Kubernetes object of a kind kairn understands.
+        ///
+        /// The variant order is the apply order: namespaces and identities first, then
+        /// configuration and storage, then workloads, then what points at workloads.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Object {
+            $(
+                #[doc = concat!("A `", stringify!($variant), "`.")]
+                $variant($ty),
+            )+
+        }
+
+        impl Object {
+            /// The object's `kind`.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Object::$variant(_) => stringify!($variant),)+
+                }
+            }
+
+            /// The object's metadata.
+            pub fn metadata(&self) -> &ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => &o.metadata,)+
+                }
+            }
+
+            /// Mutable metadata (for post-processing such as common labels).
+            pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => &mut o.metadata,)+
+                }
+            }
+
+            /// Position of the kind in apply order.
+            pub fn kind_rank(&self) -> usize {
+                let kinds = [$(stringify!($variant)),+];
+                kinds.iter().position(|k| *k == self.kind()).unwrap_or(kinds.len())
+            }
+
+            /// Parses a JSON value whose `kind` is one kairn understands.
+            /// Returns `Ok(None)` for other kinds.
+            pub fn from_value(value: serde_json::Value) -> Result<Option<Object>, serde_json::Error> {
+                let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_owned();
+                Ok(match kind.as_str() {
+                    $(stringify!($variant) => Some(Object::$variant(serde_json::from_value(value)?)),)+
+                    _ => None,
+                })
+            }
+        }
+
+        $(
+            impl From<$ty> for Object {
+                fn from(o: $ty) -> Object {
+                    Object::$variant(o)
+                }
+            }
+        )+
+    };
+}
+
+objects!(
+    Namespace(Namespace),
+    ServiceAccount(ServiceAccount),
+    Role(Role),
+    RoleBinding(RoleBinding),
+    ConfigMap(ConfigMap),
+    Secret(Secret),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    Service(Service),
+    Deployment(Deployment),
+    StatefulSet(StatefulSet),
+    Job(Job),
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    PodDisruptionBudget(PodDisruptionBudget),
+    Ingress(Ingress),
+    NetworkPolicy(NetworkPolicy),
+    ServiceMonitor(ServiceMonitor),
+    PrometheusRule(PrometheusRule),
+);
+
+impl Object {
+    /// The object's name (empty if unset).
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+
+    /// The object's namespace, if namespaced.
+    pub fn namespace(&self) -> Option<&str> {
+        self.metadata().namespace.as_deref()
+    }
+
+    /// The file name kairn writes the object to: `<kind>-<name>.yaml`, lower case.
+    pub fn file_name(&self) -> String {
+        format!("{}-{}.yaml", self.kind().to_ascii_lowercase(), self.name())
+    }
+}
+
+/// Where a rendered object came from, for diagnostics.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Application name.
+    pub app: String,
+    /// Environment name.
+    pub environment: String,
+    /// Component that produced it, if any.
+    pub component: Option<String>,
+    /// Source location of the declaration that produced it (component, else app).
+    pub declared_at: Option<&'static std::panic::Location<'static>>,
+}
+
+/// A rendered object with its origin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// Where it came from.
+    pub origin: Origin,
+    /// The object.
+    pub object: Object,
+}

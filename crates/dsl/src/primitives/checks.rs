@@ -1,0 +1,336 @@
+//! Format rules shared by compile-time (`const`) and run-time constructors.
+//!
+//! Every function returns `None` when the input is valid, or `Some(reason)` with a
+//! sentence a user can act on. They are `const fn` so literals are checked while the
+//! program compiles.
+
+const fn is_lower_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// RFC 1123 label: 1-63 chars of `a-z`, `0-9`, `-`, starting and ending alphanumeric.
+pub const fn dns_label(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return Some("a name must not be empty");
+    }
+    if b.len() > 63 {
+        return Some("a name must be at most 63 characters (RFC 1123 label)");
+    }
+    if !is_lower_alnum(b[0]) || !is_lower_alnum(b[b.len() - 1]) {
+        return Some("a name must start and end with a lowercase letter or digit (RFC 1123 label)");
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !(is_lower_alnum(b[i]) || b[i] == b'-') {
+            return Some(
+                "a name may contain only lowercase letters, digits and '-' (RFC 1123 label)",
+            );
+        }
+        i += 1;
+    }
+    None
+}
+
+/// RFC 1123 subdomain: dot-separated labels, at most 253 chars (host names).
+pub const fn dns_subdomain(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 253 {
+        return Some("a host name must be 1-253 characters");
+    }
+    let mut start = 0;
+    let mut i = 0;
+    while i <= b.len() {
+        if i == b.len() || b[i] == b'.' {
+            if i == start {
+                return Some(
+                    "a host name must not have empty labels (\"..\" or a leading/trailing dot)",
+                );
+            }
+            if i - start > 63 {
+                return Some(
+                    "each dot-separated part of a host name must be at most 63 characters",
+                );
+            }
+            if !is_lower_alnum(b[start]) || !is_lower_alnum(b[i - 1]) {
+                return Some(
+                    "each part of a host name must start and end with a lowercase letter or digit",
+                );
+            }
+            start = i + 1;
+        } else if !(is_lower_alnum(b[i]) || b[i] == b'-') {
+            return Some("a host name may contain only lowercase letters, digits, '-' and '.'");
+        }
+        i += 1;
+    }
+    None
+}
+
+/// IANA service name as used for container and Service port names: at most 15
+/// characters of `a-z0-9-`, at least one letter, no leading, trailing or double `-`.
+pub const fn port_name(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 15 {
+        return Some("a port name must be 1-15 characters (IANA service name)");
+    }
+    if b[0] == b'-' || b[b.len() - 1] == b'-' {
+        return Some("a port name must not start or end with '-'");
+    }
+    let mut letters = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_lowercase() {
+            letters += 1;
+        } else if c == b'-' {
+            if i > 0 && b[i - 1] == b'-' {
+                return Some("a port name must not contain \"--\"");
+            }
+        } else if !c.is_ascii_digit() {
+            return Some("a port name may contain only lowercase letters, digits and '-'");
+        }
+        i += 1;
+    }
+    if letters == 0 {
+        return Some("a port name must contain at least one letter");
+    }
+    None
+}
+
+/// Environment variable name: `[A-Za-z_][A-Za-z0-9_]*` (portable C identifier).
+pub const fn env_name(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return Some("an environment variable name must not be empty");
+    }
+    if b[0].is_ascii_digit() {
+        return Some("an environment variable name must not start with a digit");
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_alphanumeric() || c == b'_') {
+            return Some("an environment variable name may contain only letters, digits and '_'");
+        }
+        i += 1;
+    }
+    None
+}
+
+/// ConfigMap / Secret data key: 1-253 chars of `[-._a-zA-Z0-9]`, not `.` or `..`.
+pub const fn data_key(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 253 {
+        return Some("a ConfigMap/Secret key must be 1-253 characters");
+    }
+    if (b.len() == 1 && b[0] == b'.') || (b.len() == 2 && b[0] == b'.' && b[1] == b'.') {
+        return Some("a ConfigMap/Secret key must not be '.' or '..'");
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.') {
+            return Some(
+                "a ConfigMap/Secret key may contain only letters, digits, '-', '_' and '.'",
+            );
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Label value: empty or at most 63 chars of `[A-Za-z0-9._-]`, starting and ending alphanumeric.
+pub const fn label_value(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    if b.len() > 63 {
+        return Some("a label value must be at most 63 characters");
+    }
+    if !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric() {
+        return Some("a label value must start and end with a letter or digit");
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.') {
+            return Some("a label value may contain only letters, digits, '-', '_' and '.'");
+        }
+        i += 1;
+    }
+    None
+}
+
+/// HTTP path for probes and ingress rules: starts with `/`, no whitespace.
+pub const fn http_path(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() || b[0] != b'/' {
+        return Some("an HTTP path must start with '/'");
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] <= b' ' || b[i] == 0x7f {
+            return Some("an HTTP path must not contain spaces or control characters");
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Parses a CPU quantity (`"250m"`, `"1"`, `"1.5"`) into millicores.
+pub const fn cpu_millis(s: &str) -> Result<u32, &'static str> {
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return Err("a CPU quantity must not be empty; write e.g. \"250m\" or \"2\"");
+    }
+    let (digits_end, milli) = if b[b.len() - 1] == b'm' {
+        (b.len() - 1, true)
+    } else {
+        (b.len(), false)
+    };
+    if digits_end == 0 {
+        return Err("a CPU quantity needs a number; write e.g. \"250m\" or \"2\"");
+    }
+    let mut whole: u64 = 0;
+    let mut frac: u64 = 0;
+    let mut frac_digits = 0;
+    let mut seen_dot = false;
+    let mut i = 0;
+    while i < digits_end {
+        let c = b[i];
+        if c == b'.' && !seen_dot && !milli {
+            seen_dot = true;
+        } else if c.is_ascii_digit() {
+            if seen_dot {
+                if frac_digits == 3 {
+                    return Err("a CPU quantity has at most millicore precision (3 decimals)");
+                }
+                frac = frac * 10 + (c - b'0') as u64;
+                frac_digits += 1;
+            } else {
+                whole = whole * 10 + (c - b'0') as u64;
+                if whole > 1_000_000 {
+                    return Err("a CPU quantity must be at most 1000000 cores");
+                }
+            }
+        } else {
+            return Err(
+                "a CPU quantity is a number of cores (\"2\", \"0.5\") or millicores (\"250m\")",
+            );
+        }
+        i += 1;
+    }
+    while frac_digits < 3 {
+        frac *= 10;
+        frac_digits += 1;
+    }
+    let millis = if milli { whole } else { whole * 1000 + frac };
+    if millis == 0 {
+        return Err("a CPU quantity must be greater than zero");
+    }
+    if millis > u32::MAX as u64 {
+        return Err("a CPU quantity is too large");
+    }
+    Ok(millis as u32)
+}
+
+/// Parses a byte quantity (`"512Mi"`, `"2Gi"`, `"1G"`, `"1024"`) into bytes.
+pub const fn bytes(s: &str) -> Result<u64, &'static str> {
+    let b = s.as_bytes();
+    let mut end = 0;
+    let mut value: u64 = 0;
+    while end < b.len() && b[end].is_ascii_digit() {
+        value = match value.checked_mul(10) {
+            Some(v) => v + (b[end] - b'0') as u64,
+            None => return Err("a byte quantity is too large"),
+        };
+        end += 1;
+    }
+    if end == 0 {
+        return Err(
+            "a byte quantity must start with a whole number; write e.g. \"512Mi\" or \"2Gi\"",
+        );
+    }
+    let rest_len = b.len() - end;
+    let multiplier: u64 = if rest_len == 0 {
+        1
+    } else if rest_len == 2 && b[end + 1] == b'i' {
+        match b[end] {
+            b'K' => 1 << 10,
+            b'M' => 1 << 20,
+            b'G' => 1 << 30,
+            b'T' => 1 << 40,
+            b'P' => 1 << 50,
+            _ => return Err("unknown byte unit; use Ki, Mi, Gi, Ti, Pi (or k, M, G, T, P)"),
+        }
+    } else if rest_len == 1 {
+        match b[end] {
+            b'k' => 1_000,
+            b'M' => 1_000_000,
+            b'G' => 1_000_000_000,
+            b'T' => 1_000_000_000_000,
+            b'P' => 1_000_000_000_000_000,
+            b'm' => {
+                return Err("\"m\" means milli; memory and storage are whole bytes: use Mi or M")
+            }
+            _ => return Err("unknown byte unit; use Ki, Mi, Gi, Ti, Pi (or k, M, G, T, P)"),
+        }
+    } else {
+        return Err("unknown byte unit; use Ki, Mi, Gi, Ti, Pi (or k, M, G, T, P)");
+    };
+    match value.checked_mul(multiplier) {
+        Some(0) => Err("a byte quantity must be greater than zero"),
+        Some(v) => Ok(v),
+        None => Err("a byte quantity is too large"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(dns_label("triage-warden"), None);
+        assert!(dns_label("Bad_Name").is_some());
+        assert!(dns_label("-a").is_some());
+        assert!(dns_label(&"a".repeat(64)).is_some());
+        assert_eq!(dns_label(&"a".repeat(63)), None);
+    }
+
+    #[test]
+    fn port_names() {
+        assert_eq!(port_name("http"), None);
+        assert_eq!(port_name("raft"), None);
+        assert!(port_name("8080").is_some());
+        assert!(port_name("a--b").is_some());
+        assert!(port_name("way-too-long-port-name").is_some());
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(cpu_millis("250m"), Ok(250));
+        assert_eq!(cpu_millis("2"), Ok(2000));
+        assert_eq!(cpu_millis("1.5"), Ok(1500));
+        assert!(cpu_millis("250x").is_err());
+        assert!(cpu_millis("0").is_err());
+        assert_eq!(bytes("512Mi"), Ok(512 << 20));
+        assert_eq!(bytes("1G"), Ok(1_000_000_000));
+        assert!(bytes("512MB").is_err());
+        assert!(bytes("Mi").is_err());
+    }
+
+    #[test]
+    fn hosts_and_keys() {
+        assert_eq!(dns_subdomain("api.gorax.io"), None);
+        assert!(dns_subdomain("api..io").is_some());
+        assert_eq!(data_key("database-url"), None);
+        assert_eq!(data_key("TW_JWT_SECRET"), None);
+        assert!(data_key("a/b").is_some());
+        assert_eq!(env_name("RUST_LOG"), None);
+        assert!(env_name("1X").is_some());
+        assert_eq!(label_value("sha-abc"), None);
+        assert!(label_value("-x").is_some());
+    }
+}

@@ -1,0 +1,9 @@
+//! Primitive value types whose constructors reject every invalid value.
+
+pub(crate) mod checks;
+pub mod env;
+pub mod image;
+pub mod port;
+pub mod quantity;
+pub mod secret;
+pub mod text;

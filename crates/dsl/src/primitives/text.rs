@@ -1,0 +1,217 @@
+//! Validated string newtypes: resource names, host names, paths, port names,
+//! environment variable names, ConfigMap/Secret keys and label values.
+//!
+//! Each type has a `const fn from_static` used by the literal macros ([`name!`](crate::name),
+//! [`port_name!`](crate::port_name), ...) so that a bad literal fails the build, and a
+//! run-time [`parse`](Name::parse) for values that arrive as input (CLI flags, files).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::checks;
+
+/// A value rejected by a run-time constructor such as [`Name::parse`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// What was being parsed, e.g. `"resource name"`.
+    pub kind: &'static str,
+    /// The rejected input.
+    pub value: String,
+    /// Why it was rejected and what a valid value looks like.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for InvalidValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {} {:?}: {}", self.kind, self.value, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidValue {}
+
+macro_rules! validated_string {
+    ($(#[$doc:meta])* $ty:ident, $check:path, $kind:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $ty(Cow<'static, str>);
+
+        impl $ty {
+            /// Builds the value from a literal. In a `const` context (as the literal
+            /// macros use it) an invalid literal is a compile error; at run time it panics,
+            /// so use [`parse`](Self::parse) for input.
+            pub const fn from_static(s: &'static str) -> Self {
+                if let Some(reason) = $check(s) {
+                    panic!("{}", reason);
+                }
+                Self(Cow::Borrowed(s))
+            }
+
+            /// Validates a run-time value.
+            pub fn parse(s: impl Into<String>) -> Result<Self, InvalidValue> {
+                let s = s.into();
+                match $check(&s) {
+                    None => Ok(Self(Cow::Owned(s))),
+                    Some(reason) => Err(InvalidValue { kind: $kind, value: s, reason }),
+                }
+            }
+
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(v: $ty) -> String {
+                v.0.into_owned()
+            }
+        }
+    };
+}
+
+validated_string!(
+    /// A Kubernetes object name: an RFC 1123 label (`a-z0-9-`, at most 63 characters).
+    ///
+    /// ```
+    /// use dsl::name;
+    /// let n = name!("triage-warden");
+    /// assert_eq!(n.as_str(), "triage-warden");
+    /// assert!(dsl::Name::parse("Bad_Name").is_err());
+    /// ```
+    Name,
+    checks::dns_label,
+    "resource name"
+);
+
+validated_string!(
+    /// A DNS host name (RFC 1123 subdomain), e.g. for ingress rules.
+    ///
+    /// ```
+    /// let h = dsl::host!("api.gorax.io");
+    /// assert_eq!(h.as_str(), "api.gorax.io");
+    /// ```
+    Host,
+    checks::dns_subdomain,
+    "host name"
+);
+
+validated_string!(
+    /// An absolute HTTP path for probes, metrics and ingress rules (starts with `/`).
+    HttpPath,
+    checks::http_path,
+    "HTTP path"
+);
+
+validated_string!(
+    /// A port name (IANA service name: at most 15 chars, `a-z0-9-`, one letter at least).
+    PortName,
+    checks::port_name,
+    "port name"
+);
+
+validated_string!(
+    /// An environment variable name (`[A-Za-z_][A-Za-z0-9_]*`).
+    EnvName,
+    checks::env_name,
+    "environment variable name"
+);
+
+validated_string!(
+    /// A key inside a ConfigMap or Secret (`[-._a-zA-Z0-9]`, at most 253 chars).
+    DataKey,
+    checks::data_key,
+    "ConfigMap/Secret key"
+);
+
+validated_string!(
+    /// A label value (at most 63 chars of `[A-Za-z0-9._-]`, alphanumeric at both ends).
+    LabelValue,
+    checks::label_value,
+    "label value"
+);
+
+impl Name {
+    /// Joins two names with `-` (`triage-warden` + `api` = `triage-warden-api`).
+    ///
+    /// Both parts are valid labels, so the result has valid characters; its length is
+    /// checked by the validator at emit time (rule `name-too-long`).
+    pub fn join(&self, suffix: &str) -> Name {
+        Name(Cow::Owned(format!("{}-{}", self.0, suffix)))
+    }
+}
+
+impl From<&Name> for LabelValue {
+    fn from(n: &Name) -> Self {
+        LabelValue(n.0.clone())
+    }
+}
+
+/// A resource name literal checked at compile time.
+///
+/// ```
+/// let n = dsl::name!("caelundas");
+/// ```
+///
+/// ```compile_fail
+/// let n = dsl::name!("Bad_Name"); // upper case and '_' are not allowed
+/// ```
+#[macro_export]
+macro_rules! name {
+    ($s:literal) => {
+        const { $crate::Name::from_static($s) }
+    };
+}
+
+/// A host name literal checked at compile time.
+#[macro_export]
+macro_rules! host {
+    ($s:literal) => {
+        const { $crate::Host::from_static($s) }
+    };
+}
+
+/// An HTTP path literal checked at compile time (must start with `/`).
+#[macro_export]
+macro_rules! http_path {
+    ($s:literal) => {
+        const { $crate::HttpPath::from_static($s) }
+    };
+}
+
+/// A port name literal checked at compile time.
+#[macro_export]
+macro_rules! port_name {
+    ($s:literal) => {
+        const { $crate::PortName::from_static($s) }
+    };
+}
+
+/// An environment variable name literal checked at compile time.
+#[macro_export]
+macro_rules! env_name {
+    ($s:literal) => {
+        const { $crate::EnvName::from_static($s) }
+    };
+}
+
+/// A ConfigMap/Secret key literal checked at compile time.
+#[macro_export]
+macro_rules! key {
+    ($s:literal) => {
+        const { $crate::DataKey::from_static($s) }
+    };
+}
+
+/// A label value literal checked at compile time.
+#[macro_export]
+macro_rules! label_value {
+    ($s:literal) => {
+        const { $crate::LabelValue::from_static($s) }
+    };
+}

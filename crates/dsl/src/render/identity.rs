@@ -1,0 +1,91 @@
+//! Namespace, ServiceAccounts and RBAC.
+
+use k8s_openapi::api::core::v1::{Namespace, ServiceAccount};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::meta::{app_labels, component_labels, object_meta, with_annotations};
+use crate::model::app::App;
+use crate::model::component::Component;
+use crate::object::Object;
+
+/// The namespace, enforcing the restricted Pod Security Standard.
+pub(crate) fn namespace(app: &App) -> Object {
+    let mut labels = app_labels(app);
+    for mode in ["enforce", "audit", "warn"] {
+        labels.insert(
+            format!("pod-security.kubernetes.io/{mode}"),
+            "restricted".into(),
+        );
+    }
+    labels.insert(
+        "kubernetes.io/metadata.name".into(),
+        app.namespace.to_string(),
+    );
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(app.namespace.to_string()),
+            labels: Some(labels),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+    .into()
+}
+
+/// Whether the component needs an API token in its pods.
+pub(crate) fn needs_api_token(component: &Component) -> bool {
+    !component.api_access.is_empty()
+}
+
+/// The component's ServiceAccount, plus Role and RoleBinding when it has API access.
+pub(crate) fn service_account(app: &App, component: &Component) -> Vec<Object> {
+    let name = app.object_name(&component.name);
+    let labels = component_labels(app, component);
+    let mut out = vec![ServiceAccount {
+        metadata: with_annotations(
+            object_meta(app, &name, labels.clone()),
+            component.service_account_annotations.clone(),
+        ),
+        automount_service_account_token: Some(needs_api_token(component)),
+        ..Default::default()
+    }
+    .into()];
+    if needs_api_token(component) {
+        let rules = component
+            .api_access
+            .iter()
+            .map(|r| PolicyRule {
+                api_groups: Some(vec![r.api_group.clone()]),
+                resources: Some(r.resources.clone()),
+                verbs: r.verbs.clone(),
+                ..Default::default()
+            })
+            .collect();
+        out.push(
+            Role {
+                metadata: object_meta(app, &name, labels.clone()),
+                rules: Some(rules),
+            }
+            .into(),
+        );
+        out.push(
+            RoleBinding {
+                metadata: object_meta(app, &name, labels),
+                role_ref: RoleRef {
+                    api_group: "rbac.authorization.k8s.io".into(),
+                    kind: "Role".into(),
+                    name: name.to_string(),
+                },
+                subjects: Some(vec![Subject {
+                    kind: "ServiceAccount".into(),
+                    name: name.to_string(),
+                    namespace: Some(app.namespace.to_string()),
+                    ..Default::default()
+                }]),
+            }
+            .into(),
+        );
+    }
+    out
+}

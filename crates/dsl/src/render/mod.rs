@@ -1,0 +1,106 @@
+//! Expands one [`App`] into every Kubernetes object it needs.
+//!
+//! Labels, selectors, port names and object names are derived here once; no object
+//! repeats what another one already says.
+
+mod config;
+mod identity;
+pub mod meta;
+mod monitoring;
+mod network;
+pub mod pod;
+mod services;
+mod workloads;
+
+use crate::model::app::App;
+use crate::model::component::Workload;
+use crate::object::{Manifest, Object, Origin};
+
+pub use network::PRIVATE_RANGES;
+
+/// Renders every object of the app, sorted in apply order then by name.
+///
+/// ```
+/// use dsl::*;
+/// let app = App::builder()
+///     .name(name!("shop"))
+///     .environment(name!("production"))
+///     .namespace(name!("shop"))
+///     .components(vec![Component::builder()
+///         .name(name!("api"))
+///         .image(image!("ghcr.io/acme/shop:1.4.2"))
+///         .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+///         .workload(
+///             HttpService::builder()
+///                 .port(NamedPort::new(port_name!("http"), port!(8080)))
+///                 .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+///                 .replicas(Replicas::Fixed(2))
+///                 .build(),
+///         )
+///         .build()])
+///     .build();
+/// let kinds: Vec<_> = render(&app).iter().map(|m| m.object.kind()).collect();
+/// assert_eq!(kinds, ["ServiceAccount", "Service", "Deployment", "NetworkPolicy"]);
+/// ```
+pub fn render(app: &App) -> Vec<Manifest> {
+    let origin = |component: Option<&str>| Origin {
+        app: app.name.to_string(),
+        environment: app.environment.to_string(),
+        component: component.map(str::to_owned),
+        declared_at: Some(
+            component
+                .and_then(|c| app.components.iter().find(|x| x.name.as_str() == c))
+                .map_or(app.declared_at, |c| c.declared_at),
+        ),
+    };
+    let mut out: Vec<Manifest> = Vec::new();
+    let mut push = |component: Option<&str>, objects: Vec<Object>| {
+        out.extend(objects.into_iter().map(|object| Manifest {
+            origin: origin(component),
+            object,
+        }));
+    };
+
+    if app.create_namespace {
+        push(None, vec![identity::namespace(app)]);
+    }
+    push(None, config::config_map(app).into_iter().collect());
+    let hash = config::config_hash(app);
+    for c in &app.components {
+        let name = Some(c.name.as_str());
+        push(name, identity::service_account(app, c));
+        push(name, services::service(app, c).into_iter().collect());
+        let objects = match &c.workload {
+            Workload::Http(h) => {
+                workloads::deployment(app, c, &h.replicas, h.disruption.as_ref(), hash.as_deref())
+            }
+            Workload::Worker(w) => {
+                workloads::deployment(app, c, &w.replicas, w.disruption.as_ref(), hash.as_deref())
+            }
+            Workload::Job(j) => workloads::job(app, c, j, hash.as_deref()),
+        };
+        push(name, objects);
+        push(name, vec![network::network_policy(app, c)]);
+        let metrics = match &c.workload {
+            Workload::Http(h) => h.metrics.as_ref(),
+            Workload::Worker(w) => w.metrics.as_ref(),
+            Workload::Job(_) => None,
+        };
+        if let (Some(m), Some(_)) = (metrics, &app.monitoring) {
+            push(name, vec![monitoring::service_monitor(app, c, m)]);
+        }
+    }
+    if let Some(ing) = &app.ingress {
+        push(None, vec![services::ingress(app, ing)]);
+    }
+    if let Some(mon) = &app.monitoring {
+        push(
+            None,
+            monitoring::prometheus_rule(app, mon).into_iter().collect(),
+        );
+    }
+    out.sort_by(|a, b| {
+        (a.object.kind_rank(), a.object.name()).cmp(&(b.object.kind_rank(), b.object.name()))
+    });
+    out
+}

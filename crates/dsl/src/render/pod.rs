@@ -1,0 +1,356 @@
+//! The pod template every workload kind shares: hardened by default.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, Container, ContainerPort,
+    EmptyDirVolumeSource, EnvFromSource, EnvVar as K8sEnvVar, EnvVarSource, ExecAction,
+    HTTPGetAction, LocalObjectReference, ObjectFieldSelector, PersistentVolumeClaimVolumeSource,
+    PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec,
+    Probe as K8sProbe, ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext,
+    TCPSocketAction, TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::identity::needs_api_token;
+use super::meta::{component_labels, selector, selector_labels};
+use crate::model::app::App;
+use crate::model::component::{Component, LeaderElection, Workload};
+use crate::model::pod::{Check, Probe, Probes, Spread};
+use crate::primitives::env::{EnvSource, EnvVar};
+use crate::primitives::port::NamedPort;
+
+/// Annotation carrying a hash of the app's ConfigMap, so pods roll when it changes.
+pub const CONFIG_HASH_ANNOTATION: &str = "kairn.dev/config-hash";
+
+/// The container ports a component declares.
+pub(crate) fn container_ports(component: &Component) -> Vec<NamedPort> {
+    match &component.workload {
+        Workload::Http(h) => std::iter::once(h.port.clone())
+            .chain(h.extra_ports.iter().cloned())
+            .collect(),
+        Workload::Worker(w) => w.ports.clone(),
+        Workload::Job(_) => Vec::new(),
+    }
+}
+
+fn probes_of(component: &Component) -> Option<&Probes> {
+    match &component.workload {
+        Workload::Http(h) => Some(&h.probes),
+        Workload::Worker(w) => w.probes.as_ref(),
+        Workload::Job(_) => None,
+    }
+}
+
+fn probe(p: &Probe) -> K8sProbe {
+    let mut out = K8sProbe {
+        initial_delay_seconds: Some(p.initial_delay_seconds),
+        period_seconds: Some(p.period_seconds),
+        timeout_seconds: Some(p.timeout_seconds),
+        failure_threshold: Some(p.failure_threshold),
+        ..Default::default()
+    };
+    match &p.check {
+        Check::Http { path, port } => {
+            out.http_get = Some(HTTPGetAction {
+                path: Some(path.to_string()),
+                port: IntOrString::String(port.to_string()),
+                ..Default::default()
+            })
+        }
+        Check::Tcp { port } => {
+            out.tcp_socket = Some(TCPSocketAction {
+                port: IntOrString::String(port.to_string()),
+                ..Default::default()
+            })
+        }
+        Check::Exec(cmd) => {
+            out.exec = Some(ExecAction {
+                command: Some(cmd.clone()),
+            })
+        }
+    }
+    out
+}
+
+fn env_var(v: &EnvVar) -> K8sEnvVar {
+    let (value, value_from) = match &v.source {
+        EnvSource::Literal(s) => (Some(s.clone()), None),
+        EnvSource::Secret(r) => (
+            None,
+            Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    name: r.secret().to_string(),
+                    key: r.key().to_string(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        ),
+        EnvSource::ConfigMapKey { config_map, key } => (
+            None,
+            Some(EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector {
+                    name: config_map.to_string(),
+                    key: key.to_string(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        ),
+        EnvSource::Field(f) => (
+            None,
+            Some(EnvVarSource {
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: f.path().to_owned(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        ),
+    };
+    K8sEnvVar {
+        name: v.name.to_string(),
+        value,
+        value_from,
+    }
+}
+
+fn leader_election_env(le: &LeaderElection) -> Vec<K8sEnvVar> {
+    let p = le.env_prefix.as_str();
+    [
+        ("ENABLED", "true".to_owned()),
+        ("LEASE_DURATION", format!("{}s", le.lease_duration_seconds)),
+        ("RENEW_DEADLINE", format!("{}s", le.renew_deadline_seconds)),
+        ("RETRY_PERIOD", format!("{}s", le.retry_period_seconds)),
+    ]
+    .into_iter()
+    .map(|(k, v)| K8sEnvVar {
+        name: format!("{p}LEADER_ELECTION_{k}"),
+        value: Some(v),
+        value_from: None,
+    })
+    .collect()
+}
+
+fn quantities(cpu: String, memory: String) -> BTreeMap<String, Quantity> {
+    BTreeMap::from([
+        ("cpu".to_owned(), Quantity(cpu)),
+        ("memory".to_owned(), Quantity(memory)),
+    ])
+}
+
+/// The hardened container security context (restricted Pod Security Standard).
+pub(crate) fn container_security_context() -> SecurityContext {
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Default::default()
+        }),
+        seccomp_profile: Some(SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn spread(
+    app: &App,
+    component: &Component,
+) -> (Option<Affinity>, Option<Vec<TopologySpreadConstraint>>) {
+    let mode = match &component.workload {
+        Workload::Http(h) => h.spread,
+        Workload::Worker(w) => w.spread,
+        Workload::Job(_) => Spread::None,
+    };
+    let node_anti_affinity = || Affinity {
+        pod_anti_affinity: Some(PodAntiAffinity {
+            preferred_during_scheduling_ignored_during_execution: Some(vec![
+                WeightedPodAffinityTerm {
+                    weight: 100,
+                    pod_affinity_term: PodAffinityTerm {
+                        label_selector: Some(selector(selector_labels(app, &component.name))),
+                        topology_key: "kubernetes.io/hostname".into(),
+                        ..Default::default()
+                    },
+                },
+            ]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    match mode {
+        Spread::None => (None, None),
+        Spread::AcrossNodes => (Some(node_anti_affinity()), None),
+        Spread::AcrossZones => (
+            Some(node_anti_affinity()),
+            Some(vec![TopologySpreadConstraint {
+                max_skew: 1,
+                topology_key: "topology.kubernetes.io/zone".into(),
+                when_unsatisfiable: "DoNotSchedule".into(),
+                label_selector: Some(selector(selector_labels(app, &component.name))),
+                ..Default::default()
+            }]),
+        ),
+    }
+}
+
+/// Extra volumes and mounts a workload kind adds (e.g. a Job's output PVC).
+pub(crate) struct ExtraVolume {
+    pub volume: Volume,
+    pub mount: VolumeMount,
+}
+
+impl ExtraVolume {
+    pub(crate) fn pvc(name: &str, claim: String, mount_path: &str) -> Self {
+        ExtraVolume {
+            volume: Volume {
+                name: name.to_owned(),
+                persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                    claim_name: claim,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            mount: VolumeMount {
+                name: name.to_owned(),
+                mount_path: mount_path.to_owned(),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Renders a component's pod template.
+pub(crate) fn pod_template(
+    app: &App,
+    component: &Component,
+    config_hash: Option<&str>,
+    restart_policy: Option<&str>,
+    extra_volumes: Vec<ExtraVolume>,
+) -> PodTemplateSpec {
+    let mut env: Vec<K8sEnvVar> = component.env.iter().map(env_var).collect();
+    if let Workload::Worker(w) = &component.workload {
+        if let Some(le) = &w.leader_election {
+            env.extend(leader_election_env(le));
+        }
+    }
+    let probes = probes_of(component);
+    let mut volumes = Vec::new();
+    let mut mounts = Vec::new();
+    for dir in &component.writable_dirs {
+        volumes.push(Volume {
+            name: dir.name.to_string(),
+            empty_dir: Some(EmptyDirVolumeSource {
+                medium: dir.in_memory.then(|| "Memory".to_owned()),
+                size_limit: Some(Quantity(dir.size_limit.to_string())),
+            }),
+            ..Default::default()
+        });
+        mounts.push(VolumeMount {
+            name: dir.name.to_string(),
+            mount_path: dir.mount_path.clone(),
+            ..Default::default()
+        });
+    }
+    for extra in extra_volumes {
+        volumes.push(extra.volume);
+        mounts.push(extra.mount);
+    }
+    let ports: Vec<ContainerPort> = container_ports(component)
+        .iter()
+        .map(|p| ContainerPort {
+            name: Some(p.name.to_string()),
+            container_port: i32::from(p.number.get()),
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        })
+        .collect();
+    let use_config = component.env_from_config && !app.config.is_empty();
+    let container = Container {
+        name: component.name.to_string(),
+        image: Some(component.image.to_string()),
+        image_pull_policy: Some("IfNotPresent".into()),
+        command: (!component.command.is_empty()).then(|| component.command.clone()),
+        args: (!component.args.is_empty()).then(|| component.args.clone()),
+        ports: (!ports.is_empty()).then_some(ports),
+        env: (!env.is_empty()).then_some(env),
+        env_from: use_config.then(|| {
+            vec![EnvFromSource {
+                config_map_ref: Some(ConfigMapEnvSource {
+                    name: app.config_map_name().to_string(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }]
+        }),
+        resources: Some(ResourceRequirements {
+            requests: Some(quantities(
+                component.resources.cpu_request.to_string(),
+                component.resources.memory_request.to_string(),
+            )),
+            limits: Some(quantities(
+                component.resources.cpu_limit.to_string(),
+                component.resources.memory_limit.to_string(),
+            )),
+            ..Default::default()
+        }),
+        liveness_probe: probes.map(|p| probe(&p.liveness)),
+        readiness_probe: probes.map(|p| probe(&p.readiness)),
+        startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),
+        security_context: Some(container_security_context()),
+        volume_mounts: (!mounts.is_empty()).then_some(mounts),
+        ..Default::default()
+    };
+    let (affinity, topology_spread_constraints) = spread(app, component);
+    let annotations = match (use_config, config_hash) {
+        (true, Some(h)) => Some(BTreeMap::from([(
+            CONFIG_HASH_ANNOTATION.to_owned(),
+            h.to_owned(),
+        )])),
+        _ => None,
+    };
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(component_labels(app, component)),
+            annotations,
+            ..Default::default()
+        }),
+        spec: Some(PodSpec {
+            service_account_name: Some(app.object_name(&component.name).to_string()),
+            automount_service_account_token: Some(needs_api_token(component)),
+            enable_service_links: Some(false),
+            security_context: Some(PodSecurityContext {
+                run_as_non_root: Some(true),
+                run_as_user: Some(component.run_as.user),
+                run_as_group: Some(component.run_as.group),
+                fs_group: Some(component.run_as.group),
+                seccomp_profile: Some(SeccompProfile {
+                    type_: "RuntimeDefault".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            image_pull_secrets: (!app.image_pull_secrets.is_empty()).then(|| {
+                app.image_pull_secrets
+                    .iter()
+                    .map(|n| LocalObjectReference {
+                        name: n.to_string(),
+                    })
+                    .collect()
+            }),
+            containers: vec![container],
+            volumes: (!volumes.is_empty()).then_some(volumes),
+            restart_policy: restart_policy.map(str::to_owned),
+            affinity,
+            topology_spread_constraints,
+            ..Default::default()
+        }),
+    }
+}

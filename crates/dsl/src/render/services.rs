@@ -1,0 +1,122 @@
+//! Services and the Ingress.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress as K8sIngress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressTLS, ServiceBackendPort,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::meta::{app_labels, component_labels, object_meta, with_annotations};
+use crate::model::app::App;
+use crate::model::component::{Component, Workload};
+use crate::model::ingress::{Ingress, Tls};
+use crate::object::Object;
+use crate::primitives::port::NamedPort;
+
+fn service_port(p: &NamedPort, exposed: u16) -> ServicePort {
+    ServicePort {
+        name: Some(p.name.to_string()),
+        port: i32::from(exposed),
+        target_port: Some(IntOrString::String(p.name.to_string())),
+        protocol: Some("TCP".into()),
+        ..Default::default()
+    }
+}
+
+/// The ClusterIP Service of an HTTP component, or the metrics Service of a worker.
+pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
+    let ports: Vec<ServicePort> = match &component.workload {
+        Workload::Http(h) => std::iter::once(service_port(&h.port, h.service_port.get()))
+            .chain(
+                h.extra_ports
+                    .iter()
+                    .map(|p| service_port(p, p.number.get())),
+            )
+            .collect(),
+        Workload::Worker(w) if w.metrics.is_some() => w
+            .ports
+            .iter()
+            .map(|p| service_port(p, p.number.get()))
+            .collect(),
+        _ => return None,
+    };
+    let name = app.object_name(&component.name);
+    Some(
+        Service {
+            metadata: object_meta(app, &name, component_labels(app, component)),
+            spec: Some(ServiceSpec {
+                type_: Some("ClusterIP".into()),
+                selector: Some(super::meta::selector_labels(app, &component.name)),
+                ports: Some(ports),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+        .into(),
+    )
+}
+
+/// The app's Ingress; every route targets a component's Service by port name.
+pub(crate) fn ingress(app: &App, ingress: &Ingress) -> Object {
+    let name = app.base_name();
+    let mut annotations: BTreeMap<String, String> = ingress.annotations.clone();
+    let secret_name = match &ingress.tls {
+        Tls::CertManager { cluster_issuer } => {
+            annotations.insert(
+                "cert-manager.io/cluster-issuer".into(),
+                cluster_issuer.to_string(),
+            );
+            name.join("tls").to_string()
+        }
+        Tls::ExistingSecret(secret) => secret.to_string(),
+    };
+    let rules = ingress
+        .hosts
+        .iter()
+        .map(|h| IngressRule {
+            host: Some(h.host.to_string()),
+            http: Some(HTTPIngressRuleValue {
+                paths: h
+                    .routes
+                    .iter()
+                    .map(|r| HTTPIngressPath {
+                        path: Some(r.path.to_string()),
+                        path_type: "Prefix".into(),
+                        backend: IngressBackend {
+                            service: Some(IngressServiceBackend {
+                                name: app.object_name(&r.component).to_string(),
+                                port: Some(ServiceBackendPort {
+                                    name: app.component(&r.component).and_then(|c| {
+                                        match &c.workload {
+                                            Workload::Http(h) => Some(h.port.name.to_string()),
+                                            _ => None,
+                                        }
+                                    }),
+                                    ..Default::default()
+                                }),
+                            }),
+                            ..Default::default()
+                        },
+                    })
+                    .collect(),
+            }),
+        })
+        .collect();
+    K8sIngress {
+        metadata: with_annotations(object_meta(app, name, app_labels(app)), annotations),
+        spec: Some(IngressSpec {
+            ingress_class_name: Some(ingress.class.to_string()),
+            tls: Some(vec![IngressTLS {
+                hosts: Some(ingress.hosts.iter().map(|h| h.host.to_string()).collect()),
+                secret_name: Some(secret_name),
+            }]),
+            rules: Some(rules),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+    .into()
+}

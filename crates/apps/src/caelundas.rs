@@ -142,7 +142,7 @@ impl Declaration for Caelundas {
             )
             .writable_dirs(vec![WritableDir::tmp(storage!("512Mi"))])
             .talks_to(vec![name!("internet-https")])
-            .run_as(RunAs::new(1000, 1000))
+            .run_as(run_as!(1000, 1000))
             .build();
 
         let mut app = App::builder()

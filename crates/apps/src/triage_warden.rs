@@ -112,7 +112,7 @@ impl Declaration for TriageWarden {
             .env_from_config(true)
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
             .talks_to(dependencies.to_vec())
-            .run_as(RunAs::new(1000, 1000))
+            .run_as(run_as!(1000, 1000))
             .build();
 
         let orchestrator = Component::builder()
@@ -143,7 +143,7 @@ impl Declaration for TriageWarden {
             .env_from_config(true)
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
             .talks_to(dependencies.to_vec())
-            .run_as(RunAs::new(1000, 1000))
+            .run_as(run_as!(1000, 1000))
             .build();
 
         let domain = match env {

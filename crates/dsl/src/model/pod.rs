@@ -146,33 +146,54 @@ impl WritableDir {
     }
 }
 
-/// The non-root identity pods run as.
+/// The non-root identity pods run as. Build it with [`run_as!`](crate::run_as) so that
+/// uid or gid 0 fails the build.
+///
+/// ```
+/// let id = dsl::run_as!(1000, 1000);
+/// assert_eq!((id.user(), id.group()), (1000, 1000));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunAs {
-    /// `runAsUser` (never 0).
-    pub user: i64,
-    /// `runAsGroup` and `fsGroup`.
-    pub group: i64,
+    user: i64,
+    group: i64,
 }
 
 impl RunAs {
-    /// Builds an identity; uid or gid 0 is a compile error in `const` context.
+    /// Builds an identity; uid or gid 0 (root) is a compile error in `const` context.
+    /// Prefer [`run_as!`](crate::run_as), which always evaluates in `const` context.
     pub const fn new(user: i64, group: i64) -> Self {
         if user <= 0 || group <= 0 {
             panic!("pods must run as a non-root user and group (id > 0)");
         }
         RunAs { user, group }
     }
+
+    /// `runAsUser`.
+    pub const fn user(self) -> i64 {
+        self.user
+    }
+
+    /// `runAsGroup` and `fsGroup`.
+    pub const fn group(self) -> i64 {
+        self.group
+    }
 }
 
 impl Default for RunAs {
     /// uid/gid 65532, the conventional `nonroot` user of distroless images.
     fn default() -> Self {
-        RunAs {
-            user: 65532,
-            group: 65532,
-        }
+        RunAs { user: 65532, group: 65532 }
     }
+}
+
+/// A non-root pod identity checked at compile time: `run_as!(1000, 1000)`.
+#[macro_export]
+macro_rules! run_as {
+    ($user:literal, $group:literal) => {{
+        const VALUE: $crate::RunAs = $crate::RunAs::new($user, $group);
+        VALUE
+    }};
 }
 
 /// How pods of one component spread over the cluster.

@@ -17,9 +17,6 @@ pub const fn dns_label(s: &str) -> Option<&'static str> {
     if b.len() > 63 {
         return Some("a name must be at most 63 characters (RFC 1123 label)");
     }
-    if !is_lower_alnum(b[0]) || !is_lower_alnum(b[b.len() - 1]) {
-        return Some("a name must start and end with a lowercase letter or digit (RFC 1123 label)");
-    }
     let mut i = 0;
     while i < b.len() {
         if !(is_lower_alnum(b[i]) || b[i] == b'-') {
@@ -28,6 +25,9 @@ pub const fn dns_label(s: &str) -> Option<&'static str> {
             );
         }
         i += 1;
+    }
+    if !is_lower_alnum(b[0]) || !is_lower_alnum(b[b.len() - 1]) {
+        return Some("a name must start and end with a lowercase letter or digit (RFC 1123 label)");
     }
     None
 }

@@ -137,6 +137,7 @@ pub struct Image {
 
 impl Image {
     /// Parses a literal; a compile error in `const` context (see [`image!`](crate::image)).
+    #[doc(hidden)]
     pub const fn from_static(s: &'static str) -> Self {
         match check_image(s) {
             Ok(end) => Image {
@@ -199,7 +200,10 @@ impl fmt::Display for Image {
 #[macro_export]
 macro_rules! image {
     ($s:literal) => {
-        const { $crate::Image::from_static($s) }
+        {
+            const VALUE: $crate::Image = $crate::Image::from_static($s);
+            VALUE
+        }
     };
 }
 

@@ -15,6 +15,7 @@ pub struct Port(u16);
 
 impl Port {
     /// Builds a port from a literal; `0` is a compile error in `const` context.
+    #[doc(hidden)]
     pub const fn from_static(n: u16) -> Self {
         if n == 0 {
             panic!("port 0 is not a valid port; use 1-65535");
@@ -72,6 +73,9 @@ impl NamedPort {
 #[macro_export]
 macro_rules! port {
     ($n:literal) => {
-        const { $crate::Port::from_static($n) }
+        {
+            const VALUE: $crate::Port = $crate::Port::from_static($n);
+            VALUE
+        }
     };
 }

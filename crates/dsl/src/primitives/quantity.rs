@@ -19,6 +19,7 @@ pub struct Cpu(u32);
 
 impl Cpu {
     /// Parses a literal; a compile error in `const` context (see [`cpu!`](crate::cpu)).
+    #[doc(hidden)]
     pub const fn from_static(s: &'static str) -> Self {
         match checks::cpu_millis(s) {
             Ok(m) => Cpu(m),
@@ -89,6 +90,7 @@ macro_rules! byte_quantity {
 
         impl $ty {
             /// Parses a literal; a compile error in `const` context.
+            #[doc(hidden)]
             pub const fn from_static(s: &'static str) -> Self {
                 match checks::bytes(s) {
                     Ok(b) => $ty(b),
@@ -145,7 +147,10 @@ byte_quantity!(
 #[macro_export]
 macro_rules! cpu {
     ($s:literal) => {
-        const { $crate::Cpu::from_static($s) }
+        {
+            const VALUE: $crate::Cpu = $crate::Cpu::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -153,7 +158,10 @@ macro_rules! cpu {
 #[macro_export]
 macro_rules! memory {
     ($s:literal) => {
-        const { $crate::Memory::from_static($s) }
+        {
+            const VALUE: $crate::Memory = $crate::Memory::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -161,6 +169,9 @@ macro_rules! memory {
 #[macro_export]
 macro_rules! storage {
     ($s:literal) => {
-        const { $crate::Storage::from_static($s) }
+        {
+            const VALUE: $crate::Storage = $crate::Storage::from_static($s);
+            VALUE
+        }
     };
 }

@@ -39,6 +39,7 @@ macro_rules! validated_string {
             /// Builds the value from a literal. In a `const` context (as the literal
             /// macros use it) an invalid literal is a compile error; at run time it panics,
             /// so use [`parse`](Self::parse) for input.
+            #[doc(hidden)]
             pub const fn from_static(s: &'static str) -> Self {
                 if let Some(reason) = $check(s) {
                     panic!("{}", reason);
@@ -164,7 +165,10 @@ impl From<&Name> for LabelValue {
 #[macro_export]
 macro_rules! name {
     ($s:literal) => {
-        const { $crate::Name::from_static($s) }
+        {
+            const VALUE: $crate::Name = $crate::Name::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -172,7 +176,10 @@ macro_rules! name {
 #[macro_export]
 macro_rules! host {
     ($s:literal) => {
-        const { $crate::Host::from_static($s) }
+        {
+            const VALUE: $crate::Host = $crate::Host::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -180,7 +187,10 @@ macro_rules! host {
 #[macro_export]
 macro_rules! http_path {
     ($s:literal) => {
-        const { $crate::HttpPath::from_static($s) }
+        {
+            const VALUE: $crate::HttpPath = $crate::HttpPath::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -188,7 +198,10 @@ macro_rules! http_path {
 #[macro_export]
 macro_rules! port_name {
     ($s:literal) => {
-        const { $crate::PortName::from_static($s) }
+        {
+            const VALUE: $crate::PortName = $crate::PortName::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -196,7 +209,10 @@ macro_rules! port_name {
 #[macro_export]
 macro_rules! env_name {
     ($s:literal) => {
-        const { $crate::EnvName::from_static($s) }
+        {
+            const VALUE: $crate::EnvName = $crate::EnvName::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -204,7 +220,10 @@ macro_rules! env_name {
 #[macro_export]
 macro_rules! key {
     ($s:literal) => {
-        const { $crate::DataKey::from_static($s) }
+        {
+            const VALUE: $crate::DataKey = $crate::DataKey::from_static($s);
+            VALUE
+        }
     };
 }
 
@@ -212,6 +231,9 @@ macro_rules! key {
 #[macro_export]
 macro_rules! label_value {
     ($s:literal) => {
-        const { $crate::LabelValue::from_static($s) }
+        {
+            const VALUE: $crate::LabelValue = $crate::LabelValue::from_static($s);
+            VALUE
+        }
     };
 }

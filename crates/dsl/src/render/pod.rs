@@ -328,9 +328,9 @@ pub(crate) fn pod_template(
             enable_service_links: Some(false),
             security_context: Some(PodSecurityContext {
                 run_as_non_root: Some(true),
-                run_as_user: Some(component.run_as.user),
-                run_as_group: Some(component.run_as.group),
-                fs_group: Some(component.run_as.group),
+                run_as_user: Some(component.run_as.user()),
+                run_as_group: Some(component.run_as.group()),
+                fs_group: Some(component.run_as.group()),
                 seccomp_profile: Some(SeccompProfile {
                     type_: "RuntimeDefault".into(),
                     ..Default::default()

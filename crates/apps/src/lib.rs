@@ -5,8 +5,11 @@
 //! lists them for the CLI.
 
 mod caelundas;
+mod gorax;
 mod inputs;
+mod inquisitor;
 mod registry;
+mod terrapod;
 mod triage_warden;
 
 pub use inputs::{InputError, Inputs};

@@ -61,6 +61,9 @@ impl AppEntry {
 pub fn registry() -> Vec<AppEntry> {
     let mut apps = vec![
         AppEntry::of::<crate::caelundas::Caelundas>(),
+        AppEntry::of::<crate::gorax::Gorax>(),
+        AppEntry::of::<crate::inquisitor::Inquisitor>(),
+        AppEntry::of::<crate::terrapod::Terrapod>(),
         AppEntry::of::<crate::triage_warden::TriageWarden>(),
     ];
     apps.sort_by_key(|a| a.id);

@@ -210,6 +210,15 @@ impl Declaration for TriageWarden {
                     ])
                     .build(),
             )
+            .waivers(vec![Waiver::new(
+                "metrics-exposed-by-ingress",
+                "Ingress",
+                "triage-warden",
+                "Triage Warden serves /metrics on its only HTTP port (seed 001: `port: http, path: /metrics`), \
+                 so the `/` route to the API reaches it, and an Ingress v1 path cannot exclude a sub-path. \
+                 Deny `location = /metrics` in the ingress-nginx controller configuration until the app \
+                 can serve metrics on a separate port.",
+            )])
             .build())
     }
 }

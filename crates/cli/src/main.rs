@@ -1,7 +1,10 @@
 //! `kairn`: emits validated Kubernetes YAML from the applications declared in Rust.
 
+mod check;
 mod emit;
+mod lint;
 mod list;
+mod report;
 mod selection;
 
 use std::path::PathBuf;
@@ -23,6 +26,19 @@ enum Command {
     Emit(EmitArgs),
     /// List the declared applications, their environments and the inputs they accept.
     List,
+    /// Run the validator over existing YAML files or directories (one set); exit 1 on errors, 2 on unreadable input.
+    Lint(lint::LintArgs),
+    /// Validate the declared apps and check that the output directory equals a fresh emit (prints a unified diff).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    select: Select,
+    /// Output root directory to compare.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
 }
 
 /// Which applications and environments to work on.
@@ -68,5 +84,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Emit(args) => emit::run(&args.select, args.stdout, &args.out),
         Command::List => list::run(),
+        Command::Lint(args) => lint::run(&args),
+        Command::Check(args) => check::run(&args.select, &args.out),
     }
 }

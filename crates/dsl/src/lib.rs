@@ -21,22 +21,33 @@ pub mod object;
 pub mod output;
 pub mod primitives;
 pub mod render;
+pub mod validate;
 pub mod yaml;
 
 /// The product's name, used in the `app.kubernetes.io/managed-by` label.
 pub const PRODUCT: &str = "kairn";
 
 pub use model::app::App;
+pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 pub use model::component::{
     AccessMode, AccessRule, BatchJob, Component, HttpService, JobRestart, LeaderElection,
     LeaderLock, OutputVolume, Worker, Workload,
 };
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::environment::Environment;
+pub use model::exposure::Exposure;
+pub use model::files::ConfigFiles;
+pub use model::hook::{Hook, HookPhase, HookRuns};
 pub use model::ingress::{HostRules, Ingress, Route, Tls};
+pub use model::jobs::SpawnedJobs;
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
 pub use model::pod::{Check, Probe, Probes, Resources, RunAs, Spread, WritableDir};
 pub use model::scaling::{Autoscaling, Disruption, Replicas};
+pub use model::storage::{
+    AwsRoleArn, AzureClientId, AzureContainer, CloudIdentity, FilesystemVolume, GcpServiceAccount,
+    GcsBucket, ObjectStorage, S3Bucket, ScalableStorage, SharedVolume, SingleNodeCompatible,
+    SingleNodeVolume,
+};
 pub use object::{Manifest, Object, Origin};
 pub use primitives::env::{EnvSource, EnvVar, PodField};
 pub use primitives::image::Image;
@@ -47,3 +58,4 @@ pub use primitives::text::{
     DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
 };
 pub use render::render;
+pub use validate::{validate, Finding, Report, Waiver};

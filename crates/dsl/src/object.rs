@@ -67,6 +67,18 @@ macro_rules! objects {
                     _ => None,
                 })
             }
+
+            /// Deserializes an object of the given `kind` from any deserializer (`lint` uses
+            /// one that keeps YAML source positions). Returns `Ok(None)` for other kinds.
+            pub fn deserialize_kind<'de, D: serde::Deserializer<'de>>(
+                kind: &str,
+                deserializer: D,
+            ) -> Result<Option<Object>, D::Error> {
+                Ok(match kind {
+                    $(stringify!($variant) => Some(Object::$variant(serde::Deserialize::deserialize(deserializer)?)),)+
+                    _ => None,
+                })
+            }
         }
 
         $(

@@ -65,11 +65,21 @@ pub struct App {
     /// Extra labels on every object (e.g. tracking labels of a batch run).
     #[builder(default)]
     pub labels: BTreeMap<String, LabelValue>,
+    /// Prefix of every object name and of the instance label, per environment (`prod` makes
+    /// `prod-gorax-api`), as a kustomize `namePrefix` would, but derived once so that every
+    /// reference follows.
+    #[builder(default, setter(strip_option))]
+    pub name_prefix: Option<Name>,
+    /// Validation findings accepted on purpose, each on one object with a written reason.
+    #[builder(default)]
+    pub waivers: Vec<crate::validate::Waiver>,
 }
 
 /// The builder with only `declared_at` set; what [`App::builder`] returns.
 pub type AppStart = AppBuilder<(
     (&'static Location<'static>,),
+    (),
+    (),
     (),
     (),
     (),
@@ -92,9 +102,27 @@ impl App {
         App::untracked_builder().declared_at(Location::caller())
     }
 
-    /// The name every object name starts with: the instance name, or the app name.
-    pub fn base_name(&self) -> &Name {
-        self.instance.as_ref().unwrap_or(&self.name)
+    /// The name every object name starts with: the instance name, or the app name, after
+    /// the environment's [`name_prefix`](Self::name_prefix) if there is one.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let app = App::builder()
+    ///     .name(name!("gorax"))
+    ///     .environment(name!("production"))
+    ///     .namespace(name!("gorax-prod"))
+    ///     .components(vec![])
+    ///     .name_prefix(name!("prod"))
+    ///     .build();
+    /// assert_eq!(app.base_name().as_str(), "prod-gorax");
+    /// assert_eq!(app.object_name(&name!("api")).as_str(), "prod-gorax-api");
+    /// ```
+    pub fn base_name(&self) -> Name {
+        let base = self.instance.as_ref().unwrap_or(&self.name);
+        match &self.name_prefix {
+            Some(prefix) => prefix.join(base.as_str()),
+            None => base.clone(),
+        }
     }
 
     /// The name of a component's objects: `<base>-<component>`.

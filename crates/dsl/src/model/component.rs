@@ -5,9 +5,15 @@ use std::panic::Location;
 
 use typed_builder::TypedBuilder;
 
+use super::cluster::StatefulCluster;
+use super::exposure::Exposure;
+use super::files::ConfigFiles;
+use super::hook::Hook;
+use super::jobs::SpawnedJobs;
 use super::monitoring::Metrics;
 use super::pod::{Probes, Resources, RunAs, Spread, WritableDir};
 use super::scaling::{Disruption, Replicas};
+use super::storage::{ObjectStorage, ScalableStorage};
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::port::{NamedPort, Port};
@@ -73,11 +79,19 @@ pub struct Component {
     /// Annotations on the component's ServiceAccount (cloud workload identity).
     #[builder(default)]
     pub service_account_annotations: BTreeMap<String, String>,
+    /// Configuration files mounted read-only from ConfigMaps (pods roll when they change).
+    #[builder(default)]
+    pub files: Vec<ConfigFiles>,
+    /// Jobs this component creates through the Kubernetes API (grants exactly that).
+    #[builder(default, setter(strip_option))]
+    pub spawns_jobs: Option<SpawnedJobs>,
 }
 
 /// The builder with only `declared_at` set; what [`Component::builder`] returns.
 pub type ComponentStart = ComponentBuilder<(
     (&'static Location<'static>,),
+    (),
+    (),
     (),
     (),
     (),
@@ -110,6 +124,82 @@ pub enum Workload {
     Worker(Worker),
     /// A run-to-completion Job.
     Job(BatchJob),
+    /// A consensus cluster: a StatefulSet with stable member identities and volumes.
+    Cluster(StatefulCluster),
+}
+
+impl From<StatefulCluster> for Workload {
+    fn from(v: StatefulCluster) -> Self {
+        Workload::Cluster(v)
+    }
+}
+
+impl Workload {
+    /// The container ports the workload declares, main port first.
+    pub fn ports(&self) -> Vec<NamedPort> {
+        match self {
+            Workload::Http(h) => std::iter::once(h.port.clone())
+                .chain(h.extra_ports.iter().cloned())
+                .collect(),
+            Workload::Worker(w) => w.ports.clone(),
+            Workload::Job(_) => Vec::new(),
+            Workload::Cluster(c) => vec![c.port.clone(), c.peer_port.clone()],
+        }
+    }
+
+    /// The ports other components may connect to: every port except a cluster's peer port.
+    pub fn client_ports(&self) -> Vec<NamedPort> {
+        match self {
+            Workload::Cluster(c) => vec![c.port.clone()],
+            other => other.ports(),
+        }
+    }
+
+    /// The port an Ingress routes to (HTTP services only).
+    pub fn http_port(&self) -> Option<&NamedPort> {
+        match self {
+            Workload::Http(h) => Some(&h.port),
+            _ => None,
+        }
+    }
+
+    /// Liveness and readiness probes, if any.
+    pub fn probes(&self) -> Option<&Probes> {
+        match self {
+            Workload::Http(h) => Some(&h.probes),
+            Workload::Worker(w) => w.probes.as_ref(),
+            Workload::Job(_) => None,
+            Workload::Cluster(c) => Some(&c.probes),
+        }
+    }
+
+    /// The Prometheus metrics endpoint, if any.
+    pub fn metrics(&self) -> Option<&Metrics> {
+        match self {
+            Workload::Http(h) => h.metrics.as_ref(),
+            Workload::Worker(w) => w.metrics.as_ref(),
+            Workload::Job(_) => None,
+            Workload::Cluster(c) => c.metrics.as_ref(),
+        }
+    }
+
+    /// Placement across nodes and zones.
+    pub fn spread(&self) -> Spread {
+        match self {
+            Workload::Http(h) => h.spread,
+            Workload::Worker(w) => w.spread,
+            Workload::Job(_) => Spread::None,
+            Workload::Cluster(c) => c.spread,
+        }
+    }
+
+    /// The lifecycle hook, if the workload is a hook Job.
+    pub fn hook(&self) -> Option<&Hook> {
+        match self {
+            Workload::Job(j) => j.hook.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 impl From<HttpService> for Workload {
@@ -130,7 +220,8 @@ impl From<BatchJob> for Workload {
     }
 }
 
-/// An HTTP server: a Deployment with probes and a ClusterIP Service.
+/// An HTTP server: a Deployment with probes and a Service (ClusterIP unless its
+/// [`exposure`](Self::exposure) is a load balancer).
 #[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
 pub struct HttpService {
     /// The container port serving HTTP.
@@ -154,6 +245,19 @@ pub struct HttpService {
     /// Placement across nodes and zones.
     #[builder(default)]
     pub spread: Spread,
+    /// Service type: cluster-internal (default) or a cloud load balancer.
+    #[builder(default)]
+    pub exposure: Exposure,
+    /// Where the service keeps its files: an object store or a ReadWriteMany volume
+    /// (any replicas), or a ReadWriteOnce volume through
+    /// [`single_node_volume`](HttpServiceBuilder::single_node_volume) (one replica).
+    #[builder(default, setter(
+        fn transform(storage: impl Into<ScalableStorage>) -> Option<ObjectStorage> {
+            let storage: ScalableStorage = storage.into();
+            Some(storage.0)
+        }
+    ))]
+    pub storage: Option<ObjectStorage>,
 }
 
 /// A background process: a Deployment without a Service (a metrics-only Service is
@@ -281,6 +385,9 @@ pub struct BatchJob {
     /// Volume for results that must outlive the Job.
     #[builder(default, setter(strip_option))]
     pub output: Option<OutputVolume>,
+    /// Run as a lifecycle hook (before or after the rest of the app is deployed).
+    #[builder(default, setter(strip_option))]
+    pub hook: Option<Hook>,
 }
 
 /// A Kubernetes API permission granted to a component's ServiceAccount through a Role.

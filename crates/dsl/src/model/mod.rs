@@ -6,10 +6,16 @@
 //! one `App` into every Kubernetes object it needs.
 
 pub mod app;
+pub mod cluster;
 pub mod component;
 pub mod dependency;
 pub mod environment;
+pub mod exposure;
+pub mod files;
+pub mod hook;
 pub mod ingress;
+pub mod jobs;
 pub mod monitoring;
 pub mod pod;
 pub mod scaling;
+pub mod storage;

@@ -183,7 +183,10 @@ impl RunAs {
 impl Default for RunAs {
     /// uid/gid 65532, the conventional `nonroot` user of distroless images.
     fn default() -> Self {
-        RunAs { user: 65532, group: 65532 }
+        RunAs {
+            user: 65532,
+            group: 65532,
+        }
     }
 }
 

@@ -199,12 +199,10 @@ impl fmt::Display for Image {
 /// An image literal checked at compile time: it must carry a tag or a digest.
 #[macro_export]
 macro_rules! image {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::Image = $crate::Image::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::Image = $crate::Image::from_static($s);
+        VALUE
+    }};
 }
 
 #[cfg(test)]

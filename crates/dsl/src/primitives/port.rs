@@ -72,10 +72,8 @@ impl NamedPort {
 /// A port literal checked at compile time (`0` is rejected).
 #[macro_export]
 macro_rules! port {
-    ($n:literal) => {
-        {
-            const VALUE: $crate::Port = $crate::Port::from_static($n);
-            VALUE
-        }
-    };
+    ($n:literal) => {{
+        const VALUE: $crate::Port = $crate::Port::from_static($n);
+        VALUE
+    }};
 }

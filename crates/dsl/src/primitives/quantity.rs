@@ -146,32 +146,26 @@ byte_quantity!(
 /// A CPU literal (`"250m"`, `"2"`) checked at compile time.
 #[macro_export]
 macro_rules! cpu {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::Cpu = $crate::Cpu::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::Cpu = $crate::Cpu::from_static($s);
+        VALUE
+    }};
 }
 
 /// A memory literal (`"512Mi"`) checked at compile time.
 #[macro_export]
 macro_rules! memory {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::Memory = $crate::Memory::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::Memory = $crate::Memory::from_static($s);
+        VALUE
+    }};
 }
 
 /// A storage size literal (`"10Gi"`) checked at compile time.
 #[macro_export]
 macro_rules! storage {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::Storage = $crate::Storage::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::Storage = $crate::Storage::from_static($s);
+        VALUE
+    }};
 }

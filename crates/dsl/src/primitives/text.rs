@@ -164,76 +164,62 @@ impl From<&Name> for LabelValue {
 /// ```
 #[macro_export]
 macro_rules! name {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::Name = $crate::Name::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::Name = $crate::Name::from_static($s);
+        VALUE
+    }};
 }
 
 /// A host name literal checked at compile time.
 #[macro_export]
 macro_rules! host {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::Host = $crate::Host::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::Host = $crate::Host::from_static($s);
+        VALUE
+    }};
 }
 
 /// An HTTP path literal checked at compile time (must start with `/`).
 #[macro_export]
 macro_rules! http_path {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::HttpPath = $crate::HttpPath::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::HttpPath = $crate::HttpPath::from_static($s);
+        VALUE
+    }};
 }
 
 /// A port name literal checked at compile time.
 #[macro_export]
 macro_rules! port_name {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::PortName = $crate::PortName::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::PortName = $crate::PortName::from_static($s);
+        VALUE
+    }};
 }
 
 /// An environment variable name literal checked at compile time.
 #[macro_export]
 macro_rules! env_name {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::EnvName = $crate::EnvName::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::EnvName = $crate::EnvName::from_static($s);
+        VALUE
+    }};
 }
 
 /// A ConfigMap/Secret key literal checked at compile time.
 #[macro_export]
 macro_rules! key {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::DataKey = $crate::DataKey::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::DataKey = $crate::DataKey::from_static($s);
+        VALUE
+    }};
 }
 
 /// A label value literal checked at compile time.
 #[macro_export]
 macro_rules! label_value {
-    ($s:literal) => {
-        {
-            const VALUE: $crate::LabelValue = $crate::LabelValue::from_static($s);
-            VALUE
-        }
-    };
+    ($s:literal) => {{
+        const VALUE: $crate::LabelValue = $crate::LabelValue::from_static($s);
+        VALUE
+    }};
 }

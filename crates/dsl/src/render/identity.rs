@@ -8,9 +8,16 @@ use super::meta::{app_labels, component_labels, object_meta, with_annotations};
 use crate::model::app::App;
 use crate::model::component::Component;
 use crate::object::Object;
+use crate::primitives::text::Name;
 
 /// The namespace, enforcing the restricted Pod Security Standard.
 pub(crate) fn namespace(app: &App) -> Object {
+    namespace_object(app, &app.namespace)
+}
+
+/// A namespace of the app (its own, or one its spawned jobs run in), enforcing the
+/// restricted Pod Security Standard.
+pub(crate) fn namespace_object(app: &App, namespace: &Name) -> Object {
     let mut labels = app_labels(app);
     for mode in ["enforce", "audit", "warn"] {
         labels.insert(
@@ -18,13 +25,10 @@ pub(crate) fn namespace(app: &App) -> Object {
             "restricted".into(),
         );
     }
-    labels.insert(
-        "kubernetes.io/metadata.name".into(),
-        app.namespace.to_string(),
-    );
+    labels.insert("kubernetes.io/metadata.name".into(), namespace.to_string());
     Namespace {
         metadata: ObjectMeta {
-            name: Some(app.namespace.to_string()),
+            name: Some(namespace.to_string()),
             labels: Some(labels),
             ..Default::default()
         },
@@ -33,25 +37,25 @@ pub(crate) fn namespace(app: &App) -> Object {
     .into()
 }
 
-/// Whether the component needs an API token in its pods.
+/// Whether the component needs an API token in its pods: it was granted API access, or
+/// it launches Jobs.
 pub(crate) fn needs_api_token(component: &Component) -> bool {
-    !component.api_access.is_empty()
+    !component.api_access.is_empty() || component.spawns_jobs.is_some()
 }
 
 /// The component's ServiceAccount, plus Role and RoleBinding when it has API access.
 pub(crate) fn service_account(app: &App, component: &Component) -> Vec<Object> {
     let name = app.object_name(&component.name);
     let labels = component_labels(app, component);
+    let mut annotations = component.service_account_annotations.clone();
+    annotations.extend(super::storage::service_account_annotations(component));
     let mut out = vec![ServiceAccount {
-        metadata: with_annotations(
-            object_meta(app, &name, labels.clone()),
-            component.service_account_annotations.clone(),
-        ),
+        metadata: with_annotations(object_meta(app, &name, labels.clone()), annotations),
         automount_service_account_token: Some(needs_api_token(component)),
         ..Default::default()
     }
     .into()];
-    if needs_api_token(component) {
+    if !component.api_access.is_empty() {
         let rules = component
             .api_access
             .iter()

@@ -3,20 +3,25 @@
 //! Labels, selectors, port names and object names are derived here once; no object
 //! repeats what another one already says.
 
+mod cluster;
 mod config;
+mod files;
+pub mod hooks;
 mod identity;
+mod jobs;
 pub mod meta;
 mod monitoring;
 mod network;
 pub mod pod;
 mod services;
+mod storage;
 mod workloads;
 
 use crate::model::app::App;
 use crate::model::component::Workload;
 use crate::object::{Manifest, Object, Origin};
 
-pub use network::PRIVATE_RANGES;
+pub use network::{API_SERVER_PORTS, PRIVATE_RANGES};
 
 /// Renders every object of the app, sorted in apply order then by name.
 ///
@@ -67,10 +72,14 @@ pub fn render(app: &App) -> Vec<Manifest> {
     push(None, config::config_map(app).into_iter().collect());
     let hash = config::config_hash(app);
     for c in &app.components {
-        let name = Some(c.name.as_str());
-        push(name, identity::service_account(app, c));
-        push(name, services::service(app, c).into_iter().collect());
-        let objects = match &c.workload {
+        let mut objects = identity::service_account(app, c);
+        objects.extend(files::config_maps(app, c));
+        objects.extend(storage::claim(app, c));
+        match &c.workload {
+            Workload::Cluster(cluster) => objects.extend(cluster::services(app, c, cluster)),
+            _ => objects.extend(services::service(app, c)),
+        }
+        objects.extend(match &c.workload {
             Workload::Http(h) => {
                 workloads::deployment(app, c, &h.replicas, h.disruption.as_ref(), hash.as_deref())
             }
@@ -78,17 +87,17 @@ pub fn render(app: &App) -> Vec<Manifest> {
                 workloads::deployment(app, c, &w.replicas, w.disruption.as_ref(), hash.as_deref())
             }
             Workload::Job(j) => workloads::job(app, c, j, hash.as_deref()),
-        };
-        push(name, objects);
-        push(name, vec![network::network_policy(app, c)]);
-        let metrics = match &c.workload {
-            Workload::Http(h) => h.metrics.as_ref(),
-            Workload::Worker(w) => w.metrics.as_ref(),
-            Workload::Job(_) => None,
-        };
-        if let (Some(m), Some(_)) = (metrics, &app.monitoring) {
-            push(name, vec![monitoring::service_monitor(app, c, m)]);
+            Workload::Cluster(cluster) => cluster::statefulset(app, c, cluster, hash.as_deref()),
+        });
+        objects.push(network::network_policy(app, c));
+        if let (Some(m), Some(_)) = (c.workload.metrics(), &app.monitoring) {
+            objects.push(monitoring::service_monitor(app, c, m));
         }
+        objects.extend(jobs::spawned_jobs(app, c));
+        if let Some(hook) = c.workload.hook() {
+            hooks::make_hooks(hook, &mut objects);
+        }
+        push(Some(c.name.as_str()), objects);
     }
     if let Some(ing) = &app.ingress {
         push(None, vec![services::ingress(app, ing)]);

@@ -59,7 +59,7 @@ pub(crate) fn prometheus_rule(app: &App, monitoring: &Monitoring) -> Option<Obje
         .collect();
     Some(
         PrometheusRule::new(
-            object_meta(app, app.base_name(), app_labels(app)),
+            object_meta(app, &app.base_name(), app_labels(app)),
             PrometheusRuleSpec {
                 groups: vec![RuleGroup {
                     name: app.base_name().to_string(),

@@ -7,14 +7,16 @@ use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
     NetworkPolicyPort, NetworkPolicySpec,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::identity::needs_api_token;
 use super::meta::{component_labels, object_meta, selector, selector_labels};
-use super::pod::container_ports;
 use crate::model::app::App;
 use crate::model::component::{Component, LeaderLock, Workload};
 use crate::model::dependency::Endpoint;
+use crate::model::exposure::Exposure;
+use crate::model::storage::ObjectStorage;
 use crate::object::Object;
 
 /// Private ranges excluded from "public internet" egress.
@@ -71,20 +73,35 @@ fn pod_peer(app: &App, component: &Component) -> NetworkPolicyPeer {
     }
 }
 
-fn endpoint_egress(endpoint: &Endpoint) -> NetworkPolicyEgressRule {
-    let peer = match endpoint {
+/// A peer in another namespace is selected by namespace and pod labels together.
+fn in_namespace(mut peer: NetworkPolicyPeer, namespace: &str) -> NetworkPolicyPeer {
+    if peer.namespace_selector.is_none() && peer.ip_block.is_none() {
+        peer.namespace_selector = Some(namespace_selector(namespace));
+    }
+    peer
+}
+
+fn endpoint_egress(
+    app: &App,
+    endpoint: &Endpoint,
+    from_other_namespace: bool,
+) -> NetworkPolicyEgressRule {
+    let peers = match endpoint {
         Endpoint::InCluster {
             namespace,
             pod_labels,
             ..
-        } => NetworkPolicyPeer {
-            pod_selector: Some(selector(pod_labels.clone())),
-            namespace_selector: namespace.as_ref().map(|n| namespace_selector(n.as_str())),
-            ..Default::default()
-        },
-        Endpoint::Cidrs { .. } | Endpoint::PublicInternet { .. } => NetworkPolicyPeer::default(),
-    };
-    let peers = match endpoint {
+        } => {
+            let namespace = namespace
+                .as_ref()
+                .map(|n| n.as_str())
+                .or(from_other_namespace.then_some(app.namespace.as_str()));
+            vec![NetworkPolicyPeer {
+                pod_selector: Some(selector(pod_labels.clone())),
+                namespace_selector: namespace.map(namespace_selector),
+                ..Default::default()
+            }]
+        }
         Endpoint::Cidrs { cidrs, .. } => cidrs
             .iter()
             .map(|c| NetworkPolicyPeer {
@@ -95,19 +112,71 @@ fn endpoint_egress(endpoint: &Endpoint) -> NetworkPolicyEgressRule {
                 ..Default::default()
             })
             .collect(),
-        Endpoint::PublicInternet { .. } => vec![NetworkPolicyPeer {
-            ip_block: Some(IPBlock {
-                cidr: "0.0.0.0/0".into(),
-                except: Some(PRIVATE_RANGES.iter().map(|s| (*s).to_owned()).collect()),
-            }),
-            ..Default::default()
-        }],
-        Endpoint::InCluster { .. } => vec![peer],
+        Endpoint::PublicInternet { .. } => vec![public_internet()],
     };
     NetworkPolicyEgressRule {
         to: Some(peers),
         ports: Some(vec![numbered(endpoint.port().get())]),
     }
+}
+
+fn public_internet() -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        ip_block: Some(IPBlock {
+            cidr: "0.0.0.0/0".into(),
+            except: Some(PRIVATE_RANGES.iter().map(|s| (*s).to_owned()).collect()),
+        }),
+        ..Default::default()
+    }
+}
+
+fn ip_block(cidr: &str) -> NetworkPolicyPeer {
+    NetworkPolicyPeer {
+        ip_block: Some(IPBlock {
+            cidr: cidr.to_owned(),
+            except: None,
+        }),
+        ..Default::default()
+    }
+}
+
+/// Ports of the Kubernetes API server: 443 behind the `kubernetes` Service on managed
+/// control planes, 6443 on kubeadm-style ones (policies see the endpoint after DNAT).
+pub const API_SERVER_PORTS: [u16; 2] = [443, 6443];
+
+/// Egress to the Kubernetes API server. Its address is cluster-specific and cannot be
+/// selected by labels, so the rule admits any address on the API server ports only.
+fn api_server_egress() -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: Some(vec![ip_block("0.0.0.0/0")]),
+        ports: Some(API_SERVER_PORTS.iter().map(|p| numbered(*p)).collect()),
+    }
+}
+
+/// Egress a storage backend needs: HTTPS to the cloud's public endpoints (object store,
+/// token exchange), and for GKE Workload Identity the node-local metadata server.
+fn storage_egress(component: &Component) -> Vec<NetworkPolicyEgressRule> {
+    let Some(storage) = super::storage::storage_of(component) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if storage.identity().is_some() {
+        out.push(NetworkPolicyEgressRule {
+            to: Some(vec![public_internet()]),
+            ports: Some(vec![numbered(443)]),
+        });
+    }
+    if let ObjectStorage::Gcs(_) = storage {
+        out.push(NetworkPolicyEgressRule {
+            to: Some(vec![ip_block("169.254.169.254/32")]),
+            ports: Some(vec![numbered(80)]),
+        });
+        out.push(NetworkPolicyEgressRule {
+            to: Some(vec![ip_block("169.254.169.252/32")]),
+            ports: Some(vec![numbered(988)]),
+        });
+    }
+    out
 }
 
 /// Names this component connects to: its declared `talks_to` plus its leader lock.
@@ -125,11 +194,42 @@ fn connections(component: &Component) -> Vec<&crate::primitives::text::Name> {
     out
 }
 
+/// DNS plus one rule per target: a dependency's endpoint, or a component's client ports.
+/// `from_other_namespace`: the pods these rules belong to are outside the app's namespace.
+pub(crate) fn egress_rules<'a>(
+    app: &App,
+    targets: impl IntoIterator<Item = &'a crate::primitives::text::Name>,
+    from_other_namespace: bool,
+) -> Vec<NetworkPolicyEgressRule> {
+    let mut egress = vec![dns_egress()];
+    for target in targets {
+        if let Some(dep) = app.dependency(target) {
+            egress.push(endpoint_egress(app, &dep.endpoint, from_other_namespace));
+        } else if let Some(peer) = app.component(target) {
+            let mut to = pod_peer(app, peer);
+            if from_other_namespace {
+                to = in_namespace(to, app.namespace.as_str());
+            }
+            egress.push(NetworkPolicyEgressRule {
+                to: Some(vec![to]),
+                ports: Some(
+                    peer.workload
+                        .client_ports()
+                        .iter()
+                        .map(|p| numbered(p.number.get()))
+                        .collect(),
+                ),
+            });
+        }
+    }
+    egress
+}
+
 /// The NetworkPolicy of one component.
 pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
     let mut ingress = Vec::new();
     // From the ingress controller, to the ports it routes to.
-    if let (Some(ing), Workload::Http(h)) = (&app.ingress, &component.workload) {
+    if let (Some(ing), Some(port)) = (&app.ingress, component.workload.http_port()) {
         let routed = ing
             .hosts
             .iter()
@@ -141,17 +241,21 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
                     namespace_selector: Some(namespace_selector(ing.controller_namespace.as_str())),
                     ..Default::default()
                 }]),
+                ports: Some(vec![named(port.name.as_str())]),
+            });
+        }
+    }
+    // From a cloud load balancer's allowed client ranges.
+    if let Workload::Http(h) = &component.workload {
+        if let Exposure::LoadBalancer { source_ranges } = &h.exposure {
+            ingress.push(NetworkPolicyIngressRule {
+                from: Some(source_ranges.iter().map(|c| ip_block(c)).collect()),
                 ports: Some(vec![named(h.port.name.as_str())]),
             });
         }
     }
     // From Prometheus, to the metrics port.
-    let metrics = match &component.workload {
-        Workload::Http(h) => h.metrics.as_ref(),
-        Workload::Worker(w) => w.metrics.as_ref(),
-        Workload::Job(_) => None,
-    };
-    if let (Some(m), Some(mon)) = (metrics, &app.monitoring) {
+    if let (Some(m), Some(mon)) = (component.workload.metrics(), &app.monitoring) {
         ingress.push(NetworkPolicyIngressRule {
             from: Some(vec![NetworkPolicyPeer {
                 namespace_selector: Some(namespace_selector(mon.prometheus_namespace.as_str())),
@@ -160,38 +264,78 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
             ports: Some(vec![named(m.port.as_str())]),
         });
     }
-    // From sibling components that declare they talk to this one.
-    let ports = container_ports(component);
-    let callers: Vec<NetworkPolicyPeer> = app
+    // From sibling components that declare they talk to this one, and from Jobs that
+    // components spawn in another namespace and that talk to this one.
+    let client_ports = component.workload.client_ports();
+    let mut callers: Vec<NetworkPolicyPeer> = app
         .components
         .iter()
         .filter(|c| c.talks_to.contains(&component.name))
         .map(|c| pod_peer(app, c))
         .collect();
-    if !callers.is_empty() && !ports.is_empty() {
+    callers.extend(
+        app.components
+            .iter()
+            .filter_map(|c| c.spawns_jobs.as_ref())
+            .filter(|j| j.talks_to.contains(&component.name))
+            .map(|j| {
+                if super::jobs::separate_namespace(app, j) {
+                    NetworkPolicyPeer {
+                        namespace_selector: Some(namespace_selector(j.namespace.as_str())),
+                        ..Default::default()
+                    }
+                } else {
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_expressions: Some(vec![LabelSelectorRequirement {
+                                key: "batch.kubernetes.io/job-name".into(),
+                                operator: "Exists".into(),
+                                values: None,
+                            }]),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }
+                }
+            }),
+    );
+    if !callers.is_empty() && !client_ports.is_empty() {
         ingress.push(NetworkPolicyIngressRule {
             from: Some(callers),
-            ports: Some(ports.iter().map(|p| named(p.name.as_str())).collect()),
+            ports: Some(
+                client_ports
+                    .iter()
+                    .map(|p| named(p.name.as_str()))
+                    .collect(),
+            ),
+        });
+    }
+    // Cluster members from each other, on the peer port.
+    if let Workload::Cluster(c) = &component.workload {
+        ingress.push(NetworkPolicyIngressRule {
+            from: Some(vec![pod_peer(app, component)]),
+            ports: Some(vec![named(c.peer_port.name.as_str())]),
         });
     }
 
-    let mut egress = vec![dns_egress()];
-    for target in connections(component) {
-        if let Some(dep) = app.dependency(target) {
-            egress.push(endpoint_egress(&dep.endpoint));
-        } else if let Some(peer) = app.component(target) {
-            let peer_ports = container_ports(peer);
-            egress.push(NetworkPolicyEgressRule {
-                to: Some(vec![pod_peer(app, peer)]),
-                ports: Some(
-                    peer_ports
-                        .iter()
-                        .map(|p| numbered(p.number.get()))
-                        .collect(),
-                ),
-            });
+    let mut egress = egress_rules(app, connections(component), false);
+    if let Workload::Cluster(c) = &component.workload {
+        egress.push(NetworkPolicyEgressRule {
+            to: Some(vec![pod_peer(app, component)]),
+            ports: Some(vec![numbered(c.peer_port.number.get())]),
+        });
+    }
+    egress.extend(storage_egress(component));
+    if needs_api_token(component) {
+        egress.push(api_server_egress());
+    }
+    let mut unique: Vec<NetworkPolicyEgressRule> = Vec::with_capacity(egress.len());
+    for rule in egress {
+        if !unique.contains(&rule) {
+            unique.push(rule);
         }
     }
+    let egress = unique;
 
     let name = app.object_name(&component.name);
     NetworkPolicy {

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Affinity, Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, Container, ContainerPort,
-    EmptyDirVolumeSource, EnvFromSource, EnvVar as K8sEnvVar, EnvVarSource, ExecAction,
-    HTTPGetAction, LocalObjectReference, ObjectFieldSelector, PersistentVolumeClaimVolumeSource,
-    PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec,
-    Probe as K8sProbe, ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext,
-    TCPSocketAction, TopologySpreadConstraint, Volume, VolumeMount, WeightedPodAffinityTerm,
+    Affinity, Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource,
+    Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar as K8sEnvVar,
+    EnvVarSource, ExecAction, HTTPGetAction, LocalObjectReference, ObjectFieldSelector,
+    PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity, PodSecurityContext,
+    PodSpec, PodTemplateSpec, Probe as K8sProbe, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecurityContext, TCPSocketAction, TopologySpreadConstraint, Volume,
+    VolumeMount, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -27,21 +28,11 @@ pub const CONFIG_HASH_ANNOTATION: &str = "kairn.dev/config-hash";
 
 /// The container ports a component declares.
 pub(crate) fn container_ports(component: &Component) -> Vec<NamedPort> {
-    match &component.workload {
-        Workload::Http(h) => std::iter::once(h.port.clone())
-            .chain(h.extra_ports.iter().cloned())
-            .collect(),
-        Workload::Worker(w) => w.ports.clone(),
-        Workload::Job(_) => Vec::new(),
-    }
+    component.workload.ports()
 }
 
 fn probes_of(component: &Component) -> Option<&Probes> {
-    match &component.workload {
-        Workload::Http(h) => Some(&h.probes),
-        Workload::Worker(w) => w.probes.as_ref(),
-        Workload::Job(_) => None,
-    }
+    component.workload.probes()
 }
 
 fn probe(p: &Probe) -> K8sProbe {
@@ -164,11 +155,31 @@ fn spread(
     app: &App,
     component: &Component,
 ) -> (Option<Affinity>, Option<Vec<TopologySpreadConstraint>>) {
-    let mode = match &component.workload {
-        Workload::Http(h) => h.spread,
-        Workload::Worker(w) => w.spread,
-        Workload::Job(_) => Spread::None,
-    };
+    let mode = component.workload.spread();
+    if let Workload::Cluster(_) = &component.workload {
+        // Two members on one node would let one node failure take two votes.
+        let required = Affinity {
+            pod_anti_affinity: Some(PodAntiAffinity {
+                required_during_scheduling_ignored_during_execution: Some(vec![PodAffinityTerm {
+                    label_selector: Some(selector(selector_labels(app, &component.name))),
+                    topology_key: "kubernetes.io/hostname".into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let zones = (mode == Spread::AcrossZones).then(|| {
+            vec![TopologySpreadConstraint {
+                max_skew: 1,
+                topology_key: "topology.kubernetes.io/zone".into(),
+                when_unsatisfiable: "DoNotSchedule".into(),
+                label_selector: Some(selector(selector_labels(app, &component.name))),
+                ..Default::default()
+            }]
+        });
+        return (Some(required), zones);
+    }
     let node_anti_affinity = || Affinity {
         pod_anti_affinity: Some(PodAntiAffinity {
             preferred_during_scheduling_ignored_during_execution: Some(vec![
@@ -201,23 +212,24 @@ fn spread(
     }
 }
 
-/// Extra volumes and mounts a workload kind adds (e.g. a Job's output PVC).
+/// Extra volumes and mounts a workload kind adds (e.g. a Job's output PVC). A mount
+/// without a volume refers to a StatefulSet's `volumeClaimTemplates`.
 pub(crate) struct ExtraVolume {
-    pub volume: Volume,
+    pub volume: Option<Volume>,
     pub mount: VolumeMount,
 }
 
 impl ExtraVolume {
     pub(crate) fn pvc(name: &str, claim: String, mount_path: &str) -> Self {
         ExtraVolume {
-            volume: Volume {
+            volume: Some(Volume {
                 name: name.to_owned(),
                 persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                     claim_name: claim,
                     ..Default::default()
                 }),
                 ..Default::default()
-            },
+            }),
             mount: VolumeMount {
                 name: name.to_owned(),
                 mount_path: mount_path.to_owned(),
@@ -241,6 +253,35 @@ pub(crate) fn pod_template(
             env.extend(leader_election_env(le));
         }
     }
+    if let Workload::Cluster(c) = &component.workload {
+        env.extend(super::cluster::peer_env(app, component, c));
+    }
+    let mut extra_volumes = extra_volumes;
+    if let Some(fs) = super::storage::storage_of(component).and_then(|s| s.filesystem()) {
+        extra_volumes.push(ExtraVolume::pvc(
+            "storage",
+            super::storage::claim_name(app, component).to_string(),
+            &fs.root_dir,
+        ));
+    }
+    for files in &component.files {
+        extra_volumes.push(ExtraVolume {
+            volume: Some(Volume {
+                name: files.name.to_string(),
+                config_map: Some(ConfigMapVolumeSource {
+                    name: super::files::config_map_name(app, component, files).to_string(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            mount: VolumeMount {
+                name: files.name.to_string(),
+                mount_path: files.mount_dir.clone(),
+                read_only: Some(true),
+                ..Default::default()
+            },
+        });
+    }
     let probes = probes_of(component);
     let mut volumes = Vec::new();
     let mut mounts = Vec::new();
@@ -260,7 +301,7 @@ pub(crate) fn pod_template(
         });
     }
     for extra in extra_volumes {
-        volumes.push(extra.volume);
+        volumes.extend(extra.volume);
         mounts.push(extra.mount);
     }
     let ports: Vec<ContainerPort> = container_ports(component)
@@ -309,16 +350,30 @@ pub(crate) fn pod_template(
         ..Default::default()
     };
     let (affinity, topology_spread_constraints) = spread(app, component);
-    let annotations = match (use_config, config_hash) {
-        (true, Some(h)) => Some(BTreeMap::from([(
-            CONFIG_HASH_ANNOTATION.to_owned(),
-            h.to_owned(),
-        )])),
-        _ => None,
+    // The app ConfigMap counts when it is loaded whole or read key by key.
+    let config_map = app.config_map_name();
+    let reads_config = use_config
+        || component.env.iter().any(|v| {
+            matches!(&v.source, EnvSource::ConfigMapKey { config_map: c, .. } if *c == config_map)
+        });
+    let hash = match (
+        config_hash.filter(|_| reads_config),
+        super::files::files_hash(component),
+    ) {
+        (None, None) => None,
+        (Some(h), None) => Some(h.to_owned()),
+        (None, Some(f)) => Some(format!("{f:016x}")),
+        (Some(h), Some(f)) => Some(format!(
+            "{:016x}",
+            super::hooks::fnv64(h.bytes().chain(f.to_le_bytes()))
+        )),
     };
+    let annotations = hash.map(|h| BTreeMap::from([(CONFIG_HASH_ANNOTATION.to_owned(), h)]));
+    let mut labels = component_labels(app, component);
+    labels.extend(super::storage::pod_labels(component));
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
-            labels: Some(component_labels(app, component)),
+            labels: Some(labels),
             annotations,
             ..Default::default()
         }),

@@ -12,6 +12,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::meta::{app_labels, component_labels, object_meta, with_annotations};
 use crate::model::app::App;
 use crate::model::component::{Component, Workload};
+use crate::model::exposure::Exposure;
 use crate::model::ingress::{Ingress, Tls};
 use crate::object::Object;
 use crate::primitives::port::NamedPort;
@@ -26,7 +27,8 @@ fn service_port(p: &NamedPort, exposed: u16) -> ServicePort {
     }
 }
 
-/// The ClusterIP Service of an HTTP component, or the metrics Service of a worker.
+/// The Service of an HTTP component (ClusterIP, or LoadBalancer when exposed so), or the
+/// metrics Service of a worker. Clusters get theirs from `cluster::services`.
 pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
     let ports: Vec<ServicePort> = match &component.workload {
         Workload::Http(h) => std::iter::once(service_port(&h.port, h.service_port.get()))
@@ -44,13 +46,26 @@ pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
         _ => return None,
     };
     let name = app.object_name(&component.name);
+    let exposure = match &component.workload {
+        Workload::Http(h) => h.exposure.clone(),
+        _ => Exposure::ClusterIp,
+    };
+    let (source_ranges, traffic_policy) = match &exposure {
+        Exposure::ClusterIp => (None, None),
+        // `Local` keeps client addresses, which the NetworkPolicy's ipBlocks match on.
+        Exposure::LoadBalancer { source_ranges } => {
+            (Some(source_ranges.clone()), Some("Local".to_owned()))
+        }
+    };
     Some(
         Service {
             metadata: object_meta(app, &name, component_labels(app, component)),
             spec: Some(ServiceSpec {
-                type_: Some("ClusterIP".into()),
+                type_: Some(exposure.service_type().into()),
                 selector: Some(super::meta::selector_labels(app, &component.name)),
                 ports: Some(ports),
+                load_balancer_source_ranges: source_ranges,
+                external_traffic_policy: traffic_policy,
                 ..Default::default()
             }),
             ..Default::default()
@@ -61,7 +76,7 @@ pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
 
 /// The app's Ingress; every route targets a component's Service by port name.
 pub(crate) fn ingress(app: &App, ingress: &Ingress) -> Object {
-    let name = app.base_name();
+    let name = &app.base_name();
     let mut annotations: BTreeMap<String, String> = ingress.annotations.clone();
     let secret_name = match &ingress.tls {
         Tls::CertManager { cluster_issuer } => {
@@ -89,12 +104,10 @@ pub(crate) fn ingress(app: &App, ingress: &Ingress) -> Object {
                             service: Some(IngressServiceBackend {
                                 name: app.object_name(&r.component).to_string(),
                                 port: Some(ServiceBackendPort {
-                                    name: app.component(&r.component).and_then(|c| {
-                                        match &c.workload {
-                                            Workload::Http(h) => Some(h.port.name.to_string()),
-                                            _ => None,
-                                        }
-                                    }),
+                                    name: app
+                                        .component(&r.component)
+                                        .and_then(|c| c.workload.http_port())
+                                        .map(|p| p.name.to_string()),
                                     ..Default::default()
                                 }),
                             }),

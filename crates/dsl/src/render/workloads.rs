@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy};
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
     MetricTarget, ResourceMetricSource,
@@ -44,6 +44,13 @@ pub(crate) fn deployment(
                 Replicas::Autoscaled(_) => None,
             },
             revision_history_limit: Some(5),
+            // A ReadWriteOnce volume cannot be attached to a surge pod on another node.
+            strategy: super::storage::storage_of(component)
+                .filter(|s| s.single_node())
+                .map(|_| DeploymentStrategy {
+                    type_: Some("Recreate".into()),
+                    ..Default::default()
+                }),
             selector: selector(selector_labels(app, &component.name)),
             template: pod_template(app, component, config_hash, None, Vec::new()),
             ..Default::default()

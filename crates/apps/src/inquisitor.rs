@@ -1,0 +1,181 @@
+//! Inquisitor, the Apparatus System Harness (seed 003): a Raft cluster of 2f+1 members as
+//! a StatefulSet (stable identities, a volume per member and per data directory, peers
+//! derived from the member count and the headless Service), plus the stateless API layer
+//! the seed autoscales, as its own Deployment in front of the cluster.
+
+use std::collections::BTreeMap;
+
+use dsl::*;
+
+use crate::inputs::{InputError, Inputs};
+use crate::registry::Declaration;
+
+environments! {
+    /// Inquisitor's environments.
+    pub enum Env { Production => "production" }
+}
+
+/// The Inquisitor declaration.
+pub struct Inquisitor;
+
+/// The seed publishes `v*` release tags; `latest` is mutable and, for a consensus
+/// cluster, lets members run different versions.
+const IMAGE: Image = image!("ghcr.io/wadelabs/apparatus-system-harness:v0.1.0");
+const HTTP: PortName = port_name!("http");
+
+/// `/health` (liveness) and `/ready` (readiness) on the named port, with the seed's timings.
+fn probes() -> Probes {
+    let http = |path: HttpPath| Check::Http { path, port: HTTP };
+    Probes::builder()
+        .liveness(
+            Probe::builder()
+                .check(http(http_path!("/health")))
+                .initial_delay_seconds(30)
+                .period_seconds(10)
+                .build(),
+        )
+        .readiness(
+            Probe::builder()
+                .check(http(http_path!("/ready")))
+                .initial_delay_seconds(10)
+                .period_seconds(5)
+                .build(),
+        )
+        .build()
+}
+
+fn metrics() -> Metrics {
+    Metrics::builder()
+        .port(HTTP)
+        .path(http_path!("/metrics"))
+        .build()
+}
+
+impl Declaration for Inquisitor {
+    type Env = Env;
+    const ID: &'static str = "inquisitor";
+
+    fn declare(env: Env, _inputs: &Inputs) -> Result<App, InputError> {
+        let (members, api_scaling, resources, storage_class) = match env {
+            Env::Production => (
+                quorum!(3),
+                Autoscaling::new(2, 10).cpu(70),
+                Resources::new(cpu!("500m"), cpu!("1"), memory!("1Gi"), memory!("2Gi")),
+                name!("standard"),
+            ),
+        };
+        let namespace = name!("inquisitor-system");
+        let app_name = name!("inquisitor");
+        let config_map = app_name.join("config");
+        let secrets = ExternalSecret::new(name!("inquisitor-secrets"), [key!("api-key")]);
+        let api_key = EnvVar::secret(env_name!("API_KEY"), secrets.key(key!("api-key")));
+
+        let raft = Component::builder()
+            .name(name!("raft"))
+            .image(IMAGE)
+            .resources(resources)
+            .workload(
+                StatefulCluster::builder()
+                    .members(members)
+                    .port(NamedPort::new(HTTP, port!(8000)))
+                    .peer_port(NamedPort::new(port_name!("raft"), port!(4321)))
+                    .probes(probes())
+                    .volumes(vec![
+                        MemberVolume::builder()
+                            .name(name!("manifests"))
+                            .size(storage!("5Gi"))
+                            .mount_path("/app/manifests")
+                            .storage_class(storage_class.clone())
+                            .build(),
+                        MemberVolume::builder()
+                            .name(name!("artifacts"))
+                            .size(storage!("10Gi"))
+                            .mount_path("/app/artifacts")
+                            .storage_class(storage_class)
+                            .build(),
+                    ])
+                    .metrics(metrics())
+                    .build(),
+            )
+            .env(vec![
+                api_key.clone(),
+                EnvVar::field(env_name!("POD_NAME"), PodField::Name),
+                EnvVar::field(env_name!("POD_NAMESPACE"), PodField::Namespace),
+            ])
+            .env_from_config(true)
+            .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
+            .run_as(run_as!(1000, 1000))
+            .build();
+
+        // The API layer the seed's HPA targets (`inquisitor-api`): stateless, scaled on
+        // CPU, reaching the cluster through its client Service.
+        let cluster_url = format!("http://{}.{namespace}.svc:80", app_name.join("raft"));
+        let api = Component::builder()
+            .name(name!("api"))
+            .image(IMAGE)
+            .resources(resources)
+            .workload(
+                HttpService::builder()
+                    .port(NamedPort::new(HTTP, port!(8000)))
+                    .probes(probes())
+                    .replicas(Replicas::Autoscaled(api_scaling))
+                    .disruption(Disruption::MinAvailable(1))
+                    .metrics(metrics())
+                    .spread(Spread::AcrossNodes)
+                    .build(),
+            )
+            .env(vec![
+                api_key,
+                EnvVar::literal(env_name!("INQUISITOR_CLUSTER_URL"), cluster_url),
+                EnvVar::config_map(
+                    env_name!("LOG_LEVEL"),
+                    config_map.clone(),
+                    key!("LOG_LEVEL"),
+                ),
+                EnvVar::config_map(env_name!("LOG_FORMAT"), config_map, key!("LOG_FORMAT")),
+            ])
+            .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
+            .talks_to(vec![name!("raft")])
+            .run_as(run_as!(1000, 1000))
+            .build();
+
+        Ok(App::builder()
+            .name(app_name)
+            .environment(env.name())
+            .namespace(namespace)
+            .create_namespace(true)
+            .components(vec![raft, api])
+            .config(BTreeMap::from([
+                (key!("LOG_LEVEL"), "INFO".to_owned()),
+                (key!("LOG_FORMAT"), "json".to_owned()),
+                (key!("MANIFEST_DIR"), "/app/manifests".to_owned()),
+                (key!("ARTIFACT_DIR"), "/app/artifacts".to_owned()),
+            ]))
+            .secrets(vec![secrets])
+            .monitoring(
+                Monitoring::builder()
+                    .alerts(vec![
+                        AlertRule::builder()
+                            .alert("InquisitorDown")
+                            .expr(r#"sum(up{job="{job}"}) == 0 or absent(up{job="{job}"})"#)
+                            .for_("5m")
+                            .severity(Severity::Critical)
+                            .summary("Inquisitor is down")
+                            .description("No Inquisitor target has been up for 5 minutes.")
+                            .build(),
+                        AlertRule::builder()
+                            .alert("InquisitorNoRaftLeader")
+                            .expr(r#"max(inquisitor_raft_leader{job="{job}"}) < 1"#)
+                            .for_("5m")
+                            .severity(Severity::Critical)
+                            .summary("The Inquisitor Raft cluster has no leader")
+                            .description(
+                                "No member has reported itself Raft leader for 5 minutes: quorum is probably lost.",
+                            )
+                            .build(),
+                    ])
+                    .build(),
+            )
+            .build())
+    }
+}

@@ -1,0 +1,744 @@
+//! Terrapod (seed 000): a Terraform platform of an API (storage backend chosen from S3,
+//! Azure Blob, GCS or a filesystem volume), a web UI that receives all ingress traffic,
+//! and a listener that launches runner Jobs in their own namespace; database migrations
+//! run before every deploy and the admin bootstrap after the first install.
+//!
+//! The storage backend is an input (`--set storage=s3|azure|gcs|filesystem`, default
+//! `s3` as in the seed's production values): each one is a typed [`ObjectStorage`] that
+//! yields the API's `config.yaml` section, the cloud identity annotation on the API's
+//! ServiceAccount, and for a filesystem the claim, mount and single-replica rollout.
+
+use std::collections::BTreeMap;
+
+use dsl::*;
+use serde::Serialize;
+
+use crate::inputs::{InputError, Inputs};
+use crate::registry::{Declaration, InputSpec};
+
+environments! {
+    /// Terrapod's environments.
+    pub enum Env { Production => "production" }
+}
+
+/// The Terrapod declaration.
+pub struct Terrapod;
+
+const HTTP: PortName = port_name!("http");
+/// Default image tag. The seed leaves `api.image.tag` to the chart's appVersion, which it
+/// never states; kairn always pins one (override with `--set image-tag=...`).
+const DEFAULT_TAG: &str = "0.1.0";
+
+/// A Terraform or OpenTofu version (`major.minor.patch`), checked when it is a literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ToolVersion(&'static str);
+
+impl ToolVersion {
+    /// A `x.y.z` version; anything else is a compile error in `const` context (use it in
+    /// `const` items only).
+    pub const fn new(v: &'static str) -> Self {
+        let b = v.as_bytes();
+        let mut dots = 0;
+        let mut digits = 0;
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'.' {
+                if digits == 0 {
+                    panic!("a tool version is major.minor.patch, e.g. \"1.9.8\"");
+                }
+                dots += 1;
+                digits = 0;
+            } else if b[i].is_ascii_digit() {
+                digits += 1;
+            } else {
+                panic!("a tool version is major.minor.patch, e.g. \"1.9.8\"");
+            }
+            i += 1;
+        }
+        if dots != 2 || digits == 0 {
+            panic!("a tool version is major.minor.patch, e.g. \"1.9.8\"");
+        }
+        ToolVersion(v)
+    }
+}
+
+impl Serialize for ToolVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+/// What a runner executes plans with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExecutionBackend {
+    /// HashiCorp Terraform.
+    Terraform(ToolVersion),
+    /// OpenTofu.
+    Tofu(ToolVersion),
+}
+
+/// CPU and memory of one side (requests or limits) of a runner Job.
+#[derive(Serialize)]
+struct Amounts {
+    cpu: String,
+    memory: String,
+}
+
+#[derive(Serialize)]
+struct RunnerResources {
+    requests: Amounts,
+    limits: Amounts,
+}
+
+impl From<Resources> for RunnerResources {
+    fn from(r: Resources) -> Self {
+        RunnerResources {
+            requests: Amounts {
+                cpu: r.cpu_request.to_string(),
+                memory: r.memory_request.to_string(),
+            },
+            limits: Amounts {
+                cpu: r.cpu_limit.to_string(),
+                memory: r.memory_limit.to_string(),
+            },
+        }
+    }
+}
+
+/// One named runner definition.
+pub struct RunnerDefinition {
+    /// Terraform or OpenTofu, with its version.
+    pub backend: ExecutionBackend,
+    /// Requests and limits of the runner Job.
+    pub resources: Resources,
+    /// Seconds a finished runner Job is kept.
+    pub ttl_seconds_after_finished: u32,
+}
+
+/// The seed's default Terraform version.
+const TERRAFORM: ToolVersion = ToolVersion::new("1.9.8");
+/// The OpenTofu release of the `tofu` runner definition.
+const TOFU: ToolVersion = ToolVersion::new("1.8.8");
+
+impl Default for RunnerDefinition {
+    /// The seed's defaults: terraform 1.9.8, 1 CPU request / 2 limit, 2Gi / 4Gi, TTL 600 s.
+    fn default() -> Self {
+        RunnerDefinition {
+            backend: ExecutionBackend::Terraform(TERRAFORM),
+            resources: Resources::new(cpu!("1"), cpu!("2"), memory!("2Gi"), memory!("4Gi")),
+            ttl_seconds_after_finished: 600,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RunnerDefinitionFile {
+    execution_backend: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terraform_version: Option<ToolVersion>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tofu_version: Option<ToolVersion>,
+    resources: RunnerResources,
+    ttl_seconds_after_finished: u32,
+}
+
+impl From<&RunnerDefinition> for RunnerDefinitionFile {
+    fn from(d: &RunnerDefinition) -> Self {
+        let (execution_backend, terraform_version, tofu_version) = match d.backend {
+            ExecutionBackend::Terraform(v) => ("terraform", Some(v), None),
+            ExecutionBackend::Tofu(v) => ("tofu", None, Some(v)),
+        };
+        RunnerDefinitionFile {
+            execution_backend,
+            terraform_version,
+            tofu_version,
+            resources: d.resources.into(),
+            ttl_seconds_after_finished: d.ttl_seconds_after_finished,
+        }
+    }
+}
+
+/// `runners.yaml`: where and how the listener creates runner Jobs.
+#[derive(Serialize)]
+struct RunnersFile {
+    namespace: String,
+    service_account_name: String,
+    image: String,
+    default: String,
+    definitions: BTreeMap<String, RunnerDefinitionFile>,
+}
+
+/// The API's `config.yaml`.
+#[derive(Serialize)]
+struct ApiConfig {
+    log_level: &'static str,
+    storage: StorageConfig,
+    auth: AuthConfig,
+    registry: RegistryConfig,
+    vcs: VcsConfig,
+}
+
+#[derive(Serialize)]
+struct StorageConfig {
+    backend: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s3: Option<S3Config>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    azure: Option<AzureConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gcs: Option<GcsConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filesystem: Option<FilesystemConfig>,
+}
+
+#[derive(Serialize)]
+struct S3Config {
+    bucket: String,
+    region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    endpoint_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AzureConfig {
+    account_name: String,
+    container_name: String,
+}
+
+#[derive(Serialize)]
+struct GcsConfig {
+    bucket: String,
+    project_id: String,
+}
+
+#[derive(Serialize)]
+struct FilesystemConfig {
+    root_dir: String,
+}
+
+impl From<&ObjectStorage> for StorageConfig {
+    fn from(s: &ObjectStorage) -> Self {
+        let mut out = StorageConfig {
+            backend: "filesystem",
+            s3: None,
+            azure: None,
+            gcs: None,
+            filesystem: None,
+        };
+        match s {
+            ObjectStorage::S3(b) => {
+                out.backend = "s3";
+                out.s3 = Some(S3Config {
+                    bucket: b.bucket.to_string(),
+                    region: b.region.to_string(),
+                    prefix: b.prefix.clone(),
+                    endpoint_url: b.endpoint_url.clone(),
+                });
+            }
+            ObjectStorage::AzureBlob(a) => {
+                out.backend = "azure";
+                out.azure = Some(AzureConfig {
+                    account_name: a.account_name.to_string(),
+                    container_name: a.container_name.to_string(),
+                });
+            }
+            ObjectStorage::Gcs(g) => {
+                out.backend = "gcs";
+                out.gcs = Some(GcsConfig {
+                    bucket: g.bucket.to_string(),
+                    project_id: g.project_id.to_string(),
+                });
+            }
+            ObjectStorage::Filesystem(f) => {
+                out.filesystem = Some(FilesystemConfig {
+                    root_dir: f.root_dir.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
+#[derive(Serialize)]
+struct AuthConfig {
+    local_enabled: bool,
+    callback_base_url: String,
+    session_ttl_hours: u32,
+    api_token_max_ttl_hours: u32,
+    sso: SsoConfig,
+}
+
+#[derive(Serialize)]
+struct SsoConfig {
+    default_provider: &'static str,
+    oidc: Vec<OidcProvider>,
+}
+
+#[derive(Serialize)]
+struct OidcProvider {
+    name: &'static str,
+    display_name: &'static str,
+    issuer_url: &'static str,
+    client_id: &'static str,
+    scopes: Vec<&'static str>,
+    groups_claim: &'static str,
+}
+
+#[derive(Serialize)]
+struct Enabled {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct RegistryConfig {
+    enabled: bool,
+    module_cache: Enabled,
+    provider_cache: Enabled,
+    binary_cache: Enabled,
+}
+
+#[derive(Serialize)]
+struct VcsConfig {
+    enabled: bool,
+    poll_interval_seconds: u32,
+}
+
+fn error(key: &str, message: impl Into<String>) -> InputError {
+    InputError {
+        app: Terrapod::ID.to_owned(),
+        key: key.to_owned(),
+        message: message.into(),
+    }
+}
+
+fn required<'a>(inputs: &'a Inputs, key: &str, why: &str) -> Result<&'a str, InputError> {
+    inputs
+        .get(key)
+        .ok_or_else(|| error(key, format!("required with {why}")))
+}
+
+/// The storage backend chosen by the `storage` input.
+enum Backend {
+    Scalable(ScalableStorage),
+    SingleNode(SingleNodeVolume),
+}
+
+fn backend(inputs: &Inputs) -> Result<Backend, InputError> {
+    fn e(key: &'static str) -> impl Fn(InvalidValue) -> InputError {
+        move |err| error(key, err.to_string())
+    }
+    Ok(match inputs.get("storage").unwrap_or("s3") {
+        "s3" => {
+            let role = match inputs.get("aws-role-arn") {
+                Some(arn) => AwsRoleArn::parse(arn).map_err(e("aws-role-arn"))?,
+                None => aws_role_arn!("arn:aws:iam::123456789012:role/terrapod-api"),
+            };
+            Backend::Scalable(
+                S3Bucket::new(name!("terrapod-storage"), name!("eu-west-1"), role).into(),
+            )
+        }
+        "azure" => {
+            let id = required(inputs, "azure-client-id", "storage=azure")?;
+            Backend::Scalable(
+                AzureContainer {
+                    account_name: name!("terrapodstore"),
+                    container_name: name!("terrapod"),
+                    client_id: AzureClientId::parse(id).map_err(e("azure-client-id"))?,
+                }
+                .into(),
+            )
+        }
+        "gcs" => {
+            let sa = required(inputs, "gcp-service-account", "storage=gcs")?;
+            let project = required(inputs, "gcp-project", "storage=gcs")?;
+            Backend::Scalable(
+                GcsBucket {
+                    bucket: name!("terrapod-storage"),
+                    project_id: Name::parse(project).map_err(e("gcp-project"))?,
+                    service_account: GcpServiceAccount::parse(sa)
+                        .map_err(e("gcp-service-account"))?,
+                }
+                .into(),
+            )
+        }
+        // The seed's filesystem example: 100Gi on gp3, ReadWriteOnce.
+        "filesystem" => Backend::SingleNode(
+            SingleNodeVolume::new(storage!("100Gi"), "/var/lib/terrapod/storage")
+                .storage_class(name!("gp3")),
+        ),
+        other => {
+            return Err(error(
+                "storage",
+                format!("unknown backend `{other}`; use s3, azure, gcs or filesystem"),
+            ))
+        }
+    })
+}
+
+/// `/health` (liveness) and `/ready` (readiness: database, Redis and storage).
+fn api_probes() -> Probes {
+    Probes::http(HTTP, http_path!("/health"), http_path!("/ready"))
+}
+
+impl Declaration for Terrapod {
+    type Env = Env;
+    const ID: &'static str = "terrapod";
+    const INPUTS: &'static [InputSpec] = &[
+        InputSpec {
+            key: "image-tag",
+            help: "Terrapod release to run (api, web, runner images; default: 0.1.0)",
+        },
+        InputSpec {
+            key: "storage",
+            help: "storage backend: s3 (default), azure, gcs or filesystem",
+        },
+        InputSpec {
+            key: "aws-role-arn",
+            help: "IRSA role of the API for storage=s3 (default: the seed's example role)",
+        },
+        InputSpec {
+            key: "azure-client-id",
+            help: "managed identity client id of the API, required with storage=azure",
+        },
+        InputSpec {
+            key: "gcp-service-account",
+            help: "Google service account of the API, required with storage=gcs",
+        },
+        InputSpec {
+            key: "gcp-project",
+            help: "GCP project of the bucket, required with storage=gcs",
+        },
+        InputSpec {
+            key: "tls-secret",
+            help: "existing kubernetes.io/tls Secret for the ingress (default: cert-manager)",
+        },
+    ];
+
+    fn declare(env: Env, inputs: &Inputs) -> Result<App, InputError> {
+        let (host, api_scaling, runner_namespace) = match env {
+            Env::Production => (
+                host!("terrapod.example.com"),
+                Autoscaling::new(2, 10).cpu(70),
+                name!("terrapod-runners"),
+            ),
+        };
+        let tag = inputs.get("image-tag").unwrap_or(DEFAULT_TAG);
+        let image = |repo: Image| {
+            repo.with_tag(tag)
+                .map_err(|e| error("image-tag", e.to_string()))
+        };
+        let api_image = image(image!("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0"))?;
+        let web_image = image(image!("ghcr.io/mattrobinsonsre/terrapod-web:0.1.0"))?;
+        let runner_image = image(image!("ghcr.io/mattrobinsonsre/terrapod-runner:0.1.0"))?;
+        if tag == "latest" {
+            return Err(error("image-tag", "pin a release; `latest` is mutable"));
+        }
+
+        let namespace = name!("terrapod");
+        let app_name = name!("terrapod");
+        let db = ExternalSecret::new(name!("terrapod-db-credentials"), [key!("database-url")]);
+        let redis = ExternalSecret::new(name!("terrapod-redis-credentials"), [key!("redis-url")]);
+        let encryption =
+            ExternalSecret::new(name!("terrapod-encryption"), [key!("encryption-key")]);
+        let admin = ExternalSecret::new(name!("terrapod-admin-credentials"), [key!("password")]);
+        let database_url = EnvVar::secret(
+            env_name!("TERRAPOD_DATABASE_URL"),
+            db.key(key!("database-url")),
+        );
+        let redis_url = EnvVar::secret(
+            env_name!("TERRAPOD_REDIS_URL"),
+            redis.key(key!("redis-url")),
+        );
+        let api_url = format!("http://{}.{namespace}.svc:80", app_name.join("api"));
+
+        // API
+        let storage = backend(inputs)?;
+        let storage_config = match &storage {
+            Backend::Scalable(s) => StorageConfig::from(s.storage()),
+            Backend::SingleNode(v) => StorageConfig::from(&ObjectStorage::from(v.clone())),
+        };
+        let config = ApiConfig {
+            log_level: "info",
+            storage: storage_config,
+            auth: AuthConfig {
+                local_enabled: true,
+                callback_base_url: format!("https://{host}"),
+                session_ttl_hours: 12,
+                // The chart default 0 means tokens never expire; the seed's production
+                // values cap them at one year.
+                api_token_max_ttl_hours: 8760,
+                sso: SsoConfig {
+                    default_provider: "okta",
+                    oidc: vec![OidcProvider {
+                        name: "okta",
+                        display_name: "Okta SSO",
+                        issuer_url: "https://your-org.okta.com/oauth2/default",
+                        client_id: "your-client-id",
+                        scopes: vec!["openid", "profile", "email", "groups"],
+                        groups_claim: "groups",
+                    }],
+                },
+            },
+            registry: RegistryConfig {
+                enabled: true,
+                module_cache: Enabled { enabled: true },
+                provider_cache: Enabled { enabled: true },
+                binary_cache: Enabled { enabled: true },
+            },
+            vcs: VcsConfig {
+                enabled: true,
+                poll_interval_seconds: 60,
+            },
+        };
+        let api_files = ConfigFiles::new(name!("config"), "/etc/terrapod")
+            .yaml(key!("config.yaml"), &config)
+            .map_err(|e| error("config", e.to_string()))?;
+        let api_workload = match storage {
+            Backend::Scalable(s) => HttpService::builder()
+                .port(NamedPort::new(HTTP, port!(8000)))
+                .probes(api_probes())
+                .replicas(Replicas::Autoscaled(api_scaling))
+                .disruption(Disruption::MinAvailable(1))
+                .spread(Spread::AcrossNodes)
+                .storage(s)
+                .build(),
+            // One pod on a ReadWriteOnce volume: no HPA, and no budget (it would block
+            // every node drain).
+            Backend::SingleNode(v) => HttpService::builder()
+                .port(NamedPort::new(HTTP, port!(8000)))
+                .probes(api_probes())
+                .single_node_volume(v)
+                .build(),
+        };
+        let api = Component::builder()
+            .name(name!("api"))
+            .image(api_image.clone())
+            .resources(Resources::new(
+                cpu!("250m"),
+                cpu!("1"),
+                memory!("512Mi"),
+                memory!("1Gi"),
+            ))
+            .workload(api_workload)
+            .env(vec![
+                database_url.clone(),
+                redis_url.clone(),
+                EnvVar::secret(
+                    env_name!("TERRAPOD_ENCRYPTION__KEY"),
+                    encryption.key(key!("encryption-key")),
+                ),
+                EnvVar::literal(
+                    env_name!("TERRAPOD_CONFIG_FILE"),
+                    api_files.path_of(&key!("config.yaml")),
+                ),
+            ])
+            .files(vec![api_files])
+            .writable_dirs(vec![WritableDir::tmp(storage!("1Gi"))])
+            // SSO token exchange, VCS polling and the registry caches reach public HTTPS.
+            .talks_to(vec![
+                name!("postgres"),
+                name!("redis"),
+                name!("internet-https"),
+            ])
+            .build();
+
+        // Web UI: receives all ingress traffic and proxies API calls (BFF).
+        let web_probe = |delay: i32| {
+            Probe::builder()
+                .check(Check::Tcp { port: HTTP })
+                .initial_delay_seconds(delay)
+                .build()
+        };
+        let web = Component::builder()
+            .name(name!("web"))
+            .image(web_image)
+            .resources(Resources::new(
+                cpu!("100m"),
+                cpu!("500m"),
+                memory!("128Mi"),
+                memory!("512Mi"),
+            ))
+            .workload(
+                HttpService::builder()
+                    .port(NamedPort::new(HTTP, port!(3000)))
+                    .probes(
+                        Probes::builder()
+                            .liveness(web_probe(10))
+                            .readiness(web_probe(5))
+                            .build(),
+                    )
+                    .replicas(Replicas::Fixed(2))
+                    .disruption(Disruption::MinAvailable(1))
+                    .spread(Spread::AcrossNodes)
+                    .build(),
+            )
+            .env(vec![EnvVar::literal(
+                env_name!("TERRAPOD_API_URL"),
+                api_url.clone(),
+            )])
+            .writable_dirs(vec![
+                WritableDir::tmp(storage!("256Mi")),
+                WritableDir::new(name!("next-cache"), "/app/.next/cache", storage!("512Mi")),
+            ])
+            .talks_to(vec![name!("api")])
+            .build();
+
+        // Listener: polls for queued runs and creates runner Jobs in their own namespace.
+        let runner_sa = name!("terrapod-runner");
+        let standard = RunnerDefinition::default();
+        let runners = RunnersFile {
+            namespace: runner_namespace.to_string(),
+            service_account_name: runner_sa.to_string(),
+            image: runner_image.to_string(),
+            default: "standard".to_owned(),
+            definitions: BTreeMap::from([
+                ("standard".to_owned(), (&standard).into()),
+                // The same runner with OpenTofu, for workspaces that choose it.
+                (
+                    "tofu".to_owned(),
+                    (&RunnerDefinition {
+                        backend: ExecutionBackend::Tofu(TOFU),
+                        ..RunnerDefinition::default()
+                    })
+                        .into(),
+                ),
+            ]),
+        };
+        let listener_files = ConfigFiles::new(name!("runners"), "/etc/terrapod")
+            .yaml(key!("runners.yaml"), &runners)
+            .map_err(|e| error("runners", e.to_string()))?;
+        let listener = Component::builder()
+            .name(name!("listener"))
+            .image(api_image.clone())
+            .resources(Resources::new(
+                cpu!("100m"),
+                cpu!("500m"),
+                memory!("256Mi"),
+                memory!("512Mi"),
+            ))
+            .args(vec!["listener".to_owned()])
+            .workload(Worker::builder().replicas(Replicas::Fixed(1)).build())
+            .env(vec![
+                redis_url,
+                EnvVar::literal(env_name!("TERRAPOD_API_URL"), api_url),
+                EnvVar::literal(
+                    env_name!("TERRAPOD_RUNNERS_FILE"),
+                    listener_files.path_of(&key!("runners.yaml")),
+                ),
+            ])
+            .files(vec![listener_files])
+            .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
+            .talks_to(vec![name!("api"), name!("redis")])
+            .spawns_jobs(
+                SpawnedJobs::builder()
+                    .namespace(runner_namespace)
+                    .service_account(runner_sa)
+                    // Runners fetch providers and modules, talk to cloud APIs and report
+                    // to the API.
+                    .talks_to(vec![name!("api"), name!("internet-https")])
+                    .build(),
+            )
+            .build();
+
+        // Hooks: migrations before every deploy, the admin bootstrap after the first.
+        let hook_resources = Resources::new(
+            cpu!("100m"),
+            cpu!("500m"),
+            memory!("256Mi"),
+            memory!("512Mi"),
+        );
+        let migrations = Component::builder()
+            .name(name!("migrations"))
+            .image(api_image.clone())
+            .resources(hook_resources)
+            .args(vec!["alembic".into(), "upgrade".into(), "head".into()])
+            .workload(
+                BatchJob::builder()
+                    .backoff_limit(1)
+                    .active_deadline_seconds(900)
+                    .ttl_seconds_after_finished(3600)
+                    .hook(Hook::before_deploy())
+                    .build(),
+            )
+            .env(vec![database_url.clone()])
+            .writable_dirs(vec![WritableDir::tmp(storage!("128Mi"))])
+            .talks_to(vec![name!("postgres")])
+            .build();
+        let bootstrap = Component::builder()
+            .name(name!("bootstrap"))
+            .image(api_image)
+            .resources(hook_resources)
+            .args(vec!["bootstrap".into()])
+            .workload(
+                BatchJob::builder()
+                    .backoff_limit(2)
+                    .active_deadline_seconds(600)
+                    .ttl_seconds_after_finished(3600)
+                    .hook(Hook::after_install())
+                    .build(),
+            )
+            .env(vec![
+                database_url,
+                EnvVar::literal(
+                    env_name!("TERRAPOD_BOOTSTRAP__ADMIN_EMAIL"),
+                    "admin@example.com",
+                ),
+                EnvVar::secret(
+                    env_name!("TERRAPOD_BOOTSTRAP__ADMIN_PASSWORD"),
+                    admin.key(key!("password")),
+                ),
+            ])
+            .writable_dirs(vec![WritableDir::tmp(storage!("128Mi"))])
+            .talks_to(vec![name!("postgres")])
+            .build();
+
+        let tls = match inputs.get("tls-secret") {
+            Some(secret) => Tls::ExistingSecret(
+                Name::parse(secret).map_err(|e| error("tls-secret", e.to_string()))?,
+            ),
+            None => Tls::CertManager {
+                cluster_issuer: name!("letsencrypt-prod"),
+            },
+        };
+        let managed = |name: Name, port: Port| {
+            Dependency::new(
+                name,
+                DependencyKind::Other,
+                Endpoint::Cidrs {
+                    cidrs: dsl::render::PRIVATE_RANGES
+                        .iter()
+                        .map(|c| (*c).to_owned())
+                        .collect(),
+                    port,
+                },
+            )
+        };
+        let mut postgres = managed(name!("postgres"), port!(5432));
+        postgres.kind = DependencyKind::Postgres;
+        let mut redis_dep = managed(name!("redis"), port!(6379));
+        redis_dep.kind = DependencyKind::Redis;
+
+        Ok(App::builder()
+            .name(app_name)
+            .environment(env.name())
+            .namespace(namespace)
+            .create_namespace(true)
+            .components(vec![api, web, listener, migrations, bootstrap])
+            .dependencies(vec![
+                postgres,
+                redis_dep,
+                Dependency::public_https(name!("internet-https")),
+            ])
+            .secrets(vec![db, redis, encryption, admin])
+            .ingress(
+                Ingress::builder()
+                    .class(name!("nginx"))
+                    .hosts(vec![HostRules::all_to(host, name!("web"))])
+                    .tls(tls)
+                    .build(),
+            )
+            .build())
+    }
+}

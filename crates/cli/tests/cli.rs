@@ -1,0 +1,377 @@
+//! End-to-end tests of the `kairn` binary: exit codes and messages, `list`, `emit` to
+//! stdout and to a directory (same objects as the committed `generated/`), what `emit`
+//! deletes and what it leaves alone, determinism, and `--set` inputs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const RELEASE: &str = "caelundas-20260125-143022";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/cli is two levels below the workspace root")
+        .to_path_buf()
+}
+
+fn generated() -> PathBuf {
+    workspace_root().join("generated")
+}
+
+/// Runs `kairn args...` from the workspace root.
+fn kairn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kairn"))
+        .args(args)
+        .current_dir(workspace_root())
+        .output()
+        .expect("kairn runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn describe(args: &[&str], o: &Output) -> String {
+    format!(
+        "`kairn {}` exited with {:?}\n--- stderr ---\n{}",
+        args.join(" "),
+        o.status.code(),
+        stderr(o)
+    )
+}
+
+/// Runs `kairn`, requiring exit 0.
+fn kairn_ok(args: &[&str]) -> Output {
+    let o = kairn(args);
+    assert!(o.status.success(), "{}", describe(args, &o));
+    o
+}
+
+/// A fresh, empty temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "kairn-cli-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn arg(&self) -> &str {
+        self.0.to_str().expect("UTF-8 temp path")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every file under `root`, relative path to content.
+fn read_tree(root: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p).expect("readable"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Parses one YAML document (`emit` writes one object per file and per `---` chunk).
+fn parse_doc(text: &str) -> Value {
+    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{text}"))
+}
+
+/// Splits `emit --stdout` output into `source path -> object`, using the `# Source:`
+/// comment that precedes each document.
+fn stdout_objects(stream: &str) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for chunk in stream.split("---\n").filter(|c| !c.trim().is_empty()) {
+        let first = chunk.lines().next().unwrap_or_default();
+        let source = first
+            .strip_prefix("# Source: ")
+            .unwrap_or_else(|| panic!("document without a `# Source:` line:\n{chunk}"))
+            .to_owned();
+        assert!(
+            out.insert(source.clone(), parse_doc(chunk)).is_none(),
+            "{source} printed twice"
+        );
+    }
+    out
+}
+
+/// The committed objects, `app/env/file -> object` (without kustomization.yaml).
+fn committed_objects() -> BTreeMap<String, Value> {
+    read_tree(&generated())
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with("/kustomization.yaml"))
+        .map(|(path, text)| {
+            let object = parse_doc(&text);
+            (path, object)
+        })
+        .collect()
+}
+
+fn declared_app_ids() -> Vec<&'static str> {
+    apps::registry().iter().map(|a| a.id).collect()
+}
+
+#[test]
+fn unknown_app_is_a_usage_error_naming_the_declared_apps() {
+    let args = ["emit", "--app", "no-such-app", "--stdout"];
+    let o = kairn(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+    let err = stderr(&o);
+    assert!(err.contains("no-such-app"), "{err}");
+    for id in declared_app_ids() {
+        assert!(err.contains(id), "message should name app {id}: {err}");
+    }
+    assert!(o.stdout.is_empty(), "nothing printed on stdout");
+}
+
+#[test]
+fn unknown_environment_is_a_usage_error() {
+    for args in [
+        &["emit", "--env", "no-such-env", "--stdout"][..],
+        &["emit", "--app", "caelundas", "--env", "staging", "--stdout"][..],
+    ] {
+        let o = kairn(args);
+        assert_eq!(o.status.code(), Some(2), "{}", describe(args, &o));
+        assert!(stderr(&o).contains("environment"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("production"),
+            "lists the declared environments: {}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn unknown_input_is_a_usage_error() {
+    let args = [
+        "emit",
+        "--app",
+        "triage-warden",
+        "--set",
+        "release=x",
+        "--stdout",
+    ];
+    let o = kairn(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+    assert!(stderr(&o).contains("release"), "{}", stderr(&o));
+}
+
+#[test]
+fn list_prints_apps_and_environments() {
+    let out = stdout(&kairn_ok(&["list"]));
+    for app in ["triage-warden", "caelundas"] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("{app}:")))
+            .unwrap_or_else(|| panic!("`kairn list` has no line for {app}:\n{out}"));
+        assert!(line.contains("production"), "{line}");
+    }
+    for id in declared_app_ids() {
+        assert!(out.contains(id), "{id} listed:\n{out}");
+    }
+    assert!(
+        out.contains("--set release="),
+        "caelundas' inputs listed:\n{out}"
+    );
+}
+
+#[test]
+fn emit_stdout_prints_the_committed_objects() {
+    let printed = stdout_objects(&stdout(&kairn_ok(&["emit", "--stdout"])));
+    let committed = committed_objects();
+    let printed_paths: Vec<&String> = printed.keys().collect();
+    let committed_paths: Vec<&String> = committed.keys().collect();
+    assert_eq!(
+        printed_paths, committed_paths,
+        "`emit --stdout` prints one document per committed file"
+    );
+    for (path, object) in &committed {
+        assert_eq!(
+            &printed[path], object,
+            "{path}: printed object differs from generated/{path}"
+        );
+    }
+}
+
+#[test]
+fn emit_into_an_empty_directory_writes_the_committed_tree() {
+    let dir = TempDir::new("fresh");
+    let o = kairn_ok(&["emit", "--out", dir.arg()]);
+    let written = read_tree(dir.path());
+    let committed = read_tree(&generated());
+    let w: Vec<&String> = written.keys().collect();
+    let c: Vec<&String> = committed.keys().collect();
+    assert_eq!(w, c, "same files as generated/\n{}", stderr(&o));
+    for (path, content) in &committed {
+        assert!(
+            &written[path] == content,
+            "{path} differs from generated/{path}; run `cargo run -p cli -- emit`"
+        );
+    }
+}
+
+#[test]
+fn emit_keeps_foreign_files_and_removes_its_own_stale_files() {
+    let dir = TempDir::new("stale");
+    let env_dir = dir.path().join("caelundas/production");
+    std::fs::create_dir_all(&env_dir).unwrap();
+    let foreign = env_dir.join("foreign.yaml");
+    let foreign_text =
+        "# written by hand\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n";
+    std::fs::write(&foreign, foreign_text).unwrap();
+    let stale = env_dir.join("configmap-old.yaml");
+    std::fs::write(
+        &stale,
+        format!(
+            "{} from an older declaration.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n",
+            dsl::output::HEADER_MARK
+        ),
+    )
+    .unwrap();
+    let notes = env_dir.join("NOTES.txt");
+    std::fs::write(&notes, "not yaml").unwrap();
+
+    kairn_ok(&["emit", "--app", "caelundas", "--out", dir.arg()]);
+
+    assert_eq!(
+        std::fs::read_to_string(&foreign).ok().as_deref(),
+        Some(foreign_text),
+        "a file without the kairn header must be left alone"
+    );
+    assert!(notes.exists(), "a non-YAML file must be left alone");
+    assert!(
+        !stale.exists(),
+        "a stale file that starts with the kairn header must be removed"
+    );
+    assert!(env_dir.join("kustomization.yaml").exists());
+}
+
+#[test]
+fn emit_is_deterministic() {
+    let (a, b) = (TempDir::new("det-a"), TempDir::new("det-b"));
+    kairn_ok(&["emit", "--out", a.arg()]);
+    kairn_ok(&["emit", "--out", b.arg()]);
+    let first = read_tree(a.path());
+    assert!(!first.is_empty());
+    assert!(first == read_tree(b.path()), "two emits differ");
+
+    // Emitting again over the same tree changes nothing.
+    kairn_ok(&["emit", "--out", a.arg()]);
+    assert!(first == read_tree(a.path()), "re-emitting changed files");
+
+    let s1 = kairn_ok(&["emit", "--stdout"]).stdout;
+    let s2 = kairn_ok(&["emit", "--stdout"]).stdout;
+    assert!(s1 == s2, "two `emit --stdout` runs differ");
+}
+
+#[test]
+fn set_inputs_give_tracking_labels_and_release_based_names() {
+    let args = [
+        "emit",
+        "--app",
+        "caelundas",
+        "--stdout",
+        "--set",
+        &format!("release={RELEASE}"),
+        "--set",
+        "git-commit=abc",
+        "--set",
+        "timestamp=1769351422",
+    ];
+    let objects = stdout_objects(&stdout(&kairn_ok(&args)));
+    assert!(!objects.is_empty());
+    let mut job_seen = false;
+    for (source, o) in &objects {
+        let kind = o["kind"].as_str().unwrap_or_default();
+        let name = o["metadata"]["name"].as_str().unwrap_or_default();
+        let labels = &o["metadata"]["labels"];
+        assert_eq!(labels["kairn.dev/git-commit"], "abc", "{source}");
+        assert_eq!(
+            labels["kairn.dev/timestamp"],
+            Value::from("1769351422"),
+            "{source}: the timestamp label stays a string"
+        );
+        assert_eq!(labels["app.kubernetes.io/instance"], RELEASE, "{source}");
+        if kind != "Namespace" {
+            assert!(
+                name.starts_with(RELEASE),
+                "{source}: {kind} name {name:?} should start with the release name"
+            );
+        }
+        if kind == "Job" {
+            job_seen = true;
+            let pod_labels = &o["spec"]["template"]["metadata"]["labels"];
+            assert_eq!(
+                pod_labels["kairn.dev/git-commit"], "abc",
+                "pods carry the labels"
+            );
+            assert_eq!(pod_labels["kairn.dev/timestamp"], "1769351422");
+        }
+    }
+    assert!(job_seen, "caelundas emits a Job");
+}
+
+#[test]
+fn invalid_release_is_a_clear_usage_error() {
+    let args = [
+        "emit",
+        "--app",
+        "caelundas",
+        "--stdout",
+        "--set",
+        "release=Bad_Name",
+    ];
+    let o = kairn(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+    let err = stderr(&o);
+    assert!(err.contains("release") && err.contains("Bad_Name"), "{err}");
+    assert!(o.stdout.is_empty(), "nothing printed on stdout");
+}
+
+#[test]
+fn malformed_set_is_rejected() {
+    let o = kairn(&["emit", "--stdout", "--set", "novalue"]);
+    assert_eq!(o.status.code(), Some(2), "clap usage error: {}", stderr(&o));
+    assert!(stderr(&o).contains("KEY=VALUE"), "{}", stderr(&o));
+}

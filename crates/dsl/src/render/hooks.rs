@@ -1,0 +1,161 @@
+//! Lifecycle hook annotations for Helm and Argo CD, and content-addressed hook Job names.
+//! See [`crate::model::hook`] for the semantics.
+
+use std::collections::BTreeMap;
+
+use crate::model::hook::Hook;
+use crate::object::Object;
+
+/// `helm.sh/hook`
+pub const HELM_HOOK: &str = "helm.sh/hook";
+/// `helm.sh/hook-weight`
+pub const HELM_HOOK_WEIGHT: &str = "helm.sh/hook-weight";
+/// `helm.sh/hook-delete-policy`
+pub const HELM_HOOK_DELETE_POLICY: &str = "helm.sh/hook-delete-policy";
+/// `argocd.argoproj.io/hook`
+pub const ARGO_HOOK: &str = "argocd.argoproj.io/hook";
+/// `argocd.argoproj.io/hook-delete-policy`
+pub const ARGO_HOOK_DELETE_POLICY: &str = "argocd.argoproj.io/hook-delete-policy";
+/// `argocd.argoproj.io/sync-wave`
+pub const ARGO_SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
+
+/// FNV-1a, 64 bit: stable across runs, platforms and Rust versions.
+pub(crate) fn fnv64(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn annotations(hook: &Hook, weight: i16, job: bool) -> BTreeMap<String, String> {
+    let (helm_delete, argo_delete) = if job {
+        // Deleted once it succeeded; a failed run stays until its TTL for inspection.
+        (
+            "before-hook-creation,hook-succeeded",
+            "BeforeHookCreation,HookSucceeded",
+        )
+    } else {
+        // The Job's prerequisites stay until the next run replaces them.
+        ("before-hook-creation", "BeforeHookCreation")
+    };
+    BTreeMap::from([
+        (HELM_HOOK.to_owned(), hook.helm_events().to_owned()),
+        (HELM_HOOK_WEIGHT.to_owned(), weight.to_string()),
+        (HELM_HOOK_DELETE_POLICY.to_owned(), helm_delete.to_owned()),
+        (ARGO_HOOK.to_owned(), hook.argo_phase().to_owned()),
+        (ARGO_SYNC_WAVE.to_owned(), weight.to_string()),
+        (ARGO_HOOK_DELETE_POLICY.to_owned(), argo_delete.to_owned()),
+    ])
+}
+
+/// Turns a hook component's objects into hooks: the Job gets the hook annotations and a
+/// name ending in a hash of its spec; its ServiceAccount, RBAC, NetworkPolicy and
+/// ConfigMaps become hooks of the same phase that run just before it. Claims that must
+/// outlive the Job are left as ordinary objects.
+pub(crate) fn make_hooks(hook: &Hook, objects: &mut [Object]) {
+    for object in objects.iter_mut() {
+        let is_job = matches!(object, Object::Job(_));
+        let support = matches!(
+            object,
+            Object::ServiceAccount(_)
+                | Object::Role(_)
+                | Object::RoleBinding(_)
+                | Object::NetworkPolicy(_)
+                | Object::ConfigMap(_)
+        );
+        if !is_job && !support {
+            continue;
+        }
+        if let Object::Job(job) = object {
+            let spec = serde_json::to_vec(&job.spec).unwrap_or_default();
+            let hash = format!("{:016x}", fnv64(spec));
+            let name = job.metadata.name.clone().unwrap_or_default();
+            job.metadata.name = Some(format!("{name}-{}", &hash[..8]));
+        }
+        let weight = if is_job {
+            i16::from(hook.weight)
+        } else {
+            i16::from(hook.weight) - 1
+        };
+        let meta = object.metadata_mut();
+        meta.annotations
+            .get_or_insert_with(BTreeMap::new)
+            .extend(annotations(hook, weight, is_job));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::*;
+
+    fn app(image: Image) -> App {
+        let migrate = Component::builder()
+            .name(name!("migrate"))
+            .image(image)
+            .resources(Resources::new(
+                cpu!("100m"),
+                cpu!("500m"),
+                memory!("128Mi"),
+                memory!("256Mi"),
+            ))
+            .workload(
+                BatchJob::builder()
+                    .backoff_limit(1)
+                    .ttl_seconds_after_finished(600)
+                    .hook(Hook::before_deploy().weight(3))
+                    .build(),
+            )
+            .build();
+        App::builder()
+            .name(name!("shop"))
+            .environment(name!("production"))
+            .namespace(name!("shop"))
+            .components(vec![migrate])
+            .build()
+    }
+
+    fn job_name(app: &App) -> String {
+        render(app)
+            .iter()
+            .find(|m| m.object.kind() == "Job")
+            .map(|m| m.object.name().to_owned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn hook_jobs_are_named_by_their_spec() {
+        let a = job_name(&app(image!("ghcr.io/acme/shop:1.0.0")));
+        let b = job_name(&app(image!("ghcr.io/acme/shop:1.0.1")));
+        assert!(a.starts_with("shop-migrate-") && a.len() == "shop-migrate-".len() + 8);
+        assert_ne!(
+            a, b,
+            "a new image must be a new Job: pod templates are immutable"
+        );
+        assert_eq!(a, job_name(&app(image!("ghcr.io/acme/shop:1.0.0"))));
+    }
+
+    #[test]
+    fn hook_and_its_prerequisites_are_annotated_for_helm_and_argo() {
+        let manifests = render(&app(image!("ghcr.io/acme/shop:1.0.0")));
+        for m in &manifests {
+            let a = m.object.metadata().annotations.clone().unwrap_or_default();
+            let (weight, delete) = if m.object.kind() == "Job" {
+                ("3", "before-hook-creation,hook-succeeded")
+            } else {
+                ("2", "before-hook-creation")
+            };
+            assert_eq!(
+                a[super::HELM_HOOK],
+                "pre-install,pre-upgrade",
+                "{}",
+                m.object.kind()
+            );
+            assert_eq!(a[super::HELM_HOOK_WEIGHT], weight);
+            assert_eq!(a[super::HELM_HOOK_DELETE_POLICY], delete);
+            assert_eq!(a[super::ARGO_HOOK], "PreSync");
+            assert_eq!(a[super::ARGO_SYNC_WAVE], weight);
+        }
+    }
+}

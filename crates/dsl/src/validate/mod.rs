@@ -1,0 +1,415 @@
+//! The validator: rules over the rendered object graph (or over existing YAML for
+//! `lint`), reporting every finding at once with what is wrong, how to fix it and where
+//! it came from.
+//!
+//! Rules live in three families (`rules/api.rs`, `rules/wiring.rs` + `rules/network.rs`,
+//! `rules/policy.rs`); each has a stable id, one severity and a one-line summary in
+//! [`registry::RULES`], from which `docs/rules.md` is generated.
+//!
+//! ```
+//! use dsl::*;
+//! let app = App::builder()
+//!     .name(name!("shop"))
+//!     .environment(name!("production"))
+//!     .namespace(name!("shop"))
+//!     .components(vec![])
+//!     .build();
+//! let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+//! assert!(!report.has_errors());
+//! ```
+
+mod finding;
+pub mod registry;
+mod rules;
+mod set;
+pub mod source;
+
+#[cfg(test)]
+mod tests;
+
+use std::panic::Location;
+
+pub use finding::{Finding, Note, Report, Severity};
+pub use registry::{rule, RuleInfo, RULES};
+pub use source::{collect_files, load_files, parse_str, Document, LoadError, Loaded};
+
+use crate::model::app::App;
+use crate::model::component::{LeaderLock, Workload as ModelWorkload};
+use crate::model::dependency::Endpoint;
+use crate::object::{Manifest, Origin};
+use set::{Item, Set, Sink};
+
+/// Annotation prefix that waives a rule on one object in plain YAML (`lint`):
+/// `kairn.dev/waive.<rule-id>: <reason>`.
+pub const WAIVE_ANNOTATION_PREFIX: &str = "kairn.dev/waive.";
+
+/// Namespaces Prometheus is assumed to run in when linting YAML (override with
+/// `--prometheus-namespace`).
+pub const DEFAULT_PROMETHEUS_NAMESPACES: &[&str] = &[
+    "monitoring",
+    "prometheus",
+    "observability",
+    "kube-prometheus-stack",
+    "prometheus-operator",
+    "openshift-monitoring",
+    "cattle-monitoring-system",
+];
+
+/// Waives one rule on one object, with a written reason that is shown in every report.
+///
+/// ```
+/// let w = dsl::Waiver::new(
+///     "metrics-exposed-by-ingress",
+///     "Ingress",
+///     "shop",
+///     "the controller denies /metrics with a server snippet",
+/// );
+/// assert_eq!(w.rule, "metrics-exposed-by-ingress");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    /// Rule id.
+    pub rule: String,
+    /// Object kind.
+    pub kind: String,
+    /// Object name, or the name of the component that produced the object.
+    pub name: String,
+    /// Why the finding is acceptable (required).
+    pub reason: String,
+    /// Where the waiver was written.
+    pub declared_at: &'static Location<'static>,
+}
+
+impl Waiver {
+    /// A waiver of `rule` on the `kind` object named `name` (or produced by the component
+    /// `name`), recording the caller's file and line.
+    #[track_caller]
+    pub fn new(rule: &str, kind: &str, name: &str, reason: &str) -> Self {
+        Waiver {
+            rule: rule.to_owned(),
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+            reason: reason.to_owned(),
+            declared_at: Location::caller(),
+        }
+    }
+}
+
+/// A Secret created outside the set, with the keys it is known to have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredSecret {
+    /// Secret name.
+    pub name: String,
+    /// Keys it has; `None` when not declared (any key is accepted).
+    pub keys: Option<Vec<String>>,
+}
+
+/// Egress a component needs to a declared dependency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EgressNeed {
+    /// Component whose workloads need it.
+    pub component: String,
+    /// Dependency name.
+    pub dependency: String,
+    /// Where the dependency is.
+    pub endpoint: Endpoint,
+}
+
+/// What the validator knows beyond the objects themselves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    /// Environment name; `development` allows `latest` images.
+    pub environment: Option<String>,
+    /// Whether the set is a whole application (every reference must resolve inside it).
+    /// `lint` sets are partial: references to kinds absent from the set only warn.
+    pub complete: bool,
+    /// Secrets created outside the set.
+    pub external_secrets: Vec<DeclaredSecret>,
+    /// Namespaces Prometheus scrapes from.
+    pub prometheus_namespaces: Vec<String>,
+    /// Egress each component needs.
+    pub egress: Vec<EgressNeed>,
+    /// ServiceAccounts that pods created at run time use (`(namespace, name)`), e.g. the
+    /// Jobs a component spawns: not unused even though no pod template in the set names them.
+    pub runtime_service_accounts: Vec<(String, String)>,
+    /// Waivers written in code.
+    pub waivers: Vec<Waiver>,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::lint()
+    }
+}
+
+impl Context {
+    /// The context for linting plain YAML: a partial set, no declarations.
+    pub fn lint() -> Self {
+        Context {
+            environment: None,
+            complete: false,
+            external_secrets: Vec::new(),
+            prometheus_namespaces: DEFAULT_PROMETHEUS_NAMESPACES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            egress: Vec::new(),
+            runtime_service_accounts: Vec::new(),
+            waivers: Vec::new(),
+        }
+    }
+
+    /// The context of a declared app: its external secrets, image pull secrets,
+    /// Prometheus namespace, dependencies and waivers.
+    pub fn for_app(app: &App) -> Self {
+        let mut external_secrets: Vec<DeclaredSecret> = app
+            .secrets
+            .iter()
+            .map(|s| DeclaredSecret {
+                name: s.name().to_string(),
+                keys: Some(s.keys().iter().map(|k| k.to_string()).collect()),
+            })
+            .collect();
+        external_secrets.extend(app.image_pull_secrets.iter().map(|n| DeclaredSecret {
+            name: n.to_string(),
+            keys: None,
+        }));
+        let mut egress = Vec::new();
+        for c in &app.components {
+            let mut targets: Vec<&crate::Name> = c.talks_to.iter().collect();
+            if let ModelWorkload::Worker(w) = &c.workload {
+                if let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock)
+                {
+                    targets.push(d);
+                }
+            }
+            for t in targets {
+                if let Some(dep) = app.dependency(t) {
+                    egress.push(EgressNeed {
+                        component: c.name.to_string(),
+                        dependency: dep.name.to_string(),
+                        endpoint: dep.endpoint.clone(),
+                    });
+                }
+            }
+        }
+        Context {
+            environment: Some(app.environment.to_string()),
+            complete: true,
+            external_secrets,
+            prometheus_namespaces: app
+                .monitoring
+                .as_ref()
+                .map(|m| vec![m.prometheus_namespace.to_string()])
+                .unwrap_or_else(|| Context::lint().prometheus_namespaces),
+            egress,
+            runtime_service_accounts: app
+                .components
+                .iter()
+                .filter_map(|c| c.spawns_jobs.as_ref())
+                .map(|j| (j.namespace.to_string(), j.service_account.to_string()))
+                .collect(),
+            waivers: app.waivers.clone(),
+        }
+    }
+}
+
+/// Validates rendered manifests (one application environment, or any set).
+pub fn validate(manifests: &[Manifest], ctx: &Context) -> Report {
+    let items = manifests
+        .iter()
+        .map(|m| Item {
+            kind: m.object.kind(),
+            name: m.object.name(),
+            namespace: m.object.namespace(),
+            object: Some(&m.object),
+            doc: None,
+            origin: Some(&m.origin),
+        })
+        .collect();
+    run(items, ctx, Vec::new())
+}
+
+/// Validates YAML documents read by [`parse_str`] or [`load_files`] as one set.
+pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
+    let mut notes: Vec<Note> = loaded
+        .skipped
+        .iter()
+        .map(|(file, line, why)| Note {
+            file: Some(file.clone()),
+            line: Some(*line),
+            message: format!("skipped: {why}"),
+        })
+        .collect();
+    let items = loaded
+        .documents
+        .iter()
+        .map(|d| {
+            if let Some(why) = &d.skipped {
+                notes.push(Note {
+                    file: Some(d.file.clone()),
+                    line: Some(d.line),
+                    message: format!("{}/{}: passed over: {why}", d.kind, d.name),
+                });
+            }
+            Item {
+                kind: &d.kind,
+                name: &d.name,
+                namespace: d.namespace.as_deref(),
+                object: d.object.as_ref(),
+                doc: Some(d),
+                origin: None,
+            }
+        })
+        .collect();
+    run(items, ctx, notes)
+}
+
+fn origin_location(o: &Origin) -> Option<String> {
+    o.declared_at.map(|l| format!("{}:{}", l.file(), l.line()))
+}
+
+fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
+    let set = Set::new(items, ctx);
+    let mut sink = Sink::default();
+    rules::run_all(&set, &mut sink);
+
+    let mut used = vec![false; ctx.waivers.len()];
+    let mut findings = Vec::new();
+    for hit in sink.hits {
+        let Some(info) = registry::rule(hit.rule) else {
+            continue;
+        };
+        let item = &set.items[hit.idx];
+        let component = item.origin.and_then(|o| o.component.as_deref());
+        let mut waived = None;
+        for (i, w) in ctx.waivers.iter().enumerate() {
+            if w.rule == hit.rule
+                && w.kind == item.kind
+                && (w.name == item.name || Some(w.name.as_str()) == component)
+                && !w.reason.trim().is_empty()
+            {
+                used[i] = true;
+                waived = Some(format!(
+                    "{} (waived at {}:{})",
+                    w.reason,
+                    w.declared_at.file(),
+                    w.declared_at.line()
+                ));
+                break;
+            }
+        }
+        if waived.is_none() {
+            let key = format!("{WAIVE_ANNOTATION_PREFIX}{}", hit.rule);
+            let from_object = item
+                .object
+                .and_then(|o| o.metadata().annotations.as_ref())
+                .and_then(|a| a.get(&key))
+                .cloned();
+            let from_doc = || {
+                item.doc
+                    .and_then(|d| d.value.pointer("/metadata/annotations"))
+                    .and_then(|a| a.get(&key))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            waived = from_object
+                .or_else(from_doc)
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| format!("{r} (annotation {key})"));
+        }
+        findings.push(Finding {
+            rule: info.id,
+            severity: info.severity,
+            app: item.origin.map(|o| o.app.clone()).filter(|s| !s.is_empty()),
+            environment: item
+                .origin
+                .map(|o| o.environment.clone())
+                .filter(|s| !s.is_empty()),
+            kind: item.kind.to_owned(),
+            name: item.name.to_owned(),
+            namespace: item.namespace.map(str::to_owned),
+            line: item.doc.map(|d| u64::from(d.tree.line_of_path(&hit.field))),
+            file: item.doc.map(|d| d.file.clone()),
+            field: hit.field,
+            message: hit.message,
+            fix: hit.fix,
+            declared_at: item.origin.and_then(origin_location),
+            waived,
+        });
+    }
+    // Waivers that are invalid or matched nothing.
+    let (app, environment) = set
+        .items
+        .iter()
+        .find_map(|i| i.origin)
+        .map(|o| (Some(o.app.clone()), Some(o.environment.clone())))
+        .unwrap_or_default();
+    for (i, w) in ctx.waivers.iter().enumerate() {
+        let (rule_id, message, fix) = if registry::rule(&w.rule).is_none() {
+            (
+                "waiver-invalid",
+                format!("the waiver names the unknown rule `{}`", w.rule),
+                "use a rule id from docs/rules.md",
+            )
+        } else if w.reason.trim().is_empty() {
+            (
+                "waiver-invalid",
+                format!("the waiver of `{}` has no reason", w.rule),
+                "write why the finding is acceptable",
+            )
+        } else if !used[i] {
+            (
+                "waiver-unmatched",
+                format!(
+                    "the waiver of `{}` on {}/{} matches no finding",
+                    w.rule, w.kind, w.name
+                ),
+                "remove the waiver, or correct its rule, kind or name",
+            )
+        } else {
+            continue;
+        };
+        let info = registry::rule(rule_id).expect("registered");
+        findings.push(Finding {
+            rule: info.id,
+            severity: info.severity,
+            app: app.clone(),
+            environment: environment.clone(),
+            kind: w.kind.clone(),
+            name: w.name.clone(),
+            namespace: None,
+            field: String::new(),
+            message,
+            fix: fix.to_owned(),
+            declared_at: Some(format!("{}:{}", w.declared_at.file(), w.declared_at.line())),
+            file: None,
+            line: None,
+            waived: None,
+        });
+    }
+    findings.sort_by(|a, b| {
+        (
+            &a.app,
+            &a.environment,
+            &a.file,
+            a.line,
+            &a.kind,
+            &a.name,
+            a.rule,
+            &a.field,
+        )
+            .cmp(&(
+                &b.app,
+                &b.environment,
+                &b.file,
+                b.line,
+                &b.kind,
+                &b.name,
+                b.rule,
+                &b.field,
+            ))
+    });
+    findings.dedup();
+    Report { findings, notes }
+}

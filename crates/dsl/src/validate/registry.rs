@@ -1,0 +1,167 @@
+//! Every rule the validator knows: stable id, severity, family and one-line meaning.
+//! `docs/rules.md` is generated from this table (a test keeps them equal).
+
+use super::finding::Severity;
+
+/// The three families of rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Family {
+    /// What the API server would reject that a schema check does not.
+    Api,
+    /// References between objects.
+    Wiring,
+    /// Operational and security policy.
+    Policy,
+}
+
+impl Family {
+    /// Section title in the docs.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Family::Api => "API server would reject",
+            Family::Wiring => "Cross-object wiring",
+            Family::Policy => "Operational and security policy",
+        }
+    }
+}
+
+/// One registered rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable kebab-case id.
+    pub id: &'static str,
+    /// Severity of every finding of this rule.
+    pub severity: Severity,
+    /// Family.
+    pub family: Family,
+    /// One-line meaning.
+    pub summary: &'static str,
+}
+
+use Family::{Api, Policy, Wiring};
+use Severity::{Error as E, Warning as W};
+
+macro_rules! rules {
+    ($(($id:literal, $sev:ident, $fam:ident, $summary:literal)),+ $(,)?) => {
+        /// Every rule, grouped by family.
+        pub const RULES: &[RuleInfo] = &[
+            $(RuleInfo { id: $id, severity: $sev, family: $fam, summary: $summary },)+
+        ];
+    };
+}
+
+rules!(
+    // API server would reject
+    ("object-invalid", E, Api, "A YAML document does not deserialize as its kind (wrong type, unknown enum value, missing required field)."),
+    ("deprecated-api-version", E, Api, "The apiVersion is deprecated or no longer served (e.g. `extensions/v1beta1`, `external-secrets.io/v1beta1`)."),
+    ("required-field", E, Api, "A field the API server requires is missing or empty (container image, Service ports, PVC size and access modes, ...)."),
+    ("invalid-value", E, Api, "A field has a value the API server rejects (port out of range, restart policy for the kind, unknown protocol, bad data key, ...)."),
+    ("name-format", E, Api, "`metadata.name` is not a valid DNS-1123 subdomain, or label for Services, Namespaces, StatefulSets and Jobs."),
+    ("label-format", E, Api, "A label key or value, selector entry or annotation key has an invalid format or length."),
+    ("port-name-format", E, Api, "A container port name is not an IANA service name (1-15 chars, a letter, no `--`), or a Service port name is not a DNS label; Services with several ports must name them."),
+    ("env-name-format", E, Api, "An environment variable name is not `[-._a-zA-Z][-._a-zA-Z0-9]*`."),
+    ("quantity-format", E, Api, "A CPU, memory or storage quantity does not parse (e.g. `512MB`, `1.5.0`)."),
+    ("duplicate-object", E, Api, "Two objects have the same kind, namespace and name."),
+    ("duplicate-container", E, Api, "Two containers (or init containers) of a pod have the same name."),
+    ("duplicate-port", E, Api, "A pod repeats a container port name, or a Service repeats a port name or number."),
+    ("duplicate-env", W, Api, "A container sets the same environment variable twice; only the last one counts."),
+    ("selector-mismatch", E, Api, "A Deployment or StatefulSet selector is empty or does not match its pod template labels."),
+    ("volume-mount-undeclared", E, Api, "A volumeMount names a volume the pod does not declare."),
+    ("namespace-missing", W, Api, "A namespaced object has no `metadata.namespace` while the rest of the set does, so it lands in the current context's namespace."),
+    // Cross-object wiring
+    ("service-selects-nothing", E, Wiring, "A Service selector matches no pod template in the set."),
+    ("service-target-port-missing", E, Wiring, "A Service `targetPort` name is not a container port of the pods it selects."),
+    ("numeric-port-reference", W, Wiring, "A Service targetPort or probe uses a number where the container port has a name."),
+    ("probe-port-undeclared", E, Wiring, "A probe uses a named port the container does not declare."),
+    ("ingress-backend-missing", E, Wiring, "An Ingress backend names a Service that is not in the set."),
+    ("ingress-backend-port-missing", E, Wiring, "An Ingress backend port (name or number) is not a port of its Service."),
+    ("ingress-tls-host-mismatch", W, Wiring, "An Ingress rule host is not covered by any of its TLS hosts."),
+    ("hpa-target-missing", E, Wiring, "A HorizontalPodAutoscaler's `scaleTargetRef` names no workload in the set."),
+    ("hpa-missing-requests", E, Wiring, "A HorizontalPodAutoscaler scales on CPU or memory utilization of containers without that request."),
+    ("pdb-selects-nothing", E, Wiring, "A PodDisruptionBudget selector matches no pod template in the set."),
+    ("secret-missing", E, Wiring, "A pod references a Secret that is neither in the set nor declared as external."),
+    ("secret-key-missing", E, Wiring, "A pod reads a key that its Secret (or external Secret declaration) does not have."),
+    ("configmap-missing", E, Wiring, "A pod references a ConfigMap that is not in the set."),
+    ("configmap-key-missing", E, Wiring, "A pod reads a key that its ConfigMap does not have."),
+    ("pvc-missing", E, Wiring, "A pod mounts a PersistentVolumeClaim that is not in the set."),
+    ("pvc-rwo-shared", E, Wiring, "A ReadWriteOnce claim is mounted by a workload that can run more than one pod."),
+    ("service-account-missing", E, Wiring, "A pod runs as a ServiceAccount that is not in the set."),
+    ("statefulset-service", E, Wiring, "A StatefulSet's `serviceName` is not an existing headless Service (`clusterIP: None`) selecting its pods."),
+    ("servicemonitor-selects-nothing", E, Wiring, "A ServiceMonitor selector matches no Service in the set."),
+    ("servicemonitor-port-missing", E, Wiring, "A ServiceMonitor endpoint port is not a named port of the Services it selects."),
+    ("rbac-role-missing", E, Wiring, "A RoleBinding's `roleRef` names a Role that is not in the set."),
+    ("rbac-subject-missing", E, Wiring, "A binding's ServiceAccount subject is not in the set."),
+    ("rbac-subject-namespace", W, Wiring, "A binding's ServiceAccount subject has no namespace (implicit; rejected in ClusterRoleBindings)."),
+    ("reference-unresolved", W, Wiring, "A reference cannot be checked because the set has no object of the referenced kind (partial set, external store)."),
+    ("netpol-egress-dependency", E, Wiring, "The NetworkPolicies of a component do not allow egress to a dependency it declares."),
+    ("netpol-dns-missing", E, Wiring, "An egress-restricting NetworkPolicy allows no DNS (port 53), so every name lookup fails."),
+    ("netpol-dns-tcp", E, Wiring, "A NetworkPolicy allows DNS over UDP/53 but not TCP/53, so truncated answers fail."),
+    ("netpol-namespace-name-label", E, Wiring, "A namespaceSelector uses the `name` label, which namespaces do not carry; it matches nothing."),
+    ("netpol-blocks-scrape", E, Wiring, "NetworkPolicies admit no traffic from Prometheus to pods that a ServiceMonitor or scrape annotation expects to scrape."),
+    ("netpol-blocks-load-balancer", E, Wiring, "NetworkPolicies drop the external traffic a LoadBalancer or NodePort Service sends to its pods."),
+    ("netpol-blocks-peers", E, Wiring, "NetworkPolicies block the pods of a multi-replica StatefulSet from reaching each other."),
+    ("metrics-exposed-by-ingress", W, Wiring, "An Ingress path publicly routes to the Service port and path that Prometheus scrapes for metrics."),
+    ("secret-unused", W, Wiring, "A Secret in the set is referenced by no pod, ServiceAccount or Ingress."),
+    ("service-account-unused", W, Wiring, "A ServiceAccount in the set is used by no pod template."),
+    // Operational and security policy
+    ("pss-privileged", E, Policy, "Restricted Pod Security Standard: a container is privileged."),
+    ("pss-host-namespaces", E, Policy, "Restricted Pod Security Standard: the pod uses the host network, PID or IPC namespace."),
+    ("pss-host-ports", E, Policy, "Restricted Pod Security Standard: a container uses a hostPort."),
+    ("pss-volume-types", E, Policy, "Restricted Pod Security Standard: the pod uses a volume type other than configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret."),
+    ("pss-privilege-escalation", E, Policy, "Restricted Pod Security Standard: a container does not set `allowPrivilegeEscalation: false`."),
+    ("pss-capabilities", E, Policy, "Restricted Pod Security Standard: a container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE."),
+    ("pss-run-as-non-root", E, Policy, "Restricted Pod Security Standard: `runAsNonRoot: true` is not set for every container, or a UID is 0."),
+    ("pss-seccomp", E, Policy, "Restricted Pod Security Standard: no `seccompProfile.type` RuntimeDefault or Localhost for every container."),
+    ("read-only-root-filesystem", W, Policy, "A container's root filesystem is writable (`readOnlyRootFilesystem` is not true)."),
+    ("resources-missing", W, Policy, "A container lacks a CPU or memory request or limit."),
+    ("requests-exceed-limits", E, Policy, "A container requests more CPU or memory than its limit."),
+    ("image-latest", E, Policy, "An image uses the mutable `latest` tag or no tag at all, outside the development environment."),
+    ("hpa-min-max", E, Policy, "A HorizontalPodAutoscaler's minReplicas is below 1 or above maxReplicas."),
+    ("replicas-with-hpa", W, Policy, "A workload sets `spec.replicas` although a HorizontalPodAutoscaler manages it; every apply resets the scale."),
+    ("pdb-blocks-eviction", E, Policy, "A PodDisruptionBudget allows no voluntary eviction (minAvailable at or above the replicas, or maxUnavailable 0), blocking node drains."),
+    ("pdb-missing", W, Policy, "A Deployment or StatefulSet that can run several replicas has no PodDisruptionBudget."),
+    ("liveness-without-readiness", W, Policy, "A serving container has a liveness probe but no readiness probe."),
+    ("deprecated-annotation", E, Policy, "An annotation is deprecated and ignored or superseded by a field (e.g. `kubernetes.io/ingress.class`)."),
+    ("deprecated-field", W, Policy, "A field is deprecated (e.g. `serviceAccount`, `loadBalancerIP`)."),
+    ("secret-literal-data", E, Policy, "A Secret carries literal values in `data`/`stringData` committed with the manifests."),
+    ("namespace-pss-not-enforced", W, Policy, "A Namespace does not enforce the restricted Pod Security Standard (`pod-security.kubernetes.io/enforce: restricted`)."),
+    ("service-account-token-automount", W, Policy, "A ServiceAccount does not set `automountServiceAccountToken: false` although no pod in the set uses it with API permissions."),
+    ("pod-token-automount", W, Policy, "A pod mounts a service-account token although its ServiceAccount has no RBAC binding in the set."),
+    ("pod-default-service-account", W, Policy, "A pod runs as the namespace's `default` ServiceAccount."),
+    ("rbac-secrets-read", E, Policy, "A Role or ClusterRole grants list, watch or `*` on Secrets, which returns every Secret's contents."),
+    ("cloud-identity-placeholder", E, Policy, "A cloud workload-identity annotation holds a placeholder or malformed value (role ARN, GCP service account, Azure client id)."),
+    ("service-external-load-balancer", E, Policy, "A LoadBalancer Service exposes pods to the internet directly, with no source ranges and no internal-load-balancer annotation."),
+    ("statefulset-headless-not-ready", W, Policy, "The headless Service of a multi-replica StatefulSet does not publish not-ready addresses, so peers cannot find each other while the cluster forms."),
+    ("statefulset-ordered-ready", W, Policy, "A multi-replica StatefulSet with readiness probes uses OrderedReady pod management, which can deadlock quorum bootstrap."),
+    ("statefulset-no-spread", W, Policy, "A multi-replica StatefulSet has no pod anti-affinity or topology spread, so all members can land on one node."),
+    ("netpol-dns-too-broad", W, Policy, "A NetworkPolicy allows DNS to every pod in every namespace (or anywhere) instead of kube-dns."),
+    ("netpol-missing", W, Policy, "No NetworkPolicy selects a workload's pods."),
+    ("prometheus-scrape-annotations", W, Policy, "`prometheus.io/*` scrape annotations are used without a ServiceMonitor; the Prometheus Operator ignores them."),
+    ("alert-up-without-absent", W, Policy, "An alert on `up == 0` has no `absent(...)`, so it never fires when the target disappears."),
+    ("alert-error-rate-not-ratio", W, Policy, "An error-rate alert compares an absolute 5xx rate to a threshold instead of a ratio of all requests."),
+    ("job-ttl-missing", W, Policy, "A Job has no `ttlSecondsAfterFinished`, so finished Jobs and their pods accumulate."),
+    ("job-backoff-limit-missing", W, Policy, "A Job has no explicit `backoffLimit` (the default retries 6 times)."),
+    ("waiver-invalid", E, Policy, "A waiver names an unknown rule or has no written reason."),
+    ("waiver-unmatched", W, Policy, "A waiver matches no finding; remove it or fix its rule, kind or name."),
+);
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// The generated table section of `docs/rules.md`.
+pub fn markdown_table() -> String {
+    let mut out = String::new();
+    for family in [Api, Wiring, Policy] {
+        out.push_str(&format!("\n### {}\n\n", family.title()));
+        out.push_str("| id | severity | meaning |\n|---|---|---|\n");
+        for r in RULES.iter().filter(|r| r.family == family) {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                r.id, r.severity, r.summary
+            ));
+        }
+    }
+    out
+}

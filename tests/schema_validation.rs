@@ -1,0 +1,340 @@
+//! Every committed manifest passes the official Kubernetes 1.33 JSON schemas in strict
+//! mode (unknown fields rejected), as checked by `kubernetes-validate --strict -k 1.33.0`
+//! (PyPI, pinned and installed by `scripts/install-test-tools.sh`). It reads files with
+//! PyYAML (YAML 1.1), so a value that YAML 1.1 turns into a boolean or number where the
+//! schema wants a string fails here too.
+//!
+//! Custom resources: kubernetes-validate has schemas for built-in kinds only. For a kind
+//! it has no schema for it prints `WARN <file> Couldn't find schema for kind ...` and
+//! still exits 0 (there is no flag to change that; strict checking of the built-in kinds
+//! is unaffected). So this test does not trust the exit code alone: every file must be
+//! reported `passed`, except files whose kind is one of the known CRDs in [`CRD_KINDS`],
+//! which must be reported as having no schema. A built-in kind with a mistyped
+//! `apiVersion` (which would also get "no schema") therefore fails. The CRD objects'
+//! `metadata` (and a ServiceMonitor's `spec.selector`) are then validated against the
+//! official strict `ObjectMeta` / `LabelSelector` schemas of 1.33 bundled with
+//! kubernetes-validate. Their remaining `spec` fields are covered by the typed structs in
+//! `dsl::crd` and by the kubectl round-trip tests, not by an upstream schema.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use integration::support::{
+    display, generated_env_dirs, kubernetes_validate, manifest_files, parse_yaml_docs, python, run,
+    Ran, TempDir,
+};
+use serde_json::{json, Value};
+
+/// Kubernetes version the manifests target.
+const KUBERNETES_VERSION: &str = "1.33.0";
+
+/// Custom resource kinds kairn emits, as `(apiVersion, kind)`.
+const CRD_KINDS: &[(&str, &str)] = &[
+    ("monitoring.coreos.com/v1", "ServiceMonitor"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"),
+];
+
+fn validate(files: &[PathBuf]) -> Ran {
+    let mut args = vec!["--strict", "-k", KUBERNETES_VERSION];
+    args.extend(files.iter().map(|f| f.to_str().expect("UTF-8 path")));
+    run(&kubernetes_validate(), &args, None)
+}
+
+fn all_generated_files() -> Vec<PathBuf> {
+    generated_env_dirs()
+        .iter()
+        .flat_map(|d| manifest_files(d))
+        .collect()
+}
+
+fn type_of(file: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(file).expect("readable file");
+    let docs = parse_yaml_docs(&text);
+    assert_eq!(docs.len(), 1, "{} must hold one object", display(file));
+    let s = |k: &str| docs[0][k].as_str().unwrap_or_default().to_owned();
+    (s("apiVersion"), s("kind"))
+}
+
+fn is_crd(api_version: &str, kind: &str) -> bool {
+    CRD_KINDS
+        .iter()
+        .any(|(a, k)| *a == api_version && *k == kind)
+}
+
+/// Checks kubernetes-validate's report for `files`: exit 0, and one verdict per file:
+/// `passed` against 1.33 for built-in kinds, "no schema" for the known CRD kinds only.
+/// Returns the problems found (empty if none).
+fn problems(files: &[PathBuf], ran: &Ran) -> Vec<String> {
+    let out = ran.stdout();
+    let mut problems = Vec::new();
+    if !ran.success() {
+        problems.push(format!(
+            "kubernetes-validate exited with {}",
+            ran.output.status
+        ));
+    }
+    let mut verdicts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for line in out.lines().filter(|l| !l.trim().is_empty()) {
+        let file = files
+            .iter()
+            .filter_map(|f| f.to_str())
+            .find(|f| line.split_whitespace().nth(1) == Some(*f));
+        match file {
+            Some(f) => verdicts.entry(f).or_default().push(line),
+            None => problems.push(format!("unexpected output: {line}")),
+        }
+    }
+    for file in files {
+        let path = file.to_str().expect("UTF-8 path");
+        let (api_version, kind) = type_of(file);
+        let lines = verdicts.remove(path).unwrap_or_default();
+        let ok = match lines.as_slice() {
+            [line] if is_crd(&api_version, &kind) => {
+                line.starts_with("WARN ") && line.contains("Couldn't find schema")
+            }
+            [line] => {
+                line.starts_with("INFO ")
+                    && line.contains(" passed for resource ")
+                    && line.ends_with("against version 1.33")
+            }
+            _ => false,
+        };
+        if !ok {
+            problems.push(format!(
+                "{} ({api_version} {kind}): expected {}, got: {}",
+                display(file),
+                if is_crd(&api_version, &kind) {
+                    "\"Couldn't find schema\" (known CRD)"
+                } else {
+                    "\"passed ... against version 1.33\""
+                },
+                if lines.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    lines.join(" | ")
+                }
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn generated_manifests_pass_strict_kubernetes_1_33_schemas() {
+    let files = all_generated_files();
+    assert!(!files.is_empty(), "no generated manifests");
+    let ran = validate(&files);
+    let problems = problems(&files, &ran);
+    assert!(
+        problems.is_empty(),
+        "kubernetes-validate --strict -k {KUBERNETES_VERSION} rejected generated manifests:\n  {}\n\nfull output:\n{}{}",
+        problems.join("\n  "),
+        ran.stdout(),
+        ran.stderr()
+    );
+}
+
+/// Validates parts of objects against official 1.33 strict definitions bundled with
+/// kubernetes-validate. Input: JSON list of `{"what", "def", "value"}`.
+const VALIDATE_PARTS: &str = r#"
+import json, sys
+import jsonschema
+from referencing import Registry, Resource
+from kubernetes_validate.utils import schema_contents
+version = sys.argv[1]
+defs = schema_contents("kubernetes-json-schema/v%s-local-strict/_definitions.json" % version, version)
+registry = Resource.from_contents(defs) @ Registry()
+failed = 0
+for part in json.load(sys.stdin):
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$ref": "https://kubernetes.io/api/_definitions.json#/$defs/" + part["def"]}
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    errors = sorted(validator.iter_errors(part["value"]), key=lambda e: list(e.path))
+    for e in errors:
+        failed += 1
+        print("ERROR %s: %s: %s" % (part["what"], "/".join(str(p) for p in e.path), e.message))
+    if not errors:
+        print("OK %s against %s" % (part["what"], part["def"]))
+sys.exit(1 if failed else 0)
+"#;
+
+const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+const LABEL_SELECTOR: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector";
+
+/// The parts of a CRD object that have an official Kubernetes schema.
+fn crd_parts(what: &str, object: &Value) -> Vec<Value> {
+    let mut parts = vec![json!({
+        "what": format!("{what} metadata"),
+        "def": OBJECT_META,
+        "value": object["metadata"],
+    })];
+    if object["kind"] == "ServiceMonitor" {
+        parts.push(json!({
+            "what": format!("{what} spec.selector"),
+            "def": LABEL_SELECTOR,
+            "value": object["spec"]["selector"],
+        }));
+        if let Some(ns) = object["spec"].get("namespaceSelector") {
+            // Not a Kubernetes type; its only field must be a list of names.
+            assert!(
+                ns.as_object()
+                    .is_some_and(|o| o.iter().all(|(k, v)| k == "matchNames" && v.is_array())),
+                "{what}: unexpected spec.namespaceSelector {ns}"
+            );
+        }
+    }
+    parts
+}
+
+fn validate_parts(parts: &[Value]) -> Ran {
+    let input = serde_json::to_string(parts).expect("JSON");
+    run(
+        &python(),
+        &["-c", VALIDATE_PARTS, KUBERNETES_VERSION],
+        Some(&input),
+    )
+}
+
+#[test]
+fn crd_objects_metadata_and_selectors_pass_official_schemas() {
+    let mut parts = Vec::new();
+    for file in all_generated_files() {
+        let (api_version, kind) = type_of(&file);
+        if !is_crd(&api_version, &kind) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable file");
+        let object = parse_yaml_docs(&text).remove(0);
+        parts.extend(crd_parts(&display(&file), &object));
+    }
+    if parts.is_empty() {
+        // No CRD objects emitted (yet): nothing to check here.
+        return;
+    }
+    let ran = validate_parts(&parts);
+    assert!(
+        ran.success(),
+        "custom resources failed the official 1.33 ObjectMeta/LabelSelector schemas:\n{}{}",
+        ran.stdout(),
+        ran.stderr()
+    );
+    assert_eq!(
+        ran.stdout()
+            .lines()
+            .filter(|l| l.starts_with("OK "))
+            .count(),
+        parts.len(),
+        "every part validated:\n{}",
+        ran.stdout()
+    );
+}
+
+// ---- The checks have teeth: broken manifests fail. ----
+
+const GOOD_DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: probe
+  namespace: probe
+  labels:
+    app.kubernetes.io/name: probe
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: probe
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: probe
+    spec:
+      containers:
+      - name: app
+        image: registry.example/probe:1.0.0
+"#;
+
+fn write(dir: &TempDir, name: &str, content: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).expect("write temp file");
+    path
+}
+
+#[test]
+fn a_valid_deployment_passes() {
+    let dir = TempDir::new("schema-good");
+    let files = vec![write(&dir, "deployment.yaml", GOOD_DEPLOYMENT)];
+    let ran = validate(&files);
+    let p = problems(&files, &ran);
+    assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
+}
+
+#[test]
+fn an_unknown_field_fails_strict_validation() {
+    let dir = TempDir::new("schema-unknown-field");
+    let broken = GOOD_DEPLOYMENT.replace(
+        "        image: registry.example/probe:1.0.0\n",
+        "        image: registry.example/probe:1.0.0\n        imagePullPolice: Always\n",
+    );
+    let files = vec![write(&dir, "deployment.yaml", &broken)];
+    let ran = validate(&files);
+    assert!(
+        !ran.success(),
+        "an unknown field must fail: {}",
+        ran.stdout()
+    );
+    assert!(
+        ran.stdout().contains("ERROR") && ran.stdout().contains("imagePullPolice"),
+        "the error names the field: {}",
+        ran.stdout()
+    );
+    assert!(!problems(&files, &ran).is_empty());
+}
+
+#[test]
+fn a_yaml_1_1_boolean_where_a_string_is_required_fails() {
+    let dir = TempDir::new("schema-bool");
+    // `on` unquoted is a boolean in YAML 1.1; label values must be strings.
+    let broken = GOOD_DEPLOYMENT.replace(
+        "    app.kubernetes.io/name: probe\nspec:",
+        "    app.kubernetes.io/name: probe\n    enabled: on\nspec:",
+    );
+    let files = vec![write(&dir, "deployment.yaml", &broken)];
+    let ran = validate(&files);
+    assert!(
+        !ran.success(),
+        "a boolean label value must fail: {}",
+        ran.stdout()
+    );
+}
+
+#[test]
+fn a_builtin_kind_with_an_unknown_api_version_is_not_let_through() {
+    let dir = TempDir::new("schema-api-version");
+    let broken = GOOD_DEPLOYMENT.replace("apiVersion: apps/v1", "apiVersion: apps/v2");
+    let files = vec![write(&dir, "deployment.yaml", &broken)];
+    let ran = validate(&files);
+    // kubernetes-validate only warns (no schema) and exits 0 ...
+    assert!(
+        ran.stdout().contains("Couldn't find schema"),
+        "{}",
+        ran.stdout()
+    );
+    // ... but this test's verdict check rejects it.
+    let p = problems(&files, &ran);
+    assert!(p.iter().any(|m| m.contains("apps/v2 Deployment")), "{p:?}");
+}
+
+#[test]
+fn a_crd_with_invalid_metadata_fails_the_metadata_check() {
+    let object = json!({
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "ServiceMonitor",
+        "metadata": {"name": "probe", "labels": {"a": true}, "lables": {}},
+        "spec": {"selector": {"matchLabel": {"a": "b"}}, "endpoints": []},
+    });
+    let ran = validate_parts(&crd_parts("probe", &object));
+    assert!(!ran.success(), "{}", ran.stdout());
+    let out = ran.stdout();
+    for needle in ["lables", "labels/a", "matchLabel"] {
+        assert!(out.contains(needle), "expected {needle:?} in:\n{out}");
+    }
+}

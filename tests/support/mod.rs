@@ -1,0 +1,472 @@
+//! Helpers for the tests that check `generated/` with the real tools: paths, finding
+//! `kubectl` and the pinned Python tools, running them, and parsing what they print.
+//!
+//! A missing tool is a test failure, never a skip: the message says to run
+//! `scripts/install-test-tools.sh` (which `scripts/test.sh` runs first).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Environment variable naming the directory with `kubernetes-validate` and `python`
+/// (set by `scripts/test.sh`; default `<workspace>/.tools/venv/bin`).
+pub const TOOLS_BIN_VAR: &str = "KAIRN_TOOLS_BIN";
+
+/// Environment variable naming the `kubectl` binary to use (default: `kubectl` on `PATH`).
+pub const KUBECTL_VAR: &str = "KAIRN_KUBECTL";
+
+const INSTALL_HINT: &str =
+    "run `bash scripts/install-test-tools.sh` (scripts/test.sh does it first), or point KAIRN_TOOLS_BIN at a directory holding them";
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// The committed output root, `<workspace>/generated`.
+pub fn generated_root() -> PathBuf {
+    workspace_root().join("generated")
+}
+
+/// Every `generated/<app>/<env>` directory, sorted.
+pub fn generated_env_dirs() -> Vec<PathBuf> {
+    let root = generated_root();
+    let mut dirs = Vec::new();
+    for app in sorted_entries(&root) {
+        if app.is_dir() {
+            dirs.extend(sorted_entries(&app).into_iter().filter(|p| p.is_dir()));
+        }
+    }
+    assert!(
+        !dirs.is_empty(),
+        "no generated/<app>/<env> directories under {}; run `cargo run -p cli -- emit`",
+        root.display()
+    );
+    dirs
+}
+
+/// The object files of an environment directory (every `.yaml` but `kustomization.yaml`), sorted.
+pub fn manifest_files(env_dir: &Path) -> Vec<PathBuf> {
+    sorted_entries(env_dir)
+        .into_iter()
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|e| e == "yaml")
+                && p.file_name().is_some_and(|n| n != "kustomization.yaml")
+        })
+        .collect()
+}
+
+/// The entries of a directory, sorted by path.
+pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// `path` relative to the workspace root, for messages.
+pub fn display(path: &Path) -> String {
+    path.strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The directory holding the pinned Python tools. Panics (fails the test) if they are missing.
+pub fn tools_bin() -> PathBuf {
+    let dir = std::env::var_os(TOOLS_BIN_VAR)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".tools/venv/bin"));
+    for tool in ["kubernetes-validate", "python"] {
+        assert!(
+            dir.join(tool).is_file(),
+            "required test tool `{tool}` not found in {} ({TOOLS_BIN_VAR}); {INSTALL_HINT}",
+            dir.display()
+        );
+    }
+    dir
+}
+
+/// The venv's Python (with PyYAML, a YAML 1.1 parser).
+pub fn python() -> PathBuf {
+    tools_bin().join("python")
+}
+
+/// `kubernetes-validate`.
+pub fn kubernetes_validate() -> PathBuf {
+    tools_bin().join("kubernetes-validate")
+}
+
+/// The `kubectl` binary. Panics (fails the test) if it does not run.
+pub fn kubectl() -> PathBuf {
+    static CHECKED: OnceLock<PathBuf> = OnceLock::new();
+    CHECKED.get_or_init(find_kubectl).clone()
+}
+
+fn find_kubectl() -> PathBuf {
+    let bin = std::env::var_os(KUBECTL_VAR)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("kubectl"));
+    let ok = Command::new(&bin)
+        .args(["version", "--client"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "required test tool `kubectl` ({}) not found or not runnable; install kubectl 1.27+ \
+         (kustomize built in) on PATH or set {KUBECTL_VAR} to its path \
+         (`bash scripts/install-test-tools.sh` checks for it)",
+        bin.display()
+    );
+    bin
+}
+
+/// A command's outcome, with its command line for messages.
+pub struct Ran {
+    /// The command line, for messages.
+    pub command: String,
+    /// What it returned.
+    pub output: Output,
+}
+
+impl Ran {
+    /// Standard output as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Standard error as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Whether it exited 0.
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+
+    /// Standard output; panics with everything the command printed if it failed.
+    pub fn expect_success(&self) -> String {
+        assert!(
+            self.success(),
+            "`{}` failed ({}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.command,
+            self.output.status,
+            self.stdout(),
+            self.stderr()
+        );
+        self.stdout()
+    }
+}
+
+/// Runs `program args...`, feeding `stdin` if given.
+pub fn run(program: &Path, args: &[&str], stdin: Option<&str>) -> Ran {
+    let command = std::iter::once(program.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `{command}`: {e}; {INSTALL_HINT}"));
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        let input = input.to_owned();
+        // Write from a thread so a large input cannot deadlock against a full stdout pipe.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(input.as_bytes());
+        });
+    }
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("`{command}` did not finish: {e}"));
+    Ran { command, output }
+}
+
+/// `kubectl kustomize DIR`: the objects, as kustomize's Go YAML writer prints them.
+pub fn kustomize(dir: &Path) -> String {
+    let dir = dir.to_str().expect("UTF-8 path");
+    run(&kubectl(), &["kustomize", dir], None).expect_success()
+}
+
+/// How `kubectl` itself decodes a manifest (offline): `kubectl annotate --local -f SOURCE
+/// <key>=<value> -o json`, with `SOURCE` a file or `-` for `stdin`. Returns the objects with
+/// the probe annotation removed again (and `annotations` dropped if that left it empty).
+pub fn kubectl_decode(source: &str, stdin: Option<&str>) -> Vec<Value> {
+    kubectl_decode_files(&[source], stdin)
+}
+
+/// [`kubectl_decode`] for several sources in one `kubectl` run (`-f A -f B ...`); each is
+/// decoded on its own, and the objects come back in order.
+pub fn kubectl_decode_files(sources: &[&str], stdin: Option<&str>) -> Vec<Value> {
+    const PROBE_KEY: &str = "kairn.dev/roundtrip-probe";
+    let probe = format!("{PROBE_KEY}=1");
+    let mut args = vec!["annotate", "--local"];
+    for s in sources {
+        args.extend(["-f", s]);
+    }
+    args.extend([probe.as_str(), "-o", "json"]);
+    let json = run(&kubectl(), &args, stdin).expect_success();
+    // One JSON document per object (several are printed one after the other), or a `List`.
+    let mut items = Vec::new();
+    for value in serde_json::Deserializer::from_str(&json).into_iter::<Value>() {
+        match value.unwrap_or_else(|e| panic!("kubectl printed invalid JSON ({e}):\n{json}")) {
+            Value::Object(ref o) if o.get("kind") == Some(&Value::from("List")) => {
+                items.extend(o["items"].as_array().cloned().unwrap_or_default())
+            }
+            other => items.push(other),
+        }
+    }
+    items
+        .into_iter()
+        .map(|mut item| {
+            let meta = item
+                .get_mut("metadata")
+                .and_then(Value::as_object_mut)
+                .expect("object has metadata");
+            let annotations = meta
+                .get_mut("annotations")
+                .and_then(Value::as_object_mut)
+                .expect("kubectl added the probe annotation");
+            assert_eq!(
+                annotations.remove(PROBE_KEY),
+                Some(Value::from("1")),
+                "probe annotation"
+            );
+            if annotations.is_empty() {
+                meta.remove("annotations");
+            }
+            item
+        })
+        .collect()
+}
+
+/// Parses a multi-document YAML stream (serde_yaml, YAML 1.2 core rules), skipping empty documents.
+pub fn parse_yaml_docs(text: &str) -> Vec<Value> {
+    serde_yaml::Deserializer::from_str(text)
+        .map(|doc| {
+            Value::deserialize(doc).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{text}"))
+        })
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// Parses a multi-document YAML stream with PyYAML's `safe_load_all` (YAML 1.1, the rules
+/// of go-yaml v2 under `kubectl apply`). Values that are not JSON types (timestamps, dates)
+/// come back as `{"__python_type__": ..., "repr": ...}` so they never equal a string.
+/// The error is the end of PyYAML's message.
+pub fn try_pyyaml_docs(text: &str) -> Result<Vec<Value>, String> {
+    const SCRIPT: &str = r#"
+import json, sys, yaml
+def other(o):
+    return {"__python_type__": type(o).__name__, "repr": repr(o)}
+docs = [d for d in yaml.safe_load_all(sys.stdin.read()) if d is not None]
+# allow_nan keeps float('nan') / inf visible as NaN/Infinity, which serde_json rejects:
+# map them to tagged objects instead.
+def fix(v):
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return other(v)
+    if isinstance(v, dict):
+        return {(k if isinstance(k, str) else json.dumps(other(k))): fix(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [fix(x) for x in v]
+    return v
+json.dump([fix(d) for d in docs], sys.stdout, default=other)
+"#;
+    let ran = run(&python(), &["-c", SCRIPT], Some(text));
+    if !ran.success() {
+        let err = ran.stderr();
+        let tail: Vec<&str> = err.lines().rev().take(4).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(tail.join("\n"));
+    }
+    let out = ran.stdout();
+    Ok(serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("bad JSON from PyYAML script ({e}): {out}")))
+}
+
+/// [`try_pyyaml_docs`], failing the test if PyYAML cannot read the stream.
+pub fn pyyaml_docs(text: &str) -> Vec<Value> {
+    try_pyyaml_docs(text)
+        .unwrap_or_else(|e| panic!("PyYAML (YAML 1.1) cannot read:\n{e}\n\n{text}"))
+}
+
+/// Identity of an object: `(apiVersion, kind, namespace, name)`.
+pub type ObjectKey = (String, String, String, String);
+
+/// The identity of a parsed object.
+pub fn object_key(v: &Value) -> ObjectKey {
+    let s = |x: Option<&Value>| x.and_then(Value::as_str).unwrap_or_default().to_owned();
+    (
+        s(v.get("apiVersion")),
+        s(v.get("kind")),
+        s(v.pointer("/metadata/namespace")),
+        s(v.pointer("/metadata/name")),
+    )
+}
+
+/// Objects keyed by identity; panics on a duplicate identity.
+pub fn keyed(objects: Vec<Value>, what: &str) -> BTreeMap<ObjectKey, Value> {
+    let mut map = BTreeMap::new();
+    for o in objects {
+        let key = object_key(&o);
+        if let Some(old) = map.insert(key.clone(), o) {
+            panic!("{what}: two objects with identity {key:?}: {old}");
+        }
+    }
+    map
+}
+
+/// Where two JSON values differ (paths and both values; a string is never equal to a
+/// number or boolean). Empty if equal.
+pub fn differences(expected: &Value, actual: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    diff_into("", expected, actual, &mut out);
+    out
+}
+
+fn diff_into(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                let p = format!("{path}/{k}");
+                match y.get(k) {
+                    Some(vb) => diff_into(&p, va, vb, out),
+                    None => out.push(format!("{p}: missing (expected {va})")),
+                }
+            }
+            for (k, vb) in y {
+                if !x.contains_key(k) {
+                    out.push(format!("{path}/{k}: unexpected {vb}"));
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                diff_into(&format!("{path}/{i}"), va, vb, out);
+            }
+        }
+        _ if a == b => {}
+        _ => out.push(format!(
+            "{}: expected {a} ({}), got {b} ({})",
+            if path.is_empty() { "/" } else { path },
+            type_name(a),
+            type_name(b)
+        )),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Compares two sets of objects by identity; returns a readable report of every
+/// difference (empty if equal).
+pub fn compare_object_sets(
+    expected: &BTreeMap<ObjectKey, Value>,
+    actual: &BTreeMap<ObjectKey, Value>,
+) -> String {
+    let mut report = String::new();
+    for (key, e) in expected {
+        match actual.get(key) {
+            None => writeln!(report, "missing object {key:?}").unwrap(),
+            Some(a) => {
+                for d in differences(e, a) {
+                    writeln!(report, "{key:?} {d}").unwrap();
+                }
+            }
+        }
+    }
+    for key in actual.keys() {
+        if !expected.contains_key(key) {
+            writeln!(report, "unexpected object {key:?}").unwrap();
+        }
+    }
+    report
+}
+
+/// A fresh, empty temporary directory, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates `<tmp>/kairn-<label>-<pid>-<n>`.
+    pub fn new(label: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "kairn-{label}-{}-{n}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or_default()
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        TempDir(path)
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every file under `root` (recursively, hidden files included), as relative path to content.
+pub fn read_tree(root: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for p in sorted_entries(dir) {
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let text = std::fs::read_to_string(&p)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+                out.insert(rel, text);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}

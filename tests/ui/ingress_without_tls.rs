@@ -1,0 +1,12 @@
+// Plain-HTTP ingress is not expressible: the Ingress builder requires `.tls(...)`.
+use dsl::*;
+
+fn main() {
+    let _ingress = Ingress::builder()
+        .class(name!("nginx"))
+        .hosts(vec![HostRules::all_to(
+            host!("shop.example.com"),
+            name!("api"),
+        )])
+        .build();
+}

@@ -1,0 +1,13 @@
+// A filesystem on a ReadWriteOnce volume is mounted by one pod only. Attaching one to a
+// service that already chose more replicas (or an autoscaler) does not compile:
+// `single_node_volume` sets the replica count to one itself.
+use dsl::*;
+
+fn main() {
+    let _api = HttpService::builder()
+        .port(NamedPort::new(port_name!("http"), port!(8000)))
+        .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+        .replicas(Replicas::Autoscaled(Autoscaling::new(2, 10).cpu(70)))
+        .single_node_volume(SingleNodeVolume::new(storage!("50Gi"), "/var/lib/terrapod/storage"))
+        .build();
+}

@@ -1,0 +1,7 @@
+// A SecretRef can only come from an ExternalSecret declaration (`secrets.key(key!(...))`):
+// there is no conversion from a string, so a secret value cannot pose as a reference.
+use dsl::*;
+
+fn main() {
+    let _from_value: SecretRef = "postgres://user:pass@db/x".into();
+}

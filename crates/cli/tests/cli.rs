@@ -375,3 +375,33 @@ fn malformed_set_is_rejected() {
     assert_eq!(o.status.code(), Some(2), "clap usage error: {}", stderr(&o));
     assert!(stderr(&o).contains("KEY=VALUE"), "{}", stderr(&o));
 }
+
+#[test]
+fn lint_of_the_emitted_tree_agrees_with_emit() {
+    // emit validated generated/ with the declarations' context; the YAML records that
+    // context in annotations, so linting the files alone must find nothing unwaived.
+    let o = kairn(&[
+        "lint",
+        generated().to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        describe(&["lint", "generated"], &o)
+    );
+    let findings: Vec<Value> = serde_json::from_str(&stdout(&o)).expect("JSON array of findings");
+    let open: Vec<&Value> = findings.iter().filter(|f| f["waived"].is_null()).collect();
+    assert!(
+        open.is_empty(),
+        "unwaived findings in generated/: {open:#?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["waived"].as_str().is_some_and(|r| !r.trim().is_empty())),
+        "every waived finding carries its reason"
+    );
+}

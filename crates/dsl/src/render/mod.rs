@@ -5,6 +5,7 @@
 
 mod cluster;
 mod config;
+pub mod declarations;
 mod files;
 pub mod hooks;
 mod identity;
@@ -108,6 +109,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
             monitoring::prometheus_rule(app, mon).into_iter().collect(),
         );
     }
+    declarations::record(app, &mut out);
     out.sort_by(|a, b| {
         (a.object.kind_rank(), a.object.name()).cmp(&(b.object.kind_rank(), b.object.name()))
     });

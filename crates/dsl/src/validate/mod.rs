@@ -232,6 +232,8 @@ pub fn validate(manifests: &[Manifest], ctx: &Context) -> Report {
 
 /// Validates YAML documents read by [`parse_str`] or [`load_files`] as one set.
 pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
+    let declared = with_declarations(loaded, ctx);
+    let ctx = &declared;
     let mut notes: Vec<Note> = loaded
         .skipped
         .iter()
@@ -263,6 +265,42 @@ pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
         })
         .collect();
     run(items, ctx, notes)
+}
+
+/// Adds what the objects declare about themselves through kairn's annotations
+/// (see [`crate::render::declarations`]): external Secrets and run-time ServiceAccounts.
+fn with_declarations(loaded: &Loaded, ctx: &Context) -> Context {
+    use crate::render::declarations::{
+        EXTERNAL_SECRETS_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION,
+    };
+    let mut ctx = ctx.clone();
+    for object in loaded.documents.iter().filter_map(|d| d.object.as_ref()) {
+        let Some(annotations) = object.metadata().annotations.as_ref() else {
+            continue;
+        };
+        if let Some(list) = annotations.get(EXTERNAL_SECRETS_ANNOTATION) {
+            for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                if !ctx.external_secrets.iter().any(|s| s.name == name) {
+                    ctx.external_secrets.push(DeclaredSecret {
+                        name: name.to_owned(),
+                        keys: None,
+                    });
+                }
+            }
+        }
+        if object.kind() == "ServiceAccount"
+            && annotations
+                .get(RUNTIME_SERVICE_ACCOUNT_ANNOTATION)
+                .map(String::as_str)
+                == Some("true")
+        {
+            ctx.runtime_service_accounts.push((
+                object.namespace().unwrap_or_default().to_owned(),
+                object.name().to_owned(),
+            ));
+        }
+    }
+    ctx
 }
 
 fn origin_location(o: &Origin) -> Option<String> {

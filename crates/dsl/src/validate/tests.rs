@@ -636,3 +636,102 @@ fn rules_doc_lists_exactly_the_registered_rules() {
         "docs/rules.md is stale: run `KAIRN_UPDATE_DOCS=1 cargo test -p dsl rules_doc`"
     );
 }
+
+#[test]
+fn external_secrets_annotation_declares_secrets_for_lint() {
+    let without = apply(&[
+        Remove("ClusterSecretStore/vault"),
+        Remove("ExternalSecret/shop-db"),
+    ]);
+    assert!(rules_of(&lint_text(&without, &Context::lint())).contains("reference-unresolved"));
+    let with = apply(&[
+        Remove("ClusterSecretStore/vault"),
+        Remove("ExternalSecret/shop-db"),
+        Set(
+            "Deployment/web",
+            "/metadata/annotations",
+            json!({"kairn.dev/external-secrets": "shop-db"}),
+        ),
+    ]);
+    let report = lint_text(&with, &Context::lint());
+    assert!(
+        !rules_of(&report).contains("reference-unresolved"),
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn rendered_objects_record_waivers_and_external_secrets() {
+    use crate::*;
+    let secrets = ExternalSecret::new(name!("shop-db"), [key!("password")]);
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![Component::builder()
+            .name(name!("api"))
+            .image(image!("ghcr.io/acme/shop:1.4.2"))
+            .resources(Resources::new(
+                cpu!("250m"),
+                cpu!("1"),
+                memory!("256Mi"),
+                memory!("1Gi"),
+            ))
+            .workload(
+                HttpService::builder()
+                    .port(NamedPort::new(port_name!("http"), port!(8080)))
+                    .probes(Probes::http(
+                        port_name!("http"),
+                        http_path!("/live"),
+                        http_path!("/ready"),
+                    ))
+                    .replicas(Replicas::Fixed(2))
+                    .build(),
+            )
+            .env(vec![EnvVar::secret(
+                env_name!("DB_PASSWORD"),
+                secrets.key(key!("password")),
+            )])
+            .build()])
+        .secrets(vec![secrets])
+        .waivers(vec![Waiver::new(
+            "pdb-missing",
+            "Deployment",
+            "api",
+            "two replicas, drains are rare",
+        )])
+        .build();
+    let manifests = render(&app);
+    let deployment = manifests
+        .iter()
+        .find(|m| m.object.kind() == "Deployment")
+        .expect("deployment");
+    let annotations = deployment
+        .object
+        .metadata()
+        .annotations
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(
+        annotations
+            .get("kairn.dev/external-secrets")
+            .map(String::as_str),
+        Some("shop-db")
+    );
+    assert_eq!(
+        annotations
+            .get("kairn.dev/waive.pdb-missing")
+            .map(String::as_str),
+        Some("two replicas, drains are rare")
+    );
+    // The emitted YAML, linted without the declaration, reports nothing unwaived.
+    let stream = crate::yaml::to_stream(manifests.iter().map(|m| &m.object)).expect("yaml");
+    let report = lint_text(&stream, &Context::lint());
+    let open: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.waived.is_none())
+        .collect();
+    assert!(open.is_empty(), "{open:#?}");
+}

@@ -1,0 +1,136 @@
+//! Records what a declaration knows, but the objects alone would not show, as
+//! annotations on the emitted objects. `kairn lint` reads the same annotations, so linting
+//! emitted YAML agrees with the validation `emit` ran:
+//!
+//! - each code waiver becomes `kairn.dev/waive.<rule>: <reason>` on the object it waives;
+//! - each workload lists the Secrets created outside kairn that its pods need in
+//!   `kairn.dev/external-secrets` (also a checklist for whoever applies the manifests);
+//! - a ServiceAccount used only by pods created at run time (spawned Jobs) carries
+//!   `kairn.dev/runtime-service-account: "true"`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::PodSpec;
+
+use crate::model::app::App;
+use crate::object::{Manifest, Object};
+use crate::validate::WAIVE_ANNOTATION_PREFIX;
+
+/// Workload annotation listing the external Secrets its pods reference (comma-separated).
+pub const EXTERNAL_SECRETS_ANNOTATION: &str = "kairn.dev/external-secrets";
+/// ServiceAccount annotation marking an account used by pods created at run time.
+pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-account";
+
+/// Secret names a pod spec references (env, envFrom, volumes, image pull secrets).
+pub fn secrets_referenced(spec: &PodSpec) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let containers = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten());
+    for c in containers {
+        for e in c.env.iter().flatten() {
+            if let Some(r) = e
+                .value_from
+                .as_ref()
+                .and_then(|v| v.secret_key_ref.as_ref())
+            {
+                names.insert(r.name.clone());
+            }
+        }
+        for e in c.env_from.iter().flatten() {
+            if let Some(r) = &e.secret_ref {
+                names.insert(r.name.clone());
+            }
+        }
+    }
+    for v in spec.volumes.iter().flatten() {
+        if let Some(name) = v.secret.as_ref().and_then(|s| s.secret_name.clone()) {
+            names.insert(name);
+        }
+        for source in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
+            if let Some(s) = &source.secret {
+                names.insert(s.name.clone());
+            }
+        }
+    }
+    for r in spec.image_pull_secrets.iter().flatten() {
+        names.insert(r.name.clone());
+    }
+    names
+}
+
+fn pod_spec(object: &Object) -> Option<&PodSpec> {
+    let template = match object {
+        Object::Deployment(d) => d.spec.as_ref().map(|s| &s.template),
+        Object::StatefulSet(s) => s.spec.as_ref().map(|s| &s.template),
+        Object::Job(j) => j.spec.as_ref().map(|s| &s.template),
+        _ => None,
+    };
+    template.and_then(|t| t.spec.as_ref())
+}
+
+fn annotate(object: &mut Object, key: String, value: String) {
+    object
+        .metadata_mut()
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(key, value);
+}
+
+/// Adds the declaration annotations to the rendered objects of `app`.
+pub(crate) fn record(app: &App, manifests: &mut [Manifest]) {
+    let external: BTreeSet<String> = app
+        .secrets
+        .iter()
+        .map(|s| s.name().to_string())
+        .chain(app.image_pull_secrets.iter().map(|n| n.to_string()))
+        .collect();
+    let runtime_accounts: Vec<(String, String)> = app
+        .components
+        .iter()
+        .filter_map(|c| c.spawns_jobs.as_ref())
+        .map(|j| (j.namespace.to_string(), j.service_account.to_string()))
+        .collect();
+    for m in manifests.iter_mut() {
+        for w in &app.waivers {
+            let names_it =
+                w.name == m.object.name() || Some(w.name.as_str()) == m.origin.component.as_deref();
+            if w.kind == m.object.kind() && names_it && !w.reason.trim().is_empty() {
+                annotate(
+                    &mut m.object,
+                    format!("{WAIVE_ANNOTATION_PREFIX}{}", w.rule),
+                    w.reason.clone(),
+                );
+            }
+        }
+        let needed: Vec<String> = pod_spec(&m.object)
+            .map(|spec| {
+                secrets_referenced(spec)
+                    .intersection(&external)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !needed.is_empty() {
+            annotate(
+                &mut m.object,
+                EXTERNAL_SECRETS_ANNOTATION.to_owned(),
+                needed.join(","),
+            );
+        }
+        if let Object::ServiceAccount(sa) = &m.object {
+            let id = (
+                sa.metadata.namespace.clone().unwrap_or_default(),
+                m.object.name().to_owned(),
+            );
+            if runtime_accounts.contains(&id) {
+                annotate(
+                    &mut m.object,
+                    RUNTIME_SERVICE_ACCOUNT_ANNOTATION.to_owned(),
+                    "true".to_owned(),
+                );
+            }
+        }
+    }
+}

@@ -139,41 +139,7 @@ const fn check_gcp_service_account(s: &str) -> Option<&'static str> {
 
 macro_rules! identity_string {
     ($(#[$doc:meta])* $ty:ident, $check:path, $kind:literal, $macro:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $ty(Cow<'static, str>);
-
-        impl $ty {
-            /// Builds the value from a literal; invalid literals are compile errors in
-            /// `const` context (use the literal macro). Use [`parse`](Self::parse) for input.
-            #[doc(hidden)]
-            pub const fn from_static(s: &'static str) -> Self {
-                if let Some(reason) = $check(s) {
-                    panic!("{}", reason);
-                }
-                Self(Cow::Borrowed(s))
-            }
-
-            /// Validates a run-time value.
-            pub fn parse(s: impl Into<String>) -> Result<Self, InvalidValue> {
-                let s = s.into();
-                match $check(&s) {
-                    None => Ok(Self(Cow::Owned(s))),
-                    Some(reason) => Err(InvalidValue { kind: $kind, value: s, reason }),
-                }
-            }
-
-            /// The validated text.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        crate::primitives::text::validated_string!($(#[$doc])* $ty, $check, $kind);
 
         #[doc = concat!("A [`", stringify!($ty), "`] literal checked at compile time.")]
         #[macro_export]

@@ -76,6 +76,8 @@ macro_rules! validated_string {
     };
 }
 
+pub(crate) use validated_string;
+
 validated_string!(
     /// A Kubernetes object name: an RFC 1123 label (`a-z0-9-`, at most 63 characters).
     ///

@@ -1,17 +1,13 @@
 //! Stateful clusters: StatefulSet, headless and client Services, disruption budget.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::apps::v1::{
     RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetSpec, StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::core::v1::{
-    EnvVar as K8sEnvVar, EnvVarSource, ObjectFieldSelector, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, Service, ServicePort, ServiceSpec, VolumeMount,
-    VolumeResourceRequirements,
+    EnvVar as K8sEnvVar, EnvVarSource, ObjectFieldSelector, PersistentVolumeClaim, Service,
+    ServicePort, ServiceSpec, VolumeMount,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -120,18 +116,11 @@ pub(crate) fn statefulset(
                 labels: Some(selector_labels(app, &component.name)),
                 ..Default::default()
             },
-            spec: Some(PersistentVolumeClaimSpec {
-                access_modes: Some(vec![v.access_mode.as_str().to_owned()]),
-                storage_class_name: v.storage_class.as_ref().map(|s| s.to_string()),
-                resources: Some(VolumeResourceRequirements {
-                    requests: Some(BTreeMap::from([(
-                        "storage".to_owned(),
-                        Quantity(v.size.to_string()),
-                    )])),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
+            spec: Some(super::workloads::claim_spec(
+                v.access_mode,
+                v.storage_class.as_ref(),
+                v.size,
+            )),
             ..Default::default()
         })
         .collect();

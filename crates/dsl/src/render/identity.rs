@@ -73,23 +73,36 @@ pub(crate) fn service_account(app: &App, component: &Component) -> Vec<Object> {
             }
             .into(),
         );
-        out.push(
-            RoleBinding {
-                metadata: object_meta(app, &name, labels),
-                role_ref: RoleRef {
-                    api_group: "rbac.authorization.k8s.io".into(),
-                    kind: "Role".into(),
-                    name: name.to_string(),
-                },
-                subjects: Some(vec![Subject {
-                    kind: "ServiceAccount".into(),
-                    name: name.to_string(),
-                    namespace: Some(app.namespace.to_string()),
-                    ..Default::default()
-                }]),
-            }
-            .into(),
-        );
+        out.push(role_binding(
+            object_meta(app, &name, labels),
+            name.as_str(),
+            name.as_str(),
+            app.namespace.as_str(),
+        ));
     }
     out
+}
+
+/// A RoleBinding (named by `metadata`) granting the Role `role` to one ServiceAccount.
+pub(crate) fn role_binding(
+    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    role: &str,
+    service_account: &str,
+    service_account_namespace: &str,
+) -> Object {
+    RoleBinding {
+        metadata,
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: "Role".into(),
+            name: role.to_owned(),
+        },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".into(),
+            name: service_account.to_owned(),
+            namespace: Some(service_account_namespace.to_owned()),
+            ..Default::default()
+        }]),
+    }
+    .into()
 }

@@ -4,7 +4,7 @@
 
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
-use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use super::identity::namespace_object;
@@ -73,23 +73,12 @@ pub(crate) fn spawned_jobs(app: &App, component: &Component) -> Vec<Object> {
         }
         .into(),
     );
-    out.push(
-        RoleBinding {
-            metadata: meta(&rbac_name, &jobs.namespace, labels.clone()),
-            role_ref: RoleRef {
-                api_group: "rbac.authorization.k8s.io".into(),
-                kind: "Role".into(),
-                name: rbac_name.to_string(),
-            },
-            subjects: Some(vec![Subject {
-                kind: "ServiceAccount".into(),
-                name: launcher.to_string(),
-                namespace: Some(app.namespace.to_string()),
-                ..Default::default()
-            }]),
-        }
-        .into(),
-    );
+    out.push(super::identity::role_binding(
+        meta(&rbac_name, &jobs.namespace, labels.clone()),
+        rbac_name.as_str(),
+        launcher.as_str(),
+        app.namespace.as_str(),
+    ));
     out.push(
         ServiceAccount {
             metadata: with_annotations(

@@ -2,10 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{
-    PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements,
-};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 
 use super::meta::{component_labels, object_meta, with_annotations};
 use super::workloads::retained_claim_annotations;
@@ -42,18 +39,11 @@ pub(crate) fn claim(app: &App, component: &Component) -> Option<Object> {
                 ),
                 retained_claim_annotations(),
             ),
-            spec: Some(PersistentVolumeClaimSpec {
-                access_modes: Some(vec![fs.access_mode.as_str().to_owned()]),
-                storage_class_name: fs.storage_class.as_ref().map(|s| s.to_string()),
-                resources: Some(VolumeResourceRequirements {
-                    requests: Some(BTreeMap::from([(
-                        "storage".to_owned(),
-                        Quantity(fs.size.to_string()),
-                    )])),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
+            spec: Some(super::workloads::claim_spec(
+                fs.access_mode,
+                fs.storage_class.as_ref(),
+                fs.size,
+            )),
             ..Default::default()
         }
         .into(),

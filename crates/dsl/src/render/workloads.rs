@@ -162,18 +162,11 @@ pub(crate) fn job(
                     object_meta(app, &claim, labels.clone()),
                     retained_claim_annotations(),
                 ),
-                spec: Some(PersistentVolumeClaimSpec {
-                    access_modes: Some(vec![output.access_mode.as_str().to_owned()]),
-                    storage_class_name: output.storage_class.as_ref().map(|s| s.to_string()),
-                    resources: Some(VolumeResourceRequirements {
-                        requests: Some(BTreeMap::from([(
-                            "storage".to_owned(),
-                            Quantity(output.size.to_string()),
-                        )])),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }),
+                spec: Some(claim_spec(
+                    output.access_mode,
+                    output.storage_class.as_ref(),
+                    output.size,
+                )),
                 ..Default::default()
             }
             .into(),
@@ -205,4 +198,24 @@ pub(crate) fn job(
         .into(),
     );
     out
+}
+
+/// The spec of a claim for `size` bytes of storage.
+pub(crate) fn claim_spec(
+    access_mode: crate::model::component::AccessMode,
+    storage_class: Option<&crate::primitives::text::Name>,
+    size: crate::primitives::quantity::Storage,
+) -> PersistentVolumeClaimSpec {
+    PersistentVolumeClaimSpec {
+        access_modes: Some(vec![access_mode.as_str().to_owned()]),
+        storage_class_name: storage_class.map(|s| s.to_string()),
+        resources: Some(VolumeResourceRequirements {
+            requests: Some(BTreeMap::from([(
+                "storage".to_owned(),
+                Quantity(size.to_string()),
+            )])),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }

@@ -300,29 +300,7 @@ fn labels(set: &Set<'_>, sink: &mut Sink) {
                 if let Some(sel) = &spec.pod_selector {
                     check_selector(i, "spec.podSelector", sel, sink);
                 }
-                let peers = spec
-                    .ingress
-                    .iter()
-                    .flatten()
-                    .enumerate()
-                    .flat_map(|(r, rule)| {
-                        rule.from
-                            .iter()
-                            .flatten()
-                            .enumerate()
-                            .map(move |(p, peer)| (format!("spec.ingress[{r}].from[{p}]"), peer))
-                    })
-                    .chain(
-                        spec.egress
-                            .iter()
-                            .flatten()
-                            .enumerate()
-                            .flat_map(|(r, rule)| {
-                                rule.to.iter().flatten().enumerate().map(move |(p, peer)| {
-                                    (format!("spec.egress[{r}].to[{p}]"), peer)
-                                })
-                            }),
-                    );
+                let peers = super::policy_peers(spec);
                 for (f, peer) in peers {
                     if let Some(s) = &peer.pod_selector {
                         check_selector(i, &format!("{f}.podSelector"), s, sink);

@@ -307,31 +307,7 @@ fn dns(set: &Set<'_>, sink: &mut Sink) {
 fn namespace_name_labels(set: &Set<'_>, sink: &mut Sink) {
     for (i, np) in each!(set, NetworkPolicy) {
         let Some(spec) = &np.spec else { continue };
-        let peers = spec
-            .ingress
-            .iter()
-            .flatten()
-            .enumerate()
-            .flat_map(|(r, rule)| {
-                rule.from
-                    .iter()
-                    .flatten()
-                    .enumerate()
-                    .map(move |(p, peer)| (format!("spec.ingress[{r}].from[{p}]"), peer))
-            })
-            .chain(
-                spec.egress
-                    .iter()
-                    .flatten()
-                    .enumerate()
-                    .flat_map(|(r, rule)| {
-                        rule.to
-                            .iter()
-                            .flatten()
-                            .enumerate()
-                            .map(move |(p, peer)| (format!("spec.egress[{r}].to[{p}]"), peer))
-                    }),
-            );
+        let peers = super::policy_peers(spec);
         for (f, peer) in peers {
             let Some(value) = peer
                 .namespace_selector

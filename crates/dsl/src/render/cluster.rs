@@ -5,7 +5,7 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::core::v1::{
     EnvVar as K8sEnvVar, EnvVarSource, ObjectFieldSelector, PersistentVolumeClaim, Service,
-    ServicePort, ServiceSpec, VolumeMount,
+    ServiceSpec, VolumeMount,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -17,7 +17,6 @@ use crate::model::app::App;
 use crate::model::cluster::{StatefulCluster, HEADLESS_SUFFIX};
 use crate::model::component::Component;
 use crate::object::Object;
-use crate::primitives::port::NamedPort;
 use crate::primitives::text::Name;
 
 /// The headless Service name of a cluster component: `<app>-<component>-headless`.
@@ -56,15 +55,7 @@ pub(crate) fn peer_env(
     ]
 }
 
-fn port(p: &NamedPort, exposed: u16) -> ServicePort {
-    ServicePort {
-        name: Some(p.name.to_string()),
-        port: i32::from(exposed),
-        target_port: Some(IntOrString::String(p.name.to_string())),
-        protocol: Some("TCP".into()),
-        ..Default::default()
-    }
-}
+use super::services::service_port as port;
 
 /// The client Service (ClusterIP, client port only) and the headless peer-discovery
 /// Service (peer port only, publishing members before they are ready: a Raft member is

@@ -17,7 +17,7 @@ use crate::model::ingress::{Ingress, Tls};
 use crate::object::Object;
 use crate::primitives::port::NamedPort;
 
-fn service_port(p: &NamedPort, exposed: u16) -> ServicePort {
+pub(crate) fn service_port(p: &NamedPort, exposed: u16) -> ServicePort {
     ServicePort {
         name: Some(p.name.to_string()),
         port: i32::from(exposed),

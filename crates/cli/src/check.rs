@@ -1,17 +1,20 @@
-//! `kairn check`: validates the declared apps and compares `generated/` with a fresh
-//! emit, printing a unified diff of every difference. CI's gate in one command.
+//! `kairn check`: validates the declared apps and compares the output tree with what
+//! `emit` would write, printing a unified diff of every difference. CI's gate in one
+//! command. It reads the same plan `emit` carries out ([`dsl::output::plan`]), so what
+//! `check` calls drift is exactly what `emit` changes, and what `emit` would refuse to
+//! touch `check` reports as an error too.
 
-use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dsl::output::{EnvOutput, HEADER_MARK};
+use dsl::output::{plan, EnvOutput, OutputLock, Plan};
 use similar::TextDiff;
 
-use crate::emit::{fail, outputs, print_findings, render_selected, validate_all};
-use crate::{Select, EXIT_ERRORS};
+use crate::console::{self, say, EXIT_IO};
+use crate::emit::{fail, outputs, print_findings, prune_scope, render_selected, validate_all};
+use crate::project::output_root;
+use crate::{Select, EXIT_ERRORS, EXIT_USAGE};
 
 /// One file that differs: path, what is on disk, what emit would write.
 pub struct Drift {
@@ -23,86 +26,41 @@ pub struct Drift {
     pub expected: Option<String>,
 }
 
-fn written_by_kairn(path: &Path) -> Option<String> {
-    fs::read_to_string(path)
+fn current(path: &Path) -> Option<String> {
+    fs::read(path)
         .ok()
-        .filter(|s| s.starts_with(HEADER_MARK))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml") && p.is_file())
-        .collect();
-    out.sort();
-    out
-}
-
-/// Compares the output tree with what emit would write. With `all`, kairn-written files
-/// in `<app>/<env>/` directories that no longer exist in the declarations count too.
-pub fn drift(root: &Path, outputs: &[EnvOutput], all: bool) -> Vec<Drift> {
+/// Every file emit would write or remove, from its plan.
+pub fn drift(plan: &Plan, outputs: &[EnvOutput]) -> Vec<Drift> {
     let mut drifts = Vec::new();
-    let mut dirs = BTreeSet::new();
-    for o in outputs {
-        let dir = root.join(o.relative_dir());
-        dirs.insert(dir.clone());
-        for (name, content) in &o.files {
-            let path = dir.join(name);
-            let current = fs::read_to_string(&path).ok();
-            if current.as_deref() != Some(content.as_str()) {
-                drifts.push(Drift {
-                    path,
-                    current,
-                    expected: Some(content.clone()),
-                });
-            }
+    for env in &plan.envs {
+        for name in &env.write {
+            let path = env.dir.join(name);
+            drifts.push(Drift {
+                current: current(&path),
+                expected: Some(outputs[env.output].files[name].clone()),
+                path,
+            });
         }
-        for path in yaml_files(&dir) {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if !o.files.contains_key(name) {
-                if let Some(current) = written_by_kairn(&path) {
-                    drifts.push(Drift {
-                        path,
-                        current: Some(current),
-                        expected: None,
-                    });
-                }
-            }
+        for name in &env.remove {
+            let path = env.dir.join(name);
+            drifts.push(Drift {
+                current: current(&path),
+                expected: None,
+                path,
+            });
         }
     }
-    if all {
-        let mut stale_dirs: Vec<PathBuf> = fs::read_dir(root)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .flat_map(|app| {
-                fs::read_dir(app)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path())
-            })
-            .filter(|p| p.is_dir() && !dirs.contains(p))
-            .collect();
-        stale_dirs.sort();
-        for dir in stale_dirs {
-            for path in yaml_files(&dir) {
-                if let Some(current) = written_by_kairn(&path) {
-                    drifts.push(Drift {
-                        path,
-                        current: Some(current),
-                        expected: None,
-                    });
-                }
-            }
+    for retired in &plan.retired {
+        for name in &retired.remove {
+            let path = retired.dir.join(name);
+            drifts.push(Drift {
+                current: current(&path),
+                expected: None,
+                path,
+            });
         }
     }
     drifts
@@ -131,7 +89,7 @@ pub fn unified(d: &Drift) -> String {
 }
 
 /// Runs `check`.
-pub fn run(select: &Select, out: &Path) -> ExitCode {
+pub fn run(select: &Select, out: Option<&Path>) -> ExitCode {
     let rendered = match render_selected(select) {
         Ok(r) => r,
         Err((code, errors)) => return fail(code, &errors),
@@ -141,26 +99,52 @@ pub fn run(select: &Select, out: &Path) -> ExitCode {
         Ok(o) => o,
         Err((code, errors)) => return fail(code, &errors),
     };
-    let all = select.app.is_none() && select.env.is_none();
-    let drifts = drift(out, &outputs, all);
-    let mut stdout = std::io::stdout().lock();
-    for d in &drifts {
-        let _ = stdout.write_all(unified(d).as_bytes());
+    let root = match output_root(out) {
+        Ok(root) => root,
+        Err(e) => return fail(EXIT_USAGE, &[e]),
+    };
+    let planned = OutputLock::shared(&root, || {
+        say!(
+            "waiting: a kairn emit is writing {}; checking when it finishes",
+            root.display()
+        )
+    })
+    .and_then(|_lock| plan(&root, &outputs, &prune_scope(select)));
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(e) => return fail(EXIT_IO, &[e.to_string()]),
+    };
+    let drifts = drift(&plan, &outputs);
+    if let Err(code) = console::stdout(|out| {
+        drifts
+            .iter()
+            .try_for_each(|d| out.write_all(unified(d).as_bytes()))
+    }) {
+        return code;
     }
-    if !drifts.is_empty() {
-        eprintln!(
-            "error: {} file(s) under {} differ from a fresh emit; run `cargo run -p cli -- emit` and commit the result",
-            drifts.len(),
-            out.display()
+    for path in &plan.leftovers {
+        say!(
+            "error: {} is left over from an interrupted emit; the next emit cleans it up",
+            path.display()
+        );
+    }
+    for c in &plan.conflicts {
+        say!("error: emit would stop here: {c}");
+    }
+    let stale = drifts.len() + plan.leftovers.len();
+    if stale > 0 {
+        say!(
+            "error: {stale} path(s) under {} differ from a fresh emit; run `cargo run -p cli -- emit` and commit the result",
+            root.display()
         );
     }
     if invalid {
-        eprintln!("error: validation failed");
+        say!("error: validation failed");
     }
-    if invalid || !drifts.is_empty() {
+    if invalid || stale > 0 || !plan.conflicts.is_empty() {
         ExitCode::from(EXIT_ERRORS)
     } else {
-        eprintln!("{} is up to date and valid", out.display());
+        say!("{} is up to date and valid", root.display());
         ExitCode::SUCCESS
     }
 }
@@ -169,7 +153,7 @@ pub fn run(select: &Select, out: &Path) -> ExitCode {
 mod tests {
     use std::collections::BTreeMap;
 
-    use dsl::output::write_tree;
+    use dsl::output::{write_tree, Ownership, Prune, HEADER_MARK, OWNERSHIP_FILE};
 
     use super::*;
 
@@ -180,60 +164,73 @@ mod tests {
         dir
     }
 
-    fn output(content: &str) -> EnvOutput {
+    fn output(env: &str, content: &str) -> EnvOutput {
+        let mut files = BTreeMap::from([(
+            "service-web.yaml".to_owned(),
+            format!("{HEADER_MARK}\n{content}"),
+        )]);
+        files.insert(OWNERSHIP_FILE.into(), Ownership::of(&files).to_text());
         EnvOutput {
             app: "shop".into(),
-            environment: "production".into(),
-            files: BTreeMap::from([(
-                "service-web.yaml".to_owned(),
-                format!("{HEADER_MARK}\n{content}"),
-            )]),
+            environment: env.into(),
+            files,
+            resources: vec!["service-web.yaml".into()],
         }
+    }
+
+    fn drifts(root: &Path, outputs: &[EnvOutput], prune: &Prune) -> Vec<Drift> {
+        drift(&plan(root, outputs, prune).unwrap(), outputs)
     }
 
     #[test]
     fn equal_trees_have_no_drift_and_changes_show_as_unified_diffs() {
         let root = temp_dir("drift");
-        write_tree(&root, &[output("port: 80\n")]).unwrap();
-        assert!(drift(&root, &[output("port: 80\n")], true).is_empty());
+        let prod = |c| output("production", c);
+        write_tree(&root, &[prod("port: 80\n")], &Prune::AllApps, false).unwrap();
+        assert!(drifts(&root, &[prod("port: 80\n")], &Prune::AllApps).is_empty());
 
-        let drifts = drift(&root, &[output("port: 8080\n")], true);
-        assert_eq!(drifts.len(), 1);
-        let diff = unified(&drifts[0]);
+        let changed = drifts(&root, &[prod("port: 8080\n")], &Prune::AllApps);
+        // The file and the ownership record that lists its digest.
+        assert_eq!(changed.len(), 2);
+        let diff = unified(&changed[1]);
         assert!(
             diff.contains("-port: 80\n") && diff.contains("+port: 8080\n"),
             "{diff}"
         );
         assert!(diff.starts_with("--- a/"), "{diff}");
 
-        // A file kairn wrote that emit would now remove; files kairn did not write are ignored.
+        // Files kairn did not write are not drift, even when they carry the header.
         let dir = root.join("shop/production");
-        fs::write(
-            dir.join("configmap-old.yaml"),
-            format!("{HEADER_MARK}\nold\n"),
+        fs::write(dir.join("copy.yaml"), format!("{HEADER_MARK}\nold\n")).unwrap();
+        assert!(drifts(&root, &[prod("port: 80\n")], &Prune::AllApps).is_empty());
+
+        // An environment kairn wrote that is no longer declared is drift exactly when
+        // emit would remove it: when the selection covers every environment of its app.
+        write_tree(
+            &root,
+            &[prod("port: 80\n"), output("staging", "port: 80\n")],
+            &Prune::AllApps,
+            false,
         )
         .unwrap();
-        fs::write(dir.join("hand-written.yaml"), "kind: ConfigMap\n").unwrap();
-        let drifts = drift(&root, &[output("port: 80\n")], true);
-        assert_eq!(drifts.len(), 1);
-        assert!(drifts[0].expected.is_none());
-        assert!(unified(&drifts[0]).contains("+++ /dev/null"));
-
-        // An environment that is no longer declared counts only when checking everything.
-        let gone = root.join("shop/staging");
-        fs::create_dir_all(&gone).unwrap();
-        fs::write(gone.join("service-web.yaml"), format!("{HEADER_MARK}\nx\n")).unwrap();
-        assert_eq!(drift(&root, &[output("port: 80\n")], true).len(), 2);
-        assert_eq!(drift(&root, &[output("port: 80\n")], false).len(), 1);
+        assert_eq!(
+            drifts(&root, &[prod("port: 80\n")], &Prune::AllApps).len(),
+            2
+        );
+        assert!(drifts(&root, &[prod("port: 80\n")], &Prune::Nothing).is_empty());
         let _ = fs::remove_dir_all(&root);
     }
 
     #[test]
     fn missing_files_are_drift() {
         let root = temp_dir("missing");
-        let drifts = drift(&root, &[output("port: 80\n")], false);
-        assert_eq!(drifts.len(), 1);
-        assert!(unified(&drifts[0]).starts_with("--- /dev/null"));
+        let drifts = drifts(
+            &root,
+            &[output("production", "port: 80\n")],
+            &Prune::Nothing,
+        );
+        assert_eq!(drifts.len(), 2);
+        assert!(unified(&drifts[1]).starts_with("--- /dev/null"));
         let _ = fs::remove_dir_all(&root);
     }
 }

@@ -1,17 +1,19 @@
 //! `kairn emit`: render, validate, then write files (or one stream) only if everything
 //! rendered and no validation error exists.
 
-use std::io::Write;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use dsl::output::{env_output, write_tree, EnvOutput};
+use dsl::output::{env_output, write_tree, EnvOutput, OutputLock, Prune, TreeError};
 use dsl::validate::{Context, Report};
 use dsl::{App, Manifest};
 
+use crate::console::{self, say, EXIT_IO};
+use crate::project::output_root;
 use crate::report;
 use crate::selection::{declare, inputs, targets};
-use crate::{Select, EXIT_ERRORS, EXIT_USAGE};
+use crate::{EmitArgs, Select, EXIT_ERRORS, EXIT_USAGE};
 
 /// One rendered application environment.
 pub struct Rendered {
@@ -64,24 +66,50 @@ pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>
 
 /// Prints findings to standard error; returns whether any error exists.
 pub fn print_findings(report: &Report) -> bool {
-    let mut err = std::io::stderr().lock();
-    let _ = report::write_text(&mut err, report);
+    let mut text = Vec::new();
+    let _ = report::write_text(&mut text, report);
+    let text = String::from_utf8_lossy(&text);
+    if !text.is_empty() {
+        say!("{}", text.trim_end_matches('\n'));
+    }
     if !report.findings.is_empty() {
-        let _ = writeln!(err, "validation: {}", report::summary(report));
+        say!("validation: {}", report::summary(report));
     }
     report.has_errors()
 }
 
 pub(crate) fn fail(code: u8, errors: &[String]) -> ExitCode {
     for e in errors {
-        eprintln!("error: {e}");
+        say!("error: {e}");
     }
     ExitCode::from(code)
 }
 
+/// Which undeclared environment directories a selection lets emit remove.
+pub fn prune_scope(select: &Select) -> Prune {
+    match (&select.app, &select.env) {
+        (_, Some(_)) => Prune::Nothing,
+        (Some(app), None) => Prune::Apps(BTreeSet::from([app.clone()])),
+        (None, None) => Prune::AllApps,
+    }
+}
+
+/// Writes every environment as one YAML stream in apply order: each environment's
+/// objects in the order of its `kustomization.yaml` (namespace, service accounts and
+/// RBAC, config and claims, services, workloads, then the rest).
+fn write_stream(out: &mut dyn Write, outputs: &[EnvOutput]) -> io::Result<()> {
+    for o in outputs {
+        for name in &o.resources {
+            writeln!(out, "---\n# Source: {}/{}/{name}", o.app, o.environment)?;
+            out.write_all(o.files[name].as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `emit`.
-pub fn run(select: &Select, stdout: bool, out: &Path) -> ExitCode {
-    let rendered = match render_selected(select) {
+pub fn run(args: &EmitArgs) -> ExitCode {
+    let rendered = match render_selected(&args.select) {
         Ok(r) => r,
         Err((code, errors)) => return fail(code, &errors),
     };
@@ -95,39 +123,80 @@ pub fn run(select: &Select, stdout: bool, out: &Path) -> ExitCode {
         Ok(o) => o,
         Err((code, errors)) => return fail(code, &errors),
     };
-    if stdout {
-        let mut lock = std::io::stdout().lock();
-        for o in &outputs {
-            for (name, content) in &o.files {
-                if name == "kustomization.yaml" {
-                    continue;
-                }
-                if writeln!(lock, "---\n# Source: {}/{}/{name}", o.app, o.environment)
-                    .and_then(|_| lock.write_all(content.as_bytes()))
-                    .is_err()
-                {
-                    return ExitCode::from(EXIT_ERRORS);
-                }
-            }
-        }
-        return ExitCode::SUCCESS;
+    if args.stdout {
+        return match console::stdout(|out| write_stream(out, &outputs)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        };
     }
-    match write_tree(out, &outputs) {
+    let root = match output_root(args.out.as_deref()) {
+        Ok(root) => root,
+        Err(e) => return fail(EXIT_USAGE, &[e]),
+    };
+    let _lock = match OutputLock::exclusive(&root, || {
+        say!(
+            "waiting: another kairn emit is writing {}; continuing when it finishes",
+            root.display()
+        )
+    }) {
+        Ok(lock) => lock,
+        Err(e) => return fail(EXIT_IO, &[e.to_string()]),
+    };
+    match write_tree(&root, &outputs, &prune_scope(&args.select), args.force) {
         Ok(report) => {
+            for w in &report.warnings {
+                say!("warning: {w}");
+            }
+            if !report.recovered.is_empty() {
+                say!(
+                    "cleaned up {} leftover(s) of an interrupted emit",
+                    report.recovered.len()
+                );
+            }
             let files: usize = outputs.iter().map(|o| o.files.len()).sum();
-            eprintln!(
-                "emitted {} environment(s), {files} file(s) under {}: {} written, {} unchanged, {} stale removed",
+            let mut line = format!(
+                "emitted {} environment(s), {files} file(s) to {}: {} written, {} unchanged, {} removed",
                 outputs.len(),
-                out.display(),
+                root.display(),
                 report.written.len(),
                 report.unchanged,
                 report.removed.len()
             );
+            if !report.retired.is_empty() {
+                line.push_str(&format!(
+                    " (including {} environment director{} no longer declared: {})",
+                    report.retired.len(),
+                    if report.retired.len() == 1 { "y" } else { "ies" },
+                    report
+                        .retired
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            say!("{line}");
             ExitCode::SUCCESS
         }
+        Err(TreeError::Conflicts(conflicts)) => {
+            for c in &conflicts {
+                say!("error: {c}");
+            }
+            fail(
+                EXIT_ERRORS,
+                &[format!(
+                    "emit stopped before writing anything: {} path(s) under {} are not kairn's to overwrite or remove",
+                    conflicts.len(),
+                    root.display()
+                )],
+            )
+        }
         Err(e) => fail(
-            EXIT_USAGE,
-            &[format!("cannot write under {}: {e}", out.display())],
+            EXIT_IO,
+            &[
+                e.to_string(),
+                "each environment directory holds either its previous or its new content; run emit again once the cause is fixed".to_owned(),
+            ],
         ),
     }
 }

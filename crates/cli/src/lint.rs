@@ -1,12 +1,13 @@
 //! `kairn lint PATH...`: the validator over existing YAML (Helm or kustomize output,
 //! hand-written manifests), all paths as one set.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use dsl::validate::{self, Context, LoadError, Loaded};
 
+use crate::console::{self, say};
 use crate::report::{self, Format};
 use crate::{EXIT_ERRORS, EXIT_USAGE};
 
@@ -77,21 +78,22 @@ pub fn run(args: &LintArgs) -> ExitCode {
         ctx.prometheus_namespaces = args.prometheus_namespaces.clone();
     }
     let report = validate::lint(&loaded, &ctx);
-    let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
-    let _ = report::write_notes(&mut stderr, &report);
+    let mut notes = Vec::new();
+    let _ = report::write_notes(&mut notes, &report);
+    if !notes.is_empty() {
+        say!("{}", String::from_utf8_lossy(&notes).trim_end_matches('\n'));
+    }
     for e in &load_errors {
-        let _ = writeln!(stderr, "error: {e}");
+        say!("error: {e}");
     }
-    let written = match args.format {
-        Format::Json => report::write_json(&mut stdout, &report),
-        Format::Text => report::write_text(&mut stdout, &report),
-    };
-    if written.is_err() {
-        return ExitCode::from(EXIT_USAGE);
+    let written = console::stdout(|out| match args.format {
+        Format::Json => report::write_json(out, &report),
+        Format::Text => report::write_text(out, &report),
+    });
+    if let Err(code) = written {
+        return code;
     }
-    let _ = writeln!(
-        stderr,
+    say!(
         "linted {} object(s): {}",
         loaded.documents.len(),
         report::summary(&report)

@@ -2,14 +2,22 @@
 
 use std::process::ExitCode;
 
+use crate::console;
+
 /// Prints each app with its environments and inputs.
 pub fn run() -> ExitCode {
-    for entry in apps::registry() {
-        let envs: Vec<String> = entry.environments().iter().map(|e| e.to_string()).collect();
-        println!("{}: {}", entry.id, envs.join(", "));
-        for input in entry.inputs {
-            println!("    --set {}=...  {}", input.key, input.help);
+    let written = console::stdout(|out| {
+        for entry in apps::registry() {
+            let envs: Vec<String> = entry.environments().iter().map(|e| e.to_string()).collect();
+            writeln!(out, "{}: {}", entry.id, envs.join(", "))?;
+            for input in entry.inputs {
+                writeln!(out, "    --set {}=...  {}", input.key, input.help)?;
+            }
         }
+        Ok(())
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
-    ExitCode::SUCCESS
 }

@@ -1,9 +1,17 @@
 //! `kairn`: emits validated Kubernetes YAML from the applications declared in Rust.
+//!
+//! Exit status: 0 success; 1 validation errors, drift, or paths emit will not overwrite;
+//! 2 usage errors and unreadable input; 74 output could not be written; 141 standard
+//! output was closed by its reader.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod check;
+mod console;
 mod emit;
 mod lint;
 mod list;
+mod project;
 mod report;
 mod selection;
 
@@ -23,6 +31,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Render the declared applications and write generated/<app>/<env>/ (one file per object plus kustomization.yaml).
+    ///
+    /// Each environment directory is switched from its old to its new content in one step,
+    /// under a lock on the output root. Only files recorded in the directory's
+    /// .kairn-manifest (and unedited since) are overwritten or removed; directories of
+    /// environments no longer declared are removed when every environment of their app is
+    /// emitted.
     Emit(EmitArgs),
     /// List the declared applications, their environments and the inputs they accept.
     List,
@@ -36,9 +50,9 @@ enum Command {
 struct CheckArgs {
     #[command(flatten)]
     select: Select,
-    /// Output root directory to compare.
-    #[arg(long, default_value = "generated")]
-    out: PathBuf,
+    /// Output root directory to compare [default: generated/ at the project root].
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 /// Which applications and environments to work on.
@@ -56,15 +70,21 @@ pub struct Select {
 }
 
 #[derive(Args)]
-struct EmitArgs {
+pub struct EmitArgs {
     #[command(flatten)]
-    select: Select,
-    /// Print one multi-document YAML stream instead of writing files.
+    pub select: Select,
+    /// Print one multi-document YAML stream, in apply order, instead of writing files.
     #[arg(long)]
-    stdout: bool,
-    /// Output root directory.
-    #[arg(long, default_value = "generated")]
-    out: PathBuf,
+    pub stdout: bool,
+    /// Output root directory [default: generated/ at the project root, the nearest
+    /// directory above the current one whose Cargo.toml has [workspace]].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite or remove files in the output tree that kairn did not write or that were
+    /// edited since it wrote them. Never removes directories or files emit does not need to
+    /// touch.
+    #[arg(long, conflicts_with = "stdout")]
+    pub force: bool,
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -74,17 +94,20 @@ fn parse_key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Exit code for usage errors and unreadable input.
+/// Exit code for usage errors and unreadable input (clap uses it too).
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code when validation finds errors.
 pub const EXIT_ERRORS: u8 = 1;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return console::clap_exit(&e),
+    };
     match cli.command {
-        Command::Emit(args) => emit::run(&args.select, args.stdout, &args.out),
+        Command::Emit(args) => emit::run(&args),
         Command::List => list::run(),
         Command::Lint(args) => lint::run(&args),
-        Command::Check(args) => check::run(&args.select, &args.out),
+        Command::Check(args) => check::run(&args.select, args.out.as_deref()),
     }
 }

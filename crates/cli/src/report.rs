@@ -34,7 +34,7 @@ fn place(f: &Finding) -> String {
 }
 
 /// Writes one finding as text.
-pub fn write_finding(out: &mut impl Write, f: &Finding) -> io::Result<()> {
+pub fn write_finding(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     let label = if f.waived.is_some() {
         "waived"
     } else {
@@ -60,7 +60,7 @@ pub fn summary(report: &Report) -> String {
 }
 
 /// Writes every finding: errors first, then warnings, then waived ones.
-pub fn write_text(out: &mut impl Write, report: &Report) -> io::Result<()> {
+pub fn write_text(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let groups: [&dyn Fn(&Finding) -> bool; 3] = [&|f| f.is_error(), &|f| f.is_warning(), &|f| {
         f.waived.is_some()
     }];
@@ -73,13 +73,13 @@ pub fn write_text(out: &mut impl Write, report: &Report) -> io::Result<()> {
 }
 
 /// Writes the findings as a JSON array.
-pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
+pub fn write_json(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &report.findings).map_err(io::Error::other)?;
     writeln!(out)
 }
 
 /// Writes notes (`note: file:line: message`).
-pub fn write_notes(out: &mut impl Write, report: &Report) -> io::Result<()> {
+pub fn write_notes(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for n in &report.notes {
         match (&n.file, n.line) {
             (Some(f), Some(l)) => writeln!(out, "note: {f}:{l}: {}", n.message)?,

@@ -140,7 +140,10 @@ fn stdout_objects(stream: &str) -> BTreeMap<String, Value> {
 fn committed_objects() -> BTreeMap<String, Value> {
     read_tree(&generated())
         .into_iter()
-        .filter(|(path, _)| !path.ends_with("/kustomization.yaml"))
+        .filter(|(path, _)| {
+            !path.ends_with("/kustomization.yaml")
+                && !path.ends_with(&format!("/{}", dsl::output::OWNERSHIP_FILE))
+        })
         .map(|(path, text)| {
             let object = parse_doc(&text);
             (path, object)
@@ -254,36 +257,54 @@ fn emit_into_an_empty_directory_writes_the_committed_tree() {
 #[test]
 fn emit_keeps_foreign_files_and_removes_its_own_stale_files() {
     let dir = TempDir::new("stale");
+    let release = |r: &str| format!("release=caelundas-2026012{r}-143022");
+    let emit = |r: &str| {
+        kairn_ok(&[
+            "emit",
+            "--app",
+            "caelundas",
+            "--out",
+            dir.arg(),
+            "--set",
+            &release(r),
+        ])
+    };
+    emit("5");
     let env_dir = dir.path().join("caelundas/production");
-    std::fs::create_dir_all(&env_dir).unwrap();
+    let own_job = |r: &str| env_dir.join(format!("job-caelundas-2026012{r}-143022-generator.yaml"));
+    assert!(own_job("5").exists());
     let foreign = env_dir.join("foreign.yaml");
     let foreign_text =
         "# written by hand\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\n";
     std::fs::write(&foreign, foreign_text).unwrap();
-    let stale = env_dir.join("configmap-old.yaml");
+    // A copy of a generated file still carries the header; it is the user's all the same.
+    let copy = env_dir.join("my-custom-job.yaml");
+    std::fs::copy(own_job("5"), &copy).unwrap();
     std::fs::write(
-        &stale,
-        format!(
-            "{} from an older declaration.\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: old\n",
-            dsl::output::HEADER_MARK
-        ),
+        &copy,
+        std::fs::read_to_string(&copy).unwrap() + "# edited by hand\n",
     )
     .unwrap();
     let notes = env_dir.join("NOTES.txt");
     std::fs::write(&notes, "not yaml").unwrap();
 
-    kairn_ok(&["emit", "--app", "caelundas", "--out", dir.arg()]);
+    emit("6");
 
     assert_eq!(
         std::fs::read_to_string(&foreign).ok().as_deref(),
         Some(foreign_text),
-        "a file without the kairn header must be left alone"
+        "a file kairn did not write must be left alone"
+    );
+    assert!(
+        copy.exists(),
+        "an edited copy that carries the header must be left alone"
     );
     assert!(notes.exists(), "a non-YAML file must be left alone");
     assert!(
-        !stale.exists(),
-        "a stale file that starts with the kairn header must be removed"
+        !own_job("5").exists(),
+        "a file kairn wrote that the declaration no longer renders must be removed"
     );
+    assert!(own_job("6").exists());
     assert!(env_dir.join("kustomization.yaml").exists());
 }
 

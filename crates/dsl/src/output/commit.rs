@@ -1,0 +1,388 @@
+//! Carries a [`Plan`] out so that every environment directory switches from its old
+//! content to its new content in one step.
+//!
+//! 1. Every changed environment is first written in full to a fresh staging directory
+//!    beside it (`<app>/.<env>.kairn-stage-<pid>-<n>`): the ownership record first, then
+//!    each file (`*.kairn-part`, renamed when complete). Unchanged files and the user's
+//!    files are hard-linked, so they keep their inode, bytes and mtime. If anything fails
+//!    here, the staging directories are removed and the output tree is untouched.
+//! 2. Each staging directory is then exchanged with the live directory in one
+//!    `renameat2(RENAME_EXCHANGE)` (Linux; elsewhere two renames). A reader such as
+//!    `kubectl kustomize` sees the old directory or the new one, never a mix.
+//! 3. The old content, now at the staging path, is retired: kairn's files (by the
+//!    ownership record) and links to files that live on in the new directory are
+//!    removed; anything else is moved back or left with a warning, never deleted.
+//!
+//! An emit killed at any point leaves staging directories that the next emit retires the
+//! same way ([`recover`]) before it plans, and that `check` reports.
+
+use std::collections::BTreeSet;
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::ownership::{Ownership, OWNERSHIP_FILE};
+use super::plan::{entries, is_stage_name, read_ownership, EnvPlan, Plan, STAGE_MARK};
+use super::{io_err, EnvOutput, TreeError};
+
+const PART_SUFFIX: &str = ".kairn-part";
+
+/// What an emit changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files created or rewritten.
+    pub written: Vec<PathBuf>,
+    /// Files already up to date.
+    pub unchanged: usize,
+    /// Files kairn had written earlier and removed.
+    pub removed: Vec<PathBuf>,
+    /// Environment directories removed because they are no longer declared.
+    pub retired: Vec<PathBuf>,
+    /// Leftovers of an interrupted emit that were cleaned up.
+    pub recovered: Vec<PathBuf>,
+    /// Paths kept because kairn could not prove they were its own (with the reason).
+    pub warnings: Vec<String>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test hook: fail the N-th file write of this thread (0-based) with an I/O error.
+    pub(crate) static FAIL_WRITE_AT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+fn write_new(path: &Path, content: &[u8]) -> io::Result<()> {
+    #[cfg(test)]
+    {
+        if let Some(n) = FAIL_WRITE_AT.with(|f| f.get()) {
+            if n == 0 {
+                FAIL_WRITE_AT.with(|f| f.set(None));
+                return Err(io::Error::other("injected write failure"));
+            }
+            FAIL_WRITE_AT.with(|f| f.set(Some(n - 1)));
+        }
+    }
+    let part = append(path, PART_SUFFIX);
+    fs::write(&part, content)?;
+    fs::rename(&part, path)
+}
+
+fn append(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Creates a fresh staging directory for `env_dir` (a unique name, never reused).
+fn create_stage(env_dir: &Path) -> Result<PathBuf, TreeError> {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let parent = env_dir.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io_err("create directory", parent))?;
+    let env = env_dir.file_name().unwrap_or(OsStr::new("env"));
+    loop {
+        let mut name = OsString::from(".");
+        name.push(env);
+        name.push(format!(
+            "{STAGE_MARK}{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let stage = parent.join(name);
+        match fs::create_dir(&stage) {
+            Ok(()) => return Ok(stage),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_err("create directory", &stage)(e)),
+        }
+    }
+}
+
+/// Makes `to` a second name of `from` (or a copy where links are not possible).
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to).map(|_| ())
+}
+
+#[cfg(unix)]
+fn copy_symlink(from: &Path, to: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(fs::read_link(from)?, to)
+}
+
+#[cfg(not(unix))]
+fn copy_symlink(from: &Path, to: &Path) -> io::Result<()> {
+    fs::copy(from, to).map(|_| ())
+}
+
+/// Writes one environment into a new staging directory; entries that can only be moved
+/// (the user's directories) are returned for [`switch`] to move at the last moment.
+fn stage(env: &EnvPlan, out: &EnvOutput) -> Result<(PathBuf, Vec<OsString>), TreeError> {
+    let stage = create_stage(&env.dir)?;
+    let result = (|| {
+        let record = &out.files[OWNERSHIP_FILE];
+        let path = stage.join(OWNERSHIP_FILE);
+        write_new(&path, record.as_bytes()).map_err(io_err("write", &path))?;
+        for (name, content) in &out.files {
+            if name == OWNERSHIP_FILE {
+                continue;
+            }
+            let to = stage.join(name);
+            if env.unchanged.contains(name) && fs::hard_link(env.dir.join(name), &to).is_ok() {
+                continue;
+            }
+            write_new(&to, content.as_bytes()).map_err(io_err("write", &to))?;
+        }
+        let mut moved = Vec::new();
+        for name in &env.keep {
+            let from = env.dir.join(name);
+            let to = stage.join(name);
+            let kind = fs::symlink_metadata(&from)
+                .map_err(io_err("read", &from))?
+                .file_type();
+            if kind.is_file() {
+                link_or_copy(&from, &to).map_err(io_err("link", &to))?;
+            } else if kind.is_symlink() {
+                copy_symlink(&from, &to).map_err(io_err("copy the symlink", &from))?;
+            } else {
+                moved.push(name.clone());
+            }
+        }
+        Ok(moved)
+    })();
+    match result {
+        Ok(moved) => Ok((stage, moved)),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&stage);
+            Err(e)
+        }
+    }
+}
+
+/// Swaps two directories in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        // Filesystems without RENAME_EXCHANGE: fall back to two renames.
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
+            exchange_by_renames(a, b)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    exchange_by_renames(a, b)
+}
+
+fn exchange_by_renames(a: &Path, b: &Path) -> io::Result<()> {
+    let aside = append(a, ".aside");
+    fs::rename(b, &aside)?;
+    if let Err(e) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(e);
+    }
+    fs::rename(&aside, a)
+}
+
+/// Puts a staged directory in place of the live one; the old content ends up at `stage`.
+fn switch(env: &EnvPlan, stage: &Path, moved: &[OsString]) -> Result<(), TreeError> {
+    if !env.exists {
+        return fs::rename(stage, &env.dir).map_err(io_err("rename", stage));
+    }
+    let mut done = Vec::new();
+    let result = (|| {
+        for name in moved {
+            let from = env.dir.join(name);
+            fs::rename(&from, stage.join(name)).map_err(io_err("move", &from))?;
+            done.push(name.clone());
+        }
+        exchange(stage, &env.dir).map_err(io_err("switch in the new content of", &env.dir))
+    })();
+    if result.is_err() {
+        for name in done {
+            let _ = fs::rename(stage.join(&name), env.dir.join(&name));
+        }
+    }
+    result
+}
+
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Whether `path` (in a directory being retired) survives unchanged as `twin` in the
+/// live directory: the same inode, the same bytes, or the same symlink target.
+fn is_duplicate(path: &Path, kind: &fs::FileType, twin: &Path) -> bool {
+    if kind.is_file() {
+        same_inode(path, twin)
+            || matches!((fs::read(path), fs::read(twin)), (Ok(a), Ok(b)) if a == b)
+    } else if kind.is_symlink() {
+        matches!((fs::read_link(path), fs::read_link(twin)), (Ok(a), Ok(b)) if a == b)
+    } else {
+        false
+    }
+}
+
+/// Empties and removes a directory that is no longer live (`old`), removing only what
+/// is provably kairn's or provably still present in `live`; anything else is moved into
+/// `live` when that name is free there, else left (and reported).
+fn retire(old: &Path, live: &Path, forced: &BTreeSet<&str>) -> Result<Vec<String>, TreeError> {
+    let owned: Ownership = read_ownership(old)?.unwrap_or_default();
+    let mut warnings = Vec::new();
+    let mut remaining = Vec::new();
+    for (name, kind) in entries(old)? {
+        let path = old.join(&name);
+        let name_str = name.to_string_lossy();
+        let ours = kind.is_file()
+            && (name_str.ends_with(PART_SUFFIX)
+                || forced.contains(name_str.as_ref())
+                || fs::read(&path).is_ok_and(|c| owned.owns_unchanged(&name_str, &c)));
+        let twin = live.join(&name);
+        let duplicate = is_duplicate(&path, &kind, &twin);
+        if ours || duplicate {
+            fs::remove_file(&path).map_err(io_err("remove", &path))?;
+        } else if name_str == OWNERSHIP_FILE {
+            remaining.push(path);
+        } else if fs::symlink_metadata(&twin).is_err() {
+            fs::create_dir_all(live).map_err(io_err("create directory", live))?;
+            fs::rename(&path, &twin).map_err(io_err("move back", &path))?;
+        } else {
+            warnings.push(format!(
+                "kept {}: it is not kairn's and {} exists too; compare them and remove the one you do not need",
+                path.display(),
+                twin.display()
+            ));
+            remaining.push(path);
+        }
+    }
+    if remaining.iter().all(|p| p.ends_with(OWNERSHIP_FILE)) {
+        for p in &remaining {
+            fs::remove_file(p).map_err(io_err("remove", p))?;
+        }
+        fs::remove_dir(old).map_err(io_err("remove directory", old))?;
+    }
+    Ok(warnings)
+}
+
+/// The live environment directory a staging directory belongs to.
+fn live_dir_of(stage: &Path) -> Option<PathBuf> {
+    let name = stage.file_name()?.to_str()?;
+    let env = name.strip_prefix('.')?.split(STAGE_MARK).next()?;
+    Some(stage.with_file_name(env))
+}
+
+/// Cleans up after an interrupted emit: retires every staging directory and removes
+/// the temporary files of earlier kairn versions listed in `plan.leftovers`.
+pub fn recover(plan: &Plan, report: &mut WriteReport) -> Result<(), TreeError> {
+    for path in &plan.leftovers {
+        let name = path.file_name().and_then(OsStr::to_str).unwrap_or_default();
+        if is_stage_name(name) {
+            if let Some(live) = live_dir_of(path) {
+                report
+                    .warnings
+                    .extend(retire(path, &live, &BTreeSet::new())?);
+            }
+        } else {
+            fs::remove_file(path).map_err(io_err("remove", path))?;
+        }
+        report.recovered.push(path.clone());
+    }
+    Ok(())
+}
+
+/// Removes the app directories this emit created for staging, when they are empty.
+fn remove_created_app_dirs(plan: &Plan) {
+    for env in plan.envs.iter().filter(|e| !e.app_dir_exists) {
+        if let Some(app_dir) = env.dir.parent() {
+            let _ = fs::remove_dir(app_dir);
+        }
+    }
+}
+
+/// Carries out a plan computed after [`recover`]. Blocking conflicts are returned as an
+/// error before anything is written; with `force`, overridable ones are overwritten.
+pub fn commit(
+    plan: &Plan,
+    outputs: &[EnvOutput],
+    force: bool,
+    report: &mut WriteReport,
+) -> Result<(), TreeError> {
+    let blocking = plan.blocking(force);
+    if !blocking.is_empty() {
+        return Err(TreeError::Conflicts(
+            blocking.into_iter().cloned().collect(),
+        ));
+    }
+    // 1. Stage every environment that changes; on failure remove every stage.
+    let mut staged = Vec::new();
+    for env in plan.envs.iter().filter(|e| !e.is_current()) {
+        match stage(env, &outputs[env.output]) {
+            Ok((stage, moved)) => staged.push((env, stage, moved)),
+            Err(e) => {
+                for (_, stage, _) in &staged {
+                    let _ = fs::remove_dir_all(stage);
+                }
+                remove_created_app_dirs(plan);
+                return Err(e);
+            }
+        }
+    }
+    for env in plan.envs.iter().filter(|e| e.is_current()) {
+        report.unchanged += env.unchanged.len();
+    }
+    // 2. Switch each environment, 3. retire its old content.
+    for (i, (env, stage, moved)) in staged.iter().enumerate() {
+        if let Err(e) = switch(env, stage, moved) {
+            for (_, not_switched, _) in &staged[i..] {
+                let _ = fs::remove_dir_all(not_switched);
+            }
+            return Err(e);
+        }
+        if env.exists {
+            let forced: BTreeSet<&str> = env.forced.iter().map(String::as_str).collect();
+            report.warnings.extend(retire(stage, &env.dir, &forced)?);
+        }
+        report.unchanged += env.unchanged.len();
+        report
+            .written
+            .extend(env.write.iter().map(|n| env.dir.join(n)));
+        report
+            .removed
+            .extend(env.remove.iter().map(|n| env.dir.join(n)));
+    }
+    // Environments no longer declared: take the directory away in one rename, then
+    // retire it (the user's entries are moved back into a directory of that name).
+    for retired in &plan.retired {
+        // Renaming a directory onto the fresh, empty staging directory replaces it.
+        let aside = create_stage(&retired.dir)?;
+        fs::rename(&retired.dir, &aside).map_err(io_err("rename", &retired.dir))?;
+        let forced: BTreeSet<&str> = retired.forced.iter().map(String::as_str).collect();
+        report
+            .warnings
+            .extend(retire(&aside, &retired.dir, &forced)?);
+        report
+            .removed
+            .extend(retired.remove.iter().map(|n| retired.dir.join(n)));
+        report.retired.push(retired.dir.clone());
+        if let Some(app_dir) = retired.dir.parent() {
+            if fs::read_dir(app_dir).is_ok_and(|mut d| d.next().is_none()) {
+                let _ = fs::remove_dir(app_dir);
+            }
+        }
+    }
+    Ok(())
+}

@@ -40,7 +40,7 @@ const fn quorum_error(members: u32) -> Option<&'static str> {
     if members < 3 {
         return Some("a consensus cluster needs at least 3 members (2f+1 with f >= 1); fewer members tolerate no failure");
     }
-    if members % 2 == 0 {
+    if members.is_multiple_of(2) {
         return Some("a consensus cluster needs an odd member count (2f+1): an even count tolerates no more failures than the odd count below it and allows split votes");
     }
     if members > 99 {

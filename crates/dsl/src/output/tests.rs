@@ -77,7 +77,7 @@ fn rewrites_only_what_changed_and_removes_only_its_own_files() {
     fs::write(dir.join("mine.yaml"), "kind: Mine\n").unwrap();
     fs::write(dir.join("copy.yaml"), format!("{HEADER_MARK}\nedited\n")).unwrap();
     let v2 = output("shop", "prod", &[("a.yaml", "a: 2\n")]);
-    let report = write(&t.0, &[v2.clone()]).unwrap();
+    let report = write(&t.0, std::slice::from_ref(&v2)).unwrap();
     assert_eq!(report.removed, vec![dir.join("old.yaml")]);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     let after = tree(&t.0);
@@ -125,7 +125,7 @@ fn files_it_did_not_write_or_that_were_edited_block_until_forced() {
         Err(TreeError::Conflicts(c)) => assert_eq!(c[0].kind, ConflictKind::EditedSinceEmit),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    write_tree(&t.0, &[edited.clone()], &Prune::AllApps, true).unwrap();
+    write_tree(&t.0, std::slice::from_ref(&edited), &Prune::AllApps, true).unwrap();
     assert_eq!(
         fs::read_to_string(dir.join("kustomization.yaml")).unwrap(),
         edited.files["kustomization.yaml"]
@@ -141,7 +141,7 @@ fn undeclared_environments_are_removed_but_user_files_in_them_stay() {
     write(&t.0, &[prod.clone(), staging]).unwrap();
     fs::write(t.0.join("shop/staging/notes.txt"), "mine\n").unwrap();
     // Not pruned when the selection named an environment.
-    write_tree(&t.0, &[prod.clone()], &Prune::Nothing, false).unwrap();
+    write_tree(&t.0, std::slice::from_ref(&prod), &Prune::Nothing, false).unwrap();
     assert!(t.0.join("shop/staging/a.yaml").exists());
     let report = write(&t.0, &[prod]).unwrap();
     assert_eq!(report.retired, vec![t.0.join("shop/staging")]);
@@ -151,7 +151,7 @@ fn undeclared_environments_are_removed_but_user_files_in_them_stay() {
     assert!(!after.contains_key(&format!("shop/staging/{OWNERSHIP_FILE}")));
     // Emptied environment and app directories disappear.
     let other = output("other", "prod", &[("b.yaml", "b\n")]);
-    write(&t.0, &[other.clone()]).unwrap();
+    write(&t.0, std::slice::from_ref(&other)).unwrap();
     write(&t.0, &[output("shop", "prod", &[("a.yaml", "a\n")])]).unwrap();
     assert!(!t.0.join("other").exists());
 }
@@ -189,7 +189,7 @@ fn a_failed_write_leaves_the_previous_tree_untouched() {
 fn leftovers_of_an_interrupted_emit_are_retired_without_losing_user_files() {
     let t = TempDir::new("recover");
     let v1 = output("shop", "prod", &[("a.yaml", "1\n")]);
-    write(&t.0, &[v1.clone()]).unwrap();
+    write(&t.0, std::slice::from_ref(&v1)).unwrap();
     let live = t.0.join("shop/prod");
     fs::write(live.join("mine.yaml"), "mine\n").unwrap();
     // A stage killed mid-way: the new record, a complete file, a partial one, a link to
@@ -208,7 +208,7 @@ fn leftovers_of_an_interrupted_emit_are_retired_without_losing_user_files() {
     let p = plan(&t.0, std::slice::from_ref(&v1), &Prune::AllApps).unwrap();
     assert_eq!(p.leftovers.len(), 2, "{:?}", p.leftovers);
     assert!(!p.is_current());
-    let report = write(&t.0, &[v1.clone()]).unwrap();
+    let report = write(&t.0, std::slice::from_ref(&v1)).unwrap();
     assert_eq!(report.recovered.len(), 2);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     let after = tree(&t.0);

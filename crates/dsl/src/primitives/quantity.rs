@@ -47,7 +47,7 @@ impl Cpu {
 impl fmt::Display for Cpu {
     /// Canonical Kubernetes form: whole cores as `"2"`, otherwise millicores `"250m"`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 1000 == 0 {
+        if self.0.is_multiple_of(1000) {
             write!(f, "{}", self.0 / 1000)
         } else {
             write!(f, "{}m", self.0)
@@ -64,7 +64,7 @@ fn format_bytes(bytes: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         ("Ki", 1 << 10),
     ];
     for (suffix, size) in UNITS {
-        if bytes % size == 0 {
+        if bytes.is_multiple_of(size) {
             return write!(f, "{}{}", bytes / size, suffix);
         }
     }
@@ -75,7 +75,7 @@ fn format_bytes(bytes: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         ("k", 1_000),
     ];
     for (suffix, size) in DECIMAL {
-        if bytes % size == 0 {
+        if bytes.is_multiple_of(size) {
             return write!(f, "{}{}", bytes / size, suffix);
         }
     }

@@ -46,7 +46,7 @@ fn an_edited_copy_that_carries_the_header_survives() {
     let env = dir.path().join("caelundas/production");
     let copy = env.join("my-custom-job.yaml");
     let text = std::fs::read_to_string(env.join("job-caelundas-generator.yaml")).unwrap();
-    let edited = text.replace("backoffLimit", "backoffLimit") + "# mine now\n";
+    let edited = text.replace("backoffLimit: 1", "backoffLimit: 5") + "# mine now\n";
     std::fs::write(&copy, &edited).unwrap();
     let o = kairn_ok(&args);
     assert_eq!(std::fs::read_to_string(&copy).unwrap(), edited);

@@ -108,7 +108,8 @@ fn main() {
     );
 
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
-    if let Ok(files) = validate::collect_files(&[seeds]) {
+    let files = validate::collect_files(&[seeds]).files;
+    if !files.is_empty() {
         let texts: Vec<(String, String)> = files
             .iter()
             .map(|f| {

@@ -1,11 +1,10 @@
 //! `kairn lint PATH...`: the validator over existing YAML (Helm or kustomize output,
 //! hand-written manifests), all paths as one set.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use dsl::validate::{self, Context, LoadError, Loaded};
+use dsl::validate::{self, Context, Input, Limits, LoadError, Loaded};
 
 use crate::console::{self, say};
 use crate::report::{self, Format};
@@ -13,6 +12,7 @@ use crate::{EXIT_ERRORS, EXIT_USAGE};
 
 /// `lint` options.
 #[derive(clap::Args, Debug)]
+#[command(after_help = after_help())]
 pub struct LintArgs {
     /// YAML files or directories (searched recursively for *.yaml and *.yml); `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
@@ -28,62 +28,88 @@ pub struct LintArgs {
     pub prometheus_namespaces: Vec<String>,
 }
 
-/// Reads every path; unreadable and malformed inputs are returned as errors.
-pub fn load(paths: &[PathBuf]) -> (Loaded, Vec<LoadError>) {
-    let mut loaded = Loaded::default();
-    let mut errors = Vec::new();
-    let mut files = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            let mut text = String::new();
-            match std::io::stdin().read_to_string(&mut text) {
-                Ok(_) => match validate::parse_str("<stdin>", &text) {
-                    Ok(l) => {
-                        loaded.documents.extend(l.documents);
-                        loaded.skipped.extend(l.skipped);
-                    }
-                    Err(e) => errors.push(e),
-                },
-                Err(e) => errors.push(LoadError {
-                    file: "<stdin>".into(),
-                    line: None,
-                    message: format!("cannot read: {e}"),
-                }),
-            }
-            continue;
-        }
-        match validate::collect_files(std::slice::from_ref(p)) {
-            Ok(found) if found.is_empty() => errors.push(LoadError {
-                file: p.display().to_string(),
-                line: None,
-                message: "no *.yaml or *.yml files found".into(),
-            }),
-            Ok(found) => files.extend(found),
-            Err(e) => errors.push(e),
+/// The input rules and exit codes, shown after the options in `kairn lint --help`.
+fn after_help() -> String {
+    format!(
+        "Input: {}; a larger file or stream is an error, and reading stops at the limit \
+         (`/dev/zero` and endless pipes included). Directories are searched to any depth \
+         in name order; symbolic links are followed, and a directory or file reached twice \
+         (a link loop) is read once, with a note. A directory or symbolic link that cannot \
+         be read, and a FIFO, device or socket named *.yaml inside a directory, are errors; \
+         the search goes on, and every file that can be read is linted. Special files \
+         named on the command line (`/dev/stdin`, a FIFO) are read up to the limits.\n\n\
+         Exit status: 0 no errors, 1 errors found, 2 some input could not be read or checked \
+         (findings for the rest are still printed).",
+        limits().describe()
+    )
+}
+
+/// The input limits: the defaults, lowered or raised (tests) by the undocumented variables
+/// `KAIRN_LINT_MAX_FILE_BYTES` and `KAIRN_LINT_MAX_TOTAL_BYTES`.
+fn limits() -> Limits {
+    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+    let mut limits = Limits::default();
+    if let Some(n) = var("KAIRN_LINT_MAX_FILE_BYTES") {
+        limits.file_bytes = n;
+    }
+    if let Some(n) = var("KAIRN_LINT_MAX_TOTAL_BYTES") {
+        limits.total_bytes = n;
+    }
+    limits
+}
+
+/// What `lint` read.
+#[derive(Debug, Default)]
+pub struct LintInput {
+    /// The objects.
+    pub loaded: Loaded,
+    /// Inputs that could not be read, searched or parsed: the set is not fully checked.
+    pub errors: Vec<LoadError>,
+    /// Paths passed over because they lead to something read anyway.
+    pub notes: Vec<LoadError>,
+}
+
+/// Reads every path within `limits`: standard input first, then the files found under the
+/// other paths; what cannot be read is returned with the reason, the rest is read.
+pub fn load(paths: &[PathBuf], limits: Limits) -> LintInput {
+    let mut read = LintInput::default();
+    let mut input = Input::new(limits);
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if let Err(e) = input.load("<stdin>", std::io::stdin().lock(), &mut read.loaded) {
+            read.errors.push(e);
         }
     }
-    let (l, errs) = validate::load_files(&files);
-    loaded.documents.extend(l.documents);
-    loaded.skipped.extend(l.skipped);
-    errors.extend(errs);
-    (loaded, errors)
+    let named: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let found = validate::collect_files(&named);
+    read.errors.extend(found.errors);
+    read.notes.extend(found.notes);
+    let errors = validate::load_files_with(&mut input, &found.files, &mut read.loaded);
+    read.errors.extend(errors);
+    read
 }
 
 /// Runs `lint`.
 pub fn run(args: &LintArgs) -> ExitCode {
-    let (loaded, load_errors) = load(&args.paths);
+    let read = load(&args.paths, limits());
     let mut ctx = Context::lint();
     ctx.environment = args.environment.clone();
     if !args.prometheus_namespaces.is_empty() {
         ctx.prometheus_namespaces = args.prometheus_namespaces.clone();
     }
-    let report = validate::lint(&loaded, &ctx);
+    let report = validate::lint(&read.loaded, &ctx);
     let mut notes = Vec::new();
     let _ = report::write_notes(&mut notes, &report);
     if !notes.is_empty() {
         say!("{}", String::from_utf8_lossy(&notes).trim_end_matches('\n'));
     }
-    for e in &load_errors {
+    for n in &read.notes {
+        say!("note: {n}");
+    }
+    for e in &read.errors {
         say!("error: {e}");
     }
     let written = console::stdout(|out| match args.format {
@@ -94,11 +120,35 @@ pub fn run(args: &LintArgs) -> ExitCode {
         return code;
     }
     say!(
-        "linted {} object(s): {}",
-        loaded.documents.len(),
-        report::summary(&report)
+        "linted {} object(s): {}{}",
+        read.loaded.documents.len(),
+        report::summary(&report),
+        input_summary(&read)
     );
-    ExitCode::from(exit_code(&load_errors, &report))
+    ExitCode::from(exit_code(&read.errors, &report))
+}
+
+/// `; 2 input(s) not read or not checked (errors above), 1 path(s) read once (notes above)`,
+/// or nothing when every input was read.
+fn input_summary(read: &LintInput) -> String {
+    let mut parts = Vec::new();
+    if !read.errors.is_empty() {
+        parts.push(format!(
+            "{} input(s) not read or not checked (errors above)",
+            read.errors.len()
+        ));
+    }
+    if !read.notes.is_empty() {
+        parts.push(format!(
+            "{} path(s) not read again (notes above)",
+            read.notes.len()
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", parts.join(", "))
+    }
 }
 
 /// 2 when any input is unreadable or malformed, else 1 when errors were found, else 0.
@@ -135,14 +185,15 @@ mod tests {
         )
         .unwrap();
         fs::write(dir.join("notes.txt"), "not yaml: [").unwrap();
-        let (loaded, errors) = load(std::slice::from_ref(&dir));
+        let read = load(std::slice::from_ref(&dir), Limits::default());
+        let (loaded, errors) = (read.loaded, read.errors);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(loaded.documents.len(), 3);
         let report = validate::lint(&loaded, &Context::lint());
         assert_eq!(exit_code(&errors, &report), 0);
 
         fs::write(dir.join("sub/bad.yaml"), "a: 1\nb: [1, 2\n").unwrap();
-        let (_, errors) = load(std::slice::from_ref(&dir));
+        let errors = load(std::slice::from_ref(&dir), Limits::default()).errors;
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].file.ends_with("bad.yaml") && errors[0].line.is_some(),
@@ -151,7 +202,7 @@ mod tests {
         );
         assert_eq!(exit_code(&errors, &report), 2);
 
-        let (_, errors) = load(&[dir.join("does-not-exist")]);
+        let errors = load(&[dir.join("does-not-exist")], Limits::default()).errors;
         assert_eq!(errors.len(), 1);
         let _ = fs::remove_dir_all(&dir);
     }

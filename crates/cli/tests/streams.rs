@@ -108,13 +108,14 @@ fn a_closed_pipe_ends_quietly_with_the_sigpipe_status() {
         vec!["--help"],
         vec!["lint", "generated"],
     ] {
+        // The reader is gone before kairn writes anything (like `kairn list | true`).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
         let mut child = kairn_cmd(&args)
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // The reader goes away before kairn writes anything (like `kairn list | true`).
-        drop(child.stdout.take());
         let mut err = String::new();
         child
             .stderr

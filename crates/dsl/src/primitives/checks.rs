@@ -97,24 +97,69 @@ pub const fn port_name(s: &str) -> Option<&'static str> {
     None
 }
 
-/// Environment variable name: `[A-Za-z_][A-Za-z0-9_]*` (portable C identifier).
-pub const fn env_name(s: &str) -> Option<&'static str> {
+/// How an environment variable name fares against the API server and against kairn's policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EnvNameCheck {
+    /// A portable name, `[A-Za-z_][A-Za-z0-9_]*`.
+    Portable,
+    /// Kubernetes accepts the name, kairn's policy does not (the reason says why).
+    NotPortable(&'static str),
+    /// The API server rejects the name (the reason says why).
+    Rejected(&'static str),
+}
+
+/// Classifies an environment variable name; the one check behind [`env_name`] (the DSL's
+/// [`crate::EnvName`]) and `lint`'s `env-name-format` (error) and `env-name-portable`
+/// (warning) rules.
+///
+/// Kubernetes 1.33 (RelaxedEnvironmentVariableValidation, on by default since 1.32) accepts
+/// any non-empty name of printable ASCII characters except `=`. kairn's policy is
+/// stricter: a portable identifier `[A-Za-z_][A-Za-z0-9_]*`, the only names every shell
+/// and runtime can read back (and all that API servers before 1.32 accept besides `-`
+/// and `.`).
+pub(crate) const fn env_name_check(s: &str) -> EnvNameCheck {
     let b = s.as_bytes();
     if b.is_empty() {
-        return Some("an environment variable name must not be empty");
+        return EnvNameCheck::Rejected("an environment variable name must not be empty");
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'=' {
+            return EnvNameCheck::Rejected("an environment variable name must not contain '='");
+        }
+        if !(c.is_ascii_graphic() || c == b' ') {
+            return EnvNameCheck::Rejected(
+                "an environment variable name may contain only printable ASCII characters",
+            );
+        }
+        i += 1;
     }
     if b[0].is_ascii_digit() {
-        return Some("an environment variable name must not start with a digit");
+        return EnvNameCheck::NotPortable(
+            "an environment variable name must not start with a digit",
+        );
     }
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if !(c.is_ascii_alphanumeric() || c == b'_') {
-            return Some("an environment variable name may contain only letters, digits and '_'");
+            return EnvNameCheck::NotPortable(
+                "an environment variable name may contain only letters, digits and '_'",
+            );
         }
         i += 1;
     }
-    None
+    EnvNameCheck::Portable
+}
+
+/// Environment variable name: `[A-Za-z_][A-Za-z0-9_]*` (portable C identifier), see
+/// [`env_name_check`].
+pub const fn env_name(s: &str) -> Option<&'static str> {
+    match env_name_check(s) {
+        EnvNameCheck::Portable => None,
+        EnvNameCheck::NotPortable(why) | EnvNameCheck::Rejected(why) => Some(why),
+    }
 }
 
 /// ConfigMap / Secret data key: 1-253 chars of `[-._a-zA-Z0-9]`, not `.` or `..`.
@@ -330,6 +375,27 @@ mod tests {
         assert!(data_key("a/b").is_some());
         assert_eq!(env_name("RUST_LOG"), None);
         assert!(env_name("1X").is_some());
+        assert_eq!(env_name_check("RUST_LOG"), EnvNameCheck::Portable);
+        for accepted in ["1X", "my.var", "my-var", "a b", "x:y~"] {
+            assert!(
+                matches!(env_name_check(accepted), EnvNameCheck::NotPortable(_)),
+                "{accepted}"
+            );
+            assert_eq!(
+                env_name(accepted),
+                match env_name_check(accepted) {
+                    EnvNameCheck::NotPortable(why) => Some(why),
+                    _ => None,
+                }
+            );
+        }
+        for rejected in ["", "A=B", "tab\there", "caf\u{e9}"] {
+            assert!(
+                matches!(env_name_check(rejected), EnvNameCheck::Rejected(_)),
+                "{rejected:?}"
+            );
+            assert!(env_name(rejected).is_some());
+        }
         assert_eq!(label_value("sha-abc"), None);
         assert!(label_value("-x").is_some());
     }

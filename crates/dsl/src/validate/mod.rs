@@ -31,7 +31,10 @@ use std::panic::Location;
 
 pub use finding::{Finding, Note, Report, Severity};
 pub use registry::{rule, RuleInfo, RULES};
-pub use source::{collect_files, load_files, parse_str, Document, LoadError, Loaded};
+pub use source::{
+    collect_files, load_files, load_files_with, parse_str, Collected, Document, Input, Limits,
+    LoadError, Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
+};
 
 use crate::model::app::App;
 use crate::model::component::{LeaderLock, Workload as ModelWorkload};

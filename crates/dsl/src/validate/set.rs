@@ -562,26 +562,6 @@ pub(crate) fn iana_port_name(s: &str) -> Option<&'static str> {
     crate::primitives::checks::port_name(s)
 }
 
-/// Environment variable name as every served API version accepts it.
-pub(crate) fn env_name(s: &str) -> Option<&'static str> {
-    let b = s.as_bytes();
-    if b.is_empty() {
-        return Some("an environment variable name must not be empty");
-    }
-    if b[0].is_ascii_digit() {
-        return Some("an environment variable name must not start with a digit");
-    }
-    if !b
-        .iter()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-    {
-        return Some(
-            "an environment variable name may contain only letters, digits, '_', '-' and '.'",
-        );
-    }
-    None
-}
-
 /// Parses a Kubernetes quantity into its value in base units.
 pub(crate) fn quantity(s: &str) -> Option<f64> {
     let s = s.trim();

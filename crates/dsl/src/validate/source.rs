@@ -3,7 +3,10 @@
 //! the first error. Nothing here panics on hostile input: saphyr's budget bounds depth,
 //! node count and alias expansion.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::fs::{self, Metadata};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde::de::{
@@ -489,15 +492,117 @@ pub(crate) fn expected_api_version(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// Most YAML documents in one file or stream.
+const MAX_DOCUMENTS: usize = 65_536;
+/// Most YAML nodes (scalars, sequences, mappings) in one file or stream.
+const MAX_NODES: usize = 2_000_000;
+/// Most parser events in one file or stream.
+const MAX_EVENTS: usize = 8_000_000;
+/// Most nesting of sequences and mappings.
+const MAX_NESTING: usize = 64;
+/// Most aliases (`*name`) and anchors (`&name`).
+const MAX_ALIASES: usize = 50_000;
+/// Most events recorded under anchors for later replay by aliases.
+const MAX_RECORDED_ANCHOR_EVENTS: usize = 100_000;
+/// Most merge keys (`<<`).
+const MAX_MERGE_KEYS: usize = 10_000;
+
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_documents: 65_536,
-            max_nodes: 2_000_000,
-            max_events: 8_000_000,
-            max_recorded_anchor_events: 100_000,
+            max_documents: MAX_DOCUMENTS,
+            max_nodes: MAX_NODES,
+            max_events: MAX_EVENTS,
+            max_depth: MAX_NESTING,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ALIASES,
+            max_recorded_anchor_events: MAX_RECORDED_ANCHOR_EVENTS,
+            max_total_scalar_bytes: MAX_FILE_BYTES as usize,
+            max_merge_keys: MAX_MERGE_KEYS,
         },
         with_snippet: false,
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The error under alias and snippet wrappers.
+fn original(e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    match e {
+        serde_saphyr::Error::WithSnippet { error, .. }
+        | serde_saphyr::Error::AliasError { error, .. } => original(error),
+        other => other,
+    }
+}
+
+/// A plain sentence for a budget breach: which of kairn's limits the input exceeds.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let what = match breach {
+        B::Nodes { .. } => format!("has more than {} YAML nodes", thousands(MAX_NODES)),
+        B::Events { .. } => format!("has more than {} YAML parser events", thousands(MAX_EVENTS)),
+        B::Documents { .. } => format!("has more than {} YAML documents", thousands(MAX_DOCUMENTS)),
+        B::Depth { .. } => {
+            format!("nests sequences and mappings more than {MAX_NESTING} levels deep")
+        }
+        B::Aliases { .. } => format!("has more than {} aliases (`*name`)", thousands(MAX_ALIASES)),
+        B::Anchors { .. } => format!("has more than {} anchors (`&name`)", thousands(MAX_ALIASES)),
+        B::AliasAnchorRatio { .. } => {
+            "uses each anchor (`&name`) through far more aliases (`*name`) than real manifests do"
+                .to_owned()
+        }
+        B::RecordedAnchorEvents { .. } | B::RecordedAnchorBytes { .. } => format!(
+            "has anchors (`&name`) that hold more than {} YAML events for aliases to repeat",
+            thousands(MAX_RECORDED_ANCHOR_EVENTS)
+        ),
+        B::ScalarBytes { .. } => format!(
+            "has more than {} of text in its values",
+            size(MAX_FILE_BYTES)
+        ),
+        B::MergeKeys { .. } => format!(
+            "has more than {} merge keys (`<<`)",
+            thousands(MAX_MERGE_KEYS)
+        ),
+        _ => "is larger or more complex than kairn reads".to_owned(),
+    };
+    format!("the input {what} (kairn's limit against YAML bombs)")
+}
+
+/// A [`LoadError`] in plain words for a YAML syntax error or exceeded limit.
+fn yaml_error(file: &str, e: &serde_saphyr::Error) -> LoadError {
+    use serde_saphyr::Error as E;
+    let line = e.location().map(|l| l.line()).filter(|l| *l > 0);
+    let message = match original(e) {
+        E::Budget { breach, .. } => budget_message(breach),
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => {
+            "the input's aliases (`*name`) expand to more YAML than kairn reads (kairn's limit against YAML bombs)".to_owned()
+        }
+        E::DuplicateMappingKey { key: Some(key), .. } => format!(
+            "duplicate key `{key}` in a mapping (Kubernetes would keep only one of them): remove one"
+        ),
+        E::DuplicateMappingKey { key: None, .. } => {
+            "duplicate key in a mapping (Kubernetes would keep only one of them): remove one".to_owned()
+        }
+        _ => format!("malformed YAML: {e}"),
+    };
+    LoadError {
+        file: file.to_owned(),
+        line,
+        message,
     }
 }
 
@@ -602,11 +707,8 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
 /// Parses a multi-document YAML text. `file` labels the documents.
 pub fn parse_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
     let roots: Vec<Spanned<NodeValue>> =
-        serde_saphyr::from_str_multiple_with_options(text, options()).map_err(|e| LoadError {
-            file: file.to_owned(),
-            line: e.location().map(|l| l.line()),
-            message: format!("malformed YAML: {e}"),
-        })?;
+        serde_saphyr::from_str_multiple_with_options(text, options())
+            .map_err(|e| yaml_error(file, &e))?;
     let mut out = Loaded::default();
     for root in roots {
         document(file, spanned(root), &mut out);
@@ -614,77 +716,662 @@ pub fn parse_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let err = |e: std::io::Error| LoadError {
-        file: dir.display().to_string(),
-        line: None,
-        message: format!("cannot read directory: {e}"),
-    };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(err)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(err)?;
-    entries.sort();
-    for path in entries {
-        let meta = std::fs::symlink_metadata(&path).map_err(err)?;
-        if meta.is_dir() {
-            if depth < 32 {
-                walk(&path, depth + 1, out)?;
-            }
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") && path.is_file() {
-            out.push(path);
-        }
-    }
-    Ok(())
+// ---- reading files and streams ---------------------------------------------------------
+
+/// Most bytes `lint` reads from one file or from standard input: 64 MiB. Kubernetes stores
+/// an object in at most 1.5 MiB (etcd's request limit), so real manifests are far smaller.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Most bytes `lint` reads from all files and streams together: 512 MiB.
+pub const MAX_TOTAL_BYTES: u64 = 512 << 20;
+
+/// How much input an [`Input`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes from one file or stream.
+    pub file_bytes: u64,
+    /// Most bytes from all files and streams together.
+    pub total_bytes: u64,
 }
 
-/// The YAML files under the given paths: files as given, directories recursively
-/// (`*.yaml`, `*.yml`, sorted; symlinked directories are not followed).
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| LoadError {
-            file: p.display().to_string(),
+impl Default for Limits {
+    /// [`MAX_FILE_BYTES`] and [`MAX_TOTAL_BYTES`].
+    fn default() -> Self {
+        Limits {
+            file_bytes: MAX_FILE_BYTES,
+            total_bytes: MAX_TOTAL_BYTES,
+        }
+    }
+}
+
+impl Limits {
+    /// One sentence stating the limits, e.g. for `--help` and error messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "lint reads at most {} from each file or from standard input, and {} in all",
+            size(self.file_bytes),
+            size(self.total_bytes)
+        )
+    }
+}
+
+/// `64 MiB`, `12 KiB` or `1000 bytes`.
+fn size(bytes: u64) -> String {
+    const KIB: u64 = 1 << 10;
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    match bytes {
+        0 => "0 bytes".to_owned(),
+        1 => "1 byte".to_owned(),
+        b if b % GIB == 0 => format!("{} GiB", b / GIB),
+        b if b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b % KIB == 0 => format!("{} KiB", b / KIB),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// An I/O error's text without the trailing ` (os error N)`.
+fn io_text(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_owned(),
+        _ => text,
+    }
+}
+
+/// Reads `lint` input within [`Limits`]: every file or stream is read through
+/// [`Read::take`], so an endless or huge input (`/dev/zero`, `cat /dev/zero | kairn lint -`)
+/// stops at the limit without being held in memory first.
+#[derive(Clone, Debug)]
+pub struct Input {
+    limits: Limits,
+    used: u64,
+}
+
+impl Default for Input {
+    fn default() -> Self {
+        Input::new(Limits::default())
+    }
+}
+
+impl Input {
+    /// Reads nothing yet.
+    pub fn new(limits: Limits) -> Self {
+        Input { limits, used: 0 }
+    }
+
+    /// Bytes read so far, over all files and streams.
+    pub fn used(&self) -> u64 {
+        self.used
+    }
+
+    /// Whether the total limit is used up, so that only empty inputs can still be read.
+    pub fn exhausted(&self) -> bool {
+        self.used >= self.limits.total_bytes
+    }
+
+    /// Reads one file or stream as UTF-8 text: at most the per-file limit and what is left
+    /// of the total limit, or an error naming the limit.
+    pub fn read_text(&mut self, label: &str, reader: impl Read) -> Result<String, LoadError> {
+        let left = self.limits.total_bytes.saturating_sub(self.used);
+        let cap = self.limits.file_bytes.min(left);
+        let error = |message: String| LoadError {
+            file: label.to_owned(),
             line: None,
-            message: format!("cannot read: {e}"),
-        })?;
-        if meta.is_dir() {
-            walk(p, 0, &mut out)?;
-        } else {
-            out.push(p.clone());
+            message,
+        };
+        let mut bytes = Vec::new();
+        let read = reader.take(cap.saturating_add(1)).read_to_end(&mut bytes);
+        self.used = self.used.saturating_add((bytes.len() as u64).min(cap));
+        if let Err(e) = read {
+            return Err(error(format!("cannot read: {}", io_text(&e))));
         }
+        if bytes.len() as u64 > cap {
+            return Err(error(if cap == self.limits.file_bytes {
+                format!(
+                    "larger than {} (the per-file limit); {}: split it, or lint its parts one by one",
+                    size(self.limits.file_bytes),
+                    self.limits.describe()
+                )
+            } else {
+                format!(
+                    "not read in full: together with the inputs before it, it exceeds {} (the limit for all input); {}: lint fewer files at once",
+                    size(self.limits.total_bytes),
+                    self.limits.describe()
+                )
+            }));
+        }
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            LoadError {
+                file: label.to_owned(),
+                line: Some(line),
+                message: "not UTF-8 text".to_owned(),
+            }
+        })
     }
-    Ok(out)
+
+    /// Reads and parses one file or stream into `into`.
+    pub fn load(
+        &mut self,
+        label: &str,
+        reader: impl Read,
+        into: &mut Loaded,
+    ) -> Result<(), LoadError> {
+        let text = self.read_text(label, reader)?;
+        let loaded = parse_str(label, &text)?;
+        into.documents.extend(loaded.documents);
+        into.skipped.extend(loaded.skipped);
+        Ok(())
+    }
+
+    /// Opens, reads and parses one file into `into`. Special files (a FIFO, `/dev/stdin`,
+    /// `/dev/zero`) are read like any other, up to the limits.
+    pub fn load_file(&mut self, path: &Path, into: &mut Loaded) -> Result<(), LoadError> {
+        let label = path.display().to_string();
+        let file = fs::File::open(path).map_err(|e| LoadError {
+            file: label.clone(),
+            line: None,
+            message: format!("cannot read: {}", io_text(&e)),
+        })?;
+        self.load(&label, file, into)
+    }
 }
 
-/// Reads and parses files; every unreadable or malformed file is reported, the rest load.
+/// Reads and parses files within the default [`Limits`]; every unreadable, oversized or
+/// malformed file is reported, the rest load.
 pub fn load_files(files: &[PathBuf]) -> (Loaded, Vec<LoadError>) {
-    let mut all = Loaded::default();
+    let mut input = Input::default();
+    let mut loaded = Loaded::default();
+    let errors = load_files_with(&mut input, files, &mut loaded);
+    (loaded, errors)
+}
+
+/// Reads and parses files through `input` into `into`, returning what could not be read.
+/// Once the total limit is used up, the files left are reported in one error.
+pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) -> Vec<LoadError> {
     let mut errors = Vec::new();
-    for f in files {
-        let label = f.display().to_string();
-        match std::fs::read(f) {
-            Err(e) => errors.push(LoadError {
-                file: label,
+    for (i, f) in files.iter().enumerate() {
+        if input.exhausted() {
+            let rest = files.len() - i;
+            errors.push(LoadError {
+                file: f.display().to_string(),
                 line: None,
-                message: format!("cannot read: {e}"),
-            }),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => errors.push(LoadError {
-                    file: label,
-                    line: None,
-                    message: "not UTF-8 text".into(),
-                }),
-                Ok(text) => match parse_str(&label, &text) {
-                    Ok(l) => {
-                        all.documents.extend(l.documents);
-                        all.skipped.extend(l.skipped);
-                    }
-                    Err(e) => errors.push(e),
-                },
-            },
+                message: format!(
+                    "not read{}: the input already totals {} (the limit for all input); {}: lint fewer files at once",
+                    match rest {
+                        1 => String::new(),
+                        n => format!(", nor the {} file(s) after it", n - 1),
+                    },
+                    size(input.limits.total_bytes),
+                    input.limits.describe()
+                ),
+            });
+            break;
+        }
+        if let Err(e) = input.load_file(f, into) {
+            errors.push(e);
         }
     }
-    (all, errors)
+    errors
+}
+
+// ---- finding files ---------------------------------------------------------------------
+
+/// What [`collect_files`] found under the given paths.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Collected {
+    /// The files to read, in a deterministic order: the paths as given, each directory
+    /// depth-first with its entries sorted by name.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be searched or followed (unreadable directory, broken symbolic
+    /// link, special file named `*.yaml`): the set is not fully checked.
+    pub errors: Vec<LoadError>,
+    /// Paths passed over because what they lead to is read anyway (a symbolic link back to
+    /// a directory being searched, a second way to a directory or file already found).
+    pub notes: Vec<LoadError>,
+}
+
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+/// What identifies a file or directory, whatever the path to it.
+#[cfg(unix)]
+fn file_id(_path: &Path, meta: &Metadata) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _meta: &Metadata) -> Option<FileId> {
+    fs::canonicalize(path).ok()
+}
+
+fn is_yaml_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+fn special_kind(meta: &Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
+}
+
+#[derive(Default)]
+struct Walk {
+    out: Collected,
+    dirs: HashMap<FileId, PathBuf>,
+    files: HashMap<FileId, PathBuf>,
+}
+
+impl Walk {
+    fn error(&mut self, path: &Path, message: String) {
+        self.out.errors.push(LoadError {
+            file: path.display().to_string(),
+            line: None,
+            message,
+        });
+    }
+
+    fn note(&mut self, path: &Path, message: String) {
+        self.out.notes.push(LoadError {
+            file: path.display().to_string(),
+            line: None,
+            message,
+        });
+    }
+
+    /// Adds a file once, however many paths lead to it.
+    fn file(&mut self, path: &Path, meta: &Metadata) {
+        if meta.is_file() {
+            if let Some(id) = file_id(path, meta) {
+                if let Some(first) = self.files.get(&id) {
+                    let first = first.display().to_string();
+                    self.note(path, format!("not read again: same file as {first}"));
+                    return;
+                }
+                self.files.insert(id, path.to_owned());
+            }
+        }
+        self.out.files.push(path.to_owned());
+    }
+
+    /// Whether to search a directory: not when it was reached before.
+    fn enter(&mut self, dir: &Path, meta: &Metadata) -> bool {
+        let Some(id) = file_id(dir, meta) else {
+            return true;
+        };
+        match self.dirs.get(&id) {
+            None => {
+                self.dirs.insert(id, dir.to_owned());
+                true
+            }
+            Some(first) => {
+                let first = first.clone();
+                let message = if dir != first && dir.starts_with(&first) {
+                    format!(
+                        "not followed: symbolic link loop back to {}, which is searched once",
+                        first.display()
+                    )
+                } else {
+                    format!("not searched again: same directory as {}", first.display())
+                };
+                self.note(dir, message);
+                false
+            }
+        }
+    }
+
+    /// The sorted entries of a directory, or `None` (reported) when it cannot be read.
+    fn entries(&mut self, dir: &Path) -> Option<Vec<PathBuf>> {
+        let reader = match fs::read_dir(dir) {
+            Ok(r) => r,
+            Err(e) => {
+                self.error(
+                    dir,
+                    format!(
+                        "cannot read directory: {}; its files are not checked",
+                        io_text(&e)
+                    ),
+                );
+                return None;
+            }
+        };
+        let mut entries = Vec::new();
+        for entry in reader {
+            match entry {
+                Ok(e) => entries.push(e.path()),
+                Err(e) => self.error(
+                    dir,
+                    format!("cannot list every entry of the directory: {}", io_text(&e)),
+                ),
+            }
+        }
+        entries.sort();
+        Some(entries)
+    }
+
+    /// Searches a directory tree depth-first, with an explicit stack rather than recursion
+    /// (no depth limit: loops are cut by remembering every directory searched).
+    fn tree(&mut self, root: &Path, meta: &Metadata) {
+        if !self.enter(root, meta) {
+            return;
+        }
+        let mut stack = Vec::new();
+        if let Some(entries) = self.entries(root) {
+            stack.push(entries.into_iter());
+        }
+        while let Some(top) = stack.last_mut() {
+            let Some(path) = top.next() else {
+                stack.pop();
+                continue;
+            };
+            let link = match fs::symlink_metadata(&path) {
+                Ok(m) => m.file_type().is_symlink(),
+                Err(e) => {
+                    self.error(&path, format!("cannot read: {}", io_text(&e)));
+                    continue;
+                }
+            };
+            let meta = match fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) if link => {
+                    self.error(
+                        &path,
+                        format!(
+                            "cannot follow symbolic link: {}; what it points to is not checked",
+                            io_text(&e)
+                        ),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    self.error(&path, format!("cannot read: {}", io_text(&e)));
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                if self.enter(&path, &meta) {
+                    if let Some(entries) = self.entries(&path) {
+                        stack.push(entries.into_iter());
+                    }
+                }
+            } else if !is_yaml_name(&path) {
+                // Not a manifest: README.md, Chart.lock, ...
+            } else if meta.is_file() {
+                self.file(&path, &meta);
+            } else {
+                let kind = special_kind(&meta);
+                self.error(
+                    &path,
+                    format!(
+                        "not read: {kind}, not a regular file; name it on the command line to read it"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The YAML files under the given paths: files as given (special files such as
+/// `/dev/stdin` included), directories searched to any depth for `*.yaml` and `*.yml`.
+/// Symbolic links are followed; a directory or file reached a second time (a link loop,
+/// two links to one place) is read once and noted. Nothing is skipped silently: every
+/// path that cannot be searched or followed is an error, and the search goes on.
+pub fn collect_files(paths: &[PathBuf]) -> Collected {
+    let mut walk = Walk::default();
+    for p in paths {
+        let meta = match fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                walk.error(p, format!("cannot read: {}", io_text(&e)));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let before = (
+                walk.out.files.len(),
+                walk.out.errors.len(),
+                walk.out.notes.len(),
+            );
+            walk.tree(p, &meta);
+            let after = (
+                walk.out.files.len(),
+                walk.out.errors.len(),
+                walk.out.notes.len(),
+            );
+            if before == after {
+                walk.error(p, "no *.yaml or *.yml files found".to_owned());
+            }
+        } else {
+            walk.file(p, &meta);
+        }
+    }
+    walk.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(file_bytes: u64, total_bytes: u64) -> Limits {
+        Limits {
+            file_bytes,
+            total_bytes,
+        }
+    }
+
+    /// No Rust debug text or serde-saphyr option names in a message meant for users.
+    fn assert_plain(message: &str) {
+        for debug in ["{ ", " }", "Options", "Policy", "Budget", "breach"] {
+            assert!(!message.contains(debug), "`{debug}` in {message:?}");
+        }
+    }
+
+    #[test]
+    fn reading_stops_at_the_per_file_limit() {
+        let mut input = Input::new(limits(16, 1 << 20));
+        let ok = input
+            .read_text("a.yaml", &b"0123456789abcdef"[..])
+            .expect("at the limit");
+        assert_eq!(ok.len(), 16);
+        let err = input
+            .read_text("zero", io::repeat(0))
+            .expect_err("endless input");
+        assert_eq!(err.file, "zero");
+        assert!(
+            err.message.starts_with("larger than 16 bytes (the per-file limit); lint reads at most 16 bytes from each file or from standard input, and 1 MiB in all"),
+            "{err}"
+        );
+        assert_eq!(input.used(), 32);
+    }
+
+    #[test]
+    fn reading_stops_at_the_total_limit() {
+        let mut input = Input::new(limits(1 << 10, 1536));
+        input
+            .read_text("a", io::repeat(b'#').take(1 << 10))
+            .expect("a");
+        let err = input
+            .read_text("b", io::repeat(b'#').take(1 << 10))
+            .expect_err("over the total");
+        assert!(
+            err.message
+                .contains("exceeds 1536 bytes (the limit for all input)"),
+            "{err}"
+        );
+        assert!(input.exhausted());
+        assert_eq!(input.read_text("empty", &b""[..]).expect("empty"), "");
+        assert!(input.read_text("c", &b"x"[..]).is_err());
+
+        let dir = std::env::temp_dir().join(format!("kairn-source-total-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        let files: Vec<PathBuf> = (0..4)
+            .map(|i| {
+                let f = dir.join(format!("{i}.yaml"));
+                fs::write(&f, format!("# {}\n", "x".repeat(100))).expect("write");
+                f
+            })
+            .collect();
+        let mut input = Input::new(limits(1 << 10, 150));
+        let mut loaded = Loaded::default();
+        let errors = load_files_with(&mut input, &files, &mut loaded);
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].file.ends_with("1.yaml") && errors[0].message.contains("not read in full")
+        );
+        assert!(
+            errors[1].file.ends_with("2.yaml")
+                && errors[1].message.starts_with(
+                    "not read, nor the 1 file(s) after it: the input already totals 150 bytes"
+                ),
+            "{}",
+            errors[1]
+        );
+    }
+
+    #[test]
+    fn files_are_found_in_a_fixed_order_and_each_once() {
+        let root = std::env::temp_dir().join(format!("kairn-source-walk-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let dir = root.join("tree");
+        fs::create_dir_all(dir.join("b/d")).expect("temp dir");
+        fs::create_dir_all(root.join("empty")).expect("temp dir");
+        for f in ["b.yaml", "a.yml", "b/d/e.yaml", "b/c.yaml", "notes.txt"] {
+            fs::write(dir.join(f), "a: 1\n").expect("write");
+        }
+        let found = collect_files(&[dir.clone(), dir.join("b"), root.join("empty")]);
+        let names: Vec<String> = found
+            .files
+            .iter()
+            .map(|f| {
+                f.strip_prefix(&dir)
+                    .expect("under dir")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a.yml", "b/c.yaml", "b/d/e.yaml", "b.yaml"]);
+        assert_eq!(found.notes.len(), 1, "{:?}", found.notes);
+        assert!(found.notes[0]
+            .message
+            .starts_with("not searched again: same directory as "));
+        assert_eq!(found.errors.len(), 1, "{:?}", found.errors);
+        assert!(found.errors[0].file.ends_with("empty"));
+        assert_eq!(found.errors[0].message, "no *.yaml or *.yml files found");
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let err = Input::default()
+            .read_text("b.yaml", &b"a: 1\nb: \xff\n"[..])
+            .expect_err("not UTF-8");
+        assert_eq!(err.to_string(), "b.yaml:2: not UTF-8 text");
+    }
+
+    #[test]
+    fn sizes_read_plainly() {
+        assert_eq!(size(MAX_FILE_BYTES), "64 MiB");
+        assert_eq!(size(MAX_TOTAL_BYTES), "512 MiB");
+        assert_eq!(size(1 << 30), "1 GiB");
+        assert_eq!(size(3 << 10), "3 KiB");
+        assert_eq!(size(1000), "1000 bytes");
+        assert_eq!(thousands(2_000_000), "2,000,000");
+        assert_eq!(thousands(65_536), "65,536");
+        assert_eq!(thousands(64), "64");
+    }
+
+    #[test]
+    fn limit_and_duplicate_key_errors_are_sentences() {
+        let err = parse_str("d.yaml", "a: 1\nb:\n  c: 1\n  c: 2\n").expect_err("duplicate");
+        assert_eq!(
+            err.to_string(),
+            "d.yaml:4: duplicate key `c` in a mapping (Kubernetes would keep only one of them): remove one"
+        );
+
+        // Nesting costs stack in a debug build: parse on a thread with the main thread's.
+        let deep = format!("a: {}{}\n", "[".repeat(70), "]".repeat(70));
+        let parse_deep = {
+            let deep = deep.clone();
+            move || parse_str("deep.yaml", &deep).expect_err("too deep")
+        };
+        let err = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(parse_deep)
+            .expect("thread")
+            .join()
+            .expect("no panic");
+        assert_eq!(err.message, "the input nests sequences and mappings more than 64 levels deep (kairn's limit against YAML bombs)");
+        assert_eq!(err.line, Some(1));
+        assert_plain(&err.to_string());
+
+        use serde_saphyr::budget::BudgetBreach as B;
+        assert_eq!(
+            budget_message(&B::Nodes { nodes: 2_000_001 }),
+            "the input has more than 2,000,000 YAML nodes (kairn's limit against YAML bombs)"
+        );
+        assert_eq!(
+            budget_message(&B::Documents { documents: 65_537 }),
+            "the input has more than 65,536 YAML documents (kairn's limit against YAML bombs)"
+        );
+        for breach in [
+            B::Events { events: 1 },
+            B::Aliases { aliases: 1 },
+            B::Anchors { anchors: 1 },
+            B::ScalarBytes {
+                total_scalar_bytes: 1,
+            },
+            B::MergeKeys { merge_keys: 1 },
+            B::AliasAnchorRatio {
+                aliases: 1,
+                anchors: 1,
+            },
+            B::SequenceUnbalanced,
+        ] {
+            assert_plain(&budget_message(&breach));
+        }
+
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = "a".to_owned();
+        for i in 0..8 {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            bomb.push_str(&format!("l{i}: &l{i} [{refs}]\n"));
+            prev = format!("l{i}");
+        }
+        let err = parse_str("bomb.yaml", &bomb).expect_err("alias bomb");
+        assert!(
+            err.message.ends_with("(kairn's limit against YAML bombs)"),
+            "{err}"
+        );
+
+        for err in [
+            parse_str("d.yaml", "a: 1\na: 2\n").expect_err("duplicate"),
+            parse_str("bomb.yaml", &bomb).expect_err("bomb"),
+            parse_str("bad.yaml", "a: [1, 2\n").expect_err("malformed"),
+        ] {
+            assert_plain(&err.to_string());
+        }
+    }
 }

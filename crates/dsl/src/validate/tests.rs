@@ -178,7 +178,8 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("name-format", vec![Add("{apiVersion: v1, kind: ConfigMap, metadata: {name: Bad_Name, namespace: shop}}")], vec![Add("{apiVersion: v1, kind: ConfigMap, metadata: {name: good-name, namespace: shop}}")]),
         ("label-format", vec![Set("Deployment/web", "/metadata/labels", json!({"app": "-web"}))], vec![Set("Deployment/web", "/metadata/labels", json!({"app": "web"}))]),
         ("port-name-format", vec![Set("Deployment/web", p!("{C0}/ports/1"), json!({"name": "Metrics_Port", "containerPort": 9090}))], vec![Set("Deployment/web", p!("{C0}/ports/1"), json!({"name": "metrics", "containerPort": 9090}))]),
-        ("env-name-format", vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "1BAD", "value": "x"}))], vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "GOOD", "value": "x"}))]),
+        ("env-name-format", vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "A=B", "value": "x"}))], vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "my.var-1", "value": "x"}))]),
+        ("env-name-portable", vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "1BAD", "value": "x"}))], vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "GOOD", "value": "x"}))]),
         ("quantity-format", vec![Set("Deployment/web", p!("{C0}/resources/limits/memory"), json!("512MB"))], vec![]),
         ("duplicate-object", vec![Add("{apiVersion: v1, kind: ConfigMap, metadata: {name: web-config, namespace: shop}}")], vec![]),
         ("duplicate-container", vec![Set("Deployment/web", p!("{POD}/initContainers"), json!([{"name": "web", "image": "busybox:1.36"}]))], vec![Set("Deployment/web", p!("{POD}/initContainers"), json!([{"name": "init", "image": "busybox:1.36"}]))]),
@@ -598,6 +599,54 @@ fn hostile_input_does_not_panic() {
     for input in inputs {
         if let Ok(loaded) = parse_str("h.yaml", input) {
             let _ = lint(&loaded, &Context::lint());
+        }
+    }
+}
+
+#[test]
+fn lint_and_the_dsl_agree_on_environment_variable_names() {
+    for name in [
+        "RUST_LOG",
+        "_x1",
+        "1X",
+        "my.var",
+        "my-var",
+        "a b",
+        "x:y",
+        "",
+        "A=B",
+        "tab\there",
+        "é",
+    ] {
+        let yaml = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d, namespace: ns}}\nspec: {{selector: {{matchLabels: {{a: b}}}}, template: {{metadata: {{labels: {{a: b}}}}, spec: {{containers: [{{name: c, image: i, env: [{{name: {}, value: v}}]}}]}}}}}}\n",
+            serde_json::to_string(name).expect("json")
+        );
+        let report = lint_text(&yaml, &Context::lint());
+        let env: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("env-name-"))
+            .collect();
+        match crate::EnvName::parse(name) {
+            Ok(_) => assert!(env.is_empty(), "{name:?}: {env:#?}"),
+            Err(e) => {
+                assert_eq!(env.len(), 1, "{name:?}: {env:#?}");
+                assert!(
+                    env[0].message.contains(e.reason),
+                    "{name:?}: {}",
+                    env[0].message
+                );
+                let rejected_by_kubernetes = name.is_empty()
+                    || name.contains('=')
+                    || !name.bytes().all(|c| c == b' ' || c.is_ascii_graphic());
+                let (rule, severity) = if rejected_by_kubernetes {
+                    ("env-name-format", Severity::Error)
+                } else {
+                    ("env-name-portable", Severity::Warning)
+                };
+                assert_eq!((env[0].rule, env[0].severity), (rule, severity), "{name:?}");
+            }
         }
     }
 }

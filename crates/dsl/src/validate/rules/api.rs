@@ -7,9 +7,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::object::Object;
+use crate::primitives::checks::{env_name_check, EnvNameCheck};
 use crate::validate::set::{
-    dns1035_label, dns_label, dns_subdomain, each, env_name, iana_port_name, label_value,
-    qualified_name, quantity, selector_is_empty, selector_matches, Set, Sink, Workload,
+    dns1035_label, dns_label, dns_subdomain, each, iana_port_name, label_value, qualified_name,
+    quantity, selector_is_empty, selector_matches, Set, Sink, Workload,
 };
 use crate::validate::source::join_key;
 
@@ -481,14 +482,25 @@ fn container(w: &Workload<'_>, f: &str, c: &Container, sink: &mut Sink) {
     let mut env_seen = BTreeSet::new();
     for (j, e) in c.env.iter().flatten().enumerate() {
         let ef = format!("{f}.env[{j}]");
-        if let Some(p) = env_name(&e.name) {
-            sink.add(
+        match env_name_check(&e.name) {
+            EnvNameCheck::Portable => {}
+            EnvNameCheck::Rejected(why) => sink.add(
                 idx,
                 "env-name-format",
                 format!("{ef}.name"),
-                format!("`{}`: {p}", e.name),
+                format!("`{}`: {why}", e.name),
                 "rename the variable, e.g. in UPPER_SNAKE_CASE",
-            );
+            ),
+            EnvNameCheck::NotPortable(why) => sink.add(
+                idx,
+                "env-name-portable",
+                format!("{ef}.name"),
+                format!(
+                    "`{}`: {why} (Kubernetes accepts the name; kairn's DSL does not, as shells and many programs cannot read it)",
+                    e.name
+                ),
+                "rename the variable, e.g. in UPPER_SNAKE_CASE",
+            ),
         }
         if !env_seen.insert(e.name.as_str()) {
             sink.add(

@@ -1,0 +1,16 @@
+//! # kairn ship
+//!
+//! Turns the environments `dsl` renders into things a platform team ships:
+//! - [`helm`]: a Helm chart per application environment (`kairn emit --format helm`);
+//! - [`archive`]: byte-reproducible `.tar.gz` archives;
+//! - [`package`]: `kairn package`: chart archives, manifest bundles, `SHA256SUMS`, `index.json`;
+//! - [`oci`]: `kairn publish`: charts and Flux bundles pushed to an OCI registry;
+//! - [`diff`]: `kairn diff`: object-level differences against an earlier render.
+
+#![warn(missing_docs)]
+
+pub mod archive;
+pub mod diff;
+pub mod helm;
+pub mod oci;
+pub mod package;

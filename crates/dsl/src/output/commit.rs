@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::ownership::{Ownership, OWNERSHIP_FILE};
-use super::plan::{entries, is_stage_name, read_ownership, EnvPlan, Plan, STAGE_MARK};
-use super::{io_err, EnvOutput, TreeError};
+use super::plan::{entries, is_stage_name, read_ownership, EnvPlan, Plan, Unit, STAGE_MARK};
+use super::{io_err, TreeError};
 
 const PART_SUFFIX: &str = ".kairn-part";
 
@@ -62,6 +62,9 @@ fn write_new(path: &Path, content: &[u8]) -> io::Result<()> {
             }
             FAIL_WRITE_AT.with(|f| f.set(Some(n - 1)));
         }
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
     }
     let part = append(path, PART_SUFFIX);
     fs::write(&part, content)?;
@@ -115,37 +118,49 @@ fn copy_symlink(from: &Path, to: &Path) -> io::Result<()> {
     fs::copy(from, to).map(|_| ())
 }
 
-/// Writes one environment into a new staging directory; entries that can only be moved
+/// Creates the parent directory of `path` inside a staging directory.
+fn create_parent(path: &Path) -> Result<(), TreeError> {
+    match path.parent() {
+        Some(parent) => fs::create_dir_all(parent).map_err(io_err("create directory", parent)),
+        None => Ok(()),
+    }
+}
+
+/// Writes one directory into a new staging directory; entries that can only be moved
 /// (the user's directories) are returned for [`switch`] to move at the last moment.
-fn stage(env: &EnvPlan, out: &EnvOutput) -> Result<(PathBuf, Vec<OsString>), TreeError> {
+fn stage(env: &EnvPlan, unit: &Unit<'_>) -> Result<(PathBuf, Vec<PathBuf>), TreeError> {
     let stage = create_stage(&env.dir)?;
     let result = (|| {
-        let record = &out.files[OWNERSHIP_FILE];
+        let record = unit.files.get(OWNERSHIP_FILE).copied().unwrap_or_default();
         let path = stage.join(OWNERSHIP_FILE);
-        write_new(&path, record.as_bytes()).map_err(io_err("write", &path))?;
-        for (name, content) in &out.files {
-            if name == OWNERSHIP_FILE {
+        write_new(&path, record).map_err(io_err("write", &path))?;
+        for (name, content) in &unit.files {
+            if *name == OWNERSHIP_FILE {
                 continue;
             }
             let to = stage.join(name);
-            if env.unchanged.contains(name) && fs::hard_link(env.dir.join(name), &to).is_ok() {
-                continue;
+            if env.unchanged.iter().any(|u| u == name) {
+                create_parent(&to)?;
+                if fs::hard_link(env.dir.join(name), &to).is_ok() {
+                    continue;
+                }
             }
-            write_new(&to, content.as_bytes()).map_err(io_err("write", &to))?;
+            write_new(&to, content).map_err(io_err("write", &to))?;
         }
         let mut moved = Vec::new();
-        for name in &env.keep {
-            let from = env.dir.join(name);
-            let to = stage.join(name);
+        for rel in &env.keep {
+            let from = env.dir.join(rel);
+            let to = stage.join(rel);
             let kind = fs::symlink_metadata(&from)
                 .map_err(io_err("read", &from))?
                 .file_type();
+            create_parent(&to)?;
             if kind.is_file() {
                 link_or_copy(&from, &to).map_err(io_err("link", &to))?;
             } else if kind.is_symlink() {
                 copy_symlink(&from, &to).map_err(io_err("copy the symlink", &from))?;
             } else {
-                moved.push(name.clone());
+                moved.push(rel.clone());
             }
         }
         Ok(moved)
@@ -189,7 +204,7 @@ fn exchange_by_renames(a: &Path, b: &Path) -> io::Result<()> {
 }
 
 /// Puts a staged directory in place of the live one; the old content ends up at `stage`.
-fn switch(env: &EnvPlan, stage: &Path, moved: &[OsString]) -> Result<(), TreeError> {
+fn switch(env: &EnvPlan, stage: &Path, moved: &[PathBuf]) -> Result<(), TreeError> {
     if !env.exists {
         return fs::rename(stage, &env.dir).map_err(io_err("rename", stage));
     }
@@ -239,26 +254,52 @@ fn is_duplicate(path: &Path, kind: &fs::FileType, twin: &Path) -> bool {
 
 /// Empties and removes a directory that is no longer live (`old`), removing only what
 /// is provably kairn's or provably still present in `live`; anything else is moved into
-/// `live` when that name is free there, else left (and reported).
+/// `live` when that path is free there, else left (and reported).
 fn retire(old: &Path, live: &Path, forced: &BTreeSet<&str>) -> Result<Vec<String>, TreeError> {
     let owned: Ownership = read_ownership(old)?.unwrap_or_default();
     let mut warnings = Vec::new();
-    let mut remaining = Vec::new();
-    for (name, kind) in entries(old)? {
-        let path = old.join(&name);
-        let name_str = name.to_string_lossy();
+    let emptied = retire_below(old, live, "", &owned, forced, &mut warnings)?;
+    if emptied {
+        fs::remove_dir(old).map_err(io_err("remove directory", old))?;
+    }
+    Ok(warnings)
+}
+
+/// [`retire`] for the entries of `old/prefix`; whether that directory is now empty
+/// except for the ownership record (which is then removed too).
+fn retire_below(
+    old: &Path,
+    live: &Path,
+    prefix: &str,
+    owned: &Ownership,
+    forced: &BTreeSet<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<bool, TreeError> {
+    let here = old.join(prefix);
+    let mut remaining = 0;
+    let mut record = None;
+    for (name, kind) in entries(&here)? {
+        let rel = format!("{prefix}{}", name.to_string_lossy());
+        let path = old.join(&rel);
+        let twin = live.join(&rel);
+        if kind.is_dir() {
+            if retire_below(old, live, &format!("{rel}/"), owned, forced, warnings)? {
+                fs::remove_dir(&path).map_err(io_err("remove directory", &path))?;
+            } else {
+                remaining += 1;
+            }
+            continue;
+        }
         let ours = kind.is_file()
-            && (name_str.ends_with(PART_SUFFIX)
-                || forced.contains(name_str.as_ref())
-                || fs::read(&path).is_ok_and(|c| owned.owns_unchanged(&name_str, &c)));
-        let twin = live.join(&name);
-        let duplicate = is_duplicate(&path, &kind, &twin);
-        if ours || duplicate {
+            && (rel.ends_with(PART_SUFFIX)
+                || forced.contains(rel.as_str())
+                || fs::read(&path).is_ok_and(|c| owned.owns_unchanged(&rel, &c)));
+        if ours || is_duplicate(&path, &kind, &twin) {
             fs::remove_file(&path).map_err(io_err("remove", &path))?;
-        } else if name_str == OWNERSHIP_FILE {
-            remaining.push(path);
+        } else if rel == OWNERSHIP_FILE {
+            record = Some(path);
         } else if fs::symlink_metadata(&twin).is_err() {
-            fs::create_dir_all(live).map_err(io_err("create directory", live))?;
+            create_parent(&twin)?;
             fs::rename(&path, &twin).map_err(io_err("move back", &path))?;
         } else {
             warnings.push(format!(
@@ -266,16 +307,15 @@ fn retire(old: &Path, live: &Path, forced: &BTreeSet<&str>) -> Result<Vec<String
                 path.display(),
                 twin.display()
             ));
-            remaining.push(path);
+            remaining += 1;
         }
     }
-    if remaining.iter().all(|p| p.ends_with(OWNERSHIP_FILE)) {
-        for p in &remaining {
-            fs::remove_file(p).map_err(io_err("remove", p))?;
+    if remaining == 0 {
+        if let Some(record) = record {
+            fs::remove_file(&record).map_err(io_err("remove", &record))?;
         }
-        fs::remove_dir(old).map_err(io_err("remove directory", old))?;
     }
-    Ok(warnings)
+    Ok(remaining == 0)
 }
 
 /// The live environment directory a staging directory belongs to.
@@ -304,12 +344,10 @@ pub fn recover(plan: &Plan, report: &mut WriteReport) -> Result<(), TreeError> {
     Ok(())
 }
 
-/// Removes the app directories this emit created for staging, when they are empty.
-fn remove_created_app_dirs(plan: &Plan) {
-    for env in plan.envs.iter().filter(|e| !e.app_dir_exists) {
-        if let Some(app_dir) = env.dir.parent() {
-            let _ = fs::remove_dir(app_dir);
-        }
+/// Removes the parent directories this emit created for staging, when they are empty.
+fn remove_created_parents(plan: &Plan) {
+    for dir in plan.envs.iter().flat_map(|e| &e.created_parents) {
+        let _ = fs::remove_dir(dir);
     }
 }
 
@@ -317,7 +355,7 @@ fn remove_created_app_dirs(plan: &Plan) {
 /// error before anything is written; with `force`, overridable ones are overwritten.
 pub fn commit(
     plan: &Plan,
-    outputs: &[EnvOutput],
+    units: &[Unit<'_>],
     force: bool,
     report: &mut WriteReport,
 ) -> Result<(), TreeError> {
@@ -330,13 +368,13 @@ pub fn commit(
     // 1. Stage every environment that changes; on failure remove every stage.
     let mut staged = Vec::new();
     for env in plan.envs.iter().filter(|e| !e.is_current()) {
-        match stage(env, &outputs[env.output]) {
+        match stage(env, &units[env.output]) {
             Ok((stage, moved)) => staged.push((env, stage, moved)),
             Err(e) => {
                 for (_, stage, _) in &staged {
                     let _ = fs::remove_dir_all(stage);
                 }
-                remove_created_app_dirs(plan);
+                remove_created_parents(plan);
                 return Err(e);
             }
         }

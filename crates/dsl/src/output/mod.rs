@@ -27,7 +27,7 @@ use crate::yaml::{to_yaml, YamlError};
 pub use commit::{commit, recover, WriteReport};
 pub use lock::OutputLock;
 pub use ownership::{sha256_hex, MalformedOwnership, Ownership, OWNERSHIP_FILE};
-pub use plan::{plan, Conflict, ConflictKind, EnvPlan, Plan, Prune, RetiredEnv};
+pub use plan::{plan, plan_units, Conflict, ConflictKind, EnvPlan, Plan, Prune, RetiredEnv, Unit};
 
 /// First line of every file kairn writes. It tells a reader not to edit the file; it
 /// proves nothing about ownership (a copy carries it too): [`OWNERSHIP_FILE`] does that.
@@ -158,16 +158,55 @@ pub fn write_tree(
     prune: &Prune,
     force: bool,
 ) -> Result<WriteReport, TreeError> {
+    let units: Vec<Unit<'_>> = outputs
+        .iter()
+        .map(|o| Unit::new(root.join(o.relative_dir()), &o.files))
+        .collect();
+    write_units(root, &units, prune, force)
+}
+
+/// [`write_tree`] for any directories at or below `root` (hold an [`OutputLock`] on
+/// `root`): recovers, plans ([`plan_units`]) and commits.
+pub fn write_units(
+    root: &Path,
+    units: &[Unit<'_>],
+    prune: &Prune,
+    force: bool,
+) -> Result<WriteReport, TreeError> {
     let mut report = WriteReport::default();
-    let before = plan(root, outputs, prune)?;
+    let before = plan_units(root, units, prune)?;
     recover(&before, &mut report)?;
     let plan = if before.leftovers.is_empty() {
         before
     } else {
-        plan(root, outputs, prune)?
+        plan_units(root, units, prune)?
     };
-    commit(&plan, outputs, force, &mut report)?;
+    commit(&plan, units, force, &mut report)?;
     Ok(report)
+}
+
+/// Writes `files` as the whole content of `dir` (a package directory: every entry must
+/// be kairn's, see [`Unit::exclusive`]), switched into place in one step. Takes the lock
+/// on `dir`'s parent itself. The ownership record is added to `files`.
+pub fn write_dir(
+    dir: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    force: bool,
+    waiting: impl FnOnce(),
+) -> Result<WriteReport, TreeError> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let _lock = OutputLock::exclusive(&parent, waiting)?;
+    let mut all = files.clone();
+    all.insert(
+        OWNERSHIP_FILE.to_owned(),
+        Ownership::of(files).to_text().into_bytes(),
+    );
+    let mut unit = Unit::new(dir.to_path_buf(), &all);
+    unit.exclusive = true;
+    write_units(&parent, &[unit], &Prune::Nothing, force)
 }
 
 #[cfg(test)]

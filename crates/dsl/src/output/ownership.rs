@@ -56,11 +56,13 @@ impl fmt::Display for MalformedOwnership {
 
 impl Ownership {
     /// The record of the given files (name to content).
-    pub fn of<'a>(files: impl IntoIterator<Item = (&'a String, &'a String)>) -> Self {
+    pub fn of<'a, C: AsRef<[u8]> + 'a>(
+        files: impl IntoIterator<Item = (&'a String, &'a C)>,
+    ) -> Self {
         Ownership {
             files: files
                 .into_iter()
-                .map(|(name, content)| (name.clone(), sha256_hex(content.as_bytes())))
+                .map(|(name, content)| (name.clone(), sha256_hex(content.as_ref())))
                 .collect(),
         }
     }
@@ -104,8 +106,15 @@ impl Ownership {
             if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(bad("the digest is not 64 hex digits"));
             }
-            if name.is_empty() || name.contains('/') || name == "." || name == ".." {
-                return Err(bad("the file name must be a plain name in this directory"));
+            if name.is_empty()
+                || name.contains('\\')
+                || name
+                    .split('/')
+                    .any(|part| part.is_empty() || part == "." || part == "..")
+            {
+                return Err(bad(
+                    "the file name must be a relative path inside this directory",
+                ));
             }
             files.insert(name.to_owned(), digest.to_ascii_lowercase());
         }
@@ -138,6 +147,8 @@ mod tests {
             Ownership::parse(&format!("{}  ok.yaml\nnonsense\n", "0".repeat(64))).unwrap_err();
         assert_eq!(err.line, 2);
         assert!(Ownership::parse(&format!("{}  ../x\n", "0".repeat(64))).is_err());
+        assert!(Ownership::parse(&format!("{}  /x\n", "0".repeat(64))).is_err());
+        assert!(Ownership::parse(&format!("{}  templates/x.yaml\n", "0".repeat(64))).is_ok());
         assert!(Ownership::parse("abc  x.yaml\n").is_err());
     }
 }

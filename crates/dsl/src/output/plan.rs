@@ -2,7 +2,7 @@
 //! changing anything. `emit` carries a plan out ([`super::commit`]); `check` reports it
 //! as drift, so the two always agree on what is out of date.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fmt;
 use std::fs;
@@ -11,6 +11,42 @@ use std::path::{Path, PathBuf};
 
 use super::ownership::{Ownership, OWNERSHIP_FILE};
 use super::{io_err, EnvOutput, TreeError};
+
+/// One directory kairn writes in full: its files (relative paths, `/`-separated, the
+/// ownership record included) are switched into place together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit<'a> {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Relative path to content.
+    pub files: BTreeMap<&'a str, &'a [u8]>,
+    /// Whether every entry of the directory must be kairn's (a package directory): an
+    /// entry it did not write is then a conflict (kept, with `--force`), not just kept.
+    pub exclusive: bool,
+}
+
+impl<'a> Unit<'a> {
+    /// A unit of `files` (which must include the ownership record) at `dir`.
+    pub fn new<C: AsRef<[u8]>>(dir: PathBuf, files: &'a BTreeMap<String, C>) -> Self {
+        Unit {
+            dir,
+            files: files
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_ref()))
+                .collect(),
+            exclusive: false,
+        }
+    }
+
+    /// Whether `rel` is a directory some output file lives in.
+    fn holds_dir(&self, rel: &str) -> bool {
+        let prefix = format!("{rel}/");
+        self.files
+            .range(prefix.as_str()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+    }
+}
 
 /// Suffix of the staging directories an interrupted `emit` can leave in an app directory.
 pub(crate) const STAGE_MARK: &str = ".kairn-stage-";
@@ -47,6 +83,8 @@ pub enum ConflictKind {
     EditedSinceEmit,
     /// The ownership record cannot be read.
     MalformedOwnership(String),
+    /// An entry kairn did not write in a directory it writes in full.
+    Foreign,
     /// A directory or special file where kairn would write a file.
     NotAFile,
     /// A file where kairn needs a directory.
@@ -70,6 +108,7 @@ impl Conflict {
             ConflictKind::NotWrittenByKairn
                 | ConflictKind::EditedSinceEmit
                 | ConflictKind::MalformedOwnership(_)
+                | ConflictKind::Foreign
         )
     }
 }
@@ -90,6 +129,10 @@ impl fmt::Display for Conflict {
                 f,
                 "{p} cannot be read ({why}); restore it (e.g. `git checkout -- {p}`), or pass --force to treat no file of this directory as kairn's"
             ),
+            ConflictKind::Foreign => write!(
+                f,
+                "{p} is in a directory kairn writes in full, but kairn did not write it; move it away, or pass --force to write around it (it is kept)"
+            ),
             ConflictKind::NotAFile => write!(
                 f,
                 "{p} is a directory or special file where kairn writes a file; move it away (--force never removes directories)"
@@ -107,20 +150,20 @@ impl fmt::Display for Conflict {
 pub struct EnvPlan {
     /// The environment directory.
     pub dir: PathBuf,
-    /// Index of its [`EnvOutput`] in the slice given to [`plan`].
+    /// Index of its [`Unit`] in the slice given to [`plan_units`].
     pub output: usize,
     /// Whether the directory exists now.
     pub exists: bool,
-    /// Whether its app directory exists now (a failed emit removes one it created).
-    pub app_dir_exists: bool,
-    /// Files to create or rewrite.
+    /// Ancestors this emit creates, deepest first (a failed emit removes them again).
+    pub created_parents: Vec<PathBuf>,
+    /// Files to create or rewrite (relative paths).
     pub write: Vec<String>,
     /// Files whose bytes are already right.
     pub unchanged: Vec<String>,
     /// Files kairn wrote earlier that are no longer part of the output.
     pub remove: Vec<String>,
-    /// Entries that are not kairn's: they stay, untouched.
-    pub keep: Vec<OsString>,
+    /// Entries that are not kairn's (relative paths): they stay, untouched.
+    pub keep: Vec<PathBuf>,
     /// Names that only `--force` lets emit overwrite or remove.
     pub forced: Vec<String>,
 }
@@ -139,8 +182,8 @@ pub struct RetiredEnv {
     pub dir: PathBuf,
     /// kairn's files in it (all removed, with the ownership record).
     pub remove: Vec<String>,
-    /// Entries that are not kairn's: they stay.
-    pub keep: Vec<OsString>,
+    /// Entries that are not kairn's (relative paths): they stay.
+    pub keep: Vec<PathBuf>,
     /// Names that only `--force` lets emit remove.
     pub forced: Vec<String>,
 }
@@ -202,112 +245,175 @@ pub(crate) fn read_ownership(dir: &Path) -> Result<Result<Ownership, String>, Tr
     }
 }
 
-/// Whether `name` in an app directory is a staging directory of an interrupted emit.
+/// Whether `name` is a staging directory of an interrupted emit.
 pub(crate) fn is_stage_name(name: &str) -> bool {
     name.starts_with('.') && name.contains(STAGE_MARK)
+}
+
+/// Whether `name` is a staging directory of an interrupted emit of directory `unit`.
+fn is_stage_of(name: &str, unit: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_prefix(unit))
+        .is_some_and(|rest| rest.starts_with(STAGE_MARK))
 }
 
 fn is_legacy_temp(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(LEGACY_TEMP_SUFFIX)
 }
 
-fn plan_env(
-    root: &Path,
-    index: usize,
-    out: &EnvOutput,
-    plan: &mut Plan,
-) -> Result<EnvPlan, TreeError> {
-    let dir = root.join(out.relative_dir());
-    let mut env = EnvPlan {
-        dir: dir.clone(),
-        output: index,
-        ..EnvPlan::default()
-    };
-    for ancestor in [root.join(&out.app), dir.clone()] {
-        if let Ok(meta) = fs::symlink_metadata(&ancestor) {
-            if !meta.is_dir() {
-                plan.conflicts.push(Conflict {
-                    path: ancestor,
-                    kind: ConflictKind::NotADirectory,
-                });
-                return Ok(env);
+/// Compares a live directory (recursively, below `prefix`) with a unit's files.
+struct LiveWalk<'u, 'a> {
+    unit: &'u Unit<'a>,
+    owned: Ownership,
+    seen: BTreeSet<String>,
+}
+
+impl LiveWalk<'_, '_> {
+    /// Whether `rel` is a directory kairn manages: some file it writes or wrote is in it.
+    fn manages_dir(&self, rel: &str) -> bool {
+        let prefix = format!("{rel}/");
+        self.unit.holds_dir(rel) || self.owned.names().any(|n| n.starts_with(&prefix))
+    }
+
+    fn walk(
+        &mut self,
+        dir: &Path,
+        prefix: &str,
+        env: &mut EnvPlan,
+        plan: &mut Plan,
+    ) -> Result<(), TreeError> {
+        for (name, kind) in entries(dir)? {
+            let Some(n) = name.to_str() else {
+                env.keep.push(Path::new(prefix).join(&name));
+                continue;
+            };
+            let rel = format!("{prefix}{n}");
+            let path = dir.join(n);
+            self.seen.insert(rel.clone());
+            if kind.is_dir() && self.manages_dir(&rel) {
+                self.walk(&path, &format!("{rel}/"), env, plan)?;
+            } else if let Some(content) = self.unit.files.get(rel.as_str()) {
+                if !kind.is_file() {
+                    plan.conflicts.push(Conflict {
+                        path,
+                        kind: ConflictKind::NotAFile,
+                    });
+                    continue;
+                }
+                let current = fs::read(&path).map_err(io_err("read", &path))?;
+                if current == *content {
+                    env.unchanged.push(rel);
+                    continue;
+                }
+                if rel != OWNERSHIP_FILE {
+                    let kind = if !self.owned.lists(&rel) {
+                        Some(ConflictKind::NotWrittenByKairn)
+                    } else if !self.owned.owns_unchanged(&rel, &current) {
+                        Some(ConflictKind::EditedSinceEmit)
+                    } else {
+                        None
+                    };
+                    if let Some(kind) = kind {
+                        plan.conflicts.push(Conflict { path, kind });
+                        env.forced.push(rel.clone());
+                    }
+                }
+                env.write.push(rel);
+            } else if is_legacy_temp(n) && kind.is_file() {
+                plan.leftovers.push(path);
+            } else if self.owned.lists(&rel) && kind.is_file() {
+                let current = fs::read(&path).map_err(io_err("read", &path))?;
+                if !self.owned.owns_unchanged(&rel, &current) {
+                    plan.conflicts.push(Conflict {
+                        path,
+                        kind: ConflictKind::EditedSinceEmit,
+                    });
+                    env.forced.push(rel.clone());
+                }
+                env.remove.push(rel);
+            } else {
+                if self.unit.exclusive {
+                    plan.conflicts.push(Conflict {
+                        path,
+                        kind: ConflictKind::Foreign,
+                    });
+                }
+                env.keep.push(PathBuf::from(rel));
             }
         }
+        Ok(())
     }
-    env.exists = dir.is_dir();
-    env.app_dir_exists = root.join(&out.app).is_dir();
-    if !env.exists {
-        env.write = out.files.keys().cloned().collect();
-        return Ok(env);
-    }
-    let owned = match read_ownership(&dir)? {
+}
+
+/// The ownership record of `dir`, or an empty one and a conflict when it is unreadable.
+fn ownership_or_conflict(
+    dir: &Path,
+    plan: &mut Plan,
+    forced: &mut Vec<String>,
+) -> Result<Ownership, TreeError> {
+    Ok(match read_ownership(dir)? {
         Ok(o) => o,
         Err(why) => {
             plan.conflicts.push(Conflict {
                 path: dir.join(OWNERSHIP_FILE),
                 kind: ConflictKind::MalformedOwnership(why),
             });
-            env.forced.push(OWNERSHIP_FILE.to_owned());
+            forced.push(OWNERSHIP_FILE.to_owned());
             Ownership::default()
         }
+    })
+}
+
+fn plan_unit(
+    root: &Path,
+    index: usize,
+    unit: &Unit<'_>,
+    plan: &mut Plan,
+) -> Result<EnvPlan, TreeError> {
+    let mut env = EnvPlan {
+        dir: unit.dir.clone(),
+        output: index,
+        ..EnvPlan::default()
     };
-    let present = entries(&dir)?;
-    for (name, kind) in &present {
-        let Some(name_str) = name.to_str() else {
-            env.keep.push(name.clone());
-            continue;
-        };
-        if let Some(content) = out.files.get(name_str) {
-            let path = dir.join(name);
-            if !kind.is_file() {
+    // Every ancestor from the root down, and the directory itself, must be a directory.
+    let below_root: Vec<&Path> = unit
+        .dir
+        .ancestors()
+        .take_while(|a| a.starts_with(root) && *a != root)
+        .collect();
+    for ancestor in below_root.iter().rev() {
+        match fs::symlink_metadata(ancestor) {
+            Ok(meta) if !meta.is_dir() => {
                 plan.conflicts.push(Conflict {
-                    path,
-                    kind: ConflictKind::NotAFile,
+                    path: ancestor.to_path_buf(),
+                    kind: ConflictKind::NotADirectory,
                 });
-                continue;
+                return Ok(env);
             }
-            let current = fs::read(&path).map_err(io_err("read", &path))?;
-            if current == content.as_bytes() {
-                env.unchanged.push(name_str.to_owned());
-                continue;
+            Ok(_) => {}
+            Err(_) if *ancestor != unit.dir => {
+                env.created_parents.insert(0, ancestor.to_path_buf())
             }
-            env.write.push(name_str.to_owned());
-            if name_str == OWNERSHIP_FILE {
-                continue;
-            }
-            if !owned.lists(name_str) {
-                plan.conflicts.push(Conflict {
-                    path,
-                    kind: ConflictKind::NotWrittenByKairn,
-                });
-                env.forced.push(name_str.to_owned());
-            } else if !owned.owns_unchanged(name_str, &current) {
-                plan.conflicts.push(Conflict {
-                    path,
-                    kind: ConflictKind::EditedSinceEmit,
-                });
-                env.forced.push(name_str.to_owned());
-            }
-        } else if is_legacy_temp(name_str) && kind.is_file() {
-            plan.leftovers.push(dir.join(name));
-        } else if owned.lists(name_str) && kind.is_file() {
-            let path = dir.join(name);
-            let current = fs::read(&path).map_err(io_err("read", &path))?;
-            if !owned.owns_unchanged(name_str, &current) {
-                plan.conflicts.push(Conflict {
-                    path,
-                    kind: ConflictKind::EditedSinceEmit,
-                });
-                env.forced.push(name_str.to_owned());
-            }
-            env.remove.push(name_str.to_owned());
-        } else {
-            env.keep.push(name.clone());
+            Err(_) => {}
         }
     }
-    for name in out.files.keys() {
-        if !present.iter().any(|(n, _)| n.to_str() == Some(name)) {
-            env.write.push(name.clone());
+    env.exists = unit.dir.is_dir();
+    if !env.exists {
+        env.write = unit.files.keys().map(|k| (*k).to_owned()).collect();
+        return Ok(env);
+    }
+    let mut forced = Vec::new();
+    let owned = ownership_or_conflict(&unit.dir, plan, &mut forced)?;
+    env.forced = forced;
+    let mut walk = LiveWalk {
+        unit,
+        owned,
+        seen: BTreeSet::new(),
+    };
+    walk.walk(&unit.dir, "", &mut env, plan)?;
+    for name in unit.files.keys() {
+        if !walk.seen.contains(*name) {
+            env.write.push((*name).to_owned());
         }
     }
     env.write.sort();
@@ -315,48 +421,55 @@ fn plan_env(
 }
 
 fn plan_retired(dir: &Path, plan: &mut Plan) -> Result<RetiredEnv, TreeError> {
-    let mut env = RetiredEnv {
+    let mut retired = RetiredEnv {
         dir: dir.to_path_buf(),
         ..RetiredEnv::default()
     };
-    let owned = match read_ownership(dir)? {
-        Ok(o) => o,
-        Err(why) => {
-            plan.conflicts.push(Conflict {
-                path: dir.join(OWNERSHIP_FILE),
-                kind: ConflictKind::MalformedOwnership(why),
-            });
-            Ownership::default()
-        }
+    let files = BTreeMap::<&str, &[u8]>::new();
+    let unit = Unit {
+        dir: dir.to_path_buf(),
+        files,
+        exclusive: false,
     };
-    for (name, kind) in entries(dir)? {
-        match name.to_str() {
-            Some(OWNERSHIP_FILE) => env.remove.push(OWNERSHIP_FILE.to_owned()),
-            Some(n) if is_legacy_temp(n) && kind.is_file() => plan.leftovers.push(dir.join(n)),
-            Some(n) if owned.lists(n) && kind.is_file() => {
-                let path = dir.join(n);
-                let current = fs::read(&path).map_err(io_err("read", &path))?;
-                if !owned.owns_unchanged(n, &current) {
-                    plan.conflicts.push(Conflict {
-                        path,
-                        kind: ConflictKind::EditedSinceEmit,
-                    });
-                    env.forced.push(n.to_owned());
-                }
-                env.remove.push(n.to_owned());
-            }
-            _ => env.keep.push(name),
-        }
-    }
-    Ok(env)
+    let mut env = EnvPlan::default();
+    let mut forced = Vec::new();
+    let owned = ownership_or_conflict(dir, plan, &mut forced)?;
+    let mut walk = LiveWalk {
+        unit: &unit,
+        owned,
+        seen: BTreeSet::new(),
+    };
+    walk.walk(dir, "", &mut env, plan)?;
+    retired.remove = env.remove;
+    retired.forced = forced.into_iter().chain(env.forced).collect();
+    retired.keep = env
+        .keep
+        .into_iter()
+        .filter(|k| k.as_os_str() != OWNERSHIP_FILE)
+        .collect();
+    retired.remove.push(OWNERSHIP_FILE.to_owned());
+    Ok(retired)
 }
 
-/// Computes what writing `outputs` under `root` changes, without changing anything.
-///
-/// Only files listed in an environment directory's ownership record (and unchanged since
-/// kairn wrote them) are planned for overwriting or removal; a file whose bytes already
-/// equal the output is simply kept. Everything else is either kept or a [`Conflict`].
+/// Computes what writing `outputs` under `root` (`<root>/<app>/<env>/`) changes,
+/// without changing anything; see [`plan_units`].
 pub fn plan(root: &Path, outputs: &[EnvOutput], prune: &Prune) -> Result<Plan, TreeError> {
+    let units: Vec<Unit<'_>> = outputs
+        .iter()
+        .map(|o| Unit::new(root.join(o.relative_dir()), &o.files))
+        .collect();
+    plan_units(root, &units, prune)
+}
+
+/// Computes what writing `units` (directories at or below `root`) changes, without
+/// changing anything.
+///
+/// Only files listed in a directory's ownership record (and unchanged since kairn wrote
+/// them) are planned for overwriting or removal; a file whose bytes already equal the
+/// output is simply kept. Everything else is either kept or a [`Conflict`]. With a
+/// [`Prune`] other than `Nothing`, `root` is read as `<root>/<app>/<env>/` and
+/// environment directories kairn wrote that no unit covers are planned for removal.
+pub fn plan_units(root: &Path, units: &[Unit<'_>], prune: &Prune) -> Result<Plan, TreeError> {
     let mut plan = Plan {
         root: root.to_path_buf(),
         ..Plan::default()
@@ -370,17 +483,28 @@ pub fn plan(root: &Path, outputs: &[EnvOutput], prune: &Prune) -> Result<Plan, T
             return Ok(plan);
         }
     }
-    for (i, out) in outputs.iter().enumerate() {
-        let env = plan_env(root, i, out, &mut plan)?;
+    for (i, unit) in units.iter().enumerate() {
+        let env = plan_unit(root, i, unit, &mut plan)?;
         plan.envs.push(env);
     }
-    if !root.is_dir() {
+    // Staging directories of interrupted runs, beside each unit.
+    let mut scanned = BTreeSet::new();
+    for unit in units {
+        let (Some(parent), Some(name)) = (unit.dir.parent(), unit.dir.file_name()) else {
+            continue;
+        };
+        let name = name.to_string_lossy();
+        for (entry, _) in entries(parent).unwrap_or_default() {
+            let path = parent.join(&entry);
+            if is_stage_of(&entry.to_string_lossy(), &name) && scanned.insert(path.clone()) {
+                plan.leftovers.push(path);
+            }
+        }
+    }
+    if *prune == Prune::Nothing || !root.is_dir() {
         return Ok(plan);
     }
-    let declared: BTreeSet<PathBuf> = outputs
-        .iter()
-        .map(|o| root.join(o.relative_dir()))
-        .collect();
+    let declared: BTreeSet<&Path> = units.iter().map(|u| u.dir.as_path()).collect();
     for (app, kind) in entries(root)? {
         if !kind.is_dir() {
             continue;
@@ -391,10 +515,12 @@ pub fn plan(root: &Path, outputs: &[EnvOutput], prune: &Prune) -> Result<Plan, T
             let path = app_dir.join(&name);
             let name = name.to_string_lossy();
             if is_stage_name(&name) {
-                plan.leftovers.push(path);
+                if scanned.insert(path.clone()) {
+                    plan.leftovers.push(path);
+                }
             } else if kind.is_dir()
                 && prune.covers(&app_name)
-                && !declared.contains(&path)
+                && !declared.contains(path.as_path())
                 && path.join(OWNERSHIP_FILE).is_file()
             {
                 let retired = plan_retired(&path, &mut plan)?;
@@ -402,5 +528,6 @@ pub fn plan(root: &Path, outputs: &[EnvOutput], prune: &Prune) -> Result<Plan, T
             }
         }
     }
+    plan.leftovers.sort();
     Ok(plan)
 }

@@ -233,3 +233,86 @@ fn a_file_where_a_directory_belongs_is_a_conflict_even_with_force() {
     }
     assert_eq!(fs::read_to_string(t.0.join("shop")).unwrap(), "a file");
 }
+
+#[test]
+fn nested_files_are_owned_and_stale_subdirectories_disappear() {
+    let t = TempDir::new("nested");
+    let v1 = output(
+        "shop",
+        "prod",
+        &[
+            ("kustomization.yaml", "resources: [phases/1, phases/2]\n"),
+            ("phases/1/job.yaml", "job\n"),
+            ("phases/2/app.yaml", "app\n"),
+        ],
+    );
+    write(&t.0, std::slice::from_ref(&v1)).unwrap();
+    let dir = t.0.join("shop/prod");
+    fs::write(dir.join("phases/2/mine.yaml"), "mine\n").unwrap();
+    fs::create_dir_all(dir.join("notes")).unwrap();
+    fs::write(dir.join("notes/a.md"), "a\n").unwrap();
+    // Phase 1 goes away; phase 2 changes; the user's files (nested or not) stay.
+    let v2 = output(
+        "shop",
+        "prod",
+        &[
+            ("kustomization.yaml", "resources: [phases/2]\n"),
+            ("phases/2/app.yaml", "app v2\n"),
+        ],
+    );
+    let report = write(&t.0, std::slice::from_ref(&v2)).unwrap();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.removed, vec![dir.join("phases/1/job.yaml")]);
+    let after = tree(&t.0);
+    assert_eq!(after["shop/prod/phases/2/mine.yaml"], "mine\n");
+    assert_eq!(after["shop/prod/notes/a.md"], "a\n");
+    assert_eq!(
+        after["shop/prod/phases/2/app.yaml"],
+        v2.files["phases/2/app.yaml"]
+    );
+    assert!(
+        !dir.join("phases/1").exists(),
+        "an emptied kairn directory is gone"
+    );
+    assert_eq!(after.len(), 5, "{after:?}");
+    // An edit to a nested kairn file blocks like any other.
+    fs::write(dir.join("phases/2/app.yaml"), "edited\n").unwrap();
+    match write(&t.0, std::slice::from_ref(&v1)) {
+        Err(TreeError::Conflicts(c)) => {
+            assert_eq!(c[0].path, dir.join("phases/2/app.yaml"));
+            assert_eq!(c[0].kind, ConflictKind::EditedSinceEmit);
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_package_directory_is_written_whole_and_refuses_foreign_files() {
+    let t = TempDir::new("package");
+    let dist = t.0.join("dist");
+    let files = |v: &str| {
+        BTreeMap::from([
+            ("a.tgz".to_owned(), v.as_bytes().to_vec()),
+            ("SHA256SUMS".to_owned(), b"sums\n".to_vec()),
+        ])
+    };
+    write_dir(&dist, &files("1"), false, || {}).unwrap();
+    write_dir(&dist, &files("2"), false, || {}).unwrap();
+    assert_eq!(fs::read(dist.join("a.tgz")).unwrap(), b"2");
+    assert!(dist.join(OWNERSHIP_FILE).is_file());
+    assert_eq!(tree(&t.0).len(), 3, "{:?}", tree(&t.0));
+    // A directory with someone else's files is refused, and they are never deleted.
+    let other = t.0.join("other");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(other.join("report.pdf"), "mine").unwrap();
+    match write_dir(&other, &files("1"), false, || {}) {
+        Err(TreeError::Conflicts(c)) => assert_eq!(c[0].kind, ConflictKind::Foreign),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(fs::read_dir(&other).unwrap().count(), 1);
+    write_dir(&other, &files("1"), true, || {}).unwrap();
+    assert_eq!(
+        fs::read_to_string(other.join("report.pdf")).unwrap(),
+        "mine"
+    );
+}

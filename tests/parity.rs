@@ -232,13 +232,15 @@ fn seed_000_terrapod() {
     );
     // /health (liveness) and /ready (readiness).
     assert_http_probes(api, "http", "/health", "/ready");
-    // Cloud identity (IRSA) on the API's ServiceAccount; no token mounted.
+    // Cloud identity: the seed's IRSA role is the AWS documentation account, so no role
+    // is invented; without `--set aws-role-arn=` the API's ServiceAccount is bound by an
+    // EKS Pod Identity association (no annotation) and may reach the Pod Identity Agent.
+    // No token mounted.
     let sa = e.get("ServiceAccount", "terrapod-api");
-    assert_eq!(
-        at(sa, "/metadata/annotations/eks.amazonaws.com~1role-arn"),
-        "arn:aws:iam::123456789012:role/terrapod-api"
-    );
+    assert!(sa["metadata"].get("annotations").is_none(), "{sa}");
     assert_eq!(at(sa, "/automountServiceAccountToken"), false);
+    let egress = at(e.get("NetworkPolicy", "terrapod-api"), "/spec/egress").to_string();
+    assert!(egress.contains("169.254.170.23/32"), "{egress}");
     // config.yaml: storage s3 terrapod-storage / eu-west-1, auth and VCS numbers.
     let config: Value = serde_yaml::from_str(
         at(
@@ -255,6 +257,10 @@ fn seed_000_terrapod() {
     );
     assert_eq!(config["auth"]["session_ttl_hours"], 12);
     assert_eq!(config["auth"]["api_token_max_ttl_hours"], 8760);
+    // The seed's Okta provider is a placeholder: without `--set oidc-issuer-url= --set
+    // oidc-client-id=` single sign-on is left out and local accounts log in.
+    assert_eq!(config["auth"]["local_enabled"], true);
+    assert!(config["auth"].get("sso").is_none(), "{config}");
     assert_eq!(config["vcs"]["poll_interval_seconds"], 60);
     assert_eq!(config["log_level"], "info");
 

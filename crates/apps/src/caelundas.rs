@@ -30,6 +30,41 @@ fn error(key: &str, message: String) -> InputError {
     }
 }
 
+/// 2000-01-01T00:00:00Z: no run of this project started earlier.
+pub const EARLIEST_TIMESTAMP: u64 = 946_684_800;
+/// 2100-01-01T00:00:00Z: later values are almost always milliseconds, not seconds.
+pub const LATEST_TIMESTAMP: u64 = 4_102_444_800;
+
+/// The `timestamp` input: Unix seconds (decimal digits, no sign, no leading zero), between
+/// 2000 and 2100.
+fn timestamp_input(inputs: &Inputs) -> Result<Option<LabelValue>, InputError> {
+    let Some(v) = inputs.get("timestamp") else {
+        return Ok(None);
+    };
+    let usage = "expected Unix seconds, e.g. --set timestamp=$(date +%s)";
+    let bad = |why: String| Err(error("timestamp", format!("{why}; {usage}")));
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return bad(format!("`{v}` is not a whole number of seconds"));
+    }
+    if v.len() > 1 && v.starts_with('0') {
+        return bad(format!("`{v}` has a leading zero"));
+    }
+    let Ok(seconds) = v.parse::<u64>() else {
+        return bad(format!("`{v}` is too large"));
+    };
+    if seconds < EARLIEST_TIMESTAMP {
+        return bad(format!("`{v}` is before 2000-01-01"));
+    }
+    if seconds >= LATEST_TIMESTAMP {
+        return bad(format!(
+            "`{v}` is after 2100-01-01 (milliseconds? divide by 1000)"
+        ));
+    }
+    LabelValue::parse(v)
+        .map(Some)
+        .map_err(|e| error("timestamp", e.to_string()))
+}
+
 fn label_input(inputs: &Inputs, key: &str) -> Result<Option<LabelValue>, InputError> {
     inputs
         .get(key)
@@ -51,7 +86,7 @@ impl Declaration for Caelundas {
         },
         InputSpec {
             key: "timestamp",
-            help: "start time of the run in Unix seconds, as a tracking label",
+            help: "start time of the run in Unix seconds (2000..2100), as a tracking label, e.g. $(date +%s)",
         },
         InputSpec {
             key: "image-tag",
@@ -80,7 +115,7 @@ impl Declaration for Caelundas {
         if let Some(commit) = label_input(inputs, "git-commit")? {
             labels.insert(GIT_COMMIT_LABEL.to_owned(), commit);
         }
-        if let Some(ts) = label_input(inputs, "timestamp")? {
+        if let Some(ts) = timestamp_input(inputs)? {
             labels.insert(TIMESTAMP_LABEL.to_owned(), ts);
         }
 
@@ -158,5 +193,46 @@ impl Declaration for Caelundas {
             .build();
         app.instance = release;
         Ok(app)
+    }
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::*;
+
+    fn with_timestamp(v: &str) -> Result<Option<LabelValue>, InputError> {
+        timestamp_input(&Inputs::new(BTreeMap::from([(
+            "timestamp".to_owned(),
+            v.to_owned(),
+        )])))
+    }
+
+    #[test]
+    fn timestamp_is_unix_seconds() {
+        assert_eq!(
+            with_timestamp("1769351422").unwrap().map(|l| l.to_string()),
+            Some("1769351422".to_owned())
+        );
+        assert_eq!(timestamp_input(&Inputs::default()).unwrap(), None);
+        for bad in [
+            "",
+            "now",
+            "2026-01-25",
+            "+1769351422",
+            "-1",
+            "1769351422.5",
+            "01769351422",
+            "0",
+            "946684799",
+            "1769351422000",
+            "18446744073709551616",
+        ] {
+            let e = with_timestamp(bad).unwrap_err();
+            assert_eq!((e.app.as_str(), e.key.as_str()), ("caelundas", "timestamp"));
+            assert!(
+                e.message.contains("--set timestamp=$(date +%s)"),
+                "{bad}: {e}"
+            );
+        }
     }
 }

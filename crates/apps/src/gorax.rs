@@ -199,8 +199,10 @@ impl Declaration for Gorax {
                 key!("encryption-key"),
             ],
         );
+        let database_url =
+            EnvVar::secret(env_name!("DATABASE_URL"), secrets.key(key!("database-url")));
         let secret_env = vec![
-            EnvVar::secret(env_name!("DATABASE_URL"), secrets.key(key!("database-url"))),
+            database_url.clone(),
             EnvVar::secret(env_name!("JWT_SECRET"), secrets.key(key!("jwt-secret"))),
             EnvVar::secret(
                 env_name!("ENCRYPTION_KEY"),
@@ -217,7 +219,7 @@ impl Declaration for Gorax {
                 ))
             })
             .collect::<Result<Vec<_>, InputError>>()?;
-        let env_vars: Vec<EnvVar> = secret_env.iter().cloned().chain(config_env).collect();
+        let env_vars: Vec<EnvVar> = secret_env.into_iter().chain(config_env).collect();
 
         let mut api_service = HttpService::builder()
             .port(NamedPort::new(HTTP, port!(8080)))
@@ -281,7 +283,9 @@ impl Declaration for Gorax {
                     .hook(Hook::before_deploy())
                     .build(),
             )
-            .env(secret_env)
+            // Least privilege: migrations need the database and nothing else, so the
+            // JWT and encryption keys never reach this pod.
+            .env(vec![database_url])
             .talks_to(vec![name!("postgres")])
             .build();
 
@@ -363,5 +367,44 @@ impl Declaration for Gorax {
                  metrics on a separate port.",
             )])
             .build())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Declaration;
+
+    /// The environment variable names of the migration Job's container.
+    fn migration_env(env: Env) -> Vec<String> {
+        let app = Gorax::declare(env, &Inputs::default()).expect("declares");
+        let jobs: Vec<_> = render(&app)
+            .into_iter()
+            .filter_map(|m| match m.object {
+                Object::Job(job) if m.origin.component.as_deref() == Some("migrate") => Some(job),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(jobs.len(), 1, "{env:?}: one migration Job");
+        let pod = jobs[0]
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.spec.as_ref())
+            .expect("pod spec");
+        assert_eq!(pod.containers.len(), 1);
+        assert!(pod.containers[0].env_from.is_none(), "no bulk env");
+        pod.containers[0]
+            .env
+            .iter()
+            .flatten()
+            .map(|e| e.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn migration_job_gets_only_the_database_url() {
+        for env in Env::ALL {
+            assert_eq!(migration_env(*env), ["DATABASE_URL"], "{env:?}");
+        }
     }
 }

@@ -7,6 +7,13 @@
 //! `s3` as in the seed's production values): each one is a typed [`ObjectStorage`] that
 //! yields the API's `config.yaml` section, the cloud identity annotation on the API's
 //! ServiceAccount, and for a filesystem the claim, mount and single-replica rollout.
+//!
+//! Values that only the deploying organisation knows are inputs, never invented defaults:
+//! the IRSA role (`aws-role-arn`; without it the API's ServiceAccount is bound to its role
+//! by an EKS Pod Identity association, which needs no account id in the manifests) and the
+//! OIDC provider (`oidc-issuer-url` + `oidc-client-id`; without them single sign-on is
+//! left out and only local accounts log in). The seed's `123456789012` role and
+//! `your-org.okta.com` / `your-client-id` provider are guide placeholders and are rejected.
 
 use std::collections::BTreeMap;
 
@@ -267,7 +274,8 @@ struct AuthConfig {
     callback_base_url: String,
     session_ttl_hours: u32,
     api_token_max_ttl_hours: u32,
-    sso: SsoConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sso: Option<SsoConfig>,
 }
 
 #[derive(Serialize)]
@@ -280,10 +288,63 @@ struct SsoConfig {
 struct OidcProvider {
     name: &'static str,
     display_name: &'static str,
-    issuer_url: &'static str,
-    client_id: &'static str,
+    issuer_url: String,
+    client_id: String,
     scopes: Vec<&'static str>,
     groups_claim: &'static str,
+}
+
+/// The OIDC provider given by `oidc-issuer-url` and `oidc-client-id` (both or neither);
+/// `None` leaves single sign-on out (local accounts only).
+fn oidc_provider(inputs: &Inputs) -> Result<Option<OidcProvider>, InputError> {
+    let (issuer, client_id) = match (inputs.get("oidc-issuer-url"), inputs.get("oidc-client-id")) {
+        (None, None) => return Ok(None),
+        (Some(i), Some(c)) => (i, c),
+        (Some(_), None) => {
+            return Err(error(
+                "oidc-client-id",
+                "required with oidc-issuer-url: the client id registered for Terrapod at the identity provider",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(error(
+                "oidc-issuer-url",
+                "required with oidc-client-id: the identity provider's issuer, e.g. https://acme.okta.com/oauth2/default",
+            ))
+        }
+    };
+    let host = issuer
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .filter(|h| !h.is_empty() && !h.contains(char::is_whitespace));
+    if host.is_none() {
+        return Err(error(
+            "oidc-issuer-url",
+            format!("`{issuer}` is not an https:// issuer URL; use the identity provider's issuer, e.g. https://acme.okta.com/oauth2/default"),
+        ));
+    }
+    for (key, value) in [("oidc-issuer-url", issuer), ("oidc-client-id", client_id)] {
+        if let Some(p) = dsl::validate::placeholder(value) {
+            return Err(error(
+                key,
+                format!("{p} is a placeholder from a guide; use the real value from the identity provider"),
+            ));
+        }
+        if value.trim().is_empty() || value.contains(char::is_whitespace) {
+            return Err(error(
+                key,
+                format!("`{value}` is empty or contains whitespace"),
+            ));
+        }
+    }
+    Ok(Some(OidcProvider {
+        name: "oidc",
+        display_name: "Single sign-on",
+        issuer_url: issuer.to_owned(),
+        client_id: client_id.to_owned(),
+        scopes: vec!["openid", "profile", "email", "groups"],
+        groups_claim: "groups",
+    }))
 }
 
 #[derive(Serialize)]
@@ -331,12 +392,20 @@ fn backend(inputs: &Inputs) -> Result<Backend, InputError> {
     }
     Ok(match inputs.get("storage").unwrap_or("s3") {
         "s3" => {
-            let role = match inputs.get("aws-role-arn") {
-                Some(arn) => AwsRoleArn::parse(arn).map_err(e("aws-role-arn"))?,
-                None => aws_role_arn!("arn:aws:iam::123456789012:role/terrapod-api"),
-            };
+            let (bucket, region) = (name!("terrapod-storage"), name!("eu-west-1"));
             Backend::Scalable(
-                S3Bucket::new(name!("terrapod-storage"), name!("eu-west-1"), role).into(),
+                match inputs.get("aws-role-arn") {
+                    // IRSA: the role is annotated on the API's ServiceAccount.
+                    Some(arn) => S3Bucket::new(
+                        bucket,
+                        region,
+                        AwsRoleArn::parse(arn).map_err(e("aws-role-arn"))?,
+                    ),
+                    // No account id is invented: the role is bound to the ServiceAccount
+                    // by an EKS Pod Identity association on the AWS side.
+                    None => S3Bucket::with_pod_identity(bucket, region),
+                }
+                .into(),
             )
         }
         "azure" => {
@@ -396,7 +465,19 @@ impl Declaration for Terrapod {
         },
         InputSpec {
             key: "aws-role-arn",
-            help: "IRSA role of the API for storage=s3 (default: the seed's example role)",
+            help: "IRSA role of the API for storage=s3, e.g. arn:aws:iam::<account>:role/terrapod-api; \
+                   without it no role is annotated and the ServiceAccount terrapod/terrapod-api \
+                   needs an EKS Pod Identity association (aws eks create-pod-identity-association)",
+        },
+        InputSpec {
+            key: "oidc-issuer-url",
+            help: "issuer URL of the OIDC provider for single sign-on (with oidc-client-id), \
+                   e.g. https://acme.okta.com/oauth2/default; without both, SSO is off and \
+                   only local accounts log in",
+        },
+        InputSpec {
+            key: "oidc-client-id",
+            help: "client id registered for Terrapod at the OIDC provider (with oidc-issuer-url)",
         },
         InputSpec {
             key: "azure-client-id",
@@ -469,17 +550,12 @@ impl Declaration for Terrapod {
                 // The chart default 0 means tokens never expire; the seed's production
                 // values cap them at one year.
                 api_token_max_ttl_hours: 8760,
-                sso: SsoConfig {
-                    default_provider: "okta",
-                    oidc: vec![OidcProvider {
-                        name: "okta",
-                        display_name: "Okta SSO",
-                        issuer_url: "https://your-org.okta.com/oauth2/default",
-                        client_id: "your-client-id",
-                        scopes: vec!["openid", "profile", "email", "groups"],
-                        groups_claim: "groups",
-                    }],
-                },
+                // The seed's Okta provider is a placeholder (`your-org`, `your-client-id`):
+                // the provider is an input, and without it only local accounts log in.
+                sso: oidc_provider(inputs)?.map(|provider| SsoConfig {
+                    default_provider: provider.name,
+                    oidc: vec![provider],
+                }),
             },
             registry: RegistryConfig {
                 enabled: true,
@@ -740,5 +816,114 @@ impl Declaration for Terrapod {
                     .build(),
             )
             .build())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declare(pairs: &[(&str, &str)]) -> Result<App, InputError> {
+        Terrapod::declare(
+            Env::Production,
+            &Inputs::new(
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            ),
+        )
+    }
+
+    fn config_yaml(app: &App) -> String {
+        let api = app.component(&name!("api")).expect("api");
+        let Some(f) = api.files.first() else {
+            panic!("api has config files")
+        };
+        format!("{f:?}")
+    }
+
+    #[test]
+    fn no_placeholder_without_inputs() {
+        let app = declare(&[]).expect("declares without inputs");
+        let config = config_yaml(&app);
+        assert!(!config.contains("your-"), "{config}");
+        assert!(!config.contains("sso"), "local accounts only: {config}");
+        let api = app.component(&name!("api")).expect("api");
+        let Workload::Http(h) = &api.workload else {
+            panic!("api is an HTTP service")
+        };
+        let storage = h.storage.as_ref().expect("s3 storage");
+        assert_eq!(storage.identity(), Some(CloudIdentity::EksPodIdentity));
+        let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+        assert!(!report.has_errors(), "{:#?}", report.findings);
+    }
+
+    #[test]
+    fn deployment_specific_values_are_inputs() {
+        let app = declare(&[
+            (
+                "aws-role-arn",
+                "arn:aws:iam::210987654321:role/terrapod-api",
+            ),
+            ("oidc-issuer-url", "https://acme.okta.com/oauth2/default"),
+            ("oidc-client-id", "0oa1b2c3d4e5f6g7h8i9"),
+        ])
+        .expect("declares");
+        let config = config_yaml(&app);
+        assert!(
+            config.contains("https://acme.okta.com/oauth2/default"),
+            "{config}"
+        );
+        assert!(config.contains("0oa1b2c3d4e5f6g7h8i9"), "{config}");
+        let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+        assert!(!report.has_errors(), "{:#?}", report.findings);
+    }
+
+    #[test]
+    fn placeholders_and_half_given_providers_are_input_errors() {
+        for (pairs, key) in [
+            (
+                &[(
+                    "aws-role-arn",
+                    "arn:aws:iam::123456789012:role/terrapod-api",
+                )][..],
+                "aws-role-arn",
+            ),
+            (
+                &[
+                    (
+                        "oidc-issuer-url",
+                        "https://your-org.okta.com/oauth2/default",
+                    ),
+                    ("oidc-client-id", "0oa1b2c3d4e5f6g7h8i9"),
+                ],
+                "oidc-issuer-url",
+            ),
+            (
+                &[
+                    ("oidc-issuer-url", "https://acme.okta.com/oauth2/default"),
+                    ("oidc-client-id", "your-client-id"),
+                ],
+                "oidc-client-id",
+            ),
+            (
+                &[
+                    ("oidc-issuer-url", "http://acme.okta.com"),
+                    ("oidc-client-id", "x"),
+                ],
+                "oidc-issuer-url",
+            ),
+            (&[("oidc-client-id", "0oa1")], "oidc-issuer-url"),
+            (
+                &[("oidc-issuer-url", "https://acme.okta.com/oauth2/default")],
+                "oidc-client-id",
+            ),
+        ] {
+            let Err(e) = declare(pairs) else {
+                panic!("{pairs:?} should be rejected")
+            };
+            assert_eq!(e.key, key, "{pairs:?}: {e}");
+        }
     }
 }

@@ -65,6 +65,23 @@ pub fn targets(select: &Select) -> Result<Vec<Target>, UsageError> {
             known.join("; ")
         )));
     }
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, _) in &select.inputs {
+        if seen.contains(&key.as_str()) {
+            let values: Vec<String> = select
+                .inputs
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| format!("`{v}`"))
+                .collect();
+            return Err(UsageError(format!(
+                "input `{key}` is given {} times ({}); give each --set key once",
+                values.len(),
+                values.join(", ")
+            )));
+        }
+        seen.push(key);
+    }
     let accepted: Vec<&str> = entries
         .iter()
         .flat_map(|e| e.inputs.iter().map(|i| i.key))
@@ -84,7 +101,7 @@ pub fn targets(select: &Select) -> Result<Vec<Target>, UsageError> {
     Ok(out)
 }
 
-/// The inputs given with `--set`.
+/// The inputs given with `--set` ([`targets`] has rejected a repeated key).
 pub fn inputs(select: &Select) -> Inputs {
     Inputs::new(select.inputs.iter().cloned().collect::<BTreeMap<_, _>>())
 }

@@ -426,3 +426,99 @@ fn lint_of_the_emitted_tree_agrees_with_emit() {
         "every waived finding carries its reason"
     );
 }
+
+#[test]
+fn repeated_set_key_is_a_usage_error_naming_the_key() {
+    let args = [
+        "emit",
+        "--app",
+        "caelundas",
+        "--stdout",
+        "--set",
+        "git-commit=abc",
+        "--set",
+        "release=caelundas-a",
+        "--set",
+        "git-commit=def",
+    ];
+    let o = kairn(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`git-commit`") && err.contains("2 times"),
+        "names the key: {err}"
+    );
+    assert!(err.contains("`abc`") && err.contains("`def`"), "{err}");
+    assert!(o.stdout.is_empty(), "nothing printed on stdout");
+}
+
+#[test]
+fn bad_timestamp_is_a_usage_error_naming_the_input_and_the_form() {
+    for bad in [
+        "yesterday",
+        "2026-01-25T14:30:22Z",
+        "-1769351422",
+        "01769351422",
+        "12",
+        "1769351422000",
+        "99999999999999999999999",
+    ] {
+        let set = format!("timestamp={bad}");
+        let args = ["emit", "--app", "caelundas", "--stdout", "--set", &set];
+        let o = kairn(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("timestamp") && err.contains("Unix seconds") && err.contains("date +%s"),
+            "{bad}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "nothing printed on stdout");
+    }
+}
+
+#[test]
+fn placeholder_inputs_are_usage_errors() {
+    for sets in [
+        &["aws-role-arn=arn:aws:iam::123456789012:role/terrapod-api"][..],
+        &[
+            "oidc-issuer-url=https://your-org.okta.com/oauth2/default",
+            "oidc-client-id=0oa1",
+        ],
+        &[
+            "oidc-issuer-url=https://acme.okta.com/oauth2/default",
+            "oidc-client-id=your-client-id",
+        ],
+        &["oidc-issuer-url=https://acme.okta.com/oauth2/default"],
+    ] {
+        let mut args = vec!["emit", "--app", "terrapod", "--stdout"];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        let o = kairn(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+        assert!(stderr(&o).contains("terrapod: input `"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn terrapod_deployment_specific_values_come_from_inputs() {
+    let args = [
+        "emit",
+        "--app",
+        "terrapod",
+        "--stdout",
+        "--set",
+        "aws-role-arn=arn:aws:iam::210987654321:role/terrapod-api",
+        "--set",
+        "oidc-issuer-url=https://acme.okta.com/oauth2/default",
+        "--set",
+        "oidc-client-id=0oa1b2c3d4e5f6g7h8i9",
+    ];
+    let out = stdout(&kairn_ok(&args));
+    assert!(out.contains("eks.amazonaws.com/role-arn: arn:aws:iam::210987654321:role/terrapod-api"));
+    assert!(
+        out.contains("issuer_url: https://acme.okta.com/oauth2/default"),
+        "{out}"
+    );
+    assert!(out.contains("client_id: 0oa1b2c3d4e5f6g7h8i9"));
+}

@@ -60,7 +60,28 @@ const fn starts_with(b: &[u8], at: usize, prefix: &[u8]) -> bool {
     true
 }
 
-/// `arn:<partition>:iam::<12-digit account>:role/<path/name>`.
+/// Account ids that AWS documentation uses in examples; a role in them is a placeholder.
+pub const AWS_DOCUMENTATION_ACCOUNTS: [&str; 5] = [
+    "123456789012",
+    "111122223333",
+    "444455556666",
+    "777788889999",
+    "000000000000",
+];
+
+/// Whether the 12 bytes of `b` at `at` are one of [`AWS_DOCUMENTATION_ACCOUNTS`].
+const fn is_documentation_account(b: &[u8], at: usize) -> bool {
+    let mut i = 0;
+    while i < AWS_DOCUMENTATION_ACCOUNTS.len() {
+        if starts_with(b, at, AWS_DOCUMENTATION_ACCOUNTS[i].as_bytes()) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// `arn:<partition>:iam::<12-digit account>:role/<path/name>`, in a real account.
 const fn check_role_arn(s: &str) -> Option<&'static str> {
     const MSG: &str = "an IAM role ARN is arn:aws:iam::<12-digit account id>:role/<name> (placeholders such as ACCOUNT_ID do not work)";
     let b = s.as_bytes();
@@ -75,6 +96,9 @@ const fn check_role_arn(s: &str) -> Option<&'static str> {
     };
     if !is_digit_run(b, after, 12) || !starts_with(b, after + 12, b":role/") {
         return Some(MSG);
+    }
+    if is_documentation_account(b, after) {
+        return Some("the account id is an AWS documentation example (e.g. 123456789012), not a real account; pass the real role ARN as an input");
     }
     let name = after + 18;
     if name >= b.len() {
@@ -156,8 +180,10 @@ identity_string!(
     /// An AWS IAM role ARN for IRSA (IAM Roles for Service Accounts).
     ///
     /// ```
-    /// let arn = dsl::aws_role_arn!("arn:aws:iam::123456789012:role/terrapod-api");
+    /// let arn = dsl::aws_role_arn!("arn:aws:iam::210987654321:role/terrapod-api");
     /// assert!(dsl::AwsRoleArn::parse("arn:aws:iam::ACCOUNT_ID:role/x").is_err());
+    /// // The AWS documentation account is a placeholder, not an account.
+    /// assert!(dsl::AwsRoleArn::parse("arn:aws:iam::123456789012:role/x").is_err());
     /// ```
     AwsRoleArn,
     check_role_arn,
@@ -201,6 +227,11 @@ pub enum CloudIdentity {
     AzureWorkloadIdentity(AzureClientId),
     /// GKE Workload Identity Federation.
     GkeWorkloadIdentity(GcpServiceAccount),
+    /// EKS Pod Identity: the IAM role is associated with the ServiceAccount on the AWS side
+    /// (`aws eks create-pod-identity-association --namespace <ns> --service-account <sa>
+    /// --role-arn <arn>`), so nothing in the manifests names it. Pods fetch credentials
+    /// from the node's Pod Identity Agent (169.254.170.23:80).
+    EksPodIdentity,
 }
 
 impl CloudIdentity {
@@ -208,8 +239,8 @@ impl CloudIdentity {
     ///
     /// ```
     /// use dsl::*;
-    /// let id = CloudIdentity::AwsIrsa(aws_role_arn!("arn:aws:iam::123456789012:role/api"));
-    /// assert_eq!(id.service_account_annotations()["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/api");
+    /// let id = CloudIdentity::AwsIrsa(aws_role_arn!("arn:aws:iam::210987654321:role/api"));
+    /// assert_eq!(id.service_account_annotations()["eks.amazonaws.com/role-arn"], "arn:aws:iam::210987654321:role/api");
     /// ```
     pub fn service_account_annotations(&self) -> BTreeMap<String, String> {
         let (key, value) = match self {
@@ -220,6 +251,7 @@ impl CloudIdentity {
             CloudIdentity::GkeWorkloadIdentity(sa) => {
                 ("iam.gke.io/gcp-service-account", sa.as_str())
             }
+            CloudIdentity::EksPodIdentity => return BTreeMap::new(),
         };
         BTreeMap::from([(key.to_owned(), value.to_owned())])
     }
@@ -235,7 +267,7 @@ impl CloudIdentity {
     }
 }
 
-/// An S3 bucket, accessed with an IRSA role.
+/// An S3 bucket, accessed with an IRSA role or through EKS Pod Identity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct S3Bucket {
     /// Bucket name.
@@ -246,8 +278,10 @@ pub struct S3Bucket {
     pub prefix: Option<String>,
     /// Custom endpoint (S3-compatible stores); `None` uses AWS.
     pub endpoint_url: Option<String>,
-    /// The IAM role the ServiceAccount assumes.
-    pub role: AwsRoleArn,
+    /// The IAM role the ServiceAccount assumes through IRSA (annotated on it); `None`
+    /// when the role is bound by an EKS Pod Identity association made outside the
+    /// manifests ([`CloudIdentity::EksPodIdentity`]).
+    pub role: Option<AwsRoleArn>,
 }
 
 impl S3Bucket {
@@ -258,7 +292,27 @@ impl S3Bucket {
             region,
             prefix: None,
             endpoint_url: None,
-            role,
+            role: Some(role),
+        }
+    }
+
+    /// A bucket in a region, accessed through EKS Pod Identity: the role is associated
+    /// with the ServiceAccount on the AWS side, so no account id appears in the output.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let s = S3Bucket::with_pod_identity(name!("data"), name!("eu-west-1"));
+    /// let storage = ObjectStorage::S3(s);
+    /// assert_eq!(storage.identity(), Some(CloudIdentity::EksPodIdentity));
+    /// assert!(CloudIdentity::EksPodIdentity.service_account_annotations().is_empty());
+    /// ```
+    pub fn with_pod_identity(bucket: Name, region: Name) -> Self {
+        S3Bucket {
+            bucket,
+            region,
+            prefix: None,
+            endpoint_url: None,
+            role: None,
         }
     }
 
@@ -353,7 +407,7 @@ impl SingleNodeVolume {
 /// The storage backend of a service.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ObjectStorage {
-    /// Amazon S3 (or compatible) through IRSA.
+    /// Amazon S3 (or compatible) through IRSA or EKS Pod Identity.
     S3(S3Bucket),
     /// Azure Blob Storage through Azure Workload Identity.
     AzureBlob(AzureContainer),
@@ -367,7 +421,10 @@ impl ObjectStorage {
     /// The cloud identity the backend is reached with (`None` for a filesystem).
     pub fn identity(&self) -> Option<CloudIdentity> {
         match self {
-            ObjectStorage::S3(s) => Some(CloudIdentity::AwsIrsa(s.role.clone())),
+            ObjectStorage::S3(s) => Some(match &s.role {
+                Some(role) => CloudIdentity::AwsIrsa(role.clone()),
+                None => CloudIdentity::EksPodIdentity,
+            }),
             ObjectStorage::AzureBlob(a) => {
                 Some(CloudIdentity::AzureWorkloadIdentity(a.client_id.clone()))
             }

@@ -166,6 +166,13 @@ fn storage_egress(component: &Component) -> Vec<NetworkPolicyEgressRule> {
             ports: Some(vec![numbered(443)]),
         });
     }
+    if storage.identity() == Some(crate::model::storage::CloudIdentity::EksPodIdentity) {
+        // The EKS Pod Identity Agent on the node hands out the credentials.
+        out.push(NetworkPolicyEgressRule {
+            to: Some(vec![ip_block("169.254.170.23/32")]),
+            ports: Some(vec![numbered(80)]),
+        });
+    }
     if let ObjectStorage::Gcs(_) = storage {
         out.push(NetworkPolicyEgressRule {
             to: Some(vec![ip_block("169.254.169.254/32")]),

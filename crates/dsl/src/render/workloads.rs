@@ -89,10 +89,10 @@ pub(crate) fn hpa(
         ..Default::default()
     };
     let metrics: Vec<MetricSpec> = a
-        .cpu_utilization
+        .cpu_utilization()
         .map(|p| resource("cpu", p))
         .into_iter()
-        .chain(a.memory_utilization.map(|p| resource("memory", p)))
+        .chain(a.memory_utilization().map(|p| resource("memory", p)))
         .collect();
     HorizontalPodAutoscaler {
         metadata: object_meta(app, &name, component_labels(app, component)),

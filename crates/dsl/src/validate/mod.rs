@@ -18,6 +18,7 @@
 //! assert!(!report.has_errors());
 //! ```
 
+mod declaration;
 mod finding;
 pub mod registry;
 mod rules;
@@ -31,6 +32,7 @@ use std::panic::Location;
 
 pub use finding::{Finding, Note, Report, Severity};
 pub use registry::{rule, RuleInfo, RULES};
+pub use rules::placeholder::placeholder;
 pub use source::{
     collect_files, load_files, load_files_with, parse_str, Collected, Document, Input, Limits,
     LoadError, Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
@@ -137,6 +139,9 @@ pub struct Context {
     pub runtime_service_accounts: Vec<(String, String)>,
     /// Waivers written in code.
     pub waivers: Vec<Waiver>,
+    /// Problems of the declaration itself (names that resolve to nothing), found by
+    /// [`Context::for_app`] and reported with the rendered objects' findings.
+    pub declaration_findings: Vec<Finding>,
 }
 
 impl Default for Context {
@@ -159,11 +164,13 @@ impl Context {
             egress: Vec::new(),
             runtime_service_accounts: Vec::new(),
             waivers: Vec::new(),
+            declaration_findings: Vec::new(),
         }
     }
 
     /// The context of a declared app: its external secrets, image pull secrets,
-    /// Prometheus namespace, dependencies and waivers.
+    /// Prometheus namespace, dependencies and waivers, plus the problems of the
+    /// declaration itself (every name it refers to must resolve).
     pub fn for_app(app: &App) -> Self {
         let mut external_secrets: Vec<DeclaredSecret> = app
             .secrets
@@ -213,6 +220,7 @@ impl Context {
                 .map(|j| (j.namespace.to_string(), j.service_account.to_string()))
                 .collect(),
             waivers: app.waivers.clone(),
+            declaration_findings: declaration::check(app),
         }
     }
 }
@@ -429,6 +437,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
             waived: None,
         });
     }
+    findings.extend(ctx.declaration_findings.iter().cloned());
     findings.sort_by(|a, b| {
         (
             &a.app,

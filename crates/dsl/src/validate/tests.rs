@@ -267,7 +267,13 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("pod-token-automount", vec![Remove("RoleBinding/web")], vec![]),
         ("pod-default-service-account", vec![Del("StatefulSet/db", p!("{POD}/serviceAccountName"))], vec![]),
         ("rbac-secrets-read", vec![Set("Role/web", "/rules/0", json!({"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]}))], vec![Set("Role/web", "/rules/0", json!({"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"], "resourceNames": ["shop-db"]}))]),
-        ("cloud-identity-placeholder", vec![Set("ServiceAccount/web", "/metadata/annotations", json!({"eks.amazonaws.com/role-arn": "arn:aws:iam::ACCOUNT_ID:role/web"}))], vec![Set("ServiceAccount/web", "/metadata/annotations", json!({"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/web", "iam.gke.io/gcp-service-account": "web-sa@acme-prod.iam.gserviceaccount.com", "azure.workload.identity/client-id": "01234567-89ab-cdef-0123-456789abcdef"}))]),
+        ("cloud-identity-placeholder", vec![Set("ServiceAccount/web", "/metadata/annotations", json!({"eks.amazonaws.com/role-arn": "arn:aws:iam::ACCOUNT_ID:role/web"}))], vec![Set("ServiceAccount/web", "/metadata/annotations", json!({"eks.amazonaws.com/role-arn": "arn:aws:iam::210987654321:role/web", "iam.gke.io/gcp-service-account": "web-sa@acme-prod.iam.gserviceaccount.com", "azure.workload.identity/client-id": "01234567-89ab-cdef-0123-456789abcdef"}))]),
+        ("cloud-identity-placeholder", vec![Set("ServiceAccount/web", "/metadata/annotations", json!({"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/web"}))], vec![]),
+        ("cloud-identity-placeholder", vec![Set("ServiceAccount/web", "/metadata/annotations", json!({"iam.gke.io/gcp-service-account": "web@your-project.iam.gserviceaccount.com"}))], vec![]),
+        ("config-placeholder", vec![Set("ConfigMap/web-config", "/data/config.yaml", json!("oidc:\n  client_id: your-client-id\n"))], vec![Set("ConfigMap/web-config", "/data/config.yaml", json!("oidc:\n  client_id: 0oa1b2c3d4e5f6g7h8i9\n"))]),
+        ("config-placeholder", vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "ROLE", "value": "arn:aws:iam::123456789012:role/web"}))], vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "ROLE", "value": "arn:aws:iam::210987654321:role/web"}))]),
+        ("config-placeholder", vec![Set("Deployment/web", p!("{C0}/env/2"), json!({"name": "CLIENT_ID", "value": "<client-id>"}))], vec![Set("ConfigMap/web-config", "/data/logback.xml", json!("<configuration>\n  <root level=\"INFO\"/>\n</configuration>\n"))]),
+        ("oidc-issuer-example-domain", vec![Set("ConfigMap/web-config", "/data/OIDC_ISSUER", json!("https://sso.example.com/oauth2/default"))], vec![Set("ConfigMap/web-config", "/data/OIDC_ISSUER", json!("https://acme.okta.com/oauth2/default")), Set("ConfigMap/web-config", "/data/BASE_URL", json!("https://shop.example.com"))]),
         ("service-external-load-balancer", vec![Set("Service/web", "/spec/type", json!("LoadBalancer"))], vec![Set("Service/web", "/spec/type", json!("LoadBalancer")), Set("Service/web", "/metadata/annotations", json!({"networking.gke.io/load-balancer-type": "Internal"}))]),
         ("statefulset-headless-not-ready", vec![Del("Service/db-peers", "/spec/publishNotReadyAddresses")], vec![]),
         ("statefulset-ordered-ready", vec![Del("StatefulSet/db", "/spec/podManagementPolicy")], vec![]),
@@ -311,6 +317,8 @@ fn every_rule_fails_and_passes() {
     // Rules that need a declared app's context are covered by the tests below.
     for r in [
         "netpol-egress-dependency",
+        // Checks of the declaration itself: `validate::declaration` tests.
+        "dangling-reference",
         "waiver-invalid",
         "waiver-unmatched",
     ] {

@@ -2,6 +2,7 @@
 
 mod api;
 mod network;
+pub(crate) mod placeholder;
 mod policy;
 mod wiring;
 
@@ -13,6 +14,7 @@ pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
     wiring::run(set, sink);
     network::run(set, sink);
     policy::run(set, sink);
+    placeholder::run(set, sink);
 }
 
 /// Every peer of a NetworkPolicy's ingress and egress rules, with its field path

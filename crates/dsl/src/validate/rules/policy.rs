@@ -613,6 +613,27 @@ fn service_accounts(set: &Set<'_>, sink: &mut Sink) {
                 }
                 _ => None,
             };
+            let documentation_account = k == "eks.amazonaws.com/role-arn"
+                && crate::model::storage::AWS_DOCUMENTATION_ACCOUNTS
+                    .iter()
+                    .any(|a| v.contains(&format!("::{a}:")));
+            let marker = super::placeholder::placeholder(v);
+            let problem = problem
+                .map(str::to_owned)
+                .or_else(|| {
+                    documentation_account.then(|| {
+                        "uses an AWS documentation example account, not a real one".to_owned()
+                    })
+                })
+                .or_else(|| {
+                    if !k.starts_with("eks.amazonaws.com/")
+                        && !k.starts_with("iam.gke.io/")
+                        && !k.starts_with("azure.workload.identity/")
+                    {
+                        return None;
+                    }
+                    marker.map(|m| format!("contains the placeholder {m}"))
+                });
             if let Some(p) = problem {
                 sink.add(
                     i,

@@ -2,89 +2,23 @@
 //! stdout and to a directory (same objects as the committed `generated/`), what `emit`
 //! deletes and what it leaves alone, determinism, and `--set` inputs.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Output;
 
 use serde_json::Value;
+use support::*;
 
 const RELEASE: &str = "caelundas-20260125-143022";
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("crates/cli is two levels below the workspace root")
-        .to_path_buf()
-}
 
 fn generated() -> PathBuf {
     workspace_root().join("generated")
 }
 
-/// Runs `kairn args...` from the workspace root.
-fn kairn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kairn"))
-        .args(args)
-        .current_dir(workspace_root())
-        .output()
-        .expect("kairn runs")
-}
-
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn describe(args: &[&str], o: &Output) -> String {
-    format!(
-        "`kairn {}` exited with {:?}\n--- stderr ---\n{}",
-        args.join(" "),
-        o.status.code(),
-        stderr(o)
-    )
-}
-
-/// Runs `kairn`, requiring exit 0.
-fn kairn_ok(args: &[&str]) -> Output {
-    let o = kairn(args);
-    assert!(o.status.success(), "{}", describe(args, &o));
-    o
-}
-
-/// A fresh, empty temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "kairn-cli-{label}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn arg(&self) -> &str {
-        self.0.to_str().expect("UTF-8 temp path")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Every file under `root`, relative path to content.

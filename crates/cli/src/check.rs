@@ -34,34 +34,32 @@ fn current(path: &Path) -> Option<String> {
 
 /// Every file emit would write or remove, from its plan.
 pub fn drift(plan: &Plan, outputs: &[EnvOutput]) -> Vec<Drift> {
+    let on_disk = |path: PathBuf, expected: Option<String>| Drift {
+        current: current(&path),
+        expected,
+        path,
+    };
     let mut drifts = Vec::new();
     for env in &plan.envs {
-        for name in &env.write {
-            let path = env.dir.join(name);
-            drifts.push(Drift {
-                current: current(&path),
-                expected: Some(outputs[env.output].files[name].clone()),
-                path,
-            });
-        }
-        for name in &env.remove {
-            let path = env.dir.join(name);
-            drifts.push(Drift {
-                current: current(&path),
-                expected: None,
-                path,
-            });
-        }
+        let files = &outputs[env.output].files;
+        drifts.extend(
+            env.write
+                .iter()
+                .map(|name| on_disk(env.dir.join(name), Some(files[name].clone()))),
+        );
+        drifts.extend(
+            env.remove
+                .iter()
+                .map(|name| on_disk(env.dir.join(name), None)),
+        );
     }
     for retired in &plan.retired {
-        for name in &retired.remove {
-            let path = retired.dir.join(name);
-            drifts.push(Drift {
-                current: current(&path),
-                expected: None,
-                path,
-            });
-        }
+        drifts.extend(
+            retired
+                .remove
+                .iter()
+                .map(|name| on_disk(retired.dir.join(name), None)),
+        );
     }
     drifts
 }

@@ -23,28 +23,10 @@ fn stdout(o: &Output) -> String {
 
 /// Every file under `root`, relative path to content.
 fn read_tree(root: &Path) -> BTreeMap<String, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .map(|e| e.expect("entry").path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).expect("readable"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
+    read_tree_bytes(root)
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("UTF-8 file")))
+        .collect()
 }
 
 /// Parses one YAML document (`emit` writes one object per file and per `---` chunk).

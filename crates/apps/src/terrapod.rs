@@ -457,7 +457,7 @@ impl Declaration for Terrapod {
     const INPUTS: &'static [InputSpec] = &[
         InputSpec {
             key: "image-tag",
-            help: "Terrapod release to run (api, web, runner images; default: 0.1.0)",
+            help: "Terrapod release tag to run, e.g. 0.1.0 (the default), for the api, web and runner images; a tag only: @sha256 digests differ per image",
         },
         InputSpec {
             key: "storage",
@@ -505,17 +505,26 @@ impl Declaration for Terrapod {
                 name!("terrapod-runners"),
             ),
         };
-        let tag = inputs.get("image-tag").unwrap_or(DEFAULT_TAG);
-        let image = |repo: Image| {
-            repo.with_tag(tag)
-                .map_err(|e| error("image-tag", e.to_string()))
-        };
-        let api_image = image(image!("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0"))?;
-        let web_image = image(image!("ghcr.io/mattrobinsonsre/terrapod-web:0.1.0"))?;
-        let runner_image = image(image!("ghcr.io/mattrobinsonsre/terrapod-runner:0.1.0"))?;
-        if tag == "latest" {
+        // One input names the release of three images, so it is a tag only: each image
+        // has its own digest, and one digest cannot pin all three.
+        let given = inputs.get("image-tag").unwrap_or(DEFAULT_TAG);
+        let version = ImageVersion::parse_tag(given).map_err(|e| {
+            if ImageVersion::parse(given).is_ok() {
+                error(
+                    "image-tag",
+                    format!("`{given}` names a digest, but this input sets the tag of three images (api, web, runner), which have different digests; give a tag such as 0.1.0"),
+                )
+            } else {
+                error("image-tag", e.to_string())
+            }
+        })?;
+        if version.tag() == Some("latest") {
             return Err(error("image-tag", "pin a release; `latest` is mutable"));
         }
+        let api_image = image!("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0").with_version(&version);
+        let web_image = image!("ghcr.io/mattrobinsonsre/terrapod-web:0.1.0").with_version(&version);
+        let runner_image =
+            image!("ghcr.io/mattrobinsonsre/terrapod-runner:0.1.0").with_version(&version);
 
         let namespace = name!("terrapod");
         let app_name = name!("terrapod");

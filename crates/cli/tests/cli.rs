@@ -438,3 +438,118 @@ fn terrapod_deployment_specific_values_come_from_inputs() {
     );
     assert!(out.contains("client_id: 0oa1b2c3d4e5f6g7h8i9"));
 }
+
+/// The Job of `emit --app caelundas --set image-tag=<version>` (with the tracking inputs).
+fn caelundas_job(version: &str) -> Value {
+    let set = format!("image-tag={version}");
+    let args = [
+        "emit",
+        "--stdout",
+        "--app",
+        "caelundas",
+        "--set",
+        &format!("release={RELEASE}"),
+        "--set",
+        "git-commit=abc",
+        "--set",
+        "timestamp=1769351422",
+        "--set",
+        &set,
+    ];
+    stdout_objects(&stdout(&kairn_ok(&args)))
+        .into_values()
+        .find(|o| o["kind"] == "Job")
+        .expect("caelundas emits a Job")
+}
+
+#[test]
+fn image_tag_with_a_colon_is_a_usage_error() {
+    let digest = format!("sha256:{}", "0a".repeat(32));
+    for bad in [
+        "12:30".to_owned(),
+        "a:b".to_owned(),
+        "sha256:abc".to_owned(),
+        format!("@{digest}"),
+    ] {
+        let set = format!("image-tag={bad}");
+        let args = [
+            "emit",
+            "--stdout",
+            "--app",
+            "caelundas",
+            "--set",
+            &format!("release={RELEASE}"),
+            "--set",
+            &set,
+        ];
+        let o = kairn(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("image-tag") && err.contains(&bad),
+            "names the input and the value: {err}"
+        );
+        assert!(
+            err.contains("1.2.3@sha256:") && err.contains("a digest alone"),
+            "names the accepted forms: {err}"
+        );
+        assert!(o.stdout.is_empty(), "nothing printed on stdout");
+    }
+}
+
+#[test]
+fn image_tag_takes_a_tag_pinned_by_digest_or_a_digest_alone() {
+    let digest = format!("sha256:{}", "0a".repeat(32));
+    let repo = "ghcr.io/jimmypaolini/caelundas";
+
+    let job = caelundas_job(&format!("1.2.3@{digest}"));
+    let container = &job["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], format!("{repo}:1.2.3@{digest}"));
+    assert_eq!(
+        job["metadata"]["labels"]["app.kubernetes.io/version"],
+        "1.2.3"
+    );
+
+    let job = caelundas_job(&digest);
+    let container = &job["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], format!("{repo}@{digest}"));
+    assert!(
+        job["metadata"]["labels"]["app.kubernetes.io/version"].is_null(),
+        "a digest alone gives no version label: {}",
+        job["metadata"]["labels"]
+    );
+    assert!(job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"].is_null());
+
+    let job = caelundas_job("2.0.0");
+    let container = &job["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], format!("{repo}:2.0.0"));
+    assert_eq!(
+        job["metadata"]["labels"]["app.kubernetes.io/version"],
+        "2.0.0"
+    );
+}
+
+#[test]
+fn lint_rejects_a_malformed_image_reference() {
+    let dir = TempDir::new("bad-image");
+    let file = dir.path().join("job.yaml");
+    let text = std::fs::read_to_string(
+        generated().join("caelundas/production/job-caelundas-generator.yaml"),
+    )
+    .expect("committed caelundas Job");
+    let image = "ghcr.io/jimmypaolini/caelundas:1.0.0";
+    assert!(text.contains(image), "{text}");
+    std::fs::write(
+        &file,
+        text.replace(image, "ghcr.io/jimmypaolini/caelundas:12:30"),
+    )
+    .expect("write job.yaml");
+    let args = ["lint", file.to_str().expect("utf-8 path")];
+    let o = kairn(&args);
+    assert_ne!(o.status.code(), Some(0), "{}", describe(&args, &o));
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains("invalid-value") && out.contains("12:30") && out.contains("InvalidImageName"),
+        "{out}"
+    );
+}

@@ -50,7 +50,7 @@ pub use model::storage::{
 };
 pub use object::{Manifest, Object, Origin};
 pub use primitives::env::{EnvSource, EnvVar, PodField};
-pub use primitives::image::Image;
+pub use primitives::image::{Image, ImageVersion};
 pub use primitives::port::{NamedPort, Port};
 pub use primitives::quantity::{Cpu, Memory, Storage};
 pub use primitives::secret::{ExternalSecret, SecretRef};

@@ -53,6 +53,12 @@ pub(crate) fn selector_labels(app: &App, component: &Name) -> Labels {
 }
 
 /// Labels on a component's objects and pods.
+///
+/// `app.kubernetes.io/version` is the image tag when the tag is a valid label value
+/// (at most 63 characters, starting and ending with a letter or digit). An image pinned
+/// by a digest alone gets no version label: a digest is not a version, and a label
+/// (at most 63 characters) cannot hold it whole. Neither does a tag that is not a label
+/// value (e.g. 64-128 characters, or ending in '-'); the tag is never truncated.
 pub(crate) fn component_labels(app: &App, component: &Component) -> Labels {
     let mut l = app_labels(app);
     l.extend(selector_labels(app, &component.name));

@@ -55,7 +55,7 @@ rules!(
     ("object-invalid", E, Api, "A YAML document does not deserialize as its kind (wrong type, unknown enum value, missing required field)."),
     ("deprecated-api-version", E, Api, "The apiVersion is deprecated or no longer served (e.g. `extensions/v1beta1`, `external-secrets.io/v1beta1`)."),
     ("required-field", E, Api, "A field the API server requires is missing or empty (container image, Service ports, PVC size and access modes, ...)."),
-    ("invalid-value", E, Api, "A field has a value the API server rejects (port out of range, restart policy for the kind, unknown protocol, bad data key, ...)."),
+    ("invalid-value", E, Api, "A field has a value the API server or the kubelet rejects (port out of range, restart policy for the kind, unknown protocol, bad data key, malformed image reference, ...)."),
     ("name-format", E, Api, "`metadata.name` is not a valid DNS-1123 subdomain, or label for Services, Namespaces, StatefulSets and Jobs."),
     ("label-format", E, Api, "A label key or value, selector entry or annotation key has an invalid format or length."),
     ("port-name-format", E, Api, "A container port name is not an IANA service name (1-15 chars, a letter, no `--`), or a Service port name is not a DNS label; Services with several ports must name them."),

@@ -605,16 +605,17 @@ pub(crate) fn quantity(s: &str) -> Option<f64> {
     Some(sign * value * mult)
 }
 
-/// Whether an image reference has a usable tag or digest (`None` when it does).
+/// Whether an image reference has a usable tag or digest (`None` when it does, and
+/// when it is malformed: the `invalid-value` rule reports that).
 pub(crate) fn image_problem(image: &str) -> Option<&'static str> {
-    if image.contains('@') {
+    let parsed = crate::primitives::image::parse_reference(image).ok()?;
+    if parsed.digest_at.is_some() {
         return None;
     }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
+    let tag = image[parsed.name_end..].strip_prefix(':');
+    match tag {
         None => Some("has no tag, so it means `latest`"),
-        Some((_, "latest")) => Some("uses the mutable `latest` tag"),
-        Some((_, "")) => Some("has an empty tag"),
+        Some("latest") => Some("uses the mutable `latest` tag"),
         Some(_) => None,
     }
 }

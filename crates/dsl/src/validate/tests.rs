@@ -502,6 +502,55 @@ fn latest_is_allowed_in_development_only() {
 }
 
 #[test]
+fn malformed_image_references_are_invalid_values() {
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let bad = [
+        (
+            "ghcr.io/acme/web:12:30".to_owned(),
+            "':' may only appear once",
+        ),
+        (format!("@{digest}"), "needs a repository"),
+        ("ghcr.io/Acme/web:1".to_owned(), "lowercase"),
+        ("ghcr.io//web:1".to_owned(), "empty parts"),
+        ("ghcr.io/acme/web-:1".to_owned(), "start and end"),
+        ("ghcr.io/acme/web@sha256:abc".to_owned(), "64 lowercase hex"),
+    ];
+    for (image, reason) in bad {
+        let text = apply(&[Set("Deployment/web", p!("{C0}/image"), json!(image))]);
+        for env in [None, Some("development")] {
+            let mut ctx = Context::lint();
+            ctx.environment = env.map(str::to_owned);
+            let report = lint_text(&text, &ctx);
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.rule == "invalid-value")
+                .unwrap_or_else(|| panic!("{image}: not reported: {:?}", rules_of(&report)));
+            assert_eq!(f.field, "spec.template.spec.containers[0].image");
+            assert!(
+                f.message.contains(&image) && f.message.contains(reason),
+                "{image}: {}",
+                f.message
+            );
+            assert!(f.fix.contains("@sha256:"), "{}", f.fix);
+            assert!(
+                !rules_of(&report).contains("image-latest"),
+                "{image}: one finding, not also image-latest"
+            );
+        }
+    }
+    for good in [
+        "localhost:5000/web:1".to_owned(),
+        format!("ghcr.io/acme/web:1.2.3@{digest}"),
+        format!("ghcr.io/acme/web@{digest}"),
+    ] {
+        let text = apply(&[Set("Deployment/web", p!("{C0}/image"), json!(good))]);
+        let report = lint_text(&text, &Context::lint());
+        assert!(report.findings.is_empty(), "{good}: {:#?}", report.findings);
+    }
+}
+
+#[test]
 fn complete_sets_do_not_downgrade_missing_references() {
     let text = apply(&[
         Remove("ClusterSecretStore/vault"),

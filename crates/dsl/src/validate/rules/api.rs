@@ -8,6 +8,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::object::Object;
 use crate::primitives::checks::{env_name_check, EnvNameCheck};
+use crate::primitives::image::reference_problem;
 use crate::validate::set::{
     dns1035_label, dns_label, dns_subdomain, each, iana_port_name, label_value, qualified_name,
     quantity, selector_is_empty, selector_matches, Set, Sink, Workload,
@@ -428,6 +429,16 @@ fn container(w: &Workload<'_>, f: &str, c: &Container, sink: &mut Sink) {
             format!("container `{}` has no image", c.name),
             "set the image, pinned to a version tag or digest",
         );
+    } else if let Some(image) = c.image.as_deref() {
+        if let Some(problem) = reference_problem(image) {
+            sink.add(
+                idx,
+                "invalid-value",
+                format!("{f}.image"),
+                format!("image `{image}` is not a valid image reference, so the kubelet cannot pull it (InvalidImageName): {problem}"),
+                "write [HOST[:PORT]/]PATH:TAG, [HOST[:PORT]/]PATH@sha256:<64 hex digits> or both (PATH:TAG@sha256:...), with a lowercase PATH, e.g. ghcr.io/acme/app:1.2.3",
+            );
+        }
     }
     if let Some(p) = &c.image_pull_policy {
         if !matches!(p.as_str(), "Always" | "IfNotPresent" | "Never") {

@@ -21,6 +21,8 @@ fn every_subcommand(out: &str) -> Vec<(Vec<String>, bool)> {
         (vec!["list"], true),
         (vec!["emit", "--stdout"], true),
         (vec!["emit", "--out", out], false),
+        (vec!["emit", "--format", "helm", "--out", out], false),
+        (vec!["package", "--out", out], false),
         (vec!["check", "--app", "caelundas"], false),
         (vec!["lint", lint_target], false),
         (vec!["lint", "--format", "json", lint_target], true),

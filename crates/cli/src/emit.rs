@@ -1,11 +1,9 @@
 //! `kairn emit`: render, validate, then write files (or one stream) only if everything
 //! rendered and no validation error exists.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::process::ExitCode;
-
-use std::collections::BTreeMap;
 
 use dsl::output::{
     env_output, write_tree, write_units, EnvOutput, OutputLock, Prune, TreeError, Unit,
@@ -68,13 +66,38 @@ pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>
     }
 }
 
-/// Prints findings to standard error; returns whether any error exists.
+/// Prints findings to standard error; returns whether any error exists. Errors and
+/// warnings are printed in full; findings waived in code are counted per rule (listed in
+/// full with `--verbose`).
 pub fn print_findings(report: &Report) -> bool {
+    let verbose = console::verbose();
+    let shown = Report {
+        findings: report
+            .findings
+            .iter()
+            .filter(|f| verbose || f.waived.is_none())
+            .cloned()
+            .collect(),
+        ..report.clone()
+    };
     let mut text = Vec::new();
-    let _ = report::write_text(&mut text, report);
+    let _ = report::write_text(&mut text, &shown);
     let text = String::from_utf8_lossy(&text);
     if !text.is_empty() {
         say!("{}", text.trim_end_matches('\n'));
+    }
+    if !verbose {
+        let mut waived: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in report.findings.iter().filter(|f| f.waived.is_some()) {
+            *waived.entry(f.rule).or_default() += 1;
+        }
+        if !waived.is_empty() {
+            let rules: Vec<String> = waived.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+            say!(
+                "waived in code: {} (--verbose lists each with its reason)",
+                rules.join(", ")
+            );
+        }
     }
     if !report.findings.is_empty() {
         say!("validation: {}", report::summary(report));

@@ -27,6 +27,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print every finding in full, also those waived in code (by default they are
+    /// counted per rule).
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand)]
@@ -167,6 +171,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return console::clap_exit(&e),
     };
+    console::set_verbose(cli.verbose);
     match cli.command {
         Command::Emit(args) => emit::run(&args),
         Command::List => list::run(),

@@ -553,3 +553,19 @@ fn lint_rejects_a_malformed_image_reference() {
         "{out}"
     );
 }
+
+#[test]
+fn waived_findings_are_counted_and_listed_only_with_verbose() {
+    let quiet = stderr(&kairn_ok(&["emit", "--stdout"]));
+    assert!(!quiet.contains("waived["), "{quiet}");
+    assert!(
+        quiet.contains("waived in code: metrics-exposed-by-ingress ×"),
+        "{quiet}"
+    );
+    let verbose = stderr(&kairn_ok(&["emit", "--stdout", "--verbose"]));
+    assert!(
+        verbose.contains("waived[metrics-exposed-by-ingress]"),
+        "{verbose}"
+    );
+    assert!(verbose.contains("reason:"), "{verbose}");
+}

@@ -8,6 +8,7 @@
 
 mod check;
 mod console;
+mod diff;
 mod emit;
 mod lint;
 mod list;
@@ -44,6 +45,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Validate the declared apps and check that the output directory equals a fresh emit (prints a unified diff).
     Check(CheckArgs),
+    /// Compare a fresh render with an earlier one (generated/, a bundle or a package): objects added, removed and changed, by field; exit 1 when anything differs.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Args)]
@@ -109,5 +112,6 @@ fn main() -> ExitCode {
         Command::List => list::run(),
         Command::Lint(args) => lint::run(&args),
         Command::Check(args) => check::run(&args.select, args.out.as_deref()),
+        Command::Diff(args) => diff::run(&args),
     }
 }

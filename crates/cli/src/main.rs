@@ -8,6 +8,7 @@
 
 mod check;
 mod console;
+mod diff;
 mod emit;
 mod lint;
 mod list;
@@ -57,6 +58,8 @@ enum Command {
     /// SOURCE_DATE_EPOCH (default 315532800, 1980-01-01). DIR must be empty or hold only
     /// files kairn wrote there.
     Package(PackageArgs),
+    /// Compare a fresh render with an earlier one (generated/, a bundle or a package): objects added, removed and changed, by field; exit 1 when anything differs.
+    Diff(diff::DiffArgs),
 }
 
 /// What `emit` writes.
@@ -178,5 +181,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Check(args) => check::run(&args.select, args.out.as_deref()),
         Command::Package(args) => package::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }

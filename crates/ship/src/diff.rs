@@ -1,1 +1,617 @@
-//! (to be written)
+//! `kairn diff`: object-level differences between an earlier render and a fresh one.
+//!
+//! - [`Snapshot`]: the objects of one or more application environments, keyed by
+//!   [`ObjectKey`] (app, environment, API group, kind, namespace, name). Built from a
+//!   fresh render ([`Snapshot::from_outputs`]) or read from disk ([`read_against`]): an
+//!   output tree such as `generated/`, one environment directory, a manifests bundle
+//!   (`.tar.gz`) or a `kairn package` directory (its `index.json`).
+//! - [`diff()`]: which objects were added, removed or changed, and for a changed object
+//!   which fields ([`FieldChange`]), by path in kubectl style:
+//!   `spec.template.spec.containers[name=api].image`. Hook Jobs, whose names end in a
+//!   hash of their spec, are paired across a rename and reported as changed
+//!   ([`ObjectChange::renamed_from`]).
+//! - [`write_text`], [`write_markdown`], [`write_json`]: the report for a terminal, a
+//!   pull-request comment, or a program (schema in [`write_json`]).
+//!
+//! Everything here is a pure function of its input, and every list comes out in a
+//! deterministic order.
+
+mod format;
+mod read;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use dsl::output::EnvOutput;
+use dsl::validate::source::parse_str;
+use serde::Serialize;
+use serde_json::Value;
+
+pub use format::{write_json, write_markdown, write_text, JSON_VERSION};
+pub use read::{read_against, read_bundle, read_env_dir, read_package, read_tree, SourceKind};
+
+/// Files of an environment that are not objects of the cluster, never compared.
+pub const IGNORED_FILES: &[&str] = &["kustomization.yaml", "kustomization.yml"];
+
+/// What makes an object the same object in two renders.
+///
+/// The API *group* is part of the identity, its version is not: moving a
+/// HorizontalPodAutoscaler from `autoscaling/v2beta2` to `autoscaling/v2` is a change of
+/// its `apiVersion` field, not a removal and an addition.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    /// Application id.
+    pub app: String,
+    /// Environment name.
+    pub environment: String,
+    /// API group: `""` for the core group (`v1`), `apps` for `apps/v1`.
+    pub group: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.namespace` (`None` for cluster-scoped objects).
+    pub namespace: Option<String>,
+    /// `metadata.name`.
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// `Kind/name`, with ` (namespace ns)` when namespaced: how reports name an object.
+    pub fn display(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{}/{} (namespace {ns})", self.kind, self.name),
+            None => format!("{}/{}", self.kind, self.name),
+        }
+    }
+
+    /// The key with another name (same app, environment, group, kind and namespace).
+    fn renamed(&self, name: &str) -> ObjectKey {
+        ObjectKey {
+            name: name.to_owned(),
+            ..self.clone()
+        }
+    }
+}
+
+/// The API group of an `apiVersion`: `apps` for `apps/v1`, `""` for `v1`.
+pub fn api_group(api_version: &str) -> &str {
+    match api_version.split_once('/') {
+        Some((group, _)) => group,
+        None => "",
+    }
+}
+
+/// One object of a snapshot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Object {
+    /// Its identity.
+    pub key: ObjectKey,
+    /// Its `apiVersion`.
+    pub api_version: String,
+    /// Where it was read from: a file path, or `archive.tar.gz!member.yaml`.
+    pub source: String,
+    /// The whole object. YAML comments (such as the generated-file header) are not part
+    /// of it.
+    pub value: Value,
+}
+
+/// Why a snapshot could not be read: the path concerned and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadError {
+    /// File, directory or archive member concerned.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ReadError {
+    pub(crate) fn new(path: impl fmt::Display, message: impl Into<String>) -> ReadError {
+        ReadError {
+            path: path.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// The objects of one or more application environments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// Every object, by identity.
+    pub objects: BTreeMap<ObjectKey, Object>,
+    /// Every `(app, environment)` the snapshot covers, including ones without objects.
+    pub environments: BTreeSet<(String, String)>,
+    /// Documents passed over because they are not Kubernetes objects, as
+    /// `file:line: reason`.
+    pub skipped: Vec<String>,
+}
+
+impl Snapshot {
+    /// The objects of freshly rendered environments (parsed back from the YAML `emit`
+    /// writes, so both sides of a diff go through the same parser).
+    pub fn from_outputs(outputs: &[EnvOutput]) -> Result<Snapshot, ReadError> {
+        let mut snapshot = Snapshot::default();
+        for o in outputs {
+            snapshot.cover(&o.app, &o.environment);
+            for file in &o.resources {
+                let label = format!("{}/{}/{file}", o.app, o.environment);
+                let text = o.files.get(file).map(String::as_str).unwrap_or_default();
+                snapshot.add_yaml(&o.app, &o.environment, &label, text)?;
+            }
+        }
+        Ok(snapshot)
+    }
+
+    /// Records that the snapshot covers an environment.
+    pub fn cover(&mut self, app: &str, environment: &str) {
+        self.environments
+            .insert((app.to_owned(), environment.to_owned()));
+    }
+
+    /// Adds one object; a second object with the same identity is an error naming both
+    /// sources.
+    pub fn insert(&mut self, object: Object) -> Result<(), ReadError> {
+        self.cover(&object.key.app, &object.key.environment);
+        if let Some(first) = self.objects.get(&object.key) {
+            return Err(ReadError::new(
+                &object.source,
+                format!(
+                    "{} of {}/{} is also in {}; an environment holds each object once",
+                    object.key.display(),
+                    object.key.app,
+                    object.key.environment,
+                    first.source
+                ),
+            ));
+        }
+        self.objects.insert(object.key.clone(), object);
+        Ok(())
+    }
+
+    /// Parses a (multi-document) YAML text and adds its objects to `app`/`environment`.
+    /// `List` kinds are unpacked; tool configuration (`Kustomization`) and documents that
+    /// are not objects are recorded in [`Snapshot::skipped`].
+    pub fn add_yaml(
+        &mut self,
+        app: &str,
+        environment: &str,
+        label: &str,
+        text: &str,
+    ) -> Result<(), ReadError> {
+        let loaded = parse_str(label, text).map_err(|e| ReadError {
+            path: match e.line {
+                Some(line) => format!("{}:{line}", e.file),
+                None => e.file.clone(),
+            },
+            message: e.message,
+        })?;
+        self.cover(app, environment);
+        for (file, line, reason) in loaded.skipped {
+            self.skipped.push(format!("{file}:{line}: {reason}"));
+        }
+        for doc in loaded.documents {
+            self.insert(Object {
+                key: ObjectKey {
+                    app: app.to_owned(),
+                    environment: environment.to_owned(),
+                    group: api_group(&doc.api_version).to_owned(),
+                    kind: doc.kind,
+                    namespace: doc.namespace,
+                    name: doc.name,
+                },
+                api_version: doc.api_version,
+                source: format!("{}:{}", doc.file, doc.line),
+                value: doc.value,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Keeps only the environments (and their objects) for which `keep(app, environment)`
+    /// holds.
+    pub fn retain(&mut self, keep: impl Fn(&str, &str) -> bool) {
+        self.environments.retain(|(a, e)| keep(a, e));
+        self.objects.retain(|k, _| keep(&k.app, &k.environment));
+    }
+}
+
+/// What happened to an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// Only in the fresh render.
+    Added,
+    /// Only in the earlier one.
+    Removed,
+    /// In both, with different content (or renamed: see [`ObjectChange::renamed_from`]).
+    Changed,
+}
+
+impl ChangeKind {
+    /// `added`, `removed` or `changed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+}
+
+/// What happened to one field of a changed object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldChangeKind {
+    /// Only in the fresh render (`new` is the whole value added).
+    Added,
+    /// Only in the earlier one (`old` is the whole value removed).
+    Removed,
+    /// A different value (`old` and `new` differ in type or are unequal scalars).
+    Changed,
+    /// A list whose items are matched by name holds the same names in another order;
+    /// `old` and `new` are the names, in their order.
+    Reordered,
+}
+
+/// One field that differs, by path.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// kubectl-style path: `.` between keys, `["key"]` for keys that are not plain words
+    /// (`metadata.labels["app.kubernetes.io/name"]`), `[name=api]` for an item of a list
+    /// whose items all have a unique `name`, `[0]` otherwise.
+    pub path: String,
+    /// Added, removed, changed or reordered.
+    pub change: FieldChangeKind,
+    /// The earlier value (absent when added).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// The fresh value (absent when removed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// One object that differs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectChange {
+    /// Added, removed or changed.
+    pub change: ChangeKind,
+    /// Application id.
+    pub app: String,
+    /// Environment name.
+    pub environment: String,
+    /// `apiVersion` (the fresh one, unless removed).
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.namespace`.
+    pub namespace: Option<String>,
+    /// `metadata.name` (the fresh one, unless removed).
+    pub name: String,
+    /// The earlier name of an object whose name ends in a content hash (`-0aa6367c`,
+    /// as hook Jobs' do) that changed with its content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// The fields that differ (empty for added and removed objects).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+}
+
+impl ObjectChange {
+    fn new(change: ChangeKind, object: &Object) -> ObjectChange {
+        ObjectChange {
+            change,
+            app: object.key.app.clone(),
+            environment: object.key.environment.clone(),
+            api_version: object.api_version.clone(),
+            kind: object.key.kind.clone(),
+            namespace: object.key.namespace.clone(),
+            name: object.key.name.clone(),
+            renamed_from: None,
+            fields: Vec::new(),
+        }
+    }
+
+    /// `Kind/name`, with ` (namespace ns)` when namespaced.
+    pub fn display(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{}/{} (namespace {ns})", self.kind, self.name),
+            None => format!("{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// Counts of a diff.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Objects only in the fresh render.
+    pub added: usize,
+    /// Objects only in the earlier one.
+    pub removed: usize,
+    /// Objects in both that differ (renamed ones included).
+    pub changed: usize,
+    /// Objects in both that are equal.
+    pub unchanged: usize,
+    /// Application environments compared (covered by either side).
+    pub environments: usize,
+}
+
+impl Summary {
+    /// Whether anything differs.
+    pub fn has_differences(&self) -> bool {
+        self.added + self.removed + self.changed > 0
+    }
+
+    /// `N added, M removed, K changed`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} added, {} removed, {} changed",
+            self.added, self.removed, self.changed
+        )
+    }
+}
+
+/// The differences between two snapshots.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diff {
+    /// Every object that differs, ordered by app, environment, API group, kind,
+    /// namespace and name.
+    pub objects: Vec<ObjectChange>,
+    /// `(app, environment)` of every environment compared.
+    pub environments: BTreeSet<(String, String)>,
+    /// The counts.
+    pub summary: Summary,
+}
+
+/// The part of a name before a trailing content hash (`-` and 8 lowercase hex digits),
+/// or `None` when it does not end in one.
+pub fn hash_stem(name: &str) -> Option<&str> {
+    let (stem, hash) = name.rsplit_once('-')?;
+    let is_hash = hash.len() == 8
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (is_hash && !stem.is_empty()).then_some(stem)
+}
+
+/// Compares an earlier snapshot with a fresh one.
+///
+/// Objects are matched by [`ObjectKey`]. Of the objects left unmatched, one removed and
+/// one added object whose names differ only in a trailing content hash (see
+/// [`hash_stem`]), in the same app, environment, group, kind and namespace, are paired
+/// and reported as one changed object with [`ObjectChange::renamed_from`]; when several
+/// share a stem on either side, none of them is paired.
+pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
+    let mut changes: Vec<(ObjectKey, ObjectChange)> = Vec::new();
+    let mut summary = Summary::default();
+    let mut removed: Vec<&Object> = Vec::new();
+    for (key, before) in &old.objects {
+        match new.objects.get(key) {
+            Some(after) => {
+                let fields = diff_fields(&before.value, &after.value);
+                if fields.is_empty() {
+                    summary.unchanged += 1;
+                } else {
+                    let mut change = ObjectChange::new(ChangeKind::Changed, after);
+                    change.fields = fields;
+                    changes.push((key.clone(), change));
+                }
+            }
+            None => removed.push(before),
+        }
+    }
+    let added: Vec<&Object> = new
+        .objects
+        .iter()
+        .filter(|(k, _)| !old.objects.contains_key(k))
+        .map(|(_, o)| o)
+        .collect();
+
+    // Hash renames: group the unmatched objects by their key with the hash stripped.
+    let stems = |objects: &[&Object]| {
+        let mut by_stem: BTreeMap<ObjectKey, Vec<usize>> = BTreeMap::new();
+        for (i, o) in objects.iter().enumerate() {
+            if let Some(stem) = hash_stem(&o.key.name) {
+                by_stem.entry(o.key.renamed(stem)).or_default().push(i);
+            }
+        }
+        by_stem
+    };
+    let removed_stems = stems(&removed);
+    let added_stems = stems(&added);
+    let mut paired_removed = BTreeSet::new();
+    let mut paired_added = BTreeSet::new();
+    for (stem, r) in &removed_stems {
+        if let (&[ri], Some(&[ai])) = (r.as_slice(), added_stems.get(stem).map(Vec::as_slice)) {
+            let (before, after) = (removed[ri], added[ai]);
+            let mut change = ObjectChange::new(ChangeKind::Changed, after);
+            change.renamed_from = Some(before.key.name.clone());
+            change.fields = diff_fields(&before.value, &after.value);
+            changes.push((after.key.clone(), change));
+            paired_removed.insert(ri);
+            paired_added.insert(ai);
+        }
+    }
+    summary.changed = changes.len();
+    for (i, o) in removed.iter().enumerate() {
+        if !paired_removed.contains(&i) {
+            changes.push((o.key.clone(), ObjectChange::new(ChangeKind::Removed, o)));
+            summary.removed += 1;
+        }
+    }
+    for (i, o) in added.iter().enumerate() {
+        if !paired_added.contains(&i) {
+            changes.push((o.key.clone(), ObjectChange::new(ChangeKind::Added, o)));
+            summary.added += 1;
+        }
+    }
+    changes.sort_by(|(a, x), (b, y)| a.cmp(b).then(x.change.cmp(&y.change)));
+    let environments: BTreeSet<(String, String)> =
+        old.environments.union(&new.environments).cloned().collect();
+    summary.environments = environments.len();
+    Diff {
+        objects: changes.into_iter().map(|(_, c)| c).collect(),
+        environments,
+        summary,
+    }
+}
+
+/// The fields that differ between two values, in document order of the earlier one
+/// (then the keys only the fresh one has), with kubectl-style paths (see
+/// [`FieldChange::path`]). An added or removed mapping entry or list item is one
+/// change holding its whole value; equal values give no change.
+pub fn diff_fields(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    diff_at(String::new(), old, new, &mut out);
+    out
+}
+
+fn diff_at(path: String, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+    if old == new {
+        return;
+    }
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                let child = key_path(&path, key);
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => diff_at(child, x, y, out),
+                    (Some(x), None) => out.push(removed(child, x)),
+                    (None, Some(y)) => out.push(added(child, y)),
+                    (None, None) => {}
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => match (names(a), names(b)) {
+            (Some(na), Some(nb)) => diff_named(&path, a, &na, b, &nb, out),
+            _ => {
+                for i in 0..a.len().max(b.len()) {
+                    let child = format!("{path}[{i}]");
+                    match (a.get(i), b.get(i)) {
+                        (Some(x), Some(y)) => diff_at(child, x, y, out),
+                        (Some(x), None) => out.push(removed(child, x)),
+                        (None, Some(y)) => out.push(added(child, y)),
+                        (None, None) => {}
+                    }
+                }
+            }
+        },
+        _ => out.push(FieldChange {
+            path: root_path(path),
+            change: FieldChangeKind::Changed,
+            old: Some(old.clone()),
+            new: Some(new.clone()),
+        }),
+    }
+}
+
+fn diff_named(
+    path: &str,
+    a: &[Value],
+    na: &[&str],
+    b: &[Value],
+    nb: &[&str],
+    out: &mut Vec<FieldChange>,
+) {
+    let common_a: Vec<&str> = na.iter().copied().filter(|n| nb.contains(n)).collect();
+    let common_b: Vec<&str> = nb.iter().copied().filter(|n| na.contains(n)).collect();
+    if common_a != common_b {
+        out.push(FieldChange {
+            path: root_path(path.to_owned()),
+            change: FieldChangeKind::Reordered,
+            old: Some(Value::from(common_a.clone())),
+            new: Some(Value::from(common_b)),
+        });
+    }
+    for (x, name) in a.iter().zip(na) {
+        let child = format!("{path}[name={}]", name_selector(name));
+        match nb.iter().position(|n| n == name) {
+            Some(j) => diff_at(child, x, &b[j], out),
+            None => out.push(removed(child, x)),
+        }
+    }
+    for (y, name) in b.iter().zip(nb) {
+        if !na.contains(name) {
+            let child = format!("{path}[name={}]", name_selector(name));
+            out.push(added(child, y));
+        }
+    }
+}
+
+/// The `name` of every item, when every item is a mapping with a string `name` and no
+/// name repeats.
+fn names(items: &[Value]) -> Option<Vec<&str>> {
+    let names: Vec<&str> = items
+        .iter()
+        .map(|v| v.get("name").and_then(Value::as_str))
+        .collect::<Option<_>>()?;
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    (unique.len() == names.len()).then_some(names)
+}
+
+fn added(path: String, value: &Value) -> FieldChange {
+    FieldChange {
+        path: root_path(path),
+        change: FieldChangeKind::Added,
+        old: None,
+        new: Some(value.clone()),
+    }
+}
+
+fn removed(path: String, value: &Value) -> FieldChange {
+    FieldChange {
+        path: root_path(path),
+        change: FieldChangeKind::Removed,
+        old: Some(value.clone()),
+        new: None,
+    }
+}
+
+/// The empty path (a whole document of another type) is shown as `.`.
+fn root_path(path: String) -> String {
+    if path.is_empty() {
+        ".".to_owned()
+    } else {
+        path
+    }
+}
+
+fn is_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn key_path(parent: &str, key: &str) -> String {
+    if is_word(key) {
+        if parent.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{parent}.{key}")
+        }
+    } else {
+        format!("{parent}[{}]", Value::from(key))
+    }
+}
+
+fn name_selector(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-:/".contains(c));
+    if plain {
+        name.to_owned()
+    } else {
+        Value::from(name).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests;

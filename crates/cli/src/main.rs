@@ -12,6 +12,7 @@ mod emit;
 mod lint;
 mod list;
 mod project;
+mod publish;
 mod report;
 mod selection;
 
@@ -44,6 +45,14 @@ enum Command {
     Lint(lint::LintArgs),
     /// Validate the declared apps and check that the output directory equals a fresh emit (prints a unified diff).
     Check(CheckArgs),
+    /// Push the charts and manifests bundles of a package directory (`kairn package`) to an OCI registry.
+    ///
+    /// Charts become Helm OCI artifacts (`helm pull oci://HOST/PATH/<app>-<env> --version
+    /// <version>`), manifests bundles Flux OCI artifacts (PATH/<app>-<env>-manifests, for a
+    /// Flux OCIRepository). Prints `oci://HOST/REPO:TAG@DIGEST` for each artifact once the
+    /// registry has it. Credentials: KAIRN_REGISTRY_USERNAME and KAIRN_REGISTRY_PASSWORD, else
+    /// the Docker config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json).
+    Publish(publish::PublishArgs),
 }
 
 #[derive(Args)]
@@ -109,5 +118,6 @@ fn main() -> ExitCode {
         Command::List => list::run(),
         Command::Lint(args) => lint::run(&args),
         Command::Check(args) => check::run(&args.select, args.out.as_deref()),
+        Command::Publish(args) => publish::run(&args),
     }
 }

@@ -5,7 +5,11 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use dsl::output::{env_output, write_tree, EnvOutput, OutputLock, Prune, TreeError};
+use std::collections::BTreeMap;
+
+use dsl::output::{
+    env_output, write_tree, write_units, EnvOutput, OutputLock, Prune, TreeError, Unit,
+};
 use dsl::validate::{Context, Report};
 use dsl::{App, Manifest};
 
@@ -13,7 +17,7 @@ use crate::console::{self, say, EXIT_IO};
 use crate::project::output_root;
 use crate::report;
 use crate::selection::{declare, inputs, targets};
-use crate::{EmitArgs, Select, EXIT_ERRORS, EXIT_USAGE};
+use crate::{EmitArgs, Format, Select, EXIT_ERRORS, EXIT_USAGE};
 
 /// One rendered application environment.
 pub struct Rendered {
@@ -107,8 +111,36 @@ fn write_stream(out: &mut dyn Write, outputs: &[EnvOutput]) -> io::Result<()> {
     Ok(())
 }
 
+/// The chart directory files of every environment (`--format helm`), in the order of
+/// `outputs`; all errors together.
+fn helm_charts(
+    outputs: &[EnvOutput],
+    version: Option<semver::Version>,
+) -> Result<Vec<BTreeMap<String, String>>, Vec<String>> {
+    let opts = ship::helm::ChartOptions::new(version.unwrap_or_else(ship::helm::default_version));
+    let mut charts = Vec::new();
+    let mut errors = Vec::new();
+    for o in outputs {
+        match ship::helm::chart_dir_files(o, &opts) {
+            Ok(files) => charts.push(files),
+            Err(e) => errors.push(format!("{}/{}: {e}", o.app, o.environment)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(charts)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Runs `emit`.
 pub fn run(args: &EmitArgs) -> ExitCode {
+    if args.format == Format::Helm && args.out.is_none() {
+        return fail(
+            EXIT_USAGE,
+            &["--format helm needs --out DIR: charts are written to DIR/<app>/<env>/, never into generated/".to_owned()],
+        );
+    }
     let rendered = match render_selected(&args.select) {
         Ok(r) => r,
         Err((code, errors)) => return fail(code, &errors),
@@ -142,7 +174,30 @@ pub fn run(args: &EmitArgs) -> ExitCode {
         Ok(lock) => lock,
         Err(e) => return fail(EXIT_IO, &[e.to_string()]),
     };
-    match write_tree(&root, &outputs, &prune_scope(&args.select), args.force) {
+    let charts = match args.format {
+        Format::Kustomize => None,
+        Format::Helm => match helm_charts(&outputs, args.chart_version.clone()) {
+            Ok(charts) => Some(charts),
+            Err(errors) => return fail(EXIT_ERRORS, &errors),
+        },
+    };
+    let prune = prune_scope(&args.select);
+    let written = match &charts {
+        None => write_tree(&root, &outputs, &prune, args.force),
+        Some(charts) => {
+            let units: Vec<Unit<'_>> = outputs
+                .iter()
+                .zip(charts)
+                .map(|(o, files)| Unit::new(root.join(o.relative_dir()), files))
+                .collect();
+            write_units(&root, &units, &prune, args.force)
+        }
+    };
+    let files: usize = match &charts {
+        None => outputs.iter().map(|o| o.files.len()).sum(),
+        Some(charts) => charts.iter().map(BTreeMap::len).sum(),
+    };
+    match written {
         Ok(report) => {
             for w in &report.warnings {
                 say!("warning: {w}");
@@ -153,10 +208,10 @@ pub fn run(args: &EmitArgs) -> ExitCode {
                     report.recovered.len()
                 );
             }
-            let files: usize = outputs.iter().map(|o| o.files.len()).sum();
             let mut line = format!(
-                "emitted {} environment(s), {files} file(s) to {}: {} written, {} unchanged, {} removed",
+                "emitted {} environment(s){}, {files} file(s) to {}: {} written, {} unchanged, {} removed",
                 outputs.len(),
+                if charts.is_some() { " as Helm charts" } else { "" },
                 root.display(),
                 report.written.len(),
                 report.unchanged,

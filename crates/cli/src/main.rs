@@ -11,6 +11,7 @@ mod console;
 mod emit;
 mod lint;
 mod list;
+mod package;
 mod project;
 mod publish;
 mod report;
@@ -19,7 +20,7 @@ mod selection;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// kairn: typed Kubernetes applications in Rust, emitted as validated, deterministic YAML.
 #[derive(Parser)]
@@ -53,6 +54,62 @@ enum Command {
     /// registry has it. Credentials: KAIRN_REGISTRY_USERNAME and KAIRN_REGISTRY_PASSWORD, else
     /// the Docker config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json).
     Publish(publish::PublishArgs),
+    /// Write release files to --out DIR: per environment a Helm chart archive
+    /// (<app>-<env>-<version>.tgz) and a manifests bundle
+    /// (<app>-<env>-manifests-<version>.tar.gz), plus SHA256SUMS and index.json.
+    ///
+    /// The same commit gives byte-identical files: archive entries carry the mtime
+    /// SOURCE_DATE_EPOCH (default 315532800, 1980-01-01). DIR must be empty or hold only
+    /// files kairn wrote there.
+    Package(PackageArgs),
+}
+
+/// What `emit` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// generated/<app>/<env>/: one file per object plus kustomization.yaml.
+    #[default]
+    Kustomize,
+    /// <out>/<app>/<env>/: a Helm chart (Chart.yaml, values.yaml, templates/); needs --out.
+    Helm,
+}
+
+#[derive(Args)]
+pub struct PackageArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// The package directory (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Version of the charts and archives (SemVer, e.g. 1.4.2) [default: the kairn workspace version].
+    #[arg(long, value_name = "SEMVER", value_parser = parse_chart_version)]
+    pub chart_version: Option<semver::Version>,
+    /// URL of the source repository, recorded in index.json and each Chart.yaml (`sources`).
+    #[arg(long, value_name = "URL", value_parser = parse_source)]
+    pub source: Option<String>,
+    /// Source revision (e.g. a commit id), recorded in index.json and each Chart.yaml.
+    #[arg(long, value_name = "REV", value_parser = parse_revision)]
+    pub revision: Option<String>,
+    /// Write into DIR even if it holds files kairn did not write (they are kept) or
+    /// kairn files edited since.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_chart_version(s: &str) -> Result<semver::Version, String> {
+    ship::helm::parse_version(s)
+}
+
+fn parse_source(s: &str) -> Result<String, String> {
+    ship::helm::check_source(s)
+        .map(|()| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+fn parse_revision(s: &str) -> Result<String, String> {
+    ship::helm::check_revision(s)
+        .map(|()| s.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 #[derive(Args)]
@@ -94,6 +151,12 @@ pub struct EmitArgs {
     /// touch.
     #[arg(long, conflicts_with = "stdout")]
     pub force: bool,
+    /// Output format: kustomize directories, or one Helm chart per environment (needs --out).
+    #[arg(long, value_enum, default_value_t = Format::Kustomize, conflicts_with = "stdout")]
+    pub format: Format,
+    /// Chart version for --format helm (SemVer, e.g. 1.4.2) [default: the kairn workspace version].
+    #[arg(long, value_name = "SEMVER", value_parser = parse_chart_version)]
+    pub chart_version: Option<semver::Version>,
 }
 
 fn parse_key_value(s: &str) -> Result<(String, String), String> {
@@ -119,5 +182,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Check(args) => check::run(&args.select, args.out.as_deref()),
         Command::Publish(args) => publish::run(&args),
+        Command::Package(args) => package::run(&args),
     }
 }

@@ -12,6 +12,8 @@
 //! `<workspace>/.tools/bin/helm`), `kubectl` (`KAIRN_KUBECTL`, default on `PATH`). A
 //! missing tool fails the test when `CI` is set and skips it with a note otherwise.
 //!
+//! The package is written by `kairn package` (the input `publish` reads).
+//!
 //! The bad-input tests (registry down, `--to` not `oci://`, a damaged package, ...) need
 //! no tool and always run.
 
@@ -227,26 +229,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A reproducible `.tar.gz` of `entries` (sorted, fixed mtime, mode 0644, owner 0).
-fn tar_gz(entries: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    let gz = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), flate2::Compression::default());
-    let mut tar = tar::Builder::new(gz);
-    for (path, content) in entries {
-        let mut h = tar::Header::new_ustar();
-        h.set_size(content.len() as u64);
-        h.set_mode(0o644);
-        h.set_mtime(1);
-        h.set_uid(0);
-        h.set_gid(0);
-        h.set_entry_type(tar::EntryType::Regular);
-        tar.append_data(&mut h, path, content.as_slice())
-            .expect("tar entry");
-    }
-    tar.into_inner().expect("tar").finish().expect("gzip")
-}
-
 /// Every `generated/<app>/<env>` directory as (app, env, path).
 fn generated_envs() -> Vec<(String, String, PathBuf)> {
     let root = workspace_root().join("generated");
@@ -274,61 +256,42 @@ fn bundle_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Writes a package of every generated environment into `out`: per environment a chart
-/// (`<chart>/Chart.yaml`, `values.yaml`, `templates/<object files>`) and a manifests
-/// bundle, then `index.json` and `SHA256SUMS`.
-fn write_package(out: &Path, version: &str) {
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut archives = Vec::new();
-    for (app, env, dir) in generated_envs() {
-        let chart = format!("{app}-{env}");
-        let mut entries = BTreeMap::new();
-        entries.insert(
-            format!("{chart}/Chart.yaml"),
-            format!(
-                "apiVersion: v2\nname: {chart}\ndescription: {app} ({env}), emitted by kairn\ntype: application\nversion: {version}\nappVersion: \"{version}\"\nsources:\n  - {SOURCE}\n"
-            )
-            .into_bytes(),
-        );
-        entries.insert(format!("{chart}/values.yaml"), b"{}\n".to_vec());
-        for (path, content) in bundle_files(&dir) {
-            if path.ends_with(".yaml") && path != "kustomization.yaml" {
-                entries.insert(format!("{chart}/templates/{path}"), content);
-            }
-        }
-        let chart_file = format!("{chart}-{version}.tgz");
-        let chart_bytes = tar_gz(&entries);
-        archives.push(json!({"file": chart_file, "kind": "helm-chart", "app": app,
-            "environment": env, "chart": chart, "sha256": sha256_hex(&chart_bytes)}));
-        files.insert(chart_file, chart_bytes);
-
-        let bundle_file = format!("{app}-{env}-manifests-{version}.tar.gz");
-        let bundle_bytes = tar_gz(&bundle_files(&dir));
-        archives.push(json!({"file": bundle_file, "kind": "manifests", "app": app,
-            "environment": env, "sha256": sha256_hex(&bundle_bytes)}));
-        files.insert(bundle_file, bundle_bytes);
-    }
-    archives.sort_by(|a, b| a["file"].as_str().cmp(&b["file"].as_str()));
-    let index = json!({"version": version, "source": SOURCE, "revision": REVISION,
-        "archives": archives, "objects": []});
-    let mut index = serde_json::to_vec_pretty(&index).unwrap();
-    index.push(b'\n');
-    files.insert("index.json".to_owned(), index);
-    let sums: String = files
-        .iter()
-        .map(|(name, content)| format!("{}  {name}\n", sha256_hex(content)))
-        .collect();
-    files.insert("SHA256SUMS".to_owned(), sums.into_bytes());
-    std::fs::create_dir_all(out).unwrap();
-    for (name, content) in files {
-        std::fs::write(out.join(name), content).unwrap();
-    }
-}
-
+/// A package of every environment, written by `kairn package`.
 fn package(version: &str) -> TempDir {
     let dir = TempDir::new("package");
-    write_package(dir.path(), version);
+    let args = [
+        "package",
+        "--out",
+        dir.arg(),
+        "--chart-version",
+        version,
+        "--source",
+        SOURCE,
+        "--revision",
+        REVISION,
+    ];
+    let o = kairn(&args);
+    assert!(o.status.success(), "{}", describe(&args, &o));
     dir
+}
+
+/// Edits `index.json` of a package and lists its new checksum in `SHA256SUMS`, as if
+/// the package had been written that way.
+fn rewrite_index(pkg: &Path, edit: impl FnOnce(&mut Value)) {
+    let mut index: Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("index.json")).unwrap()).unwrap();
+    edit(&mut index);
+    let bytes = serde_json::to_vec_pretty(&index).unwrap();
+    std::fs::write(pkg.join("index.json"), &bytes).unwrap();
+    let sums: String = std::fs::read_to_string(pkg.join("SHA256SUMS"))
+        .unwrap()
+        .lines()
+        .map(|l| match l.split_once("  ") {
+            Some((_, "index.json")) => format!("{}  index.json\n", sha256_hex(&bytes)),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(pkg.join("SHA256SUMS"), sums).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -714,7 +677,8 @@ fn a_package_that_does_not_match_its_checksums_is_refused() {
 
 #[test]
 fn a_version_that_is_not_semver_is_a_usage_error() {
-    let pkg = package("1.4");
+    let pkg = package(VERSION);
+    rewrite_index(pkg.path(), |i| i["version"] = json!("1.4"));
     publish_fails(
         &[
             "publish",

@@ -66,6 +66,18 @@ fn created(args: &PublishArgs) -> Result<Option<String>, String> {
     }
 }
 
+/// Whether `HOST[:PORT]` is this machine.
+fn is_loopback(registry: &str) -> bool {
+    let host = registry
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map_or_else(|| registry.split(':').next().unwrap_or(""), |(h, _)| h);
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Runs `publish`.
 pub fn run(args: &PublishArgs) -> ExitCode {
     let target = match Target::parse(&args.to) {
@@ -106,6 +118,12 @@ pub fn run(args: &PublishArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(EXIT_USAGE, &[e]),
     };
+    if args.plain_http && credentials.is_some() && !is_loopback(&target.registry) {
+        say!(
+            "warning: --plain-http sends the registry credentials unencrypted to {}",
+            target.registry
+        );
+    }
     let publisher = match Publisher::new(&PushOptions {
         plain_http: args.plain_http,
         credentials,

@@ -1016,6 +1016,8 @@ pub struct Publisher {
     runtime: tokio::runtime::Runtime,
     client: Client,
     auth: RegistryAuth,
+    /// Where the credentials came from, for messages.
+    origin: Option<String>,
 }
 
 impl fmt::Debug for Publisher {
@@ -1059,6 +1061,7 @@ impl Publisher {
             runtime,
             client,
             auth,
+            origin: opts.credentials.as_ref().map(|c| c.origin.clone()),
         })
     }
 
@@ -1107,6 +1110,18 @@ impl Publisher {
                 let mut reason = error_line(&e);
                 if reason.contains("InvalidContentType") {
                     reason.push_str(" (the registry answers plain HTTP? then pass --plain-http)");
+                }
+                let refused = ["401 Unauthorized", "403 Forbidden", "Not authorized"];
+                if refused.iter().any(|r| reason.contains(r)) {
+                    match &self.origin {
+                        Some(origin) => {
+                            reason.push_str(&format!(" (the credentials from {origin} were refused)"))
+                        }
+                        None => reason.push_str(&format!(
+                            " (no credentials were sent: set {USERNAME_VAR} and {PASSWORD_VAR}, or `docker login {}`)",
+                            artifact.registry
+                        )),
+                    }
                 }
                 fail(reason)
             })?;

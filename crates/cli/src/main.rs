@@ -14,6 +14,7 @@ mod lint;
 mod list;
 mod package;
 mod project;
+mod publish;
 mod report;
 mod selection;
 
@@ -50,6 +51,14 @@ enum Command {
     Lint(lint::LintArgs),
     /// Validate the declared apps and check that the output directory equals a fresh emit (prints a unified diff).
     Check(CheckArgs),
+    /// Push the charts and manifests bundles of a package directory (`kairn package`) to an OCI registry.
+    ///
+    /// Charts become Helm OCI artifacts (`helm pull oci://HOST/PATH/<app>-<env> --version
+    /// <version>`), manifests bundles Flux OCI artifacts (PATH/<app>-<env>-manifests, for a
+    /// Flux OCIRepository). Prints `oci://HOST/REPO:TAG@DIGEST` for each artifact once the
+    /// registry has it. Credentials: KAIRN_REGISTRY_USERNAME and KAIRN_REGISTRY_PASSWORD, else
+    /// the Docker config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json).
+    Publish(publish::PublishArgs),
     /// Write release files to --out DIR: per environment a Helm chart archive
     /// (<app>-<env>-<version>.tgz) and a manifests bundle
     /// (<app>-<env>-manifests-<version>.tar.gz), plus SHA256SUMS and index.json.
@@ -180,6 +189,7 @@ fn main() -> ExitCode {
         Command::List => list::run(),
         Command::Lint(args) => lint::run(&args),
         Command::Check(args) => check::run(&args.select, args.out.as_deref()),
+        Command::Publish(args) => publish::run(&args),
         Command::Package(args) => package::run(&args),
         Command::Diff(args) => diff::run(&args),
     }

@@ -24,7 +24,14 @@ fn every_subcommand(out: &str) -> Vec<(Vec<String>, bool)> {
         (vec!["emit", "--format", "helm", "--out", out], false),
         (vec!["package", "--out", out], false),
         (vec!["diff", "--against", "generated"], false),
-        (vec!["diff", "--format", "json", "--against", "generated"], true),
+        (
+            vec!["publish", "--from", out, "--to", "oci://127.0.0.1:9/kairn"],
+            false,
+        ),
+        (
+            vec!["diff", "--format", "json", "--against", "generated"],
+            true,
+        ),
         (vec!["check", "--app", "caelundas"], false),
         (vec!["lint", lint_target], false),
         (vec!["lint", "--format", "json", lint_target], true),

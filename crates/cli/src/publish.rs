@@ -1,0 +1,161 @@
+//! `kairn publish`: pushes the archives of a package directory to an OCI registry
+//! (see [`ship::oci`]).
+//!
+//! Standard output gets one line per artifact, `oci://HOST/REPO:TAG@sha256:...`, printed
+//! only once the registry has taken its manifest; a failure stops at that artifact with one
+//! `error:` line naming the registry and the artifact. Exit status: 0 all published; 1 a
+//! push failed or the package does not match its checksums; 2 usage errors (`--to` not
+//! `oci://`, a bad `--created`, an unknown app or environment) and unreadable input (no
+//! package, a version that is not SemVer); 74 standard output could not be written.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use ship::oci::{
+    artifact, check_created, read_package, rfc3339_utc, Artifact, ArtifactOptions, Credentials,
+    PackageError, Publisher, PushOptions, Target,
+};
+
+use crate::console::{self, say};
+use crate::emit::fail;
+use crate::{EXIT_ERRORS, EXIT_USAGE};
+
+/// Environment variable with the creation time used when `--created` is not given.
+const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+#[derive(Args)]
+pub struct PublishArgs {
+    /// Package directory written by `kairn package --out DIR` (its index.json and
+    /// SHA256SUMS are checked before anything is pushed).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// Registry and path: oci://HOST[:PORT]/PATH. Charts go to PATH/<app>-<env>, manifests
+    /// bundles to PATH/<app>-<env>-manifests, tagged with the package version.
+    #[arg(long, value_name = "oci://HOST[:PORT]/PATH")]
+    pub to: String,
+    /// Talk plain HTTP instead of HTTPS (a loopback or test registry).
+    #[arg(long)]
+    pub plain_http: bool,
+    /// The org.opencontainers.image.created annotation (RFC 3339) [default: from
+    /// SOURCE_DATE_EPOCH; omitted if neither is given; never the clock].
+    #[arg(long, value_name = "RFC3339")]
+    pub created: Option<String>,
+    /// Only this application's archives.
+    #[arg(long)]
+    pub app: Option<String>,
+    /// Only this environment's archives.
+    #[arg(long)]
+    pub env: Option<String>,
+}
+
+/// `--created`, else `SOURCE_DATE_EPOCH` as RFC 3339, else none.
+fn created(args: &PublishArgs) -> Result<Option<String>, String> {
+    if let Some(c) = &args.created {
+        check_created(c)?;
+        return Ok(Some(c.clone()));
+    }
+    match std::env::var(SOURCE_DATE_EPOCH) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u64>()
+            .map(|s| Some(rfc3339_utc(s)))
+            .map_err(|_| format!("{SOURCE_DATE_EPOCH}={v:?} is not a number of seconds")),
+        _ => Ok(None),
+    }
+}
+
+/// Whether `HOST[:PORT]` is this machine.
+fn is_loopback(registry: &str) -> bool {
+    let host = registry
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map_or_else(|| registry.split(':').next().unwrap_or(""), |(h, _)| h);
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Runs `publish`.
+pub fn run(args: &PublishArgs) -> ExitCode {
+    let target = match Target::parse(&args.to) {
+        Ok(t) => t,
+        Err(e) => return fail(EXIT_USAGE, &[e]),
+    };
+    let created = match created(args) {
+        Ok(c) => c,
+        Err(e) => return fail(EXIT_USAGE, &[e]),
+    };
+    let package = match read_package(&args.from) {
+        Ok(p) => p,
+        Err(e @ PackageError::Unreadable(_)) => return fail(EXIT_USAGE, &[e.to_string()]),
+        Err(e @ PackageError::Mismatch(_)) => return fail(EXIT_ERRORS, &[e.to_string()]),
+    };
+    let selected = match package.select(args.app.as_deref(), args.env.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_USAGE, &[e]),
+    };
+    let opts = ArtifactOptions { created };
+    let artifacts: Vec<Artifact> = match selected
+        .iter()
+        .map(|a| artifact(&package, a, &target, &opts))
+        .collect()
+    {
+        Ok(a) => a,
+        Err(e) => {
+            return fail(
+                EXIT_ERRORS,
+                &[format!(
+                    "{}: {e}; nothing was published",
+                    args.from.display()
+                )],
+            )
+        }
+    };
+    let credentials = match Credentials::lookup(&target.registry) {
+        Ok(c) => c,
+        Err(e) => return fail(EXIT_USAGE, &[e]),
+    };
+    if args.plain_http && credentials.is_some() && !is_loopback(&target.registry) {
+        say!(
+            "warning: --plain-http sends the registry credentials unencrypted to {}",
+            target.registry
+        );
+    }
+    let publisher = match Publisher::new(&PushOptions {
+        plain_http: args.plain_http,
+        credentials,
+    }) {
+        Ok(p) => p,
+        Err(e) => return fail(EXIT_ERRORS, &[e]),
+    };
+    let start = Instant::now();
+    for (n, a) in artifacts.iter().enumerate() {
+        let digest = match publisher.push(a) {
+            Ok(d) => d,
+            Err(e) => {
+                let before = if n == 0 {
+                    "nothing was published".to_owned()
+                } else {
+                    format!(
+                        "{n} of {} artifacts were published before it",
+                        artifacts.len()
+                    )
+                };
+                return fail(EXIT_ERRORS, &[format!("{e} ({before})")]);
+            }
+        };
+        if let Err(code) = console::stdout(|out| writeln!(out, "{}@{digest}", a.reference())) {
+            return code;
+        }
+    }
+    say!(
+        "published {} artifact(s) from {} to {target} in {:.2}s",
+        artifacts.len(),
+        args.from.display(),
+        start.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
+}

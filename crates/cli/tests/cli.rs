@@ -52,13 +52,16 @@ fn stdout_objects(stream: &str) -> BTreeMap<String, Value> {
     out
 }
 
-/// The committed objects, `app/env/file -> object` (without kustomization.yaml).
+/// The committed objects, `app/env/file -> object` (without the kustomizations, the
+/// ownership record and the Flux file).
 fn committed_objects() -> BTreeMap<String, Value> {
     read_tree(&generated())
         .into_iter()
         .filter(|(path, _)| {
             !path.ends_with("/kustomization.yaml")
                 && !path.ends_with(&format!("/{}", dsl::output::OWNERSHIP_FILE))
+                // Flux objects are for the Flux cluster, not part of the app's stream.
+                && !path.ends_with(&format!("/{}", dsl::output::phases::FLUX_FILE))
         })
         .map(|(path, text)| {
             let object = parse_doc(&text);

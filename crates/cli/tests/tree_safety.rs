@@ -45,7 +45,12 @@ fn an_edited_copy_that_carries_the_header_survives() {
     kairn_ok(&args);
     let env = dir.path().join("caelundas/production");
     let copy = env.join("my-custom-job.yaml");
-    let text = std::fs::read_to_string(env.join("job-caelundas-generator.yaml")).unwrap();
+    let job = std::fs::read_dir(&env)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("/job-caelundas-generator-"))
+        .expect("the generator Job file");
+    let text = std::fs::read_to_string(job).unwrap();
     let edited = text.replace("backoffLimit: 1", "backoffLimit: 5") + "# mine now\n";
     std::fs::write(&copy, &edited).unwrap();
     let o = kairn_ok(&args);

@@ -190,7 +190,20 @@ fn emit_keeps_foreign_files_and_removes_its_own_stale_files() {
     };
     emit("5");
     let env_dir = dir.path().join("caelundas/production");
-    let own_job = |r: &str| env_dir.join(format!("job-caelundas-2026012{r}-143022-generator.yaml"));
+    // The generator Job is named `<release>-generator-<spec hash>`.
+    let own_job = |r: &str| {
+        let prefix = format!("job-caelundas-2026012{r}-143022-generator-");
+        std::fs::read_dir(&env_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+            })
+            .unwrap_or_else(|| env_dir.join(format!("{prefix}missing.yaml")))
+    };
     assert!(own_job("5").exists());
     let foreign = env_dir.join("foreign.yaml");
     let foreign_text =

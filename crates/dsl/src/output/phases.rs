@@ -16,7 +16,9 @@
 //! with its hook annotations. Its header comment spells out the plain-kubectl sequence
 //! (apply a phase, wait for its Jobs or rollouts, apply the next), and
 //! `flux/kustomizations.yaml` holds one Flux `Kustomization` per phase, chained with
-//! `dependsOn` and `wait: true`. An environment without hooks keeps the flat layout.
+//! `dependsOn` and `wait: true`. An environment without hooks keeps the flat layout; if
+//! it holds a run-once Job it gets a Flux file too (one Kustomization, `path: ./`), whose
+//! patch removes the Jobs' TTL (see [`crate::render::hooks`] and `docs/parity.md`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -474,4 +476,116 @@ pub(crate) fn top_comment(phases: &[PhaseFiles]) -> String {
         "# Flux: {FLUX_FILE} chains one Kustomization per phase (dependsOn, wait: true).\n"
     ));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::Origin;
+    use k8s_openapi::api::batch::v1::{Job, JobSpec};
+    use k8s_openapi::api::core::v1::{
+        ConfigMap, ConfigMapEnvSource, Container, EnvFromSource, PodTemplateSpec,
+    };
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn manifest(object: Object) -> Manifest {
+        Manifest {
+            origin: Origin {
+                app: "shop".into(),
+                environment: "production".into(),
+                component: None,
+                declared_at: None,
+            },
+            object,
+        }
+    }
+
+    fn meta(name: &str, hook: Option<&str>) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some("shop".into()),
+            annotations: hook.map(|h| BTreeMap::from([(ARGO_HOOK.to_owned(), h.to_owned())])),
+            ..Default::default()
+        }
+    }
+
+    fn job(name: &str, hook: Option<&str>, config: &str) -> Object {
+        Job {
+            metadata: meta(name, hook),
+            spec: Some(JobSpec {
+                template: PodTemplateSpec {
+                    spec: Some(PodSpec {
+                        containers: vec![Container {
+                            name: "main".into(),
+                            env_from: Some(vec![EnvFromSource {
+                                config_map_ref: Some(ConfigMapEnvSource {
+                                    name: config.into(),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            }]),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+        .into()
+    }
+
+    fn config(name: &str) -> Object {
+        ConfigMap {
+            metadata: meta(name, None),
+            ..Default::default()
+        }
+        .into()
+    }
+
+    #[test]
+    fn no_hook_no_phases() {
+        let m = [manifest(config("cfg")), manifest(job("run", None, "cfg"))];
+        assert_eq!(phases(&m), None);
+    }
+
+    #[test]
+    fn what_a_before_deploy_hook_uses_comes_before_it() {
+        let m = [
+            manifest(config("shared")),
+            manifest(config("other")),
+            manifest(job("migrate", Some("PreSync"), "shared")),
+            manifest(job("seed", Some("PostSync"), "other")),
+        ];
+        assert_eq!(
+            phases(&m).unwrap(),
+            [
+                Phase::BeforeDeploy,
+                Phase::Deploy,
+                Phase::BeforeDeploy,
+                Phase::AfterDeploy
+            ],
+            "the migration's ConfigMap moves before it; the post hook's stays in deploy"
+        );
+    }
+
+    #[test]
+    fn the_kubectl_sequence_waits_for_each_phase() {
+        let m = [
+            manifest(config("shared")),
+            manifest(config("app")),
+            manifest(job("migrate", Some("PreSync"), "shared")),
+        ];
+        let grouped = group(&m, &phases(&m).unwrap());
+        assert_eq!(
+            kubectl_sequence(&grouped),
+            [
+                "kubectl apply -k phases/1-before-deploy",
+                "kubectl wait --for=condition=complete --timeout=30m -f phases/1-before-deploy/job-migrate.yaml",
+                "kubectl apply -k phases/2-deploy",
+            ]
+        );
+    }
 }

@@ -21,22 +21,13 @@ fn root() -> PathBuf {
 impl Env {
     fn load(app: &str, env: &str) -> Env {
         let dir = root().join("generated").join(app).join(env);
+        assert!(
+            dir.is_dir(),
+            "{} is missing: run `cargo run -p cli -- emit`",
+            dir.display()
+        );
         let mut objects = BTreeMap::new();
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-            panic!(
-                "{} is missing ({e}): run `cargo run -p cli -- emit`",
-                dir.display()
-            )
-        });
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            let file = path
-                .file_name()
-                .and_then(|f| f.to_str())
-                .unwrap_or_default();
-            if !file.ends_with(".yaml") || file == "kustomization.yaml" {
-                continue;
-            }
+        for path in integration::support::manifest_files(&dir) {
             let text = std::fs::read_to_string(&path).expect("readable file");
             let value: Value =
                 serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -521,7 +512,8 @@ fn seed_001_triage_warden() {
 #[test]
 fn seed_002_caelundas() {
     let e = Env::load("caelundas", "production");
-    let job = e.get("Job", "caelundas-generator");
+    // Named by its spec (a run-once Job, see docs/parity.md "Run-once Jobs").
+    let job = e.one_prefixed("Job", "caelundas-generator-");
     // backoffLimit 1, completions 1, parallelism 1, ttlSecondsAfterFinished 3600.
     assert_eq!(at(job, "/spec/backoffLimit"), 1);
     assert_eq!(at(job, "/spec/completions"), 1);

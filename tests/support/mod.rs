@@ -67,16 +67,26 @@ pub fn generated_env_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// The object files of an environment directory (every `.yaml` but `kustomization.yaml`), sorted.
+/// The object files of an environment directory, sorted: every `.yaml` at any depth
+/// (phase directories included) except the kustomizations and the Flux directory
+/// ([`dsl::output::phases::FLUX_DIR`], objects for the Flux cluster, not for the app).
 pub fn manifest_files(env_dir: &Path) -> Vec<PathBuf> {
-    sorted_entries(env_dir)
-        .into_iter()
-        .filter(|p| {
-            p.is_file()
-                && p.extension().is_some_and(|e| e == "yaml")
-                && p.file_name().is_some_and(|n| n != "kustomization.yaml")
-        })
-        .collect()
+    let mut out = Vec::new();
+    for p in sorted_entries(env_dir) {
+        if p.is_dir() {
+            if p.file_name()
+                .is_some_and(|n| n != dsl::output::phases::FLUX_DIR)
+            {
+                out.extend(manifest_files(&p));
+            }
+        } else if p.extension().is_some_and(|e| e == "yaml")
+            && p.file_name().is_some_and(|n| n != "kustomization.yaml")
+        {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 /// The entries of a directory, sorted by path.

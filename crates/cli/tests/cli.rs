@@ -52,13 +52,16 @@ fn stdout_objects(stream: &str) -> BTreeMap<String, Value> {
     out
 }
 
-/// The committed objects, `app/env/file -> object` (without kustomization.yaml).
+/// The committed objects, `app/env/file -> object` (without the kustomizations, the
+/// ownership record and the Flux file).
 fn committed_objects() -> BTreeMap<String, Value> {
     read_tree(&generated())
         .into_iter()
         .filter(|(path, _)| {
             !path.ends_with("/kustomization.yaml")
                 && !path.ends_with(&format!("/{}", dsl::output::OWNERSHIP_FILE))
+                // Flux objects are for the Flux cluster, not part of the app's stream.
+                && !path.ends_with(&format!("/{}", dsl::output::phases::FLUX_FILE))
         })
         .map(|(path, text)| {
             let object = parse_doc(&text);
@@ -187,7 +190,20 @@ fn emit_keeps_foreign_files_and_removes_its_own_stale_files() {
     };
     emit("5");
     let env_dir = dir.path().join("caelundas/production");
-    let own_job = |r: &str| env_dir.join(format!("job-caelundas-2026012{r}-143022-generator.yaml"));
+    // The generator Job is named `<release>-generator-<spec hash>`.
+    let own_job = |r: &str| {
+        let prefix = format!("job-caelundas-2026012{r}-143022-generator-");
+        std::fs::read_dir(&env_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+            })
+            .unwrap_or_else(|| env_dir.join(format!("{prefix}missing.yaml")))
+    };
     assert!(own_job("5").exists());
     let foreign = env_dir.join("foreign.yaml");
     let foreign_text =

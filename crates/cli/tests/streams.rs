@@ -155,7 +155,8 @@ fn stream_by_environment(stream: &str) -> BTreeMap<String, Vec<Value>> {
             .lines()
             .find_map(|l| l.strip_prefix("# Source: "))
             .unwrap_or_else(|| panic!("a document without a Source line:\n{chunk}"));
-        let env = source.rsplit_once('/').unwrap().0.to_owned();
+        // `<app>/<env>/<file>`, the file possibly inside a phase directory.
+        let env = source.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
         let object: Value = serde_yaml::from_str(chunk).unwrap();
         envs.entry(env).or_default().push(object);
     }
@@ -253,19 +254,25 @@ fn the_stdout_stream_is_in_apply_order() {
                 }
             }
         }
-        // The stream is exactly the kustomization's order.
-        let kustomization: Value = serde_yaml::from_str(
-            &std::fs::read_to_string(
-                workspace_root().join(format!("generated/{env}/kustomization.yaml")),
+        // The stream is exactly the kustomizations' order (phase directories expanded).
+        fn listed(dir: &std::path::Path) -> Vec<String> {
+            let kustomization: Value = serde_yaml::from_str(
+                &std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap(),
             )
-            .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            kustomization["resources"].as_array().unwrap().len(),
-            objects.len(),
-            "{env}"
-        );
+            .unwrap();
+            let mut out = Vec::new();
+            for r in kustomization["resources"].as_array().unwrap() {
+                let r = r.as_str().unwrap();
+                if dir.join(r).is_dir() {
+                    out.extend(listed(&dir.join(r)).into_iter().map(|f| format!("{r}/{f}")));
+                } else {
+                    out.push(r.to_owned());
+                }
+            }
+            out
+        }
+        let files = listed(&workspace_root().join(format!("generated/{env}")));
+        assert_eq!(files.len(), objects.len(), "{env}");
     }
     assert!(
         checked > 50,

@@ -45,7 +45,12 @@ fn an_edited_copy_that_carries_the_header_survives() {
     kairn_ok(&args);
     let env = dir.path().join("caelundas/production");
     let copy = env.join("my-custom-job.yaml");
-    let text = std::fs::read_to_string(env.join("job-caelundas-generator.yaml")).unwrap();
+    let job = std::fs::read_dir(&env)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("/job-caelundas-generator-"))
+        .expect("the generator Job file");
+    let text = std::fs::read_to_string(job).unwrap();
     let edited = text.replace("backoffLimit: 1", "backoffLimit: 5") + "# mine now\n";
     std::fs::write(&copy, &edited).unwrap();
     let o = kairn_ok(&args);
@@ -345,10 +350,18 @@ fn check_and_emit_agree_on_environments_that_are_no_longer_declared() {
     let live = dir.path().join("caelundas/production");
     let gone = dir.path().join("caelundas/staging");
     std::fs::create_dir_all(&gone).unwrap();
-    for f in std::fs::read_dir(&live).unwrap() {
-        let f = f.unwrap();
-        std::fs::copy(f.path(), gone.join(f.file_name())).unwrap();
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for f in std::fs::read_dir(from).unwrap() {
+            let f = f.unwrap();
+            if f.path().is_dir() {
+                copy_dir(&f.path(), &to.join(f.file_name()));
+            } else {
+                std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+            }
+        }
     }
+    copy_dir(&live, &gone);
     std::fs::write(gone.join("notes.md"), "mine\n").unwrap();
     let o = kairn(&["check", "--out", dir.arg()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));

@@ -21,12 +21,13 @@
 //! CD they exist before the Job's pod is created (a pre-install hook runs before any
 //! ordinary object of the release exists).
 //!
-//! With plain `kubectl apply -k` the annotations are inert: hook Jobs are applied in the
-//! same pass as everything else and run alongside the rollout. Their names end with a
-//! hash of the Job's spec, because a Job's pod template is immutable: a new image or
-//! command yields a new Job instead of a failed apply. Hooks must therefore be
-//! idempotent (Argo CD also has no "install only" phase, and `kubectl apply` re-creates
-//! a hook Job whose TTL expired).
+//! Plain `kubectl` and Flux read no annotations: for them an environment with hooks is
+//! written as phase directories (before-deploy, deploy, after-deploy) with the kubectl
+//! sequence and chained Flux Kustomizations (see [`crate::output::phases`]). Hook Job
+//! names end with a hash of the Job's spec, because a Job's pod template is immutable: a
+//! new image or command yields a new Job instead of a failed apply. Hooks must be
+//! idempotent (Argo CD has no "install only" phase, and `kubectl apply` re-creates a hook
+//! Job whose TTL expired).
 
 /// When a hook runs relative to the rest of the application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

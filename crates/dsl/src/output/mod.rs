@@ -2,7 +2,8 @@
 //!
 //! - [`env_output`]: one environment's files in memory: `<kind>-<name>.yaml` per object,
 //!   `kustomization.yaml` listing them in apply order, and the ownership record
-//!   ([`OWNERSHIP_FILE`]).
+//!   ([`OWNERSHIP_FILE`]); with lifecycle hooks, grouped in phase directories with a Flux
+//!   file ([`phases`]).
 //! - [`plan()`]: what writing them would change under an output root, without changing
 //!   anything (`check` reports this as drift).
 //! - [`write_tree`]: under an [`OutputLock`], cleans up after an interrupted run, plans,
@@ -12,6 +13,7 @@
 mod commit;
 mod lock;
 mod ownership;
+pub mod phases;
 mod plan;
 
 use std::collections::BTreeMap;
@@ -40,9 +42,13 @@ pub struct EnvOutput {
     pub app: String,
     /// Environment name.
     pub environment: String,
-    /// File name to content, including `kustomization.yaml` and [`OWNERSHIP_FILE`].
+    /// Path relative to the environment directory (`/`-separated, e.g.
+    /// `phases/1-before-deploy/job-x.yaml`) to content, including every
+    /// `kustomization.yaml`, the Flux file of an environment with phases and
+    /// [`OWNERSHIP_FILE`].
     pub files: BTreeMap<String, String>,
-    /// The object files in apply order (as `kustomization.yaml` lists them).
+    /// The object files in apply order (as the kustomizations list them, phase by phase);
+    /// never a kustomization or Flux file.
     pub resources: Vec<String>,
 }
 
@@ -65,9 +71,25 @@ fn header(app: &str, environment: &str) -> String {
     format!("{HEADER_MARK} from the Rust declaration of {app} ({environment}). Do not edit: run `cargo run -p cli -- emit`.\n")
 }
 
-/// Renders one environment's files: `<kind>-<name>.yaml` per object, a
-/// `kustomization.yaml` listing them in apply order (the order of `manifests`, which
-/// [`crate::render`] sorts), and the ownership record of all of them.
+fn kustomization(head: &str, comment: &str, resources: &[String]) -> Result<String, YamlError> {
+    let k = Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources: resources.iter().map(String::as_str).collect(),
+    };
+    Ok(format!("{head}{comment}{}", to_yaml(&k)?))
+}
+
+/// Renders one environment's files and the ownership record of all of them.
+///
+/// Without lifecycle hooks: `<kind>-<name>.yaml` per object and a `kustomization.yaml`
+/// listing them in apply order (the order of `manifests`, which [`crate::render`] sorts).
+///
+/// With hooks ([`phases`]): the same files grouped in `phases/<n>-<phase>/` directories,
+/// each with its own `kustomization.yaml`; the environment's `kustomization.yaml` lists
+/// the phase directories (so it still yields every object) and explains the plain-kubectl
+/// sequence; [`phases::FLUX_FILE`] chains one Flux `Kustomization` per phase.
+/// [`EnvOutput::resources`] lists the object files in phase order.
 pub fn env_output(
     app: &str,
     environment: &str,
@@ -76,20 +98,59 @@ pub fn env_output(
     let head = header(app, environment);
     let mut files = BTreeMap::new();
     let mut resources = Vec::new();
-    for m in manifests {
-        let file = m.object.file_name();
-        files.insert(file.clone(), format!("{head}{}", to_yaml(&m.object)?));
-        resources.push(file);
+    match phases::phases(manifests) {
+        None => {
+            for m in manifests {
+                let file = m.object.file_name();
+                files.insert(file.clone(), format!("{head}{}", to_yaml(&m.object)?));
+                resources.push(file);
+            }
+            files.insert(
+                "kustomization.yaml".into(),
+                kustomization(&head, "", &resources)?,
+            );
+            if let Some(unit) = phases::FluxUnit::whole(app, environment, manifests) {
+                files.insert(
+                    phases::FLUX_FILE.into(),
+                    phases::flux_file(&head, app, environment, &[unit])?,
+                );
+            }
+        }
+        Some(assigned) => {
+            let grouped = phases::group(manifests, &assigned);
+            for (m, phase) in manifests.iter().zip(&assigned) {
+                let file = format!("{}/{}", phase.dir(), m.object.file_name());
+                files.insert(file, format!("{head}{}", to_yaml(&m.object)?));
+            }
+            let mut dirs = Vec::new();
+            for p in &grouped {
+                let local: Vec<String> = p
+                    .files
+                    .iter()
+                    .map(|f| f.rsplit('/').next().unwrap_or(f).to_owned())
+                    .collect();
+                files.insert(
+                    format!("{}/kustomization.yaml", p.phase.dir()),
+                    kustomization(&head, "", &local)?,
+                );
+                resources.extend(p.files.iter().cloned());
+                dirs.push(p.phase.dir().to_owned());
+            }
+            files.insert(
+                "kustomization.yaml".into(),
+                kustomization(&head, &phases::top_comment(&grouped), &dirs)?,
+            );
+            files.insert(
+                phases::FLUX_FILE.into(),
+                phases::flux_file(
+                    &head,
+                    app,
+                    environment,
+                    &phases::FluxUnit::per_phase(app, environment, &grouped),
+                )?,
+            );
+        }
     }
-    let kustomization = Kustomization {
-        api_version: "kustomize.config.k8s.io/v1beta1",
-        kind: "Kustomization",
-        resources: resources.iter().map(String::as_str).collect(),
-    };
-    files.insert(
-        "kustomization.yaml".into(),
-        format!("{head}{}", to_yaml(&kustomization)?),
-    );
     let record = Ownership::of(&files).to_text();
     files.insert(OWNERSHIP_FILE.into(), record);
     Ok(EnvOutput {

@@ -50,6 +50,47 @@ fn annotations(hook: &Hook, weight: i16, job: bool) -> BTreeMap<String, String> 
     ])
 }
 
+/// Appends the first 8 hex digits of a hash of the Job's spec to its name: a Job's pod
+/// template is immutable, so a changed Job must be a new Job.
+fn name_by_spec(job: &mut k8s_openapi::api::batch::v1::Job) {
+    let spec = serde_json::to_vec(&job.spec).unwrap_or_default();
+    let hash = format!("{:016x}", fnv64(spec));
+    let name = job.metadata.name.clone().unwrap_or_default();
+    job.metadata.name = Some(format!("{name}-{}", &hash[..8]));
+}
+
+/// Makes a Job that is not a hook run once per distinct spec on every path:
+///
+/// - its name ends in a hash of its spec, so a new image or input is a new Job (and a new
+///   run) instead of a failed `kubectl apply` on the immutable pod template, and an
+///   unchanged spec is the same Job: re-applying it while it exists runs nothing;
+/// - Argo CD: a `Sync` hook (`BeforeHookCreation`, wave 1, after the claim and
+///   ServiceAccount of wave 0). Hooks are not part of the sync status, so its TTL deleting
+///   it does not put the application out of sync and self-heal never re-creates it; it
+///   runs once per sync operation;
+/// - Flux re-creates whatever is missing, so the Flux file removes the TTL on that path
+///   instead (see [`crate::output::phases`]).
+///
+/// Helm and plain kubectl keep the TTL; an unchanged spec applied again after the TTL
+/// deleted the Job runs it again (documented in `docs/parity.md`).
+pub(crate) fn make_run_once(objects: &mut [Object]) {
+    for object in objects.iter_mut() {
+        let Object::Job(job) = object else { continue };
+        name_by_spec(job);
+        job.metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .extend([
+                (ARGO_HOOK.to_owned(), "Sync".to_owned()),
+                (
+                    ARGO_HOOK_DELETE_POLICY.to_owned(),
+                    "BeforeHookCreation".to_owned(),
+                ),
+                (ARGO_SYNC_WAVE.to_owned(), "1".to_owned()),
+            ]);
+    }
+}
+
 /// Turns a hook component's objects into hooks: the Job gets the hook annotations and a
 /// name ending in a hash of its spec; its ServiceAccount, RBAC, NetworkPolicy and
 /// ConfigMaps become hooks of the same phase that run just before it. Claims that must
@@ -69,10 +110,7 @@ pub(crate) fn make_hooks(hook: &Hook, objects: &mut [Object]) {
             continue;
         }
         if let Object::Job(job) = object {
-            let spec = serde_json::to_vec(&job.spec).unwrap_or_default();
-            let hash = format!("{:016x}", fnv64(spec));
-            let name = job.metadata.name.clone().unwrap_or_default();
-            job.metadata.name = Some(format!("{name}-{}", &hash[..8]));
+            name_by_spec(job);
         }
         let weight = if is_job {
             i16::from(hook.weight)

@@ -95,8 +95,10 @@ pub fn render(app: &App) -> Vec<Manifest> {
             objects.push(monitoring::service_monitor(app, c, m));
         }
         objects.extend(jobs::spawned_jobs(app, c));
-        if let Some(hook) = c.workload.hook() {
-            hooks::make_hooks(hook, &mut objects);
+        match (&c.workload, c.workload.hook()) {
+            (_, Some(hook)) => hooks::make_hooks(hook, &mut objects),
+            (Workload::Job(_), None) => hooks::make_run_once(&mut objects),
+            _ => {}
         }
         push(Some(c.name.as_str()), objects);
     }

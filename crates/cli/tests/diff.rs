@@ -37,9 +37,9 @@ fn copy_of_generated(label: &str) -> TempDir {
 }
 
 const PROD: &str = "gorax/production";
-const API: &str = "deployment-prod-gorax-api.yaml";
-const WORKER_SERVICE: &str = "service-prod-gorax-worker.yaml";
-const MIGRATE: &str = "job-prod-gorax-migrate-0aa6367c.yaml";
+const API: &str = "phases/2-deploy/deployment-prod-gorax-api.yaml";
+const WORKER_SERVICE: &str = "phases/2-deploy/service-prod-gorax-worker.yaml";
+const MIGRATE: &str = "phases/1-before-deploy/job-prod-gorax-migrate-0aa6367c.yaml";
 const EXTRA: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: gorax-prod\ndata:\n  a: b\n";
 
 /// The production API image in the committed output.
@@ -61,7 +61,7 @@ fn edit(env: &Path) -> String {
     )
     .unwrap();
     fs::remove_file(env.join(WORKER_SERVICE)).unwrap();
-    fs::write(env.join("configmap-extra.yaml"), EXTRA).unwrap();
+    fs::write(env.join("phases/2-deploy/configmap-extra.yaml"), EXTRA).unwrap();
     let job = fs::read_to_string(env.join(MIGRATE)).unwrap();
     fs::write(
         env.join(MIGRATE),
@@ -197,18 +197,29 @@ fn edits_in_an_output_tree_are_reported_by_object_and_field() {
     assert!(md.contains("\n+ Service/prod-gorax-worker"), "{md}");
 }
 
+/// Every file below `dir`, as sorted `/`-separated relative paths.
+fn files_below(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = format!("{prefix}{}", entry.file_name().into_string().unwrap());
+        if entry.path().is_dir() {
+            names.extend(files_below(&entry.path(), &format!("{name}/")));
+        } else {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names
+}
+
 fn bundle(path: &Path, dir: &Path) {
     let gz = flate2::write::GzEncoder::new(
         fs::File::create(path).unwrap(),
         flate2::Compression::default(),
     );
     let mut tar = tar::Builder::new(gz);
-    let mut names: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    for name in names {
+    for name in files_below(dir, "") {
         let bytes = fs::read(dir.join(&name)).unwrap();
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);

@@ -139,9 +139,15 @@ impl Snapshot {
         let mut snapshot = Snapshot::default();
         for o in outputs {
             snapshot.cover(&o.app, &o.environment);
-            for file in &o.resources {
+            // The same files the readers take from a written tree: every YAML file but
+            // kustomizations (the Flux objects of `flux/` included).
+            for (file, text) in &o.files {
+                let name = file.rsplit('/').next().unwrap_or(file);
+                let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+                if !yaml || name == "kustomization.yaml" || name.starts_with('.') {
+                    continue;
+                }
                 let label = format!("{}/{}/{file}", o.app, o.environment);
-                let text = o.files.get(file).map(String::as_str).unwrap_or_default();
                 snapshot.add_yaml(&o.app, &o.environment, &label, text)?;
             }
         }

@@ -124,7 +124,8 @@ impl PrometheusRule {
 /// `PrometheusRule.spec`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrometheusRuleSpec {
-    /// Rule groups.
+    /// Rule groups (optional in the schema).
+    #[serde(default)]
     pub groups: Vec<RuleGroup>,
 }
 

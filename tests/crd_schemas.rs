@@ -10,10 +10,15 @@ use dsl::validate::{self, Context};
 use serde_json::{json, Map, Value};
 
 fn schema(file: &str) -> (String, Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/crds").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/crds")
+        .join(file);
     let text = std::fs::read_to_string(&path).expect("CRD fixture");
     let crd: Value = serde_yaml::from_str(&text).expect("CRD parses");
-    let kind = crd["spec"]["names"]["kind"].as_str().expect("kind").to_owned();
+    let kind = crd["spec"]["names"]["kind"]
+        .as_str()
+        .expect("kind")
+        .to_owned();
     let schema = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"].clone();
     assert!(schema.is_object(), "{file}: no schema");
     (kind, schema)
@@ -69,7 +74,10 @@ fn build(s: &Value, fill: Fill) -> Value {
                 }
                 out.insert(k.clone(), build(v, fill));
             }
-            if let (Some(ap), false) = (s.get("additionalProperties"), matches!(fill, Fill::Required)) {
+            if let (Some(ap), false) = (
+                s.get("additionalProperties"),
+                matches!(fill, Fill::Required),
+            ) {
                 out.insert("key".into(), build(ap, fill));
             }
             Value::Object(out)
@@ -170,7 +178,9 @@ fn the_seeds_monitoring_objects_use_only_schema_fields() {
                 let extra = schema.get("additionalProperties");
                 for (k, v) in m {
                     match (props.and_then(|p| p.get(k)), extra) {
-                        (Some(s), _) | (None, Some(s)) => check(v, s, &format!("{path}.{k}"), errors),
+                        (Some(s), _) | (None, Some(s)) => {
+                            check(v, s, &format!("{path}.{k}"), errors)
+                        }
                         (None, None) if props.is_none() => {}
                         (None, None) => errors.push(format!("{path}.{k}")),
                     }
@@ -203,9 +213,20 @@ fn the_seeds_monitoring_objects_use_only_schema_fields() {
         seen += 1;
         let mut spec_only = d.value.clone();
         spec_only["metadata"] = json!({});
-        check(&spec_only, s, &format!("{}:{}", d.file, d.kind), &mut errors);
+        check(
+            &spec_only,
+            s,
+            &format!("{}:{}", d.file, d.kind),
+            &mut errors,
+        );
         assert!(d.object.is_some(), "{}: {:?}", d.file, d.error);
     }
-    assert!(seen >= 3, "the seeds have ServiceMonitors and PrometheusRules");
-    assert!(errors.is_empty(), "fields not in the upstream schema: {errors:?}");
+    assert!(
+        seen >= 3,
+        "the seeds have ServiceMonitors and PrometheusRules"
+    );
+    assert!(
+        errors.is_empty(),
+        "fields not in the upstream schema: {errors:?}"
+    );
 }

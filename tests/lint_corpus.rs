@@ -12,7 +12,10 @@ use std::process::Command;
 use dsl::validate::{self, Context, Report};
 
 /// `(set, [(rule, kind/name, why it is a real defect)])`.
-type Expected = (&'static str, &'static [(&'static str, &'static str, &'static str)]);
+type Expected = (
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
 
 /// Sets in `../shared/corpus`.
 const SHARED: &[Expected] = &[
@@ -23,7 +26,10 @@ const SHARED: &[Expected] = &[
 ];
 
 /// Sets in `fixtures/corpus`.
-const LOCAL: &[Expected] = &[("ingress-nginx", &[]), ("kube-prometheus-node-exporter", &[])];
+const LOCAL: &[Expected] = &[
+    ("ingress-nginx", &[]),
+    ("kube-prometheus-node-exporter", &[]),
+];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -42,16 +48,18 @@ fn shared_corpus() -> Option<PathBuf> {
         "{} is missing: CI must check out ../shared beside the repository",
         dir.display()
     );
-    eprintln!(
-        "skipping the shared corpus: {} is missing",
-        dir.display()
-    );
+    eprintln!("skipping the shared corpus: {} is missing", dir.display());
     None
 }
 
 fn lint(dir: &Path) -> (usize, Report) {
     let found = validate::collect_files(&[dir.to_owned()]);
-    assert!(found.errors.is_empty(), "{}: {:?}", dir.display(), found.errors);
+    assert!(
+        found.errors.is_empty(),
+        "{}: {:?}",
+        dir.display(),
+        found.errors
+    );
     assert!(!found.files.is_empty(), "{}: no YAML files", dir.display());
     let (loaded, errors) = validate::load_files(&found.files);
     assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
@@ -89,7 +97,12 @@ fn check(dir: &Path, name: &str, expected: &[(&str, &str, &str)]) -> String {
         .findings
         .iter()
         .filter(|f| f.is_error())
-        .map(|f| format!("{} {}/{} {}: {}", f.rule, f.kind, f.name, f.field, f.message))
+        .map(|f| {
+            format!(
+                "{} {}/{} {}: {}",
+                f.rule, f.kind, f.name, f.field, f.message
+            )
+        })
         .collect();
     assert_eq!(errors, want, "{name}: errors\n{}", detail.join("\n"));
 

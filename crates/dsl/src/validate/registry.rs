@@ -76,8 +76,6 @@ macro_rules! rules {
     (@scope $scope:literal) => { Some($scope) };
 }
 
-
-
 rules!(
     // API server would reject
     ("object-invalid", E, Api, "A YAML document does not deserialize as its kind (wrong type, unknown enum value, missing required field)."),
@@ -187,7 +185,9 @@ pub fn markdown_table() -> String {
     let mut out = String::new();
     for family in [Api, Wiring, Policy] {
         out.push_str(&format!("\n### {}\n\n", family.title()));
-        out.push_str("| id | severity | meaning | references outside the set |\n|---|---|---|---|\n");
+        out.push_str(
+            "| id | severity | meaning | references outside the set |\n|---|---|---|---|\n",
+        );
         for r in RULES.iter().filter(|r| r.family == family) {
             let severity = if r.conditional {
                 "error or warning".to_owned()

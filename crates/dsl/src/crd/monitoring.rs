@@ -1,8 +1,14 @@
 //! `ServiceMonitor` and `PrometheusRule` from the Prometheus Operator.
+//!
+//! The types accept everything the upstream CRD schemas accept (see
+//! `tests/fixtures/crds/`, checked by `crd_models_accept_the_upstream_schemas`): fields are
+//! optional where the schema does not require them, and fields kairn does not read are
+//! ignored rather than rejected.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::{Deserialize, Serialize};
 
 /// API version of the Prometheus Operator resources.
@@ -57,6 +63,9 @@ pub struct ServiceMonitorSpec {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NamespaceSelector {
+    /// Every namespace (takes precedence over `matchNames`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub any: bool,
     /// Namespace names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub match_names: Vec<String>,
@@ -75,6 +84,12 @@ pub struct ScrapeEndpoint {
     /// Scrape interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
+    /// Name or number of the pods' port, when `port` (the Service port name) is not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_port: Option<IntOrString>,
+    /// `http` or `https`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
 }
 
 /// Prometheus alerting and recording rules.
@@ -109,7 +124,8 @@ impl PrometheusRule {
 /// `PrometheusRule.spec`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrometheusRuleSpec {
-    /// Rule groups.
+    /// Rule groups (optional in the schema).
+    #[serde(default)]
     pub groups: Vec<RuleGroup>,
 }
 
@@ -118,24 +134,65 @@ pub struct PrometheusRuleSpec {
 pub struct RuleGroup {
     /// Group name.
     pub name: String,
-    /// Rules.
+    /// How often the rules are evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// Labels added to every rule's results (Prometheus 3).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Most alerts or series a rule may produce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Thanos Ruler only: `abort` or `warn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_response_strategy: Option<String>,
+    /// Evaluation offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_offset: Option<String>,
+    /// Alerting and recording rules.
+    #[serde(default)]
     pub rules: Vec<Rule>,
 }
 
-/// One alerting rule.
+/// One alerting rule (`alert`) or recording rule (`record`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
-    /// Alert name.
-    pub alert: String,
-    /// PromQL expression.
-    pub expr: String,
+    /// Alert name (alerting rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<String>,
+    /// Name of the series to record (recording rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// PromQL expression (the schema allows an integer, e.g. `expr: 1`).
+    pub expr: IntOrString,
     /// Pending duration.
     #[serde(rename = "for", default, skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
+    /// How long an alert keeps firing after its condition cleared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_firing_for: Option<String>,
     /// Labels added to the alert.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Annotations added to the alert.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
+}
+
+impl Rule {
+    /// The PromQL expression as text.
+    pub fn expr_text(&self) -> String {
+        match &self.expr {
+            IntOrString::Int(n) => n.to_string(),
+            IntOrString::String(s) => s.clone(),
+        }
+    }
+
+    /// The alert or record name.
+    pub fn name(&self) -> &str {
+        self.alert
+            .as_deref()
+            .or(self.record.as_deref())
+            .unwrap_or_default()
+    }
 }

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
 use super::meta::{app_labels, component_labels, keys, object_meta, selector, selector_labels};
 use crate::crd::monitoring::{
     NamespaceSelector, PrometheusRule, PrometheusRuleSpec, Rule, RuleGroup, ScrapeEndpoint,
@@ -23,11 +25,13 @@ pub(crate) fn service_monitor(app: &App, component: &Component, metrics: &Metric
             selector: selector(selector_labels(app, &component.name)),
             namespace_selector: Some(NamespaceSelector {
                 match_names: vec![app.namespace.to_string()],
+                ..NamespaceSelector::default()
             }),
             endpoints: vec![ScrapeEndpoint {
                 port: Some(metrics.port.to_string()),
                 path: Some(metrics.path.to_string()),
                 interval: Some(metrics.interval.clone()),
+                ..ScrapeEndpoint::default()
             }],
         },
     )
@@ -49,11 +53,12 @@ pub(crate) fn prometheus_rule(app: &App, monitoring: &Monitoring) -> Option<Obje
                 annotations.insert("description".into(), d.clone());
             }
             Rule {
-                alert: a.alert.clone(),
-                expr: a.expr.replace("{job}", job),
+                alert: Some(a.alert.clone()),
+                expr: IntOrString::String(a.expr.replace("{job}", job)),
                 for_: Some(a.for_.clone()),
                 labels: BTreeMap::from([("severity".to_owned(), a.severity.as_str().to_owned())]),
                 annotations,
+                ..Rule::default()
             }
         })
         .collect();
@@ -64,6 +69,7 @@ pub(crate) fn prometheus_rule(app: &App, monitoring: &Monitoring) -> Option<Obje
                 groups: vec![RuleGroup {
                     name: app.base_name().to_string(),
                     rules,
+                    ..RuleGroup::default()
                 }],
             },
         )

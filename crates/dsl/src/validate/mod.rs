@@ -369,7 +369,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
         }
         findings.push(Finding {
             rule: info.id,
-            severity: info.severity,
+            severity: hit.severity.unwrap_or(info.severity),
             app: item.origin.map(|o| o.app.clone()).filter(|s| !s.is_empty()),
             environment: item
                 .origin

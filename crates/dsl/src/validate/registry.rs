@@ -36,18 +36,44 @@ pub struct RuleInfo {
     pub family: Family,
     /// One-line meaning.
     pub summary: &'static str,
+    /// Whether the severity depends on the set: an error only where the set shows the
+    /// condition (see [`RuleInfo::scope`]), a warning elsewhere.
+    pub conditional: bool,
+    /// What the rule resolves and how it treats what lies outside the set.
+    pub scope: Option<&'static str>,
 }
 
 use Family::{Api, Policy, Wiring};
-use Severity::{Error as E, Warning as W};
+
+macro_rules! sev {
+    (E) => {
+        (Severity::Error, false)
+    };
+    (W) => {
+        (Severity::Warning, false)
+    };
+    // An error where the set shows the condition, a warning elsewhere.
+    (C) => {
+        (Severity::Error, true)
+    };
+}
 
 macro_rules! rules {
-    ($(($id:literal, $sev:ident, $fam:ident, $summary:literal)),+ $(,)?) => {
+    ($(($id:literal, $sev:ident, $fam:ident, $summary:literal $(, $scope:literal)?)),+ $(,)?) => {
         /// Every rule, grouped by family.
         pub const RULES: &[RuleInfo] = &[
-            $(RuleInfo { id: $id, severity: $sev, family: $fam, summary: $summary },)+
+            $(RuleInfo {
+                id: $id,
+                severity: sev!($sev).0,
+                conditional: sev!($sev).1,
+                family: $fam,
+                summary: $summary,
+                scope: rules!(@scope $($scope)?),
+            },)+
         ];
     };
+    (@scope) => { None };
+    (@scope $scope:literal) => { Some($scope) };
 }
 
 rules!(
@@ -69,50 +95,50 @@ rules!(
     ("volume-mount-undeclared", E, Api, "A volumeMount names a volume the pod does not declare."),
     ("namespace-missing", W, Api, "A namespaced object has no `metadata.namespace` while the rest of the set does, so it lands in the current context's namespace."),
     // Cross-object wiring
-    ("service-selects-nothing", E, Wiring, "A Service selector matches no pod template in the set."),
-    ("service-target-port-missing", E, Wiring, "A Service `targetPort` name is not a container port of the pods it selects."),
+    ("service-selects-nothing", E, Wiring, "A Service selector matches no pod template in the set.", "Resolves the selector against the pod templates of every workload kind, counting the labels controllers add (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`, ...). No match: an error only where the set owns the namespace for pods; otherwise `reference-unresolved`."),
+    ("service-target-port-missing", E, Wiring, "A Service `targetPort` name is not a container port of the pods it selects.", "Checks the pods the Service selects in the set; pods outside the set are not seen."),
     ("numeric-port-reference", W, Wiring, "A Service targetPort or probe uses a number where the container port has a name."),
     ("probe-port-undeclared", E, Wiring, "A probe uses a named port the container does not declare."),
-    ("ingress-backend-missing", E, Wiring, "An Ingress backend names a Service that is not in the set."),
-    ("ingress-backend-port-missing", E, Wiring, "An Ingress backend port (name or number) is not a port of its Service."),
+    ("ingress-backend-missing", E, Wiring, "An Ingress backend names a Service that is not in the set.", "Resolves the backend Service in the Ingress's namespace; outside an owned namespace `reference-unresolved`."),
+    ("ingress-backend-port-missing", E, Wiring, "An Ingress backend port (name or number) is not a port of its Service.", "Checks the ports of a backend Service found in the set."),
     ("ingress-tls-host-mismatch", W, Wiring, "An Ingress rule host is not covered by any of its TLS hosts."),
-    ("hpa-target-missing", E, Wiring, "A HorizontalPodAutoscaler's `scaleTargetRef` names no workload in the set."),
-    ("hpa-missing-requests", E, Wiring, "A HorizontalPodAutoscaler scales on CPU or memory utilization of containers without that request."),
-    ("pdb-selects-nothing", E, Wiring, "A PodDisruptionBudget selector matches no pod template in the set."),
-    ("secret-missing", E, Wiring, "A pod references a Secret that is neither in the set nor declared as external."),
-    ("secret-key-missing", E, Wiring, "A pod reads a key that its Secret (or external Secret declaration) does not have."),
-    ("configmap-missing", E, Wiring, "A pod references a ConfigMap that is not in the set."),
-    ("configmap-key-missing", E, Wiring, "A pod reads a key that its ConfigMap does not have."),
-    ("pvc-missing", E, Wiring, "A pod mounts a PersistentVolumeClaim that is not in the set."),
+    ("hpa-target-missing", E, Wiring, "A HorizontalPodAutoscaler's `scaleTargetRef` names no workload in the set.", "Resolves `scaleTargetRef` to a workload in the set; outside an owned namespace `reference-unresolved`."),
+    ("hpa-missing-requests", E, Wiring, "A HorizontalPodAutoscaler scales on CPU or memory utilization of containers without that request.", "Checks the containers of a target found in the set."),
+    ("pdb-selects-nothing", E, Wiring, "A PodDisruptionBudget selector matches no pod template in the set.", "As `service-selects-nothing`, for the budget's label selector."),
+    ("secret-missing", E, Wiring, "A pod references a Secret that is neither in the set nor declared as external.", "Resolves the Secret in the set, an ExternalSecret or SealedSecret that makes it, or a declared external Secret; outside an owned namespace (e.g. when RBAC in the set lets a Job create Secrets there) `reference-unresolved`. A missing image pull Secret is always only `reference-unresolved`."),
+    ("secret-key-missing", E, Wiring, "A pod reads a key that its Secret (or external Secret declaration) does not have.", "Checks keys only of a Secret whose keys the set shows (not an empty Secret filled at run time, nor a service-account token)."),
+    ("configmap-missing", E, Wiring, "A pod references a ConfigMap that is not in the set.", "Resolves the ConfigMap in the set; `kube-root-ca.crt` exists in every namespace. Outside an owned namespace `reference-unresolved`."),
+    ("configmap-key-missing", E, Wiring, "A pod reads a key that its ConfigMap does not have.", "Checks keys of a ConfigMap in the set (and `ca.crt` of `kube-root-ca.crt`)."),
+    ("pvc-missing", E, Wiring, "A pod mounts a PersistentVolumeClaim that is not in the set.", "Resolves the claim in the set; outside an owned namespace `reference-unresolved`."),
     ("pvc-rwo-shared", E, Wiring, "A ReadWriteOnce claim is mounted by a workload that can run more than one pod."),
-    ("service-account-missing", E, Wiring, "A pod runs as a ServiceAccount that is not in the set."),
-    ("statefulset-service", E, Wiring, "A StatefulSet's `serviceName` is not an existing headless Service (`clusterIP: None`) selecting its pods."),
-    ("servicemonitor-selects-nothing", E, Wiring, "A ServiceMonitor selector matches no Service in the set."),
-    ("servicemonitor-port-missing", E, Wiring, "A ServiceMonitor endpoint port is not a named port of the Services it selects."),
-    ("rbac-role-missing", E, Wiring, "A RoleBinding's `roleRef` names a Role that is not in the set."),
-    ("rbac-subject-missing", E, Wiring, "A binding's ServiceAccount subject is not in the set."),
+    ("service-account-missing", E, Wiring, "A pod runs as a ServiceAccount that is not in the set.", "Resolves the ServiceAccount in the set (`default` exists everywhere); outside an owned namespace `reference-unresolved`."),
+    ("statefulset-service", E, Wiring, "A StatefulSet's `serviceName` is not an existing headless Service (`clusterIP: None`) selecting its pods.", "Resolves `serviceName` in the set; a missing Service outside an owned namespace is `reference-unresolved`."),
+    ("servicemonitor-selects-nothing", E, Wiring, "A ServiceMonitor selector matches no Service in the set.", "Resolves the selector against Services in the namespaces the `namespaceSelector` reaches; an error only if the set owns all of them (`any: true` and system namespaces such as `kube-system` never are), otherwise `reference-unresolved`."),
+    ("servicemonitor-port-missing", E, Wiring, "A ServiceMonitor endpoint port is not a named port of the Services it selects.", "Checks the ports of the Services found in the set."),
+    ("rbac-role-missing", E, Wiring, "A RoleBinding's `roleRef` names a Role that is not in the set.", "Resolves a RoleBinding's Role in the set; the Roles built into `kube-system` and `kube-public` (`system:*`, `extension-apiserver-authentication-reader`) exist. Outside an owned namespace `reference-unresolved`. A ClusterRole reference outside the set that is not built in (`system:*`, `cluster-admin`, `admin`, `edit`, `view`) is always `reference-unresolved`."),
+    ("rbac-subject-missing", E, Wiring, "A binding's ServiceAccount subject is not in the set.", "Resolves ServiceAccount subjects of RoleBindings and ClusterRoleBindings in the set; outside an owned namespace `reference-unresolved`."),
     ("rbac-subject-namespace", W, Wiring, "A binding's ServiceAccount subject has no namespace (implicit; rejected in ClusterRoleBindings)."),
     ("dangling-reference", E, Wiring, "A declaration names a component or dependency that the app does not declare (or declares twice): a `talks_to`, leader lock, spawned jobs' `talks_to` or Ingress route that would otherwise be dropped."),
-    ("reference-unresolved", W, Wiring, "A reference cannot be checked because the set has no object of the referenced kind (partial set, external store)."),
+    ("reference-unresolved", W, Wiring, "A reference the set cannot resolve, in a scope the set does not own (a namespace it does not create, a system namespace, the cluster scope, a partial set): it may exist in the cluster, made by kubectl, a controller or another set.", "Every reference the set cannot resolve and whose scope it does not own: it may exist in the cluster."),
     ("netpol-egress-dependency", E, Wiring, "The NetworkPolicies of a component do not allow egress to a dependency it declares."),
     ("netpol-dns-missing", E, Wiring, "An egress-restricting NetworkPolicy allows no DNS (port 53), so every name lookup fails."),
     ("netpol-dns-tcp", E, Wiring, "A NetworkPolicy allows DNS over UDP/53 but not TCP/53, so truncated answers fail."),
-    ("netpol-namespace-name-label", E, Wiring, "A namespaceSelector uses the `name` label, which namespaces do not carry; it matches nothing."),
-    ("netpol-blocks-scrape", E, Wiring, "NetworkPolicies admit no traffic from Prometheus to pods that a ServiceMonitor or scrape annotation expects to scrape."),
+    ("netpol-namespace-name-label", C, Wiring, "A namespaceSelector uses the `name` label, which namespaces do not carry; it matches nothing.", "An error when the Namespace the value names is in the set (its labels are all known); a warning when it is not (whoever created it may have labelled it `name`)."),
+    ("netpol-blocks-scrape", E, Wiring, "NetworkPolicies admit no traffic from Prometheus to pods that a ServiceMonitor or scrape annotation expects to scrape.", "Namespaces outside the set are assumed to carry only `kubernetes.io/metadata.name`; a selector on other labels of such a namespace is given the benefit of the doubt."),
     ("netpol-blocks-load-balancer", E, Wiring, "NetworkPolicies drop the external traffic a LoadBalancer or NodePort Service sends to its pods."),
     ("netpol-blocks-peers", E, Wiring, "NetworkPolicies block the pods of a multi-replica StatefulSet from reaching each other."),
     ("metrics-exposed-by-ingress", W, Wiring, "An Ingress path publicly routes to the Service port and path that Prometheus scrapes for metrics."),
-    ("secret-unused", W, Wiring, "A Secret in the set is referenced by no pod, ServiceAccount or Ingress."),
-    ("service-account-unused", W, Wiring, "A ServiceAccount in the set is used by no pod template."),
+    ("secret-unused", W, Wiring, "A Secret in the set is referenced by no pod, ServiceAccount or Ingress.", "Counts references from the set only."),
+    ("service-account-unused", W, Wiring, "A ServiceAccount in the set is used by no pod template.", "Counts pod templates of the set (and declared run-time users) only."),
     // Operational and security policy
-    ("pss-privileged", E, Policy, "Restricted Pod Security Standard: a container is privileged."),
-    ("pss-host-namespaces", E, Policy, "Restricted Pod Security Standard: the pod uses the host network, PID or IPC namespace."),
-    ("pss-host-ports", E, Policy, "Restricted Pod Security Standard: a container uses a hostPort."),
-    ("pss-volume-types", E, Policy, "Restricted Pod Security Standard: the pod uses a volume type other than configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret."),
-    ("pss-privilege-escalation", E, Policy, "Restricted Pod Security Standard: a container does not set `allowPrivilegeEscalation: false`."),
-    ("pss-capabilities", E, Policy, "Restricted Pod Security Standard: a container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE."),
-    ("pss-run-as-non-root", E, Policy, "Restricted Pod Security Standard: `runAsNonRoot: true` is not set for every container, or a UID is 0."),
-    ("pss-seccomp", E, Policy, "Restricted Pod Security Standard: no `seccompProfile.type` RuntimeDefault or Localhost for every container."),
+    ("pss-privileged", C, Policy, "Pod Security Standard (baseline): a container is privileged.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-host-namespaces", C, Policy, "Pod Security Standard (baseline): the pod uses the host network, PID or IPC namespace.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-host-ports", C, Policy, "Pod Security Standard (baseline): a container uses a hostPort.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-volume-types", C, Policy, "Pod Security Standard (restricted; hostPath: baseline): the pod uses a volume type other than configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-privilege-escalation", C, Policy, "Restricted Pod Security Standard: a container does not set `allowPrivilegeEscalation: false`.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-capabilities", C, Policy, "Pod Security Standard (restricted; adding one outside the baseline set: baseline): a container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-run-as-non-root", C, Policy, "Restricted Pod Security Standard: `runAsNonRoot: true` is not set for every container, or a UID is 0.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
+    ("pss-seccomp", C, Policy, "Pod Security Standard (restricted; `Unconfined` set explicitly: baseline): no `seccompProfile.type` RuntimeDefault or Localhost for every container.", "An error where a Namespace in the set enforces the level the check belongs to (`pod-security.kubernetes.io/enforce: restricted`, or `baseline` for the baseline checks), so Pod Security Admission rejects the pods; a warning elsewhere. Declared apps are held to restricted."),
     ("env-name-portable", W, Policy, "An environment variable name is not a portable identifier `[A-Za-z_][A-Za-z0-9_]*`, which kairn's DSL requires: Kubernetes accepts it (since 1.32, any printable ASCII but `=`), but shells cannot read it and API servers before 1.32 reject names beyond `[-._a-zA-Z][-._a-zA-Z0-9]*`."),
     ("read-only-root-filesystem", W, Policy, "A container's root filesystem is writable (`readOnlyRootFilesystem` is not true)."),
     ("resources-missing", W, Policy, "A container lacks a CPU or memory request or limit."),
@@ -120,21 +146,21 @@ rules!(
     ("image-latest", E, Policy, "An image uses the mutable `latest` tag or no tag at all, outside the development environment."),
     ("hpa-min-max", E, Policy, "A HorizontalPodAutoscaler's minReplicas is below 1 or above maxReplicas."),
     ("replicas-with-hpa", W, Policy, "A workload sets `spec.replicas` although a HorizontalPodAutoscaler manages it; every apply resets the scale."),
-    ("pdb-blocks-eviction", E, Policy, "A PodDisruptionBudget allows no voluntary eviction (minAvailable at or above the replicas, or maxUnavailable 0), blocking node drains."),
+    ("pdb-blocks-eviction", W, Policy, "A PodDisruptionBudget allows no voluntary eviction (minAvailable at or above the replicas, or maxUnavailable 0), blocking node drains."),
     ("pdb-missing", W, Policy, "A Deployment or StatefulSet that can run several replicas has no PodDisruptionBudget."),
     ("liveness-without-readiness", W, Policy, "A serving container has a liveness probe but no readiness probe."),
     ("deprecated-annotation", E, Policy, "An annotation is deprecated and ignored or superseded by a field (e.g. `kubernetes.io/ingress.class`)."),
     ("deprecated-field", W, Policy, "A field is deprecated (e.g. `serviceAccount`, `loadBalancerIP`)."),
     ("secret-literal-data", E, Policy, "A Secret carries literal values in `data`/`stringData` committed with the manifests."),
     ("namespace-pss-not-enforced", W, Policy, "A Namespace does not enforce the restricted Pod Security Standard (`pod-security.kubernetes.io/enforce: restricted`)."),
-    ("service-account-token-automount", W, Policy, "A ServiceAccount does not set `automountServiceAccountToken: false` although no pod in the set uses it with API permissions."),
-    ("pod-token-automount", W, Policy, "A pod mounts a service-account token although its ServiceAccount has no RBAC binding in the set."),
+    ("service-account-token-automount", W, Policy, "A ServiceAccount does not set `automountServiceAccountToken: false` although no pod in the set uses it with API permissions.", "Counts pods and RBAC bindings of the set only."),
+    ("pod-token-automount", W, Policy, "A pod mounts a service-account token although its ServiceAccount has no RBAC binding in the set.", "Counts RBAC bindings of the set only."),
     ("pod-default-service-account", W, Policy, "A pod runs as the namespace's `default` ServiceAccount."),
-    ("rbac-secrets-read", E, Policy, "A Role or ClusterRole grants list, watch or `*` on Secrets, which returns every Secret's contents."),
+    ("rbac-secrets-read", W, Policy, "A Role or ClusterRole grants list, watch or `*` on Secrets without `resourceNames`, which returns every Secret's contents (often needed by controllers: the warning says the risk).", "A rule with `resourceNames` is limited to the Secrets it names and is not reported."),
     ("cloud-identity-placeholder", E, Policy, "A cloud workload-identity annotation holds a placeholder or malformed value (role ARN, GCP service account, Azure client id), including the AWS documentation account `123456789012` and `your-…` names."),
     ("config-placeholder", E, Policy, "A ConfigMap value or literal environment variable holds an unmistakable placeholder: `your-…`, `changeme`, `<…>` (outside markup), or an AWS documentation account id in an ARN."),
     ("oidc-issuer-example-domain", W, Policy, "An OIDC issuer URL (a ConfigMap or environment key naming an issuer) is on a reserved example domain (`example.com`/`.net`/`.org`, `.example`, `.test`, `.invalid`)."),
-    ("service-external-load-balancer", E, Policy, "A LoadBalancer Service exposes pods to the internet directly, with no source ranges and no internal-load-balancer annotation."),
+    ("service-external-load-balancer", W, Policy, "A LoadBalancer Service exposes pods to the internet directly, with no source ranges and no internal-load-balancer annotation (often the point, e.g. for an ingress controller: the warning says the risk)."),
     ("statefulset-headless-not-ready", W, Policy, "The headless Service of a multi-replica StatefulSet does not publish not-ready addresses, so peers cannot find each other while the cluster forms."),
     ("statefulset-ordered-ready", W, Policy, "A multi-replica StatefulSet with readiness probes uses OrderedReady pod management, which can deadlock quorum bootstrap."),
     ("statefulset-no-spread", W, Policy, "A multi-replica StatefulSet has no pod anti-affinity or topology spread, so all members can land on one node."),
@@ -159,11 +185,20 @@ pub fn markdown_table() -> String {
     let mut out = String::new();
     for family in [Api, Wiring, Policy] {
         out.push_str(&format!("\n### {}\n\n", family.title()));
-        out.push_str("| id | severity | meaning |\n|---|---|---|\n");
+        out.push_str(
+            "| id | severity | meaning | references outside the set |\n|---|---|---|---|\n",
+        );
         for r in RULES.iter().filter(|r| r.family == family) {
+            let severity = if r.conditional {
+                "error or warning".to_owned()
+            } else {
+                r.severity.to_string()
+            };
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                r.id, r.severity, r.summary
+                "| `{}` | {severity} | {} | {} |\n",
+                r.id,
+                r.summary,
+                r.scope.unwrap_or("—")
             ));
         }
     }

@@ -43,6 +43,21 @@ pub(crate) struct Workload<'a> {
     pub serving: bool,
     /// Component that produced it (declared apps).
     pub component: Option<&'a str>,
+    /// Labels the controller adds to every pod it creates (not in the template), with
+    /// the values they can take: `None` when any value is possible (a hash, a uid).
+    pub supplied: Vec<(&'static str, Option<Vec<String>>)>,
+}
+
+/// A pod label as selectors see it.
+enum PodLabel<'l> {
+    /// Not set.
+    Absent,
+    /// One known value (from the template).
+    One(&'l str),
+    /// Set by the controller to one of these values (one per pod).
+    Some(&'l [String]),
+    /// Set by the controller to a value not known in advance.
+    Any,
 }
 
 impl<'a> Workload<'a> {
@@ -63,6 +78,58 @@ impl<'a> Workload<'a> {
             .enumerate()
             .map(move |(i, c)| (format!("{prefix}.initContainers[{i}]"), c));
         main.chain(init)
+    }
+
+    fn label(&self, key: &str) -> PodLabel<'_> {
+        if let Some(v) = self.labels.get(key) {
+            return PodLabel::One(v);
+        }
+        match self.supplied.iter().find(|(k, _)| *k == key) {
+            Some((_, Some(values))) => PodLabel::Some(values),
+            Some((_, None)) => PodLabel::Any,
+            None => PodLabel::Absent,
+        }
+    }
+
+    /// Whether a Service-style selector map can match some pod of the workload, counting
+    /// the labels its controller adds ([`Workload::supplied`]).
+    pub fn matches_map(&self, selector: &BTreeMap<String, String>) -> bool {
+        selector.iter().all(|(k, v)| match self.label(k) {
+            PodLabel::Absent => false,
+            PodLabel::One(x) => x == v,
+            PodLabel::Some(values) => values.contains(v),
+            PodLabel::Any => true,
+        })
+    }
+
+    /// Whether a label selector can match some pod of the workload (see
+    /// [`Workload::matches_map`]).
+    pub fn matches(&self, sel: &LabelSelector) -> bool {
+        if let Some(ml) = &sel.match_labels {
+            if !self.matches_map(ml) {
+                return false;
+            }
+        }
+        sel.match_expressions.iter().flatten().all(|e| {
+            let values = e.values.as_deref().unwrap_or_default();
+            let label = self.label(&e.key);
+            match e.operator.as_str() {
+                "In" => match label {
+                    PodLabel::Absent => false,
+                    PodLabel::One(x) => values.iter().any(|v| v == x),
+                    PodLabel::Some(xs) => xs.iter().any(|x| values.contains(x)),
+                    PodLabel::Any => true,
+                },
+                "NotIn" => match label {
+                    PodLabel::Absent | PodLabel::Any => true,
+                    PodLabel::One(x) => !values.iter().any(|v| v == x),
+                    PodLabel::Some(xs) => xs.iter().any(|x| !values.contains(x)),
+                },
+                "Exists" => !matches!(label, PodLabel::Absent),
+                "DoesNotExist" => matches!(label, PodLabel::Absent),
+                _ => false,
+            }
+        })
     }
 
     /// The ServiceAccount the pods run as.
@@ -87,6 +154,9 @@ pub(crate) struct Hit {
     pub field: String,
     pub message: String,
     pub fix: String,
+    /// A lower severity than the rule's, for rules whose severity depends on the set
+    /// (a Pod Security check in a namespace that does not enforce it).
+    pub severity: Option<super::finding::Severity>,
 }
 
 /// Collects hits.
@@ -114,7 +184,15 @@ impl Sink {
             field: field.into(),
             message: message.into(),
             fix: fix.into(),
+            severity: None,
         });
+    }
+
+    /// Lowers the last hit to a warning.
+    pub fn as_warning(&mut self) {
+        if let Some(h) = self.hits.last_mut() {
+            h.severity = Some(super::finding::Severity::Warning);
+        }
     }
 }
 
@@ -126,6 +204,10 @@ pub(crate) struct Set<'a> {
     /// Kinds present in the set whose objects could not be read (parse errors, other
     /// apiVersions): references to them cannot be resolved.
     pub unreadable: BTreeSet<&'a str>,
+    /// What the RBAC bindings in the set grant.
+    grants: Vec<Grant>,
+    /// Namespaces holding custom resources whose operators may create objects there.
+    operated: BTreeMap<&'a str, &'a str>,
 }
 
 /// Iterates the typed objects of one kind as `(index, &T)`.
@@ -288,28 +370,382 @@ fn raw_template(
     Some((template, prefix, count))
 }
 
+/// Labels the controller of a workload kind adds to the pods it creates: Deployments
+/// `pod-template-hash`; StatefulSets `controller-revision-hash`,
+/// `statefulset.kubernetes.io/pod-name` and `apps.kubernetes.io/pod-index`; DaemonSets
+/// `controller-revision-hash` and `pod-template-generation`; Jobs (and the Jobs of a
+/// CronJob) `job-name`, `controller-uid` and their `batch.kubernetes.io/` forms.
+fn supplied_labels(
+    kind: &str,
+    name: &str,
+    max: i32,
+    scaled: bool,
+) -> Vec<(&'static str, Option<Vec<String>>)> {
+    let ordinals = |f: &dyn Fn(i32) -> String| -> Option<Vec<String>> {
+        (!scaled && (1..=1000).contains(&max)).then(|| (0..max).map(f).collect())
+    };
+    match kind {
+        "Deployment" => vec![("pod-template-hash", None)],
+        "StatefulSet" => vec![
+            ("controller-revision-hash", None),
+            (
+                "statefulset.kubernetes.io/pod-name",
+                ordinals(&|i| format!("{name}-{i}")),
+            ),
+            ("apps.kubernetes.io/pod-index", ordinals(&|i| i.to_string())),
+        ],
+        "DaemonSet" => vec![
+            ("controller-revision-hash", None),
+            ("pod-template-generation", None),
+        ],
+        "Job" | "CronJob" => {
+            let job = (kind == "Job").then(|| vec![name.to_owned()]);
+            vec![
+                ("job-name", job.clone()),
+                ("batch.kubernetes.io/job-name", job),
+                ("controller-uid", None),
+                ("batch.kubernetes.io/controller-uid", None),
+                ("batch.kubernetes.io/job-completion-index", None),
+            ]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Namespaces every cluster has, holding objects the cluster itself supplies: a set never
+/// owns them.
+pub(crate) const SYSTEM_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// ClusterRoles every cluster has: the `system:` ones and the user-facing
+/// `cluster-admin`, `admin`, `edit` and `view`.
+pub(crate) fn builtin_cluster_role(name: &str) -> bool {
+    name.starts_with("system:") || matches!(name, "cluster-admin" | "admin" | "edit" | "view")
+}
+
+/// Roles every cluster has in `kube-system` and `kube-public` (`system:*`,
+/// `extension-apiserver-authentication-reader`).
+pub(crate) fn builtin_role(ns: Option<&str>, name: &str) -> bool {
+    matches!(ns, Some("kube-system" | "kube-public"))
+        && (name.starts_with("system:") || name == "extension-apiserver-authentication-reader")
+}
+
+/// Built-in ClusterRoles (and the built-in Role) known to grant no `create`.
+fn builtin_read_only(name: &str) -> bool {
+    matches!(
+        name,
+        "view"
+            | "system:aggregate-to-view"
+            | "system:auth-delegator"
+            | "system:discovery"
+            | "system:basic-user"
+            | "system:public-info-viewer"
+            | "system:monitoring"
+            | "extension-apiserver-authentication-reader"
+    )
+}
+
+/// ConfigMaps every namespace has, with their keys.
+pub(crate) fn builtin_config_map(name: &str) -> Option<&'static [&'static str]> {
+    (name == "kube-root-ca.crt").then_some(&["ca.crt"][..])
+}
+
+/// API groups of Kubernetes itself, and custom resources known to create nothing but what
+/// the validator already resolves (ExternalSecrets and SealedSecrets make the Secret they
+/// name; Prometheus Operator monitors and rules make no objects).
+fn creates_nothing_unresolved(api_version: &str, kind: &str) -> bool {
+    let group = match api_version.split_once('/') {
+        Some((g, _)) => g,
+        None => "",
+    };
+    group.is_empty()
+        || !group.contains('.')
+        || group.ends_with(".k8s.io")
+        || matches!(
+            (group, kind),
+            ("external-secrets.io", "ExternalSecret")
+                | ("bitnami.com", "SealedSecret")
+                | ("monitoring.coreos.com", "ServiceMonitor")
+                | ("monitoring.coreos.com", "PodMonitor")
+                | ("monitoring.coreos.com", "PrometheusRule")
+                | ("monitoring.coreos.com", "Probe")
+        )
+}
+
+/// The `(apiGroup, resource)` pairs whose `create` makes objects of `kind` appear
+/// (`Pod`: every workload controller's resource).
+fn created_through(kind: &str) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        "Pod" => &[
+            ("", "pods"),
+            ("", "replicationcontrollers"),
+            ("apps", "deployments"),
+            ("apps", "replicasets"),
+            ("apps", "statefulsets"),
+            ("apps", "daemonsets"),
+            ("batch", "jobs"),
+            ("batch", "cronjobs"),
+        ],
+        "Secret" => &[("", "secrets")],
+        "ConfigMap" => &[("", "configmaps")],
+        "Service" => &[("", "services")],
+        "ServiceAccount" => &[("", "serviceaccounts")],
+        "PersistentVolumeClaim" => &[("", "persistentvolumeclaims"), ("apps", "statefulsets")],
+        "Role" => &[("rbac.authorization.k8s.io", "roles")],
+        "Deployment" => &[("apps", "deployments")],
+        "StatefulSet" => &[("apps", "statefulsets")],
+        "ReplicaSet" => &[("apps", "replicasets"), ("apps", "deployments")],
+        _ => &[],
+    }
+}
+
+/// The kinds in the set that stand for objects of `kind` (a Secret is also what an
+/// ExternalSecret or SealedSecret makes; pods are what workloads make).
+fn standing_for(kind: &str) -> Vec<&str> {
+    match kind {
+        "Pod" => WORKLOAD_KINDS.to_vec(),
+        "Secret" => vec!["Secret", "ExternalSecret", "SealedSecret"],
+        k => vec![k],
+    }
+}
+
+/// One RBAC rule as `(apiGroups, resources, verbs, resourceNames)`.
+pub(crate) type RbacRule = (Vec<String>, Vec<String>, Vec<String>, Vec<String>);
+
+/// What a binding in the set grants, for deciding whether something may create objects.
+struct Grant {
+    /// The namespace it applies to; `None` for every namespace (a ClusterRoleBinding).
+    ns: Option<String>,
+    /// The role is not in the set (and not known read-only): it may grant anything.
+    unknown: bool,
+    rules: Vec<RbacRule>,
+}
+
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    v.and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The rules of a raw Role or ClusterRole document.
+pub(crate) fn raw_rules(value: &serde_json::Value) -> Vec<RbacRule> {
+    value
+        .get("rules")
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                strings(r.get("apiGroups")),
+                strings(r.get("resources")),
+                strings(r.get("verbs")),
+                strings(r.get("resourceNames")),
+            )
+        })
+        .collect()
+}
+
 impl<'a> Set<'a> {
     pub fn new(items: Vec<Item<'a>>, ctx: &'a Context) -> Self {
+        // Kinds with an object that could not be read: a parse error, or an apiVersion
+        // kairn does not read. (Untyped kinds read raw, such as DaemonSet, are readable;
+        // a raw workload whose template does not parse is added below.)
         let unreadable = items
             .iter()
             .filter(|i| {
                 i.object.is_none()
                     && i.doc.is_some_and(|d| {
                         d.error.is_some()
-                            || (super::source::expected_api_version(&d.kind).is_some()
-                                && d.skipped.is_some())
+                            || super::source::expected_api_version(&d.kind)
+                                .is_some_and(|v| v != d.api_version)
                     })
             })
             .map(|i| i.kind)
+            .collect();
+        let operated = items
+            .iter()
+            .filter_map(|i| {
+                let d = i.doc?;
+                let ns = i.namespace?;
+                (i.object.is_none() && !creates_nothing_unresolved(&d.api_version, &d.kind))
+                    .then_some((ns, i.kind))
+            })
             .collect();
         let mut set = Set {
             items,
             ctx,
             workloads: Vec::new(),
             unreadable,
+            grants: Vec::new(),
+            operated,
         };
+        set.grants = set.collect_grants();
         set.workloads = set.collect_workloads();
         set
+    }
+
+    /// The rules of Role `name` in `ns` (`None` namespace: a ClusterRole), if in the set.
+    pub fn role_rules(&self, kind: &str, name: &str, ns: Option<&str>) -> Option<Vec<RbacRule>> {
+        if kind == "Role" {
+            if let Some((_, r)) = each!(self, Role).find(|(i, r)| {
+                r.metadata.name.as_deref() == Some(name) && same_ns(self.items[*i].namespace, ns)
+            }) {
+                return Some(
+                    r.rules
+                        .iter()
+                        .flatten()
+                        .map(|r| {
+                            (
+                                r.api_groups.clone().unwrap_or_default(),
+                                r.resources.clone().unwrap_or_default(),
+                                r.verbs.clone(),
+                                r.resource_names.clone().unwrap_or_default(),
+                            )
+                        })
+                        .collect(),
+                );
+            }
+        }
+        self.items
+            .iter()
+            .filter_map(|i| i.doc)
+            .find(|d| {
+                d.kind == kind
+                    && d.name == name
+                    && (kind == "ClusterRole" || same_ns(d.namespace.as_deref(), ns))
+            })
+            .map(|d| {
+                if d.value.get("aggregationRule").is_some() {
+                    // Aggregated: its rules are filled in by the cluster.
+                    vec![(vec!["*".into()], vec!["*".into()], vec!["*".into()], vec![])]
+                } else {
+                    raw_rules(&d.value)
+                }
+            })
+    }
+
+    fn collect_grants(&self) -> Vec<Grant> {
+        let mut out = Vec::new();
+        let mut add = |ns: Option<&str>, kind: &str, name: &str| {
+            let rules = self.role_rules(kind, name, ns);
+            // A ClusterRole outside the set (`admin`, `edit`, another install's) may grant
+            // anything; a missing Role grants nothing (`rbac-role-missing` reports it).
+            let unknown = rules.is_none() && kind == "ClusterRole" && !builtin_read_only(name);
+            out.push(Grant {
+                ns: ns.map(str::to_owned),
+                unknown,
+                rules: rules.unwrap_or_default(),
+            });
+        };
+        for (i, b) in each!(self, RoleBinding) {
+            add(self.items[i].namespace, &b.role_ref.kind, &b.role_ref.name);
+        }
+        for d in self.items.iter().filter_map(|i| i.doc) {
+            if d.kind == "ClusterRoleBinding" && d.object.is_none() {
+                let name = d
+                    .value
+                    .pointer("/roleRef/name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                add(None, "ClusterRole", name);
+            }
+        }
+        out
+    }
+
+    /// Whether a binding in the set lets someone create objects of `kind` in `ns`
+    /// (directly, or through a workload resource for pods).
+    fn creatable(&self, kind: &str, ns: &str) -> bool {
+        let through = created_through(kind);
+        self.grants
+            .iter()
+            .filter(|g| g.ns.as_deref().is_none_or(|n| n == ns))
+            .any(|g| {
+                g.unknown
+                    || g.rules.iter().any(|(groups, resources, verbs, _)| {
+                        verbs.iter().any(|v| v == "create" || v == "*")
+                            && through.iter().any(|(group, resource)| {
+                                groups.iter().any(|g| g == group || g == "*")
+                                    && resources.iter().any(|r| r == resource || r == "*")
+                            })
+                    })
+            })
+    }
+
+    /// Why the set does not own the scope of a reference to `kind` in namespace `ns`,
+    /// or `None` when it does. The set owns it when it is a declared app, or when all
+    /// of these hold:
+    ///
+    /// 1. the reference has a namespace, and it is not one every cluster has
+    ///    ([`SYSTEM_NAMESPACES`]);
+    /// 2. the set contains that `Namespace`, so the namespace comes into being with the
+    ///    set and holds only what the set and what runs in it put there;
+    /// 3. no custom resource in the namespace (whose operator may create objects there);
+    /// 4. no RBAC binding in the set lets anyone create objects of the kind there (a Job or
+    ///    controller that makes a Secret at run time), counting a bound role that is not in
+    ///    the set as able to;
+    /// 5. the set has at least one object of the kind (for pods: of a workload kind), and
+    ///    every one of them could be read.
+    pub fn not_owned(&self, kind: &str, ns: Option<&str>) -> Option<String> {
+        if self.ctx.complete {
+            return None;
+        }
+        let Some(ns) = ns else {
+            return Some("the objects name no namespace, so the set does not show what is in the one they land in".to_owned());
+        };
+        if SYSTEM_NAMESPACES.contains(&ns) {
+            return Some(format!(
+                "`{ns}` is a namespace every cluster has, holding objects the set does not show"
+            ));
+        }
+        if self.namespace_labels(ns).is_none() {
+            return Some(format!(
+                "the set does not create namespace `{ns}`, so it may hold objects the set does not show"
+            ));
+        }
+        if let Some(cr) = self.operated.get(ns) {
+            return Some(format!(
+                "namespace `{ns}` holds custom resources ({cr}) whose operator may create objects there"
+            ));
+        }
+        let what = if kind == "Pod" { "pods" } else { kind };
+        if self.creatable(kind, ns) {
+            return Some(format!(
+                "RBAC in the set lets a workload create {what} in `{ns}` at run time"
+            ));
+        }
+        let kinds = standing_for(kind);
+        if !self.has_kind(&kinds) {
+            return Some(format!(
+                "the set has no {what} at all, so it is a partial set"
+            ));
+        }
+        if kinds.iter().any(|k| self.unreadable.contains(k)) {
+            return Some(format!(
+                "some {} in the set could not be read",
+                kinds.join("/")
+            ));
+        }
+        None
+    }
+
+    /// `rule` when the set owns the scope of the reference (see [`Set::not_owned`]);
+    /// otherwise `reference-unresolved` (a warning), with the reason to add to the message.
+    pub fn unresolved(
+        &self,
+        rule: &'static str,
+        kind: &str,
+        ns: Option<&str>,
+    ) -> (&'static str, String) {
+        match self.not_owned(kind, ns) {
+            None => (rule, String::new()),
+            Some(why) => (
+                "reference-unresolved",
+                format!(" (unresolved, not an error: {why})"),
+            ),
+        }
     }
 
     fn collect_workloads(&mut self) -> Vec<Workload<'a>> {
@@ -427,6 +863,7 @@ impl<'a> Set<'a> {
                 hpa: hpa.map(|(i, _)| i),
                 serving,
                 component: item.origin.and_then(|o| o.component.as_deref()),
+                supplied: supplied_labels(kind, item.name, max, hpa.is_some()),
             });
         }
         self.unreadable.extend(unreadable);
@@ -438,19 +875,6 @@ impl<'a> Set<'a> {
         self.items.iter().any(|i| kinds.contains(&i.kind))
     }
 
-    /// `rule` when the set is complete or has objects of `kinds`; otherwise the
-    /// reference cannot be resolved, which is only a warning.
-    pub fn missing(&self, rule: &'static str, kinds: &[&str]) -> &'static str {
-        if self.ctx.complete {
-            return rule;
-        }
-        if !self.has_kind(kinds) || kinds.iter().any(|k| self.unreadable.contains(k)) {
-            "reference-unresolved"
-        } else {
-            rule
-        }
-    }
-
     /// Workloads whose pod labels a Service-style selector map matches.
     pub fn selected_by_map(
         &self,
@@ -459,7 +883,7 @@ impl<'a> Set<'a> {
     ) -> Vec<&Workload<'a>> {
         self.workloads
             .iter()
-            .filter(|w| same_ns(w.ns, ns) && map_matches(selector, &w.labels))
+            .filter(|w| same_ns(w.ns, ns) && w.matches_map(selector))
             .collect()
     }
 
@@ -467,7 +891,7 @@ impl<'a> Set<'a> {
     pub fn selected_by(&self, selector: &LabelSelector, ns: Option<&str>) -> Vec<&Workload<'a>> {
         self.workloads
             .iter()
-            .filter(|w| same_ns(w.ns, ns) && selector_matches(selector, &w.labels))
+            .filter(|w| same_ns(w.ns, ns) && w.matches(selector))
             .collect()
     }
 

@@ -521,6 +521,9 @@ fn options() -> serde_saphyr::Options {
             max_merge_keys: MAX_MERGE_KEYS,
         },
         with_snippet: false,
+        // YAML 1.1 as Kubernetes reads it (sigs.k8s.io/yaml, go-yaml v2): an integer with
+        // a leading 0 is octal, so `defaultMode: 0400` is 256.
+        legacy_octal_numbers: true,
     }
 }
 

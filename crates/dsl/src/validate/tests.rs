@@ -841,3 +841,379 @@ fn rendered_objects_record_waivers_and_external_secrets() {
         .collect();
     assert!(open.is_empty(), "{open:#?}");
 }
+
+// ---- the open world (issue 11) -----------------------------------------------------------
+
+/// `(rule, severity)` of every finding.
+fn findings_of(r: &Report) -> BTreeSet<(&'static str, Severity)> {
+    r.findings.iter().map(|f| (f.rule, f.severity)).collect()
+}
+
+const DAEMON_SET: &str = r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "ghcr.io/acme/agent:1.0.0"}]
+"#;
+
+#[test]
+fn an_unrelated_daemon_set_does_not_hide_a_broken_selector() {
+    let text = apply(&[
+        Add(DAEMON_SET),
+        Set("Service/web", "/spec/selector/app", json!("webb")),
+        Set(
+            "PodDisruptionBudget/web",
+            "/spec/selector/matchLabels/app",
+            json!("api"),
+        ),
+    ]);
+    let found = findings_of(&lint_text(&text, &Context::lint()));
+    assert!(
+        found.contains(&("service-selects-nothing", Severity::Error)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("pdb-selects-nothing", Severity::Error)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn every_workload_kind_is_read() {
+    let cron = r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: shop}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: report}}
+        spec:
+          restartPolicy: Never
+          containers: [{name: report, image: "ghcr.io/acme/report:1.0.0", ports: [{name: http, containerPort: 8080}]}]
+"#;
+    let svc = |app: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {app}, namespace: shop}}\nspec:\n  selector: {{app: {app}}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n")
+    };
+    let text = format!(
+        "{}---\n{cron}---\n{DAEMON_SET}---\n{}---\n{}",
+        apply(&[]),
+        svc("report"),
+        svc("agent")
+    );
+    let report = lint_text(&text, &Context::lint());
+    let selects: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "service-selects-nothing")
+        .collect();
+    assert!(selects.is_empty(), "{selects:#?}");
+    // The DaemonSet's container declares no port `http`: the CronJob's does.
+    let ports: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "service-target-port-missing")
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(ports, ["agent"]);
+}
+
+#[test]
+fn selectors_on_labels_controllers_add_match() {
+    let member = |pod: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: db-0, namespace: shop}}\nspec:\n  selector: {{app: db, statefulset.kubernetes.io/pod-name: {pod}}}\n  ports: [{{name: client, port: 5432, targetPort: client}}]\n")
+    };
+    let ok = format!("{}---\n{}", apply(&[]), member("db-2"));
+    assert!(!rules_of(&lint_text(&ok, &Context::lint())).contains("service-selects-nothing"));
+    let beyond = format!("{}---\n{}", apply(&[]), member("db-3"));
+    assert!(rules_of(&lint_text(&beyond, &Context::lint())).contains("service-selects-nothing"));
+    let hash = r#"
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web-rev, namespace: shop}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+    matchExpressions: [{key: pod-template-hash, operator: Exists}]
+"#;
+    let text = format!("{}---\n{hash}", apply(&[]));
+    assert!(!rules_of(&lint_text(&text, &Context::lint())).contains("pdb-selects-nothing"));
+}
+
+#[test]
+fn references_outside_an_owned_namespace_are_unresolved() {
+    let missing = Set(
+        "Deployment/web",
+        p!("{C0}/envFrom/0/configMapRef/name"),
+        json!("settings"),
+    );
+    // The set creates namespace `shop`: the ConfigMap cannot exist.
+    let owned = rules_of(&lint_text(&apply(&[missing]), &Context::lint()));
+    assert!(owned.contains("configmap-missing"), "{owned:?}");
+    // Without the Namespace the ConfigMap may be in the cluster.
+    let missing = Set(
+        "Deployment/web",
+        p!("{C0}/envFrom/0/configMapRef/name"),
+        json!("settings"),
+    );
+    let open = rules_of(&lint_text(
+        &apply(&[missing, Remove("Namespace/shop")]),
+        &Context::lint(),
+    ));
+    assert!(
+        open.contains("reference-unresolved") && !open.contains("configmap-missing"),
+        "{open:?}"
+    );
+    // `kube-root-ca.crt` is in every namespace, with key `ca.crt`.
+    let root_ca = Set(
+        "Deployment/web",
+        p!("{C0}/envFrom/0/configMapRef/name"),
+        json!("kube-root-ca.crt"),
+    );
+    let found = rules_of(&lint_text(&apply(&[root_ca]), &Context::lint()));
+    assert!(
+        !found.contains("configmap-missing") && !found.contains("reference-unresolved"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_secret_a_job_creates_at_run_time_is_unresolved() {
+    let creator = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: certgen, namespace: shop}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get, create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: certgen, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: certgen}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+"#;
+    let secret = Set(
+        "Deployment/web",
+        p!("{C0}/env/0/valueFrom/secretKeyRef/name"),
+        json!("webhook-cert"),
+    );
+    let without = rules_of(&lint_text(&apply(&[secret]), &Context::lint()));
+    assert!(without.contains("secret-missing"), "{without:?}");
+    let secret = Set(
+        "Deployment/web",
+        p!("{C0}/env/0/valueFrom/secretKeyRef/name"),
+        json!("webhook-cert"),
+    );
+    let with = rules_of(&lint_text(
+        &apply(&[secret, Add(creator)]),
+        &Context::lint(),
+    ));
+    assert!(
+        with.contains("reference-unresolved") && !with.contains("secret-missing"),
+        "{with:?}"
+    );
+    // An image pull Secret is never more than unresolved.
+    let pull = Set(
+        "Deployment/web",
+        p!("{POD}/imagePullSecrets"),
+        json!([{"name": "registry"}]),
+    );
+    let found = findings_of(&lint_text(&apply(&[pull]), &Context::lint()));
+    assert!(
+        found.contains(&("reference-unresolved", Severity::Warning)),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(r, _)| *r == "secret-missing"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn roles_built_into_the_cluster_resolve() {
+    let bindings = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: auth-reader, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: web-delegator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:auth-delegator"}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web-view, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+"#;
+    let found = rules_of(&lint_text(&apply(&[Add(bindings)]), &Context::lint()));
+    assert!(
+        !found.contains("rbac-role-missing") && !found.contains("reference-unresolved"),
+        "{found:?}"
+    );
+    let other = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: web-other}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: someone-elses-role}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+"#;
+    let found = findings_of(&lint_text(&apply(&[Add(other)]), &Context::lint()));
+    assert!(
+        found.contains(&("reference-unresolved", Severity::Warning)),
+        "{found:?}"
+    );
+    // A ServiceAccount subject missing from a namespace the set owns.
+    let ghost = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ghost-view}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: ghost, namespace: shop}]
+"#;
+    let found = findings_of(&lint_text(&apply(&[Add(ghost)]), &Context::lint()));
+    assert!(
+        found.contains(&("rbac-subject-missing", Severity::Error)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_service_monitor_of_kube_system_is_unresolved() {
+    let coredns = r#"
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: coredns, namespace: shop}
+spec:
+  endpoints: [{port: metrics}]
+  namespaceSelector: {matchNames: [kube-system]}
+  selector: {matchLabels: {k8s-app: kube-dns}}
+"#;
+    let found = findings_of(&lint_text(&apply(&[Add(coredns)]), &Context::lint()));
+    assert!(
+        found.contains(&("reference-unresolved", Severity::Warning)),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(r, _)| *r == "servicemonitor-selects-nothing"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn pod_security_is_an_error_only_where_enforced() {
+    let root = Set(
+        "Deployment/web",
+        p!("{POD}/securityContext/runAsNonRoot"),
+        json!(false),
+    );
+    let enforced = findings_of(&lint_text(&apply(&[root]), &Context::lint()));
+    assert!(
+        enforced.contains(&("pss-run-as-non-root", Severity::Error)),
+        "{enforced:?}"
+    );
+    for labels in [
+        json!({}),
+        json!({"pod-security.kubernetes.io/enforce": "baseline"}),
+    ] {
+        let root = Set(
+            "Deployment/web",
+            p!("{POD}/securityContext/runAsNonRoot"),
+            json!(false),
+        );
+        let text = apply(&[root, Set("Namespace/shop", "/metadata/labels", labels)]);
+        let found = findings_of(&lint_text(&text, &Context::lint()));
+        assert!(
+            found.contains(&("pss-run-as-non-root", Severity::Warning)),
+            "{found:?}"
+        );
+    }
+    // A baseline check under a baseline namespace is an error.
+    let host = Set("Deployment/web", p!("{POD}/hostNetwork"), json!(true));
+    let baseline = Set(
+        "Namespace/shop",
+        "/metadata/labels",
+        json!({"pod-security.kubernetes.io/enforce": "baseline"}),
+    );
+    let found = findings_of(&lint_text(&apply(&[host, baseline]), &Context::lint()));
+    assert!(
+        found.contains(&("pss-host-namespaces", Severity::Error)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn reading_secrets_by_name_is_not_reading_every_secret() {
+    let named = Set(
+        "Role/web",
+        "/rules/0",
+        json!({"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "watch", "list"], "resourceNames": ["web-tls"]}),
+    );
+    assert!(!rules_of(&lint_text(&apply(&[named]), &Context::lint())).contains("rbac-secrets-read"));
+    let all = Set(
+        "Role/web",
+        "/rules/0",
+        json!({"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]}),
+    );
+    let found = findings_of(&lint_text(&apply(&[all]), &Context::lint()));
+    assert!(
+        found.contains(&("rbac-secrets-read", Severity::Warning)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn octal_modes_read_as_kubernetes_reads_them() {
+    let text = BASE.replace(
+        "      volumes:\n",
+        "      volumes:\n        - name: certs\n          secret: {secretName: shop-db, defaultMode: 0400}\n",
+    );
+    assert_ne!(text, BASE, "the base has a volumes list");
+    let loaded = parse_str("octal.yaml", &text).expect("parses");
+    let web = loaded
+        .documents
+        .iter()
+        .find(|d| d.kind == "Deployment")
+        .expect("Deployment");
+    assert!(web.error.is_none(), "{:?}", web.error);
+    assert_eq!(
+        web.value
+            .pointer("/spec/template/spec/volumes/0/secret/defaultMode"),
+        Some(&json!(256))
+    );
+    assert!(!rules_of(&lint(&loaded, &Context::lint())).contains("object-invalid"));
+}
+
+#[test]
+fn recording_rules_are_valid() {
+    let rules = r#"
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: recording, namespace: shop}
+spec:
+  groups:
+    - name: shop.rules
+      interval: 1m
+      rules:
+        - record: job:http_requests:rate5m
+          expr: sum by (job) (rate(http_requests_total[5m]))
+        - alert: AlwaysFiring
+          expr: 1
+          keep_firing_for: 5m
+"#;
+    let found = rules_of(&lint_text(&apply(&[Add(rules)]), &Context::lint()));
+    assert!(!found.contains("object-invalid"), "{found:?}");
+}

@@ -324,7 +324,18 @@ fn namespace_name_labels(set: &Set<'_>, sink: &mut Sink) {
                     .is_some_and(|l| l.get("name") == Some(value))
             });
             if !labelled {
-                sink.add(i, "netpol-namespace-name-label", format!("{f}.namespaceSelector.matchLabels.name"), format!("namespaces carry no `name` label (the automatic one is kubernetes.io/metadata.name), so `name: {value}` matches no namespace and this peer admits nothing"), format!("select kubernetes.io/metadata.name: {value}"));
+                // Only a Namespace in the set shows all its labels; one created elsewhere
+                // may have been given a `name` label.
+                let known = set.ctx.complete || set.namespace_labels(value).is_some();
+                let tail = if known {
+                    String::new()
+                } else {
+                    format!(" (a warning: namespace `{value}` is not in the set, and whoever created it may have labelled it `name`)")
+                };
+                sink.add(i, "netpol-namespace-name-label", format!("{f}.namespaceSelector.matchLabels.name"), format!("namespaces carry no `name` label (the automatic one is kubernetes.io/metadata.name), so `name: {value}` matches no namespace and this peer admits nothing{tail}"), format!("select kubernetes.io/metadata.name: {value}"));
+                if !known {
+                    sink.as_warning();
+                }
             }
         }
     }

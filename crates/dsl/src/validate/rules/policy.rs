@@ -7,13 +7,14 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::wiring::{bound, monitored_services};
 use crate::object::Object;
 use crate::validate::set::{
-    each, image_problem, quantity, same_ns, selector_matches, Set, Sink, Workload,
+    each, image_problem, quantity, raw_rules, same_ns, selector_matches, RbacRule, Set, Sink,
+    Workload,
 };
 use crate::validate::source::join_key;
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
     for w in &set.workloads {
-        pod_security(w, sink);
+        pod_security(set, w, sink);
         containers(set, w, sink);
         service_accounts_of_pods(set, w, sink);
         stateful_set(set, w, sink);
@@ -33,7 +34,103 @@ fn sc_field(f: &str, field: &str) -> String {
     format!("{f}.securityContext.{field}")
 }
 
-fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
+/// A Pod Security Standard level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Baseline,
+    Restricted,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Baseline => "baseline",
+            Level::Restricted => "restricted",
+        }
+    }
+}
+
+/// Capabilities the baseline profile lets a container add.
+const BASELINE_CAPABILITIES: &[&str] = &[
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+/// Reports Pod Security findings: errors where the set shows that the namespace enforces
+/// the level a check belongs to (Pod Security Admission rejects the pods there), warnings
+/// elsewhere.
+struct Pss<'s> {
+    w_idx: usize,
+    ns: Option<&'s str>,
+    /// The level enforced on the pods' namespace, if the set shows one.
+    enforced: Option<Level>,
+    /// A declared app: its own standard is restricted.
+    complete: bool,
+}
+
+impl Pss<'_> {
+    fn new<'s>(set: &'s Set<'_>, w: &'s Workload<'_>) -> Pss<'s> {
+        let enforced = if set.ctx.complete {
+            Some(Level::Restricted)
+        } else {
+            w.ns.and_then(|ns| set.namespace_labels(ns))
+                .and_then(|l| l.get("pod-security.kubernetes.io/enforce"))
+                .and_then(|v| match v.as_str() {
+                    "restricted" => Some(Level::Restricted),
+                    "baseline" => Some(Level::Baseline),
+                    _ => None,
+                })
+        };
+        Pss {
+            w_idx: w.idx,
+            ns: w.ns,
+            enforced,
+            complete: set.ctx.complete,
+        }
+    }
+
+    fn add(
+        &self,
+        sink: &mut Sink,
+        level: Level,
+        rule: &'static str,
+        field: String,
+        message: String,
+        fix: impl Into<String>,
+    ) {
+        let ns = self.ns.unwrap_or("the current context's namespace");
+        let error = self.enforced.is_some_and(|e| e >= level);
+        let message = match (self.complete, error) {
+            (true, _) => message,
+            (false, true) => format!(
+                "{message}; namespace `{ns}` enforces the {} Pod Security Standard, so the API server rejects these pods",
+                self.enforced.map_or("", Level::as_str)
+            ),
+            (false, false) => format!(
+                "{message}; the {} Pod Security Standard forbids this (a hardening gap, not a rejection: no Namespace in the set enforces it on `{ns}`)",
+                level.as_str()
+            ),
+        };
+        sink.add(self.w_idx, rule, field, message, fix);
+        if !error {
+            sink.as_warning();
+        }
+    }
+}
+
+fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
+    let pss = Pss::new(set, w);
     let spec = &w.spec;
     let p = w.prefix;
     let pod_sc = spec.security_context.as_ref();
@@ -43,8 +140,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
         (spec.host_ipc, "hostIPC"),
     ] {
         if flag == Some(true) {
-            sink.add(
-                w.idx,
+            pss.add(
+                sink,
+                Level::Baseline,
                 "pss-host-namespaces",
                 format!("{p}.{name}"),
                 format!("the pod sets {name}: true"),
@@ -83,8 +181,14 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
             .cloned()
             .collect();
         if let Some(bad) = types.iter().find(|t| !ALLOWED.contains(&t.as_str())) {
-            sink.add(
-                w.idx,
+            let level = if bad == "hostPath" {
+                Level::Baseline
+            } else {
+                Level::Restricted
+            };
+            pss.add(
+                sink,
+                level,
                 "pss-volume-types",
                 format!("{p}.volumes[{j}].{bad}"),
                 format!(
@@ -100,17 +204,19 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
         .and_then(|s| s.seccomp_profile.as_ref())
         .map(|s| s.type_.as_str());
     if pod_sc.and_then(|s| s.run_as_user) == Some(0) {
-        sink.add(
-            w.idx,
+        pss.add(
+            sink,
+            Level::Restricted,
             "pss-run-as-non-root",
             format!("{p}.securityContext.runAsUser"),
-            "the pod runs as UID 0 (root)",
+            "the pod runs as UID 0 (root)".to_owned(),
             "run as a non-zero UID",
         );
     }
     if let Some(t) = pod_seccomp.filter(|t| *t != "RuntimeDefault" && *t != "Localhost") {
-        sink.add(
-            w.idx,
+        pss.add(
+            sink,
+            Level::Baseline,
             "pss-seccomp",
             format!("{p}.securityContext.seccompProfile.type"),
             format!("seccomp profile `{t}` is not allowed"),
@@ -121,8 +227,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
         let sc: Option<&SecurityContext> = c.security_context.as_ref();
         let name = &c.name;
         if sc.and_then(|s| s.privileged) == Some(true) {
-            sink.add(
-                w.idx,
+            pss.add(
+                sink,
+                Level::Baseline,
                 "pss-privileged",
                 sc_field(&f, "privileged"),
                 format!("container `{name}` is privileged"),
@@ -131,8 +238,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
         }
         for (j, port) in c.ports.iter().flatten().enumerate() {
             if port.host_port.is_some_and(|h| h != 0) {
-                sink.add(
-                    w.idx,
+                pss.add(
+                    sink,
+                    Level::Baseline,
                     "pss-host-ports",
                     format!("{f}.ports[{j}].hostPort"),
                     format!(
@@ -144,8 +252,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
             }
         }
         if sc.and_then(|s| s.allow_privilege_escalation) != Some(false) {
-            sink.add(
-                w.idx,
+            pss.add(
+                sink,
+                Level::Restricted,
                 "pss-privilege-escalation",
                 sc_field(&f, "allowPrivilegeEscalation"),
                 format!("container `{name}` does not set allowPrivilegeEscalation: false"),
@@ -163,8 +272,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
             .filter(|a| a.as_str() != "NET_BIND_SERVICE")
             .collect();
         if !drops_all {
-            sink.add(
-                w.idx,
+            pss.add(
+                sink,
+                Level::Restricted,
                 "pss-capabilities",
                 sc_field(&f, "capabilities.drop"),
                 format!("container `{name}` does not drop ALL capabilities"),
@@ -172,8 +282,17 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
             );
         }
         if !bad_adds.is_empty() {
-            sink.add(
-                w.idx,
+            let level = if bad_adds
+                .iter()
+                .all(|a| BASELINE_CAPABILITIES.contains(&a.as_str()))
+            {
+                Level::Restricted
+            } else {
+                Level::Baseline
+            };
+            pss.add(
+                sink,
+                level,
                 "pss-capabilities",
                 sc_field(&f, "capabilities.add"),
                 format!(
@@ -189,11 +308,12 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
         }
         let non_root = sc.and_then(|s| s.run_as_non_root).or(pod_non_root);
         if non_root != Some(true) {
-            sink.add(w.idx, "pss-run-as-non-root", sc_field(&f, "runAsNonRoot"), format!("container `{name}` may run as root: runAsNonRoot is not true on the container or the pod"), "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod");
+            pss.add(sink, Level::Restricted, "pss-run-as-non-root", sc_field(&f, "runAsNonRoot"), format!("container `{name}` may run as root: runAsNonRoot is not true on the container or the pod"), "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod");
         }
         if sc.and_then(|s| s.run_as_user) == Some(0) {
-            sink.add(
-                w.idx,
+            pss.add(
+                sink,
+                Level::Restricted,
                 "pss-run-as-non-root",
                 sc_field(&f, "runAsUser"),
                 format!("container `{name}` runs as UID 0 (root)"),
@@ -205,8 +325,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
             .map(|s| s.type_.as_str())
             .or(pod_seccomp);
         match seccomp {
-            None => sink.add(
-                w.idx,
+            None => pss.add(
+                sink,
+                Level::Restricted,
                 "pss-seccomp",
                 sc_field(&f, "seccompProfile"),
                 format!("container `{name}` has no seccomp profile on the container or the pod"),
@@ -217,8 +338,9 @@ fn pod_security(w: &Workload<'_>, sink: &mut Sink) {
                     && t != "Localhost"
                     && sc.and_then(|s| s.seccomp_profile.as_ref()).is_some() =>
             {
-                sink.add(
-                    w.idx,
+                pss.add(
+                    sink,
+                    Level::Baseline,
                     "pss-seccomp",
                     sc_field(&f, "seccompProfile.type"),
                     format!("container `{name}` uses seccomp profile `{t}`"),
@@ -691,12 +813,8 @@ fn valid_uuid(v: &str) -> bool {
 }
 
 fn roles(set: &Set<'_>, sink: &mut Sink) {
-    let check = |i: usize,
-                 field: String,
-                 groups: &[String],
-                 resources: &[String],
-                 verbs: &[String],
-                 sink: &mut Sink| {
+    let check = |i: usize, field: String, rule: &RbacRule, cluster: bool, sink: &mut Sink| {
+        let (groups, resources, verbs, names) = rule;
         let core = groups.iter().any(|g| g.is_empty() || g == "*");
         let secrets = resources.iter().any(|r| r == "secrets" || r == "*");
         let bad: Vec<&str> = verbs
@@ -704,20 +822,25 @@ fn roles(set: &Set<'_>, sink: &mut Sink) {
             .map(String::as_str)
             .filter(|v| matches!(*v, "list" | "watch" | "*"))
             .collect();
-        if core && secrets && !bad.is_empty() {
-            sink.add(i, "rbac-secrets-read", field, format!("grants {} on Secrets, which returns the contents of every Secret in the namespace", bad.join(", ")), "drop the rule, or grant only get with resourceNames for the Secrets the workload needs");
+        // resourceNames limits the rule to the Secrets it names.
+        if core && secrets && !bad.is_empty() && names.is_empty() {
+            let scope = if cluster {
+                "every Secret in every namespace it is bound for (all of them through a ClusterRoleBinding)"
+            } else {
+                "every Secret in the namespace"
+            };
+            sink.add(i, "rbac-secrets-read", field, format!("grants {} on Secrets: whoever runs as a subject of its bindings can read the contents of {scope}, so a compromised pod leaks them all (often needed by controllers, e.g. an ingress controller reading TLS Secrets)", bad.join(", ")), "grant only get with resourceNames for the Secrets needed, or accept the risk with a waiver that says why the controller needs it");
         }
     };
     for (i, r) in each!(set, Role) {
-        for (j, rule) in r.rules.iter().flatten().enumerate() {
-            check(
-                i,
-                format!("rules[{j}]"),
-                rule.api_groups.as_deref().unwrap_or_default(),
-                rule.resources.as_deref().unwrap_or_default(),
-                &rule.verbs,
-                sink,
-            );
+        let name = r.metadata.name.as_deref().unwrap_or_default();
+        for (j, rule) in set
+            .role_rules("Role", name, set.items[i].namespace)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            check(i, format!("rules[{j}]"), rule, false, sink);
         }
     }
     for (i, item) in set.items.iter().enumerate() {
@@ -727,29 +850,8 @@ fn roles(set: &Set<'_>, sink: &mut Sink) {
         else {
             continue;
         };
-        let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
-            v.and_then(|v| v.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        };
-        for (j, rule) in doc
-            .value
-            .get("rules")
-            .and_then(|r| r.as_array())
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            check(
-                i,
-                format!("rules[{j}]"),
-                &strings(rule.get("apiGroups")),
-                &strings(rule.get("resources")),
-                &strings(rule.get("verbs")),
-                sink,
-            );
+        for (j, rule) in raw_rules(&doc.value).iter().enumerate() {
+            check(i, format!("rules[{j}]"), rule, true, sink);
         }
     }
 }
@@ -789,7 +891,7 @@ fn exposure(set: &Set<'_>, sink: &mut Sink) {
             .as_ref()
             .is_some_and(|r| !r.is_empty() && !r.iter().any(|c| c == "0.0.0.0/0"));
         if !internal && !ranges {
-            sink.add(i, "service-external-load-balancer", "spec.type", "the pods are exposed on a public load balancer with no source ranges: no TLS termination, no authentication, every port reachable", "use ClusterIP behind an Ingress or Gateway with TLS, or restrict loadBalancerSourceRanges / use an internal load balancer");
+            sink.add(i, "service-external-load-balancer", "spec.type", "the pods are exposed to the internet on a public load balancer with no source ranges: every port of the Service is reachable from anywhere, so the pods must do their own TLS and authentication (often the point, e.g. for an ingress controller)", "if it should not be public: restrict loadBalancerSourceRanges, use an internal load balancer, or use ClusterIP behind an Ingress or Gateway");
         }
     }
 }
@@ -815,7 +917,11 @@ fn monitoring(set: &Set<'_>, sink: &mut Sink) {
     for (i, r) in each!(set, PrometheusRule) {
         for (g, group) in r.spec.groups.iter().enumerate() {
             for (j, rule) in group.rules.iter().enumerate() {
-                let expr = rule.expr.replace(' ', "");
+                let Some(alert) = rule.alert.as_deref() else {
+                    // A recording rule.
+                    continue;
+                };
+                let expr = rule.expr_text().replace(' ', "");
                 let field = format!("spec.groups[{g}].rules[{j}].expr");
                 let on_up = expr.starts_with("up{")
                     || expr.contains("(up{")
@@ -825,7 +931,7 @@ fn monitoring(set: &Set<'_>, sink: &mut Sink) {
                     && (expr.contains("==0") || expr.contains("<1"))
                     && !expr.contains("absent(")
                 {
-                    sink.add(i, "alert-up-without-absent", field.clone(), format!("alert `{}` tests up == 0, which never fires when the target disappears (no pods, or the scrape selects nothing) because the series is then absent", rule.alert), "add `or absent(up{...})`");
+                    sink.add(i, "alert-up-without-absent", field.clone(), format!("alert `{alert}` tests up == 0, which never fires when the target disappears (no pods, or the scrape selects nothing) because the series is then absent"), "add `or absent(up{...})`");
                 }
                 let five_xx =
                     expr.contains("\"5..\"") || expr.contains("=~\"5") || expr.contains("=~'5");
@@ -833,7 +939,7 @@ fn monitoring(set: &Set<'_>, sink: &mut Sink) {
                     && (expr.contains("rate(") || expr.contains("increase("))
                     && !expr.contains('/')
                 {
-                    sink.add(i, "alert-error-rate-not-ratio", field, format!("alert `{}` compares an absolute rate of 5xx responses to a threshold per series; it is not an error ratio", rule.alert), "divide sum(rate(5xx)) by sum(rate(all requests))");
+                    sink.add(i, "alert-error-rate-not-ratio", field, format!("alert `{alert}` compares an absolute rate of 5xx responses to a threshold per series; it is not an error ratio"), "divide sum(rate(5xx)) by sum(rate(all requests))");
                 }
             }
         }

@@ -8,7 +8,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::crd::monitoring::ServiceMonitor;
 use crate::object::Object;
 use crate::validate::set::{
-    each, map_matches, same_ns, selector_matches, Set, Sink, Workload, WORKLOAD_KINDS,
+    builtin_cluster_role, builtin_config_map, builtin_role, each, same_ns, selector_matches, Set,
+    Sink, Workload, WORKLOAD_KINDS,
 };
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
@@ -69,6 +70,7 @@ pub(super) fn monitored_services<'a>(
     m: &ServiceMonitor,
 ) -> Vec<(usize, &'a Service)> {
     let own_ns = set.items[idx].namespace;
+    let any = m.spec.namespace_selector.as_ref().is_some_and(|n| n.any);
     let names = m
         .spec
         .namespace_selector
@@ -79,6 +81,7 @@ pub(super) fn monitored_services<'a>(
         .filter(|(i, s)| {
             let ns = set.items[*i].namespace;
             let ns_ok = match names {
+                _ if any => true,
                 Some(names) => ns.is_none_or(|ns| names.iter().any(|n| n == ns)),
                 None => same_ns(ns, own_ns),
             };
@@ -122,20 +125,16 @@ fn services(set: &Set<'_>, sink: &mut Sink) {
         };
         let pods = set.selected_by_map(sel, set.items[i].namespace);
         if pods.is_empty() {
-            let rule = set.missing("service-selects-nothing", WORKLOAD_KINDS);
+            let (rule, why) =
+                set.unresolved("service-selects-nothing", "Pod", set.items[i].namespace);
             let labels: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
             sink.add(
                 i,
                 rule,
                 "spec.selector",
                 format!(
-                    "the selector {} matches no pod template{}",
+                    "the selector {} matches no pod template of the set, so the Service has no endpoints{why}",
                     labels.join(","),
-                    if rule == "reference-unresolved" {
-                        " (the set has no readable workload)"
-                    } else {
-                        ""
-                    }
                 ),
                 "make the selector match the workload's pod template labels",
             );
@@ -276,11 +275,15 @@ fn ingresses(set: &Set<'_>, sink: &mut Sink) {
                 continue;
             }
             let Some((_, svc)) = service_named(set, &b.name, ns) else {
+                let (rule, why) = set.unresolved("ingress-backend-missing", "Service", ns);
                 sink.add(
                     i,
-                    set.missing("ingress-backend-missing", &["Service"]),
+                    rule,
                     format!("{f}.name"),
-                    format!("the backend Service `{}` is not in the set", b.name),
+                    format!(
+                        "the backend Service `{}` is not in the set, so the route answers 503{why}",
+                        b.name
+                    ),
                     "route to an existing Service, or add it",
                 );
                 continue;
@@ -343,12 +346,13 @@ fn autoscalers(set: &Set<'_>, sink: &mut Sink) {
             w.kind == r.kind && w.name == r.name && same_ns(w.ns, set.items[i].namespace)
         });
         let Some(w) = target else {
+            let (rule, why) = set.unresolved("hpa-target-missing", &r.kind, set.items[i].namespace);
             sink.add(
                 i,
-                set.missing("hpa-target-missing", WORKLOAD_KINDS),
+                rule,
                 "spec.scaleTargetRef",
                 format!(
-                    "{} `{}` is not in the set, so the autoscaler does nothing (FailedGetScale)",
+                    "{} `{}` is not in the set, so the autoscaler does nothing (FailedGetScale){why}",
                     r.kind, r.name
                 ),
                 "point scaleTargetRef at an existing workload",
@@ -390,11 +394,12 @@ fn budgets(set: &Set<'_>, sink: &mut Sink) {
             None => Vec::new(),
         };
         if selected.is_empty() {
+            let (rule, why) = set.unresolved("pdb-selects-nothing", "Pod", set.items[i].namespace);
             sink.add(
                 i,
-                set.missing("pdb-selects-nothing", WORKLOAD_KINDS),
+                rule,
                 "spec.selector",
-                "the selector matches no pod template, so the budget protects nothing",
+                format!("the selector matches no pod template of the set, so the budget protects nothing{why}"),
                 "select the workload's pod labels",
             );
         }
@@ -409,6 +414,12 @@ pub(super) fn secret_keys(
 ) -> Option<Option<BTreeSet<String>>> {
     for (i, s) in each!(set, Secret) {
         if s.metadata.name.as_deref() == Some(name) && same_ns(set.items[i].namespace, ns) {
+            let empty = s.data.as_ref().is_none_or(|d| d.is_empty())
+                && s.string_data.as_ref().is_none_or(|d| d.is_empty());
+            if empty || s.type_.as_deref() == Some("kubernetes.io/service-account-token") {
+                // Filled in at run time (by a controller, a Job, the token controller).
+                return Some(None);
+            }
             let keys = s
                 .data
                 .iter()
@@ -474,6 +485,9 @@ pub(super) fn secret_keys(
 }
 
 fn config_map_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<BTreeSet<String>> {
+    if let Some(keys) = builtin_config_map(name) {
+        return Some(keys.iter().map(|k| (*k).to_owned()).collect());
+    }
     each!(set, ConfigMap)
         .find(|(i, c)| {
             c.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, ns)
@@ -488,8 +502,6 @@ fn config_map_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<BTreeS
         })
 }
 
-const SECRET_KINDS: &[&str] = &["Secret", "ExternalSecret", "SealedSecret"];
-
 struct Refs<'a, 's> {
     set: &'s Set<'a>,
     w: &'s Workload<'a>,
@@ -503,8 +515,8 @@ impl Refs<'_, '_> {
         }
         match secret_keys(self.set, name, self.w.ns) {
             None => {
-                let rule = self.set.missing("secret-missing", SECRET_KINDS);
-                self.sink.add(self.w.idx, rule, field, format!("Secret `{name}` is neither in the set nor declared as external, so the pod fails with CreateContainerConfigError"), "add the Secret to the set, or declare it as an external secret with its keys");
+                let (rule, why) = self.set.unresolved("secret-missing", "Secret", self.w.ns);
+                self.sink.add(self.w.idx, rule, field, format!("Secret `{name}` is neither in the set nor declared as external, so the pod fails with CreateContainerConfigError{why}"), "add the Secret to the set, or declare it as an external secret with its keys");
             }
             Some(Some(keys)) => {
                 if let Some(k) = key {
@@ -524,12 +536,14 @@ impl Refs<'_, '_> {
         }
         match config_map_keys(self.set, name, self.w.ns) {
             None => {
-                let rule = self.set.missing("configmap-missing", &["ConfigMap"]);
+                let (rule, why) = self
+                    .set
+                    .unresolved("configmap-missing", "ConfigMap", self.w.ns);
                 self.sink.add(
                     self.w.idx,
                     rule,
                     field,
-                    format!("ConfigMap `{name}` is not in the set"),
+                    format!("ConfigMap `{name}` is not in the set, so the pod does not start{why}"),
                     "add the ConfigMap or fix the reference",
                 );
             }
@@ -657,12 +671,27 @@ fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                         && same_ns(set.items[*i].namespace, w.ns)
                 });
                 match found {
-                    None => r.sink.add(w.idx, set.missing("pvc-missing", &["PersistentVolumeClaim"]), format!("{vf}.persistentVolumeClaim.claimName"), format!("PersistentVolumeClaim `{}` is not in the set, so the pod stays Pending", claim.claim_name), "add the claim, or use volumeClaimTemplates on a StatefulSet"),
+                    None => {
+                        let (rule, why) =
+                            set.unresolved("pvc-missing", "PersistentVolumeClaim", w.ns);
+                        r.sink.add(w.idx, rule, format!("{vf}.persistentVolumeClaim.claimName"), format!("PersistentVolumeClaim `{}` is not in the set, so the pod stays Pending{why}", claim.claim_name), "add the claim, or use volumeClaimTemplates on a StatefulSet");
+                    }
                     Some((_, pvc)) => {
-                        let modes = pvc.spec.as_ref().and_then(|s| s.access_modes.as_deref()).unwrap_or_default();
-                        let single = !modes.is_empty() && modes.iter().all(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
+                        let modes = pvc
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.access_modes.as_deref())
+                            .unwrap_or_default();
+                        let single = !modes.is_empty()
+                            && modes
+                                .iter()
+                                .all(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod");
                         if single && w.max > 1 && claim.read_only != Some(true) {
-                            let scaled = if w.hpa.is_some() { format!("scales up to {} pods", w.max) } else { format!("runs {} pods", w.max) };
+                            let scaled = if w.hpa.is_some() {
+                                format!("scales up to {} pods", w.max)
+                            } else {
+                                format!("runs {} pods", w.max)
+                            };
                             r.sink.add(w.idx, "pvc-rwo-shared", format!("{vf}.persistentVolumeClaim.claimName"), format!("the {} {scaled} that all mount the {} claim `{}`; pods on other nodes hang in ContainerCreating (Multi-Attach) and pods on the same node share one data directory", w.kind, modes.join("/"), claim.claim_name), if w.kind == "StatefulSet" { "use spec.volumeClaimTemplates so every member gets its own volume".to_owned() } else { "run one replica, or use a ReadWriteMany claim or object storage".to_owned() });
                         }
                     }
@@ -670,11 +699,17 @@ fn pod_references(set: &Set<'_>, sink: &mut Sink) {
             }
         }
         for (j, s) in w.spec.image_pull_secrets.iter().flatten().enumerate() {
-            r.secret(
+            // Pull secrets are usually created out of band, and the kubelet pulls without a
+            // missing one: never more than unresolved.
+            if s.name.is_empty() || secret_keys(set, &s.name, w.ns).is_some() {
+                continue;
+            }
+            r.sink.add(
+                w.idx,
+                "reference-unresolved",
                 format!("{p}.imagePullSecrets[{j}].name"),
-                &s.name,
-                None,
-                false,
+                format!("image pull Secret `{}` is not in the set; the kubelet pulls without it, which fails for a private registry", s.name),
+                "create the pull Secret in the namespace (or add it to the set)",
             );
         }
         let sa = w.service_account();
@@ -683,11 +718,12 @@ fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                 a.metadata.name.as_deref() == Some(sa) && same_ns(set.items[i].namespace, w.ns)
             });
             if !exists {
+                let (rule, why) = set.unresolved("service-account-missing", "ServiceAccount", w.ns);
                 r.sink.add(
                     w.idx,
-                    set.missing("service-account-missing", &["ServiceAccount"]),
+                    rule,
                     format!("{p}.serviceAccountName"),
-                    format!("ServiceAccount `{sa}` is not in the set, so pod creation fails"),
+                    format!("ServiceAccount `{sa}` is not in the set, so pod creation fails{why}"),
                     "add the ServiceAccount or fix serviceAccountName",
                 );
             }
@@ -710,20 +746,23 @@ fn stateful_sets(set: &Set<'_>, sink: &mut Sink) {
             continue;
         }
         match service_named(set, name, w.ns) {
-            None => sink.add(
-                w.idx,
-                set.missing("statefulset-service", &["Service"]),
-                "spec.serviceName",
-                format!("Service `{name}` is not in the set"),
-                "create the headless Service or fix spec.serviceName",
-            ),
+            None => {
+                let (rule, why) = set.unresolved("statefulset-service", "Service", w.ns);
+                sink.add(
+                    w.idx,
+                    rule,
+                    "spec.serviceName",
+                    format!("Service `{name}` is not in the set, so the members get no stable DNS names{why}"),
+                    "create the headless Service or fix spec.serviceName",
+                );
+            }
             Some((_, svc)) => {
                 let spec = svc.spec.as_ref();
                 if spec.and_then(|s| s.cluster_ip.as_deref()) != Some("None") {
                     sink.add(w.idx, "statefulset-service", "spec.serviceName", format!("Service `{name}` is not headless, so members get no per-pod DNS records"), "point serviceName at a Service with clusterIP: None");
                 } else if !spec
                     .and_then(|s| s.selector.as_ref())
-                    .is_some_and(|sel| !sel.is_empty() && map_matches(sel, &w.labels))
+                    .is_some_and(|sel| !sel.is_empty() && w.matches_map(sel))
                 {
                     sink.add(
                         w.idx,
@@ -750,12 +789,33 @@ fn service_monitors(set: &Set<'_>, sink: &mut Sink) {
                 .flatten()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
+            // The namespaces the selector reaches: all of them must be owned by the set.
+            let own = set.items[i].namespace;
+            let selector = m.spec.namespace_selector.as_ref();
+            let (rule, why) = if selector.is_some_and(|n| n.any) {
+                (
+                    "reference-unresolved",
+                    " (unresolved, not an error: namespaceSelector.any reaches every namespace of the cluster)".to_owned(),
+                )
+            } else {
+                let names: Vec<Option<&str>> = match selector.map(|n| &n.match_names) {
+                    Some(names) if !names.is_empty() => {
+                        names.iter().map(|n| Some(n.as_str())).collect()
+                    }
+                    _ => vec![own],
+                };
+                names
+                    .into_iter()
+                    .map(|ns| set.unresolved("servicemonitor-selects-nothing", "Service", ns))
+                    .find(|(r, _)| *r == "reference-unresolved")
+                    .unwrap_or(("servicemonitor-selects-nothing", String::new()))
+            };
             sink.add(
                 i,
-                set.missing("servicemonitor-selects-nothing", &["Service"]),
+                rule,
                 "spec.selector",
                 format!(
-                    "no Service in the set carries the labels {}, so nothing is scraped",
+                    "no Service in the set carries the labels {}, so nothing is scraped{why}",
                     labels.join(",")
                 ),
                 "select the labels of the Service that exposes the metrics port",
@@ -819,26 +879,79 @@ pub(super) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool {
             })
 }
 
+/// Whether a ClusterRole is in the set or built into every cluster.
+fn cluster_role_known(set: &Set<'_>, name: &str) -> bool {
+    builtin_cluster_role(name)
+        || set
+            .items
+            .iter()
+            .any(|i| i.kind == "ClusterRole" && i.name == name)
+}
+
+/// Checks a binding's roleRef to a ClusterRole: outside the set it is unresolved, since
+/// the cluster scope belongs to no set.
+fn cluster_role_ref(set: &Set<'_>, i: usize, name: &str, sink: &mut Sink) {
+    if !name.is_empty() && !cluster_role_known(set, name) {
+        sink.add(
+            i,
+            "reference-unresolved",
+            "roleRef.name",
+            format!("ClusterRole `{name}` is not in the set and is not built into Kubernetes; unless another set defines it, the binding grants nothing (unresolved, not an error: ClusterRoles are cluster-wide)"),
+            "add the ClusterRole to the set, or check that it exists in the cluster",
+        );
+    }
+}
+
+/// Checks a ServiceAccount subject of a binding.
+fn subject_account(
+    set: &Set<'_>,
+    i: usize,
+    field: String,
+    name: &str,
+    ns: Option<&str>,
+    sink: &mut Sink,
+) {
+    if name == "default" || name.is_empty() {
+        return;
+    }
+    let exists = each!(set, ServiceAccount).any(|(k, a)| {
+        a.metadata.name.as_deref() == Some(name) && same_ns(set.items[k].namespace, ns)
+    });
+    if !exists {
+        let (rule, why) = set.unresolved("rbac-subject-missing", "ServiceAccount", ns);
+        sink.add(
+            i,
+            rule,
+            field,
+            format!(
+                "ServiceAccount `{name}` is not in the set, so the binding grants nothing{why}"
+            ),
+            "add the ServiceAccount or fix the subject",
+        );
+    }
+}
+
 fn rbac(set: &Set<'_>, sink: &mut Sink) {
     for (i, b) in each!(set, RoleBinding) {
         let ns = set.items[i].namespace;
-        if b.role_ref.kind == "Role" && !b.role_ref.name.is_empty() {
+        let name = b.role_ref.name.as_str();
+        if b.role_ref.kind == "Role" && !name.is_empty() && !builtin_role(ns, name) {
             let exists = each!(set, Role).any(|(j, r)| {
-                r.metadata.name.as_deref() == Some(b.role_ref.name.as_str())
-                    && same_ns(set.items[j].namespace, ns)
+                r.metadata.name.as_deref() == Some(name) && same_ns(set.items[j].namespace, ns)
             });
             if !exists {
+                let (rule, why) = set.unresolved("rbac-role-missing", "Role", ns);
                 sink.add(
                     i,
-                    set.missing("rbac-role-missing", &["Role"]),
+                    rule,
                     "roleRef.name",
-                    format!(
-                        "Role `{}` is not in the set, so the binding grants nothing",
-                        b.role_ref.name
-                    ),
+                    format!("Role `{name}` is not in the set, so the binding grants nothing{why}"),
                     "add the Role or fix roleRef",
                 );
             }
+        }
+        if b.role_ref.kind == "ClusterRole" {
+            cluster_role_ref(set, i, name, sink);
         }
         for (j, s) in b.subjects.iter().flatten().enumerate() {
             if s.kind != "ServiceAccount" {
@@ -847,21 +960,39 @@ fn rbac(set: &Set<'_>, sink: &mut Sink) {
             if s.namespace.as_deref().is_none_or(str::is_empty) {
                 sink.add(i, "rbac-subject-namespace", format!("subjects[{j}].namespace"), format!("ServiceAccount subject `{}` has no namespace; it silently means the binding's namespace and is rejected in a ClusterRoleBinding", s.name), "set the subject's namespace explicitly");
             }
-            if s.name == "default" {
+            let sns = s.namespace.as_deref().filter(|n| !n.is_empty()).or(ns);
+            subject_account(set, i, format!("subjects[{j}].name"), &s.name, sns, sink);
+        }
+    }
+    for (i, item) in set.items.iter().enumerate() {
+        let Some(doc) = item
+            .doc
+            .filter(|d| d.kind == "ClusterRoleBinding" && d.object.is_none())
+        else {
+            continue;
+        };
+        let str_at = |v: &serde_json::Value, p: &str| {
+            v.pointer(p).and_then(|v| v.as_str()).map(str::to_owned)
+        };
+        if str_at(&doc.value, "/roleRef/kind").as_deref() == Some("ClusterRole") {
+            let name = str_at(&doc.value, "/roleRef/name").unwrap_or_default();
+            cluster_role_ref(set, i, &name, sink);
+        }
+        let subjects = doc.value.get("subjects").and_then(|s| s.as_array());
+        for (j, s) in subjects.into_iter().flatten().enumerate() {
+            if str_at(s, "/kind").as_deref() != Some("ServiceAccount") {
                 continue;
             }
-            let sns = s.namespace.as_deref().or(ns);
-            let exists = each!(set, ServiceAccount).any(|(k, a)| {
-                a.metadata.name.as_deref() == Some(s.name.as_str())
-                    && same_ns(set.items[k].namespace, sns)
-            });
-            if !exists {
-                sink.add(
+            let name = str_at(s, "/name").unwrap_or_default();
+            let sns = str_at(s, "/namespace");
+            if let Some(sns) = sns.as_deref().filter(|n| !n.is_empty()) {
+                subject_account(
+                    set,
                     i,
-                    set.missing("rbac-subject-missing", &["ServiceAccount"]),
                     format!("subjects[{j}].name"),
-                    format!("ServiceAccount `{}` is not in the set", s.name),
-                    "add the ServiceAccount or fix the subject",
+                    &name,
+                    Some(sns),
+                    sink,
                 );
             }
         }

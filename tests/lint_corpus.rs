@@ -1,0 +1,177 @@
+//! `lint` on real manifest sets published by other projects: no crash, no error that is not
+//! a real defect of the set (each expected error is listed below with its reason), findings
+//! that point at a file and line, and `--format json` output that parses.
+//!
+//! The sets are `../shared/corpus/` beside the workspace (see its README; required when
+//! `CI=true`) and `fixtures/corpus/` (see its README and each set's SOURCE.md).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dsl::validate::{self, Context, Report};
+
+/// `(set, [(rule, kind/name, why it is a real defect)])`.
+type Expected = (
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+/// Sets in `../shared/corpus`.
+const SHARED: &[Expected] = &[
+    ("bookinfo", &[]),
+    ("cassandra", &[]),
+    ("guestbook", &[]),
+    ("metrics-server-ha", &[]),
+];
+
+/// Sets in `fixtures/corpus`.
+const LOCAL: &[Expected] = &[
+    ("ingress-nginx", &[]),
+    ("kube-prometheus-node-exporter", &[]),
+];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned()
+}
+
+fn shared_corpus() -> Option<PathBuf> {
+    let dir = workspace().join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing: CI must check out ../shared beside the repository",
+        dir.display()
+    );
+    eprintln!("skipping the shared corpus: {} is missing", dir.display());
+    None
+}
+
+fn lint(dir: &Path) -> (usize, Report) {
+    let found = validate::collect_files(&[dir.to_owned()]);
+    assert!(
+        found.errors.is_empty(),
+        "{}: {:?}",
+        dir.display(),
+        found.errors
+    );
+    assert!(!found.files.is_empty(), "{}: no YAML files", dir.display());
+    let (loaded, errors) = validate::load_files(&found.files);
+    assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
+    let objects = loaded.documents.len();
+    (objects, validate::lint(&loaded, &Context::lint()))
+}
+
+/// The `kairn` binary next to this test, if it was built (`cargo test --workspace` builds it).
+fn kairn() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.parent()?;
+    let bin = dir.join(format!("kairn{}", std::env::consts::EXE_SUFFIX));
+    bin.is_file().then_some(bin)
+}
+
+fn check(dir: &Path, name: &str, expected: &[(&str, &str, &str)]) -> String {
+    let (objects, report) = lint(dir);
+    for f in &report.findings {
+        assert!(
+            f.file.is_some() && f.line.is_some(),
+            "{name}: finding without a location: {f:?}"
+        );
+    }
+    let errors: BTreeSet<(String, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| (f.rule.to_owned(), format!("{}/{}", f.kind, f.name)))
+        .collect();
+    let want: BTreeSet<(String, String)> = expected
+        .iter()
+        .map(|(rule, object, _why)| ((*rule).to_owned(), (*object).to_owned()))
+        .collect();
+    let detail: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| {
+            format!(
+                "{} {}/{} {}: {}",
+                f.rule, f.kind, f.name, f.field, f.message
+            )
+        })
+        .collect();
+    assert_eq!(errors, want, "{name}: errors\n{}", detail.join("\n"));
+
+    // The JSON the CLI writes (`report::write_json`: the findings) parses back.
+    let json = serde_json::to_string_pretty(&report.findings).expect("serializes");
+    let back: serde_json::Value = serde_json::from_str(&json).expect("JSON parses");
+    assert_eq!(back.as_array().map(Vec::len), Some(report.findings.len()));
+
+    if let Some(bin) = kairn() {
+        let out = Command::new(&bin)
+            .args(["lint", "--format", "json"])
+            .arg(dir)
+            .output()
+            .expect("kairn runs");
+        let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{name}: `kairn lint --format json` output does not parse: {e}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let findings = parsed.as_array().expect("an array of findings");
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.get("rule").is_some() && f.get("severity").is_some()),
+            "{name}: {parsed}"
+        );
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{name}: exit status {:?}",
+            out.status
+        );
+    }
+    let (e, w, _) = report.counts();
+    format!("{name}: {objects} objects, {e} errors, {w} warnings")
+}
+
+#[test]
+fn shared_corpus_has_no_false_errors() {
+    let Some(root) = shared_corpus() else { return };
+    for (name, expected) in SHARED {
+        let dir = root.join(name);
+        assert!(dir.is_dir(), "{} is missing", dir.display());
+        eprintln!("{}", check(&dir, name, expected));
+    }
+}
+
+#[test]
+fn local_corpus_has_no_false_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
+    for (name, expected) in LOCAL {
+        eprintln!("{}", check(&root.join(name), name, expected));
+    }
+}
+
+#[test]
+fn every_local_set_records_its_source() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
+    let mut total = 0u64;
+    for (name, _) in LOCAL {
+        let source = std::fs::read_to_string(root.join(name).join("SOURCE.md"))
+            .unwrap_or_else(|_| panic!("{name}/SOURCE.md"));
+        assert!(
+            source.contains("Repository") && source.contains("Licence"),
+            "{name}/SOURCE.md names the repository and licence"
+        );
+        for entry in std::fs::read_dir(root.join(name)).expect("set dir") {
+            total += entry.expect("entry").metadata().expect("metadata").len();
+        }
+    }
+    assert!(total < 3 << 20, "the corpus fixtures total {total} bytes");
+}

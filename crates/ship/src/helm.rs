@@ -184,13 +184,16 @@ pub fn is_object_file(path: &str) -> bool {
     base != "kustomization.yaml" && base != OWNERSHIP_FILE
 }
 
-/// The object files of an environment, relative paths in sorted order: every file but
-/// kustomizations and the ownership record.
+/// The object files of an environment, relative paths in sorted order: the files its
+/// `kustomization.yaml` lists (`EnvOutput::resources`), so neither kustomizations, the
+/// ownership record nor deployment-tool files such as `flux/kustomizations.yaml`.
 pub fn object_files(output: &EnvOutput) -> impl Iterator<Item = (&str, &str)> {
+    let listed: std::collections::BTreeSet<&str> =
+        output.resources.iter().map(String::as_str).collect();
     output
         .files
         .iter()
-        .filter(|(p, _)| is_object_file(p))
+        .filter(move |(p, _)| listed.contains(p.as_str()) && is_object_file(p))
         .map(|(p, c)| (p.as_str(), c.as_str()))
 }
 

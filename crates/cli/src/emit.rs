@@ -66,6 +66,20 @@ pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>
     }
 }
 
+/// Renders, validates (printing the findings) and serializes the selected environments:
+/// the files of every environment, or the exit status when anything failed (nothing may
+/// then be written).
+pub fn valid_outputs(select: &Select) -> Result<Vec<EnvOutput>, ExitCode> {
+    let rendered = render_selected(select).map_err(|(code, errors)| fail(code, &errors))?;
+    if print_findings(&validate_all(&rendered)) {
+        return Err(fail(
+            EXIT_ERRORS,
+            &["validation failed; nothing was written".to_owned()],
+        ));
+    }
+    outputs(&rendered).map_err(|(code, errors)| fail(code, &errors))
+}
+
 /// Prints findings to standard error; returns whether any error exists. Errors and
 /// warnings are printed in full; findings waived in code are counted per rule (listed in
 /// full with `--verbose`).
@@ -164,19 +178,9 @@ pub fn run(args: &EmitArgs) -> ExitCode {
             &["--format helm needs --out DIR: charts are written to DIR/<app>/<env>/, never into generated/".to_owned()],
         );
     }
-    let rendered = match render_selected(&args.select) {
-        Ok(r) => r,
-        Err((code, errors)) => return fail(code, &errors),
-    };
-    if print_findings(&validate_all(&rendered)) {
-        return fail(
-            EXIT_ERRORS,
-            &["validation failed; nothing was written".to_owned()],
-        );
-    }
-    let outputs = match outputs(&rendered) {
+    let outputs = match valid_outputs(&args.select) {
         Ok(o) => o,
-        Err((code, errors)) => return fail(code, &errors),
+        Err(code) => return code,
     };
     if args.stdout {
         return match console::stdout(|out| write_stream(out, &outputs)) {

@@ -9,7 +9,7 @@ use dsl::output::{write_dir, TreeError};
 use ship::package::{build, PackageOptions};
 
 use crate::console::{say, EXIT_IO};
-use crate::emit::{fail, outputs, print_findings, render_selected, validate_all};
+use crate::emit::{fail, valid_outputs};
 use crate::{PackageArgs, EXIT_ERRORS, EXIT_USAGE};
 
 /// Runs `package`.
@@ -18,19 +18,9 @@ pub fn run(args: &PackageArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(EXIT_USAGE, &[e]),
     };
-    let rendered = match render_selected(&args.select) {
-        Ok(r) => r,
-        Err((code, errors)) => return fail(code, &errors),
-    };
-    if print_findings(&validate_all(&rendered)) {
-        return fail(
-            EXIT_ERRORS,
-            &["validation failed; nothing was written".to_owned()],
-        );
-    }
-    let outputs = match outputs(&rendered) {
+    let outputs = match valid_outputs(&args.select) {
         Ok(o) => o,
-        Err((code, errors)) => return fail(code, &errors),
+        Err(code) => return code,
     };
     let opts = PackageOptions {
         version: args

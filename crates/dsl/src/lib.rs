@@ -30,8 +30,8 @@ pub const PRODUCT: &str = "kairn";
 pub use model::app::App;
 pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 pub use model::component::{
-    AccessMode, AccessRule, BatchJob, Component, HttpService, JobRestart, LeaderElection,
-    LeaderLock, OutputVolume, Worker, Workload,
+    AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,
+    LeaderElection, LeaderLock, OutputVolume, ScheduledJob, Worker, Workload,
 };
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::environment::Environment;
@@ -55,7 +55,8 @@ pub use primitives::port::{NamedPort, Port};
 pub use primitives::quantity::{Cpu, Memory, Storage};
 pub use primitives::secret::{ExternalSecret, SecretRef};
 pub use primitives::text::{
-    DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
+    CronSchedule, DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
+    TimeZone,
 };
 pub use render::render;
 pub use validate::{validate, Finding, Report, Waiver};

@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 };
@@ -87,6 +87,7 @@ macro_rules! objects {
                     Object::$variant(o)
                 }
             }
+
         )+
     };
 }
@@ -103,6 +104,7 @@ objects!(
     Deployment(Deployment),
     StatefulSet(StatefulSet),
     Job(Job),
+    CronJob(CronJob),
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
     PodDisruptionBudget(PodDisruptionBudget),
     Ingress(Ingress),

@@ -18,7 +18,7 @@ use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::port::{NamedPort, Port};
 use crate::primitives::quantity::Storage;
-use crate::primitives::text::{EnvName, Name};
+use crate::primitives::text::{CronSchedule, EnvName, Name, TimeZone};
 
 /// One workload of an application, with everything its container needs.
 ///
@@ -124,6 +124,8 @@ pub enum Workload {
     Worker(Worker),
     /// A run-to-completion Job.
     Job(BatchJob),
+    /// A Job run on a schedule: a CronJob.
+    Scheduled(ScheduledJob),
     /// A consensus cluster: a StatefulSet with stable member identities and volumes.
     Cluster(StatefulCluster),
 }
@@ -142,7 +144,7 @@ impl Workload {
                 .chain(h.extra_ports.iter().cloned())
                 .collect(),
             Workload::Worker(w) => w.ports.clone(),
-            Workload::Job(_) => Vec::new(),
+            Workload::Job(_) | Workload::Scheduled(_) => Vec::new(),
             Workload::Cluster(c) => vec![c.port.clone(), c.peer_port.clone()],
         }
     }
@@ -168,7 +170,7 @@ impl Workload {
         match self {
             Workload::Http(h) => Some(&h.probes),
             Workload::Worker(w) => w.probes.as_ref(),
-            Workload::Job(_) => None,
+            Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => Some(&c.probes),
         }
     }
@@ -178,7 +180,7 @@ impl Workload {
         match self {
             Workload::Http(h) => h.metrics.as_ref(),
             Workload::Worker(w) => w.metrics.as_ref(),
-            Workload::Job(_) => None,
+            Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => c.metrics.as_ref(),
         }
     }
@@ -188,7 +190,7 @@ impl Workload {
         match self {
             Workload::Http(h) => h.spread,
             Workload::Worker(w) => w.spread,
-            Workload::Job(_) => Spread::None,
+            Workload::Job(_) | Workload::Scheduled(_) => Spread::None,
             Workload::Cluster(c) => c.spread,
         }
     }
@@ -217,6 +219,12 @@ impl From<Worker> for Workload {
 impl From<BatchJob> for Workload {
     fn from(v: BatchJob) -> Self {
         Workload::Job(v)
+    }
+}
+
+impl From<ScheduledJob> for Workload {
+    fn from(v: ScheduledJob) -> Self {
+        Workload::Scheduled(v)
     }
 }
 
@@ -388,6 +396,82 @@ pub struct BatchJob {
     /// Run as a lifecycle hook (before or after the rest of the app is deployed).
     #[builder(default, setter(strip_option))]
     pub hook: Option<Hook>,
+}
+
+/// What a CronJob does when a run is due while the previous one is still running.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConcurrencyPolicy {
+    /// Skip the new run (the default: overlapping runs of a batch task rarely end well).
+    #[default]
+    Forbid,
+    /// Stop the running Job and start the new one.
+    Replace,
+    /// Run both at once.
+    Allow,
+}
+
+impl ConcurrencyPolicy {
+    /// The Kubernetes spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConcurrencyPolicy::Forbid => "Forbid",
+            ConcurrencyPolicy::Replace => "Replace",
+            ConcurrencyPolicy::Allow => "Allow",
+        }
+    }
+}
+
+/// A Job run on a schedule: a `batch/v1` CronJob whose pods get the same hardened
+/// defaults as a [`BatchJob`]'s (restricted Pod Security Standard, read-only root
+/// filesystem, requests and limits, own ServiceAccount, default-deny NetworkPolicy).
+///
+/// The schedule is checked at compile time by [`cron!`](crate::cron); the time zone
+/// needs Kubernetes 1.27 or later (`spec.timeZone` is GA there).
+///
+/// ```
+/// use dsl::*;
+/// let nightly = ScheduledJob::builder()
+///     .schedule(cron!("30 2 * * *"))
+///     .time_zone(time_zone!("Europe/Berlin"))
+///     .backoff_limit(2)
+///     .ttl_seconds_after_finished(86_400)
+///     .build();
+/// assert_eq!(nightly.concurrency, ConcurrencyPolicy::Forbid);
+/// assert_eq!(nightly.successful_jobs_history_limit, 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct ScheduledJob {
+    /// When it runs (`spec.schedule`), checked at compile time by [`cron!`](crate::cron).
+    pub schedule: CronSchedule,
+    /// The time zone the schedule is read in (`spec.timeZone`); `None` is the
+    /// controller's time zone (UTC on managed clusters).
+    #[builder(default, setter(strip_option))]
+    pub time_zone: Option<TimeZone>,
+    /// What happens when a run is due while the previous one still runs.
+    #[builder(default)]
+    pub concurrency: ConcurrencyPolicy,
+    /// Finished successful Jobs kept for inspection.
+    #[builder(default = 3)]
+    pub successful_jobs_history_limit: u32,
+    /// Failed Jobs kept for inspection.
+    #[builder(default = 1)]
+    pub failed_jobs_history_limit: u32,
+    /// A run that could not start within this many seconds of its time is skipped.
+    #[builder(default, setter(strip_option))]
+    pub starting_deadline_seconds: Option<u32>,
+    /// Pause the schedule (`spec.suspend`) without deleting anything.
+    #[builder(default)]
+    pub suspend: bool,
+    /// Retries of one run before its Job is marked failed.
+    pub backoff_limit: u32,
+    /// Seconds after a run finishes before its Job (and pods) are deleted.
+    pub ttl_seconds_after_finished: u32,
+    /// Wall-clock limit of one run.
+    #[builder(default, setter(strip_option))]
+    pub active_deadline_seconds: Option<u32>,
+    /// Restart policy of its pods.
+    #[builder(default)]
+    pub restart: JobRestart,
 }
 
 /// A Kubernetes API permission granted to a component's ServiceAccount through a Role.

@@ -18,6 +18,9 @@ mod services;
 mod storage;
 mod workloads;
 
+#[cfg(test)]
+mod tests;
+
 use crate::model::app::App;
 use crate::model::component::Workload;
 use crate::object::{Manifest, Object, Origin};
@@ -88,6 +91,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
                 workloads::deployment(app, c, &w.replicas, w.disruption.as_ref(), hash.as_deref())
             }
             Workload::Job(j) => workloads::job(app, c, j, hash.as_deref()),
+            Workload::Scheduled(j) => vec![workloads::cron_job(app, c, j, hash.as_deref())],
             Workload::Cluster(cluster) => cluster::statefulset(app, c, cluster, hash.as_deref()),
         });
         objects.push(network::network_policy(app, c));

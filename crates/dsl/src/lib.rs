@@ -33,6 +33,7 @@ pub use model::component::{
     AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,
     LeaderElection, LeaderLock, OutputVolume, ScheduledJob, Worker, Workload,
 };
+pub use model::customize::{Customization, ExtraObject};
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::environment::Environment;
 pub use model::exposure::Exposure;
@@ -48,7 +49,7 @@ pub use model::storage::{
     GcsBucket, ObjectStorage, S3Bucket, ScalableStorage, SharedVolume, SingleNodeCompatible,
     SingleNodeVolume,
 };
-pub use object::{Manifest, Object, Origin};
+pub use object::{Manifest, Object, ObjectKind, Origin};
 pub use primitives::env::{EnvSource, EnvVar, PodField};
 pub use primitives::image::{Image, ImageVersion};
 pub use primitives::port::{NamedPort, Port};

@@ -14,6 +14,18 @@ use serde::Serialize;
 
 use crate::crd::monitoring::{PrometheusRule, ServiceMonitor};
 
+/// A typed object kind that is one variant of [`Object`] (every `k8s-openapi` type
+/// kairn reads, and the custom resources in [`crate::crd`]); what
+/// [`Component::customize`](crate::Component::customize) and
+/// [`ExtraObject`](crate::ExtraObject) accept.
+pub trait ObjectKind: Into<Object> + 'static {
+    /// The object's `kind`.
+    const KIND: &'static str;
+
+    /// The typed object inside `object`, if it is of this kind.
+    fn from_object_mut(object: &mut Object) -> Option<&mut Self>;
+}
+
 macro_rules! objects {
     ($($variant:ident($ty:ty)),+ $(,)?) => {
         /// One Kubernetes object of a kind kairn understands.
@@ -88,6 +100,16 @@ macro_rules! objects {
                 }
             }
 
+            impl ObjectKind for $ty {
+                const KIND: &'static str = stringify!($variant);
+
+                fn from_object_mut(object: &mut Object) -> Option<&mut Self> {
+                    match object {
+                        Object::$variant(o) => Some(o),
+                        _ => None,
+                    }
+                }
+            }
         )+
     };
 }

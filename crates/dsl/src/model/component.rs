@@ -3,9 +3,13 @@
 use std::collections::BTreeMap;
 use std::panic::Location;
 
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::Service;
 use typed_builder::TypedBuilder;
 
 use super::cluster::StatefulCluster;
+use super::customize::Customization;
 use super::exposure::Exposure;
 use super::files::ConfigFiles;
 use super::hook::Hook;
@@ -14,6 +18,7 @@ use super::monitoring::Metrics;
 use super::pod::{Probes, Resources, RunAs, Spread, WritableDir};
 use super::scaling::{Disruption, Replicas};
 use super::storage::{ObjectStorage, ScalableStorage};
+use crate::object::ObjectKind;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::port::{NamedPort, Port};
@@ -85,6 +90,10 @@ pub struct Component {
     /// Jobs this component creates through the Kubernetes API (grants exactly that).
     #[builder(default, setter(strip_option))]
     pub spawns_jobs: Option<SpawnedJobs>,
+    /// Typed changes to the rendered objects, added with [`Component::customize`] and
+    /// its shorthands after [`build`](ComponentBuilder::build).
+    #[builder(default, setter(skip))]
+    pub customizations: Vec<Customization>,
 }
 
 /// The builder with only `declared_at` set; what [`Component::builder`] returns.
@@ -112,6 +121,76 @@ impl Component {
     #[track_caller]
     pub fn builder() -> ComponentStart {
         Component::untracked_builder().declared_at(Location::caller())
+    }
+
+    /// Changes every rendered object of type `T` (a `k8s-openapi` type such as
+    /// `Deployment` or `Service`, see [`ObjectKind`]) with `f`, after rendering and before
+    /// validation: the escape hatch for a field the model does not have. The validator
+    /// sees the result, and its findings on an object the closure changed point at this
+    /// call's file and line. Closures run in the order they were added.
+    ///
+    /// A hook or run-once Job is named by a hash of its spec after its customisations,
+    /// so a customised Job still gets a new name when it changes.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// use k8s_openapi::api::core::v1::Service;
+    /// # let component = Component::builder()
+    /// #     .name(name!("api"))
+    /// #     .image(image!("ghcr.io/acme/shop:1.4.2"))
+    /// #     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+    /// #     .workload(
+    /// #         HttpService::builder()
+    /// #             .port(NamedPort::new(port_name!("http"), port!(8080)))
+    /// #             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+    /// #             .replicas(Replicas::Fixed(2))
+    /// #             .build(),
+    /// #     )
+    /// #     .build();
+    /// let api = component.customize(|s: &mut Service| {
+    ///     if let Some(spec) = s.spec.as_mut() {
+    ///         spec.session_affinity = Some("ClientIP".into());
+    ///     }
+    /// });
+    /// assert_eq!(api.customizations[0].kind, "Service");
+    /// ```
+    #[track_caller]
+    pub fn customize<T: ObjectKind>(mut self, f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        self.customizations.push(Customization::new(f));
+        self
+    }
+
+    /// Changes the component's Deployment (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_deployment(self, f: impl Fn(&mut Deployment) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's Service(s) (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_service(self, f: impl Fn(&mut Service) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's Job (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_job(self, f: impl Fn(&mut Job) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's CronJob (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_cron_job(self, f: impl Fn(&mut CronJob) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's StatefulSet (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_stateful_set(
+        self,
+        f: impl Fn(&mut StatefulSet) + Send + Sync + 'static,
+    ) -> Self {
+        self.customize(f)
     }
 }
 

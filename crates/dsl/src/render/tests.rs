@@ -181,3 +181,173 @@ fn concurrency_and_suspend_are_rendered_as_declared() {
         Some("OnFailure")
     );
 }
+
+fn api_component() -> Component {
+    Component::builder()
+        .name(name!("api"))
+        .image(image!("ghcr.io/acme/shop:1.4.2"))
+        .resources(resources())
+        .workload(
+            HttpService::builder()
+                .port(NamedPort::new(port_name!("http"), port!(8080)))
+                .probes(Probes::http(
+                    port_name!("http"),
+                    http_path!("/live"),
+                    http_path!("/ready"),
+                ))
+                .replicas(Replicas::Fixed(2))
+                .build(),
+        )
+        .build()
+}
+
+fn privileged(d: &mut k8s_openapi::api::apps::v1::Deployment) {
+    let pod = d
+        .spec
+        .as_mut()
+        .and_then(|s| s.template.spec.as_mut())
+        .expect("pod");
+    let sc = pod.containers[0].security_context.as_mut().expect("sc");
+    sc.privileged = Some(true);
+}
+
+#[test]
+fn a_customisation_that_breaks_a_rule_is_reported_at_the_closure() {
+    let api = api_component().customize_deployment(privileged);
+    let line = line!() - 1;
+    let app = shop(vec![api]);
+    let manifests = render(&app);
+    let report = validate(&manifests, &validate::Context::for_app(&app));
+    assert!(report.has_errors(), "a privileged container is an error");
+    let on_deployment: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == "Deployment" && f.field.ends_with("privileged"))
+        .collect();
+    assert!(!on_deployment.is_empty(), "{report:?}");
+    let expected = format!("crates/dsl/src/render/tests.rs:{line}");
+    for f in on_deployment {
+        assert_eq!(f.declared_at.as_deref(), Some(expected.as_str()), "{f:?}");
+    }
+    // Objects the closure did not change still point at the component.
+    let sa = manifests
+        .iter()
+        .find(|m| m.object.kind() == "ServiceAccount")
+        .expect("ServiceAccount");
+    assert_eq!(
+        sa.origin.declared_at.map(|l| l.line()),
+        Some(app.components[0].declared_at.line())
+    );
+}
+
+#[test]
+fn customisations_apply_to_their_kind_only_and_in_order() {
+    let api = api_component()
+        .customize_service(|s| {
+            s.spec.as_mut().expect("spec").session_affinity = Some("ClientIP".into());
+        })
+        .customize(|d: &mut k8s_openapi::api::apps::v1::Deployment| {
+            d.spec.as_mut().expect("spec").min_ready_seconds = Some(5);
+        })
+        .customize(|d: &mut k8s_openapi::api::apps::v1::Deployment| {
+            let spec = d.spec.as_mut().expect("spec");
+            spec.min_ready_seconds = spec.min_ready_seconds.map(|s| s * 2);
+        });
+    let app = shop(vec![api]);
+    let manifests = render(&app);
+    for m in &manifests {
+        match &m.object {
+            Object::Service(s) => assert_eq!(
+                s.spec.as_ref().and_then(|s| s.session_affinity.as_deref()),
+                Some("ClientIP")
+            ),
+            Object::Deployment(d) => {
+                assert_eq!(d.spec.as_ref().and_then(|s| s.min_ready_seconds), Some(10))
+            }
+            _ => {}
+        }
+    }
+    let report = validate(&manifests, &validate::Context::for_app(&app));
+    assert!(!report.has_errors(), "{report:?}");
+}
+
+#[test]
+fn a_customised_cron_job_is_customised() {
+    let report = report_component().customize_cron_job(|c| {
+        c.spec.as_mut().expect("spec").schedule = "0 4 * * *".into();
+    });
+    let manifests = render(&shop(vec![report]));
+    assert_eq!(
+        cron_job(&manifests)
+            .spec
+            .as_ref()
+            .map(|s| s.schedule.as_str()),
+        Some("0 4 * * *")
+    );
+}
+
+fn flags() -> k8s_openapi::api::core::v1::ConfigMap {
+    k8s_openapi::api::core::v1::ConfigMap {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some("shop-flags".into()),
+            ..Default::default()
+        },
+        data: Some([("checkout".to_owned(), "on".to_owned())].into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_extra_config_map_is_emitted_validated_and_written() {
+    let extra = ExtraObject::new(flags());
+    let line = line!() - 1;
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![api_component()])
+        .extra_objects(vec![extra])
+        .build();
+    let manifests = render(&app);
+    let m = manifests
+        .iter()
+        .find(|m| m.object.kind() == "ConfigMap")
+        .expect("the extra ConfigMap");
+    assert_eq!(m.object.name(), "shop-flags");
+    assert_eq!(m.object.namespace(), Some("shop"));
+    assert_eq!(m.object.file_name(), "configmap-shop-flags.yaml");
+    assert_eq!(m.origin.declared_at.map(|l| l.line()), Some(line));
+    let report = validate(&manifests, &validate::Context::for_app(&app));
+    assert!(!report.has_errors(), "{report:?}");
+    let yaml = yaml::to_yaml(&m.object).expect("yaml");
+    assert!(
+        yaml.starts_with("apiVersion: v1\nkind: ConfigMap\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("checkout: \"on\""), "{yaml}");
+}
+
+#[test]
+fn findings_on_an_extra_object_point_at_its_declaration() {
+    let mut bad = flags();
+    bad.metadata.name = Some("Shop_Flags".into());
+    let extra = ExtraObject::new(bad);
+    let line = line!() - 1;
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![])
+        .extra_objects(vec![extra])
+        .build();
+    let report = validate(&render(&app), &validate::Context::for_app(&app));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "ConfigMap")
+        .unwrap_or_else(|| panic!("an invalid name is reported: {report:?}"));
+    assert_eq!(
+        f.declared_at.as_deref(),
+        Some(format!("crates/dsl/src/render/tests.rs:{line}").as_str())
+    );
+}

@@ -562,6 +562,8 @@ pub struct AccessRule {
     pub resources: Vec<String>,
     /// Verbs, e.g. `create`.
     pub verbs: Vec<String>,
+    /// Object names the rule is limited to (`resourceNames`); empty means every object.
+    pub resource_names: Vec<String>,
 }
 
 impl AccessRule {
@@ -575,6 +577,19 @@ impl AccessRule {
             api_group: api_group.to_owned(),
             resources: resources.into_iter().map(str::to_owned).collect(),
             verbs: verbs.into_iter().map(str::to_owned).collect(),
+            resource_names: Vec::new(),
         }
+    }
+
+    /// Limits the rule to the named objects (`resourceNames`), e.g. the app's own
+    /// ConfigMap and Secret rather than every one in the namespace.
+    ///
+    /// ```
+    /// let rule = dsl::AccessRule::new("", ["secrets"], ["get"]).named(["shop-secrets"]);
+    /// assert_eq!(rule.resource_names, ["shop-secrets"]);
+    /// ```
+    pub fn named<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.resource_names = names.into_iter().map(Into::into).collect();
+        self
     }
 }

@@ -338,3 +338,51 @@ fn a_crd_with_invalid_metadata_fails_the_metadata_check() {
         assert!(out.contains(needle), "expected {needle:?} in:\n{out}");
     }
 }
+
+#[test]
+fn a_rendered_cron_job_passes_strict_schemas() {
+    use dsl::{
+        cpu, cron, image, memory, name, time_zone, App, Component, ConcurrencyPolicy, Resources,
+        ScheduledJob,
+    };
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![Component::builder()
+            .name(name!("report"))
+            .image(image!("ghcr.io/acme/report:2.0.1"))
+            .resources(Resources::new(
+                cpu!("100m"),
+                cpu!("500m"),
+                memory!("128Mi"),
+                memory!("256Mi"),
+            ))
+            .workload(
+                ScheduledJob::builder()
+                    .schedule(cron!("30 2 * * MON-FRI"))
+                    .time_zone(time_zone!("Europe/Berlin"))
+                    .concurrency(ConcurrencyPolicy::Forbid)
+                    .starting_deadline_seconds(600)
+                    .backoff_limit(2)
+                    .active_deadline_seconds(3600)
+                    .ttl_seconds_after_finished(86_400)
+                    .build(),
+            )
+            .build()])
+        .build();
+    let dir = TempDir::new("schema-cronjob");
+    let files: Vec<PathBuf> = dsl::render(&app)
+        .iter()
+        .map(|m| {
+            let text = dsl::yaml::to_yaml(&m.object).expect("yaml");
+            write(&dir, &m.object.file_name(), &text)
+        })
+        .collect();
+    assert!(files
+        .iter()
+        .any(|f| f.ends_with("cronjob-shop-report.yaml")));
+    let ran = validate(&files);
+    let p = problems(&files, &ran);
+    assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
+}

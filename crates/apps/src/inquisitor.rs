@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use dsl::*;
 
 use crate::inputs::{InputError, Inputs};
-use crate::registry::Declaration;
+use crate::registry::{Declaration, InputSpec};
 
 environments! {
     /// Inquisitor's environments.
@@ -54,8 +54,13 @@ fn metrics() -> Metrics {
 impl Declaration for Inquisitor {
     type Env = Env;
     const ID: &'static str = "inquisitor";
+    const INPUTS: &'static [InputSpec] = &[InputSpec {
+        key: "client-source-ranges",
+        help: "comma-separated CIDR blocks allowed to reach the client API's load balancer \
+               (default: the private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
+    }];
 
-    fn declare(env: Env, _inputs: &Inputs) -> Result<App, InputError> {
+    fn declare(env: Env, inputs: &Inputs) -> Result<App, InputError> {
         let (members, api_scaling, resources, storage_class) = match env {
             Env::Production => (
                 quorum!(3),
@@ -105,6 +110,13 @@ impl Declaration for Inquisitor {
             .env_from_config(true)
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
             .run_as(run_as!(1000, 1000))
+            // The seed's Role: read its ConfigMaps and Secrets, here only its own.
+            .api_access(vec![
+                AccessRule::new("", ["configmaps"], ["get", "list", "watch"])
+                    .named([config_map.to_string()]),
+                AccessRule::new("", ["secrets"], ["get", "list", "watch"])
+                    .named([secrets.name().to_string()]),
+            ])
             .build();
 
         // The API layer the seed's HPA targets (`inquisitor-api`): stateless, scaled on
@@ -122,6 +134,9 @@ impl Declaration for Inquisitor {
                     .disruption(Disruption::MinAvailable(1))
                     .metrics(metrics())
                     .spread(Spread::AcrossNodes)
+                    .exposure(Exposure::LoadBalancer {
+                        source_ranges: client_ranges(inputs)?,
+                    })
                     .build(),
             )
             .env(vec![
@@ -177,5 +192,75 @@ impl Declaration for Inquisitor {
                     .build(),
             )
             .build())
+    }
+}
+
+/// The client CIDR blocks allowed through the API's load balancer: the input
+/// `client-source-ranges`, or the private ranges (clients in the cluster's networks).
+fn client_ranges(inputs: &Inputs) -> Result<Vec<String>, InputError> {
+    let key = "client-source-ranges";
+    let Some(given) = inputs.get(key) else {
+        return Ok(dsl::render::PRIVATE_RANGES.map(str::to_owned).to_vec());
+    };
+    let error = |message: String| InputError {
+        app: Inquisitor::ID.to_owned(),
+        key: key.to_owned(),
+        message,
+    };
+    let ranges: Vec<String> = given
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if ranges.is_empty() {
+        return Err(error(
+            "name at least one CIDR block, e.g. 203.0.113.0/24".into(),
+        ));
+    }
+    for r in &ranges {
+        let valid = r.split_once('/').is_some_and(|(ip, bits)| {
+            match (ip.parse::<std::net::IpAddr>(), bits.parse::<u8>()) {
+                (Ok(std::net::IpAddr::V4(_)), Ok(b)) => b <= 32,
+                (Ok(std::net::IpAddr::V6(_)), Ok(b)) => b <= 128,
+                _ => false,
+            }
+        });
+        if !valid {
+            return Err(error(format!(
+                "{r:?} is not a CIDR block; write address/prefix, e.g. 203.0.113.0/24"
+            )));
+        }
+        if r == "0.0.0.0/0" || r == "::/0" {
+            return Err(error(format!(
+                "{r} would expose the unauthenticated API to the internet; name the client networks"
+            )));
+        }
+    }
+    Ok(ranges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(v: &str) -> Inputs {
+        Inputs::new(BTreeMap::from([(
+            "client-source-ranges".to_owned(),
+            v.to_owned(),
+        )]))
+    }
+
+    #[test]
+    fn client_ranges_default_to_private_networks_and_accept_cidrs() {
+        assert_eq!(client_ranges(&Inputs::default()).unwrap().len(), 3);
+        assert_eq!(
+            client_ranges(&inputs("203.0.113.0/24, 2001:db8::/32")).unwrap(),
+            ["203.0.113.0/24", "2001:db8::/32"]
+        );
+        assert!(client_ranges(&inputs("203.0.113.0")).is_err());
+        assert!(client_ranges(&inputs("0.0.0.0/0")).is_err());
+        assert!(client_ranges(&inputs("10.0.0.0/33")).is_err());
+        assert!(client_ranges(&inputs("")).is_err());
     }
 }

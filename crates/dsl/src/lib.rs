@@ -30,9 +30,10 @@ pub const PRODUCT: &str = "kairn";
 pub use model::app::App;
 pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 pub use model::component::{
-    AccessMode, AccessRule, BatchJob, Component, HttpService, JobRestart, LeaderElection,
-    LeaderLock, OutputVolume, Worker, Workload,
+    AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,
+    LeaderElection, LeaderLock, OutputVolume, ScheduledJob, Worker, Workload,
 };
+pub use model::customize::{Customization, ExtraObject};
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::environment::Environment;
 pub use model::exposure::Exposure;
@@ -48,14 +49,15 @@ pub use model::storage::{
     GcsBucket, ObjectStorage, S3Bucket, ScalableStorage, SharedVolume, SingleNodeCompatible,
     SingleNodeVolume,
 };
-pub use object::{Manifest, Object, Origin};
+pub use object::{Manifest, Object, ObjectKind, Origin};
 pub use primitives::env::{EnvSource, EnvVar, PodField};
 pub use primitives::image::{Image, ImageVersion};
 pub use primitives::port::{NamedPort, Port};
 pub use primitives::quantity::{Cpu, Memory, Storage};
 pub use primitives::secret::{ExternalSecret, SecretRef};
 pub use primitives::text::{
-    DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
+    CronSchedule, DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
+    TimeZone,
 };
 pub use render::render;
 pub use validate::{validate, Finding, Report, Waiver};

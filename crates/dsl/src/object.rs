@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount,
 };
@@ -13,6 +13,18 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use crate::crd::monitoring::{PrometheusRule, ServiceMonitor};
+
+/// A typed object kind that is one variant of [`Object`] (every `k8s-openapi` type
+/// kairn reads, and the custom resources in [`crate::crd`]); what
+/// [`Component::customize`](crate::Component::customize) and
+/// [`ExtraObject`](crate::ExtraObject) accept.
+pub trait ObjectKind: Into<Object> + 'static {
+    /// The object's `kind`.
+    const KIND: &'static str;
+
+    /// The typed object inside `object`, if it is of this kind.
+    fn from_object_mut(object: &mut Object) -> Option<&mut Self>;
+}
 
 macro_rules! objects {
     ($($variant:ident($ty:ty)),+ $(,)?) => {
@@ -87,6 +99,17 @@ macro_rules! objects {
                     Object::$variant(o)
                 }
             }
+
+            impl ObjectKind for $ty {
+                const KIND: &'static str = stringify!($variant);
+
+                fn from_object_mut(object: &mut Object) -> Option<&mut Self> {
+                    match object {
+                        Object::$variant(o) => Some(o),
+                        _ => None,
+                    }
+                }
+            }
         )+
     };
 }
@@ -103,6 +126,7 @@ objects!(
     Deployment(Deployment),
     StatefulSet(StatefulSet),
     Job(Job),
+    CronJob(CronJob),
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
     PodDisruptionBudget(PodDisruptionBudget),
     Ingress(Ingress),

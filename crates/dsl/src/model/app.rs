@@ -73,11 +73,16 @@ pub struct App {
     /// Validation findings accepted on purpose, each on one object with a written reason.
     #[builder(default)]
     pub waivers: Vec<crate::validate::Waiver>,
+    /// Further typed objects emitted with the app (validated and written like the rest),
+    /// each declared with [`ExtraObject::new`](crate::ExtraObject::new).
+    #[builder(default)]
+    pub extra_objects: Vec<crate::model::customize::ExtraObject>,
 }
 
 /// The builder with only `declared_at` set; what [`App::builder`] returns.
 pub type AppStart = AppBuilder<(
     (&'static Location<'static>,),
+    (),
     (),
     (),
     (),

@@ -3,9 +3,13 @@
 use std::collections::BTreeMap;
 use std::panic::Location;
 
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::Service;
 use typed_builder::TypedBuilder;
 
 use super::cluster::StatefulCluster;
+use super::customize::Customization;
 use super::exposure::Exposure;
 use super::files::ConfigFiles;
 use super::hook::Hook;
@@ -14,11 +18,12 @@ use super::monitoring::Metrics;
 use super::pod::{Probes, Resources, RunAs, Spread, WritableDir};
 use super::scaling::{Disruption, Replicas};
 use super::storage::{ObjectStorage, ScalableStorage};
+use crate::object::ObjectKind;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::port::{NamedPort, Port};
 use crate::primitives::quantity::Storage;
-use crate::primitives::text::{EnvName, Name};
+use crate::primitives::text::{CronSchedule, EnvName, Name, TimeZone};
 
 /// One workload of an application, with everything its container needs.
 ///
@@ -85,6 +90,10 @@ pub struct Component {
     /// Jobs this component creates through the Kubernetes API (grants exactly that).
     #[builder(default, setter(strip_option))]
     pub spawns_jobs: Option<SpawnedJobs>,
+    /// Typed changes to the rendered objects, added with [`Component::customize`] and
+    /// its shorthands after [`build`](ComponentBuilder::build).
+    #[builder(default, setter(skip))]
+    pub customizations: Vec<Customization>,
 }
 
 /// The builder with only `declared_at` set; what [`Component::builder`] returns.
@@ -113,6 +122,76 @@ impl Component {
     pub fn builder() -> ComponentStart {
         Component::untracked_builder().declared_at(Location::caller())
     }
+
+    /// Changes every rendered object of type `T` (a `k8s-openapi` type such as
+    /// `Deployment` or `Service`, see [`ObjectKind`]) with `f`, after rendering and before
+    /// validation: the escape hatch for a field the model does not have. The validator
+    /// sees the result, and its findings on an object the closure changed point at this
+    /// call's file and line. Closures run in the order they were added.
+    ///
+    /// A hook or run-once Job is named by a hash of its spec after its customisations,
+    /// so a customised Job still gets a new name when it changes.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// use k8s_openapi::api::core::v1::Service;
+    /// # let component = Component::builder()
+    /// #     .name(name!("api"))
+    /// #     .image(image!("ghcr.io/acme/shop:1.4.2"))
+    /// #     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+    /// #     .workload(
+    /// #         HttpService::builder()
+    /// #             .port(NamedPort::new(port_name!("http"), port!(8080)))
+    /// #             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+    /// #             .replicas(Replicas::Fixed(2))
+    /// #             .build(),
+    /// #     )
+    /// #     .build();
+    /// let api = component.customize(|s: &mut Service| {
+    ///     if let Some(spec) = s.spec.as_mut() {
+    ///         spec.session_affinity = Some("ClientIP".into());
+    ///     }
+    /// });
+    /// assert_eq!(api.customizations[0].kind, "Service");
+    /// ```
+    #[track_caller]
+    pub fn customize<T: ObjectKind>(mut self, f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        self.customizations.push(Customization::new(f));
+        self
+    }
+
+    /// Changes the component's Deployment (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_deployment(self, f: impl Fn(&mut Deployment) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's Service(s) (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_service(self, f: impl Fn(&mut Service) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's Job (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_job(self, f: impl Fn(&mut Job) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's CronJob (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_cron_job(self, f: impl Fn(&mut CronJob) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
+
+    /// Changes the component's StatefulSet (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_stateful_set(
+        self,
+        f: impl Fn(&mut StatefulSet) + Send + Sync + 'static,
+    ) -> Self {
+        self.customize(f)
+    }
 }
 
 /// The kinds of workload a component can be.
@@ -124,6 +203,8 @@ pub enum Workload {
     Worker(Worker),
     /// A run-to-completion Job.
     Job(BatchJob),
+    /// A Job run on a schedule: a CronJob.
+    Scheduled(ScheduledJob),
     /// A consensus cluster: a StatefulSet with stable member identities and volumes.
     Cluster(StatefulCluster),
 }
@@ -142,7 +223,7 @@ impl Workload {
                 .chain(h.extra_ports.iter().cloned())
                 .collect(),
             Workload::Worker(w) => w.ports.clone(),
-            Workload::Job(_) => Vec::new(),
+            Workload::Job(_) | Workload::Scheduled(_) => Vec::new(),
             Workload::Cluster(c) => vec![c.port.clone(), c.peer_port.clone()],
         }
     }
@@ -168,7 +249,7 @@ impl Workload {
         match self {
             Workload::Http(h) => Some(&h.probes),
             Workload::Worker(w) => w.probes.as_ref(),
-            Workload::Job(_) => None,
+            Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => Some(&c.probes),
         }
     }
@@ -178,7 +259,7 @@ impl Workload {
         match self {
             Workload::Http(h) => h.metrics.as_ref(),
             Workload::Worker(w) => w.metrics.as_ref(),
-            Workload::Job(_) => None,
+            Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => c.metrics.as_ref(),
         }
     }
@@ -188,7 +269,7 @@ impl Workload {
         match self {
             Workload::Http(h) => h.spread,
             Workload::Worker(w) => w.spread,
-            Workload::Job(_) => Spread::None,
+            Workload::Job(_) | Workload::Scheduled(_) => Spread::None,
             Workload::Cluster(c) => c.spread,
         }
     }
@@ -217,6 +298,12 @@ impl From<Worker> for Workload {
 impl From<BatchJob> for Workload {
     fn from(v: BatchJob) -> Self {
         Workload::Job(v)
+    }
+}
+
+impl From<ScheduledJob> for Workload {
+    fn from(v: ScheduledJob) -> Self {
+        Workload::Scheduled(v)
     }
 }
 
@@ -390,6 +477,82 @@ pub struct BatchJob {
     pub hook: Option<Hook>,
 }
 
+/// What a CronJob does when a run is due while the previous one is still running.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConcurrencyPolicy {
+    /// Skip the new run (the default: overlapping runs of a batch task rarely end well).
+    #[default]
+    Forbid,
+    /// Stop the running Job and start the new one.
+    Replace,
+    /// Run both at once.
+    Allow,
+}
+
+impl ConcurrencyPolicy {
+    /// The Kubernetes spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConcurrencyPolicy::Forbid => "Forbid",
+            ConcurrencyPolicy::Replace => "Replace",
+            ConcurrencyPolicy::Allow => "Allow",
+        }
+    }
+}
+
+/// A Job run on a schedule: a `batch/v1` CronJob whose pods get the same hardened
+/// defaults as a [`BatchJob`]'s (restricted Pod Security Standard, read-only root
+/// filesystem, requests and limits, own ServiceAccount, default-deny NetworkPolicy).
+///
+/// The schedule is checked at compile time by [`cron!`](crate::cron); the time zone
+/// needs Kubernetes 1.27 or later (`spec.timeZone` is GA there).
+///
+/// ```
+/// use dsl::*;
+/// let nightly = ScheduledJob::builder()
+///     .schedule(cron!("30 2 * * *"))
+///     .time_zone(time_zone!("Europe/Berlin"))
+///     .backoff_limit(2)
+///     .ttl_seconds_after_finished(86_400)
+///     .build();
+/// assert_eq!(nightly.concurrency, ConcurrencyPolicy::Forbid);
+/// assert_eq!(nightly.successful_jobs_history_limit, 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+pub struct ScheduledJob {
+    /// When it runs (`spec.schedule`), checked at compile time by [`cron!`](crate::cron).
+    pub schedule: CronSchedule,
+    /// The time zone the schedule is read in (`spec.timeZone`); `None` is the
+    /// controller's time zone (UTC on managed clusters).
+    #[builder(default, setter(strip_option))]
+    pub time_zone: Option<TimeZone>,
+    /// What happens when a run is due while the previous one still runs.
+    #[builder(default)]
+    pub concurrency: ConcurrencyPolicy,
+    /// Finished successful Jobs kept for inspection.
+    #[builder(default = 3)]
+    pub successful_jobs_history_limit: u32,
+    /// Failed Jobs kept for inspection.
+    #[builder(default = 1)]
+    pub failed_jobs_history_limit: u32,
+    /// A run that could not start within this many seconds of its time is skipped.
+    #[builder(default, setter(strip_option))]
+    pub starting_deadline_seconds: Option<u32>,
+    /// Pause the schedule (`spec.suspend`) without deleting anything.
+    #[builder(default)]
+    pub suspend: bool,
+    /// Retries of one run before its Job is marked failed.
+    pub backoff_limit: u32,
+    /// Seconds after a run finishes before its Job (and pods) are deleted.
+    pub ttl_seconds_after_finished: u32,
+    /// Wall-clock limit of one run.
+    #[builder(default, setter(strip_option))]
+    pub active_deadline_seconds: Option<u32>,
+    /// Restart policy of its pods.
+    #[builder(default)]
+    pub restart: JobRestart,
+}
+
 /// A Kubernetes API permission granted to a component's ServiceAccount through a Role.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessRule {
@@ -399,6 +562,8 @@ pub struct AccessRule {
     pub resources: Vec<String>,
     /// Verbs, e.g. `create`.
     pub verbs: Vec<String>,
+    /// Object names the rule is limited to (`resourceNames`); empty means every object.
+    pub resource_names: Vec<String>,
 }
 
 impl AccessRule {
@@ -412,6 +577,19 @@ impl AccessRule {
             api_group: api_group.to_owned(),
             resources: resources.into_iter().map(str::to_owned).collect(),
             verbs: verbs.into_iter().map(str::to_owned).collect(),
+            resource_names: Vec::new(),
         }
+    }
+
+    /// Limits the rule to the named objects (`resourceNames`), e.g. the app's own
+    /// ConfigMap and Secret rather than every one in the namespace.
+    ///
+    /// ```
+    /// let rule = dsl::AccessRule::new("", ["secrets"], ["get"]).named(["shop-secrets"]);
+    /// assert_eq!(rule.resource_names, ["shop-secrets"]);
+    /// ```
+    pub fn named<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.resource_names = names.into_iter().map(Into::into).collect();
+        self
     }
 }

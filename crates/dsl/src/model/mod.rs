@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cluster;
 pub mod component;
+pub mod customize;
 pub mod dependency;
 pub mod environment;
 pub mod exposure;

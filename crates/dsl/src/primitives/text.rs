@@ -139,6 +139,34 @@ validated_string!(
     "label value"
 );
 
+validated_string!(
+    /// A CronJob schedule: five cron fields or a macro such as `@daily`, checked as the
+    /// API server parses it. Build it with [`cron!`](crate::cron).
+    ///
+    /// ```
+    /// let nightly = dsl::cron!("30 2 * * MON-FRI");
+    /// assert_eq!(nightly.as_str(), "30 2 * * MON-FRI");
+    /// assert!(dsl::CronSchedule::parse("0 3 * *").is_err());
+    /// ```
+    CronSchedule,
+    checks::cron,
+    "cron schedule"
+);
+
+validated_string!(
+    /// An IANA time zone name for a CronJob (`Europe/Berlin`, `UTC`), checked loosely:
+    /// whether the zone exists is up to the cluster's time zone database.
+    ///
+    /// ```
+    /// let tz = dsl::time_zone!("Europe/Berlin");
+    /// assert_eq!(tz.as_str(), "Europe/Berlin");
+    /// assert!(dsl::TimeZone::parse("Local").is_err());
+    /// ```
+    TimeZone,
+    checks::time_zone,
+    "time zone"
+);
+
 impl Name {
     /// Joins two names with `-` (`triage-warden` + `api` = `triage-warden-api`).
     ///
@@ -222,6 +250,35 @@ macro_rules! key {
 macro_rules! label_value {
     ($s:literal) => {{
         const VALUE: $crate::LabelValue = $crate::LabelValue::from_static($s);
+        VALUE
+    }};
+}
+
+/// A CronJob schedule literal checked at compile time: five fields (minute, hour, day of
+/// month, month, day of week) with `*`, ranges, steps, lists and month/weekday names, or
+/// `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`, `@midnight`, `@hourly`.
+///
+/// ```
+/// let every_quarter_hour = dsl::cron!("*/15 * * * *");
+/// let nightly = dsl::cron!("@daily");
+/// ```
+///
+/// ```compile_fail
+/// let s = dsl::cron!("0 25 * * *"); // the hour is 0-23
+/// ```
+#[macro_export]
+macro_rules! cron {
+    ($s:literal) => {{
+        const VALUE: $crate::CronSchedule = $crate::CronSchedule::from_static($s);
+        VALUE
+    }};
+}
+
+/// An IANA time zone literal checked (loosely) at compile time.
+#[macro_export]
+macro_rules! time_zone {
+    ($s:literal) => {{
+        const VALUE: $crate::TimeZone = $crate::TimeZone::from_static($s);
         VALUE
     }};
 }

@@ -65,6 +65,11 @@ fn pod_spec(object: &Object) -> Option<&PodSpec> {
         Object::Deployment(d) => d.spec.as_ref().map(|s| &s.template),
         Object::StatefulSet(s) => s.spec.as_ref().map(|s| &s.template),
         Object::Job(j) => j.spec.as_ref().map(|s| &s.template),
+        Object::CronJob(c) => c
+            .spec
+            .as_ref()
+            .and_then(|s| s.job_template.spec.as_ref())
+            .map(|s| &s.template),
         _ => None,
     };
     template.and_then(|t| t.spec.as_ref())

@@ -63,6 +63,7 @@ pub(crate) fn service_account(app: &App, component: &Component) -> Vec<Object> {
                 api_groups: Some(vec![r.api_group.clone()]),
                 resources: Some(r.resources.clone()),
                 verbs: r.verbs.clone(),
+                resource_names: (!r.resource_names.is_empty()).then(|| r.resource_names.clone()),
                 ..Default::default()
             })
             .collect();

@@ -18,6 +18,11 @@ mod services;
 mod storage;
 mod workloads;
 
+#[cfg(test)]
+mod tests;
+
+use std::panic::Location;
+
 use crate::model::app::App;
 use crate::model::component::Workload;
 use crate::object::{Manifest, Object, Origin};
@@ -60,7 +65,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
         ),
     };
     let mut out: Vec<Manifest> = Vec::new();
-    let mut push = |component: Option<&str>, objects: Vec<Object>| {
+    let push = |out: &mut Vec<Manifest>, component: Option<&str>, objects: Vec<Object>| {
         out.extend(objects.into_iter().map(|object| Manifest {
             origin: origin(component),
             object,
@@ -68,9 +73,13 @@ pub fn render(app: &App) -> Vec<Manifest> {
     };
 
     if app.create_namespace {
-        push(None, vec![identity::namespace(app)]);
+        push(&mut out, None, vec![identity::namespace(app)]);
     }
-    push(None, config::config_map(app).into_iter().collect());
+    push(
+        &mut out,
+        None,
+        config::config_map(app).into_iter().collect(),
+    );
     let hash = config::config_hash(app);
     for c in &app.components {
         let mut objects = identity::service_account(app, c);
@@ -88,6 +97,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
                 workloads::deployment(app, c, &w.replicas, w.disruption.as_ref(), hash.as_deref())
             }
             Workload::Job(j) => workloads::job(app, c, j, hash.as_deref()),
+            Workload::Scheduled(j) => vec![workloads::cron_job(app, c, j, hash.as_deref())],
             Workload::Cluster(cluster) => cluster::statefulset(app, c, cluster, hash.as_deref()),
         });
         objects.push(network::network_policy(app, c));
@@ -95,21 +105,46 @@ pub fn render(app: &App) -> Vec<Manifest> {
             objects.push(monitoring::service_monitor(app, c, m));
         }
         objects.extend(jobs::spawned_jobs(app, c));
+        // Escape hatches run before hook naming, so a hook Job's name hashes its final spec.
+        let mut changed_by: Vec<Option<&'static Location<'static>>> = vec![None; objects.len()];
+        for custom in &c.customizations {
+            for (object, by) in objects.iter_mut().zip(changed_by.iter_mut()) {
+                if custom.apply(object) {
+                    *by = Some(custom.declared_at);
+                }
+            }
+        }
         match (&c.workload, c.workload.hook()) {
             (_, Some(hook)) => hooks::make_hooks(hook, &mut objects),
             (Workload::Job(_), None) => hooks::make_run_once(&mut objects),
             _ => {}
         }
-        push(Some(c.name.as_str()), objects);
+        let start = out.len();
+        push(&mut out, Some(c.name.as_str()), objects);
+        for (m, by) in out[start..].iter_mut().zip(changed_by) {
+            if by.is_some() {
+                m.origin.declared_at = by;
+            }
+        }
     }
     if let Some(ing) = &app.ingress {
-        push(None, vec![services::ingress(app, ing)]);
+        push(&mut out, None, vec![services::ingress(app, ing)]);
     }
     if let Some(mon) = &app.monitoring {
         push(
+            &mut out,
             None,
             monitoring::prometheus_rule(app, mon).into_iter().collect(),
         );
+    }
+    for extra in &app.extra_objects {
+        let mut object = extra.object.clone();
+        if object.namespace().is_none() && !matches!(object, Object::Namespace(_)) {
+            object.metadata_mut().namespace = Some(app.namespace.to_string());
+        }
+        let mut origin = origin(None);
+        origin.declared_at = Some(extra.declared_at);
+        out.push(Manifest { origin, object });
     }
     declarations::record(app, &mut out);
     out.sort_by(|a, b| {

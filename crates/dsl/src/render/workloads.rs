@@ -7,7 +7,7 @@ use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
     MetricTarget, ResourceMetricSource,
 };
-use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
     PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements,
 };
@@ -18,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::meta::{component_labels, object_meta, selector, selector_labels, with_annotations};
 use super::pod::{pod_template, ExtraVolume};
 use crate::model::app::App;
-use crate::model::component::{BatchJob, Component, JobRestart};
+use crate::model::component::{BatchJob, Component, JobRestart, ScheduledJob};
 use crate::model::scaling::{Autoscaling, Disruption, Replicas};
 use crate::object::Object;
 
@@ -177,10 +177,7 @@ pub(crate) fn job(
             &output.mount_path,
         ));
     }
-    let restart = match job.restart {
-        JobRestart::Never => "Never",
-        JobRestart::OnFailure => "OnFailure",
-    };
+    let restart = restart_policy(job.restart);
     out.push(
         Job {
             metadata: object_meta(app, &name, labels),
@@ -198,6 +195,57 @@ pub(crate) fn job(
         .into(),
     );
     out
+}
+
+fn restart_policy(restart: JobRestart) -> &'static str {
+    match restart {
+        JobRestart::Never => "Never",
+        JobRestart::OnFailure => "OnFailure",
+    }
+}
+
+/// A CronJob whose Jobs' pods get the same template as a [`BatchJob`]'s.
+pub(crate) fn cron_job(
+    app: &App,
+    component: &Component,
+    job: &ScheduledJob,
+    config_hash: Option<&str>,
+) -> Object {
+    let name = app.object_name(&component.name);
+    let labels = component_labels(app, component);
+    CronJob {
+        metadata: object_meta(app, &name, labels.clone()),
+        spec: Some(CronJobSpec {
+            schedule: job.schedule.to_string(),
+            time_zone: job.time_zone.as_ref().map(ToString::to_string),
+            concurrency_policy: Some(job.concurrency.as_str().to_owned()),
+            successful_jobs_history_limit: Some(int(job.successful_jobs_history_limit)),
+            failed_jobs_history_limit: Some(int(job.failed_jobs_history_limit)),
+            starting_deadline_seconds: job.starting_deadline_seconds.map(i64::from),
+            suspend: job.suspend.then_some(true),
+            job_template: JobTemplateSpec {
+                metadata: Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                    labels: Some(labels),
+                    ..Default::default()
+                }),
+                spec: Some(JobSpec {
+                    backoff_limit: Some(int(job.backoff_limit)),
+                    ttl_seconds_after_finished: Some(int(job.ttl_seconds_after_finished)),
+                    active_deadline_seconds: job.active_deadline_seconds.map(i64::from),
+                    template: pod_template(
+                        app,
+                        component,
+                        config_hash,
+                        Some(restart_policy(job.restart)),
+                        Vec::new(),
+                    ),
+                    ..Default::default()
+                }),
+            },
+        }),
+        ..Default::default()
+    }
+    .into()
 }
 
 /// The spec of a claim for `size` bytes of storage.

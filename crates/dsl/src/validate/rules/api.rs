@@ -287,6 +287,16 @@ fn labels(set: &Set<'_>, sink: &mut Sink) {
                     check_meta(i, "spec.template.metadata.", m, sink);
                 }
             }
+            Object::CronJob(c) => {
+                let job = c.spec.as_ref().map(|s| &s.job_template);
+                if let Some(m) = job.and_then(|j| j.metadata.as_ref()) {
+                    check_meta(i, "spec.jobTemplate.metadata.", m, sink);
+                }
+                let template = job.and_then(|j| j.spec.as_ref()).map(|s| &s.template);
+                if let Some(m) = template.and_then(|t| t.metadata.as_ref()) {
+                    check_meta(i, "spec.jobTemplate.spec.template.metadata.", m, sink);
+                }
+            }
             Object::Service(s) => {
                 if let Some(sel) = s.spec.as_ref().and_then(|s| s.selector.as_ref()) {
                     check_labels(i, "spec.selector", sel, "selector", sink);

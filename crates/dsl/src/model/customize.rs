@@ -1,0 +1,141 @@
+//! Typed escape hatches: changes to rendered objects that the model has no field for,
+//! and extra objects an app emits alongside its own.
+//!
+//! Both go through the validator like every other object, so a customisation that
+//! breaks a rule is reported, pointing at the file and line of the closure (or of the
+//! [`ExtraObject::new`] call) rather than at the component.
+//!
+//! ```
+//! use dsl::*;
+//! use k8s_openapi::api::apps::v1::Deployment;
+//!
+//! let api = Component::builder()
+//!     .name(name!("api"))
+//!     .image(image!("ghcr.io/acme/shop:1.4.2"))
+//!     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+//!     .workload(
+//!         HttpService::builder()
+//!             .port(NamedPort::new(port_name!("http"), port!(8080)))
+//!             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+//!             .replicas(Replicas::Fixed(2))
+//!             .build(),
+//!     )
+//!     .build()
+//!     .customize_deployment(|d: &mut Deployment| {
+//!         if let Some(spec) = d.spec.as_mut() {
+//!             spec.min_ready_seconds = Some(10);
+//!         }
+//!     });
+//! let app = App::builder()
+//!     .name(name!("shop"))
+//!     .environment(name!("production"))
+//!     .namespace(name!("shop"))
+//!     .components(vec![api])
+//!     .build();
+//! let deployment = render(&app)
+//!     .into_iter()
+//!     .find_map(|m| match m.object {
+//!         Object::Deployment(d) => Some(d),
+//!         _ => None,
+//!     })
+//!     .unwrap();
+//! assert_eq!(deployment.spec.unwrap().min_ready_seconds, Some(10));
+//! ```
+
+use std::fmt;
+use std::panic::Location;
+use std::sync::Arc;
+
+use crate::object::{Object, ObjectKind};
+
+/// A closure that changes every rendered object of one type of one component, applied
+/// after rendering and before validation. Made by [`Component::customize`](crate::Component::customize)
+/// and its shorthands.
+#[derive(Clone)]
+pub struct Customization {
+    /// Where the closure was attached (findings on objects it changed point here).
+    pub declared_at: &'static Location<'static>,
+    /// The `kind` of objects it changes.
+    pub kind: &'static str,
+    apply: Arc<dyn Fn(&mut Object) + Send + Sync>,
+}
+
+impl Customization {
+    /// A customisation of every object of type `T`, recording the caller's file and line.
+    #[track_caller]
+    pub fn new<T: ObjectKind>(f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        Customization {
+            declared_at: Location::caller(),
+            kind: T::KIND,
+            apply: Arc::new(move |object: &mut Object| {
+                if let Some(typed) = T::from_object_mut(object) {
+                    f(typed);
+                }
+            }),
+        }
+    }
+
+    /// Applies the closure if `object` is of its type; returns whether the object changed.
+    pub fn apply(&self, object: &mut Object) -> bool {
+        if object.kind() != self.kind {
+            return false;
+        }
+        let before = object.clone();
+        (self.apply)(object);
+        *object != before
+    }
+}
+
+impl fmt::Debug for Customization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Customization")
+            .field("kind", &self.kind)
+            .field("declared_at", &self.declared_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Customization {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.declared_at == other.declared_at
+            && Arc::ptr_eq(&self.apply, &other.apply)
+    }
+}
+
+/// An object an app emits besides the ones derived from its components: any kind
+/// [`Object`] has a variant for (the built-in kinds kairn reads, plus the Prometheus
+/// Operator's `ServiceMonitor` and `PrometheusRule`). It is validated and written like
+/// every other object (file `<kind>-<name>.yaml`); without a namespace it goes into the
+/// app's namespace.
+///
+/// ```
+/// use dsl::ExtraObject;
+/// use k8s_openapi::api::core::v1::ConfigMap;
+/// use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+///
+/// let extra = ExtraObject::new(ConfigMap {
+///     metadata: ObjectMeta { name: Some("feature-flags".into()), ..Default::default() },
+///     data: Some([("checkout".to_owned(), "on".to_owned())].into()),
+///     ..Default::default()
+/// });
+/// assert_eq!(extra.object.file_name(), "configmap-feature-flags.yaml");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtraObject {
+    /// Where it was declared (findings on it point here).
+    pub declared_at: &'static Location<'static>,
+    /// The object.
+    pub object: Object,
+}
+
+impl ExtraObject {
+    /// Wraps a typed object, recording the caller's file and line.
+    #[track_caller]
+    pub fn new(object: impl Into<Object>) -> Self {
+        ExtraObject {
+            declared_at: Location::caller(),
+            object: object.into(),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! `kairn`: emits validated Kubernetes YAML from the applications declared in Rust.
+//!
+//! The whole command line as a library: a repository's binary is one line over its
+//! registry, `fn main() -> ExitCode { kairn::main(kairn::registered()) }` (see
+//! `examples/standalone/`); this package's own `kairn` binary runs it over the seed apps.
+//!
+//! Exit status: 0 success; 1 validation errors, drift, or paths emit will not overwrite;
+//! 2 usage errors and unreadable input; 74 output could not be written; 141 standard
+//! output was closed by its reader.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod check;
+mod console;
+mod parallel;
+mod diff;
+mod emit;
+mod lint;
+mod list;
+mod package;
+mod project;
+mod report;
+mod selection;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// kairn: typed Kubernetes applications in Rust, emitted as validated, deterministic YAML.
+#[derive(Parser)]
+#[command(name = "kairn", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print every finding in full, also those waived in code (by default they are
+    /// counted per rule).
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the declared applications and write generated/<app>/<env>/ (one file per object plus kustomization.yaml).
+    ///
+    /// Each environment directory is switched from its old to its new content in one step,
+    /// under a lock on the output root. Only files recorded in the directory's
+    /// .kairn-manifest (and unedited since) are overwritten or removed; directories of
+    /// environments no longer declared are removed when every environment of their app is
+    /// emitted.
+    Emit(EmitArgs),
+    /// List the declared applications, their environments and the inputs they accept.
+    List,
+    /// Run the validator over existing YAML files or directories (one set); exit 1 on errors, 2 on unreadable input.
+    Lint(lint::LintArgs),
+    /// Validate the declared apps and check that the output directory equals a fresh emit (prints a unified diff).
+    Check(CheckArgs),
+    /// Write release files to --out DIR: per environment a Helm chart archive
+    /// (<app>-<env>-<version>.tgz) and a manifests bundle
+    /// (<app>-<env>-manifests-<version>.tar.gz), plus SHA256SUMS and index.json.
+    ///
+    /// The same commit gives byte-identical files: archive entries carry the mtime
+    /// SOURCE_DATE_EPOCH (default 315532800, 1980-01-01). DIR must be empty or hold only
+    /// files kairn wrote there.
+    Package(PackageArgs),
+    /// Compare a fresh render with an earlier one (generated/, a bundle or a package): objects added, removed and changed, by field; exit 1 when anything differs.
+    Diff(diff::DiffArgs),
+}
+
+/// What `emit` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// generated/<app>/<env>/: one file per object plus kustomization.yaml.
+    #[default]
+    Kustomize,
+    /// <out>/<app>/<env>/: a Helm chart (Chart.yaml, values.yaml, templates/); needs --out.
+    Helm,
+}
+
+#[derive(Args)]
+pub struct PackageArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// The package directory (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Version of the charts and archives (SemVer, e.g. 1.4.2) [default: the kairn workspace version].
+    #[arg(long, value_name = "SEMVER", value_parser = parse_chart_version)]
+    pub chart_version: Option<semver::Version>,
+    /// URL of the source repository, recorded in index.json and each Chart.yaml (`sources`).
+    #[arg(long, value_name = "URL", value_parser = parse_source)]
+    pub source: Option<String>,
+    /// Source revision (e.g. a commit id), recorded in index.json and each Chart.yaml.
+    #[arg(long, value_name = "REV", value_parser = parse_revision)]
+    pub revision: Option<String>,
+    /// Write into DIR even if it holds files kairn did not write (they are kept) or
+    /// kairn files edited since.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_chart_version(s: &str) -> Result<semver::Version, String> {
+    ship::helm::parse_version(s)
+}
+
+fn parse_source(s: &str) -> Result<String, String> {
+    ship::helm::check_source(s)
+        .map(|()| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+fn parse_revision(s: &str) -> Result<String, String> {
+    ship::helm::check_revision(s)
+        .map(|()| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    select: Select,
+    /// Output root directory to compare [default: generated/ at the project root].
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Which applications and environments to work on.
+#[derive(Args, Clone, Debug, Default)]
+pub struct Select {
+    /// Only this application (see `kairn list`).
+    #[arg(long)]
+    pub app: Option<String>,
+    /// Only this environment.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// An input for the declarations, as KEY=VALUE (repeatable), e.g. --set release=caelundas-20260125-143022.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub inputs: Vec<(String, String)>,
+}
+
+#[derive(Args)]
+pub struct EmitArgs {
+    #[command(flatten)]
+    pub select: Select,
+    /// Print one multi-document YAML stream, in apply order, instead of writing files.
+    #[arg(long)]
+    pub stdout: bool,
+    /// Output root directory [default: generated/ at the project root, the nearest
+    /// directory above the current one whose Cargo.toml has [workspace]].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite or remove files in the output tree that kairn did not write or that were
+    /// edited since it wrote them. Never removes directories or files emit does not need to
+    /// touch.
+    #[arg(long, conflicts_with = "stdout")]
+    pub force: bool,
+    /// Output format: kustomize directories, or one Helm chart per environment (needs --out).
+    #[arg(long, value_enum, default_value_t = Format::Kustomize, conflicts_with = "stdout")]
+    pub format: Format,
+    /// Chart version for --format helm (SemVer, e.g. 1.4.2) [default: the kairn workspace version].
+    #[arg(long, value_name = "SEMVER", value_parser = parse_chart_version)]
+    pub chart_version: Option<semver::Version>,
+}
+
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
+}
+
+/// Exit code for usage errors and unreadable input (clap uses it too).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code when validation finds errors.
+pub const EXIT_ERRORS: u8 = 1;
+
+pub use dsl::registry::{registered, AppEntry, Declaration, InputError, InputSpec, Inputs};
+
+static REGISTRY: OnceLock<Vec<AppEntry>> = OnceLock::new();
+
+/// The applications [`main`] runs over, sorted by id.
+pub(crate) fn registry() -> Vec<AppEntry> {
+    REGISTRY.get().cloned().unwrap_or_default()
+}
+
+/// Runs the `kairn` command line (arguments from the process) over `apps`, e.g.
+/// [`registered()`]: every app whose crate the binary links. Exits 2 if two apps share an
+/// id.
+pub fn main(apps: impl IntoIterator<Item = AppEntry>) -> ExitCode {
+    let mut apps: Vec<AppEntry> = apps.into_iter().collect();
+    apps.sort_by(|a, b| a.id.cmp(b.id).then(a.module.cmp(b.module)));
+    let duplicates = dsl::registry::duplicates(&apps);
+    if !duplicates.is_empty() {
+        return emit::fail(EXIT_USAGE, &duplicates);
+    }
+    // A second call in one process keeps the first registry.
+    let _ = REGISTRY.set(apps);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return console::clap_exit(&e),
+    };
+    console::set_verbose(cli.verbose);
+    match cli.command {
+        Command::Emit(args) => emit::run(&args),
+        Command::List => list::run(),
+        Command::Lint(args) => lint::run(&args),
+        Command::Check(args) => check::run(&args.select, args.out.as_deref()),
+        Command::Package(args) => package::run(&args),
+        Command::Diff(args) => diff::run(&args),
+    }
+}

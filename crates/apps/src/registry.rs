@@ -8,7 +8,10 @@ pub use dsl::registry::{AppEntry, Declaration, InputSpec};
 pub fn registry() -> Vec<AppEntry> {
     dsl::registry::registered()
         .into_iter()
-        .filter(|a| a.module.split("::").next() == Some(module_path!().split("::").next().unwrap_or_default()))
+        .filter(|a| {
+            a.module.split("::").next()
+                == Some(module_path!().split("::").next().unwrap_or_default())
+        })
         .collect()
 }
 
@@ -19,7 +22,13 @@ mod tests {
         let ids: Vec<&str> = super::registry().iter().map(|a| a.id).collect();
         assert_eq!(
             ids,
-            ["caelundas", "gorax", "inquisitor", "terrapod", "triage-warden"]
+            [
+                "caelundas",
+                "gorax",
+                "inquisitor",
+                "terrapod",
+                "triage-warden"
+            ]
         );
     }
 }

@@ -101,7 +101,14 @@ pub fn validated_outputs(
             Err(e) => errors.push(e),
         }
     }
-    Ok((report, if errors.is_empty() { Ok(outputs) } else { Err(errors) }))
+    Ok((
+        report,
+        if errors.is_empty() {
+            Ok(outputs)
+        } else {
+            Err(errors)
+        },
+    ))
 }
 
 /// Prints findings to standard error; returns whether any error exists. Errors and

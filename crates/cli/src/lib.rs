@@ -12,12 +12,12 @@
 
 mod check;
 mod console;
-mod parallel;
 mod diff;
 mod emit;
 mod lint;
 mod list;
 mod package;
+mod parallel;
 mod project;
 mod report;
 mod selection;

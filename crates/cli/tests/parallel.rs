@@ -27,7 +27,11 @@ fn one_thread_and_many_threads_write_the_same_bytes() {
     let (a, b) = (TempDir::new("threads-1"), TempDir::new("threads-16"));
     let emit_one = with_threads("1", &["emit", "--out", a.arg()]);
     let emit_many = with_threads("16", &["emit", "--out", b.arg()]);
-    assert_eq!(read_tree_bytes(a.path()), read_tree_bytes(b.path()), "emitted trees differ");
+    assert_eq!(
+        read_tree_bytes(a.path()),
+        read_tree_bytes(b.path()),
+        "emitted trees differ"
+    );
     assert_eq!(
         String::from_utf8_lossy(&emit_one.stderr).replace(a.arg(), "OUT"),
         String::from_utf8_lossy(&emit_many.stderr).replace(b.arg(), "OUT"),
@@ -39,5 +43,9 @@ fn one_thread_and_many_threads_write_the_same_bytes() {
     let (p, q) = (TempDir::new("package-1"), TempDir::new("package-16"));
     with_threads("1", &["package", "--out", p.arg()]);
     with_threads("16", &["package", "--out", q.arg()]);
-    assert_eq!(read_tree_bytes(p.path()), read_tree_bytes(q.path()), "packages differ");
+    assert_eq!(
+        read_tree_bytes(p.path()),
+        read_tree_bytes(q.path()),
+        "packages differ"
+    );
 }

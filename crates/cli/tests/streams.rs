@@ -24,7 +24,10 @@ fn every_subcommand(out: &str) -> Vec<(Vec<String>, bool)> {
         (vec!["emit", "--format", "helm", "--out", out], false),
         (vec!["package", "--out", out], false),
         (vec!["diff", "--against", "generated"], false),
-        (vec!["diff", "--format", "json", "--against", "generated"], true),
+        (
+            vec!["diff", "--format", "json", "--against", "generated"],
+            true,
+        ),
         (vec!["check", "--app", "caelundas"], false),
         (vec!["lint", lint_target], false),
         (vec!["lint", "--format", "json", lint_target], true),

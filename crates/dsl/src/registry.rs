@@ -166,7 +166,12 @@ pub fn duplicates(apps: &[AppEntry]) -> Vec<String> {
     by_id
         .into_iter()
         .filter(|(_, m)| m.len() > 1)
-        .map(|(id, modules)| format!("app id `{id}` is declared more than once: in {}", modules.join(", ")))
+        .map(|(id, modules)| {
+            format!(
+                "app id `{id}` is declared more than once: in {}",
+                modules.join(", ")
+            )
+        })
         .collect()
 }
 
@@ -210,7 +215,9 @@ mod tests {
     #[test]
     fn register_links_an_entry_and_duplicates_are_named() {
         let all = registered();
-        assert!(all.iter().any(|e| e.id == "same" && e.module == module_path!()));
+        assert!(all
+            .iter()
+            .any(|e| e.id == "same" && e.module == module_path!()));
         assert_eq!(all[0].environments(), vec![name!("only")]);
         assert!(all[0].declare("other", &Inputs::default()).is_none());
         let both = [AppEntry::of::<A>("x::a"), AppEntry::of::<B>("x::b")];

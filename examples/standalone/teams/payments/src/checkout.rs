@@ -52,7 +52,7 @@ impl Declaration for Checkout {
         let api = Component::builder()
             .name(name!("api"))
             .image(IMAGE)
-            .resources(resources.clone())
+            .resources(resources)
             .workload(service)
             .build();
         let worker = Component::builder()

@@ -9,6 +9,8 @@
 #      that run kubectl, kustomize, kubernetes-validate (strict, Kubernetes 1.33) and PyYAML
 #      on the generated manifests and check that generated/ is current, and actionlint
 #      (with ShellCheck) and zizmor --offline on .github/workflows/.
+#   5. examples/standalone (a team's repository over kairn as a path dependency): fmt,
+#      clippy, and `kairn check` of its committed generated/
 # Stops at the first failing step and says which one failed.
 set -euo pipefail
 
@@ -44,6 +46,18 @@ export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
+# A team's own repository over kairn as a path dependency (examples/standalone, a
+# workspace of its own): it builds, lints clean under clippy, and its committed
+# generated/ is current. Compiled dependencies are reused from target/ (build-dir);
+# its binary goes to target/standalone/ so it never replaces this repository's kairn.
+standalone() (
+  cd examples/standalone
+  export CARGO_BUILD_BUILD_DIR="$PWD/../../target" CARGO_TARGET_DIR="$PWD/../../target/standalone"
+  cargo fmt --all -- --check
+  cargo clippy --all-targets --workspace --locked -- -D warnings
+  cargo run --locked -q -- check
+)
+step "standalone example" standalone
 
 echo
 echo "scripts/test.sh: all steps passed"

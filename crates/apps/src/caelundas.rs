@@ -72,6 +72,8 @@ fn label_input(inputs: &Inputs, key: &str) -> Result<Option<LabelValue>, InputEr
         .transpose()
 }
 
+dsl::register!(Caelundas);
+
 impl Declaration for Caelundas {
     type Env = Env;
     const ID: &'static str = "caelundas";

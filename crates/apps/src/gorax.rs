@@ -182,6 +182,8 @@ fn error(key: &str, message: String) -> InputError {
     }
 }
 
+dsl::register!(Gorax);
+
 impl Declaration for Gorax {
     type Env = Env;
     const ID: &'static str = "gorax";

@@ -51,6 +51,8 @@ fn metrics() -> Metrics {
         .build()
 }
 
+dsl::register!(Inquisitor);
+
 impl Declaration for Inquisitor {
     type Env = Env;
     const ID: &'static str = "inquisitor";

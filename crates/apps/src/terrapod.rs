@@ -451,6 +451,8 @@ fn api_probes() -> Probes {
     Probes::http(HTTP, http_path!("/health"), http_path!("/ready"))
 }
 
+dsl::register!(Terrapod);
+
 impl Declaration for Terrapod {
     type Env = Env;
     const ID: &'static str = "terrapod";

@@ -78,6 +78,8 @@ fn metrics() -> Metrics {
     Metrics::builder().port(HTTP).build()
 }
 
+dsl::register!(TriageWarden);
+
 impl Declaration for TriageWarden {
     type Env = Env;
     const ID: &'static str = "triage-warden";

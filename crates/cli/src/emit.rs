@@ -31,20 +31,22 @@ pub struct Rendered {
 pub fn render_selected(select: &Select) -> Result<Vec<Rendered>, (u8, Vec<String>)> {
     let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
     let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
+    // One environment per thread at a time, results in order (crate::parallel).
+    let manifests = crate::parallel::map(&apps, |(_, app)| dsl::render(app));
     Ok(apps
         .into_iter()
-        .map(|(id, app)| {
-            let manifests = dsl::render(&app);
-            Rendered { id, app, manifests }
-        })
+        .zip(manifests)
+        .map(|((id, app), manifests)| Rendered { id, app, manifests })
         .collect())
 }
 
 /// Validates every rendered environment; all findings in one report.
 pub fn validate_all(rendered: &[Rendered]) -> Report {
     let mut report = Report::default();
-    for r in rendered {
-        report.extend(dsl::validate(&r.manifests, &Context::for_app(&r.app)));
+    for r in crate::parallel::map(rendered, |r| {
+        dsl::validate(&r.manifests, &Context::for_app(&r.app))
+    }) {
+        report.extend(r);
     }
     report
 }
@@ -53,8 +55,11 @@ pub fn validate_all(rendered: &[Rendered]) -> Report {
 pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>)> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for r in rendered {
-        match env_output(&r.id, r.app.environment.as_str(), &r.manifests) {
+    let serialized = crate::parallel::map(rendered, |r| {
+        env_output(&r.id, r.app.environment.as_str(), &r.manifests)
+    });
+    for (r, out) in rendered.iter().zip(serialized) {
+        match out {
             Ok(out) => outputs.push(out),
             Err(e) => errors.push(format!("{}/{}: {e}", r.id, r.app.environment)),
         }
@@ -66,18 +71,59 @@ pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>
     }
 }
 
-/// Renders, validates (printing the findings) and serializes the selected environments:
-/// the files of every environment, or the exit status when anything failed (nothing may
-/// then be written).
+/// Files of one environment, or why it could not be serialized.
+type Serialized = Result<EnvOutput, String>;
+
+/// [`render_selected`], [`validate_all`] and [`outputs`] fused per environment (for
+/// `emit`): each environment is rendered, validated and serialized on one thread, and only
+/// its findings and files are kept, never the whole fleet's objects. Findings, outputs
+/// and errors come in the same order as from the three steps.
+#[allow(clippy::type_complexity)]
+pub fn validated_outputs(
+    select: &Select,
+) -> Result<(Report, Result<Vec<EnvOutput>, Vec<String>>), (u8, Vec<String>)> {
+    let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
+    let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
+    let done: Vec<(Report, Serialized)> = crate::parallel::map(&apps, |(id, app)| {
+        let manifests = dsl::render(app);
+        let report = dsl::validate(&manifests, &Context::for_app(app));
+        let out = env_output(id, app.environment.as_str(), &manifests)
+            .map_err(|e| format!("{id}/{}: {e}", app.environment));
+        (report, out)
+    });
+    let mut report = Report::default();
+    let mut outputs = Vec::new();
+    let mut errors = Vec::new();
+    for (r, out) in done {
+        report.extend(r);
+        match out {
+            Ok(o) => outputs.push(o),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((
+        report,
+        if errors.is_empty() {
+            Ok(outputs)
+        } else {
+            Err(errors)
+        },
+    ))
+}
+
+/// Renders, validates (printing the findings) and serializes the selected environments
+/// ([`validated_outputs`], in parallel): the files of every environment, or the exit
+/// status when anything failed (nothing may then be written).
 pub fn valid_outputs(select: &Select) -> Result<Vec<EnvOutput>, ExitCode> {
-    let rendered = render_selected(select).map_err(|(code, errors)| fail(code, &errors))?;
-    if print_findings(&validate_all(&rendered)) {
+    let (report, outputs) =
+        validated_outputs(select).map_err(|(code, errors)| fail(code, &errors))?;
+    if print_findings(&report) {
         return Err(fail(
             EXIT_ERRORS,
             &["validation failed; nothing was written".to_owned()],
         ));
     }
-    outputs(&rendered).map_err(|(code, errors)| fail(code, &errors))
+    outputs.map_err(|errors| fail(EXIT_ERRORS, &errors))
 }
 
 /// Prints findings to standard error; returns whether any error exists. Errors and

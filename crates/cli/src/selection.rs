@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use apps::{registry, AppEntry, Inputs};
+use crate::{registry, AppEntry, Inputs};
 use dsl::App;
 
 use crate::Select;

@@ -20,6 +20,7 @@ pub mod model;
 pub mod object;
 pub mod output;
 pub mod primitives;
+pub mod registry;
 pub mod render;
 pub mod validate;
 pub mod yaml;

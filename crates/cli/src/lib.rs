@@ -1,5 +1,9 @@
 //! `kairn`: emits validated Kubernetes YAML from the applications declared in Rust.
 //!
+//! The whole command line as a library: a repository's binary is one line over its
+//! registry, `fn main() -> ExitCode { kairn::main(kairn::registered()) }` (see
+//! `examples/standalone/`); this package's own `kairn` binary runs it over the seed apps.
+//!
 //! Exit status: 0 success; 1 validation errors, drift, or paths emit will not overwrite;
 //! 2 usage errors and unreadable input; 74 output could not be written; 141 standard
 //! output was closed by its reader.
@@ -13,6 +17,7 @@ mod emit;
 mod lint;
 mod list;
 mod package;
+mod parallel;
 mod project;
 mod publish;
 mod report;
@@ -20,6 +25,7 @@ mod selection;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -178,7 +184,27 @@ pub const EXIT_USAGE: u8 = 2;
 /// Exit code when validation finds errors.
 pub const EXIT_ERRORS: u8 = 1;
 
-fn main() -> ExitCode {
+pub use dsl::registry::{registered, AppEntry, Declaration, InputError, InputSpec, Inputs};
+
+static REGISTRY: OnceLock<Vec<AppEntry>> = OnceLock::new();
+
+/// The applications [`main`] runs over, sorted by id.
+pub(crate) fn registry() -> Vec<AppEntry> {
+    REGISTRY.get().cloned().unwrap_or_default()
+}
+
+/// Runs the `kairn` command line (arguments from the process) over `apps`, e.g.
+/// [`registered()`]: every app whose crate the binary links. Exits 2 if two apps share an
+/// id.
+pub fn main(apps: impl IntoIterator<Item = AppEntry>) -> ExitCode {
+    let mut apps: Vec<AppEntry> = apps.into_iter().collect();
+    apps.sort_by(|a, b| a.id.cmp(b.id).then(a.module.cmp(b.module)));
+    let duplicates = dsl::registry::duplicates(&apps);
+    if !duplicates.is_empty() {
+        return emit::fail(EXIT_USAGE, &duplicates);
+    }
+    // A second call in one process keeps the first registry.
+    let _ = REGISTRY.set(apps);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return console::clap_exit(&e),

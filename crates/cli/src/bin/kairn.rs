@@ -1,0 +1,8 @@
+//! The `kairn` binary of this repository: the command line ([`kairn::main`]) over the
+//! seed applications of `crates/apps`.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    kairn::main(apps::registry())
+}

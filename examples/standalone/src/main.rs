@@ -1,0 +1,8 @@
+//! The team's `kairn`: the whole command line over every app registered by the crates
+//! it links. One `use` per app crate (a crate nothing refers to is not linked).
+
+use payments as _;
+
+fn main() -> std::process::ExitCode {
+    kairn::main(kairn::registered())
+}

@@ -6,11 +6,11 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::wiring::{bound, monitored_services};
 use crate::object::Object;
-use crate::validate::set::{
+use crate::set::{
     each, image_problem, quantity, raw_rules, same_ns, selector_matches, RbacRule, Set, Sink,
     Workload,
 };
-use crate::validate::source::join_key;
+use crate::source::join_key;
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
     for w in &set.workloads {
@@ -736,7 +736,7 @@ fn service_accounts(set: &Set<'_>, sink: &mut Sink) {
                 _ => None,
             };
             let documentation_account = k == "eks.amazonaws.com/role-arn"
-                && crate::model::storage::AWS_DOCUMENTATION_ACCOUNTS
+                && super::placeholder::AWS_DOCUMENTATION_ACCOUNTS
                     .iter()
                     .any(|a| v.contains(&format!("::{a}:")));
             let marker = super::placeholder::placeholder(v);

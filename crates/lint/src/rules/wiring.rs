@@ -7,7 +7,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::crd::monitoring::ServiceMonitor;
 use crate::object::Object;
-use crate::validate::set::{
+use crate::set::{
     builtin_cluster_role, builtin_config_map, builtin_role, each, same_ns, selector_matches, Set,
     Sink, Workload, WORKLOAD_KINDS,
 };
@@ -88,10 +88,7 @@ pub(super) fn monitored_services<'a>(
             ns_ok
                 && selector_matches(
                     &m.spec.selector,
-                    s.metadata
-                        .labels
-                        .as_ref()
-                        .unwrap_or(&crate::validate::set::EMPTY),
+                    s.metadata.labels.as_ref().unwrap_or(&crate::set::EMPTY),
                 )
         })
         .collect()

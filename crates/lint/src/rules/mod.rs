@@ -6,7 +6,7 @@ pub(crate) mod placeholder;
 mod policy;
 mod wiring;
 
-use super::set::{Set, Sink};
+use crate::set::{Set, Sink};
 
 /// Runs every rule over the set.
 pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {

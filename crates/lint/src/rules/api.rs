@@ -6,14 +6,14 @@ use k8s_openapi::api::core::v1::Container;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use crate::checks::{env_name_check, EnvNameCheck};
+use crate::image::reference_problem;
 use crate::object::Object;
-use crate::primitives::checks::{env_name_check, EnvNameCheck};
-use crate::primitives::image::reference_problem;
-use crate::validate::set::{
+use crate::set::{
     dns1035_label, dns_label, dns_subdomain, each, iana_port_name, label_value, qualified_name,
     quantity, selector_is_empty, selector_matches, Set, Sink, Workload,
 };
-use crate::validate::source::join_key;
+use crate::source::join_key;
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
     parse_errors(set, sink);
@@ -902,7 +902,7 @@ fn other_fields(set: &Set<'_>, sink: &mut Sink) {
             .flat_map(|d| d.keys())
             .chain(cm.binary_data.iter().flat_map(|d| d.keys()))
         {
-            if let Some(e) = crate::primitives::checks::data_key(k) {
+            if let Some(e) = crate::checks::data_key(k) {
                 sink.add(
                     i,
                     "invalid-value",
@@ -920,7 +920,7 @@ fn other_fields(set: &Set<'_>, sink: &mut Sink) {
             .flat_map(|d| d.keys())
             .chain(s.string_data.iter().flat_map(|d| d.keys()))
         {
-            if let Some(e) = crate::primitives::checks::data_key(k) {
+            if let Some(e) = crate::checks::data_key(k) {
                 sink.add(
                     i,
                     "invalid-value",

@@ -7,7 +7,7 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, Network
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::wiring::{container_ports, monitored_services, service_pods, target_of};
+use crate::rules::wiring::{container_ports, monitored_services, service_pods, target_of};
 use crate::set::{each, same_ns, selector_is_empty, selector_matches, Set, Sink, Workload};
 use crate::Endpoint;
 
@@ -305,7 +305,7 @@ fn dns(set: &Set<'_>, sink: &mut Sink) {
 fn namespace_name_labels(set: &Set<'_>, sink: &mut Sink) {
     for (i, np) in each!(set, NetworkPolicy) {
         let Some(spec) = &np.spec else { continue };
-        let peers = super::policy_peers(spec);
+        let peers = crate::rules::policy_peers(spec);
         for (f, peer) in peers {
             let Some(value) = peer
                 .namespace_selector

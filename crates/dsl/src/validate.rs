@@ -1,7 +1,7 @@
-//! Validation of a declared app. The validator itself is the crate [`lint`], re-exported
-//! here; what it needs to know about an app beyond the rendered objects is built as plain
-//! data by [`context_for`], with the checks of the declaration itself (every name it
-//! refers to resolves, `validate/declaration.rs`).
+//! Validation of a declared app. The validator itself is the crate
+//! [`lint`](mod@::lint), re-exported here; what it needs to know about an app beyond the
+//! rendered objects is built as plain data by [`context_for`], with the checks of the
+//! declaration itself (every name it refers to resolves, `validate/declaration.rs`).
 //!
 //! ```
 //! use dsl::*;

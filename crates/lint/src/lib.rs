@@ -2,15 +2,62 @@
 //!
 //! Rules over a set of Kubernetes objects: typed objects rendered by `dsl`, or existing
 //! YAML (with file and line numbers, for `kairn lint`). Every finding is reported at once
-//! with what is wrong, how to fix it and where it came from.
+//! with its rule id, severity, field path, what is wrong and how to fix it, and where it
+//! came from (the YAML file and line, or the declaring file and line of a rendered object).
 //!
-//! Rules live in three families (`rules/api.rs`, `rules/wiring.rs` + `rules/network.rs`,
-//! `rules/policy.rs`); each has a stable id, one severity and a one-line summary in
-//! [`registry::RULES`], from which `docs/rules.md` is generated.
+//! Linting YAML as a library:
 //!
-//! The crate knows nothing of kairn's model: what a declaration knows beyond its objects
-//! arrives as plain data in a [`Context`] (`dsl::validate::context_for` builds one from an
-//! app) or as `kairn.dev/*` annotations on the objects themselves.
+//! ```
+//! let yaml = "\
+//! apiVersion: apps/v1
+//! kind: Deployment
+//! metadata: {name: web, namespace: shop}
+//! spec:
+//!   selector: {matchLabels: {app: web}}
+//!   template:
+//!     metadata: {labels: {app: api}}
+//!     spec:
+//!       containers: [{name: web, image: ghcr.io/acme/web:1.0.0}]
+//! ";
+//! let loaded = lint::parse_str("web.yaml", yaml).expect("YAML that parses");
+//! let report = lint::lint(&loaded, &lint::Context::lint());
+//! let mismatch = report
+//!     .findings
+//!     .iter()
+//!     .find(|f| f.rule == "selector-mismatch")
+//!     .expect("the selector does not match the template's labels");
+//! assert_eq!(mismatch.severity, lint::Severity::Error);
+//! assert_eq!((mismatch.file.as_deref(), mismatch.line), (Some("web.yaml"), Some(5)));
+//! assert!(report.has_errors());
+//! ```
+//!
+//! Files and directories are read with [`collect_files`] and [`load_files`] (every YAML
+//! file under a directory, multi-document streams, size limits, every unreadable file
+//! reported); typed objects are checked with [`validate`] over [`object::Manifest`]s.
+//!
+//! ## Layout
+//!
+//! - [`registry`]: every rule's stable id, severity, family and one-line meaning (the
+//!   source of `docs/rules.md`);
+//! - `rules/`: the rules, one directory per family (`api/`, `wiring/`, `policy/`) with one
+//!   module per rule or group of related rules, plus `network.rs` and `placeholder.rs`;
+//!   `rules/mod.rs` indexes rule id → file;
+//! - `set.rs`: the object set with its indexes (workloads, selectors, references);
+//! - [`source`]: YAML reading with line numbers; [`object`] and [`crd`]: the typed objects;
+//! - [`checks`] and [`image`]: the `const fn` format checks that `dsl` also runs on
+//!   literals at compile time, so a name the DSL accepts is one `lint` accepts.
+//!
+//! ## What a declaration adds
+//!
+//! The crate knows nothing of kairn's model. What a declaration knows beyond its objects
+//! arrives as plain data in a [`Context`] (environment, whether the set is complete,
+//! external Secrets, egress needs, waivers; `dsl::validate::context_for` builds one from
+//! an app), or as annotations on the objects themselves, which `dsl` writes on every
+//! rendered object so that linting emitted YAML agrees with `emit`:
+//! [`WAIVE_ANNOTATION_PREFIX`], [`EXTERNAL_SECRETS_ANNOTATION`],
+//! [`RUNTIME_SERVICE_ACCOUNT_ANNOTATION`].
+
+#![warn(missing_docs)]
 
 pub mod checks;
 pub mod crd;
@@ -25,6 +72,7 @@ pub mod source;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::panic::Location;
 
 pub use finding::{Finding, Note, Report, Severity};
@@ -34,8 +82,6 @@ pub use source::{
     collect_files, load_files, load_files_with, parse_str, Collected, Document, Input, Limits,
     LoadError, Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
 };
-
-use std::collections::BTreeMap;
 
 use crate::object::{Manifest, Origin};
 use set::{Item, Set, Sink};

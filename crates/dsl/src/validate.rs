@@ -18,7 +18,7 @@
 mod declaration;
 
 #[cfg(test)]
-mod tests;
+mod app_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,

@@ -258,7 +258,7 @@ fn declared_apps_validate_without_errors() {
                 .declare(env.as_str(), &apps::Inputs::default())
                 .expect("environment")
                 .expect("declares");
-            let report = dsl::validate(&dsl::render(&app), &Context::for_app(&app));
+            let report = dsl::validate(&dsl::render(&app), &dsl::validate::context_for(&app));
             for f in report.findings.iter().filter(|f| f.is_error()) {
                 errors.push(format!(
                     "{}/{env}: {} {}/{} {}: {}",

@@ -866,7 +866,7 @@ mod tests {
         };
         let storage = h.storage.as_ref().expect("s3 storage");
         assert_eq!(storage.identity(), Some(CloudIdentity::EksPodIdentity));
-        let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+        let report = validate::validate(&render(&app), &validate::context_for(&app));
         assert!(!report.has_errors(), "{:#?}", report.findings);
     }
 
@@ -887,7 +887,7 @@ mod tests {
             "{config}"
         );
         assert!(config.contains("0oa1b2c3d4e5f6g7h8i9"), "{config}");
-        let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+        let report = validate::validate(&render(&app), &validate::context_for(&app));
         assert!(!report.has_errors(), "{:#?}", report.findings);
     }
 

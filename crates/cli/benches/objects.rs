@@ -8,7 +8,6 @@
 
 use divan::counter::ItemsCount;
 use divan::{black_box, Bencher};
-use dsl::validate::Context;
 
 fn main() {
     divan::main();
@@ -57,7 +56,7 @@ fn validate(b: Bencher) {
     let r = rendered();
     b.counter(objects(&r)).bench(|| {
         for (_, a, m) in &r {
-            black_box(dsl::validate(m, &Context::for_app(a)));
+            black_box(dsl::validate(m, &dsl::validate::context_for(a)));
         }
     });
 }

@@ -63,7 +63,7 @@ fn main() {
     let render_validate = measure(iterations, || {
         for (_, a) in &apps {
             let m = dsl::render(a);
-            black_box(dsl::validate(&m, &Context::for_app(a)));
+            black_box(dsl::validate(&m, &validate::context_for(a)));
         }
     });
     let emit_no_validate = measure(iterations, || {
@@ -75,13 +75,13 @@ fn main() {
     let emit = measure(iterations, || {
         for (id, a) in &apps {
             let m = dsl::render(a);
-            black_box(dsl::validate(&m, &Context::for_app(a)));
+            black_box(dsl::validate(&m, &validate::context_for(a)));
             black_box(dsl::output::env_output(id, a.environment.as_str(), &m).ok());
         }
     });
     let manifests: Vec<_> = apps
         .iter()
-        .map(|(_, a)| (dsl::render(a), Context::for_app(a)))
+        .map(|(_, a)| (dsl::render(a), validate::context_for(a)))
         .collect();
     let validate_only = measure(iterations, || {
         for (m, ctx) in &manifests {

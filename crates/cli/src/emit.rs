@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use dsl::output::{
     env_output, write_tree, write_units, EnvOutput, OutputLock, Prune, TreeError, Unit,
 };
-use dsl::validate::{Context, Report};
+use dsl::validate::Report;
 use dsl::{App, Manifest};
 
 use crate::console::{self, say, EXIT_IO};
@@ -44,7 +44,7 @@ pub fn render_selected(select: &Select) -> Result<Vec<Rendered>, (u8, Vec<String
 pub fn validate_all(rendered: &[Rendered]) -> Report {
     let mut report = Report::default();
     for r in crate::parallel::map(rendered, |r| {
-        dsl::validate(&r.manifests, &Context::for_app(&r.app))
+        dsl::validate(&r.manifests, &dsl::validate::context_for(&r.app))
     }) {
         report.extend(r);
     }
@@ -86,7 +86,7 @@ pub fn validated_outputs(
     let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
     let done: Vec<(Report, Serialized)> = crate::parallel::map(&apps, |(id, app)| {
         let manifests = dsl::render(app);
-        let report = dsl::validate(&manifests, &Context::for_app(app));
+        let report = dsl::validate(&manifests, &dsl::validate::context_for(app));
         let out = env_output(id, app.environment.as_str(), &manifests)
             .map_err(|e| format!("{id}/{}: {e}", app.environment));
         (report, out)

@@ -15,15 +15,18 @@
 
 #![warn(missing_docs)]
 
-pub mod crd;
 pub mod model;
-pub mod object;
 pub mod output;
 pub mod primitives;
 pub mod registry;
 pub mod render;
 pub mod validate;
 pub mod yaml;
+
+/// Typed custom resources that kairn emits (re-exported from [`lint::crd`]).
+pub use lint::crd;
+/// The rendered object graph (re-exported from [`lint::object`]).
+pub use lint::object;
 
 /// The product's name, used in the `app.kubernetes.io/managed-by` label.
 pub const PRODUCT: &str = "kairn";

@@ -60,14 +60,7 @@ const fn starts_with(b: &[u8], at: usize, prefix: &[u8]) -> bool {
     true
 }
 
-/// Account ids that AWS documentation uses in examples; a role in them is a placeholder.
-pub const AWS_DOCUMENTATION_ACCOUNTS: [&str; 5] = [
-    "123456789012",
-    "111122223333",
-    "444455556666",
-    "777788889999",
-    "000000000000",
-];
+pub use lint::AWS_DOCUMENTATION_ACCOUNTS;
 
 /// Whether the 12 bytes of `b` at `at` are one of [`AWS_DOCUMENTATION_ACCOUNTS`].
 const fn is_documentation_account(b: &[u8], at: usize) -> bool {

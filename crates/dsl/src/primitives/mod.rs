@@ -1,9 +1,11 @@
 //! Primitive value types whose constructors reject every invalid value.
 
-pub(crate) mod checks;
 pub mod env;
 pub mod image;
 pub mod port;
 pub mod quantity;
 pub mod secret;
 pub mod text;
+
+/// The `const fn` format checks, shared with the validator (`lint`).
+pub(crate) use lint::checks;

@@ -14,12 +14,9 @@ use k8s_openapi::api::core::v1::PodSpec;
 
 use crate::model::app::App;
 use crate::object::{Manifest, Object};
-use crate::validate::WAIVE_ANNOTATION_PREFIX;
 
-/// Workload annotation listing the external Secrets its pods reference (comma-separated).
-pub const EXTERNAL_SECRETS_ANNOTATION: &str = "kairn.dev/external-secrets";
-/// ServiceAccount annotation marking an account used by pods created at run time.
-pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-account";
+use lint::WAIVE_ANNOTATION_PREFIX;
+pub use lint::{EXTERNAL_SECRETS_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION};
 
 /// Secret names a pod spec references (env, envFrom, volumes, image pull secrets).
 pub fn secrets_referenced(spec: &PodSpec) -> BTreeSet<String> {

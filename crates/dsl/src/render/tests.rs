@@ -100,7 +100,7 @@ fn a_scheduled_job_renders_a_hardened_cron_job() {
         .expect("labels");
     assert_eq!(labels["app.kubernetes.io/component"], "report");
 
-    let report = validate(&manifests, &validate::Context::for_app(&app));
+    let report = validate(&manifests, &validate::context_for(&app));
     assert!(!report.has_errors(), "{report:?}");
 }
 
@@ -148,7 +148,7 @@ fn the_validator_reads_a_cron_job_pod_template() {
                 .run_as_non_root = Some(false);
         }
     }
-    let report = validate(&manifests, &validate::Context::for_app(&app));
+    let report = validate(&manifests, &validate::context_for(&app));
     assert!(
         report
             .findings
@@ -217,7 +217,7 @@ fn a_customisation_that_breaks_a_rule_is_reported_at_the_closure() {
     let line = line!() - 1;
     let app = shop(vec![api]);
     let manifests = render(&app);
-    let report = validate(&manifests, &validate::Context::for_app(&app));
+    let report = validate(&manifests, &validate::context_for(&app));
     assert!(report.has_errors(), "a privileged container is an error");
     let on_deployment: Vec<_> = report
         .findings
@@ -267,7 +267,7 @@ fn customisations_apply_to_their_kind_only_and_in_order() {
             _ => {}
         }
     }
-    let report = validate(&manifests, &validate::Context::for_app(&app));
+    let report = validate(&manifests, &validate::context_for(&app));
     assert!(!report.has_errors(), "{report:?}");
 }
 
@@ -317,7 +317,7 @@ fn an_extra_config_map_is_emitted_validated_and_written() {
     assert_eq!(m.object.namespace(), Some("shop"));
     assert_eq!(m.object.file_name(), "configmap-shop-flags.yaml");
     assert_eq!(m.origin.declared_at.map(|l| l.line()), Some(line));
-    let report = validate(&manifests, &validate::Context::for_app(&app));
+    let report = validate(&manifests, &validate::context_for(&app));
     assert!(!report.has_errors(), "{report:?}");
     let yaml = yaml::to_yaml(&m.object).expect("yaml");
     assert!(
@@ -340,7 +340,7 @@ fn findings_on_an_extra_object_point_at_its_declaration() {
         .components(vec![])
         .extra_objects(vec![extra])
         .build();
-    let report = validate(&render(&app), &validate::Context::for_app(&app));
+    let report = validate(&render(&app), &validate::context_for(&app));
     let f = report
         .findings
         .iter()

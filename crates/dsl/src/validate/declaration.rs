@@ -6,8 +6,7 @@
 //! Findings name the application, environment, the component (or the Ingress), the
 //! declaration field, the bad name and the names it could have been.
 
-use super::finding::Finding;
-use super::registry;
+use super::{registry, Finding};
 use crate::model::app::App;
 use crate::model::component::{Component, LeaderLock, Workload};
 use crate::primitives::text::Name;
@@ -274,7 +273,7 @@ mod tests {
 
     /// The findings of `emit`'s validation of `app`.
     fn emit_errors(app: &App) -> Vec<Finding> {
-        validate::validate(&render(app), &validate::Context::for_app(app))
+        validate::validate(&render(app), &validate::context_for(app))
             .findings
             .into_iter()
             .filter(|f| f.rule == "dangling-reference")
@@ -298,7 +297,7 @@ mod tests {
         assert!(f.fix.contains("did you mean `postgres`?"), "{}", f.fix);
         assert!(f.declared_at.as_deref().unwrap().contains("declaration.rs"));
         // The report as a whole fails emit.
-        let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+        let report = validate::validate(&render(&app), &validate::context_for(&app));
         assert!(report.has_errors());
     }
 
@@ -406,7 +405,7 @@ mod tests {
             if let Workload::Http(h) = &mut app.components[0].workload {
                 h.replicas = Replicas::Autoscaled(Autoscaling::new(min, max).cpu(70));
             }
-            let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
+            let report = validate::validate(&render(&app), &validate::context_for(&app));
             let hits: Vec<&Finding> = report
                 .findings
                 .iter()

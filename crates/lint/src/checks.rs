@@ -99,7 +99,7 @@ pub const fn port_name(s: &str) -> Option<&'static str> {
 
 /// How an environment variable name fares against the API server and against kairn's policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum EnvNameCheck {
+pub enum EnvNameCheck {
     /// A portable name, `[A-Za-z_][A-Za-z0-9_]*`.
     Portable,
     /// Kubernetes accepts the name, kairn's policy does not (the reason says why).
@@ -109,7 +109,7 @@ pub(crate) enum EnvNameCheck {
 }
 
 /// Classifies an environment variable name; the one check behind [`env_name`] (the DSL's
-/// [`crate::EnvName`]) and `lint`'s `env-name-format` (error) and `env-name-portable`
+/// `EnvName`) and `lint`'s `env-name-format` (error) and `env-name-portable`
 /// (warning) rules.
 ///
 /// Kubernetes 1.33 (RelaxedEnvironmentVariableValidation, on by default since 1.32) accepts
@@ -117,7 +117,7 @@ pub(crate) enum EnvNameCheck {
 /// stricter: a portable identifier `[A-Za-z_][A-Za-z0-9_]*`, the only names every shell
 /// and runtime can read back (and all that API servers before 1.32 accept besides `-`
 /// and `.`).
-pub(crate) const fn env_name_check(s: &str) -> EnvNameCheck {
+pub const fn env_name_check(s: &str) -> EnvNameCheck {
     let b = s.as_bytes();
     if b.is_empty() {
         return EnvNameCheck::Rejected("an environment variable name must not be empty");

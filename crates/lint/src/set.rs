@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::source::Document;
-use super::Context;
 use crate::object::{Object, Origin};
+use crate::source::Document;
+use crate::Context;
 
 /// One object under validation: typed when its kind is known, raw when linting.
 pub(crate) struct Item<'a> {
@@ -916,7 +916,7 @@ fn lower_alnum(c: u8) -> bool {
 
 /// RFC 1123 label (1-63 chars).
 pub(crate) fn dns_label(s: &str) -> Option<&'static str> {
-    crate::primitives::checks::dns_label(s)
+    crate::checks::dns_label(s)
 }
 
 /// RFC 1035 label: an RFC 1123 label that starts with a letter (Service names).
@@ -978,12 +978,12 @@ pub(crate) fn qualified_name(s: &str) -> Option<String> {
 
 /// Label value (empty allowed).
 pub(crate) fn label_value(s: &str) -> Option<&'static str> {
-    crate::primitives::checks::label_value(s)
+    crate::checks::label_value(s)
 }
 
 /// IANA service name (container port names).
 pub(crate) fn iana_port_name(s: &str) -> Option<&'static str> {
-    crate::primitives::checks::port_name(s)
+    crate::checks::port_name(s)
 }
 
 /// Parses a Kubernetes quantity into its value in base units.
@@ -1032,7 +1032,7 @@ pub(crate) fn quantity(s: &str) -> Option<f64> {
 /// Whether an image reference has a usable tag or digest (`None` when it does, and
 /// when it is malformed: the `invalid-value` rule reports that).
 pub(crate) fn image_problem(image: &str) -> Option<&'static str> {
-    let parsed = crate::primitives::image::parse_reference(image).ok()?;
+    let parsed = crate::image::parse_reference(image).ok()?;
     if parsed.digest_at.is_some() {
         return None;
     }

@@ -9,9 +9,17 @@
 //! error, `secret-literal-data`), and values that contain markup (closing tags) are not searched
 //! for `<…>` placeholders.
 
-use crate::model::storage::AWS_DOCUMENTATION_ACCOUNTS;
-use crate::validate::set::{each, Set, Sink};
-use crate::validate::source::join_key;
+use crate::set::{each, Set, Sink};
+use crate::source::join_key;
+
+/// Account ids that AWS documentation uses in examples; a role in them is a placeholder.
+pub const AWS_DOCUMENTATION_ACCOUNTS: [&str; 5] = [
+    "123456789012",
+    "111122223333",
+    "444455556666",
+    "777788889999",
+    "000000000000",
+];
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
     for (i, cm) in each!(set, ConfigMap) {
@@ -58,8 +66,8 @@ fn check(sink: &mut Sink, idx: usize, field: String, key: &str, value: &str) {
 /// documentation account in an ARN.
 ///
 /// ```
-/// assert!(dsl::validate::placeholder("your-client-id").is_some());
-/// assert!(dsl::validate::placeholder("0oa1b2c3d4e5f6g7h8i9").is_none());
+/// assert!(lint::placeholder("your-client-id").is_some());
+/// assert!(lint::placeholder("0oa1b2c3d4e5f6g7h8i9").is_none());
 /// ```
 pub fn placeholder(value: &str) -> Option<String> {
     const WORDS: [&str; 8] = [

@@ -15,9 +15,8 @@ use serde::Serialize;
 use crate::crd::monitoring::{PrometheusRule, ServiceMonitor};
 
 /// A typed object kind that is one variant of [`Object`] (every `k8s-openapi` type
-/// kairn reads, and the custom resources in [`crate::crd`]); what
-/// [`Component::customize`](crate::Component::customize) and
-/// [`ExtraObject`](crate::ExtraObject) accept.
+/// kairn reads, and the custom resources in [`crate::crd`]); what `dsl`'s
+/// `Component::customize` and `ExtraObject` accept.
 pub trait ObjectKind: Into<Object> + 'static {
     /// The object's `kind`.
     const KIND: &'static str;

@@ -1,7 +1,7 @@
 //! Every rule the validator knows: stable id, severity, family and one-line meaning.
 //! `docs/rules.md` is generated from this table (a test keeps them equal).
 
-use super::finding::Severity;
+use crate::finding::Severity;
 
 /// The three families of rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -7,11 +7,9 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, Network
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::wiring::{container_ports, monitored_services, service_pods, target_of};
-use crate::model::dependency::Endpoint;
-use crate::validate::set::{
-    each, same_ns, selector_is_empty, selector_matches, Set, Sink, Workload,
-};
+use crate::rules::wiring::{container_ports, monitored_services, service_pods, target_of};
+use crate::set::{each, same_ns, selector_is_empty, selector_matches, Set, Sink, Workload};
+use crate::Endpoint;
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
     dns(set, sink);
@@ -307,7 +305,7 @@ fn dns(set: &Set<'_>, sink: &mut Sink) {
 fn namespace_name_labels(set: &Set<'_>, sink: &mut Sink) {
     for (i, np) in each!(set, NetworkPolicy) {
         let Some(spec) = &np.spec else { continue };
-        let peers = super::policy_peers(spec);
+        let peers = crate::rules::policy_peers(spec);
         for (f, peer) in peers {
             let Some(value) = peer
                 .namespace_selector
@@ -570,16 +568,13 @@ fn dependencies(set: &Set<'_>, sink: &mut Sink) {
             if policies.is_empty() {
                 continue;
             }
-            let t = Target::tcp(Some(i32::from(need.endpoint.port().get())), None);
+            let t = Target::tcp(Some(i32::from(need.endpoint.port())), None);
             let (ns_owned, pod_labels) = match &need.endpoint {
                 Endpoint::InCluster {
                     namespace,
                     pod_labels,
                     ..
-                } => (
-                    namespace.as_ref().map(|n| n.to_string()),
-                    pod_labels.clone(),
-                ),
+                } => (namespace.clone(), pod_labels.clone()),
                 _ => (None, BTreeMap::new()),
             };
             let dest = match &need.endpoint {
@@ -592,7 +587,7 @@ fn dependencies(set: &Set<'_>, sink: &mut Sink) {
                 .any(|(pi, np)| egress_allows(set, *pi, np, &dest, &t))
             {
                 for (pi, _) in &policies {
-                    sink.add(*pi, "netpol-egress-dependency", "spec.egress", format!("{} `{}` declares it talks to `{}` (port {}), but no egress rule allows it", w.kind, w.name, need.dependency, need.endpoint.port().get()), "derive the policy from the component's dependencies (talks_to) so the rule is rendered");
+                    sink.add(*pi, "netpol-egress-dependency", "spec.egress", format!("{} `{}` declares it talks to `{}` (port {}), but no egress rule allows it", w.kind, w.name, need.dependency, need.endpoint.port()), "derive the policy from the component's dependencies (talks_to) so the rule is rendered");
                 }
             }
         }

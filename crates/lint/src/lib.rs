@@ -1,25 +1,69 @@
-//! The validator: rules over the rendered object graph (or over existing YAML for
-//! `lint`), reporting every finding at once with what is wrong, how to fix it and where
-//! it came from.
+//! # kairn's validator
 //!
-//! Rules live in three families (`rules/api.rs`, `rules/wiring.rs` + `rules/network.rs`,
-//! `rules/policy.rs`); each has a stable id, one severity and a one-line summary in
-//! [`registry::RULES`], from which `docs/rules.md` is generated.
+//! Rules over a set of Kubernetes objects: typed objects rendered by `dsl`, or existing
+//! YAML (with file and line numbers, for `kairn lint`). Every finding is reported at once
+//! with its rule id, severity, field path, what is wrong and how to fix it, and where it
+//! came from (the YAML file and line, or the declaring file and line of a rendered object).
+//!
+//! Linting YAML as a library:
 //!
 //! ```
-//! use dsl::*;
-//! let app = App::builder()
-//!     .name(name!("shop"))
-//!     .environment(name!("production"))
-//!     .namespace(name!("shop"))
-//!     .components(vec![])
-//!     .build();
-//! let report = validate::validate(&render(&app), &validate::Context::for_app(&app));
-//! assert!(!report.has_errors());
+//! let yaml = "\
+//! apiVersion: apps/v1
+//! kind: Deployment
+//! metadata: {name: web, namespace: shop}
+//! spec:
+//!   selector: {matchLabels: {app: web}}
+//!   template:
+//!     metadata: {labels: {app: api}}
+//!     spec:
+//!       containers: [{name: web, image: ghcr.io/acme/web:1.0.0}]
+//! ";
+//! let loaded = lint::parse_str("web.yaml", yaml).expect("YAML that parses");
+//! let report = lint::lint(&loaded, &lint::Context::lint());
+//! let mismatch = report
+//!     .findings
+//!     .iter()
+//!     .find(|f| f.rule == "selector-mismatch")
+//!     .expect("the selector does not match the template's labels");
+//! assert_eq!(mismatch.severity, lint::Severity::Error);
+//! assert_eq!((mismatch.file.as_deref(), mismatch.line), (Some("web.yaml"), Some(5)));
+//! assert!(report.has_errors());
 //! ```
+//!
+//! Files and directories are read with [`collect_files`] and [`load_files`] (every YAML
+//! file under a directory, multi-document streams, size limits, every unreadable file
+//! reported); typed objects are checked with [`validate`] over [`object::Manifest`]s.
+//!
+//! ## Layout
+//!
+//! - [`registry`]: every rule's stable id, severity, family and one-line meaning (the
+//!   source of `docs/rules.md`);
+//! - `rules/`: the rules, one directory per family (`api/`, `wiring/`, `policy/`) with one
+//!   module per rule or group of related rules, plus `network.rs` and `placeholder.rs`;
+//!   `rules/mod.rs` indexes rule id → file;
+//! - `set.rs`: the object set with its indexes (workloads, selectors, references);
+//! - [`source`]: YAML reading with line numbers; [`object`] and [`crd`]: the typed objects;
+//! - [`checks`] and [`image`]: the `const fn` format checks that `dsl` also runs on
+//!   literals at compile time, so a name the DSL accepts is one `lint` accepts.
+//!
+//! ## What a declaration adds
+//!
+//! The crate knows nothing of kairn's model. What a declaration knows beyond its objects
+//! arrives as plain data in a [`Context`] (environment, whether the set is complete,
+//! external Secrets, egress needs, waivers; `dsl::validate::context_for` builds one from
+//! an app), or as annotations on the objects themselves, which `dsl` writes on every
+//! rendered object so that linting emitted YAML agrees with `emit`:
+//! [`WAIVE_ANNOTATION_PREFIX`], [`EXTERNAL_SECRETS_ANNOTATION`],
+//! [`RUNTIME_SERVICE_ACCOUNT_ANNOTATION`].
 
-mod declaration;
+#![warn(missing_docs)]
+
+pub mod checks;
+pub mod crd;
 mod finding;
+pub mod image;
+pub mod object;
 pub mod registry;
 mod rules;
 mod set;
@@ -28,25 +72,27 @@ pub mod source;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::panic::Location;
 
 pub use finding::{Finding, Note, Report, Severity};
 pub use registry::{rule, RuleInfo, RULES};
-pub use rules::placeholder::placeholder;
+pub use rules::placeholder::{placeholder, AWS_DOCUMENTATION_ACCOUNTS};
 pub use source::{
     collect_files, load_files, load_files_with, parse_str, Collected, Document, Input, Limits,
     LoadError, Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
 };
 
-use crate::model::app::App;
-use crate::model::component::{LeaderLock, Workload as ModelWorkload};
-use crate::model::dependency::Endpoint;
 use crate::object::{Manifest, Origin};
 use set::{Item, Set, Sink};
 
 /// Annotation prefix that waives a rule on one object in plain YAML (`lint`):
 /// `kairn.dev/waive.<rule-id>: <reason>`.
 pub const WAIVE_ANNOTATION_PREFIX: &str = "kairn.dev/waive.";
+/// Workload annotation listing the external Secrets its pods reference (comma-separated).
+pub const EXTERNAL_SECRETS_ANNOTATION: &str = "kairn.dev/external-secrets";
+/// ServiceAccount annotation marking an account used by pods created at run time.
+pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-account";
 
 /// Namespaces Prometheus is assumed to run in when linting YAML (override with
 /// `--prometheus-namespace`).
@@ -63,7 +109,7 @@ pub const DEFAULT_PROMETHEUS_NAMESPACES: &[&str] = &[
 /// Waives one rule on one object, with a written reason that is shown in every report.
 ///
 /// ```
-/// let w = dsl::Waiver::new(
+/// let w = lint::Waiver::new(
 ///     "metrics-exposed-by-ingress",
 ///     "Ingress",
 ///     "shop",
@@ -120,6 +166,44 @@ pub struct EgressNeed {
     pub endpoint: Endpoint,
 }
 
+/// Where a dependency is, as the validator needs it (the plain-data image of the model's
+/// `dsl::Endpoint`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Pods in the cluster, selected by labels, in the app's namespace or another one.
+    InCluster {
+        /// `None`: the application's own namespace.
+        namespace: Option<String>,
+        /// Labels of the dependency's pods.
+        pod_labels: BTreeMap<String, String>,
+        /// Port the pods listen on.
+        port: u16,
+    },
+    /// Hosts outside the cluster in the given CIDR blocks (a managed database's subnet).
+    Cidrs {
+        /// CIDR blocks, e.g. `10.20.0.0/16`.
+        cidrs: Vec<String>,
+        /// Destination port.
+        port: u16,
+    },
+    /// Any public address (private ranges excluded) on one port.
+    PublicInternet {
+        /// Destination port.
+        port: u16,
+    },
+}
+
+impl Endpoint {
+    /// The destination port.
+    pub fn port(&self) -> u16 {
+        match self {
+            Endpoint::InCluster { port, .. }
+            | Endpoint::Cidrs { port, .. }
+            | Endpoint::PublicInternet { port } => *port,
+        }
+    }
+}
+
 /// What the validator knows beyond the objects themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Context {
@@ -140,7 +224,7 @@ pub struct Context {
     /// Waivers written in code.
     pub waivers: Vec<Waiver>,
     /// Problems of the declaration itself (names that resolve to nothing), found by
-    /// [`Context::for_app`] and reported with the rendered objects' findings.
+    /// `dsl::validate::context_for` and reported with the rendered objects' findings.
     pub declaration_findings: Vec<Finding>,
 }
 
@@ -165,62 +249,6 @@ impl Context {
             runtime_service_accounts: Vec::new(),
             waivers: Vec::new(),
             declaration_findings: Vec::new(),
-        }
-    }
-
-    /// The context of a declared app: its external secrets, image pull secrets,
-    /// Prometheus namespace, dependencies and waivers, plus the problems of the
-    /// declaration itself (every name it refers to must resolve).
-    pub fn for_app(app: &App) -> Self {
-        let mut external_secrets: Vec<DeclaredSecret> = app
-            .secrets
-            .iter()
-            .map(|s| DeclaredSecret {
-                name: s.name().to_string(),
-                keys: Some(s.keys().iter().map(|k| k.to_string()).collect()),
-            })
-            .collect();
-        external_secrets.extend(app.image_pull_secrets.iter().map(|n| DeclaredSecret {
-            name: n.to_string(),
-            keys: None,
-        }));
-        let mut egress = Vec::new();
-        for c in &app.components {
-            let mut targets: Vec<&crate::Name> = c.talks_to.iter().collect();
-            if let ModelWorkload::Worker(w) = &c.workload {
-                if let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock)
-                {
-                    targets.push(d);
-                }
-            }
-            for t in targets {
-                if let Some(dep) = app.dependency(t) {
-                    egress.push(EgressNeed {
-                        component: c.name.to_string(),
-                        dependency: dep.name.to_string(),
-                        endpoint: dep.endpoint.clone(),
-                    });
-                }
-            }
-        }
-        Context {
-            environment: Some(app.environment.to_string()),
-            complete: true,
-            external_secrets,
-            prometheus_namespaces: app
-                .monitoring
-                .as_ref()
-                .map(|m| vec![m.prometheus_namespace.to_string()])
-                .unwrap_or_else(|| Context::lint().prometheus_namespaces),
-            egress,
-            runtime_service_accounts: app
-                .components
-                .iter()
-                .filter_map(|c| c.spawns_jobs.as_ref())
-                .map(|j| (j.namespace.to_string(), j.service_account.to_string()))
-                .collect(),
-            waivers: app.waivers.clone(),
-            declaration_findings: declaration::check(app),
         }
     }
 }
@@ -279,11 +307,9 @@ pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
 }
 
 /// Adds what the objects declare about themselves through kairn's annotations
-/// (see [`crate::render::declarations`]): external Secrets and run-time ServiceAccounts.
+/// ([`EXTERNAL_SECRETS_ANNOTATION`], [`RUNTIME_SERVICE_ACCOUNT_ANNOTATION`]; `dsl` writes
+/// them on rendered objects): external Secrets and run-time ServiceAccounts.
 fn with_declarations(loaded: &Loaded, ctx: &Context) -> Context {
-    use crate::render::declarations::{
-        EXTERNAL_SECRETS_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION,
-    };
     let mut ctx = ctx.clone();
     for object in loaded.documents.iter().filter_map(|d| d.object.as_ref()) {
         let Some(annotations) = object.metadata().annotations.as_ref() else {

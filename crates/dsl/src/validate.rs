@@ -1,0 +1,107 @@
+//! Validation of a declared app. The validator itself is the crate
+//! [`lint`](mod@::lint), re-exported here; what it needs to know about an app beyond the
+//! rendered objects is built as plain data by [`context_for`], with the checks of the
+//! declaration itself (every name it refers to resolves, `validate/declaration.rs`).
+//!
+//! ```
+//! use dsl::*;
+//! let app = App::builder()
+//!     .name(name!("shop"))
+//!     .environment(name!("production"))
+//!     .namespace(name!("shop"))
+//!     .components(vec![])
+//!     .build();
+//! let report = validate::validate(&render(&app), &validate::context_for(&app));
+//! assert!(!report.has_errors());
+//! ```
+
+mod declaration;
+
+#[cfg(test)]
+mod app_tests;
+
+pub use lint::{
+    collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,
+    source, validate, Collected, Context, DeclaredSecret, Document, EgressNeed, Endpoint, Finding,
+    Input, Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
+    DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
+};
+
+use crate::model::app::App;
+use crate::model::component::{LeaderLock, Workload as ModelWorkload};
+use crate::model::dependency::Endpoint as ModelEndpoint;
+
+/// The validation context of a declared app: its external secrets, image pull secrets,
+/// Prometheus namespace, dependencies and waivers, plus the problems of the declaration
+/// itself (every name it refers to must resolve).
+pub fn context_for(app: &App) -> Context {
+    let mut external_secrets: Vec<DeclaredSecret> = app
+        .secrets
+        .iter()
+        .map(|s| DeclaredSecret {
+            name: s.name().to_string(),
+            keys: Some(s.keys().iter().map(|k| k.to_string()).collect()),
+        })
+        .collect();
+    external_secrets.extend(app.image_pull_secrets.iter().map(|n| DeclaredSecret {
+        name: n.to_string(),
+        keys: None,
+    }));
+    let mut egress = Vec::new();
+    for c in &app.components {
+        let mut targets: Vec<&crate::Name> = c.talks_to.iter().collect();
+        if let ModelWorkload::Worker(w) = &c.workload {
+            if let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock) {
+                targets.push(d);
+            }
+        }
+        for t in targets {
+            if let Some(dep) = app.dependency(t) {
+                egress.push(EgressNeed {
+                    component: c.name.to_string(),
+                    dependency: dep.name.to_string(),
+                    endpoint: endpoint(&dep.endpoint),
+                });
+            }
+        }
+    }
+    Context {
+        environment: Some(app.environment.to_string()),
+        complete: true,
+        external_secrets,
+        prometheus_namespaces: app
+            .monitoring
+            .as_ref()
+            .map(|m| vec![m.prometheus_namespace.to_string()])
+            .unwrap_or_else(|| Context::lint().prometheus_namespaces),
+        egress,
+        runtime_service_accounts: app
+            .components
+            .iter()
+            .filter_map(|c| c.spawns_jobs.as_ref())
+            .map(|j| (j.namespace.to_string(), j.service_account.to_string()))
+            .collect(),
+        waivers: app.waivers.clone(),
+        declaration_findings: declaration::check(app),
+    }
+}
+
+/// The validator's plain-data image of a dependency's endpoint.
+fn endpoint(e: &ModelEndpoint) -> Endpoint {
+    match e {
+        ModelEndpoint::InCluster {
+            namespace,
+            pod_labels,
+            port,
+        } => Endpoint::InCluster {
+            namespace: namespace.as_ref().map(|n| n.to_string()),
+            pod_labels: pod_labels.clone(),
+            port: port.get(),
+        },
+        ModelEndpoint::Cidrs { cidrs, port } => Endpoint::Cidrs {
+            cidrs: cidrs.clone(),
+            port: port.get(),
+        },
+        ModelEndpoint::PublicInternet { port } => Endpoint::PublicInternet { port: port.get() },
+    }
+}

@@ -1,0 +1,114 @@
+//! `deprecated-annotation`, `deprecated-field`.
+
+use crate::object::Object;
+use crate::set::{Set, Sink};
+use crate::source::join_key;
+
+/// `(annotation or prefix ending in '/', replacement)`.
+const DEPRECATED_ANNOTATIONS: &[(&str, &str)] = &[
+    ("kubernetes.io/ingress.class", "spec.ingressClassName"),
+    (
+        "seccomp.security.alpha.kubernetes.io/pod",
+        "securityContext.seccompProfile",
+    ),
+    (
+        "container.seccomp.security.alpha.kubernetes.io/",
+        "securityContext.seccompProfile",
+    ),
+    (
+        "container.apparmor.security.beta.kubernetes.io/",
+        "securityContext.appArmorProfile",
+    ),
+    (
+        "scheduler.alpha.kubernetes.io/critical-pod",
+        "priorityClassName",
+    ),
+    (
+        "service.alpha.kubernetes.io/tolerate-unready-endpoints",
+        "spec.publishNotReadyAddresses",
+    ),
+    (
+        "volume.beta.kubernetes.io/storage-class",
+        "spec.storageClassName",
+    ),
+];
+
+fn deprecated_annotation(key: &str) -> Option<&'static str> {
+    DEPRECATED_ANNOTATIONS
+        .iter()
+        .find(|(a, _)| {
+            if a.ends_with('/') {
+                key.starts_with(a)
+            } else {
+                key == *a
+            }
+        })
+        .map(|(_, r)| *r)
+}
+
+pub(super) fn deprecations(set: &Set<'_>, sink: &mut Sink) {
+    for (i, item) in set.items.iter().enumerate() {
+        let Some(object) = item.object else { continue };
+        let mut annotations: Vec<(String, &String)> = object
+            .metadata()
+            .annotations
+            .iter()
+            .flatten()
+            .map(|(k, _)| (join_key("metadata.annotations", k), k))
+            .collect();
+        if let Some(w) = set.workloads.iter().find(|w| w.idx == i) {
+            let template = match object {
+                Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+                Object::StatefulSet(d) => {
+                    d.spec.as_ref().and_then(|s| s.template.metadata.as_ref())
+                }
+                Object::Job(d) => d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+                _ => None,
+            };
+            let _ = w;
+            annotations.extend(
+                template
+                    .iter()
+                    .flat_map(|m| m.annotations.iter().flatten())
+                    .map(|(k, _)| (join_key("spec.template.metadata.annotations", k), k)),
+            );
+        }
+        for (field, key) in annotations {
+            if let Some(replacement) = deprecated_annotation(key) {
+                let extra = match object {
+                    Object::Ingress(ing)
+                        if ing
+                            .spec
+                            .as_ref()
+                            .is_none_or(|s| s.ingress_class_name.is_none()) =>
+                    {
+                        " (and spec.ingressClassName is not set)"
+                    }
+                    _ => "",
+                };
+                sink.add(
+                    i,
+                    "deprecated-annotation",
+                    field,
+                    format!("annotation `{key}` is deprecated and may be ignored{extra}"),
+                    format!("use {replacement} instead"),
+                );
+            }
+        }
+        if let Object::Service(s) = object {
+            if s.spec
+                .as_ref()
+                .and_then(|s| s.load_balancer_ip.as_deref())
+                .is_some_and(|ip| !ip.is_empty())
+            {
+                sink.add(
+                    i,
+                    "deprecated-field",
+                    "spec.loadBalancerIP",
+                    "spec.loadBalancerIP is deprecated and ignored by some providers",
+                    "use the provider's annotation for a static IP",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Operational and security policy: restricted Pod Security Standard, resources, images,
+//! scaling, disruption, probes, deprecations, secrets, identities, exposure, alerts.
+
+mod containers;
+mod deprecations;
+mod disruption;
+mod external_load_balancer;
+mod hpa_min_max;
+mod jobs;
+mod monitoring;
+mod pod_security;
+mod pod_service_account;
+mod rbac_secrets_read;
+mod resources;
+mod secrets_and_namespaces;
+mod service_accounts;
+mod statefulset;
+
+use crate::set::{Set, Sink};
+
+use containers::containers;
+use deprecations::deprecations;
+use disruption::disruption;
+use external_load_balancer::exposure;
+use hpa_min_max::autoscaling;
+use jobs::jobs;
+use monitoring::monitoring;
+use pod_security::pod_security;
+use pod_service_account::service_accounts_of_pods;
+use rbac_secrets_read::roles;
+use secrets_and_namespaces::secrets_and_namespaces;
+use service_accounts::service_accounts;
+use statefulset::stateful_set;
+
+pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
+    for w in &set.workloads {
+        pod_security(set, w, sink);
+        containers(set, w, sink);
+        service_accounts_of_pods(set, w, sink);
+        stateful_set(set, w, sink);
+    }
+    autoscaling(set, sink);
+    disruption(set, sink);
+    deprecations(set, sink);
+    secrets_and_namespaces(set, sink);
+    service_accounts(set, sink);
+    roles(set, sink);
+    exposure(set, sink);
+    monitoring(set, sink);
+    jobs(set, sink);
+}

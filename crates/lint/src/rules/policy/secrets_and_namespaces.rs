@@ -1,0 +1,39 @@
+//! `secret-literal-data`, `namespace-pss-not-enforced`.
+
+use crate::set::{each, Set, Sink};
+
+pub(super) fn secrets_and_namespaces(set: &Set<'_>, sink: &mut Sink) {
+    for (i, s) in each!(set, Secret) {
+        if s.type_.as_deref() == Some("kubernetes.io/service-account-token") {
+            continue;
+        }
+        let keys: Vec<&String> = s
+            .data
+            .iter()
+            .flat_map(|d| d.keys())
+            .chain(s.string_data.iter().flat_map(|d| d.keys()))
+            .collect();
+        if !keys.is_empty() {
+            let field = if s.string_data.as_ref().is_some_and(|d| !d.is_empty()) {
+                "stringData"
+            } else {
+                "data"
+            };
+            sink.add(i, "secret-literal-data", field, format!("secret values ({}) are committed with the manifests, so everyone with the repository has them and every install gets the same values", keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")), "create the Secret outside the manifests (External Secrets, Sealed Secrets, kubectl create secret) and reference it");
+        }
+    }
+    for (i, n) in each!(set, Namespace) {
+        let enforce = n
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("pod-security.kubernetes.io/enforce"));
+        if enforce.map(String::as_str) != Some("restricted") {
+            let why = match enforce {
+                Some(level) => format!("Pod Security Admission enforces only `{level}`"),
+                None => "there is no pod-security.kubernetes.io/enforce label, so Pod Security Admission enforces nothing".to_owned(),
+            };
+            sink.add(i, "namespace-pss-not-enforced", "metadata.labels", why, "label the namespace pod-security.kubernetes.io/enforce: restricted (and audit/warn)");
+        }
+    }
+}

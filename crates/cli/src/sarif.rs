@@ -24,7 +24,8 @@ pub const VERSION: &str = "2.1.0";
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Where kairn is described (`tool.driver.informationUri`).
 pub const INFORMATION_URI: &str = "https://kairn.dev/";
-/// The rule documentation; each rule has an anchor named by its id.
+/// The rule documentation; each family of rules is a section (the help link of a rule
+/// points at its family's table).
 pub const RULES_DOC_URI: &str = "https://kairn.dev/docs/rules.md";
 /// The base id of relative artifact URIs: the directory `lint` ran in.
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -101,7 +102,7 @@ fn driver() -> Value {
                 "id": r.id,
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": full},
-                "helpUri": format!("{RULES_DOC_URI}#{}", r.id),
+                "helpUri": format!("{RULES_DOC_URI}#{}", anchor(r.family.title())),
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {"tags": ["kubernetes", r.family.title()]},
             })
@@ -114,6 +115,19 @@ fn driver() -> Value {
         "informationUri": INFORMATION_URI,
         "rules": rules,
     })
+}
+
+/// The anchor Markdown renderers (GitHub's) give a heading: lower case, spaces as `-`,
+/// punctuation other than `-` and `_` dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn result(f: &Finding, waived_in_config: bool, cwd: &Path) -> Value {
@@ -129,7 +143,11 @@ fn result(f: &Finding, waived_in_config: bool, cwd: &Path) -> Value {
     text.push_str(": ");
     text.push_str(&f.message);
     if !f.fix.is_empty() {
-        text.push_str(" Fix: ");
+        text.push_str(if f.message.ends_with('.') {
+            " Fix: "
+        } else {
+            ". Fix: "
+        });
         text.push_str(&f.fix);
     }
     let qualified = match &f.namespace {
@@ -330,6 +348,14 @@ mod tests {
         let r = &results[0];
         assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"], "image-latest");
         assert_eq!(r["level"], "error");
+        assert_eq!(
+            rules[0]["helpUri"],
+            format!("{RULES_DOC_URI}#api-server-would-reject")
+        );
+        assert!(r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("tag. Fix: pin a version tag or a digest"));
         let p = &r["locations"][0]["physicalLocation"];
         assert_eq!(p["artifactLocation"]["uri"], "deploy/api.yaml");
         assert_eq!(p["region"]["startLine"], 12);

@@ -246,9 +246,7 @@ pub fn artifact_uri(file: &str, cwd: &Path) -> Option<(String, Option<&'static s
     }
     let path = normalize(&cwd.join(file));
     match path.strip_prefix(cwd) {
-        Ok(rel) if !rel.as_os_str().is_empty() => {
-            Some((encode(&slashes(rel)), Some(SRCROOT)))
-        }
+        Ok(rel) if !rel.as_os_str().is_empty() => Some((encode(&slashes(rel)), Some(SRCROOT))),
         _ => Some((format!("file://{}", encode(&slashes(&path))), None)),
     }
 }
@@ -342,11 +340,16 @@ mod tests {
             skipped_paths: &[],
         };
         let log = log(&run, Path::new("/repo"));
-        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
         assert_eq!(rules.len(), RULES.len());
         let results = log["runs"][0]["results"].as_array().unwrap();
         let r = &results[0];
-        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"], "image-latest");
+        assert_eq!(
+            rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+            "image-latest"
+        );
         assert_eq!(r["level"], "error");
         assert_eq!(
             rules[0]["helpUri"],
@@ -363,10 +366,12 @@ mod tests {
         assert_eq!(results[1]["suppressions"][0]["kind"], "external");
         assert_eq!(results[1]["suppressions"][0]["justification"], "mirror");
         assert_eq!(
-            r["partialFingerprints"],
-            results[1]["partialFingerprints"],
+            r["partialFingerprints"], results[1]["partialFingerprints"],
             "the fingerprint names the finding, not its state"
         );
-        assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], true);
+        assert_eq!(
+            log["runs"][0]["invocations"][0]["executionSuccessful"],
+            true
+        );
     }
 }

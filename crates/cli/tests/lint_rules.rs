@@ -58,29 +58,63 @@ fn disable_and_enable_select_rules() {
     assert_eq!(all.status.code(), Some(1));
     let all = rules(&all);
     assert!(all.contains(&"secret-literal-data".to_owned()), "{all:?}");
-    assert!(all.contains(&"namespace-pss-not-enforced".to_owned()), "{all:?}");
+    assert!(
+        all.contains(&"namespace-pss-not-enforced".to_owned()),
+        "{all:?}"
+    );
 
-    let o = lint(&["--format", "json", "--disable", "secret-literal-data", dir.arg()]);
+    let o = lint(&[
+        "--format",
+        "json",
+        "--disable",
+        "secret-literal-data",
+        dir.arg(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let left = rules(&o);
-    assert!(!left.contains(&"secret-literal-data".to_owned()), "{left:?}");
-    assert!(left.contains(&"namespace-pss-not-enforced".to_owned()), "{left:?}");
+    assert!(
+        !left.contains(&"secret-literal-data".to_owned()),
+        "{left:?}"
+    );
+    assert!(
+        left.contains(&"namespace-pss-not-enforced".to_owned()),
+        "{left:?}"
+    );
 
-    let o = lint(&["--format", "json", "--disable", "all", "--enable", "secret-*", dir.arg()]);
+    let o = lint(&[
+        "--format",
+        "json",
+        "--disable",
+        "all",
+        "--enable",
+        "secret-*",
+        dir.arg(),
+    ]);
     assert_eq!(rules(&o), ["secret-literal-data"]);
 }
 
 #[test]
 fn an_unknown_rule_is_a_usage_error_with_close_names() {
     let dir = repo();
-    let o = lint(&["--disable", "secret-literal", "--enable", "zzz-nothing", dir.arg()]);
+    let o = lint(&[
+        "--disable",
+        "secret-literal",
+        "--enable",
+        "zzz-nothing",
+        dir.arg(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("--disable: unknown rule `secret-literal`; did you mean `secret-literal-data`"),
+        err.contains(
+            "--disable: unknown rule `secret-literal`; did you mean `secret-literal-data`"
+        ),
         "{err}"
     );
-    assert!(err.contains("--enable: unknown rule `zzz-nothing`"), "{err}");
+    assert!(
+        err.contains("--enable: unknown rule `zzz-nothing`"),
+        "{err}"
+    );
     assert!(o.stdout.is_empty(), "nothing is linted");
 }
 
@@ -95,9 +129,19 @@ fn min_severity_hides_lower_findings_and_exit_follows_errors() {
         "{}",
         stderr(&o)
     );
-    let o = lint(&["--min-severity", "error", "--disable", "secret-literal-data", dir.arg()]);
+    let o = lint(&[
+        "--min-severity",
+        "error",
+        "--disable",
+        "secret-literal-data",
+        dir.arg(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(o.stdout.is_empty(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let o = lint(&["--min-severity", "loud", dir.arg()]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -111,7 +155,11 @@ fn the_config_is_found_upward_up_to_the_repository_root() {
     fs::create_dir_all(outer.path().join("repo/.git")).expect(".git");
     fs::write(outer.path().join(".kairn-lint.yaml"), "disable: [all]\n").expect("write");
     fs::write(outer.path().join("repo/s.yaml"), SECRET).expect("write");
-    assert_eq!(lint(&[outer.arg()]).status.code(), Some(1), "config above .git ignored");
+    assert_eq!(
+        lint(&[outer.arg()]).status.code(),
+        Some(1),
+        "config above .git ignored"
+    );
 
     fs::write(
         dir.path().join(".kairn-lint.yaml"),
@@ -132,7 +180,11 @@ fn the_config_is_found_upward_up_to_the_repository_root() {
     assert_eq!(o.status.code(), Some(1));
     assert!(findings(&o).iter().all(|f| f["severity"] == "error"));
     // The nearest config wins.
-    fs::write(dir.path().join("deploy/.kairn-lint.yaml"), "enable: [all]\n").expect("write");
+    fs::write(
+        dir.path().join("deploy/.kairn-lint.yaml"),
+        "enable: [all]\n",
+    )
+    .expect("write");
     assert_eq!(lint(&[arg(&file)]).status.code(), Some(1));
 }
 
@@ -144,7 +196,10 @@ fn a_bad_config_is_a_usage_error_naming_file_key_and_line() {
     let o = lint(&[dir.arg()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains(".kairn-lint.yaml") && err.contains("ignore"), "{err}");
+    assert!(
+        err.contains(".kairn-lint.yaml") && err.contains("ignore"),
+        "{err}"
+    );
 
     fs::write(&config, "severity:\n  secret-literal: warning\n").expect("write");
     let err = stderr(&lint(&[dir.arg()]));
@@ -158,7 +213,11 @@ fn a_bad_config_is_a_usage_error_naming_file_key_and_line() {
 fn config_severity_and_excludes() {
     let dir = repo();
     fs::create_dir_all(dir.path().join("deploy/vendor")).expect("vendor/");
-    fs::write(dir.path().join("deploy/vendor/bad.yaml"), SECRET.replace("db", "v").replace("shop", "other")).expect("w");
+    fs::write(
+        dir.path().join("deploy/vendor/bad.yaml"),
+        SECRET.replace("db", "v").replace("shop", "other"),
+    )
+    .expect("w");
     fs::write(
         dir.path().join(".kairn-lint.yaml"),
         "severity:\n  secret-literal-data: warning\nexclude: ['deploy/vendor/**']\n",
@@ -167,7 +226,10 @@ fn config_severity_and_excludes() {
     let o = lint(&["--format", "json", "--verbose", dir.arg()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let all = findings(&o);
-    assert!(all.iter().all(|f| f["name"] != "v"), "vendor/ excluded: {all:#?}");
+    assert!(
+        all.iter().all(|f| f["name"] != "v"),
+        "vendor/ excluded: {all:#?}"
+    );
     assert!(all
         .iter()
         .any(|f| f["rule"] == "secret-literal-data" && f["severity"] == "warning"));
@@ -194,7 +256,8 @@ fn config_waivers_are_counted_listed_with_verbose_and_checked() {
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(!text.contains("waived["), "{text}");
     assert!(
-        stderr(&o).contains("waived: secret-literal-data ×1 (--verbose lists each with its reason)"),
+        stderr(&o)
+            .contains("waived: secret-literal-data ×1 (--verbose lists each with its reason)"),
         "{}",
         stderr(&o)
     );
@@ -233,10 +296,15 @@ fn waiver_annotations_are_honoured_and_checked() {
     assert!(literal["waived"]
         .as_str()
         .is_some_and(|r| r.starts_with("a test fixture")));
-    let invalid: Vec<&Value> = all.iter().filter(|f| f["rule"] == "waiver-invalid").collect();
+    let invalid: Vec<&Value> = all
+        .iter()
+        .filter(|f| f["rule"] == "waiver-invalid")
+        .collect();
     assert_eq!(invalid.len(), 2, "{all:#?}");
     for f in &invalid {
-        assert!(f["file"].as_str().is_some_and(|p| p.ends_with("secret.yaml")));
+        assert!(f["file"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("secret.yaml")));
         assert!(matches!(f["line"].as_u64(), Some(8 | 9)), "{f}");
     }
     assert!(invalid.iter().any(|f| f["message"]

@@ -70,6 +70,9 @@ fn sarif(args: &[&str]) -> (Output, Value) {
     (o, log)
 }
 
+/// A change to a SARIF log.
+type Mutation = fn(&mut Value);
+
 const FAULTS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\n  \
 annotations:\n    kairn.dev/waive.pdb-missing: one replica is enough here\nspec:\n  replicas: 2\n  \
 selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      \
@@ -97,13 +100,19 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
     let results = run["results"].as_array().expect("results");
     let levels: Vec<&str> = results.iter().filter_map(|r| r["level"].as_str()).collect();
-    assert!(levels.contains(&"error") && levels.contains(&"warning"), "{levels:?}");
+    assert!(
+        levels.contains(&"error") && levels.contains(&"warning"),
+        "{levels:?}"
+    );
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     for r in results {
         let i = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[i]["id"], r["ruleId"]);
         let p = &r["locations"][0]["physicalLocation"];
-        assert!(p["region"]["startLine"].as_u64().is_some_and(|l| l >= 1), "{r}");
+        assert!(
+            p["region"]["startLine"].as_u64().is_some_and(|l| l >= 1),
+            "{r}"
+        );
     }
     let suppressed = |rule: &str| {
         results
@@ -140,22 +149,32 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         serde_json::from_slice(&o.stdout).expect("JSON"),
     ));
     logs.push(("generated/".to_owned(), sarif(&["generated"]).1));
+    let local = workspace_root().join("tests/fixtures/corpus");
+    logs.push((
+        "local corpus".to_owned(),
+        sarif(&[local.to_str().expect("UTF-8")]).1,
+    ));
     let corpus = workspace_root().join("../shared/corpus");
     if corpus.is_dir() {
-        logs.push(("shared corpus".to_owned(), sarif(&[corpus.to_str().expect("UTF-8")]).1));
+        logs.push((
+            "shared corpus".to_owned(),
+            sarif(&[corpus.to_str().expect("UTF-8")]).1,
+        ));
     }
     let (ok, printed) = validate(&logs);
     assert!(ok, "SARIF rejected by the 2.1.0 schema:\n{printed}");
 
     // The check bites: each mutation of a valid log is rejected.
-    let mutations: [(&str, fn(&mut Value)); 4] = [
+    let mutations: [(&str, Mutation); 4] = [
         ("no driver name", |v| {
             v["runs"][0]["tool"]["driver"]
                 .as_object_mut()
                 .expect("driver")
                 .remove("name");
         }),
-        ("unknown level", |v| v["runs"][0]["results"][0]["level"] = json!("fatal")),
+        ("unknown level", |v| {
+            v["runs"][0]["results"][0]["level"] = json!("fatal")
+        }),
         ("line 0", |v| {
             v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
                 json!(0)
@@ -184,7 +203,9 @@ fn sarif_output_is_deterministic_and_relative_to_the_current_directory() {
         let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
         assert!(
-            artifact["uri"].as_str().is_some_and(|u| u.starts_with("generated/")),
+            artifact["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("generated/")),
             "{artifact}"
         );
         assert_eq!(r["suppressions"][0]["kind"], "inSource", "{r}");

@@ -78,7 +78,9 @@ mod tests {
         let blank = found.iter().find(|f| f.line == Some(8)).expect("empty");
         assert_eq!(unknown.rule, "waiver-invalid");
         assert!(
-            unknown.message.contains("unknown rule `image-lates`; did you mean `image-latest`"),
+            unknown
+                .message
+                .contains("unknown rule `image-lates`; did you mean `image-latest`"),
             "{}",
             unknown.message
         );

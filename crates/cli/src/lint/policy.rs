@@ -73,16 +73,14 @@ impl Policy {
         cli: &CommandLine,
     ) -> Result<Policy, Vec<String>> {
         let mut paths: Vec<PathBuf> = Vec::new();
-        let index_of = |p: PathBuf, paths: &mut Vec<PathBuf>| match paths
-            .iter()
-            .position(|q| *q == p)
-        {
-            Some(i) => i,
-            None => {
-                paths.push(p);
-                paths.len() - 1
-            }
-        };
+        let index_of =
+            |p: PathBuf, paths: &mut Vec<PathBuf>| match paths.iter().position(|q| *q == p) {
+                Some(i) => i,
+                None => {
+                    paths.push(p);
+                    paths.len() - 1
+                }
+            };
         let mut by_file = HashMap::new();
         let default;
         match source {
@@ -263,7 +261,10 @@ impl Policy {
             for (wi, w) in c.waivers.iter().enumerate() {
                 let present = objects
                     .get(&(w.kind.as_str(), w.name.as_str()))
-                    .is_some_and(|ns| ns.iter().any(|n| w.namespace.is_none() || *n == w.namespace.as_deref()));
+                    .is_some_and(|ns| {
+                        ns.iter()
+                            .any(|n| w.namespace.is_none() || *n == w.namespace.as_deref())
+                    });
                 if used[ci][wi] || !present {
                     continue;
                 }

@@ -124,10 +124,7 @@ mod tests {
         let only = enabled_rules(&[&layer(&["all"], &["image-latest"])]);
         assert_eq!(only.into_iter().collect::<Vec<_>>(), ["image-latest"]);
         // A later layer turns back on what an earlier one turned off.
-        let back = enabled_rules(&[
-            &layer(&["pss-*"], &[]),
-            &layer(&[], &["pss-privileged"]),
-        ]);
+        let back = enabled_rules(&[&layer(&["pss-*"], &[]), &layer(&[], &["pss-privileged"])]);
         assert!(back.contains("pss-privileged") && !back.contains("pss-seccomp"));
     }
 }

@@ -116,9 +116,9 @@ pub fn load(paths: &[PathBuf], limits: Limits) -> LintInput {
     load_with(paths, limits, |_, _| None)
 }
 
-/// [`load`], leaving out each file found in a directory for which `exclude(file, named)`
-/// names the config file that excludes it (`named`: the file was named on the command
-/// line).
+/// [`load`], leaving out the `.kairn-lint.yaml` files found in directories and each file
+/// for which `exclude(file, named)` names the config file that excludes it (`named`: the
+/// file was named on the command line).
 fn load_with(
     paths: &[PathBuf],
     limits: Limits,
@@ -137,7 +137,12 @@ fn load_with(
     read.notes.extend(found.notes);
     let mut files = Vec::with_capacity(found.files.len());
     for f in found.files {
-        match exclude(&f, named.contains(&f)) {
+        let named = named.contains(&f);
+        // The config files are settings, not manifests.
+        if !named && f.file_name().is_some_and(|n| n == config::CONFIG_FILE) {
+            continue;
+        }
+        match exclude(&f, named) {
             Some(config) => read.excluded.push((f, config)),
             None => files.push(f),
         }

@@ -169,6 +169,10 @@ fn the_config_is_found_upward_up_to_the_repository_root() {
     let o = lint(&["--format", "json", arg(&file)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!rules(&o).contains(&"secret-literal-data".to_owned()));
+    // Linting the repository: the config file is not read as a manifest.
+    let o = lint(&[dir.arg()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
     // The command line comes after the config.
     let o = lint(&["--enable", "secret-literal-data", arg(&file)]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));

@@ -139,7 +139,10 @@ impl Config {
             match e.location() {
                 Some(l) => {
                     let suffix = format!(" at line {}, column {}", l.line(), l.column());
-                    at(l.line(), text.strip_suffix(&suffix).unwrap_or(text).to_owned())
+                    at(
+                        l.line(),
+                        text.strip_suffix(&suffix).unwrap_or(text).to_owned(),
+                    )
                 }
                 None => format!("{}: {text}", path.display()),
             }

@@ -272,6 +272,10 @@ fn config_waivers_are_counted_listed_with_verbose_and_checked() {
         "{text}"
     );
     assert!(!text.contains("elsewhere"), "{text}");
+    // With the rule off, its waivers have nothing to match.
+    let o = lint(&["--disable", "image-latest", dir.arg()]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!text.contains("waiver-unmatched"), "{text}");
     let o = lint(&["--verbose", dir.arg()]);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(

@@ -240,8 +240,8 @@ impl Policy {
         }
     }
 
-    /// `waiver-unmatched` for each config waiver whose object is in the set but has no
-    /// finding of the rule. A waiver of an object the set does not hold says nothing (the
+    /// `waiver-unmatched` for each config waiver of an enabled rule whose object is in the
+    /// set but has no finding of the rule. A waiver of an object the set does not hold says nothing (the
     /// run may lint only part of the repository).
     fn unmatched_waivers(&self, used: &[Vec<bool>], loaded: &Loaded) -> Vec<(Finding, bool)> {
         let info = validate::rule("waiver-unmatched").expect("registered rule");
@@ -265,7 +265,8 @@ impl Policy {
                         ns.iter()
                             .any(|n| w.namespace.is_none() || *n == w.namespace.as_deref())
                     });
-                if used[ci][wi] || !present {
+                // A waiver of a rule that is off has nothing to match.
+                if used[ci][wi] || !present || !eff.enabled.contains(w.rule) {
                     continue;
                 }
                 out.push((

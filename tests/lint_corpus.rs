@@ -1,6 +1,7 @@
 //! `lint` on real manifest sets published by other projects: no crash, no error that is not
 //! a real defect of the set (each expected error is listed below with its reason), findings
-//! that point at a file and line, and `--format json` output that parses.
+//! that point at a file and line, and `--format json` output that parses, and
+//! `--format sarif` output that is valid SARIF 2.1.0 (`fixtures/sarif/`).
 //!
 //! The sets are `../shared/corpus/` beside the workspace (see its README; required when
 //! `CI=true`) and `fixtures/corpus/` (see its README and each set's SOURCE.md).
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dsl::validate::{self, Context, Report};
+use integration::support;
 
 /// `(set, [(rule, kind/name, why it is a real defect)])`.
 type Expected = (
@@ -135,9 +137,46 @@ fn check(dir: &Path, name: &str, expected: &[(&str, &str, &str)]) -> String {
             "{name}: exit status {:?}",
             out.status
         );
+        check_sarif(&bin, dir, name, findings.len());
     }
     let (e, w, _) = report.counts();
     format!("{name}: {objects} objects, {e} errors, {w} warnings")
+}
+
+/// `kairn lint --format sarif` on `dir`: one result per finding, each with a file and line,
+/// and the log valid against the SARIF 2.1.0 schema.
+fn check_sarif(bin: &Path, dir: &Path, name: &str, findings: usize) {
+    let out = Command::new(bin)
+        .args(["lint", "--format", "sarif"])
+        .arg(dir)
+        .output()
+        .expect("kairn runs");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{name}: `kairn lint --format sarif` output does not parse: {e}")
+    });
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), findings, "{name}: one result per finding");
+    for r in results {
+        let p = &r["locations"][0]["physicalLocation"];
+        assert!(
+            p["artifactLocation"]["uri"].is_string() && p["region"]["startLine"].is_u64(),
+            "{name}: result without file and line: {r}"
+        );
+    }
+    let fixtures = workspace().join("tests/fixtures/sarif");
+    let input = serde_json::json!([{"name": name, "log": log}]).to_string();
+    let ran = support::run(
+        &support::python(),
+        &[
+            fixtures.join("validate_sarif.py").to_str().expect("UTF-8"),
+            fixtures
+                .join("sarif-schema-2.1.0.json")
+                .to_str()
+                .expect("UTF-8"),
+        ],
+        Some(&input),
+    );
+    ran.expect_success();
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod parallel;
 mod project;
 mod publish;
 mod report;
+mod sarif;
 mod selection;
 
 use std::path::PathBuf;

@@ -1,14 +1,27 @@
 //! `kairn lint PATH...`: the validator over existing YAML (Helm or kustomize output,
-//! hand-written manifests), all paths as one set.
+//! hand-written manifests), all paths as one set, with rule selection (`--disable`,
+//! `--enable`, `--min-severity`, `.kairn-lint.yaml`) and waivers on objects or in the
+//! config file.
 
-use std::path::PathBuf;
+mod annotations;
+mod config;
+mod policy;
+mod select;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use dsl::validate::{self, Context, Input, Limits, LoadError, Loaded};
 
 use crate::console::{self, say};
 use crate::report::{self, Format};
+use crate::sarif;
 use crate::{EXIT_ERRORS, EXIT_USAGE};
+
+pub use config::MinSeverity;
+use policy::{Applied, CommandLine, Policy, Source};
+use select::{Layer, RulePattern};
 
 /// `lint` options.
 #[derive(clap::Args, Debug)]
@@ -26,6 +39,25 @@ pub struct LintArgs {
     /// Namespace Prometheus scrapes from (repeatable; default: monitoring, prometheus, observability, ...).
     #[arg(long = "prometheus-namespace", value_name = "NAMESPACE")]
     pub prometheus_namespaces: Vec<String>,
+    /// Turn a rule off (repeatable): a rule id, a pattern such as `pss-*`, or `all`.
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+    /// Turn a rule on again after the config file or `--disable` (repeatable; same forms):
+    /// `--disable all --enable image-latest` runs one rule.
+    #[arg(long, value_name = "RULE")]
+    pub enable: Vec<String>,
+    /// The lowest severity shown: `error`, `warning`, or `info` (also the notes on what
+    /// was passed over) [default: the config file's, else info]. The exit status follows
+    /// the errors shown.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_severity: Option<MinSeverity>,
+    /// Use this config file for every linted file instead of the `.kairn-lint.yaml` found
+    /// upward from each.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore `.kairn-lint.yaml` files.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// The input rules and exit codes, shown after the options in `kairn lint --help`.
@@ -38,8 +70,14 @@ fn after_help() -> String {
          be read, and a FIFO, device or socket named *.yaml inside a directory, are errors; \
          the search goes on, and every file that can be read is linted. Special files \
          named on the command line (`/dev/stdin`, a FIFO) are read up to the limits.\n\n\
-         Exit status: 0 no errors, 1 errors found, 2 some input could not be read or checked \
-         (findings for the rest are still printed).",
+         Configuration: the nearest `.kairn-lint.yaml` in the directory of each linted file \
+         or above it, up to the repository root (a directory holding `.git`), sets `disable`, \
+         `enable`, `min-severity`, per-rule `severity`, `exclude` globs and `waivers`; the \
+         command line comes after it. An object waives a rule with the annotation \
+         `kairn.dev/waive.<rule>: <reason>`. Waived findings are counted per rule \
+         (`--verbose` lists them). See docs/lint.md.\n\n\
+         Exit status: 0 no errors, 1 errors found, 2 an unknown rule, a bad config file, or \
+         some input could not be read or checked (findings for the rest are still printed).",
         limits().describe()
     )
 }
@@ -67,11 +105,25 @@ pub struct LintInput {
     pub errors: Vec<LoadError>,
     /// Paths passed over because they lead to something read anyway.
     pub notes: Vec<LoadError>,
+    /// Files found in directories but left out by a config file's `exclude`.
+    pub excluded: Vec<(PathBuf, PathBuf)>,
 }
 
 /// Reads every path within `limits`: standard input first, then the files found under the
 /// other paths; what cannot be read is returned with the reason, the rest is read.
+#[cfg(test)]
 pub fn load(paths: &[PathBuf], limits: Limits) -> LintInput {
+    load_with(paths, limits, |_, _| None)
+}
+
+/// [`load`], leaving out the `.kairn-lint.yaml` files found in directories and each file
+/// for which `exclude(file, named)` names the config file that excludes it (`named`: the
+/// file was named on the command line).
+fn load_with(
+    paths: &[PathBuf],
+    limits: Limits,
+    exclude: impl Fn(&Path, bool) -> Option<PathBuf>,
+) -> LintInput {
     let mut read = LintInput::default();
     let mut input = Input::new(limits);
     if paths.iter().any(|p| p.as_os_str() == "-") {
@@ -79,53 +131,179 @@ pub fn load(paths: &[PathBuf], limits: Limits) -> LintInput {
             read.errors.push(e);
         }
     }
-    let named: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
+    let named = named_paths(paths);
     let found = validate::collect_files(&named);
     read.errors.extend(found.errors);
     read.notes.extend(found.notes);
-    let errors = validate::load_files_with(&mut input, &found.files, &mut read.loaded);
+    let mut files = Vec::with_capacity(found.files.len());
+    for f in found.files {
+        let named = named.contains(&f);
+        // The config files are settings, not manifests.
+        if !named && f.file_name().is_some_and(|n| n == config::CONFIG_FILE) {
+            continue;
+        }
+        match exclude(&f, named) {
+            Some(config) => read.excluded.push((f, config)),
+            None => files.push(f),
+        }
+    }
+    let errors = validate::load_files_with(&mut input, &files, &mut read.loaded);
     read.errors.extend(errors);
     read
 }
 
+fn named_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect()
+}
+
+/// The command line's rule selection; `Err` lists every unknown rule.
+fn command_line(args: &LintArgs) -> Result<CommandLine, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut parse = |list: &[String], flag: &str| -> Vec<RulePattern> {
+        list.iter()
+            .filter_map(|r| {
+                RulePattern::parse(r)
+                    .map_err(|e| errors.push(format!("--{flag}: {e}")))
+                    .ok()
+            })
+            .collect()
+    };
+    let rules = Layer {
+        disable: parse(&args.disable, "disable"),
+        enable: parse(&args.enable, "enable"),
+    };
+    if errors.is_empty() {
+        Ok(CommandLine {
+            rules,
+            min_severity: args.min_severity,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
 /// Runs `lint`.
 pub fn run(args: &LintArgs) -> ExitCode {
-    let read = load(&args.paths, limits());
+    let cli = match command_line(args) {
+        Ok(cli) => cli,
+        Err(errors) => return crate::emit::fail(EXIT_USAGE, &errors),
+    };
+    let source = match (&args.config, args.no_config) {
+        (_, true) => Source::Nothing,
+        (Some(file), false) => Source::File(file.clone()),
+        (None, false) => Source::Discover,
+    };
+    // The configs govern the files found, so they are read before the files are.
+    let found = validate::collect_files(&named_paths(&args.paths));
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let policy = match Policy::resolve(&source, &found.files, stdin, &cli) {
+        Ok(p) => p,
+        Err(errors) => return crate::emit::fail(EXIT_USAGE, &errors),
+    };
+    let read = load_with(&args.paths, limits(), |f, named| {
+        policy.excluded_by(f, named).map(|c| c.path.clone())
+    });
     let mut ctx = Context::lint();
     ctx.environment = args.environment.clone();
     if !args.prometheus_namespaces.is_empty() {
         ctx.prometheus_namespaces = args.prometheus_namespaces.clone();
     }
-    let report = validate::lint(&read.loaded, &ctx);
+    let mut report = validate::lint(&read.loaded, &ctx);
+    report.findings.extend(annotations::check(&read.loaded));
+    let applied = policy.apply(report, &read.loaded);
+    let verbose = console::verbose();
     let mut notes = Vec::new();
-    let _ = report::write_notes(&mut notes, &report);
+    let _ = report::write_notes(&mut notes, &applied.report);
     if !notes.is_empty() {
         say!("{}", String::from_utf8_lossy(&notes).trim_end_matches('\n'));
     }
     for n in &read.notes {
         say!("note: {n}");
     }
+    if verbose {
+        for (file, config) in &read.excluded {
+            say!("note: {}: excluded by {}", file.display(), config.display());
+        }
+    }
     for e in &read.errors {
         say!("error: {e}");
     }
     let written = console::stdout(|out| match args.format {
-        Format::Json => report::write_json(out, &report),
-        Format::Text => report::write_text(out, &report),
+        Format::Json => report::write_json(out, &applied.report),
+        Format::Text => report::write_text(out, &shown_as_text(&applied, verbose)),
+        Format::Sarif => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let run = sarif::Run {
+                report: &applied.report,
+                waived_in_config: &applied.waived_in_config,
+                errors: &read.errors,
+                skipped_paths: &read.notes,
+            };
+            sarif::write(out, &run, &cwd)
+        }
     });
     if let Err(code) = written {
         return code;
     }
+    if !verbose {
+        if let Some(counts) = waived_counts(&applied.report) {
+            say!("waived: {counts} (--verbose lists each with its reason)");
+        }
+    }
     say!(
-        "linted {} object(s): {}{}",
+        "linted {} object(s): {}{}{}",
         read.loaded.documents.len(),
-        report::summary(&report),
+        report::summary(&applied.report),
+        policy_summary(&applied, &read),
         input_summary(&read)
     );
-    ExitCode::from(exit_code(&read.errors, &report))
+    ExitCode::from(exit_code(&read.errors, &applied.report))
+}
+
+/// The text output: waived findings only with `--verbose`.
+fn shown_as_text(applied: &Applied, verbose: bool) -> validate::Report {
+    validate::Report {
+        findings: applied
+            .report
+            .findings
+            .iter()
+            .filter(|f| verbose || f.waived.is_none())
+            .cloned()
+            .collect(),
+        notes: Vec::new(),
+    }
+}
+
+/// `image-latest ×2, pdb-missing ×1`, or `None` when nothing was waived.
+fn waived_counts(report: &validate::Report) -> Option<String> {
+    let mut waived: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.waived.is_some()) {
+        *waived.entry(f.rule).or_default() += 1;
+    }
+    let counts: Vec<String> = waived.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
+    (!counts.is_empty()).then(|| counts.join(", "))
+}
+
+/// `; 3 finding(s) below --min-severity, 2 file(s) excluded by config`, or nothing.
+fn policy_summary(applied: &Applied, read: &LintInput) -> String {
+    let mut parts = Vec::new();
+    if applied.hidden > 0 {
+        parts.push(format!(
+            "{} finding(s) below the minimum severity not shown",
+            applied.hidden
+        ));
+    }
+    if !read.excluded.is_empty() {
+        parts.push(format!(
+            "{} file(s) excluded by the config (--verbose lists them)",
+            read.excluded.len()
+        ));
+    }
+    parts.iter().map(|p| format!("; {p}")).collect()
 }
 
 /// `; 2 input(s) not read or not checked (errors above), 1 path(s) read once (notes above)`,

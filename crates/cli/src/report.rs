@@ -1,4 +1,5 @@
-//! Printing validation findings: human-readable text or a JSON array.
+//! Printing validation findings: human-readable text or a JSON array (SARIF for `lint`
+//! is [`crate::sarif`]).
 
 use std::io::{self, Write};
 
@@ -12,6 +13,8 @@ pub enum Format {
     Text,
     /// A JSON array of finding objects.
     Json,
+    /// A SARIF 2.1.0 log (GitHub code scanning and other SARIF viewers).
+    Sarif,
 }
 
 fn place(f: &Finding) -> String {

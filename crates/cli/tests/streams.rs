@@ -117,7 +117,7 @@ fn a_closed_pipe_ends_quietly_with_the_sigpipe_status() {
         vec!["list"],
         vec!["emit", "--stdout"],
         vec!["--help"],
-        vec!["lint", "generated"],
+        vec!["lint", "--verbose", "generated"],
     ] {
         // The reader is gone before kairn writes anything (like `kairn list | true`).
         let (reader, writer) = std::io::pipe().unwrap();

@@ -441,6 +441,14 @@ pub struct Document {
     pub(crate) tree: Node,
 }
 
+impl Document {
+    /// The line of the node at a field path such as `metadata.annotations["a/b"]` (the
+    /// deepest node of the path that exists; the document's first line at worst).
+    pub fn line_of_path(&self, path: &str) -> u64 {
+        u64::from(self.tree.line_of_path(path))
+    }
+}
+
 /// A file that cannot be read or is not YAML.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {

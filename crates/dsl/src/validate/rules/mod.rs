@@ -1,9 +1,15 @@
 //! Rule implementations, grouped by family.
 
+mod addr;
 mod api;
+mod api_server;
+mod cron;
+mod kube_linter;
 mod network;
 pub(crate) mod placeholder;
+mod pod_security_baseline;
 mod policy;
+mod rbac_escalation;
 mod wiring;
 
 use super::set::{Set, Sink};
@@ -15,6 +21,10 @@ pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
     network::run(set, sink);
     policy::run(set, sink);
     placeholder::run(set, sink);
+    api_server::run(set, sink);
+    pod_security_baseline::run(set, sink);
+    rbac_escalation::run(set, sink);
+    kube_linter::run(set, sink);
 }
 
 /// Every peer of a NetworkPolicy's ingress and egress rules, with its field path

@@ -36,7 +36,7 @@ fn sc_field(f: &str, field: &str) -> String {
 
 /// A Pod Security Standard level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Level {
+pub(super) enum Level {
     Baseline,
     Restricted,
 }
@@ -70,7 +70,7 @@ const BASELINE_CAPABILITIES: &[&str] = &[
 /// Reports Pod Security findings: errors where the set shows that the namespace enforces
 /// the level a check belongs to (Pod Security Admission rejects the pods there), warnings
 /// elsewhere.
-struct Pss<'s> {
+pub(super) struct Pss<'s> {
     w_idx: usize,
     ns: Option<&'s str>,
     /// The level enforced on the pods' namespace, if the set shows one.
@@ -80,7 +80,7 @@ struct Pss<'s> {
 }
 
 impl Pss<'_> {
-    fn new<'s>(set: &'s Set<'_>, w: &'s Workload<'_>) -> Pss<'s> {
+    pub(super) fn new<'s>(set: &'s Set<'_>, w: &'s Workload<'_>) -> Pss<'s> {
         let enforced = if set.ctx.complete {
             Some(Level::Restricted)
         } else {
@@ -100,7 +100,7 @@ impl Pss<'_> {
         }
     }
 
-    fn add(
+    pub(super) fn add(
         &self,
         sink: &mut Sink,
         level: Level,

@@ -174,6 +174,7 @@ rules!(
     ("pod-token-automount", W, Policy, "A pod mounts a service-account token although its ServiceAccount has no RBAC binding in the set.", "Counts RBAC bindings of the set only."),
     ("pod-default-service-account", W, Policy, "A pod runs as the namespace's `default` ServiceAccount."),
     ("rbac-secrets-read", W, Policy, "A Role or ClusterRole grants list, watch or `*` on Secrets without `resourceNames`, which returns every Secret's contents (often needed by controllers: the warning says the risk).", "A rule with `resourceNames` is limited to the Secrets it names and is not reported."),
+    ("rbac-api-group-invalid", E, Policy, "A Role or ClusterRole rule names an API group with a version (`apps/v1`): groups have no `/`, so the rule silently grants nothing (the API server does not check)."),
     ("rbac-cluster-admin-binding", W, Policy, "A RoleBinding or ClusterRoleBinding grants the `cluster-admin` ClusterRole: full control of the namespace, or of the cluster (kube-linter `cluster-admin-role-binding`)."),
     ("rbac-wildcard", W, Policy, "A Role or ClusterRole rule uses `*` in verbs, resources or apiGroups, granting everything that exists now or is added later (kube-linter `wildcard-in-rules`)."),
     ("rbac-pod-exec", W, Policy, "A Role or ClusterRole grants create on `pods/exec` or `pods/attach`: running commands in pods, with their ServiceAccounts and Secrets."),

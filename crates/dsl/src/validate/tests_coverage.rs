@@ -81,6 +81,7 @@ pub(super) fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("pss-host-process", vec![Set("Deployment/web", p!("{C0}/securityContext/windowsOptions"), json!({"hostProcess": true}))], vec![Set("Deployment/web", p!("{C0}/securityContext/windowsOptions"), json!({"hostProcess": false}))]),
         // RBAC escalation.
         ("rbac-cluster-admin-binding", vec![Set("RoleBinding/web", "/roleRef", json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"}))], vec![Set("RoleBinding/web", "/roleRef", json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}))]),
+        ("rbac-api-group-invalid", vec![role_rule(json!({"apiGroups": ["coordination.k8s.io/v1"], "resources": ["leases"], "verbs": ["get"]}))], vec![]),
         ("rbac-wildcard", vec![Set("Role/web", "/rules/0/verbs", json!(["*"]))], vec![]),
         ("rbac-pod-exec", vec![role_rule(json!({"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}))], vec![role_rule(json!({"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]}))]),
         ("rbac-escalate-verbs", vec![role_rule(json!({"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles"], "verbs": ["escalate"]}))], vec![role_rule(json!({"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles"], "verbs": ["get"]}))]),

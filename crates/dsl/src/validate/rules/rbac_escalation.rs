@@ -77,6 +77,11 @@ fn role(i: usize, rules: &[RbacRule], sink: &mut Sink) {
         if !star.is_empty() {
             sink.add(i, "rbac-wildcard", format!("{f}.{}", star[0]), format!("rule {j} uses `*` in {}: it grants whatever exists now and every verb, resource or API group added later (custom resources included)", star.join(", ")), "list the verbs, resources and API groups needed");
         }
+        for (k, g) in groups.iter().enumerate() {
+            if g.contains('/') {
+                sink.add(i, "rbac-api-group-invalid", format!("{f}.apiGroups[{k}]"), format!("rule {j} names the API group `{g}`, which includes a version: API groups have no `/`, so the rule matches no request and silently grants nothing"), format!("write the group without its version: `{}`", g.split('/').next().unwrap_or_default()));
+            }
+        }
         let core = groups.iter().any(|g| g.is_empty() || g == "*");
         let creates = has(verbs, &["create", "*"]);
         if core && creates && has(resources, &["pods/exec", "pods/attach", "pods/*"]) {

@@ -103,7 +103,7 @@ mod exhaustive {
                 .collect();
             for s in &level {
                 if let Some(c) = super::cidr(s) {
-                    assert!(super::strict_subset(c, c) == false);
+                    assert!(!super::strict_subset(c, c));
                     parsed += 1;
                 }
                 let _ = super::ip(s);

@@ -586,6 +586,7 @@ fn cron_jobs(set: &Set<'_>, sink: &mut Sink) {
                         .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
                     && p != "."
                     && p != ".."
+                    && !p.starts_with('-')
             };
             if tz.is_empty() || tz.eq_ignore_ascii_case("local") || !tz.split('/').all(ok_part) {
                 sink.add(i, "cronjob-schedule-invalid", "spec.timeZone", format!("timeZone `{tz}` is not an IANA time zone name (validateTimeZone; `Local` is not allowed)"), "use a name from the tz database, e.g. Europe/Berlin or Etc/UTC");

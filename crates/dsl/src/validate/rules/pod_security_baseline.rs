@@ -135,7 +135,7 @@ fn check(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
             .iter()
             .filter(|(k, _)| k.starts_with(APPARMOR_PREFIX))
         {
-            if v != "runtime/default" && !v.starts_with("localhost/") {
+            if !v.is_empty() && v != "runtime/default" && !v.starts_with("localhost/") {
                 pss.add(sink, Level::Baseline, "pss-apparmor", join_key(&meta, k), format!("AppArmor profile `{v}` for container `{}` is not runtime/default or localhost/*", &k[APPARMOR_PREFIX.len()..]), "use runtime/default (or a localhost/ profile), or remove the annotation");
             }
         }

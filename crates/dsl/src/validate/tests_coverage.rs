@@ -247,3 +247,21 @@ fn odd_schedules_and_addresses_are_findings_not_panics() {
         );
     }
 }
+
+#[test]
+fn kairn_rendered_budgets_are_not_asked_for_an_eviction_policy() {
+    // The renderer does not set unhealthyPodEvictionPolicy yet; `lint` of emitted YAML
+    // must agree with `emit`, which does not report it.
+    let rendered = apply(&[
+        Del(
+            "PodDisruptionBudget/web",
+            "/spec/unhealthyPodEvictionPolicy",
+        ),
+        Set(
+            "PodDisruptionBudget/web",
+            "/metadata/labels",
+            json!({"app.kubernetes.io/managed-by": "kairn"}),
+        ),
+    ]);
+    assert!(severities(&rendered, "pdb-unhealthy-eviction-policy").is_empty());
+}

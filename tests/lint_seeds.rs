@@ -80,6 +80,7 @@ fn seed_001_triage_warden() {
                     "pss-seccomp",
                     "replicas-with-hpa",
                     "pod-token-automount",
+                    "deployment-no-spread",
                 ],
             ),
             ("hpa.yaml", &[]),
@@ -92,7 +93,7 @@ fn seed_001_triage_warden() {
                 "networkpolicy.yaml",
                 &["netpol-blocks-scrape", "netpol-dns-tcp"],
             ),
-            ("pdb.yaml", &[]),
+            ("pdb.yaml", &["pdb-unhealthy-eviction-policy"]),
             (
                 "prometheusrule.yaml",
                 &["alert-up-without-absent", "alert-error-rate-not-ratio"],

@@ -298,7 +298,7 @@ fn base_is_clean() {
 fn every_rule_fails_and_passes() {
     let ctx = Context::lint();
     let mut covered = BTreeSet::new();
-    for (rule, bad, good) in cases() {
+    for (rule, bad, good) in cases().into_iter().chain(coverage::cases()) {
         assert!(registry::rule(rule).is_some(), "unregistered rule {rule}");
         let failing = lint_text(&apply(&bad), &ctx);
         assert!(
@@ -1092,3 +1092,7 @@ spec:
     let found = rules_of(&lint_text(&apply(&[Add(rules)]), &Context::lint()));
     assert!(!found.contains("object-invalid"), "{found:?}");
 }
+
+// After the helpers and `p!`, which it uses.
+#[path = "tests_coverage.rs"]
+mod coverage;

@@ -80,6 +80,7 @@ fn rendered_objects_record_waivers_and_external_secrets() {
                         http_path!("/ready"),
                     ))
                     .replicas(Replicas::Fixed(2))
+                    .spread(Spread::AcrossNodes)
                     .build(),
             )
             .env(vec![EnvVar::secret(

@@ -102,11 +102,48 @@
 //! | `job-backoff-limit-missing` | `policy/jobs.rs` |
 //! | `waiver-invalid` | `../lib.rs` |
 //! | `waiver-unmatched` | `../lib.rs` |
+//! | `topology-spread-invalid` | `api_server/scheduling.rs` |
+//! | `init-container-probe` | `api_server/pod.rs` |
+//! | `rollout-invalid` | `api_server/workloads.rs` |
+//! | `cronjob-schedule-invalid` | `api_server/workloads.rs` |
+//! | `cidr-invalid` | `api_server/network.rs` |
+//! | `netpol-peer-invalid` | `api_server/network.rs` |
+//! | `toleration-invalid` | `api_server/scheduling.rs` |
+//! | `affinity-invalid` | `api_server/scheduling.rs` |
+//! | `dns-config-invalid` | `api_server/pod.rs` |
+//! | `ingress-invalid` | `api_server/network.rs` |
+//! | `service-invalid` | `api_server/network.rs` |
+//! | `hpa-behavior-invalid` | `api_server/autoscaling.rs` |
+//! | `pss-sysctls` | `pod_security_baseline.rs` |
+//! | `pss-proc-mount` | `pod_security_baseline.rs` |
+//! | `pss-apparmor` | `pod_security_baseline.rs` |
+//! | `pss-selinux` | `pod_security_baseline.rs` |
+//! | `pss-host-process` | `pod_security_baseline.rs` |
+//! | `rbac-api-group-invalid` | `rbac_escalation.rs` |
+//! | `rbac-cluster-admin-binding` | `rbac_escalation.rs` |
+//! | `rbac-wildcard` | `rbac_escalation.rs` |
+//! | `rbac-pod-exec` | `rbac_escalation.rs` |
+//! | `rbac-escalate-verbs` | `rbac_escalation.rs` |
+//! | `rbac-nodes-proxy` | `rbac_escalation.rs` |
+//! | `rbac-token-create` | `rbac_escalation.rs` |
+//! | `host-runtime-socket` | `kube_linter.rs` |
+//! | `sensitive-host-mount` | `kube_linter.rs` |
+//! | `env-literal-secret` | `kube_linter.rs` |
+//! | `ssh-port` | `kube_linter.rs` |
+//! | `deployment-no-spread` | `kube_linter.rs` |
+//! | `pdb-unhealthy-eviction-policy` | `kube_linter.rs` |
 
+
+mod addr;
 mod api;
+mod api_server;
+mod cron;
+mod kube_linter;
 mod network;
 pub(crate) mod placeholder;
+mod pod_security_baseline;
 mod policy;
+mod rbac_escalation;
 mod wiring;
 
 use crate::set::{Set, Sink};
@@ -118,6 +155,10 @@ pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
     network::run(set, sink);
     policy::run(set, sink);
     placeholder::run(set, sink);
+    api_server::run(set, sink);
+    pod_security_baseline::run(set, sink);
+    rbac_escalation::run(set, sink);
+    kube_linter::run(set, sink);
 }
 
 /// Every peer of a NetworkPolicy's ingress and egress rules, with its field path

@@ -26,6 +26,7 @@ use hpa_min_max::autoscaling;
 use jobs::jobs;
 use monitoring::monitoring;
 use pod_security::pod_security;
+pub(super) use pod_security::{Level, Pss};
 use pod_service_account::service_accounts_of_pods;
 use rbac_secrets_read::roles;
 use secrets_and_namespaces::secrets_and_namespaces;

@@ -10,7 +10,7 @@ fn sc_field(f: &str, field: &str) -> String {
 
 /// A Pod Security Standard level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Level {
+pub(crate) enum Level {
     Baseline,
     Restricted,
 }
@@ -44,7 +44,7 @@ const BASELINE_CAPABILITIES: &[&str] = &[
 /// Reports Pod Security findings: errors where the set shows that the namespace enforces
 /// the level a check belongs to (Pod Security Admission rejects the pods there), warnings
 /// elsewhere.
-struct Pss<'s> {
+pub(crate) struct Pss<'s> {
     w_idx: usize,
     ns: Option<&'s str>,
     /// The level enforced on the pods' namespace, if the set shows one.
@@ -54,7 +54,7 @@ struct Pss<'s> {
 }
 
 impl Pss<'_> {
-    fn new<'s>(set: &'s Set<'_>, w: &'s Workload<'_>) -> Pss<'s> {
+    pub(crate) fn new<'s>(set: &'s Set<'_>, w: &'s Workload<'_>) -> Pss<'s> {
         let enforced = if set.ctx.complete {
             Some(Level::Restricted)
         } else {
@@ -74,7 +74,7 @@ impl Pss<'_> {
         }
     }
 
-    fn add(
+    pub(crate) fn add(
         &self,
         sink: &mut Sink,
         level: Level,

@@ -20,6 +20,7 @@
 
 mod declaration;
 mod finding;
+mod index;
 pub mod registry;
 mod rules;
 mod set;

@@ -7,8 +7,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::wiring::{bound, monitored_services};
 use crate::object::Object;
 use crate::validate::set::{
-    each, image_problem, quantity, raw_rules, same_ns, selector_matches, RbacRule, Set, Sink,
-    Workload,
+    each, each_in_ns, each_named, image_problem, quantity, raw_rules, same_ns, selector_matches,
+    RbacRule, Set, Sink, Workload,
 };
 use crate::validate::source::join_key;
 
@@ -435,7 +435,7 @@ fn service_accounts_of_pods(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
     if name == "default" {
         sink.add(w.idx, "pod-default-service-account", format!("{p}.serviceAccountName"), format!("the pods of {} `{}` run as the namespace's default ServiceAccount, shared with everything else in it", w.kind, w.name), "give the workload its own ServiceAccount");
     }
-    let sa = each!(set, ServiceAccount).find(|(i, a)| {
+    let sa = each_named!(set, ServiceAccount, w.ns, name).find(|(i, a)| {
         a.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, w.ns)
     });
     let mounts = w
@@ -492,7 +492,7 @@ fn stateful_set(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
         sink.add(w.idx, "statefulset-no-spread", format!("{}.affinity", w.prefix), format!("nothing keeps the {} members apart, so they can all land on one node and one node failure loses the whole cluster", w.max), "add a podAntiAffinity on kubernetes.io/hostname or a topologySpreadConstraint");
     }
     let svc_name = spec.service_name.as_deref().unwrap_or_default();
-    if let Some((si, svc)) = each!(set, Service).find(|(i, sv)| {
+    if let Some((si, svc)) = each_named!(set, Service, w.ns, svc_name).find(|(i, sv)| {
         sv.metadata.name.as_deref() == Some(svc_name) && same_ns(set.items[*i].namespace, w.ns)
     }) {
         let s = svc.spec.as_ref();
@@ -553,7 +553,7 @@ fn disruption(set: &Set<'_>, sink: &mut Sink) {
         .iter()
         .filter(|w| matches!(w.kind, "Deployment" | "StatefulSet") && w.max > 1)
     {
-        let covered = each!(set, PodDisruptionBudget).any(|(i, p)| {
+        let covered = each_in_ns!(set, PodDisruptionBudget, w.ns).any(|(i, p)| {
             same_ns(set.items[i].namespace, w.ns)
                 && p.spec
                     .as_ref()
@@ -618,7 +618,7 @@ fn deprecations(set: &Set<'_>, sink: &mut Sink) {
             .flatten()
             .map(|(k, _)| (join_key("metadata.annotations", k), k))
             .collect();
-        if let Some(w) = set.workloads.iter().find(|w| w.idx == i) {
+        if let Some(w) = set.workload_at(i) {
             let template = match object {
                 Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
                 Object::StatefulSet(d) => {
@@ -717,8 +717,7 @@ fn service_accounts(set: &Set<'_>, sink: &mut Sink) {
         let ns = set.items[i].namespace;
         if a.automount_service_account_token != Some(false) {
             let used = set
-                .workloads
-                .iter()
+                .workloads_in(ns)
                 .any(|w| w.service_account() == name && same_ns(w.ns, ns));
             if !(used && bound(set, name, ns)) {
                 sink.add(i, "service-account-token-automount", "automountServiceAccountToken", format!("ServiceAccount `{name}` mounts an API token into every pod by default, but no pod in the set uses it with API permissions"), "set automountServiceAccountToken: false (pods that need the API opt in)");
@@ -897,6 +896,8 @@ fn exposure(set: &Set<'_>, sink: &mut Sink) {
 }
 
 fn monitoring(set: &Set<'_>, sink: &mut Sink) {
+    // Services some ServiceMonitor selects, computed once when first needed.
+    let mut selected: Option<std::collections::BTreeSet<usize>> = None;
     for (i, svc) in each!(set, Service) {
         let Some(a) = &svc.metadata.annotations else {
             continue;
@@ -908,8 +909,14 @@ fn monitoring(set: &Set<'_>, sink: &mut Sink) {
         if keys.is_empty() {
             continue;
         }
-        let monitored = each!(set, ServiceMonitor)
-            .any(|(m, sm)| monitored_services(set, m, sm).iter().any(|(s, _)| *s == i));
+        let monitored = selected
+            .get_or_insert_with(|| {
+                each!(set, ServiceMonitor)
+                    .flat_map(|(m, sm)| monitored_services(set, m, sm))
+                    .map(|(s, _)| s)
+                    .collect()
+            })
+            .contains(&i);
         if !monitored {
             sink.add(i, "prometheus-scrape-annotations", join_key("metadata.annotations", keys[0]), "prometheus.io/* annotations only work with an annotation-driven scrape configuration; the Prometheus Operator ignores them and no ServiceMonitor selects this Service", "add a ServiceMonitor for the metrics port and drop the annotations");
         }

@@ -8,8 +8,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::crd::monitoring::ServiceMonitor;
 use crate::object::Object;
 use crate::validate::set::{
-    builtin_cluster_role, builtin_config_map, builtin_role, each, same_ns, selector_matches, Set,
-    Sink, Workload, WORKLOAD_KINDS,
+    builtin_cluster_role, builtin_config_map, builtin_role, each, each_in_ns, each_named, same_ns,
+    selector_matches, Set, Sink, Workload, WORKLOAD_KINDS,
 };
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
@@ -77,7 +77,22 @@ pub(super) fn monitored_services<'a>(
         .as_ref()
         .map(|n| &n.match_names)
         .filter(|n| !n.is_empty());
-    each!(set, Service)
+    // Candidates by namespace (in set order); the filter below decides.
+    let candidates: Vec<(usize, &'a Service)> = match names {
+        _ if any => each!(set, Service).collect(),
+        Some(names) => {
+            let mut found: Vec<_> = names
+                .iter()
+                .flat_map(|n| each_in_ns!(set, Service, Some(n.as_str())))
+                .collect();
+            found.sort_unstable_by_key(|(i, _)| *i);
+            found.dedup_by_key(|(i, _)| *i);
+            found
+        }
+        None => each_in_ns!(set, Service, own_ns).collect(),
+    };
+    candidates
+        .into_iter()
         .filter(|(i, s)| {
             let ns = set.items[*i].namespace;
             let ns_ok = match names {
@@ -233,7 +248,7 @@ fn probes(set: &Set<'_>, sink: &mut Sink) {
 }
 
 fn service_named<'a>(set: &Set<'a>, name: &str, ns: Option<&str>) -> Option<(usize, &'a Service)> {
-    each!(set, Service).find(|(i, s)| {
+    each_named!(set, Service, ns, name).find(|(i, s)| {
         s.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, ns)
     })
 }
@@ -342,7 +357,7 @@ fn autoscalers(set: &Set<'_>, sink: &mut Sink) {
         if r.name.is_empty() || !WORKLOAD_KINDS.contains(&r.kind.as_str()) {
             continue;
         }
-        let target = set.workloads.iter().find(|w| {
+        let target = set.workloads_in(set.items[i].namespace).find(|w| {
             w.kind == r.kind && w.name == r.name && same_ns(w.ns, set.items[i].namespace)
         });
         let Some(w) = target else {
@@ -412,7 +427,7 @@ pub(super) fn secret_keys(
     name: &str,
     ns: Option<&str>,
 ) -> Option<Option<BTreeSet<String>>> {
-    for (i, s) in each!(set, Secret) {
+    for (i, s) in each_named!(set, Secret, ns, name) {
         if s.metadata.name.as_deref() == Some(name) && same_ns(set.items[i].namespace, ns) {
             let empty = s.data.as_ref().is_none_or(|d| d.is_empty())
                 && s.string_data.as_ref().is_none_or(|d| d.is_empty());
@@ -430,7 +445,14 @@ pub(super) fn secret_keys(
             return Some(Some(keys));
         }
     }
-    for item in &set.items {
+    // Only ExternalSecrets and SealedSecrets make Secrets (in set order).
+    let mut makers: Vec<usize> = ["ExternalSecret", "SealedSecret"]
+        .iter()
+        .flat_map(|k| set.index.in_ns(k, ns).into_owned())
+        .collect();
+    makers.sort_unstable();
+    makers.dedup();
+    for item in makers.iter().map(|&i| &set.items[i]) {
         let Some(doc) = item.doc else { continue };
         if !same_ns(item.namespace, ns) {
             continue;
@@ -488,7 +510,7 @@ fn config_map_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<BTreeS
     if let Some(keys) = builtin_config_map(name) {
         return Some(keys.iter().map(|k| (*k).to_owned()).collect());
     }
-    each!(set, ConfigMap)
+    each_named!(set, ConfigMap, ns, name)
         .find(|(i, c)| {
             c.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, ns)
         })
@@ -666,10 +688,12 @@ fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                 }
             }
             if let Some(claim) = &v.persistent_volume_claim {
-                let found = each!(set, PersistentVolumeClaim).find(|(i, c)| {
-                    c.metadata.name.as_deref() == Some(claim.claim_name.as_str())
-                        && same_ns(set.items[*i].namespace, w.ns)
-                });
+                let found = each_named!(set, PersistentVolumeClaim, w.ns, &claim.claim_name).find(
+                    |(i, c)| {
+                        c.metadata.name.as_deref() == Some(claim.claim_name.as_str())
+                            && same_ns(set.items[*i].namespace, w.ns)
+                    },
+                );
                 match found {
                     None => {
                         let (rule, why) =
@@ -714,7 +738,7 @@ fn pod_references(set: &Set<'_>, sink: &mut Sink) {
         }
         let sa = w.service_account();
         if sa != "default" {
-            let exists = each!(set, ServiceAccount).any(|(i, a)| {
+            let exists = each_named!(set, ServiceAccount, w.ns, sa).any(|(i, a)| {
                 a.metadata.name.as_deref() == Some(sa) && same_ns(set.items[i].namespace, w.ns)
             });
             if !exists {
@@ -852,7 +876,11 @@ fn service_monitors(set: &Set<'_>, sink: &mut Sink) {
 
 /// Whether a RoleBinding or ClusterRoleBinding in the set binds the ServiceAccount.
 pub(super) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool {
-    let typed = each!(set, RoleBinding).any(|(i, b)| {
+    let candidates = set.subjects.get(sa).map_or(&[][..], Vec::as_slice);
+    let typed = candidates.iter().any(|&i| {
+        let Some(Object::RoleBinding(b)) = set.items[i].object else {
+            return false;
+        };
         b.subjects.iter().flatten().any(|s| {
             s.kind == "ServiceAccount"
                 && s.name == sa
@@ -860,10 +888,9 @@ pub(super) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool {
         })
     });
     typed
-        || set
-            .items
+        || candidates
             .iter()
-            .filter_map(|i| i.doc)
+            .filter_map(|&i| set.items[i].doc)
             .filter(|d| d.kind == "ClusterRoleBinding")
             .any(|d| {
                 d.value
@@ -883,8 +910,10 @@ pub(super) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool {
 fn cluster_role_known(set: &Set<'_>, name: &str) -> bool {
     builtin_cluster_role(name)
         || set
-            .items
+            .index
+            .named("ClusterRole", None, name)
             .iter()
+            .map(|&i| &set.items[i])
             .any(|i| i.kind == "ClusterRole" && i.name == name)
 }
 
@@ -914,7 +943,7 @@ fn subject_account(
     if name == "default" || name.is_empty() {
         return;
     }
-    let exists = each!(set, ServiceAccount).any(|(k, a)| {
+    let exists = each_named!(set, ServiceAccount, ns, name).any(|(k, a)| {
         a.metadata.name.as_deref() == Some(name) && same_ns(set.items[k].namespace, ns)
     });
     if !exists {
@@ -936,7 +965,7 @@ fn rbac(set: &Set<'_>, sink: &mut Sink) {
         let ns = set.items[i].namespace;
         let name = b.role_ref.name.as_str();
         if b.role_ref.kind == "Role" && !name.is_empty() && !builtin_role(ns, name) {
-            let exists = each!(set, Role).any(|(j, r)| {
+            let exists = each_named!(set, Role, ns, name).any(|(j, r)| {
                 r.metadata.name.as_deref() == Some(name) && same_ns(set.items[j].namespace, ns)
             });
             if !exists {
@@ -1017,7 +1046,13 @@ fn external_secrets(set: &Set<'_>, sink: &mut Sink) {
             .pointer("/spec/secretStoreRef/kind")
             .and_then(|v| v.as_str())
             .unwrap_or("SecretStore");
-        let exists = set.items.iter().any(|o| {
+        let scope = if kind == "ClusterSecretStore" {
+            None
+        } else {
+            item.namespace
+        };
+        let exists = set.index.named(kind, scope, store).iter().any(|&o| {
+            let o = &set.items[o];
             o.kind == kind
                 && o.name == store
                 && (kind == "ClusterSecretStore" || same_ns(o.namespace, item.namespace))
@@ -1121,8 +1156,7 @@ fn unused(set: &Set<'_>, sink: &mut Sink) {
             continue;
         }
         let used = set
-            .workloads
-            .iter()
+            .workloads_in(ns)
             .any(|w| w.service_account() == name && same_ns(w.ns, ns))
             || set
                 .ctx

@@ -137,6 +137,75 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Labels that controllers add to the pods they create (not in the template); a
+/// selector on one of them is resolved by a scan of the namespace.
+const CONTROLLER_LABELS: &[&str] = &[
+    "pod-template-hash",
+    "controller-revision-hash",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "pod-template-generation",
+    "job-name",
+    "controller-uid",
+    "batch.kubernetes.io/job-name",
+    "batch.kubernetes.io/controller-uid",
+    "batch.kubernetes.io/job-completion-index",
+];
+
+/// Workload positions by namespace and by one pod template label, so that a selector
+/// is matched against the workloads carrying its first label instead of every workload
+/// of the namespace (a set of thousands of objects in one namespace stays linear).
+#[derive(Default)]
+pub(crate) struct LabelIndex<'a> {
+    scoped: Scoped<'a>,
+    /// `namespace -> key -> value ->` positions of namespaced workloads, by template label.
+    by_label: HashMap<&'a str, HashMap<String, HashMap<String, Vec<usize>>>>,
+}
+
+impl<'a> LabelIndex<'a> {
+    /// Adds workload position `p` (ascending) with its namespace and template labels.
+    pub fn push(
+        &mut self,
+        ns: Option<&'a str>,
+        labels: &std::collections::BTreeMap<String, String>,
+        p: usize,
+    ) {
+        self.scoped.push(ns, p);
+        if let Some(ns) = ns {
+            let by_key = self.by_label.entry(ns).or_default();
+            for (k, v) in labels {
+                by_key
+                    .entry(k.clone())
+                    .or_default()
+                    .entry(v.clone())
+                    .or_default()
+                    .push(p);
+            }
+        }
+    }
+
+    /// Positions of the workloads whose namespace matches `ns`, in order.
+    pub fn in_ns(&self, ns: Option<&str>) -> Cow<'_, [usize]> {
+        self.scoped.in_ns(ns)
+    }
+
+    /// Candidates for a selector requiring label `key` = `value`: the workloads of `ns`
+    /// whose template carries it, plus those without a namespace; every workload of the
+    /// namespace (or of the set) when the label is one controllers add, or `ns` is `None`.
+    pub fn with_label(&self, ns: Option<&str>, key: &str, value: &str) -> Cow<'_, [usize]> {
+        let Some(n) = ns.filter(|_| !CONTROLLER_LABELS.contains(&key)) else {
+            return self.scoped.in_ns(ns);
+        };
+        let labelled = self
+            .by_label
+            .get(n)
+            .and_then(|k| k.get(key))
+            .and_then(|v| v.get(value))
+            .map_or(NONE, Vec::as_slice);
+        merge(labelled, &self.scoped.no_ns)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::merge;

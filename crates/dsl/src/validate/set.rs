@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::index::{Index, Scoped};
+use super::index::{Index, LabelIndex};
 use super::source::Document;
 use super::Context;
 use crate::object::{Object, Origin};
@@ -208,7 +208,7 @@ pub(crate) struct Set<'a> {
     /// Lookups by kind, namespace and name.
     pub index: Index<'a>,
     /// [`Set::workloads`] by namespace.
-    workload_index: Scoped<'a>,
+    workload_index: LabelIndex<'a>,
     /// What the RBAC bindings in the set grant.
     grants: Vec<Grant>,
     /// RoleBindings and ClusterRoleBindings by the names of their ServiceAccount subjects.
@@ -623,7 +623,7 @@ impl<'a> Set<'a> {
             workloads: Vec::new(),
             unreadable,
             index,
-            workload_index: Scoped::default(),
+            workload_index: LabelIndex::default(),
             grants: Vec::new(),
             grants_by_ns: HashMap::new(),
             subjects: HashMap::new(),
@@ -638,9 +638,11 @@ impl<'a> Set<'a> {
                 .push(g);
         }
         set.workloads = set.collect_workloads();
+        let mut workload_index = LabelIndex::default();
         for (p, w) in set.workloads.iter().enumerate() {
-            set.workload_index.push(w.ns, p);
+            workload_index.push(w.ns, &w.labels, p);
         }
+        set.workload_index = workload_index;
         set
     }
 
@@ -986,6 +988,24 @@ impl<'a> Set<'a> {
         self.workloads.get(p).filter(|w| w.idx == idx)
     }
 
+    /// Workloads that may match a selector whose required labels include `first`, in set
+    /// order (all of the namespace without one; see [`LabelIndex::with_label`]).
+    fn candidates(
+        &self,
+        ns: Option<&str>,
+        first: Option<(&String, &String)>,
+    ) -> impl Iterator<Item = &Workload<'a>> + '_ {
+        let positions = match first {
+            Some((k, v)) => self.workload_index.with_label(ns, k, v),
+            None => self.workload_index.in_ns(ns),
+        };
+        positions
+            .iter()
+            .map(|&p| &self.workloads[p])
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
     /// Workloads whose namespace matches `ns` (see [`same_ns`]), in set order.
     pub fn workloads_in(&self, ns: Option<&str>) -> impl Iterator<Item = &Workload<'a>> + '_ {
         self.workload_index
@@ -1002,14 +1022,15 @@ impl<'a> Set<'a> {
         selector: &BTreeMap<String, String>,
         ns: Option<&str>,
     ) -> Vec<&Workload<'a>> {
-        self.workloads_in(ns)
+        self.candidates(ns, selector.iter().next())
             .filter(|w| same_ns(w.ns, ns) && w.matches_map(selector))
             .collect()
     }
 
     /// Workloads a label selector matches.
     pub fn selected_by(&self, selector: &LabelSelector, ns: Option<&str>) -> Vec<&Workload<'a>> {
-        self.workloads_in(ns)
+        let first = selector.match_labels.as_ref().and_then(|m| m.iter().next());
+        self.candidates(ns, first)
             .filter(|w| same_ns(w.ns, ns) && w.matches(selector))
             .collect()
     }

@@ -2,6 +2,7 @@
 
 mod api;
 mod network;
+mod network_selects;
 pub(crate) mod placeholder;
 mod policy;
 mod wiring;
@@ -13,6 +14,7 @@ pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
     api::run(set, sink);
     wiring::run(set, sink);
     network::run(set, sink);
+    network_selects::run(set, sink);
     policy::run(set, sink);
     placeholder::run(set, sink);
 }

@@ -17,7 +17,10 @@ if [ "${1:-}" = "--release" ]; then
 fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 20000)
-if [ -z "${KAIRN:-}" ]; then
+label="kairn lint, $profile profile"
+if [ -n "${KAIRN:-}" ]; then
+  label="kairn lint, $KAIRN"
+else
   if [ "$profile" = release ]; then
     cargo build -q --release -p cli
     KAIRN=target/release/kairn
@@ -31,4 +34,4 @@ for n in "${sizes[@]}"; do
   rm -rf "${sets:?}/$n"
   python3 scripts/lint/generate.py "$n" "$sets/$n" >/dev/null
 done
-python3 scripts/lint/bench.py "$KAIRN" "$sets" "${sizes[@]}" --label "kairn lint ($profile profile, $KAIRN)"
+python3 scripts/lint/bench.py "$KAIRN" "$sets" "${sizes[@]}" --label "$label"

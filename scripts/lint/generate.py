@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a realistic manifest set of about N objects for scripts/bench-lint.sh.
 
-    generate.py N OUT_DIR
+    generate.py N OUT_DIR [APPS_PER_NAMESPACE]      (default 20)
 
 Deterministic (fixed seed, no clock): the same N gives byte-identical files. The set is
 a fleet of namespaces, each holding about 20 apps; an app is a deterministic mix of
@@ -155,14 +155,14 @@ def app_objects(rng, ns, app):
     return docs, sa
 
 
-def namespace_objects(rng, ns):
+def namespace_objects(rng, ns, apps_per_namespace):
     team = rng.choice(TEAMS)
     docs = [f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n  labels:\n"
             f"    team: {team}\n    pod-security.kubernetes.io/enforce: restricted\n",
             meta("NetworkPolicy", "networking.k8s.io/v1", "default-deny", ns, "default-deny")
             + "spec:\n  podSelector: {}\n  policyTypes: [Ingress]\n"]
     accounts = []
-    for i in range(APPS_PER_NAMESPACE):
+    for i in range(apps_per_namespace):
         app = f"{WORDS[i % len(WORDS)]}-{i // len(WORDS)}" if i >= len(WORDS) else WORDS[i]
         objs, sa = app_objects(rng, ns, app)
         docs.extend(objs)
@@ -171,15 +171,16 @@ def namespace_objects(rng, ns):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     target, out = int(sys.argv[1]), sys.argv[2]
+    per_ns = int(sys.argv[3]) if len(sys.argv) == 4 else APPS_PER_NAMESPACE
     rng = random.Random(11)
     os.makedirs(out, exist_ok=True)
     total, n, all_accounts = 0, 0, []
     while total < target:
         ns = f"{rng.choice(TEAMS)}-{n:04d}"
-        docs, accounts = namespace_objects(rng, ns)
+        docs, accounts = namespace_objects(rng, ns, per_ns)
         all_accounts.extend((ns, a) for a in accounts[:2])
         with open(os.path.join(out, f"{n:04d}-{ns}.yaml"), "w") as f:
             f.write("---\n".join(docs))

@@ -197,6 +197,9 @@ fn seed_004_gorax() {
                     "netpol-namespace-name-label",
                     "netpol-dns-missing",
                     "netpol-blocks-scrape",
+                    // The podSelector `component=api` matches no pod of this partial set
+                    // (it has no workloads): `networkpolicy-selects-nothing`, unresolved.
+                    "reference-unresolved",
                 ],
             ),
             (

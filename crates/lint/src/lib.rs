@@ -63,6 +63,7 @@ pub mod checks;
 pub mod crd;
 mod finding;
 pub mod image;
+mod index;
 pub mod object;
 pub mod registry;
 mod rules;

@@ -138,6 +138,7 @@ rules!(
     ("netpol-namespace-name-label", C, Wiring, "A namespaceSelector uses the `name` label, which namespaces do not carry; it matches nothing.", "An error when the Namespace the value names is in the set (its labels are all known); a warning when it is not (whoever created it may have labelled it `name`)."),
     ("netpol-blocks-scrape", E, Wiring, "NetworkPolicies admit no traffic from Prometheus to pods that a ServiceMonitor or scrape annotation expects to scrape.", "Namespaces outside the set are assumed to carry only `kubernetes.io/metadata.name`; a selector on other labels of such a namespace is given the benefit of the doubt."),
     ("netpol-blocks-load-balancer", E, Wiring, "NetworkPolicies drop the external traffic a LoadBalancer or NodePort Service sends to its pods."),
+    ("networkpolicy-selects-nothing", E, Wiring, "A NetworkPolicy podSelector matches no pod template in the set, so the policy applies to no pod.", "As `service-selects-nothing`, for the policy's podSelector; an empty podSelector selects every pod of the namespace and is never reported."),
     ("netpol-blocks-peers", E, Wiring, "NetworkPolicies block the pods of a multi-replica StatefulSet from reaching each other."),
     ("metrics-exposed-by-ingress", W, Wiring, "An Ingress path publicly routes to the Service port and path that Prometheus scrapes for metrics."),
     ("secret-unused", W, Wiring, "A Secret in the set is referenced by no pod, ServiceAccount or Ingress.", "Counts references from the set only."),

@@ -1,11 +1,12 @@
 //! The object set one validation run looks at, with the indexes rules share.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
+use crate::index::{Index, LabelIndex};
 use crate::object::{Object, Origin};
 use crate::source::Document;
 use crate::Context;
@@ -204,25 +205,67 @@ pub(crate) struct Set<'a> {
     /// Kinds present in the set whose objects could not be read (parse errors, other
     /// apiVersions): references to them cannot be resolved.
     pub unreadable: BTreeSet<&'a str>,
+    /// Lookups by kind, namespace and name.
+    pub index: Index<'a>,
+    /// [`Set::workloads`] by namespace.
+    workload_index: LabelIndex<'a>,
     /// What the RBAC bindings in the set grant.
     grants: Vec<Grant>,
+    /// RoleBindings and ClusterRoleBindings by the names of their ServiceAccount subjects.
+    pub subjects: HashMap<&'a str, Vec<usize>>,
+    /// [`Set::grants`] by the namespace they apply to (`None`: every namespace).
+    grants_by_ns: HashMap<Option<String>, Vec<usize>>,
     /// Namespaces holding custom resources whose operators may create objects there.
     operated: BTreeMap<&'a str, &'a str>,
 }
 
-/// Iterates the typed objects of one kind as `(index, &T)`.
+/// Iterates the typed objects of one kind as `(index, &T)`, in set order.
 macro_rules! each {
     ($set:expr, $variant:ident) => {
-        $set.items
+        $set.index
+            .of_kind(stringify!($variant))
             .iter()
-            .enumerate()
-            .filter_map(|(i, it)| match it.object {
+            .filter_map(|&i| match $set.items[i].object {
                 Some($crate::object::Object::$variant(x)) => Some((i, x)),
                 _ => None,
             })
     };
 }
 pub(crate) use each;
+
+/// Like [`each!`], restricted to candidates named `$name` whose namespace matches `$ns`
+/// (see [`Index::named`]): callers still check the name and namespace they need.
+macro_rules! each_named {
+    ($set:expr, $variant:ident, $ns:expr, $name:expr) => {
+        $set.index
+            .named(stringify!($variant), $ns, $name)
+            .iter()
+            .filter_map(|&i| match $set.items[i].object {
+                Some($crate::object::Object::$variant(x)) => Some((i, x)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+}
+pub(crate) use each_named;
+
+/// Like [`each!`], restricted to candidates whose namespace matches `$ns` (see
+/// [`Index::in_ns`]).
+macro_rules! each_in_ns {
+    ($set:expr, $variant:ident, $ns:expr) => {
+        $set.index
+            .in_ns(stringify!($variant), $ns)
+            .iter()
+            .filter_map(|&i| match $set.items[i].object {
+                Some($crate::object::Object::$variant(x)) => Some((i, x)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+}
+pub(crate) use each_in_ns;
 
 /// Namespaces match when equal, or when either is unknown (an object without a namespace).
 pub(crate) fn same_ns(a: Option<&str>, b: Option<&str>) -> bool {
@@ -573,23 +616,40 @@ impl<'a> Set<'a> {
                     .then_some((ns, i.kind))
             })
             .collect();
+        let index = Index::new(&items);
         let mut set = Set {
             items,
             ctx,
             workloads: Vec::new(),
             unreadable,
+            index,
+            workload_index: LabelIndex::default(),
             grants: Vec::new(),
+            grants_by_ns: HashMap::new(),
+            subjects: HashMap::new(),
             operated,
         };
+        set.subjects = set.collect_subjects();
         set.grants = set.collect_grants();
+        for (g, grant) in set.grants.iter().enumerate() {
+            set.grants_by_ns
+                .entry(grant.ns.clone())
+                .or_default()
+                .push(g);
+        }
         set.workloads = set.collect_workloads();
+        let mut workload_index = LabelIndex::default();
+        for (p, w) in set.workloads.iter().enumerate() {
+            workload_index.push(w.ns, &w.labels, p);
+        }
+        set.workload_index = workload_index;
         set
     }
 
     /// The rules of Role `name` in `ns` (`None` namespace: a ClusterRole), if in the set.
     pub fn role_rules(&self, kind: &str, name: &str, ns: Option<&str>) -> Option<Vec<RbacRule>> {
         if kind == "Role" {
-            if let Some((_, r)) = each!(self, Role).find(|(i, r)| {
+            if let Some((_, r)) = each_named!(self, Role, ns, name).find(|(i, r)| {
                 r.metadata.name.as_deref() == Some(name) && same_ns(self.items[*i].namespace, ns)
             }) {
                 return Some(
@@ -608,9 +668,11 @@ impl<'a> Set<'a> {
                 );
             }
         }
-        self.items
+        let scope = if kind == "ClusterRole" { None } else { ns };
+        self.index
+            .named(kind, scope, name)
             .iter()
-            .filter_map(|i| i.doc)
+            .filter_map(|&i| self.items[i].doc)
             .find(|d| {
                 d.kind == kind
                     && d.name == name
@@ -624,6 +686,25 @@ impl<'a> Set<'a> {
                     raw_rules(&d.value)
                 }
             })
+    }
+
+    fn collect_subjects(&self) -> HashMap<&'a str, Vec<usize>> {
+        let mut out: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, b) in each!(self, RoleBinding) {
+            for s in b.subjects.iter().flatten() {
+                out.entry(s.name.as_str()).or_default().push(i);
+            }
+        }
+        for &i in self.index.of_kind("ClusterRoleBinding") {
+            let Some(d) = self.items[i].doc else { continue };
+            let subjects = d.value.get("subjects").and_then(|s| s.as_array());
+            for s in subjects.into_iter().flatten() {
+                if let Some(name) = s.get("name").and_then(|k| k.as_str()) {
+                    out.entry(name).or_default().push(i);
+                }
+            }
+        }
+        out
     }
 
     fn collect_grants(&self) -> Vec<Grant> {
@@ -659,9 +740,10 @@ impl<'a> Set<'a> {
     /// (directly, or through a workload resource for pods).
     fn creatable(&self, kind: &str, ns: &str) -> bool {
         let through = created_through(kind);
-        self.grants
-            .iter()
-            .filter(|g| g.ns.as_deref().is_none_or(|n| n == ns))
+        let grants = |key: Option<String>| self.grants_by_ns.get(&key).into_iter().flatten();
+        grants(None)
+            .chain(grants(Some(ns.to_owned())))
+            .map(|&g| &self.grants[g])
             .any(|g| {
                 g.unknown
                     || g.rules.iter().any(|(groups, resources, verbs, _)| {
@@ -749,6 +831,17 @@ impl<'a> Set<'a> {
     }
 
     fn collect_workloads(&mut self) -> Vec<Workload<'a>> {
+        // Autoscalers by the kind and name of their target, in set order.
+        let mut autoscalers: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, h) in each!(self, HorizontalPodAutoscaler) {
+            if let Some(s) = &h.spec {
+                let r = &s.scale_target_ref;
+                autoscalers
+                    .entry((r.kind.as_str(), r.name.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
         let mut out = Vec::new();
         let mut unreadable = Vec::new();
         for idx in 0..self.items.len() {
@@ -829,13 +922,21 @@ impl<'a> Set<'a> {
                 .copied()
                 .find(|k| *k == item.kind)
                 .unwrap_or("Pod");
-            let hpa = each!(self, HorizontalPodAutoscaler).find(|(i, h)| {
-                h.spec.as_ref().is_some_and(|s| {
-                    s.scale_target_ref.kind == kind
-                        && s.scale_target_ref.name == item.name
-                        && same_ns(self.items[*i].namespace, item.namespace)
+            let hpa = autoscalers
+                .get(&(kind, item.name))
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| match self.items[i].object {
+                    Some(Object::HorizontalPodAutoscaler(h)) => Some((i, h)),
+                    _ => None,
                 })
-            });
+                .find(|(i, h)| {
+                    h.spec.as_ref().is_some_and(|s| {
+                        s.scale_target_ref.kind == kind
+                            && s.scale_target_ref.name == item.name
+                            && same_ns(self.items[*i].namespace, item.namespace)
+                    })
+                });
             let (min, max) = match (hpa, parallelism) {
                 (_, Some(p)) => (p, p),
                 (Some((_, h)), None) => {
@@ -872,7 +973,47 @@ impl<'a> Set<'a> {
 
     /// Whether the set has any object of these kinds (typed or raw).
     pub fn has_kind(&self, kinds: &[&str]) -> bool {
-        self.items.iter().any(|i| kinds.contains(&i.kind))
+        kinds.iter().any(|k| {
+            self.index
+                .of_kind(k)
+                .iter()
+                .any(|&i| self.items[i].kind == *k)
+        })
+    }
+
+    /// The workload of item `idx`, if it runs pods.
+    pub fn workload_at(&self, idx: usize) -> Option<&Workload<'a>> {
+        // Workloads are collected in item order, one per item at most.
+        let p = self.workloads.partition_point(|w| w.idx < idx);
+        self.workloads.get(p).filter(|w| w.idx == idx)
+    }
+
+    /// Workloads that may match a selector whose required labels include `first`, in set
+    /// order (all of the namespace without one; see [`LabelIndex::with_label`]).
+    fn candidates(
+        &self,
+        ns: Option<&str>,
+        first: Option<(&String, &String)>,
+    ) -> impl Iterator<Item = &Workload<'a>> + '_ {
+        let positions = match first {
+            Some((k, v)) => self.workload_index.with_label(ns, k, v),
+            None => self.workload_index.in_ns(ns),
+        };
+        positions
+            .iter()
+            .map(|&p| &self.workloads[p])
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    /// Workloads whose namespace matches `ns` (see [`same_ns`]), in set order.
+    pub fn workloads_in(&self, ns: Option<&str>) -> impl Iterator<Item = &Workload<'a>> + '_ {
+        self.workload_index
+            .in_ns(ns)
+            .iter()
+            .map(|&p| &self.workloads[p])
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     /// Workloads whose pod labels a Service-style selector map matches.
@@ -881,16 +1022,15 @@ impl<'a> Set<'a> {
         selector: &BTreeMap<String, String>,
         ns: Option<&str>,
     ) -> Vec<&Workload<'a>> {
-        self.workloads
-            .iter()
+        self.candidates(ns, selector.iter().next())
             .filter(|w| same_ns(w.ns, ns) && w.matches_map(selector))
             .collect()
     }
 
     /// Workloads a label selector matches.
     pub fn selected_by(&self, selector: &LabelSelector, ns: Option<&str>) -> Vec<&Workload<'a>> {
-        self.workloads
-            .iter()
+        let first = selector.match_labels.as_ref().and_then(|m| m.iter().next());
+        self.candidates(ns, first)
             .filter(|w| same_ns(w.ns, ns) && w.matches(selector))
             .collect()
     }
@@ -902,7 +1042,7 @@ impl<'a> Set<'a> {
 
     /// Labels of the Namespace object `name`, if it is in the set.
     pub fn namespace_labels(&self, name: &str) -> Option<&'a BTreeMap<String, String>> {
-        each!(self, Namespace)
+        each_named!(self, Namespace, None, name)
             .find(|(_, n)| n.metadata.name.as_deref() == Some(name))
             .map(|(_, n)| n.metadata.labels.as_ref().unwrap_or(&EMPTY))
     }

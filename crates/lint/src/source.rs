@@ -116,7 +116,12 @@ impl<'de> Deserialize<'de> for NodeValue {
                         NodeValue::F64(f) => f.to_string(),
                         NodeValue::Null => "null".to_owned(),
                         NodeValue::Seq(_) | NodeValue::Map(_) => {
-                            return Err(de::Error::custom("a mapping key must be a scalar"))
+                            // Custom errors carry no location: the key's line rides in
+                            // the message (see `yaml_error`).
+                            return Err(de::Error::custom(format!(
+                                "a mapping key must be a scalar{LINE_MARK}{}]",
+                                line_of(&k.referenced)
+                            )));
                         }
                     };
                     let value = a.next_value::<Spanned<NodeValue>>()?;
@@ -591,10 +596,21 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
 }
 
 /// A [`LoadError`] in plain words for a YAML syntax error or exceeded limit.
+/// Marks the line in the message of an error raised by our own visitor, which
+/// serde-saphyr reports without a location: `... [at line N]`.
+const LINE_MARK: &str = " [at line ";
+
+/// The line a [`LINE_MARK`] names, and the message without it.
+fn marked_line(message: &str) -> Option<(u64, String)> {
+    let (head, tail) = message.rsplit_once(LINE_MARK)?;
+    let (n, rest) = tail.split_once(']')?;
+    Some((n.parse().ok()?, format!("{head}{rest}")))
+}
+
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> LoadError {
     use serde_saphyr::Error as E;
-    let line = e.location().map(|l| l.line()).filter(|l| *l > 0);
-    let message = match original(e) {
+    let mut line = e.location().map(|l| l.line()).filter(|l| *l > 0);
+    let mut message = match original(e) {
         E::Budget { breach, .. } => budget_message(breach),
         E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
@@ -610,6 +626,10 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> LoadError {
         }
         _ => format!("malformed YAML: {e}"),
     };
+    if let Some((n, without)) = marked_line(&message) {
+        line = line.or(Some(n).filter(|n| *n > 0));
+        message = without;
+    }
     LoadError {
         file: file.to_owned(),
         line,

@@ -198,6 +198,7 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("hpa-target-missing", vec![Set("HorizontalPodAutoscaler/web", "/spec/scaleTargetRef/name", json!("api"))], vec![]),
         ("hpa-missing-requests", vec![Del("Deployment/web", p!("{C0}/resources/requests/cpu"))], vec![]),
         ("pdb-selects-nothing", vec![Set("PodDisruptionBudget/web", "/spec/selector/matchLabels/app", json!("api"))], vec![]),
+        ("networkpolicy-selects-nothing", vec![Set("NetworkPolicy/web", "/spec/podSelector/matchLabels/app", json!("webb"))], vec![Set("NetworkPolicy/web", "/spec/podSelector", json!({}))]),
         ("secret-missing", vec![Set("Deployment/web", p!("{C0}/env/0/valueFrom/secretKeyRef/name"), json!("db-creds"))], vec![]),
         ("secret-key-missing", vec![Set("Deployment/web", p!("{C0}/env/0/valueFrom/secretKeyRef/key"), json!("pass"))], vec![]),
         ("configmap-missing", vec![Set("Deployment/web", p!("{C0}/envFrom/0/configMapRef/name"), json!("settings"))], vec![]),
@@ -1091,6 +1092,74 @@ spec:
 "#;
     let found = rules_of(&lint_text(&apply(&[Add(rules)]), &Context::lint()));
     assert!(!found.contains("object-invalid"), "{found:?}");
+}
+
+#[test]
+fn a_network_policy_that_selects_no_pod_is_named() {
+    let rule = "networkpolicy-selects-nothing";
+    let on_policy = |r: &Report| -> Vec<(&'static str, Severity, String)> {
+        r.findings
+            .iter()
+            .filter(|f| f.kind == "NetworkPolicy" && f.field == "spec.podSelector")
+            .map(|f| (f.rule, f.severity, f.message.clone()))
+            .collect()
+    };
+    // A typo'd label in a namespace the set owns: an error on the policy itself.
+    let typo = apply(&[Set(
+        "NetworkPolicy/web",
+        "/spec/podSelector/matchLabels/app",
+        json!("webb"),
+    )]);
+    let hits = on_policy(&lint_text(&typo, &Context::lint()));
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!((hits[0].0, hits[0].1), (rule, Severity::Error));
+    assert!(hits[0].2.contains("app=webb"), "{}", hits[0].2);
+    // The same through matchExpressions.
+    let expr = apply(&[Set(
+        "NetworkPolicy/web",
+        "/spec/podSelector",
+        json!({"matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "webb"]}]}),
+    )]);
+    let hits = on_policy(&lint_text(&expr, &Context::lint()));
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert!(hits[0].2.contains("app In (api, webb)"), "{}", hits[0].2);
+    // An empty podSelector selects every pod of the namespace.
+    let all = apply(&[Set("NetworkPolicy/web", "/spec/podSelector", json!({}))]);
+    assert!(!rules_of(&lint_text(&all, &Context::lint())).contains(rule));
+    // A label the controller adds to every pod selects them.
+    let hash = apply(&[Set(
+        "NetworkPolicy/web",
+        "/spec/podSelector",
+        json!({"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "pod-template-hash", "operator": "Exists"}]}),
+    )]);
+    assert!(on_policy(&lint_text(&hash, &Context::lint())).is_empty());
+    // A namespace the set does not create may hold pods the set does not show: a warning.
+    let open = apply(&[
+        Set(
+            "NetworkPolicy/web",
+            "/spec/podSelector/matchLabels/app",
+            json!("webb"),
+        ),
+        Remove("Namespace/shop"),
+    ]);
+    let hits = on_policy(&lint_text(&open, &Context::lint()));
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(
+        (hits[0].0, hits[0].1),
+        ("reference-unresolved", Severity::Warning)
+    );
+    assert!(hits[0].2.contains("namespace `shop`"), "{}", hits[0].2);
+}
+
+#[test]
+fn a_non_scalar_mapping_key_is_a_load_error_with_its_line() {
+    // Found by the property tests (tests/lint_props.rs): serde-saphyr reports errors of
+    // our own visitor without a location.
+    let e = parse_str("k.yaml", "kind: Service\n? [a]\n: b\n").expect_err("rejected");
+    assert_eq!(e.file, "k.yaml");
+    assert_eq!(e.line, Some(2), "{e}");
+    assert!(e.message.contains("a mapping key must be a scalar"), "{e}");
+    assert!(!e.message.contains("[at line"), "{e}");
 }
 
 // After the helpers and `p!`, which it uses.

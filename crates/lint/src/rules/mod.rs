@@ -102,6 +102,7 @@
 //! | `job-backoff-limit-missing` | `policy/jobs.rs` |
 //! | `waiver-invalid` | `../lib.rs` |
 //! | `waiver-unmatched` | `../lib.rs` |
+//! | `networkpolicy-selects-nothing` | `network_selects.rs` |
 //! | `topology-spread-invalid` | `api_server/scheduling.rs` |
 //! | `init-container-probe` | `api_server/pod.rs` |
 //! | `rollout-invalid` | `api_server/workloads.rs` |
@@ -133,13 +134,13 @@
 //! | `deployment-no-spread` | `kube_linter.rs` |
 //! | `pdb-unhealthy-eviction-policy` | `kube_linter.rs` |
 
-
 mod addr;
 mod api;
 mod api_server;
 mod cron;
 mod kube_linter;
 mod network;
+mod network_selects;
 pub(crate) mod placeholder;
 mod pod_security_baseline;
 mod policy;
@@ -153,6 +154,7 @@ pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
     api::run(set, sink);
     wiring::run(set, sink);
     network::run(set, sink);
+    network_selects::run(set, sink);
     policy::run(set, sink);
     placeholder::run(set, sink);
     api_server::run(set, sink);

@@ -8,7 +8,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::rules::wiring::{container_ports, monitored_services, service_pods, target_of};
-use crate::set::{each, same_ns, selector_is_empty, selector_matches, Set, Sink, Workload};
+use crate::set::{
+    each, each_in_ns, same_ns, selector_is_empty, selector_matches, Set, Sink, Workload,
+};
 use crate::Endpoint;
 
 pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
@@ -41,7 +43,7 @@ fn policies_for<'a>(
     ns: Option<&str>,
     labels: &BTreeMap<String, String>,
 ) -> Vec<(usize, &'a NetworkPolicy)> {
-    each!(set, NetworkPolicy)
+    each_in_ns!(set, NetworkPolicy, ns)
         .filter(|(i, np)| {
             same_ns(set.items[*i].namespace, ns)
                 && np.spec.as_ref().is_some_and(|s| {
@@ -259,7 +261,7 @@ fn dns(set: &Set<'_>, sink: &mut Sink) {
         let selector = np.spec.as_ref().and_then(|s| s.pod_selector.as_ref());
         let ns = set.items[i].namespace;
         let allows = |t: &Target| {
-            each!(set, NetworkPolicy).any(|(j, q)| {
+            each_in_ns!(set, NetworkPolicy, ns).any(|(j, q)| {
                 let q_selector = q.spec.as_ref().and_then(|s| s.pod_selector.as_ref());
                 (j == i
                     || (same_ns(set.items[j].namespace, ns)
@@ -303,6 +305,10 @@ fn dns(set: &Set<'_>, sink: &mut Sink) {
 }
 
 fn namespace_name_labels(set: &Set<'_>, sink: &mut Sink) {
+    // Values of the `name` label of the set's Namespaces, read once.
+    let name_labels: BTreeSet<&String> = each!(set, Namespace)
+        .filter_map(|(_, n)| n.metadata.labels.as_ref()?.get("name"))
+        .collect();
     for (i, np) in each!(set, NetworkPolicy) {
         let Some(spec) = &np.spec else { continue };
         let peers = crate::rules::policy_peers(spec);
@@ -315,12 +321,7 @@ fn namespace_name_labels(set: &Set<'_>, sink: &mut Sink) {
             else {
                 continue;
             };
-            let labelled = each!(set, Namespace).any(|(_, n)| {
-                n.metadata
-                    .labels
-                    .as_ref()
-                    .is_some_and(|l| l.get("name") == Some(value))
-            });
+            let labelled = name_labels.contains(value);
             if !labelled {
                 // Only a Namespace in the set shows all its labels; one created elsewhere
                 // may have been given a `name` label.

@@ -56,7 +56,7 @@ pub(super) fn deprecations(set: &Set<'_>, sink: &mut Sink) {
             .flatten()
             .map(|(k, _)| (join_key("metadata.annotations", k), k))
             .collect();
-        if let Some(w) = set.workloads.iter().find(|w| w.idx == i) {
+        if let Some(w) = set.workload_at(i) {
             let template = match object {
                 Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
                 Object::StatefulSet(d) => {

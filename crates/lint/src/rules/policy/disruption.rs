@@ -2,6 +2,7 @@
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use crate::set::each_in_ns;
 use crate::set::{each, same_ns, selector_matches, Set, Sink};
 
 fn percent(s: &str) -> Option<i32> {
@@ -34,7 +35,7 @@ pub(super) fn disruption(set: &Set<'_>, sink: &mut Sink) {
         .iter()
         .filter(|w| matches!(w.kind, "Deployment" | "StatefulSet") && w.max > 1)
     {
-        let covered = each!(set, PodDisruptionBudget).any(|(i, p)| {
+        let covered = each_in_ns!(set, PodDisruptionBudget, w.ns).any(|(i, p)| {
             same_ns(set.items[i].namespace, w.ns)
                 && p.spec
                     .as_ref()

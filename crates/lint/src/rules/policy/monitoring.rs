@@ -5,6 +5,8 @@ use crate::set::{each, Set, Sink};
 use crate::source::join_key;
 
 pub(super) fn monitoring(set: &Set<'_>, sink: &mut Sink) {
+    // Services some ServiceMonitor selects, computed once when first needed.
+    let mut selected: Option<std::collections::BTreeSet<usize>> = None;
     for (i, svc) in each!(set, Service) {
         let Some(a) = &svc.metadata.annotations else {
             continue;
@@ -16,8 +18,14 @@ pub(super) fn monitoring(set: &Set<'_>, sink: &mut Sink) {
         if keys.is_empty() {
             continue;
         }
-        let monitored = each!(set, ServiceMonitor)
-            .any(|(m, sm)| monitored_services(set, m, sm).iter().any(|(s, _)| *s == i));
+        let monitored = selected
+            .get_or_insert_with(|| {
+                each!(set, ServiceMonitor)
+                    .flat_map(|(m, sm)| monitored_services(set, m, sm))
+                    .map(|(s, _)| s)
+                    .collect()
+            })
+            .contains(&i);
         if !monitored {
             sink.add(i, "prometheus-scrape-annotations", join_key("metadata.annotations", keys[0]), "prometheus.io/* annotations only work with an annotation-driven scrape configuration; the Prometheus Operator ignores them and no ServiceMonitor selects this Service", "add a ServiceMonitor for the metrics port and drop the annotations");
         }

@@ -1,7 +1,8 @@
 //! `pod-default-service-account`, `pod-token-automount`.
 
 use crate::rules::wiring::bound;
-use crate::set::{each, same_ns, Set, Sink, Workload};
+use crate::set::each_named;
+use crate::set::{same_ns, Set, Sink, Workload};
 
 pub(super) fn service_accounts_of_pods(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
     let name = w.service_account();
@@ -9,7 +10,7 @@ pub(super) fn service_accounts_of_pods(set: &Set<'_>, w: &Workload<'_>, sink: &m
     if name == "default" {
         sink.add(w.idx, "pod-default-service-account", format!("{p}.serviceAccountName"), format!("the pods of {} `{}` run as the namespace's default ServiceAccount, shared with everything else in it", w.kind, w.name), "give the workload its own ServiceAccount");
     }
-    let sa = each!(set, ServiceAccount).find(|(i, a)| {
+    let sa = each_named!(set, ServiceAccount, w.ns, name).find(|(i, a)| {
         a.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, w.ns)
     });
     let mounts = w

@@ -10,8 +10,7 @@ pub(super) fn service_accounts(set: &Set<'_>, sink: &mut Sink) {
         let ns = set.items[i].namespace;
         if a.automount_service_account_token != Some(false) {
             let used = set
-                .workloads
-                .iter()
+                .workloads_in(ns)
                 .any(|w| w.service_account() == name && same_ns(w.ns, ns));
             if !(used && bound(set, name, ns)) {
                 sink.add(i, "service-account-token-automount", "automountServiceAccountToken", format!("ServiceAccount `{name}` mounts an API token into every pod by default, but no pod in the set uses it with API permissions"), "set automountServiceAccountToken: false (pods that need the API opt in)");

@@ -1,7 +1,8 @@
 //! `statefulset-ordered-ready`, `statefulset-no-spread`, `statefulset-headless-not-ready`.
 
 use crate::object::Object;
-use crate::set::{each, same_ns, Set, Sink, Workload};
+use crate::set::each_named;
+use crate::set::{same_ns, Set, Sink, Workload};
 
 pub(super) fn stateful_set(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
     let Some(Object::StatefulSet(s)) = set.items[w.idx].object else {
@@ -47,7 +48,7 @@ pub(super) fn stateful_set(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
         sink.add(w.idx, "statefulset-no-spread", format!("{}.affinity", w.prefix), format!("nothing keeps the {} members apart, so they can all land on one node and one node failure loses the whole cluster", w.max), "add a podAntiAffinity on kubernetes.io/hostname or a topologySpreadConstraint");
     }
     let svc_name = spec.service_name.as_deref().unwrap_or_default();
-    if let Some((si, svc)) = each!(set, Service).find(|(i, sv)| {
+    if let Some((si, svc)) = each_named!(set, Service, w.ns, svc_name).find(|(i, sv)| {
         sv.metadata.name.as_deref() == Some(svc_name) && same_ns(set.items[*i].namespace, w.ns)
     }) {
         let s = svc.spec.as_ref();

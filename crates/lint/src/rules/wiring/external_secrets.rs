@@ -20,7 +20,13 @@ pub(super) fn external_secrets(set: &Set<'_>, sink: &mut Sink) {
             .pointer("/spec/secretStoreRef/kind")
             .and_then(|v| v.as_str())
             .unwrap_or("SecretStore");
-        let exists = set.items.iter().any(|o| {
+        let scope = if kind == "ClusterSecretStore" {
+            None
+        } else {
+            item.namespace
+        };
+        let exists = set.index.named(kind, scope, store).iter().any(|&o| {
+            let o = &set.items[o];
             o.kind == kind
                 && o.name == store
                 && (kind == "ClusterSecretStore" || same_ns(o.namespace, item.namespace))

@@ -9,7 +9,7 @@ pub(super) fn autoscalers(set: &Set<'_>, sink: &mut Sink) {
         if r.name.is_empty() || !WORKLOAD_KINDS.contains(&r.kind.as_str()) {
             continue;
         }
-        let target = set.workloads.iter().find(|w| {
+        let target = set.workloads_in(set.items[i].namespace).find(|w| {
             w.kind == r.kind && w.name == r.name && same_ns(w.ns, set.items[i].namespace)
         });
         let Some(w) = target else {

@@ -2,6 +2,7 @@
 
 use k8s_openapi::api::core::v1::Service;
 
+use crate::set::each_named;
 use crate::set::{each, same_ns, Set, Sink};
 
 pub(super) fn service_named<'a>(
@@ -9,7 +10,7 @@ pub(super) fn service_named<'a>(
     name: &str,
     ns: Option<&str>,
 ) -> Option<(usize, &'a Service)> {
-    each!(set, Service).find(|(i, s)| {
+    each_named!(set, Service, ns, name).find(|(i, s)| {
         s.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, ns)
     })
 }

@@ -5,6 +5,7 @@ use k8s_openapi::api::core::v1::{Service, ServicePort};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::crd::monitoring::ServiceMonitor;
+use crate::set::each_in_ns;
 use crate::set::{each, same_ns, selector_matches, Set, Workload};
 
 /// Container ports of a workload's main containers as `(name, number)`.
@@ -60,7 +61,22 @@ pub(in crate::rules) fn monitored_services<'a>(
         .as_ref()
         .map(|n| &n.match_names)
         .filter(|n| !n.is_empty());
-    each!(set, Service)
+    // Candidates by namespace (in set order); the filter below decides.
+    let candidates: Vec<(usize, &'a Service)> = match names {
+        _ if any => each!(set, Service).collect(),
+        Some(names) => {
+            let mut found: Vec<_> = names
+                .iter()
+                .flat_map(|n| each_in_ns!(set, Service, Some(n.as_str())))
+                .collect();
+            found.sort_unstable_by_key(|(i, _)| *i);
+            found.dedup_by_key(|(i, _)| *i);
+            found
+        }
+        None => each_in_ns!(set, Service, own_ns).collect(),
+    };
+    candidates
+        .into_iter()
         .filter(|(i, s)| {
             let ns = set.items[*i].namespace;
             let ns_ok = match names {

@@ -5,11 +5,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::set::{builtin_config_map, each, same_ns, Set, Sink, Workload};
+use crate::set::each_named;
+use crate::set::{builtin_config_map, same_ns, Set, Sink, Workload};
 
 /// What a Secret in the set (or declared outside it) holds: `None` keys when unknown.
 fn secret_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<Option<BTreeSet<String>>> {
-    for (i, s) in each!(set, Secret) {
+    for (i, s) in each_named!(set, Secret, ns, name) {
         if s.metadata.name.as_deref() == Some(name) && same_ns(set.items[i].namespace, ns) {
             let empty = s.data.as_ref().is_none_or(|d| d.is_empty())
                 && s.string_data.as_ref().is_none_or(|d| d.is_empty());
@@ -27,7 +28,14 @@ fn secret_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<Option<BTr
             return Some(Some(keys));
         }
     }
-    for item in &set.items {
+    // Only ExternalSecrets and SealedSecrets make Secrets (in set order).
+    let mut makers: Vec<usize> = ["ExternalSecret", "SealedSecret"]
+        .iter()
+        .flat_map(|k| set.index.in_ns(k, ns).into_owned())
+        .collect();
+    makers.sort_unstable();
+    makers.dedup();
+    for item in makers.iter().map(|&i| &set.items[i]) {
         let Some(doc) = item.doc else { continue };
         if !same_ns(item.namespace, ns) {
             continue;
@@ -85,7 +93,7 @@ fn config_map_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<BTreeS
     if let Some(keys) = builtin_config_map(name) {
         return Some(keys.iter().map(|k| (*k).to_owned()).collect());
     }
-    each!(set, ConfigMap)
+    each_named!(set, ConfigMap, ns, name)
         .find(|(i, c)| {
             c.metadata.name.as_deref() == Some(name) && same_ns(set.items[*i].namespace, ns)
         })
@@ -263,10 +271,12 @@ pub(super) fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                 }
             }
             if let Some(claim) = &v.persistent_volume_claim {
-                let found = each!(set, PersistentVolumeClaim).find(|(i, c)| {
-                    c.metadata.name.as_deref() == Some(claim.claim_name.as_str())
-                        && same_ns(set.items[*i].namespace, w.ns)
-                });
+                let found = each_named!(set, PersistentVolumeClaim, w.ns, &claim.claim_name).find(
+                    |(i, c)| {
+                        c.metadata.name.as_deref() == Some(claim.claim_name.as_str())
+                            && same_ns(set.items[*i].namespace, w.ns)
+                    },
+                );
                 match found {
                     None => {
                         let (rule, why) =
@@ -311,7 +321,7 @@ pub(super) fn pod_references(set: &Set<'_>, sink: &mut Sink) {
         }
         let sa = w.service_account();
         if sa != "default" {
-            let exists = each!(set, ServiceAccount).any(|(i, a)| {
+            let exists = each_named!(set, ServiceAccount, w.ns, sa).any(|(i, a)| {
                 a.metadata.name.as_deref() == Some(sa) && same_ns(set.items[i].namespace, w.ns)
             });
             if !exists {

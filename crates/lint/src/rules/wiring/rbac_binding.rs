@@ -1,11 +1,17 @@
 //! `rbac-role-missing`, `rbac-subject-missing`, `rbac-subject-namespace`: RoleBindings,
 //! their roles and subjects.
 
+use crate::object::Object;
+use crate::set::each_named;
 use crate::set::{builtin_cluster_role, builtin_role, each, same_ns, Set, Sink};
 
 /// Whether a RoleBinding or ClusterRoleBinding in the set binds the ServiceAccount.
 pub(in crate::rules) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool {
-    let typed = each!(set, RoleBinding).any(|(i, b)| {
+    let candidates = set.subjects.get(sa).map_or(&[][..], Vec::as_slice);
+    let typed = candidates.iter().any(|&i| {
+        let Some(Object::RoleBinding(b)) = set.items[i].object else {
+            return false;
+        };
         b.subjects.iter().flatten().any(|s| {
             s.kind == "ServiceAccount"
                 && s.name == sa
@@ -13,10 +19,9 @@ pub(in crate::rules) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool
         })
     });
     typed
-        || set
-            .items
+        || candidates
             .iter()
-            .filter_map(|i| i.doc)
+            .filter_map(|&i| set.items[i].doc)
             .filter(|d| d.kind == "ClusterRoleBinding")
             .any(|d| {
                 d.value
@@ -36,8 +41,10 @@ pub(in crate::rules) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool
 fn cluster_role_known(set: &Set<'_>, name: &str) -> bool {
     builtin_cluster_role(name)
         || set
-            .items
+            .index
+            .named("ClusterRole", None, name)
             .iter()
+            .map(|&i| &set.items[i])
             .any(|i| i.kind == "ClusterRole" && i.name == name)
 }
 
@@ -67,7 +74,7 @@ fn subject_account(
     if name == "default" || name.is_empty() {
         return;
     }
-    let exists = each!(set, ServiceAccount).any(|(k, a)| {
+    let exists = each_named!(set, ServiceAccount, ns, name).any(|(k, a)| {
         a.metadata.name.as_deref() == Some(name) && same_ns(set.items[k].namespace, ns)
     });
     if !exists {
@@ -89,7 +96,7 @@ pub(super) fn rbac(set: &Set<'_>, sink: &mut Sink) {
         let ns = set.items[i].namespace;
         let name = b.role_ref.name.as_str();
         if b.role_ref.kind == "Role" && !name.is_empty() && !builtin_role(ns, name) {
-            let exists = each!(set, Role).any(|(j, r)| {
+            let exists = each_named!(set, Role, ns, name).any(|(j, r)| {
                 r.metadata.name.as_deref() == Some(name) && same_ns(set.items[j].namespace, ns)
             });
             if !exists {

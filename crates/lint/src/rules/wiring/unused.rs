@@ -99,8 +99,7 @@ pub(super) fn unused(set: &Set<'_>, sink: &mut Sink) {
             continue;
         }
         let used = set
-            .workloads
-            .iter()
+            .workloads_in(ns)
             .any(|w| w.service_account() == name && same_ns(w.ns, ns))
             || set
                 .ctx

@@ -7,6 +7,7 @@ use typed_builder::TypedBuilder;
 
 use super::component::Component;
 use super::dependency::Dependency;
+use super::handles::IntoComponents;
 use super::ingress::Ingress;
 use super::monitoring::Monitoring;
 use crate::primitives::secret::ExternalSecret;
@@ -42,7 +43,11 @@ pub struct App {
     /// Also emit the Namespace, labelled to enforce the restricted Pod Security Standard.
     #[builder(default)]
     pub create_namespace: bool,
-    /// The workloads.
+    /// The workloads: `vec![..]` of one type, or a tuple `(api, worker)` when an
+    /// [`HttpComponent`](crate::HttpComponent) is among them.
+    #[builder(setter(fn transform(components: impl IntoComponents) -> Vec<Component> {
+        components.into_components()
+    }))]
     pub components: Vec<Component>,
     /// Services the components talk to.
     #[builder(default)]

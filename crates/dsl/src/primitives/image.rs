@@ -514,6 +514,15 @@ impl Image {
         }
     }
 
+    /// Checks a literal without panicking (used by [`image!`](crate::image)).
+    #[doc(hidden)]
+    pub const fn check_static(s: &'static str) -> Option<&'static str> {
+        match check_image(s) {
+            Ok(_) => None,
+            Err(reason) => Some(reason),
+        }
+    }
+
     /// Parses a run-time image reference (see the [module docs](self) for the grammar).
     pub fn parse(s: impl Into<String>) -> Result<Self, InvalidValue> {
         let s = s.into();
@@ -716,10 +725,9 @@ const fn check_version(s: &str) -> Result<(usize, Option<usize>), &'static str> 
 /// carry a tag or a digest.
 #[macro_export]
 macro_rules! image {
-    ($s:literal) => {{
-        const VALUE: $crate::Image = $crate::Image::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!("image", $crate::Image, $s, "write [registry/]repository:tag or @sha256:digest, e.g. image!(\"ghcr.io/acme/shop:1.4.2\")")
+    };
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 pub(crate) mod checks;
 pub mod env;
 pub mod image;
+#[doc(hidden)]
+pub mod literal;
 pub mod port;
 pub mod quantity;
 pub mod secret;

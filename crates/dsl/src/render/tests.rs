@@ -191,7 +191,7 @@ fn api_component() -> Component {
             HttpService::builder()
                 .port(NamedPort::new(port_name!("http"), port!(8080)))
                 .probes(Probes::http(
-                    port_name!("http"),
+                    NamedPort::new(port_name!("http"), port!(8080)),
                     http_path!("/live"),
                     http_path!("/ready"),
                 ))
@@ -199,6 +199,7 @@ fn api_component() -> Component {
                 .build(),
         )
         .build()
+        .into()
 }
 
 fn privileged(d: &mut k8s_openapi::api::apps::v1::Deployment) {

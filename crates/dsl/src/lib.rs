@@ -16,6 +16,8 @@
 #![warn(missing_docs)]
 
 pub mod crd;
+#[doc = include_str!("../../../docs/guarantees.md")]
+pub mod guarantees {}
 pub mod model;
 pub mod object;
 pub mod output;
@@ -29,7 +31,7 @@ pub mod yaml;
 pub const PRODUCT: &str = "kairn";
 
 pub use model::app::App;
-pub use model::builder::{ComponentBuilder, Unset, WorkloadKind};
+pub use model::builder::{ComponentBuilder, Declares, Unset, WorkloadKind};
 pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 pub use model::component::{
     AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,

@@ -126,21 +126,30 @@ impl ResourcesSet for Resources {
     label = "`.workload(..)` is missing or not a workload",
     note = "a workload is an `HttpService`, `Worker`, `BatchJob`, `ScheduledJob` or `StatefulCluster`, each made with its `::builder()…build()`"
 )]
-pub trait WorkloadKind {
-    /// What a component with this workload is: an [`HttpComponent`] for an
-    /// [`HttpService`], a [`Component`] otherwise.
-    type Declared: Into<Component>;
+pub trait WorkloadKind: Declares {
     #[doc(hidden)]
     fn into_workload(self) -> Workload;
+}
+
+/// What a component with a workload of this type is: an [`HttpComponent`] for an
+/// [`HttpService`], a [`Component`] otherwise. (Also defined for [`Unset`], so that a
+/// missing workload is reported by [`WorkloadKind`]'s message rather than as a method
+/// that does not exist.)
+pub trait Declares {
+    /// The type [`build`](ComponentBuilder::build) returns.
+    type Declared: Into<Component>;
     #[doc(hidden)]
     fn declared(component: Component) -> Self::Declared;
 }
 
 impl WorkloadKind for HttpService {
-    type Declared = HttpComponent;
     fn into_workload(self) -> Workload {
         Workload::Http(self)
     }
+}
+
+impl Declares for HttpService {
+    type Declared = HttpComponent;
     fn declared(component: Component) -> HttpComponent {
         HttpComponent::new(component)
     }
@@ -149,10 +158,19 @@ impl WorkloadKind for HttpService {
 macro_rules! plain_workload {
     ($($ty:ty),+) => {$(
         impl WorkloadKind for $ty {
-            type Declared = Component;
             fn into_workload(self) -> Workload {
                 self.into()
             }
+        }
+    )+};
+}
+
+plain_workload!(Worker, BatchJob, ScheduledJob, StatefulCluster, Workload);
+
+macro_rules! declares_component {
+    ($($ty:ty),+) => {$(
+        impl Declares for $ty {
+            type Declared = Component;
             fn declared(component: Component) -> Component {
                 component
             }
@@ -160,17 +178,14 @@ macro_rules! plain_workload {
     )+};
 }
 
-plain_workload!(Worker, BatchJob, ScheduledJob, StatefulCluster);
-
-impl WorkloadKind for Workload {
-    type Declared = Component;
-    fn into_workload(self) -> Workload {
-        self
-    }
-    fn declared(component: Component) -> Component {
-        component
-    }
-}
+declares_component!(
+    Worker,
+    BatchJob,
+    ScheduledJob,
+    StatefulCluster,
+    Workload,
+    Unset
+);
 
 impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     /// Component name; objects are named `<app>-<component>`.
@@ -296,7 +311,7 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     /// The component: an [`HttpComponent`] when the workload is an [`HttpService`]
     /// (it can be routed to), a [`Component`] otherwise. Each of `.name(..)`,
     /// `.image(..)`, `.resources(..)` and `.workload(..)` must have been called.
-    pub fn build(self) -> W::Declared
+    pub fn build(self) -> <W as Declares>::Declared
     where
         N: NameSet,
         I: ImageSet,

@@ -32,14 +32,15 @@ use crate::primitives::text::{CronSchedule, EnvName, Name, TimeZone};
 ///
 /// ```
 /// use dsl::*;
+/// let http = NamedPort::new(port_name!("http"), port!(8080));
 /// let api = Component::builder()
 ///     .name(name!("api"))
 ///     .image(image!("ghcr.io/acme/shop:1.4.2"))
 ///     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
 ///     .workload(
 ///         HttpService::builder()
-///             .port(NamedPort::new(port_name!("http"), port!(8080)))
-///             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+///             .port(http.clone())
+///             .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
 ///             .replicas(Replicas::Fixed(2))
 ///             .build(),
 ///     )
@@ -106,6 +107,7 @@ impl Component {
     ///
     /// ```
     /// use dsl::*;
+    /// let http = NamedPort::new(port_name!("http"), port!(8080));
     /// use k8s_openapi::api::core::v1::Service;
     /// # let component = Component::builder()
     /// #     .name(name!("api"))
@@ -113,8 +115,8 @@ impl Component {
     /// #     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
     /// #     .workload(
     /// #         HttpService::builder()
-    /// #             .port(NamedPort::new(port_name!("http"), port!(8080)))
-    /// #             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+    /// #             .port(http.clone())
+    /// #             .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
     /// #             .replicas(Replicas::Fixed(2))
     /// #             .build(),
     /// #     )

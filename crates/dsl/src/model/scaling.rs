@@ -75,7 +75,7 @@ enum Target {
     CpuAndMemory { cpu: u8, memory: u8 },
 }
 
-/// A replica range that has no metric yet: what [`Autoscaling::new`] returns. It is not
+/// A replica range that has no metric yet: what [`autoscaling!`](crate::autoscaling) returns. It is not
 /// an [`Autoscaling`] until [`cpu`](Self::cpu) or [`memory`](Self::memory) names what to
 /// scale on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

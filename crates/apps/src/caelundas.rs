@@ -18,9 +18,9 @@ environments! {
 pub struct Caelundas;
 
 /// Label carrying the git commit a run was built from.
-pub const GIT_COMMIT_LABEL: &str = "kairn.dev/git-commit";
+pub const GIT_COMMIT_LABEL: LabelKey = label_key!("kairn.dev/git-commit");
 /// Label carrying when a run was started (Unix seconds).
-pub const TIMESTAMP_LABEL: &str = "kairn.dev/timestamp";
+pub const TIMESTAMP_LABEL: LabelKey = label_key!("kairn.dev/timestamp");
 
 fn error(key: &str, message: String) -> InputError {
     InputError {
@@ -125,10 +125,10 @@ impl Declaration for Caelundas {
         }
         let mut labels = BTreeMap::new();
         if let Some(commit) = label_input(inputs, "git-commit")? {
-            labels.insert(GIT_COMMIT_LABEL.to_owned(), commit);
+            labels.insert(GIT_COMMIT_LABEL, commit);
         }
         if let Some(ts) = timestamp_input(inputs)? {
-            labels.insert(TIMESTAMP_LABEL.to_owned(), ts);
+            labels.insert(TIMESTAMP_LABEL, ts);
         }
 
         let (backoff_limit, ttl, size) = match env {

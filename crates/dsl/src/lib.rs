@@ -63,8 +63,8 @@ pub use primitives::port::{DeclaredPort, NamedPort, Port, PortRef};
 pub use primitives::quantity::{Cpu, Memory, Storage};
 pub use primitives::secret::{ExternalSecret, SecretRef};
 pub use primitives::text::{
-    CronSchedule, DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
-    TimeZone,
+    CronSchedule, DataKey, EnvName, Host, HttpPath, InvalidValue, LabelKey, LabelValue, Name,
+    PortName, TimeZone,
 };
 pub use render::render;
 pub use validate::{validate, Finding, Report, Waiver};

@@ -11,7 +11,7 @@ use super::handles::IntoComponents;
 use super::ingress::Ingress;
 use super::monitoring::Monitoring;
 use crate::primitives::secret::ExternalSecret;
-use crate::primitives::text::{DataKey, LabelValue, Name};
+use crate::primitives::text::{DataKey, LabelKey, LabelValue, Name};
 
 /// One application in one environment.
 ///
@@ -67,9 +67,11 @@ pub struct App {
     /// Prometheus monitoring.
     #[builder(default, setter(strip_option))]
     pub monitoring: Option<Monitoring>,
-    /// Extra labels on every object (e.g. tracking labels of a batch run).
+    /// Extra labels on every object (e.g. tracking labels of a batch run). The keys are
+    /// [`LabelKey`]s, which are never one of the labels kairn derives, so they cannot
+    /// override a selector.
     #[builder(default)]
-    pub labels: BTreeMap<String, LabelValue>,
+    pub labels: BTreeMap<LabelKey, LabelValue>,
     /// Prefix of every object name and of the instance label, per environment (`prod` makes
     /// `prod-gorax-api`), as a kustomize `namePrefix` would, but derived once so that every
     /// reference follows.

@@ -337,7 +337,6 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             files: o.files,
             spawns_jobs: o.spawns_jobs,
             customizations: Vec::new(),
-            sealed: (),
         })
     }
 }

@@ -48,6 +48,7 @@ use crate::primitives::text::{CronSchedule, EnvName, Name, TimeZone};
 /// assert_eq!(api.name.as_str(), "api");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive] // no struct literals outside the crate: declare through `Component::builder`
 pub struct Component {
     /// Where in the source this component was declared (for diagnostics).
     pub declared_at: &'static Location<'static>,
@@ -85,8 +86,6 @@ pub struct Component {
     /// Typed changes to the rendered objects, added with [`Component::customize`] and
     /// its shorthands after [`build`](ComponentBuilder::build).
     pub customizations: Vec<Customization>,
-    /// Keeps struct literals out: a component is declared through [`Component::builder`].
-    pub(crate) sealed: (),
 }
 
 impl Component {

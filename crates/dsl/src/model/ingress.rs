@@ -23,13 +23,12 @@ pub enum Tls {
 /// HTTP component (`&api` or `api.service()`), so a route to a component that has no
 /// Service does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive] // no struct literals outside the crate: a route is made from a handle by `Route::new`
 pub struct Route {
     /// Path prefix (`pathType: Prefix`).
     pub path: HttpPath,
     /// Name of an HTTP component of the same app.
     pub component: Name,
-    /// Keeps struct literals out: a route is made from a handle by [`Route::new`].
-    sealed: (),
 }
 
 impl Route {
@@ -39,7 +38,6 @@ impl Route {
         Route {
             path,
             component: (*service).clone(),
-            sealed: (),
         }
     }
 }

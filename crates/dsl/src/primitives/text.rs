@@ -147,6 +147,26 @@ validated_string!(
 );
 
 validated_string!(
+    /// A label key an app adds to its objects (`[prefix/]name`), checked by
+    /// [`label_key!`](crate::label_key): the keys kairn derives (the selector labels
+    /// `app.kubernetes.io/name`, `instance` and `component`, and `part-of`,
+    /// `managed-by`, `version`, `kairn.dev/environment`) are refused, so extra labels can
+    /// never override what selects a component's pods.
+    ///
+    /// ```
+    /// let team = dsl::label_key!("example.com/team");
+    /// assert!(dsl::LabelKey::parse("app.kubernetes.io/name").is_err());
+    /// ```
+    ///
+    /// ```compile_fail
+    /// let k = dsl::label_key!("app.kubernetes.io/component"); // a selector label
+    /// ```
+    LabelKey,
+    checks::label_key,
+    "label key"
+);
+
+validated_string!(
     /// A CronJob schedule: five cron fields or a macro such as `@daily`, checked as the
     /// API server parses it. Build it with [`cron!`](crate::cron).
     ///
@@ -281,6 +301,14 @@ macro_rules! label_value {
             $s,
             "use at most 63 letters, digits, '-', '_' and '.', e.g. label_value!(\"v1.2.0\")"
         )
+    };
+}
+
+/// A label key literal checked at compile time (never one of the labels kairn derives).
+#[macro_export]
+macro_rules! label_key {
+    ($s:literal) => {
+        $crate::__literal!("label_key", $crate::LabelKey, $s, "use your own key, e.g. label_key!(\"example.com/team\"); kairn sets the app.kubernetes.io/* labels itself")
     };
 }
 

@@ -40,7 +40,7 @@ def replicas(rng, i):
     if i == 0 or rng.random() < 0.4:
         return f"Replicas::Fixed({rng.randint(1, 2) if i else 1})"
     lo = rng.randint(2, 3)
-    return f"Replicas::Autoscaled(Autoscaling::new({lo}, {lo + rng.randint(2, 20)}).cpu({rng.choice([60, 70, 80])}))"
+    return f"Replicas::Autoscaled(autoscaling!({lo}..={lo + rng.randint(2, 20)}).cpu({rng.choice([60, 70, 80])}))"
 
 
 def resources(rng):
@@ -90,9 +90,10 @@ def app_source(k, app_id, rng, mode):
             "            _ => Some(Disruption::MaxUnavailable(1)),",
             "        };"]
     if shape != 2:
-        body += ["        let mut service = HttpService::builder()",
-                 f"            .port(NamedPort::new(HTTP, port!({rng.choice([8000, 8080, 9000])})))",
-                 f'            .probes(Probes::http(HTTP, http_path!("/health/live"), http_path!("/health/ready")))',
+        body += [f"        let http = NamedPort::new(HTTP, port!({rng.choice([8000, 8080, 9000])}));",
+                 "        let mut service = HttpService::builder()",
+                 f'            .probes(Probes::http(&http, http_path!("/health/live"), http_path!("/health/ready")))',
+                 "            .port(http)",
                  "            .replicas(replicas.clone())",
                  "            .build();",
                  "        service.disruption = disruption;",
@@ -131,12 +132,12 @@ def app_source(k, app_id, rng, mode):
                  "            )",
                  "            .build();"]
         comps.append("migrate")
-    app = ["        Ok(App::builder()",
+    app = (["        let api_service = api.service();"] if shape == 0 else []) + ["        Ok(App::builder()",
            f'            .name(name!("{app_id}"))',
            "            .environment(env.name())",
            "            .namespace(namespace)",
            "            .create_namespace(true)",
-           f"            .components(vec![{', '.join(comps)}])",
+           f"            .components(({', '.join(comps)},))",
            "            .config(BTreeMap::from([",
            '                (key!("log-level"), log_level.to_owned()),',
            f'                (key!("owner"), "team-{k // 10:03}".to_owned()),',
@@ -145,7 +146,7 @@ def app_source(k, app_id, rng, mode):
         app += ["            .ingress(",
                 "                Ingress::builder()",
                 '                    .class(name!("nginx"))',
-                f'                    .hosts(vec![HostRules::all_to(Host::parse(format!("{app_id}.{{}}.example.com", env.name())).expect("host"), name!("api"))])',
+                f'                    .hosts(vec![HostRules::all_to(Host::parse(format!("{app_id}.{{}}.example.com", env.name())).expect("host"), &api_service)])',
                 '                    .tls(Tls::CertManager { cluster_issuer: name!("letsencrypt-prod") })',
                 "                    .build(),",
                 "            )"]

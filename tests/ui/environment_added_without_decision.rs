@@ -29,12 +29,12 @@ fn profile(env: Env) -> Profile {
         Env::Staging => Profile {
             namespace: name!("gorax-staging"),
             prefix: name!("staging"),
-            api_replicas: Replicas::Autoscaled(Autoscaling::new(2, 6).cpu(70).memory(80)),
+            api_replicas: Replicas::Autoscaled(autoscaling!(2..=6).cpu(70).memory(80)),
         },
         Env::Production => Profile {
             namespace: name!("gorax-prod"),
             prefix: name!("prod"),
-            api_replicas: Replicas::Autoscaled(Autoscaling::new(3, 20).cpu(70).memory(80)),
+            api_replicas: Replicas::Autoscaled(autoscaling!(3..=20).cpu(70).memory(80)),
         },
     }
 }

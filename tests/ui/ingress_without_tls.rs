@@ -4,9 +4,6 @@ use dsl::*;
 fn main() {
     let _ingress = Ingress::builder()
         .class(name!("nginx"))
-        .hosts(vec![HostRules::all_to(
-            host!("shop.example.com"),
-            name!("api"),
-        )])
+        .hosts(vec![])
         .build();
 }

@@ -2,14 +2,13 @@
 // it: the Probes builder requires both.
 use dsl::*;
 
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8080));
+
 fn main() {
     let _probes = Probes::builder()
         .liveness(
             Probe::builder()
-                .check(Check::Http {
-                    path: http_path!("/live"),
-                    port: port_name!("http"),
-                })
+                .check(Check::http(http_path!("/live"), &HTTP))
                 .build(),
         )
         .build();

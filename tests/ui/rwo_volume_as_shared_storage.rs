@@ -3,10 +3,12 @@
 // next to `.replicas(..)` that way either.
 use dsl::*;
 
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8000));
+
 fn main() {
     let _api = HttpService::builder()
-        .port(NamedPort::new(port_name!("http"), port!(8000)))
-        .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+        .port(HTTP)
+        .probes(Probes::http(&HTTP, http_path!("/health"), http_path!("/ready")))
         .replicas(Replicas::Fixed(3))
         .storage(SingleNodeVolume::new(storage!("50Gi"), "/var/lib/terrapod/storage"))
         .build();

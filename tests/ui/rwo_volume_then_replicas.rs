@@ -2,10 +2,12 @@
 // replica, `.replicas(..)` cannot be set again.
 use dsl::*;
 
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8000));
+
 fn main() {
     let _api = HttpService::builder()
-        .port(NamedPort::new(port_name!("http"), port!(8000)))
-        .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+        .port(HTTP)
+        .probes(Probes::http(&HTTP, http_path!("/health"), http_path!("/ready")))
         .single_node_volume(SingleNodeVolume::new(storage!("50Gi"), "/var/lib/terrapod/storage"))
         .replicas(Replicas::Fixed(3))
         .build();

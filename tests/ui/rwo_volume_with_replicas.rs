@@ -3,11 +3,13 @@
 // `single_node_volume` sets the replica count to one itself.
 use dsl::*;
 
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8000));
+
 fn main() {
     let _api = HttpService::builder()
-        .port(NamedPort::new(port_name!("http"), port!(8000)))
-        .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
-        .replicas(Replicas::Autoscaled(Autoscaling::new(2, 10).cpu(70)))
+        .port(HTTP)
+        .probes(Probes::http(&HTTP, http_path!("/health"), http_path!("/ready")))
+        .replicas(Replicas::Autoscaled(autoscaling!(2..=10).cpu(70)))
         .single_node_volume(SingleNodeVolume::new(storage!("50Gi"), "/var/lib/terrapod/storage"))
         .build();
 }

@@ -1,4 +1,4 @@
-// A SecretRef can only come from an ExternalSecret declaration (`secrets.key(key!(...))`):
+// A SecretRef can only come from a Secret declaration (an `external_secret!` accessor):
 // there is no conversion from a string, so a secret value cannot pose as a reference.
 use dsl::*;
 

@@ -1,5 +1,5 @@
 // A SecretRef's fields are private: it cannot be written as a struct literal, so every
-// reference names a Secret declared with ExternalSecret.
+// reference names a key a Secret declaration lists.
 use dsl::*;
 
 fn main() {

@@ -18,9 +18,9 @@ environments! {
 pub struct Caelundas;
 
 /// Label carrying the git commit a run was built from.
-pub const GIT_COMMIT_LABEL: &str = "kairn.dev/git-commit";
+pub const GIT_COMMIT_LABEL: LabelKey = label_key!("kairn.dev/git-commit");
 /// Label carrying when a run was started (Unix seconds).
-pub const TIMESTAMP_LABEL: &str = "kairn.dev/timestamp";
+pub const TIMESTAMP_LABEL: LabelKey = label_key!("kairn.dev/timestamp");
 
 fn error(key: &str, message: String) -> InputError {
     InputError {
@@ -72,6 +72,16 @@ fn label_input(inputs: &Inputs, key: &str) -> Result<Option<LabelValue>, InputEr
         .transpose()
 }
 
+external_secret! {
+    /// The run's parameters, one Secret key per environment variable.
+    struct EnvSecret {
+        start_date: "START_DATE",
+        end_date: "END_DATE",
+        latitude: "LATITUDE",
+        longitude: "LONGITUDE",
+    }
+}
+
 dsl::register!(Caelundas);
 
 impl Declaration for Caelundas {
@@ -115,30 +125,17 @@ impl Declaration for Caelundas {
         }
         let mut labels = BTreeMap::new();
         if let Some(commit) = label_input(inputs, "git-commit")? {
-            labels.insert(GIT_COMMIT_LABEL.to_owned(), commit);
+            labels.insert(GIT_COMMIT_LABEL, commit);
         }
         if let Some(ts) = timestamp_input(inputs)? {
-            labels.insert(TIMESTAMP_LABEL.to_owned(), ts);
+            labels.insert(TIMESTAMP_LABEL, ts);
         }
 
         let (backoff_limit, ttl, size) = match env {
             Env::Production => (1, 3600, storage!("2Gi")),
         };
-        let env_secret = ExternalSecret::new(
-            name!("caelundas-env-secret"),
-            [
-                key!("START_DATE"),
-                key!("END_DATE"),
-                key!("LATITUDE"),
-                key!("LONGITUDE"),
-            ],
-        );
-        let from_secret = |k: DataKey| {
-            EnvVar::secret(
-                EnvName::parse(k.as_str()).expect("keys are env names"),
-                env_secret.key(k),
-            )
-        };
+        let env_secret = EnvSecret::named(name!("caelundas-env-secret"));
+        let internet = Dependency::public_https(name!("internet-https"));
 
         let generator = Component::builder()
             .name(name!("generator"))
@@ -165,20 +162,15 @@ impl Declaration for Caelundas {
                     )
                     .build(),
             )
-            .env(
-                [
-                    key!("START_DATE"),
-                    key!("END_DATE"),
-                    key!("LATITUDE"),
-                    key!("LONGITUDE"),
-                ]
-                .into_iter()
-                .map(from_secret)
-                .chain([EnvVar::literal(env_name!("HOME"), "/tmp")])
-                .collect(),
-            )
+            .env(vec![
+                EnvVar::secret(env_name!("START_DATE"), env_secret.start_date()),
+                EnvVar::secret(env_name!("END_DATE"), env_secret.end_date()),
+                EnvVar::secret(env_name!("LATITUDE"), env_secret.latitude()),
+                EnvVar::secret(env_name!("LONGITUDE"), env_secret.longitude()),
+                EnvVar::literal(env_name!("HOME"), "/tmp"),
+            ])
             .writable_dirs(vec![WritableDir::tmp(storage!("512Mi"))])
-            .talks_to(vec![name!("internet-https")])
+            .talks_to([&internet])
             .run_as(run_as!(1000, 1000))
             .build();
 
@@ -188,8 +180,8 @@ impl Declaration for Caelundas {
             .namespace(name!("caelundas"))
             .create_namespace(true)
             .components(vec![generator])
-            .dependencies(vec![Dependency::public_https(name!("internet-https"))])
-            .secrets(vec![env_secret.clone()])
+            .dependencies(vec![internet])
+            .secrets(vec![env_secret.declaration()])
             .image_pull_secrets(vec![name!("ghcr-secret")])
             .labels(labels)
             .build();

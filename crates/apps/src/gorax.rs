@@ -96,8 +96,8 @@ impl Profile {
             Env::Staging => Profile {
                 namespace: name!("gorax-staging"),
                 prefix: name!("staging"),
-                api_replicas: Replicas::Autoscaled(Autoscaling::new(2, 6).cpu(70).memory(80)),
-                worker_replicas: Replicas::Autoscaled(Autoscaling::new(2, 10).cpu(75).memory(85)),
+                api_replicas: Replicas::Autoscaled(autoscaling!(2..=6).cpu(70).memory(80)),
+                worker_replicas: Replicas::Autoscaled(autoscaling!(2..=10).cpu(75).memory(85)),
                 api_resources: Resources::new(
                     cpu!("200m"),
                     cpu!("400m"),
@@ -125,8 +125,8 @@ impl Profile {
             Env::Production => Profile {
                 namespace: name!("gorax-prod"),
                 prefix: name!("prod"),
-                api_replicas: Replicas::Autoscaled(Autoscaling::new(3, 20).cpu(70).memory(80)),
-                worker_replicas: Replicas::Autoscaled(Autoscaling::new(3, 30).cpu(75).memory(85)),
+                api_replicas: Replicas::Autoscaled(autoscaling!(3..=20).cpu(70).memory(80)),
+                worker_replicas: Replicas::Autoscaled(autoscaling!(3..=30).cpu(75).memory(85)),
                 api_resources: Resources::new(
                     cpu!("250m"),
                     cpu!("500m"),
@@ -150,10 +150,10 @@ impl Profile {
     }
 }
 
-/// `/health/live` and `/health/ready` on the named port `http`.
-fn probes() -> Probes {
+/// `/health/live` and `/health/ready` on the component's `http` port.
+fn probes(http: &NamedPort) -> Probes {
     Probes::http(
-        HTTP,
+        http,
         http_path!("/health/live"),
         http_path!("/health/ready"),
     )
@@ -182,6 +182,15 @@ fn error(key: &str, message: String) -> InputError {
     }
 }
 
+external_secret! {
+    /// The Secret the API, the worker and (its database URL only) the migrations read.
+    struct Secrets {
+        database_url: "database-url",
+        jwt_secret: "jwt-secret",
+        encryption_key: "encryption-key",
+    }
+}
+
 dsl::register!(Gorax);
 
 impl Declaration for Gorax {
@@ -193,24 +202,30 @@ impl Declaration for Gorax {
         let app_name = name!("gorax");
         let base = p.prefix.join(app_name.as_str());
         let config_map = base.join("config");
-        let secrets = ExternalSecret::new(
-            base.join("secrets"),
-            [
-                key!("database-url"),
-                key!("jwt-secret"),
-                key!("encryption-key"),
-            ],
-        );
-        let database_url =
-            EnvVar::secret(env_name!("DATABASE_URL"), secrets.key(key!("database-url")));
+        let secrets = Secrets::named(base.join("secrets"));
+        let database_url = EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url());
         let secret_env = vec![
             database_url.clone(),
-            EnvVar::secret(env_name!("JWT_SECRET"), secrets.key(key!("jwt-secret"))),
-            EnvVar::secret(
-                env_name!("ENCRYPTION_KEY"),
-                secrets.key(key!("encryption-key")),
-            ),
+            EnvVar::secret(env_name!("JWT_SECRET"), secrets.jwt_secret()),
+            EnvVar::secret(env_name!("ENCRYPTION_KEY"), secrets.encryption_key()),
         ];
+        let postgres = Dependency::postgres_in_cluster(
+            name!("postgres"),
+            [("app.kubernetes.io/name", "postgresql")],
+        );
+        let tracing = Dependency::new(
+            name!("tracing"),
+            DependencyKind::Other,
+            Endpoint::InCluster {
+                namespace: None,
+                pod_labels: BTreeMap::from([(
+                    "app.kubernetes.io/name".to_owned(),
+                    "jaeger".to_owned(),
+                )]),
+                port: port!(14268),
+            },
+        );
+        let internet = Dependency::public_https(name!("internet-https"));
         let config_env = CONFIG_ENV
             .iter()
             .map(|(var, k)| {
@@ -223,19 +238,21 @@ impl Declaration for Gorax {
             .collect::<Result<Vec<_>, InputError>>()?;
         let env_vars: Vec<EnvVar> = secret_env.into_iter().chain(config_env).collect();
 
+        let api_http = NamedPort::new(HTTP, port!(8080));
+        let worker_http = NamedPort::new(HTTP, port!(8081));
         let mut api_service = HttpService::builder()
-            .port(NamedPort::new(HTTP, port!(8080)))
-            .probes(probes())
+            .probes(probes(&api_http))
             .replicas(p.api_replicas)
-            .metrics(Metrics::builder().port(HTTP).build())
+            .metrics(Metrics::builder().port(&api_http).build())
+            .port(api_http)
             .spread(p.spread)
             .build();
         api_service.disruption = p.disruption;
         let mut worker_process = Worker::builder()
             .replicas(p.worker_replicas)
-            .ports(vec![NamedPort::new(HTTP, port!(8081))])
-            .probes(probes())
-            .metrics(Metrics::builder().port(HTTP).build())
+            .probes(probes(&worker_http))
+            .metrics(Metrics::builder().port(&worker_http).build())
+            .ports(vec![worker_http])
             .spread(p.spread)
             .build();
         worker_process.disruption = p.disruption;
@@ -247,7 +264,7 @@ impl Declaration for Gorax {
             .workload(api_service)
             .env(env_vars.clone())
             .writable_dirs(vec![WritableDir::tmp(storage!("128Mi"))])
-            .talks_to(vec![name!("postgres"), name!("tracing")])
+            .talks_to([&postgres, &tracing])
             .build();
 
         let worker = Component::builder()
@@ -258,11 +275,7 @@ impl Declaration for Gorax {
             .env(env_vars)
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
             // Workflow steps call external HTTPS APIs and webhooks.
-            .talks_to(vec![
-                name!("postgres"),
-                name!("tracing"),
-                name!("internet-https"),
-            ])
+            .talks_to([&postgres, &tracing, &internet])
             .build();
 
         // Schema migrations before every deploy, never concurrently with a half-migrated
@@ -288,7 +301,7 @@ impl Declaration for Gorax {
             // Least privilege: migrations need the database and nothing else, so the
             // JWT and encryption keys never reach this pod.
             .env(vec![database_url])
-            .talks_to(vec![name!("postgres")])
+            .talks_to([&postgres])
             .build();
 
         let origins = format!("https://{},https://{}", p.api_host, p.webhooks_host);
@@ -317,39 +330,22 @@ impl Declaration for Gorax {
         ]);
         config.extend(features);
 
+        let api_service = api.service();
         Ok(App::builder()
             .name(app_name)
             .environment(env.name())
             .namespace(p.namespace)
             .create_namespace(true)
-            .components(vec![api, worker, migrate])
-            .dependencies(vec![
-                Dependency::postgres_in_cluster(
-                    name!("postgres"),
-                    [("app.kubernetes.io/name", "postgresql")],
-                ),
-                Dependency::new(
-                    name!("tracing"),
-                    DependencyKind::Other,
-                    Endpoint::InCluster {
-                        namespace: None,
-                        pod_labels: BTreeMap::from([(
-                            "app.kubernetes.io/name".to_owned(),
-                            "jaeger".to_owned(),
-                        )]),
-                        port: port!(14268),
-                    },
-                ),
-                Dependency::public_https(name!("internet-https")),
-            ])
+            .components((api, worker, migrate))
+            .dependencies(vec![postgres, tracing, internet])
             .config(config)
-            .secrets(vec![secrets])
+            .secrets(vec![secrets.declaration()])
             .ingress(
                 Ingress::builder()
                     .class(name!("nginx"))
                     .hosts(vec![
-                        HostRules::all_to(p.api_host, name!("api")),
-                        HostRules::all_to(p.webhooks_host, name!("api")),
+                        HostRules::all_to(p.api_host, &api_service),
+                        HostRules::all_to(p.webhooks_host, api_service),
                     ])
                     .tls(Tls::CertManager {
                         cluster_issuer: name!("letsencrypt-prod"),

@@ -21,11 +21,19 @@ pub struct Inquisitor;
 /// The seed publishes `v*` release tags; `latest` is mutable and, for a consensus
 /// cluster, lets members run different versions.
 const IMAGE: Image = image!("ghcr.io/wadelabs/apparatus-system-harness:v0.1.0");
-const HTTP: PortName = port_name!("http");
+/// The client port of every member and of the API layer.
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8000));
+
+external_secret! {
+    /// The Secret both components read (created outside kairn).
+    struct Secrets {
+        api_key: "api-key",
+    }
+}
 
 /// `/health` (liveness) and `/ready` (readiness) on the named port, with the seed's timings.
 fn probes() -> Probes {
-    let http = |path: HttpPath| Check::Http { path, port: HTTP };
+    let http = |path: HttpPath| Check::http(path, &HTTP);
     Probes::builder()
         .liveness(
             Probe::builder()
@@ -46,7 +54,7 @@ fn probes() -> Probes {
 
 fn metrics() -> Metrics {
     Metrics::builder()
-        .port(HTTP)
+        .port(&HTTP)
         .path(http_path!("/metrics"))
         .build()
 }
@@ -66,7 +74,7 @@ impl Declaration for Inquisitor {
         let (members, api_scaling, resources, storage_class) = match env {
             Env::Production => (
                 quorum!(3),
-                Autoscaling::new(2, 10).cpu(70),
+                autoscaling!(2..=10).cpu(70),
                 Resources::new(cpu!("500m"), cpu!("1"), memory!("1Gi"), memory!("2Gi")),
                 name!("standard"),
             ),
@@ -74,8 +82,8 @@ impl Declaration for Inquisitor {
         let namespace = name!("inquisitor-system");
         let app_name = name!("inquisitor");
         let config_map = app_name.join("config");
-        let secrets = ExternalSecret::new(name!("inquisitor-secrets"), [key!("api-key")]);
-        let api_key = EnvVar::secret(env_name!("API_KEY"), secrets.key(key!("api-key")));
+        let secrets = Secrets::named(name!("inquisitor-secrets"));
+        let api_key = EnvVar::secret(env_name!("API_KEY"), secrets.api_key());
 
         let raft = Component::builder()
             .name(name!("raft"))
@@ -84,7 +92,7 @@ impl Declaration for Inquisitor {
             .workload(
                 StatefulCluster::builder()
                     .members(members)
-                    .port(NamedPort::new(HTTP, port!(8000)))
+                    .port(HTTP)
                     .peer_port(NamedPort::new(port_name!("raft"), port!(4321)))
                     .probes(probes())
                     .volumes(vec![
@@ -130,7 +138,7 @@ impl Declaration for Inquisitor {
             .resources(resources)
             .workload(
                 HttpService::builder()
-                    .port(NamedPort::new(HTTP, port!(8000)))
+                    .port(HTTP)
                     .probes(probes())
                     .replicas(Replicas::Autoscaled(api_scaling))
                     .disruption(Disruption::MinAvailable(1))
@@ -152,7 +160,7 @@ impl Declaration for Inquisitor {
                 EnvVar::config_map(env_name!("LOG_FORMAT"), config_map, key!("LOG_FORMAT")),
             ])
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
-            .talks_to(vec![name!("raft")])
+            .talks_to([&raft])
             .run_as(run_as!(1000, 1000))
             .build();
 
@@ -161,14 +169,14 @@ impl Declaration for Inquisitor {
             .environment(env.name())
             .namespace(namespace)
             .create_namespace(true)
-            .components(vec![raft, api])
+            .components((raft, api))
             .config(BTreeMap::from([
                 (key!("LOG_LEVEL"), "INFO".to_owned()),
                 (key!("LOG_FORMAT"), "json".to_owned()),
                 (key!("MANIFEST_DIR"), "/app/manifests".to_owned()),
                 (key!("ARTIFACT_DIR"), "/app/artifacts".to_owned()),
             ]))
-            .secrets(vec![secrets])
+            .secrets(vec![secrets.declaration()])
             .monitoring(
                 Monitoring::builder()
                     .alerts(vec![

@@ -32,6 +32,8 @@ environments! {
 pub struct Terrapod;
 
 const HTTP: PortName = port_name!("http");
+/// The API's port.
+const API_HTTP: NamedPort = NamedPort::new(HTTP, port!(8000));
 /// Default image tag. The seed leaves `api.image.tag` to the chart's appVersion, which it
 /// never states; kairn always pins one (override with `--set image-tag=...`).
 const DEFAULT_TAG: &str = "0.1.0";
@@ -448,7 +450,24 @@ fn backend(inputs: &Inputs) -> Result<Backend, InputError> {
 
 /// `/health` (liveness) and `/ready` (readiness: database, Redis and storage).
 fn api_probes() -> Probes {
-    Probes::http(HTTP, http_path!("/health"), http_path!("/ready"))
+    Probes::http(&API_HTTP, http_path!("/health"), http_path!("/ready"))
+}
+
+external_secret! {
+    /// The database connection (created outside kairn, like every Secret here).
+    struct DbCredentials { database_url: "database-url" }
+}
+external_secret! {
+    /// The Redis connection.
+    struct RedisCredentials { redis_url: "redis-url" }
+}
+external_secret! {
+    /// The key state and variables are encrypted with.
+    struct Encryption { encryption_key: "encryption-key" }
+}
+external_secret! {
+    /// The first admin's password, read by the bootstrap hook.
+    struct AdminCredentials { password: "password" }
 }
 
 dsl::register!(Terrapod);
@@ -503,7 +522,7 @@ impl Declaration for Terrapod {
         let (host, api_scaling, runner_namespace) = match env {
             Env::Production => (
                 host!("terrapod.example.com"),
-                Autoscaling::new(2, 10).cpu(70),
+                autoscaling!(2..=10).cpu(70),
                 name!("terrapod-runners"),
             ),
         };
@@ -530,19 +549,30 @@ impl Declaration for Terrapod {
 
         let namespace = name!("terrapod");
         let app_name = name!("terrapod");
-        let db = ExternalSecret::new(name!("terrapod-db-credentials"), [key!("database-url")]);
-        let redis = ExternalSecret::new(name!("terrapod-redis-credentials"), [key!("redis-url")]);
-        let encryption =
-            ExternalSecret::new(name!("terrapod-encryption"), [key!("encryption-key")]);
-        let admin = ExternalSecret::new(name!("terrapod-admin-credentials"), [key!("password")]);
-        let database_url = EnvVar::secret(
-            env_name!("TERRAPOD_DATABASE_URL"),
-            db.key(key!("database-url")),
-        );
-        let redis_url = EnvVar::secret(
-            env_name!("TERRAPOD_REDIS_URL"),
-            redis.key(key!("redis-url")),
-        );
+        let db = DbCredentials::named(name!("terrapod-db-credentials"));
+        let redis = RedisCredentials::named(name!("terrapod-redis-credentials"));
+        let encryption = Encryption::named(name!("terrapod-encryption"));
+        let admin = AdminCredentials::named(name!("terrapod-admin-credentials"));
+        let database_url = EnvVar::secret(env_name!("TERRAPOD_DATABASE_URL"), db.database_url());
+        let redis_url = EnvVar::secret(env_name!("TERRAPOD_REDIS_URL"), redis.redis_url());
+        let managed = |name: Name, port: Port| {
+            Dependency::new(
+                name,
+                DependencyKind::Other,
+                Endpoint::Cidrs {
+                    cidrs: dsl::render::PRIVATE_RANGES
+                        .iter()
+                        .map(|c| (*c).to_owned())
+                        .collect(),
+                    port,
+                },
+            )
+        };
+        let mut postgres = managed(name!("postgres"), port!(5432));
+        postgres.kind = DependencyKind::Postgres;
+        let mut redis_dep = managed(name!("redis"), port!(6379));
+        redis_dep.kind = DependencyKind::Redis;
+        let internet = Dependency::public_https(name!("internet-https"));
         let api_url = format!("http://{}.{namespace}.svc:80", app_name.join("api"));
 
         // API
@@ -584,7 +614,7 @@ impl Declaration for Terrapod {
             .map_err(|e| error("config", e.to_string()))?;
         let api_workload = match storage {
             Backend::Scalable(s) => HttpService::builder()
-                .port(NamedPort::new(HTTP, port!(8000)))
+                .port(API_HTTP)
                 .probes(api_probes())
                 .replicas(Replicas::Autoscaled(api_scaling))
                 .disruption(Disruption::MinAvailable(1))
@@ -594,7 +624,7 @@ impl Declaration for Terrapod {
             // One pod on a ReadWriteOnce volume: no HPA, and no budget (it would block
             // every node drain).
             Backend::SingleNode(v) => HttpService::builder()
-                .port(NamedPort::new(HTTP, port!(8000)))
+                .port(API_HTTP)
                 .probes(api_probes())
                 .single_node_volume(v)
                 .build(),
@@ -614,7 +644,7 @@ impl Declaration for Terrapod {
                 redis_url.clone(),
                 EnvVar::secret(
                     env_name!("TERRAPOD_ENCRYPTION__KEY"),
-                    encryption.key(key!("encryption-key")),
+                    encryption.encryption_key(),
                 ),
                 EnvVar::literal(
                     env_name!("TERRAPOD_CONFIG_FILE"),
@@ -624,17 +654,14 @@ impl Declaration for Terrapod {
             .files(vec![api_files])
             .writable_dirs(vec![WritableDir::tmp(storage!("1Gi"))])
             // SSO token exchange, VCS polling and the registry caches reach public HTTPS.
-            .talks_to(vec![
-                name!("postgres"),
-                name!("redis"),
-                name!("internet-https"),
-            ])
+            .talks_to([&postgres, &redis_dep, &internet])
             .build();
 
         // Web UI: receives all ingress traffic and proxies API calls (BFF).
+        let web_http = NamedPort::new(HTTP, port!(3000));
         let web_probe = |delay: i32| {
             Probe::builder()
-                .check(Check::Tcp { port: HTTP })
+                .check(Check::tcp(&web_http))
                 .initial_delay_seconds(delay)
                 .build()
         };
@@ -649,7 +676,7 @@ impl Declaration for Terrapod {
             ))
             .workload(
                 HttpService::builder()
-                    .port(NamedPort::new(HTTP, port!(3000)))
+                    .port(web_http.clone())
                     .probes(
                         Probes::builder()
                             .liveness(web_probe(10))
@@ -669,7 +696,7 @@ impl Declaration for Terrapod {
                 WritableDir::tmp(storage!("256Mi")),
                 WritableDir::new(name!("next-cache"), "/app/.next/cache", storage!("512Mi")),
             ])
-            .talks_to(vec![name!("api")])
+            .talks_to([&api])
             .build();
 
         // Listener: polls for queued runs and creates runner Jobs in their own namespace.
@@ -717,14 +744,16 @@ impl Declaration for Terrapod {
             ])
             .files(vec![listener_files])
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
-            .talks_to(vec![name!("api"), name!("redis")])
+            .talks_to([&api])
+            .talks_to([&redis_dep])
             .spawns_jobs(
                 SpawnedJobs::builder()
                     .namespace(runner_namespace)
                     .service_account(runner_sa)
                     // Runners fetch providers and modules, talk to cloud APIs and report
                     // to the API.
-                    .talks_to(vec![name!("api"), name!("internet-https")])
+                    .talks_to([&*api])
+                    .talks_to([&internet])
                     .build(),
             )
             .build();
@@ -751,7 +780,7 @@ impl Declaration for Terrapod {
             )
             .env(vec![database_url.clone()])
             .writable_dirs(vec![WritableDir::tmp(storage!("128Mi"))])
-            .talks_to(vec![name!("postgres")])
+            .talks_to([&postgres])
             .build();
         let bootstrap = Component::builder()
             .name(name!("bootstrap"))
@@ -774,11 +803,11 @@ impl Declaration for Terrapod {
                 ),
                 EnvVar::secret(
                     env_name!("TERRAPOD_BOOTSTRAP__ADMIN_PASSWORD"),
-                    admin.key(key!("password")),
+                    admin.password(),
                 ),
             ])
             .writable_dirs(vec![WritableDir::tmp(storage!("128Mi"))])
-            .talks_to(vec![name!("postgres")])
+            .talks_to([&postgres])
             .build();
 
         let tls = match inputs.get("tls-secret") {
@@ -789,40 +818,24 @@ impl Declaration for Terrapod {
                 cluster_issuer: name!("letsencrypt-prod"),
             },
         };
-        let managed = |name: Name, port: Port| {
-            Dependency::new(
-                name,
-                DependencyKind::Other,
-                Endpoint::Cidrs {
-                    cidrs: dsl::render::PRIVATE_RANGES
-                        .iter()
-                        .map(|c| (*c).to_owned())
-                        .collect(),
-                    port,
-                },
-            )
-        };
-        let mut postgres = managed(name!("postgres"), port!(5432));
-        postgres.kind = DependencyKind::Postgres;
-        let mut redis_dep = managed(name!("redis"), port!(6379));
-        redis_dep.kind = DependencyKind::Redis;
-
+        let web_service = web.service();
         Ok(App::builder()
             .name(app_name)
             .environment(env.name())
             .namespace(namespace)
             .create_namespace(true)
-            .components(vec![api, web, listener, migrations, bootstrap])
-            .dependencies(vec![
-                postgres,
-                redis_dep,
-                Dependency::public_https(name!("internet-https")),
+            .components((api, web, listener, migrations, bootstrap))
+            .dependencies(vec![postgres, redis_dep, internet])
+            .secrets(vec![
+                db.declaration(),
+                redis.declaration(),
+                encryption.declaration(),
+                admin.declaration(),
             ])
-            .secrets(vec![db, redis, encryption, admin])
             .ingress(
                 Ingress::builder()
                     .class(name!("nginx"))
-                    .hosts(vec![HostRules::all_to(host, name!("web"))])
+                    .hosts(vec![HostRules::all_to(host, web_service)])
                     .tls(tls)
                     .build(),
             )

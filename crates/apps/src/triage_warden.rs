@@ -18,40 +18,32 @@ environments! {
 pub struct TriageWarden;
 
 const IMAGE: Image = image!("ghcr.io/triage-warden/triage-warden:v1.2.0");
-const HTTP: PortName = port_name!("http");
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8080));
 
-fn secrets() -> ExternalSecret {
-    ExternalSecret::new(
-        name!("triage-warden-secrets"),
-        [
-            key!("database-url"),
-            key!("encryption-key"),
-            key!("jwt-secret"),
-            key!("session-secret"),
-            key!("redis-url"),
-        ],
-    )
+external_secret! {
+    /// The Secret both components read (created outside kairn).
+    struct Secrets {
+        database_url: "database-url",
+        encryption_key: "encryption-key",
+        jwt_secret: "jwt-secret",
+        session_secret: "session-secret",
+        redis_url: "redis-url",
+    }
 }
 
-fn secret_env(secrets: &ExternalSecret) -> Vec<EnvVar> {
+fn secret_env(secrets: &Secrets) -> Vec<EnvVar> {
     vec![
-        EnvVar::secret(env_name!("DATABASE_URL"), secrets.key(key!("database-url"))),
-        EnvVar::secret(
-            env_name!("TW_ENCRYPTION_KEY"),
-            secrets.key(key!("encryption-key")),
-        ),
-        EnvVar::secret(env_name!("TW_JWT_SECRET"), secrets.key(key!("jwt-secret"))),
-        EnvVar::secret(
-            env_name!("TW_SESSION_SECRET"),
-            secrets.key(key!("session-secret")),
-        ),
-        EnvVar::secret(env_name!("TW_REDIS_URL"), secrets.key(key!("redis-url"))),
+        EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url()),
+        EnvVar::secret(env_name!("TW_ENCRYPTION_KEY"), secrets.encryption_key()),
+        EnvVar::secret(env_name!("TW_JWT_SECRET"), secrets.jwt_secret()),
+        EnvVar::secret(env_name!("TW_SESSION_SECRET"), secrets.session_secret()),
+        EnvVar::secret(env_name!("TW_REDIS_URL"), secrets.redis_url()),
     ]
 }
 
 /// `/live` and `/ready` on the `http` port with the seed's timings.
 fn probes() -> Probes {
-    let http = |path: HttpPath| Check::Http { path, port: HTTP };
+    let http = |path: HttpPath| Check::http(path, &HTTP);
     Probes::builder()
         .liveness(
             Probe::builder()
@@ -75,7 +67,7 @@ fn probes() -> Probes {
 }
 
 fn metrics() -> Metrics {
-    Metrics::builder().port(HTTP).build()
+    Metrics::builder().port(&HTTP).build()
 }
 
 dsl::register!(TriageWarden);
@@ -87,14 +79,20 @@ impl Declaration for TriageWarden {
     fn declare(env: Env, _inputs: &Inputs) -> Result<App, InputError> {
         let (api_scaling, orchestrator_replicas, resources) = match env {
             Env::Production => (
-                Autoscaling::new(2, 10).cpu(70).memory(80),
+                autoscaling!(2..=10).cpu(70).memory(80),
                 2,
                 Resources::new(cpu!("500m"), cpu!("2"), memory!("512Mi"), memory!("2Gi")),
             ),
         };
-        let secrets = secrets();
-        let http = NamedPort::new(HTTP, port!(8080));
-        let dependencies = [name!("postgres"), name!("redis"), name!("external-apis")];
+        let secrets = Secrets::named(name!("triage-warden-secrets"));
+        let postgres = Dependency::postgres_in_cluster(
+            name!("postgres"),
+            [("app.kubernetes.io/name", "postgresql")],
+        );
+        let redis =
+            Dependency::redis_in_cluster(name!("redis"), [("app.kubernetes.io/name", "redis")]);
+        let external_apis = Dependency::public_https(name!("external-apis"));
+        let dependencies = [&postgres, &redis, &external_apis];
 
         let api = Component::builder()
             .name(name!("api"))
@@ -102,7 +100,7 @@ impl Declaration for TriageWarden {
             .resources(resources)
             .workload(
                 HttpService::builder()
-                    .port(http.clone())
+                    .port(HTTP)
                     .probes(probes())
                     .replicas(Replicas::Autoscaled(api_scaling))
                     .disruption(Disruption::MinAvailable(1))
@@ -113,7 +111,7 @@ impl Declaration for TriageWarden {
             .env(secret_env(&secrets))
             .env_from_config(true)
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
-            .talks_to(dependencies.to_vec())
+            .talks_to(dependencies)
             .run_as(run_as!(1000, 1000))
             .build();
 
@@ -125,12 +123,12 @@ impl Declaration for TriageWarden {
             .workload(
                 Worker::builder()
                     .replicas(Replicas::Fixed(orchestrator_replicas))
-                    .ports(vec![http])
+                    .ports(vec![HTTP])
                     .probes(probes())
                     .metrics(metrics())
                     .leader_election(
                         LeaderElection::builder()
-                            .lock(LeaderLock::Dependency(name!("redis")))
+                            .lock(LeaderLock::dependency(&redis))
                             .env_prefix(env_name!("TW_"))
                             .lease_duration_seconds(15)
                             .renew_deadline_seconds(10)
@@ -144,7 +142,7 @@ impl Declaration for TriageWarden {
             .env(secret_env(&secrets))
             .env_from_config(true)
             .writable_dirs(vec![WritableDir::tmp(storage!("256Mi"))])
-            .talks_to(dependencies.to_vec())
+            .talks_to(dependencies)
             .run_as(run_as!(1000, 1000))
             .build();
 
@@ -152,30 +150,24 @@ impl Declaration for TriageWarden {
             Env::Production => host!("triage.example.com"),
         };
 
+        let api_service = api.service();
         Ok(App::builder()
             .name(name!("triage-warden"))
             .environment(env.name())
             .namespace(name!("triage-warden"))
             .create_namespace(true)
-            .components(vec![api, orchestrator])
-            .dependencies(vec![
-                Dependency::postgres_in_cluster(
-                    name!("postgres"),
-                    [("app.kubernetes.io/name", "postgresql")],
-                ),
-                Dependency::redis_in_cluster(name!("redis"), [("app.kubernetes.io/name", "redis")]),
-                Dependency::public_https(name!("external-apis")),
-            ])
+            .components((api, orchestrator))
+            .dependencies(vec![postgres, redis, external_apis])
             .config(BTreeMap::from([
                 (key!("RUST_LOG"), "info".to_owned()),
                 (key!("TW_BIND_ADDRESS"), "0.0.0.0:8080".to_owned()),
                 (key!("TW_BASE_URL"), format!("https://{domain}")),
             ]))
-            .secrets(vec![secrets])
+            .secrets(vec![secrets.declaration()])
             .ingress(
                 Ingress::builder()
                     .class(name!("nginx"))
-                    .hosts(vec![HostRules::all_to(domain, name!("api"))])
+                    .hosts(vec![HostRules::all_to(domain, api_service)])
                     .tls(Tls::CertManager {
                         cluster_issuer: name!("letsencrypt-prod"),
                     })

@@ -230,6 +230,7 @@ fn templated_app() -> dsl::App {
         cpu, http_path, key, memory, name, port, port_name, AlertRule, Component, HttpService,
         Monitoring, NamedPort, Probes, Replicas, Resources, Severity,
     };
+    let http = NamedPort::new(port_name!("http"), port!(8080));
     let api = Component::builder()
         .name(name!("api"))
         .image(Image::parse("ghcr.io/acme/shop:1.4.2").unwrap())
@@ -241,14 +242,14 @@ fn templated_app() -> dsl::App {
         ))
         .workload(
             HttpService::builder()
-                .port(NamedPort::new(port_name!("http"), port!(8080)))
                 .probes(Probes::http(
-                    port_name!("http"),
+                    &http,
                     http_path!("/live"),
                     http_path!("/ready"),
                 ))
                 .replicas(Replicas::Fixed(2))
-                .metrics(Metrics::builder().port(port_name!("http")).build())
+                .metrics(Metrics::builder().port(&http).build())
+                .port(http)
                 .build(),
         )
         .build();
@@ -256,7 +257,7 @@ fn templated_app() -> dsl::App {
         .name(name!("shop"))
         .environment(name!("production"))
         .namespace(name!("shop"))
-        .components(vec![api])
+        .components([api])
         .config(BTreeMap::from([(
             key!("GREETING"),
             "{{ .Values.x }} and {{- template \"y\" }} }} {{{".to_owned(),

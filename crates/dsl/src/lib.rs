@@ -15,6 +15,8 @@
 
 #![warn(missing_docs)]
 
+#[doc = include_str!("../../../docs/guarantees.md")]
+pub mod guarantees {}
 pub mod model;
 pub mod output;
 pub mod primitives;
@@ -32,6 +34,7 @@ pub use lint::object;
 pub const PRODUCT: &str = "kairn";
 
 pub use model::app::App;
+pub use model::builder::{ComponentBuilder, Declares, Unset, WorkloadKind};
 pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 pub use model::component::{
     AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,
@@ -42,6 +45,9 @@ pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::environment::Environment;
 pub use model::exposure::Exposure;
 pub use model::files::ConfigFiles;
+pub use model::handles::{
+    DependencyRef, HttpComponent, IntoComponents, RouteTarget, ServiceRef, TalksTo,
+};
 pub use model::hook::{Hook, HookPhase, HookRuns};
 pub use model::ingress::{HostRules, Ingress, Route, Tls};
 pub use model::jobs::SpawnedJobs;
@@ -56,12 +62,12 @@ pub use model::storage::{
 pub use object::{Manifest, Object, ObjectKind, Origin};
 pub use primitives::env::{EnvSource, EnvVar, PodField};
 pub use primitives::image::{Image, ImageVersion};
-pub use primitives::port::{NamedPort, Port};
+pub use primitives::port::{DeclaredPort, NamedPort, Port, PortRef};
 pub use primitives::quantity::{Cpu, Memory, Storage};
 pub use primitives::secret::{ExternalSecret, SecretRef};
 pub use primitives::text::{
-    CronSchedule, DataKey, EnvName, Host, HttpPath, InvalidValue, LabelValue, Name, PortName,
-    TimeZone,
+    CronSchedule, DataKey, EnvName, Host, HttpPath, InvalidValue, LabelKey, LabelValue, Name,
+    PortName, TimeZone,
 };
 pub use render::render;
 pub use validate::{validate, Finding, Report, Waiver};

@@ -207,6 +207,88 @@ pub const fn label_value(s: &str) -> Option<&'static str> {
     None
 }
 
+/// The label keys kairn derives on every object; the selector labels among them
+/// (`name`, `instance`, `component`) select a component's pods and never change.
+pub const DERIVED_LABEL_KEYS: [&str; 7] = [
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/version",
+    "kairn.dev/environment",
+];
+
+const fn str_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A label key an app may add: `[prefix/]name` (prefix a DNS subdomain, name at most 63
+/// characters of `[-_.a-zA-Z0-9]`, alphanumeric at both ends), and not one of the
+/// [`DERIVED_LABEL_KEYS`], so that extra labels can never override the selector labels.
+pub const fn label_key(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < DERIVED_LABEL_KEYS.len() {
+        if str_eq(b, DERIVED_LABEL_KEYS[i].as_bytes()) {
+            return Some("this label is derived by kairn (app.kubernetes.io/name, instance and component select the pods; part-of, managed-by, version and kairn.dev/environment are set on every object) and cannot be overridden");
+        }
+        i += 1;
+    }
+    let mut slash = b.len();
+    let mut j = 0;
+    while j < b.len() {
+        if b[j] == b'/' {
+            if slash != b.len() {
+                return Some("a label key has at most one '/' (prefix/name)");
+            }
+            slash = j;
+        }
+        j += 1;
+    }
+    let (prefix, name) = b.split_at(if slash == b.len() { 0 } else { slash });
+    if slash != b.len() {
+        if prefix.is_empty() {
+            return Some("a label key's prefix (before '/') must not be empty");
+        }
+        // `prefix` is ASCII-checked by dns_subdomain on the &str it came from.
+        let (p, _) = s.split_at(slash);
+        if dns_subdomain(p).is_some() {
+            return Some("a label key's prefix (before '/') must be a lowercase DNS subdomain");
+        }
+    }
+    let name = if slash == b.len() {
+        name
+    } else {
+        name.split_at(1).1
+    };
+    if name.is_empty() || name.len() > 63 {
+        return Some("a label key's name (after any '/') must be 1-63 characters");
+    }
+    if !name[0].is_ascii_alphanumeric() || !name[name.len() - 1].is_ascii_alphanumeric() {
+        return Some("a label key's name must start and end with a letter or digit");
+    }
+    let mut k = 0;
+    while k < name.len() {
+        let c = name[k];
+        if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.') {
+            return Some("a label key's name may contain only letters, digits, '-', '_' and '.'");
+        }
+        k += 1;
+    }
+    None
+}
+
 /// HTTP path for probes and ingress rules: starts with `/`, no whitespace.
 pub const fn http_path(s: &str) -> Option<&'static str> {
     let b = s.as_bytes();
@@ -638,6 +720,22 @@ mod tests {
         }
         assert_eq!(label_value("sha-abc"), None);
         assert!(label_value("-x").is_some());
+    }
+
+    #[test]
+    fn label_keys_never_override_derived_labels() {
+        assert_eq!(label_key("team"), None);
+        assert_eq!(label_key("kairn.dev/git-commit"), None);
+        assert_eq!(label_key("example.com/cost-center"), None);
+        for derived in DERIVED_LABEL_KEYS {
+            assert!(label_key(derived).is_some(), "{derived}");
+        }
+        assert!(label_key("").is_some());
+        assert!(label_key("/x").is_some());
+        assert!(label_key("a/b/c").is_some());
+        assert!(label_key("Example.com/x").is_some());
+        assert!(label_key("x/-y").is_some());
+        assert!(label_key("x/y z").is_some());
     }
 
     #[test]

@@ -39,6 +39,10 @@ macro_rules! objects {
                 #[doc = concat!("A `", stringify!($variant), "`.")]
                 $variant($ty),
             )+
+            /// An object of a kind kairn has no type for (a user's custom resource), added
+            /// with [`ExtraObject::custom`](crate::ExtraObject::custom): only the checks that
+            /// do not depend on the kind's schema apply to it.
+            Custom(CustomObject),
         }
 
         impl Object {
@@ -46,6 +50,7 @@ macro_rules! objects {
             pub fn kind(&self) -> &'static str {
                 match self {
                     $(Object::$variant(_) => stringify!($variant),)+
+                    Object::Custom(c) => c.kind,
                 }
             }
 
@@ -53,6 +58,7 @@ macro_rules! objects {
             pub fn metadata(&self) -> &ObjectMeta {
                 match self {
                     $(Object::$variant(o) => &o.metadata,)+
+                    Object::Custom(c) => &c.metadata,
                 }
             }
 
@@ -60,6 +66,7 @@ macro_rules! objects {
             pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
                 match self {
                     $(Object::$variant(o) => &mut o.metadata,)+
+                    Object::Custom(c) => &mut c.metadata,
                 }
             }
 
@@ -148,6 +155,63 @@ impl Object {
     /// The file name kairn writes the object to: `<kind>-<name>.yaml`, lower case.
     pub fn file_name(&self) -> String {
         format!("{}-{}.yaml", self.kind().to_ascii_lowercase(), self.name())
+    }
+}
+
+/// An object of any kind, kept as its apiVersion, kind, metadata and the rest of its
+/// fields as JSON (see [`Object::Custom`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomObject {
+    /// `apiVersion`, e.g. `cert-manager.io/v1`.
+    pub api_version: &'static str,
+    /// `kind`, e.g. `Certificate`.
+    pub kind: &'static str,
+    /// The object's metadata (kairn adds labels and the namespace here, like on every object).
+    pub metadata: ObjectMeta,
+    /// Every other top-level field (`spec`, `data`, ...), in the type's serialisation.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CustomObject {
+    /// Converts a typed resource (any `k8s_openapi::Resource + Serialize`, e.g. a
+    /// `kube::CustomResource` struct). Fails only if the type does not serialise to a
+    /// JSON object with a `metadata` object.
+    pub fn new<K: k8s_openapi::Resource + Serialize>(
+        object: &K,
+    ) -> Result<Self, serde_json::Error> {
+        use serde::de::Error as _;
+        let serde_json::Value::Object(mut fields) = serde_json::to_value(object)? else {
+            return Err(serde_json::Error::custom(format!(
+                "a {} does not serialise to a JSON object",
+                K::KIND
+            )));
+        };
+        let metadata = match fields.remove("metadata") {
+            Some(m) => serde_json::from_value(m)?,
+            None => ObjectMeta::default(),
+        };
+        fields.remove("apiVersion");
+        fields.remove("kind");
+        Ok(CustomObject {
+            api_version: K::API_VERSION,
+            kind: K::KIND,
+            metadata,
+            fields,
+        })
+    }
+}
+
+impl Serialize for CustomObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.fields.len() + 3))?;
+        map.serialize_entry("apiVersion", self.api_version)?;
+        map.serialize_entry("kind", self.kind)?;
+        map.serialize_entry("metadata", &self.metadata)?;
+        for (key, value) in &self.fields {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 

@@ -1,13 +1,21 @@
 // The control case: valid literals and a complete declaration compile and run. Besides
 // proving the compile-fail cases fail for the reason they state, its presence makes
 // trybuild use `cargo build` instead of `cargo check` (see tests/compile_fail.rs).
+// Every reference goes through a handle of what it refers to.
 use dsl::*;
 
 const RUN_AS: RunAs = RunAs::new(1000, 1000);
 
+external_secret! {
+    struct ShopSecrets {
+        database_url: "database-url",
+    }
+}
+
 fn main() {
-    let http = port_name!("http");
-    let secrets = ExternalSecret::new(name!("shop-secrets"), [key!("database-url")]);
+    let http = NamedPort::new(port_name!("http"), port!(8080));
+    let secrets = ShopSecrets::named(name!("shop-secrets"));
+    let postgres = Dependency::postgres_in_cluster(name!("postgres"), [("app", "postgresql")]);
     let api = Component::builder()
         .name(name!("api"))
         .image(image!("ghcr.io/acme/shop:1.4.2"))
@@ -19,20 +27,18 @@ fn main() {
         ))
         .workload(
             HttpService::builder()
-                .port(NamedPort::new(http.clone(), port!(8080)))
-                .probes(Probes::http(
-                    http,
-                    http_path!("/live"),
-                    http_path!("/ready"),
-                ))
-                .replicas(Replicas::Fixed(2))
+                .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
+                .metrics(Metrics::builder().port(&http).build())
+                .port(http)
+                .replicas(Replicas::Autoscaled(autoscaling!(2..=6).cpu(70)))
                 .build(),
         )
         .env(vec![
             EnvVar::literal(env_name!("RUST_LOG"), "info"),
-            EnvVar::secret(env_name!("DATABASE_URL"), secrets.key(key!("database-url"))),
+            EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url()),
         ])
         .writable_dirs(vec![WritableDir::tmp(storage!("64Mi"))])
+        .talks_to([&postgres])
         .run_as(RUN_AS)
         .build();
     let job = Component::builder()
@@ -47,26 +53,26 @@ fn main() {
                 .ttl_seconds_after_finished(3600)
                 .build(),
         )
+        .talks_to([&postgres])
+        .build();
+    let ingress = Ingress::builder()
+        .class(name!("nginx"))
+        .hosts(vec![HostRules::all_to(host!("shop.example.com"), &api)])
+        .tls(Tls::CertManager {
+            cluster_issuer: name!("letsencrypt-prod"),
+        })
         .build();
     let app = App::builder()
         .name(name!("shop"))
         .environment(name!("production"))
         .namespace(name!("shop"))
-        .components(vec![api, job])
-        .secrets(vec![secrets])
-        .ingress(
-            Ingress::builder()
-                .class(name!("nginx"))
-                .hosts(vec![HostRules::all_to(
-                    host!("shop.example.com"),
-                    name!("api"),
-                )])
-                .tls(Tls::CertManager {
-                    cluster_issuer: name!("letsencrypt-prod"),
-                })
-                .build(),
-        )
+        .components((api, job))
+        .dependencies(vec![postgres])
+        .secrets(vec![secrets.declaration()])
+        .ingress(ingress)
         .build();
     assert_eq!(app.components.len(), 2);
     assert_eq!(app.object_name(&name!("api")).as_str(), "shop-api");
+    let report = validate(&render(&app), &validate::context_for(&app));
+    assert!(!report.has_errors(), "{:#?}", report.findings);
 }

@@ -7,10 +7,11 @@ use typed_builder::TypedBuilder;
 
 use super::component::Component;
 use super::dependency::Dependency;
+use super::handles::IntoComponents;
 use super::ingress::Ingress;
 use super::monitoring::Monitoring;
 use crate::primitives::secret::ExternalSecret;
-use crate::primitives::text::{DataKey, LabelValue, Name};
+use crate::primitives::text::{DataKey, LabelKey, LabelValue, Name};
 
 /// One application in one environment.
 ///
@@ -42,7 +43,11 @@ pub struct App {
     /// Also emit the Namespace, labelled to enforce the restricted Pod Security Standard.
     #[builder(default)]
     pub create_namespace: bool,
-    /// The workloads.
+    /// The workloads: `vec![..]` of one type, or a tuple `(api, worker)` when an
+    /// [`HttpComponent`](crate::HttpComponent) is among them.
+    #[builder(setter(fn transform(components: impl IntoComponents) -> Vec<Component> {
+        components.into_components()
+    }))]
     pub components: Vec<Component>,
     /// Services the components talk to.
     #[builder(default)]
@@ -62,9 +67,11 @@ pub struct App {
     /// Prometheus monitoring.
     #[builder(default, setter(strip_option))]
     pub monitoring: Option<Monitoring>,
-    /// Extra labels on every object (e.g. tracking labels of a batch run).
+    /// Extra labels on every object (e.g. tracking labels of a batch run). The keys are
+    /// [`LabelKey`]s, which are never one of the labels kairn derives, so they cannot
+    /// override a selector.
     #[builder(default)]
-    pub labels: BTreeMap<String, LabelValue>,
+    pub labels: BTreeMap<LabelKey, LabelValue>,
     /// Prefix of every object name and of the instance label, per environment (`prod` makes
     /// `prod-gorax-api`), as a kustomize `namePrefix` would, but derived once so that every
     /// reference follows.

@@ -156,11 +156,12 @@ impl Default for PeerDiscovery {
 ///
 /// ```
 /// use dsl::*;
+/// let http = NamedPort::new(port_name!("http"), port!(8000));
 /// let raft = StatefulCluster::builder()
 ///     .members(quorum!(3))
-///     .port(NamedPort::new(port_name!("http"), port!(8000)))
+///     .port(http.clone())
 ///     .peer_port(NamedPort::new(port_name!("raft"), port!(4321)))
-///     .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+///     .probes(Probes::http(&http, http_path!("/health"), http_path!("/ready")))
 ///     .build();
 /// assert_eq!(raft.members.members(), 3);
 /// ```
@@ -200,11 +201,12 @@ impl StatefulCluster {
     ///
     /// ```
     /// use dsl::*;
+    /// let http = NamedPort::new(port_name!("http"), port!(8000));
     /// let raft = StatefulCluster::builder()
     ///     .members(quorum!(3))
-    ///     .port(NamedPort::new(port_name!("http"), port!(8000)))
+    ///     .port(http.clone())
     ///     .peer_port(NamedPort::new(port_name!("raft"), port!(4321)))
-    ///     .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+    ///     .probes(Probes::http(&http, http_path!("/health"), http_path!("/ready")))
     ///     .build();
     /// assert_eq!(
     ///     raft.peers_list(&name!("db"), &name!("db-headless"), &name!("ns")),

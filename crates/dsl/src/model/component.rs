@@ -8,10 +8,13 @@ use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::Service;
 use typed_builder::TypedBuilder;
 
+use super::builder::ComponentBuilder;
 use super::cluster::StatefulCluster;
 use super::customize::Customization;
+use super::dependency::Dependency;
 use super::exposure::Exposure;
 use super::files::ConfigFiles;
+use super::handles::DependencyRef;
 use super::hook::Hook;
 use super::jobs::SpawnedJobs;
 use super::monitoring::Metrics;
@@ -29,22 +32,23 @@ use crate::primitives::text::{CronSchedule, EnvName, Name, TimeZone};
 ///
 /// ```
 /// use dsl::*;
+/// let http = NamedPort::new(port_name!("http"), port!(8080));
 /// let api = Component::builder()
 ///     .name(name!("api"))
 ///     .image(image!("ghcr.io/acme/shop:1.4.2"))
 ///     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
 ///     .workload(
 ///         HttpService::builder()
-///             .port(NamedPort::new(port_name!("http"), port!(8080)))
-///             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+///             .port(http.clone())
+///             .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
 ///             .replicas(Replicas::Fixed(2))
 ///             .build(),
 ///     )
 ///     .build();
 /// assert_eq!(api.name.as_str(), "api");
 /// ```
-#[derive(Clone, Debug, PartialEq, TypedBuilder)]
-#[builder(builder_method(vis = "", name = untracked_builder))]
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive] // no struct literals outside the crate: declare through `Component::builder`
 pub struct Component {
     /// Where in the source this component was declared (for diagnostics).
     pub declared_at: &'static Location<'static>,
@@ -55,72 +59,40 @@ pub struct Component {
     /// Requests and limits.
     pub resources: Resources,
     /// What kind of workload this is.
-    #[builder(setter(into))]
     pub workload: Workload,
     /// Overrides the image's entrypoint.
-    #[builder(default)]
     pub command: Vec<String>,
     /// Overrides the image's arguments.
-    #[builder(default)]
     pub args: Vec<String>,
     /// Environment variables.
-    #[builder(default)]
     pub env: Vec<EnvVar>,
     /// Load every key of the app's ConfigMap as environment variables.
-    #[builder(default)]
     pub env_from_config: bool,
     /// Writable directories (the root filesystem is read-only).
-    #[builder(default)]
     pub writable_dirs: Vec<WritableDir>,
-    /// Dependencies (by name) this component connects to; each opens egress.
-    #[builder(default)]
+    /// Dependencies and components (by name) this component connects to; each opens
+    /// egress. Set through [`ComponentBuilder::talks_to`], which takes handles.
     pub talks_to: Vec<Name>,
     /// Kubernetes API permissions. The service-account token is mounted only when this is not empty.
-    #[builder(default)]
     pub api_access: Vec<AccessRule>,
     /// Non-root identity.
-    #[builder(default)]
     pub run_as: RunAs,
     /// Annotations on the component's ServiceAccount (cloud workload identity).
-    #[builder(default)]
     pub service_account_annotations: BTreeMap<String, String>,
     /// Configuration files mounted read-only from ConfigMaps (pods roll when they change).
-    #[builder(default)]
     pub files: Vec<ConfigFiles>,
     /// Jobs this component creates through the Kubernetes API (grants exactly that).
-    #[builder(default, setter(strip_option))]
     pub spawns_jobs: Option<SpawnedJobs>,
     /// Typed changes to the rendered objects, added with [`Component::customize`] and
     /// its shorthands after [`build`](ComponentBuilder::build).
-    #[builder(default, setter(skip))]
     pub customizations: Vec<Customization>,
 }
-
-/// The builder with only `declared_at` set; what [`Component::builder`] returns.
-pub type ComponentStart = ComponentBuilder<(
-    (&'static Location<'static>,),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-    (),
-)>;
 
 impl Component {
     /// Starts declaring a component, recording the caller's file and line.
     #[track_caller]
-    pub fn builder() -> ComponentStart {
-        Component::untracked_builder().declared_at(Location::caller())
+    pub fn builder() -> ComponentBuilder {
+        ComponentBuilder::new(Location::caller())
     }
 
     /// Changes every rendered object of type `T` (a `k8s-openapi` type such as
@@ -134,6 +106,7 @@ impl Component {
     ///
     /// ```
     /// use dsl::*;
+    /// let http = NamedPort::new(port_name!("http"), port!(8080));
     /// use k8s_openapi::api::core::v1::Service;
     /// # let component = Component::builder()
     /// #     .name(name!("api"))
@@ -141,8 +114,8 @@ impl Component {
     /// #     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
     /// #     .workload(
     /// #         HttpService::builder()
-    /// #             .port(NamedPort::new(port_name!("http"), port!(8080)))
-    /// #             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+    /// #             .port(http.clone())
+    /// #             .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
     /// #             .replicas(Replicas::Fixed(2))
     /// #             .build(),
     /// #     )
@@ -376,10 +349,18 @@ pub struct Worker {
 /// Where leader-election locks live.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LeaderLock {
-    /// A lock in a declared dependency (e.g. Redis); opens egress to it.
-    Dependency(Name),
+    /// A lock in a declared dependency (e.g. Redis); opens egress to it. Made with
+    /// [`LeaderLock::dependency`]`(&redis)`.
+    Dependency(DependencyRef),
     /// A `coordination.k8s.io` Lease; grants the Role and mounts the API token.
     KubernetesLease,
+}
+
+impl LeaderLock {
+    /// A lock in the declared dependency `dependency`: `LeaderLock::dependency(&redis)`.
+    pub fn dependency(dependency: &Dependency) -> Self {
+        LeaderLock::Dependency(dependency.reference())
+    }
 }
 
 /// Leader election settings, passed to the process as environment variables

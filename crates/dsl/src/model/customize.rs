@@ -7,6 +7,7 @@
 //!
 //! ```
 //! use dsl::*;
+//! let http = NamedPort::new(port_name!("http"), port!(8080));
 //! use k8s_openapi::api::apps::v1::Deployment;
 //!
 //! let api = Component::builder()
@@ -15,8 +16,8 @@
 //!     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
 //!     .workload(
 //!         HttpService::builder()
-//!             .port(NamedPort::new(port_name!("http"), port!(8080)))
-//!             .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+//!             .port(http.clone())
+//!             .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
 //!             .replicas(Replicas::Fixed(2))
 //!             .build(),
 //!     )
@@ -30,7 +31,7 @@
 //!     .name(name!("shop"))
 //!     .environment(name!("production"))
 //!     .namespace(name!("shop"))
-//!     .components(vec![api])
+//!     .components([api])
 //!     .build();
 //! let deployment = render(&app)
 //!     .into_iter()
@@ -105,7 +106,8 @@ impl PartialEq for Customization {
 
 /// An object an app emits besides the ones derived from its components: any kind
 /// [`Object`] has a variant for (the built-in kinds kairn reads, plus the Prometheus
-/// Operator's `ServiceMonitor` and `PrometheusRule`). It is validated and written like
+/// Operator's `ServiceMonitor` and `PrometheusRule`) through [`ExtraObject::new`], or any
+/// other typed resource through [`ExtraObject::custom`]. It is validated and written like
 /// every other object (file `<kind>-<name>.yaml`); without a namespace it goes into the
 /// app's namespace.
 ///
@@ -137,5 +139,49 @@ impl ExtraObject {
             declared_at: Location::caller(),
             object: object.into(),
         }
+    }
+
+    /// Wraps an object of any kind kairn has no type for: any
+    /// `k8s_openapi::Resource + Serialize`, such as a `kube::CustomResource` struct
+    /// (a cert-manager `Certificate`, an `ExternalSecret`, ...). It is written like
+    /// every other object (`<kind>-<name>.yaml`, the app's namespace and labels), and
+    /// the validator applies the checks that do not depend on the kind's schema (names,
+    /// labels, namespace), with findings pointing at this call. Fails only if the type
+    /// does not serialise to a JSON object.
+    ///
+    /// ```
+    /// use dsl::ExtraObject;
+    /// use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    ///
+    /// #[derive(Clone, serde::Serialize)]
+    /// struct Certificate {
+    ///     metadata: ObjectMeta,
+    ///     spec: serde_json::Value,
+    /// }
+    /// impl k8s_openapi::Resource for Certificate {
+    ///     const API_VERSION: &'static str = "cert-manager.io/v1";
+    ///     const GROUP: &'static str = "cert-manager.io";
+    ///     const KIND: &'static str = "Certificate";
+    ///     const VERSION: &'static str = "v1";
+    ///     const URL_PATH_SEGMENT: &'static str = "certificates";
+    ///     type Scope = k8s_openapi::NamespaceResourceScope;
+    /// }
+    ///
+    /// let extra = ExtraObject::custom(&Certificate {
+    ///     metadata: ObjectMeta { name: Some("shop-tls".into()), ..Default::default() },
+    ///     spec: serde_json::json!({"secretName": "shop-tls", "dnsNames": ["shop.example.com"]}),
+    /// })
+    /// .expect("serialises to an object");
+    /// assert_eq!(extra.object.file_name(), "certificate-shop-tls.yaml");
+    /// ```
+    #[track_caller]
+    pub fn custom<K: k8s_openapi::Resource + serde::Serialize>(
+        object: &K,
+    ) -> Result<Self, serde_json::Error> {
+        let declared_at = Location::caller();
+        Ok(ExtraObject {
+            declared_at,
+            object: Object::Custom(crate::object::CustomObject::new(object)?),
+        })
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use typed_builder::TypedBuilder;
 
+use super::handles::{RouteTarget, ServiceRef};
 use crate::primitives::text::{Host, HttpPath, Name};
 
 /// How the ingress terminates TLS.
@@ -18,8 +19,11 @@ pub enum Tls {
     ExistingSecret(Name),
 }
 
-/// One path of a host routed to a component's Service.
+/// One path of a host routed to a component's Service. The target is a handle of an
+/// HTTP component (`&api` or `api.service()`), so a route to a component that has no
+/// Service does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive] // no struct literals outside the crate: a route is made from a handle by `Route::new`
 pub struct Route {
     /// Path prefix (`pathType: Prefix`).
     pub path: HttpPath,
@@ -28,9 +32,13 @@ pub struct Route {
 }
 
 impl Route {
-    /// Routes `path` (a prefix) to the named component.
-    pub fn new(path: HttpPath, component: Name) -> Self {
-        Route { path, component }
+    /// Routes `path` (a prefix) to an HTTP component: `Route::new(http_path!("/api"), &api)`.
+    pub fn new(path: HttpPath, to: impl RouteTarget) -> Self {
+        let service: ServiceRef = to.service();
+        Route {
+            path,
+            component: (*service).clone(),
+        }
     }
 }
 
@@ -44,11 +52,11 @@ pub struct HostRules {
 }
 
 impl HostRules {
-    /// A host whose every path (`/`) goes to one component.
-    pub fn all_to(host: Host, component: Name) -> Self {
+    /// A host whose every path (`/`) goes to one HTTP component: `HostRules::all_to(host, &api)`.
+    pub fn all_to(host: Host, to: impl RouteTarget) -> Self {
         HostRules {
             host,
-            routes: vec![Route::new(crate::http_path!("/"), component)],
+            routes: vec![Route::new(crate::http_path!("/"), to)],
         }
     }
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use typed_builder::TypedBuilder;
 
+use crate::model::handles::TalksTo;
 use crate::model::storage::CloudIdentity;
 use crate::primitives::text::Name;
 
@@ -20,11 +21,13 @@ use crate::primitives::text::Name;
 ///
 /// ```
 /// use dsl::*;
+/// let github = Dependency::public_https(name!("github"));
 /// let runners = SpawnedJobs::builder()
 ///     .namespace(name!("terrapod-runners"))
 ///     .service_account(name!("terrapod-runner"))
-///     .talks_to(vec![name!("api")])
+///     .talks_to([&github])
 ///     .build();
+/// assert_eq!(runners.talks_to, [name!("github")]);
 /// assert!(!runners.read_logs);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
@@ -40,8 +43,16 @@ pub struct SpawnedJobs {
     /// Extra annotations of the spawned pods' ServiceAccount.
     #[builder(default)]
     pub service_account_annotations: BTreeMap<String, String>,
-    /// Components of the app and dependencies the spawned pods connect to.
-    #[builder(default)]
+    /// Components of the app and dependencies the spawned pods connect to, set from
+    /// their handles: `.talks_to([&api])`.
+    /// Repeated calls add to the list (dependencies and components separately).
+    #[builder(via_mutators, mutators(
+        /// Components of the app and dependencies the spawned pods connect to (adds to
+        /// the list): `.talks_to([&api])`.
+        pub fn talks_to<P: TalksTo>(&mut self, peers: impl IntoIterator<Item = P>) {
+            self.talks_to.extend(peers.into_iter().map(|p| p.peer_name()));
+        }
+    ))]
     pub talks_to: Vec<Name>,
     /// Also allow reading the spawned pods and their logs (`pods` get/list/watch,
     /// `pods/log` get), for launchers that stream job output.

@@ -6,6 +6,7 @@
 //! one `App` into every Kubernetes object it needs.
 
 pub mod app;
+pub mod builder;
 pub mod cluster;
 pub mod component;
 pub mod customize;
@@ -13,6 +14,7 @@ pub mod dependency;
 pub mod environment;
 pub mod exposure;
 pub mod files;
+pub mod handles;
 pub mod hook;
 pub mod ingress;
 pub mod jobs;

@@ -2,13 +2,15 @@
 
 use typed_builder::TypedBuilder;
 
-use crate::primitives::text::{HttpPath, Name, PortName};
+use crate::primitives::port::{DeclaredPort, PortRef};
+use crate::primitives::text::{HttpPath, Name};
 
 /// A metrics endpoint on a component, scraped through a ServiceMonitor.
 #[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
 pub struct Metrics {
-    /// Name of the container port serving metrics.
-    pub port: PortName,
+    /// The declared container port serving metrics: `.port(&http)`.
+    #[builder(setter(transform = |port: impl DeclaredPort| port.port_ref()))]
+    pub port: PortRef,
     /// Path of the metrics endpoint.
     #[builder(default = crate::http_path!("/metrics"))]
     pub path: HttpPath,

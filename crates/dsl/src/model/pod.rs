@@ -2,9 +2,9 @@
 
 use typed_builder::TypedBuilder;
 
-use crate::primitives::port::NamedPort;
+use crate::primitives::port::{DeclaredPort, NamedPort, PortRef};
 use crate::primitives::quantity::{Cpu, Memory, Storage};
-use crate::primitives::text::{HttpPath, Name, PortName};
+use crate::primitives::text::{HttpPath, Name};
 
 /// CPU and memory requests and limits. Every container gets both.
 ///
@@ -50,16 +50,33 @@ pub enum Check {
     Http {
         /// Request path.
         path: HttpPath,
-        /// Name of a declared container port.
-        port: PortName,
+        /// A declared container port (made from its [`NamedPort`]).
+        port: PortRef,
     },
     /// A TCP connect on a named container port.
     Tcp {
-        /// Name of a declared container port.
-        port: PortName,
+        /// A declared container port (made from its [`NamedPort`]).
+        port: PortRef,
     },
     /// A command run in the container; exit 0 is success.
     Exec(Vec<String>),
+}
+
+impl Check {
+    /// `GET path` on a declared port: `Check::http(http_path!("/live"), &http)`.
+    pub fn http(path: HttpPath, port: impl DeclaredPort) -> Self {
+        Check::Http {
+            path,
+            port: port.port_ref(),
+        }
+    }
+
+    /// A TCP connect on a declared port: `Check::tcp(&raft)`.
+    pub fn tcp(port: impl DeclaredPort) -> Self {
+        Check::Tcp {
+            port: port.port_ref(),
+        }
+    }
 }
 
 /// One probe with its timing.
@@ -96,8 +113,10 @@ pub struct Probes {
 }
 
 impl Probes {
-    /// HTTP liveness and readiness probes on one named port with default timings.
-    pub fn http(port: PortName, liveness: HttpPath, readiness: HttpPath) -> Self {
+    /// HTTP liveness and readiness probes on one declared port with default timings:
+    /// `Probes::http(&http, http_path!("/live"), http_path!("/ready"))`.
+    pub fn http(port: impl DeclaredPort, liveness: HttpPath, readiness: HttpPath) -> Self {
+        let port = port.port_ref();
         Probes {
             liveness: Probe::builder()
                 .check(Check::Http {

@@ -31,27 +31,33 @@ impl Replicas {
 /// HorizontalPodAutoscaler settings (autoscaling/v2): a replica range and at least one
 /// metric to scale on.
 ///
-/// An autoscaler without a metric cannot be declared: [`Autoscaling::new`] returns an
-/// [`AutoscalingRange`], which becomes an `Autoscaling` only through
+/// The range is written [`autoscaling!(2..=10)`](crate::autoscaling), checked at compile
+/// time (at least one replica, `min <= max`); a range that arrives as input goes through
+/// [`AutoscalingRange::parse`]. An autoscaler without a metric cannot be declared: the
+/// range is an [`AutoscalingRange`], which becomes an `Autoscaling` only through
 /// [`cpu`](AutoscalingRange::cpu) or [`memory`](AutoscalingRange::memory), and the metric
 /// field is private, so no struct literal can leave it out.
 ///
 /// ```
-/// use dsl::Autoscaling;
-/// let a = Autoscaling::new(2, 10).cpu(70).memory(80);
+/// use dsl::autoscaling;
+/// let a = autoscaling!(2..=10).cpu(70).memory(80);
 /// assert_eq!((a.min, a.max, a.cpu_utilization(), a.memory_utilization()), (2, 10, Some(70), Some(80)));
-/// let m = Autoscaling::new(1, 3).memory(75);
+/// let m = autoscaling!(1..=3).memory(75);
 /// assert_eq!((m.cpu_utilization(), m.memory_utilization()), (None, Some(75)));
 /// ```
 ///
 /// ```compile_fail
 /// use dsl::*;
 /// // A range alone is not an `Autoscaling`: add `.cpu(..)` or `.memory(..)`.
-/// let replicas = Replicas::Autoscaled(Autoscaling::new(2, 10));
+/// let replicas = Replicas::Autoscaled(autoscaling!(2..=10));
 /// ```
 ///
-/// A range below one replica or with `min` above `max` is reported at emit by the
-/// validator rule `hpa-min-max` on the rendered HorizontalPodAutoscaler.
+/// ```compile_fail
+/// let range = dsl::autoscaling!(12..=10); // the minimum is above the maximum
+/// ```
+///
+/// The validator still checks the rendered HorizontalPodAutoscaler (rule `hpa-min-max`),
+/// for `lint` of existing YAML and for objects changed by a customisation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Autoscaling {
     /// Lower bound.
@@ -69,7 +75,7 @@ enum Target {
     CpuAndMemory { cpu: u8, memory: u8 },
 }
 
-/// A replica range that has no metric yet: what [`Autoscaling::new`] returns. It is not
+/// A replica range that has no metric yet: what [`autoscaling!`](crate::autoscaling) returns. It is not
 /// an [`Autoscaling`] until [`cpu`](Self::cpu) or [`memory`](Self::memory) names what to
 /// scale on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,14 +107,72 @@ impl AutoscalingRange {
     }
 }
 
-impl Autoscaling {
-    /// A range between `min` and `max` replicas; add at least one metric with
-    /// [`cpu`](AutoscalingRange::cpu) or [`memory`](AutoscalingRange::memory).
-    #[allow(clippy::new_ret_no_self)]
-    pub const fn new(min: u32, max: u32) -> AutoscalingRange {
+impl AutoscalingRange {
+    /// Why `min..=max` is not a replica range, if it is not.
+    #[doc(hidden)]
+    pub const fn check_static(min: u32, max: u32) -> Option<&'static str> {
+        if min == 0 {
+            Some("an autoscaler keeps at least one replica: start the range at 1 or more")
+        } else if min > max {
+            Some("the minimum is above the maximum: write the range as min..=max")
+        } else {
+            None
+        }
+    }
+
+    /// The range of a literal already checked by [`autoscaling!`](crate::autoscaling).
+    #[doc(hidden)]
+    pub const fn from_static(min: u32, max: u32) -> Self {
         AutoscalingRange { min, max }
     }
 
+    /// A range that arrives as input (a flag, a file).
+    ///
+    /// ```
+    /// use dsl::AutoscalingRange;
+    /// assert!(AutoscalingRange::parse(2, 10).is_ok());
+    /// assert!(AutoscalingRange::parse(12, 10).is_err());
+    /// assert!(AutoscalingRange::parse(0, 3).is_err());
+    /// ```
+    pub fn parse(min: u32, max: u32) -> Result<Self, crate::InvalidValue> {
+        match Self::check_static(min, max) {
+            None => Ok(AutoscalingRange { min, max }),
+            Some(reason) => Err(crate::InvalidValue {
+                kind: "autoscaling range",
+                value: format!("{min}..={max}"),
+                reason,
+            }),
+        }
+    }
+}
+
+/// A replica range for an autoscaler, checked at compile time: `autoscaling!(2..=10)`,
+/// then `.cpu(percent)` and/or `.memory(percent)`. `autoscaling!(12..=10)` and
+/// `autoscaling!(0..=3)` do not compile.
+#[macro_export]
+macro_rules! autoscaling {
+    ($min:literal ..= $max:literal) => {{
+        const VALUE: $crate::AutoscalingRange =
+            match $crate::AutoscalingRange::check_static($min, $max) {
+                ::core::option::Option::None => $crate::AutoscalingRange::from_static($min, $max),
+                ::core::option::Option::Some(reason) => {
+                    let message = $crate::primitives::literal::Message::new(&[
+                        "autoscaling!(",
+                        ::core::stringify!($min),
+                        "..=",
+                        ::core::stringify!($max),
+                        "): ",
+                        reason,
+                        ", e.g. autoscaling!(2..=10)",
+                    ]);
+                    ::core::panic!("{}", message.as_str())
+                }
+            };
+        VALUE
+    }};
+}
+
+impl Autoscaling {
     /// Also (or instead) scale on CPU utilization (percent of requests).
     pub const fn cpu(mut self, percent: u8) -> Self {
         self.target = match self.target {

@@ -15,9 +15,10 @@
 //!
 //! ```compile_fail
 //! use dsl::*;
+//! let http = NamedPort::new(port_name!("http"), port!(8000));
 //! let api = HttpService::builder()
-//!     .port(NamedPort::new(port_name!("http"), port!(8000)))
-//!     .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+//!     .port(http.clone())
+//!     .probes(Probes::http(&http, http_path!("/health"), http_path!("/ready")))
 //!     .replicas(Replicas::Fixed(3))
 //!     .single_node_volume(SingleNodeVolume::new(storage!("50Gi"), "/var/lib/app"))
 //!     .build();
@@ -542,9 +543,10 @@ impl<P, SP, PR, R, D, M, X, SC, E, S> HttpServiceBuilder<(P, SP, PR, R, D, M, X,
     ///
     /// ```
     /// use dsl::*;
+    /// let http = NamedPort::new(port_name!("http"), port!(8000));
     /// let api = HttpService::builder()
-    ///     .port(NamedPort::new(port_name!("http"), port!(8000)))
-    ///     .probes(Probes::http(port_name!("http"), http_path!("/health"), http_path!("/ready")))
+    ///     .port(http.clone())
+    ///     .probes(Probes::http(&http, http_path!("/health"), http_path!("/ready")))
     ///     .single_node_volume(SingleNodeVolume::new(storage!("50Gi"), "/var/lib/app"))
     ///     .build();
     /// assert_eq!(api.replicas, Replicas::Fixed(1));

@@ -51,6 +51,15 @@ impl Image {
         }
     }
 
+    /// Checks a literal without panicking (used by [`image!`](crate::image)).
+    #[doc(hidden)]
+    pub const fn check_static(s: &'static str) -> Option<&'static str> {
+        match check_image(s) {
+            Ok(_) => None,
+            Err(reason) => Some(reason),
+        }
+    }
+
     /// Parses a run-time image reference (see [`lint::image`] for the grammar).
     pub fn parse(s: impl Into<String>) -> Result<Self, InvalidValue> {
         let s = s.into();
@@ -210,10 +219,9 @@ impl fmt::Display for ImageVersion {
 /// carry a tag or a digest.
 #[macro_export]
 macro_rules! image {
-    ($s:literal) => {{
-        const VALUE: $crate::Image = $crate::Image::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!("image", $crate::Image, $s, "write [registry/]repository:tag or @sha256:digest, e.g. image!(\"ghcr.io/acme/shop:1.4.2\")")
+    };
 }
 
 #[cfg(test)]

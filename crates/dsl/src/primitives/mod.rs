@@ -2,6 +2,8 @@
 
 pub mod env;
 pub mod image;
+#[doc(hidden)]
+pub mod literal;
 pub mod port;
 pub mod quantity;
 pub mod secret;

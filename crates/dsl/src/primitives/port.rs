@@ -23,6 +23,15 @@ impl Port {
         Port(n)
     }
 
+    /// Checks a literal without panicking (used by [`port!`](crate::port)).
+    #[doc(hidden)]
+    pub const fn check_static(n: u16) -> Option<&'static str> {
+        if n == 0 {
+            return Some("port 0 is not a valid port");
+        }
+        None
+    }
+
     /// Validates a run-time port number.
     pub fn parse(n: u32) -> Result<Self, InvalidValue> {
         match u16::try_from(n) {
@@ -72,8 +81,97 @@ impl NamedPort {
 /// A port literal checked at compile time (`0` is rejected).
 #[macro_export]
 macro_rules! port {
-    ($n:literal) => {{
-        const VALUE: $crate::Port = $crate::Port::from_static($n);
-        VALUE
-    }};
+    ($n:literal) => {
+        $crate::__literal!("port", $crate::Port, $n, "use 1-65535, e.g. port!(8080)")
+    };
+}
+
+impl NamedPort {
+    /// A reference to this port for probes and metrics (see [`PortRef`]).
+    pub fn reference(&self) -> PortRef {
+        PortRef(self.name.clone())
+    }
+}
+
+/// A reference to a declared container port, for probes and metrics: it can only be
+/// made from the port's [`NamedPort`], so a probe on a port name that was never
+/// declared does not compile.
+///
+/// ```
+/// use dsl::*;
+/// let http = NamedPort::new(port_name!("http"), port!(8080));
+/// let probes = Probes::http(&http, http_path!("/live"), http_path!("/ready"));
+/// assert_eq!(probes.liveness.check, Check::http(http_path!("/live"), &http));
+/// ```
+///
+/// ```compile_fail
+/// use dsl::*;
+/// // A port name is not a declared port:
+/// let probes = Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PortRef(PortName);
+
+impl PortRef {
+    /// The referenced port's name.
+    pub fn name(&self) -> &PortName {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for PortRef {
+    type Target = PortName;
+    fn deref(&self) -> &PortName {
+        &self.0
+    }
+}
+
+impl fmt::Display for PortRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::NamedPort {}
+    impl Sealed for &super::NamedPort {}
+    impl Sealed for super::PortRef {}
+    impl Sealed for &super::PortRef {}
+}
+
+/// A declared port: a [`NamedPort`] (or a reference to one), which is what probes and
+/// metrics take. Sealed: a [`PortName`] or a string is not a declared port.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a declared port: probes and metrics take the `NamedPort` the component declares",
+    label = "expected the port's `NamedPort` value (e.g. `&http`)",
+    note = "declare the port once, `let http = NamedPort::new(port_name!(\"http\"), port!(8080));`, give it to the workload (`.port(http.clone())`) and build probes and metrics from `&http`"
+)]
+pub trait DeclaredPort: sealed::Sealed {
+    /// The reference probes and metrics store.
+    fn port_ref(self) -> PortRef;
+}
+
+impl DeclaredPort for NamedPort {
+    fn port_ref(self) -> PortRef {
+        PortRef(self.name)
+    }
+}
+
+impl DeclaredPort for &NamedPort {
+    fn port_ref(self) -> PortRef {
+        self.reference()
+    }
+}
+
+impl DeclaredPort for PortRef {
+    fn port_ref(self) -> PortRef {
+        self
+    }
+}
+
+impl DeclaredPort for &PortRef {
+    fn port_ref(self) -> PortRef {
+        self.clone()
+    }
 }

@@ -27,6 +27,15 @@ impl Cpu {
         }
     }
 
+    /// Checks a literal without panicking (used by [`cpu!`](crate::cpu)).
+    #[doc(hidden)]
+    pub const fn check_static(s: &'static str) -> Option<&'static str> {
+        match checks::cpu_millis(s) {
+            Ok(_) => None,
+            Err(reason) => Some(reason),
+        }
+    }
+
     /// Parses a run-time value such as `"500m"`.
     pub fn parse(s: &str) -> Result<Self, InvalidValue> {
         checks::cpu_millis(s)
@@ -98,6 +107,15 @@ macro_rules! byte_quantity {
                 }
             }
 
+            /// Checks a literal without panicking (used by the literal macros).
+            #[doc(hidden)]
+            pub const fn check_static(s: &'static str) -> Option<&'static str> {
+                match checks::bytes(s) {
+                    Ok(_) => None,
+                    Err(reason) => Some(reason),
+                }
+            }
+
             /// Parses a run-time value such as `"512Mi"`.
             pub fn parse(s: &str) -> Result<Self, InvalidValue> {
                 checks::bytes(s).map($ty).map_err(|reason| InvalidValue {
@@ -146,26 +164,38 @@ byte_quantity!(
 /// A CPU literal (`"250m"`, `"2"`) checked at compile time.
 #[macro_export]
 macro_rules! cpu {
-    ($s:literal) => {{
-        const VALUE: $crate::Cpu = $crate::Cpu::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "cpu",
+            $crate::Cpu,
+            $s,
+            "write cores or millicores, e.g. cpu!(\"250m\") or cpu!(\"2\")"
+        )
+    };
 }
 
 /// A memory literal (`"512Mi"`) checked at compile time.
 #[macro_export]
 macro_rules! memory {
-    ($s:literal) => {{
-        const VALUE: $crate::Memory = $crate::Memory::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "memory",
+            $crate::Memory,
+            $s,
+            "write bytes with a binary unit, e.g. memory!(\"512Mi\") or memory!(\"2Gi\")"
+        )
+    };
 }
 
 /// A storage size literal (`"10Gi"`) checked at compile time.
 #[macro_export]
 macro_rules! storage {
-    ($s:literal) => {{
-        const VALUE: $crate::Storage = $crate::Storage::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "storage",
+            $crate::Storage,
+            $s,
+            "write bytes with a binary unit, e.g. storage!(\"10Gi\")"
+        )
+    };
 }

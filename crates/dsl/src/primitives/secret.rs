@@ -1,19 +1,26 @@
 //! References to Secrets that exist outside the generated manifests.
 //!
 //! There is deliberately no way to put a secret's *value* into the model: a
-//! [`SecretRef`] holds only the Secret's name and a key, and it can only be made from
-//! an [`ExternalSecret`] declaration, which lists the keys the application needs.
+//! [`SecretRef`] holds only the Secret's name and a key, and it can only be made for a
+//! key its declaration lists: through the accessors an
+//! [`external_secret!`](crate::external_secret) declaration generates (a key that is not
+//! listed is a missing method: a compile error), or, for keys known only at run time,
+//! [`ExternalSecret::get`] (`None` for a key that is not listed).
 
 use super::text::{DataKey, Name};
 
 /// A Secret created outside kairn (by `kubectl create secret`, External Secrets,
 /// Sealed Secrets, ...), with the keys the application reads from it.
 ///
+/// Prefer [`external_secret!`](crate::external_secret), which generates one accessor per
+/// listed key; `ExternalSecret` is what an app lists in [`App::secrets`](crate::App::secrets).
+///
 /// ```
 /// use dsl::{ExternalSecret, key, name};
 /// let secrets = ExternalSecret::new(name!("triage-warden-secrets"), [key!("database-url")]);
-/// let db = secrets.key(key!("database-url"));
+/// let db = secrets.get(&key!("database-url")).expect("listed");
 /// assert_eq!(db.secret().as_str(), "triage-warden-secrets");
+/// assert_eq!(secrets.get(&key!("redis-url")), None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExternalSecret {
@@ -40,14 +47,22 @@ impl ExternalSecret {
         &self.keys
     }
 
-    /// A reference to one key of this Secret. A key that was not declared is added
-    /// to the declaration's required keys by [`ExternalSecret::new`] callers; the
-    /// validator reports references to undeclared keys (rule `secret-key-undeclared`).
-    pub fn key(&self, key: DataKey) -> SecretRef {
-        SecretRef {
+    /// A reference to one listed key, `None` if the declaration does not list it (for
+    /// keys known at run time; literal keys use the accessors of
+    /// [`external_secret!`](crate::external_secret), where a missing key does not compile).
+    pub fn get(&self, key: &DataKey) -> Option<SecretRef> {
+        self.keys.binary_search(key).ok().map(|_| SecretRef {
             secret: self.name.clone(),
-            key,
-        }
+            key: key.clone(),
+        })
+    }
+
+    /// A reference to every listed key, in key order.
+    pub fn refs(&self) -> impl Iterator<Item = SecretRef> + '_ {
+        self.keys.iter().map(|key| SecretRef {
+            secret: self.name.clone(),
+            key: key.clone(),
+        })
     }
 }
 
@@ -59,6 +74,13 @@ pub struct SecretRef {
 }
 
 impl SecretRef {
+    /// A reference to a key listed by an [`external_secret!`](crate::external_secret)
+    /// declaration; only that macro calls it.
+    #[doc(hidden)]
+    pub fn __listed(secret: Name, key: DataKey) -> Self {
+        SecretRef { secret, key }
+    }
+
     /// The Secret's name.
     pub fn secret(&self) -> &Name {
         &self.secret
@@ -68,4 +90,77 @@ impl SecretRef {
     pub fn key(&self) -> &DataKey {
         &self.key
     }
+}
+
+/// Declares a Secret created outside kairn and the keys the app reads from it, as a
+/// type with one accessor per key: a reference to a key the declaration does not list
+/// is a method that does not exist, so it does not compile.
+///
+/// ```
+/// dsl::external_secret! {
+///     /// The Secret the shop's API reads.
+///     pub struct ShopSecrets {
+///         /// The PostgreSQL connection string.
+///         database_url: "database-url",
+///         stripe_key: "stripe-key",
+///     }
+/// }
+/// use dsl::*;
+/// let secrets = ShopSecrets::named(name!("shop-secrets"));
+/// let db = EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url());
+/// assert_eq!(secrets.declaration().keys(), [key!("database-url"), key!("stripe-key")]);
+/// # let _ = db;
+/// ```
+///
+/// ```compile_fail
+/// dsl::external_secret! { pub struct ShopSecrets { database_url: "database-url" } }
+/// let secrets = ShopSecrets::named(dsl::name!("shop-secrets"));
+/// let redis = secrets.redis_url(); // not listed: no such method
+/// ```
+#[macro_export]
+macro_rules! external_secret {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $ty:ident {
+            $( $(#[$key_meta:meta])* $accessor:ident : $key:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        $vis struct $ty {
+            name: $crate::Name,
+        }
+
+        #[allow(dead_code)]
+        impl $ty {
+            /// The Secret with this name (it may differ per environment).
+            $vis fn named(name: $crate::Name) -> Self {
+                $ty { name }
+            }
+
+            /// The Secret's name.
+            $vis fn name(&self) -> &$crate::Name {
+                &self.name
+            }
+
+            /// What the app lists in `App::secrets`: the Secret's name and every key.
+            $vis fn declaration(&self) -> $crate::ExternalSecret {
+                $crate::ExternalSecret::new(self.name.clone(), [$($crate::key!($key)),+])
+            }
+
+            $(
+                $(#[$key_meta])*
+                #[doc = ::core::concat!("A reference to the key `", $key, "`.")]
+                $vis fn $accessor(&self) -> $crate::SecretRef {
+                    $crate::SecretRef::__listed(self.name.clone(), $crate::key!($key))
+                }
+            )+
+        }
+
+        impl ::core::convert::From<&$ty> for $crate::ExternalSecret {
+            fn from(secret: &$ty) -> Self {
+                secret.declaration()
+            }
+        }
+    };
 }

@@ -47,6 +47,13 @@ macro_rules! validated_string {
                 Self(Cow::Borrowed(s))
             }
 
+            /// Checks a literal without panicking (what the literal macros call in
+            /// `const` context, so that their error message comes first).
+            #[doc(hidden)]
+            pub const fn check_static(s: &'static str) -> Option<&'static str> {
+                $check(s)
+            }
+
             /// Validates a run-time value.
             pub fn parse(s: impl Into<String>) -> Result<Self, InvalidValue> {
                 let s = s.into();
@@ -140,6 +147,26 @@ validated_string!(
 );
 
 validated_string!(
+    /// A label key an app adds to its objects (`[prefix/]name`), checked by
+    /// [`label_key!`](crate::label_key): the keys kairn derives (the selector labels
+    /// `app.kubernetes.io/name`, `instance` and `component`, and `part-of`,
+    /// `managed-by`, `version`, `kairn.dev/environment`) are refused, so extra labels can
+    /// never override what selects a component's pods.
+    ///
+    /// ```
+    /// let team = dsl::label_key!("example.com/team");
+    /// assert!(dsl::LabelKey::parse("app.kubernetes.io/name").is_err());
+    /// ```
+    ///
+    /// ```compile_fail
+    /// let k = dsl::label_key!("app.kubernetes.io/component"); // a selector label
+    /// ```
+    LabelKey,
+    checks::label_key,
+    "label key"
+);
+
+validated_string!(
     /// A CronJob schedule: five cron fields or a macro such as `@daily`, checked as the
     /// API server parses it. Build it with [`cron!`](crate::cron).
     ///
@@ -194,64 +221,95 @@ impl From<&Name> for LabelValue {
 /// ```
 #[macro_export]
 macro_rules! name {
-    ($s:literal) => {{
-        const VALUE: $crate::Name = $crate::Name::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "name",
+            $crate::Name,
+            $s,
+            "use lowercase letters, digits and '-' (at most 63), e.g. name!(\"shop-api\")"
+        )
+    };
 }
 
 /// A host name literal checked at compile time.
 #[macro_export]
 macro_rules! host {
-    ($s:literal) => {{
-        const VALUE: $crate::Host = $crate::Host::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "host",
+            $crate::Host,
+            $s,
+            "use a lowercase DNS name, e.g. host!(\"api.example.com\")"
+        )
+    };
 }
 
 /// An HTTP path literal checked at compile time (must start with `/`).
 #[macro_export]
 macro_rules! http_path {
-    ($s:literal) => {{
-        const VALUE: $crate::HttpPath = $crate::HttpPath::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "http_path",
+            $crate::HttpPath,
+            $s,
+            "write an absolute path, e.g. http_path!(\"/healthz\")"
+        )
+    };
 }
 
 /// A port name literal checked at compile time.
 #[macro_export]
 macro_rules! port_name {
-    ($s:literal) => {{
-        const VALUE: $crate::PortName = $crate::PortName::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "port_name",
+            $crate::PortName,
+            $s,
+            "use at most 15 lowercase letters, digits and '-', e.g. port_name!(\"http-metrics\")"
+        )
+    };
 }
 
 /// An environment variable name literal checked at compile time.
 #[macro_export]
 macro_rules! env_name {
-    ($s:literal) => {{
-        const VALUE: $crate::EnvName = $crate::EnvName::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!("env_name", $crate::EnvName, $s, "use letters, digits and '_', not starting with a digit, e.g. env_name!(\"DATABASE_URL\")")
+    };
 }
 
 /// A ConfigMap/Secret key literal checked at compile time.
 #[macro_export]
 macro_rules! key {
-    ($s:literal) => {{
-        const VALUE: $crate::DataKey = $crate::DataKey::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "key",
+            $crate::DataKey,
+            $s,
+            "use letters, digits, '-', '_' and '.', e.g. key!(\"database-url\")"
+        )
+    };
 }
 
 /// A label value literal checked at compile time.
 #[macro_export]
 macro_rules! label_value {
-    ($s:literal) => {{
-        const VALUE: $crate::LabelValue = $crate::LabelValue::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "label_value",
+            $crate::LabelValue,
+            $s,
+            "use at most 63 letters, digits, '-', '_' and '.', e.g. label_value!(\"v1.2.0\")"
+        )
+    };
+}
+
+/// A label key literal checked at compile time (never one of the labels kairn derives).
+#[macro_export]
+macro_rules! label_key {
+    ($s:literal) => {
+        $crate::__literal!("label_key", $crate::LabelKey, $s, "use your own key, e.g. label_key!(\"example.com/team\"); kairn sets the app.kubernetes.io/* labels itself")
+    };
 }
 
 /// A CronJob schedule literal checked at compile time: five fields (minute, hour, day of
@@ -268,17 +326,20 @@ macro_rules! label_value {
 /// ```
 #[macro_export]
 macro_rules! cron {
-    ($s:literal) => {{
-        const VALUE: $crate::CronSchedule = $crate::CronSchedule::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!("cron", $crate::CronSchedule, $s, "write five fields (minute hour day-of-month month day-of-week), e.g. cron!(\"30 2 * * MON-FRI\") or cron!(\"@daily\")")
+    };
 }
 
 /// An IANA time zone literal checked (loosely) at compile time.
 #[macro_export]
 macro_rules! time_zone {
-    ($s:literal) => {{
-        const VALUE: $crate::TimeZone = $crate::TimeZone::from_static($s);
-        VALUE
-    }};
+    ($s:literal) => {
+        $crate::__literal!(
+            "time_zone",
+            $crate::TimeZone,
+            $s,
+            "write an IANA zone name, e.g. time_zone!(\"Europe/Berlin\") or time_zone!(\"UTC\")"
+        )
+    };
 }

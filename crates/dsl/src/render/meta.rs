@@ -38,7 +38,7 @@ pub(crate) fn app_labels(app: &App) -> Labels {
     l.insert(keys::MANAGED_BY.into(), PRODUCT.into());
     l.insert(keys::ENVIRONMENT.into(), app.environment.to_string());
     for (k, v) in &app.labels {
-        l.insert(k.clone(), v.to_string());
+        l.insert(k.to_string(), v.to_string());
     }
     l
 }

@@ -33,18 +33,19 @@ pub use network::{API_SERVER_PORTS, PRIVATE_RANGES};
 ///
 /// ```
 /// use dsl::*;
+/// let http = NamedPort::new(port_name!("http"), port!(8080));
 /// let app = App::builder()
 ///     .name(name!("shop"))
 ///     .environment(name!("production"))
 ///     .namespace(name!("shop"))
-///     .components(vec![Component::builder()
+///     .components([Component::builder()
 ///         .name(name!("api"))
 ///         .image(image!("ghcr.io/acme/shop:1.4.2"))
 ///         .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
 ///         .workload(
 ///             HttpService::builder()
-///                 .port(NamedPort::new(port_name!("http"), port!(8080)))
-///                 .probes(Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready")))
+///                 .port(http.clone())
+///                 .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
 ///                 .replicas(Replicas::Fixed(2))
 ///                 .build(),
 ///         )

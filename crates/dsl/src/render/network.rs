@@ -192,6 +192,7 @@ fn connections(component: &Component) -> Vec<&crate::primitives::text::Name> {
     if let Workload::Worker(w) = &component.workload {
         if let Some(le) = &w.leader_election {
             if let LeaderLock::Dependency(dep) = &le.lock {
+                let dep: &crate::primitives::text::Name = dep;
                 if !out.contains(&dep) {
                     out.push(dep);
                 }

@@ -88,7 +88,7 @@ mod tests {
             .name(name!("shop"))
             .environment(name!("production"))
             .namespace(name!("shop"))
-            .components(vec![api])
+            .components([api])
             .build();
         render(&app)
             .iter()
@@ -101,7 +101,7 @@ mod tests {
         HttpService::builder()
             .port(NamedPort::new(port_name!("http"), port!(8000)))
             .probes(Probes::http(
-                port_name!("http"),
+                NamedPort::new(port_name!("http"), port!(8080)),
                 http_path!("/health"),
                 http_path!("/ready"),
             ))
@@ -168,7 +168,7 @@ mod tests {
     fn shared_volume_keeps_rolling_updates_and_any_replicas() {
         let objects = render_api(
             base()
-                .replicas(Replicas::Autoscaled(Autoscaling::new(2, 5).cpu(70)))
+                .replicas(Replicas::Autoscaled(autoscaling!(2..=5).cpu(70)))
                 .storage(SharedVolume::new(storage!("20Gi"), "/data").storage_class(name!("efs")))
                 .build(),
         );

@@ -191,7 +191,7 @@ fn api_component() -> Component {
             HttpService::builder()
                 .port(NamedPort::new(port_name!("http"), port!(8080)))
                 .probes(Probes::http(
-                    port_name!("http"),
+                    NamedPort::new(port_name!("http"), port!(8080)),
                     http_path!("/live"),
                     http_path!("/ready"),
                 ))
@@ -199,6 +199,7 @@ fn api_component() -> Component {
                 .build(),
         )
         .build()
+        .into()
 }
 
 fn privileged(d: &mut k8s_openapi::api::apps::v1::Deployment) {
@@ -346,6 +347,84 @@ fn findings_on_an_extra_object_point_at_its_declaration() {
         .iter()
         .find(|f| f.kind == "ConfigMap")
         .unwrap_or_else(|| panic!("an invalid name is reported: {report:?}"));
+    assert_eq!(
+        f.declared_at.as_deref(),
+        Some(format!("crates/dsl/src/render/tests.rs:{line}").as_str())
+    );
+}
+
+/// A custom resource kairn has no type for, as a user would declare one.
+#[derive(Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Certificate {
+    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    spec: serde_json::Value,
+}
+
+impl k8s_openapi::Resource for Certificate {
+    const API_VERSION: &'static str = "cert-manager.io/v1";
+    const GROUP: &'static str = "cert-manager.io";
+    const KIND: &'static str = "Certificate";
+    const VERSION: &'static str = "v1";
+    const URL_PATH_SEGMENT: &'static str = "certificates";
+    type Scope = k8s_openapi::NamespaceResourceScope;
+}
+
+fn certificate(name: &str) -> Certificate {
+    Certificate {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        spec: serde_json::json!({"secretName": "shop-tls", "dnsNames": ["shop.example.com"]}),
+    }
+}
+
+#[test]
+fn a_custom_resource_is_emitted_into_the_app_namespace_and_validated() {
+    let extra = ExtraObject::custom(&certificate("shop-tls")).expect("an object");
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![])
+        .extra_objects(vec![extra])
+        .build();
+    let manifests = render(&app);
+    let m = manifests
+        .iter()
+        .find(|m| m.object.kind() == "Certificate")
+        .expect("the Certificate");
+    assert_eq!(m.object.file_name(), "certificate-shop-tls.yaml");
+    let yaml = crate::yaml::to_yaml(&m.object).expect("serialises");
+    assert!(
+        yaml.starts_with("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("namespace: shop"), "{yaml}");
+    assert!(yaml.contains("secretName: shop-tls"), "{yaml}");
+    let report = validate(&render(&app), &validate::context_for(&app));
+    assert!(!report.has_errors(), "{:#?}", report.findings);
+}
+
+#[test]
+fn findings_on_a_custom_resource_point_at_its_declaration() {
+    let extra = ExtraObject::custom(&certificate("Shop_TLS")).expect("an object");
+    let line = line!() - 1;
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![])
+        .extra_objects(vec![extra])
+        .build();
+    let report = validate(&render(&app), &validate::context_for(&app));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "Certificate")
+        .unwrap_or_else(|| panic!("an invalid name is reported: {report:?}"));
+    assert!(f.is_error(), "{f:?}");
     assert_eq!(
         f.declared_at.as_deref(),
         Some(format!("crates/dsl/src/render/tests.rs:{line}").as_str())

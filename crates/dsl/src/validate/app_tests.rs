@@ -62,7 +62,7 @@ fn rendered_objects_record_waivers_and_external_secrets() {
         .name(name!("shop"))
         .environment(name!("production"))
         .namespace(name!("shop"))
-        .components(vec![Component::builder()
+        .components([Component::builder()
             .name(name!("api"))
             .image(image!("ghcr.io/acme/shop:1.4.2"))
             .resources(Resources::new(
@@ -75,7 +75,7 @@ fn rendered_objects_record_waivers_and_external_secrets() {
                 HttpService::builder()
                     .port(NamedPort::new(port_name!("http"), port!(8080)))
                     .probes(Probes::http(
-                        port_name!("http"),
+                        NamedPort::new(port_name!("http"), port!(8080)),
                         http_path!("/live"),
                         http_path!("/ready"),
                     ))
@@ -85,7 +85,7 @@ fn rendered_objects_record_waivers_and_external_secrets() {
             )
             .env(vec![EnvVar::secret(
                 env_name!("DB_PASSWORD"),
-                secrets.key(key!("password")),
+                secrets.get(&key!("password")).expect("listed"),
             )])
             .build()])
         .secrets(vec![secrets])

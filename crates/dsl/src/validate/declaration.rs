@@ -219,7 +219,7 @@ mod tests {
     use crate::*;
 
     fn api(talks_to: Vec<Name>) -> Component {
-        Component::builder()
+        let mut api: Component = Component::builder()
             .name(name!("api"))
             .image(image!("ghcr.io/acme/shop:1.4.2"))
             .resources(Resources::new(
@@ -232,15 +232,18 @@ mod tests {
                 HttpService::builder()
                     .port(NamedPort::new(port_name!("http"), port!(8080)))
                     .probes(Probes::http(
-                        port_name!("http"),
+                        NamedPort::new(port_name!("http"), port!(8080)),
                         http_path!("/live"),
                         http_path!("/ready"),
                     ))
                     .replicas(Replicas::Fixed(2))
                     .build(),
             )
-            .talks_to(talks_to)
             .build()
+            .into();
+        // Names, not handles: these tests exercise the validator's name checks.
+        api.talks_to = talks_to;
+        api
     }
 
     fn worker(name: Name) -> Component {
@@ -333,7 +336,9 @@ mod tests {
             .replicas(Replicas::Fixed(2))
             .leader_election(
                 LeaderElection::builder()
-                    .lock(LeaderLock::Dependency(name!("redis")))
+                    .lock(LeaderLock::Dependency(DependencyRef::unchecked(name!(
+                        "redis"
+                    ))))
                     .env_prefix(env_name!("TW_"))
                     .build(),
             )
@@ -354,9 +359,11 @@ mod tests {
             SpawnedJobs::builder()
                 .namespace(name!("runners"))
                 .service_account(name!("runner"))
-                .talks_to(vec![name!("apii")])
                 .build(),
         );
+        if let Some(jobs) = launcher.spawns_jobs.as_mut() {
+            jobs.talks_to = vec![name!("apii")];
+        }
         let app = shop(vec![api(vec![]), launcher], vec![]);
         let found = emit_errors(&app);
         assert_eq!(found.len(), 1, "{found:#?}");
@@ -372,9 +379,9 @@ mod tests {
             Ingress::builder()
                 .class(name!("nginx"))
                 .hosts(vec![
-                    HostRules::all_to(host!("shop.acme.io"), name!("web")),
-                    HostRules::all_to(host!("jobs.acme.io"), name!("jobs")),
-                    HostRules::all_to(host!("api.acme.io"), name!("api")),
+                    HostRules::all_to(host!("shop.acme.io"), ServiceRef::unchecked(name!("web"))),
+                    HostRules::all_to(host!("jobs.acme.io"), ServiceRef::unchecked(name!("jobs"))),
+                    HostRules::all_to(host!("api.acme.io"), ServiceRef::unchecked(name!("api"))),
                 ])
                 .tls(Tls::CertManager {
                     cluster_issuer: name!("letsencrypt-prod"),
@@ -403,7 +410,9 @@ mod tests {
         for (min, max) in [(0, 3), (5, 2)] {
             let mut app = shop(vec![api(vec![])], vec![]);
             if let Workload::Http(h) = &mut app.components[0].workload {
-                h.replicas = Replicas::Autoscaled(Autoscaling::new(min, max).cpu(70));
+                let mut range = autoscaling!(1..=1).cpu(70);
+                (range.min, range.max) = (min, max);
+                h.replicas = Replicas::Autoscaled(range);
             }
             let report = validate::validate(&render(&app), &validate::context_for(&app));
             let hits: Vec<&Finding> = report

@@ -18,7 +18,7 @@ pub struct Checkout;
 dsl::register!(Checkout);
 
 const IMAGE: Image = image!("registry.example.com/payments/checkout:1.9.0");
-const HTTP: PortName = port_name!("http");
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8080));
 
 impl Declaration for Checkout {
     type Env = Env;
@@ -30,7 +30,7 @@ impl Declaration for Checkout {
             Env::Staging => (name!("checkout-staging"), Replicas::Fixed(2), 1),
             Env::Production => (
                 name!("checkout-prod"),
-                Replicas::Autoscaled(Autoscaling::new(3, 12).cpu(70)),
+                Replicas::Autoscaled(autoscaling!(3..=12).cpu(70)),
                 3,
             ),
         };
@@ -38,9 +38,9 @@ impl Declaration for Checkout {
         // More than one pod: a node drain keeps all but one running.
         let disruption = (env != Env::Development).then_some(Disruption::MaxUnavailable(1));
         let mut service = HttpService::builder()
-            .port(NamedPort::new(HTTP, port!(8080)))
+            .port(HTTP)
             .probes(Probes::http(
-                HTTP,
+                &HTTP,
                 http_path!("/health/live"),
                 http_path!("/health/ready"),
             ))
@@ -67,7 +67,7 @@ impl Declaration for Checkout {
             .environment(env.name())
             .namespace(namespace)
             .create_namespace(true)
-            .components(vec![api, worker])
+            .components((api, worker))
             .build())
     }
 }

@@ -17,7 +17,7 @@ pub struct Ledger;
 dsl::register!(Ledger);
 
 const IMAGE: Image = image!("registry.example.com/payments/ledger:2.4.1");
-const HTTP: PortName = port_name!("http");
+const HTTP: NamedPort = NamedPort::new(port_name!("http"), port!(8080));
 
 impl Declaration for Ledger {
     type Env = Env;
@@ -28,14 +28,14 @@ impl Declaration for Ledger {
             Env::Staging => (name!("ledger-staging"), Replicas::Fixed(1), None),
             Env::Production => (
                 name!("ledger-prod"),
-                Replicas::Autoscaled(Autoscaling::new(2, 6).cpu(70)),
+                Replicas::Autoscaled(autoscaling!(2..=6).cpu(70)),
                 Some(Disruption::MaxUnavailable(1)),
             ),
         };
         let mut service = HttpService::builder()
-            .port(NamedPort::new(HTTP, port!(8080)))
+            .port(HTTP)
             .probes(Probes::http(
-                HTTP,
+                &HTTP,
                 http_path!("/livez"),
                 http_path!("/readyz"),
             ))
@@ -58,7 +58,7 @@ impl Declaration for Ledger {
             .environment(env.name())
             .namespace(namespace)
             .create_namespace(true)
-            .components(vec![api])
+            .components([api])
             .build())
     }
 }

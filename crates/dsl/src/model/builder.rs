@@ -1,0 +1,342 @@
+//! The component builder: a hand-written type-state builder, so that
+//!
+//! - a missing required field (name, image, resources, workload) is a compile error
+//!   whose first line says which one and how to add it (`#[diagnostic::on_unimplemented]`
+//!   on the marker traits below), rather than typed-builder's "this method takes 1
+//!   argument but 0 arguments were supplied";
+//! - what [`build`](ComponentBuilder::build) returns depends on the workload: an
+//!   [`HttpComponent`] for an [`HttpService`], whose [`ServiceRef`](super::handles::ServiceRef)
+//!   is the only thing an ingress route accepts, a [`Component`] otherwise;
+//! - `talks_to` takes handles of declared dependencies and components ([`TalksTo`]).
+
+use std::collections::BTreeMap;
+use std::panic::Location;
+
+use super::cluster::StatefulCluster;
+use super::component::{
+    AccessRule, BatchJob, Component, HttpService, ScheduledJob, Worker, Workload,
+};
+use super::files::ConfigFiles;
+use super::handles::{HttpComponent, TalksTo};
+use super::jobs::SpawnedJobs;
+use super::pod::{Resources, RunAs, WritableDir};
+use crate::primitives::env::EnvVar;
+use crate::primitives::image::Image;
+use crate::primitives::text::Name;
+
+/// A required field of [`ComponentBuilder`] that is not set yet.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Unset;
+
+/// Declares a [`Component`]: [`Component::builder`], then `.name(..)`, `.image(..)`,
+/// `.resources(..)` and `.workload(..)` (required, in any order), optional settings,
+/// and [`build`](Self::build).
+#[derive(Clone, Debug)]
+#[must_use = "a component builder does nothing until `.build()`"]
+pub struct ComponentBuilder<N = Unset, I = Unset, R = Unset, W = Unset> {
+    declared_at: &'static Location<'static>,
+    name: N,
+    image: I,
+    resources: R,
+    workload: W,
+    optional: Optional,
+}
+
+/// The fields with defaults.
+#[derive(Clone, Debug, Default)]
+struct Optional {
+    command: Vec<String>,
+    args: Vec<String>,
+    env: Vec<EnvVar>,
+    env_from_config: bool,
+    writable_dirs: Vec<WritableDir>,
+    talks_to: Vec<Name>,
+    api_access: Vec<AccessRule>,
+    run_as: RunAs,
+    service_account_annotations: BTreeMap<String, String>,
+    files: Vec<ConfigFiles>,
+    spawns_jobs: Option<SpawnedJobs>,
+}
+
+impl ComponentBuilder {
+    pub(crate) fn new(declared_at: &'static Location<'static>) -> Self {
+        ComponentBuilder {
+            declared_at,
+            name: Unset,
+            image: Unset,
+            resources: Unset,
+            workload: Unset,
+            optional: Optional::default(),
+        }
+    }
+}
+
+/// Set by `.name(..)`.
+#[diagnostic::on_unimplemented(
+    message = "this component has no name: add `.name(name!(\"api\"))` before `.build()`",
+    label = "`.name(..)` is missing",
+    note = "a component needs `.name(..)`, `.image(..)`, `.resources(..)` and `.workload(..)`"
+)]
+pub trait NameSet {
+    #[doc(hidden)]
+    fn take(self) -> Name;
+}
+impl NameSet for Name {
+    fn take(self) -> Name {
+        self
+    }
+}
+
+/// Set by `.image(..)`.
+#[diagnostic::on_unimplemented(
+    message = "this component has no image: add `.image(image!(\"registry/repository:tag\"))` before `.build()`",
+    label = "`.image(..)` is missing",
+    note = "a component needs `.name(..)`, `.image(..)`, `.resources(..)` and `.workload(..)`"
+)]
+pub trait ImageSet {
+    #[doc(hidden)]
+    fn take(self) -> Image;
+}
+impl ImageSet for Image {
+    fn take(self) -> Image {
+        self
+    }
+}
+
+/// Set by `.resources(..)`.
+#[diagnostic::on_unimplemented(
+    message = "this component has no requests and limits: add `.resources(Resources::new(cpu!(\"250m\"), cpu!(\"1\"), memory!(\"256Mi\"), memory!(\"1Gi\")))` before `.build()`",
+    label = "`.resources(..)` is missing",
+    note = "every container gets CPU and memory requests and limits; a component needs `.name(..)`, `.image(..)`, `.resources(..)` and `.workload(..)`"
+)]
+pub trait ResourcesSet {
+    #[doc(hidden)]
+    fn take(self) -> Resources;
+}
+impl ResourcesSet for Resources {
+    fn take(self) -> Resources {
+        self
+    }
+}
+
+/// A kind of workload, set by `.workload(..)`; decides what
+/// [`build`](ComponentBuilder::build) returns.
+#[diagnostic::on_unimplemented(
+    message = "this component has no workload: add `.workload(..)` before `.build()`",
+    label = "`.workload(..)` is missing or not a workload",
+    note = "a workload is an `HttpService`, `Worker`, `BatchJob`, `ScheduledJob` or `StatefulCluster`, each made with its `::builder()…build()`"
+)]
+pub trait WorkloadKind: Declares {
+    #[doc(hidden)]
+    fn into_workload(self) -> Workload;
+}
+
+/// What a component with a workload of this type is: an [`HttpComponent`] for an
+/// [`HttpService`], a [`Component`] otherwise. (Also defined for [`Unset`], so that a
+/// missing workload is reported by [`WorkloadKind`]'s message rather than as a method
+/// that does not exist.)
+pub trait Declares {
+    /// The type [`build`](ComponentBuilder::build) returns.
+    type Declared: Into<Component>;
+    #[doc(hidden)]
+    fn declared(component: Component) -> Self::Declared;
+}
+
+impl WorkloadKind for HttpService {
+    fn into_workload(self) -> Workload {
+        Workload::Http(self)
+    }
+}
+
+impl Declares for HttpService {
+    type Declared = HttpComponent;
+    fn declared(component: Component) -> HttpComponent {
+        HttpComponent::new(component)
+    }
+}
+
+macro_rules! plain_workload {
+    ($($ty:ty),+) => {$(
+        impl WorkloadKind for $ty {
+            fn into_workload(self) -> Workload {
+                self.into()
+            }
+        }
+    )+};
+}
+
+plain_workload!(Worker, BatchJob, ScheduledJob, StatefulCluster, Workload);
+
+macro_rules! declares_component {
+    ($($ty:ty),+) => {$(
+        impl Declares for $ty {
+            type Declared = Component;
+            fn declared(component: Component) -> Component {
+                component
+            }
+        }
+    )+};
+}
+
+declares_component!(
+    Worker,
+    BatchJob,
+    ScheduledJob,
+    StatefulCluster,
+    Workload,
+    Unset
+);
+
+impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
+    /// Component name; objects are named `<app>-<component>`.
+    pub fn name(self, name: Name) -> ComponentBuilder<Name, I, R, W> {
+        ComponentBuilder {
+            declared_at: self.declared_at,
+            name,
+            image: self.image,
+            resources: self.resources,
+            workload: self.workload,
+            optional: self.optional,
+        }
+    }
+
+    /// Container image (always pinned by tag or digest).
+    pub fn image(self, image: Image) -> ComponentBuilder<N, Image, R, W> {
+        ComponentBuilder {
+            declared_at: self.declared_at,
+            name: self.name,
+            image,
+            resources: self.resources,
+            workload: self.workload,
+            optional: self.optional,
+        }
+    }
+
+    /// Requests and limits.
+    pub fn resources(self, resources: Resources) -> ComponentBuilder<N, I, Resources, W> {
+        ComponentBuilder {
+            declared_at: self.declared_at,
+            name: self.name,
+            image: self.image,
+            resources,
+            workload: self.workload,
+            optional: self.optional,
+        }
+    }
+
+    /// What kind of workload this is: an [`HttpService`], [`Worker`], [`BatchJob`],
+    /// [`ScheduledJob`] or [`StatefulCluster`].
+    pub fn workload<T: WorkloadKind>(self, workload: T) -> ComponentBuilder<N, I, R, T> {
+        ComponentBuilder {
+            declared_at: self.declared_at,
+            name: self.name,
+            image: self.image,
+            resources: self.resources,
+            workload,
+            optional: self.optional,
+        }
+    }
+
+    /// Overrides the image's entrypoint.
+    pub fn command(mut self, command: Vec<String>) -> Self {
+        self.optional.command = command;
+        self
+    }
+
+    /// Overrides the image's arguments.
+    pub fn args(mut self, args: Vec<String>) -> Self {
+        self.optional.args = args;
+        self
+    }
+
+    /// Environment variables.
+    pub fn env(mut self, env: Vec<EnvVar>) -> Self {
+        self.optional.env = env;
+        self
+    }
+
+    /// Load every key of the app's ConfigMap as environment variables.
+    pub fn env_from_config(mut self, yes: bool) -> Self {
+        self.optional.env_from_config = yes;
+        self
+    }
+
+    /// Writable directories (the root filesystem is read-only).
+    pub fn writable_dirs(mut self, dirs: Vec<WritableDir>) -> Self {
+        self.optional.writable_dirs = dirs;
+        self
+    }
+
+    /// Declared dependencies and components this component connects to (each opens
+    /// egress, and a component admits it): `.talks_to([&postgres, &redis])`. Repeated
+    /// calls add to the list, so dependencies and components can be passed separately.
+    pub fn talks_to<P: TalksTo>(mut self, peers: impl IntoIterator<Item = P>) -> Self {
+        self.optional
+            .talks_to
+            .extend(peers.into_iter().map(|p| p.peer_name()));
+        self
+    }
+
+    /// Kubernetes API permissions. The service-account token is mounted only when this
+    /// is not empty.
+    pub fn api_access(mut self, rules: Vec<AccessRule>) -> Self {
+        self.optional.api_access = rules;
+        self
+    }
+
+    /// Non-root identity (default uid/gid 65532).
+    pub fn run_as(mut self, run_as: RunAs) -> Self {
+        self.optional.run_as = run_as;
+        self
+    }
+
+    /// Annotations on the component's ServiceAccount (cloud workload identity).
+    pub fn service_account_annotations(mut self, annotations: BTreeMap<String, String>) -> Self {
+        self.optional.service_account_annotations = annotations;
+        self
+    }
+
+    /// Configuration files mounted read-only from ConfigMaps (pods roll when they change).
+    pub fn files(mut self, files: Vec<ConfigFiles>) -> Self {
+        self.optional.files = files;
+        self
+    }
+
+    /// Jobs this component creates through the Kubernetes API (grants exactly that).
+    pub fn spawns_jobs(mut self, jobs: SpawnedJobs) -> Self {
+        self.optional.spawns_jobs = Some(jobs);
+        self
+    }
+
+    /// The component: an [`HttpComponent`] when the workload is an [`HttpService`]
+    /// (it can be routed to), a [`Component`] otherwise. Each of `.name(..)`,
+    /// `.image(..)`, `.resources(..)` and `.workload(..)` must have been called.
+    pub fn build(self) -> <W as Declares>::Declared
+    where
+        N: NameSet,
+        I: ImageSet,
+        R: ResourcesSet,
+        W: WorkloadKind,
+    {
+        let o = self.optional;
+        W::declared(Component {
+            declared_at: self.declared_at,
+            name: self.name.take(),
+            image: self.image.take(),
+            resources: self.resources.take(),
+            workload: self.workload.into_workload(),
+            command: o.command,
+            args: o.args,
+            env: o.env,
+            env_from_config: o.env_from_config,
+            writable_dirs: o.writable_dirs,
+            talks_to: o.talks_to,
+            api_access: o.api_access,
+            run_as: o.run_as,
+            service_account_annotations: o.service_account_annotations,
+            files: o.files,
+            spawns_jobs: o.spawns_jobs,
+            customizations: Vec::new(),
+        })
+    }
+}

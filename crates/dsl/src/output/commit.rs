@@ -342,10 +342,17 @@ fn retire_below(
     let here = old.join(prefix);
     let mut remaining = 0;
     let mut record = None;
+    let mut mark = None;
     for (name, kind) in entries(&here)? {
         let rel = format!("{prefix}{}", name.to_string_lossy());
         let path = old.join(&rel);
         let twin = live.join(&rel);
+        if incomplete && rel == INCOMPLETE_MARK {
+            // Removed last: a retire cut short must leave the stage marked, or the next
+            // one would take its partial files for the user's.
+            mark = Some(path);
+            continue;
+        }
         if kind.is_dir() {
             let below = format!("{rel}/");
             if retire_below(old, live, &below, owned, forced, incomplete, warnings)? {
@@ -377,8 +384,8 @@ fn retire_below(
         }
     }
     if remaining == 0 {
-        if let Some(record) = record {
-            fs::remove_file(&record).map_err(io_err("remove", &record))?;
+        for last in record.iter().chain(&mark) {
+            fs::remove_file(last).map_err(io_err("remove", last))?;
         }
     }
     Ok(remaining == 0)

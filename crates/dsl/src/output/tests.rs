@@ -249,6 +249,31 @@ fn an_incomplete_stage_is_removed_whole_and_never_moved_into_the_live_directory(
     assert!(plan(&t.0, &[v1], &Prune::AllApps).unwrap().is_current());
 }
 
+#[cfg(unix)]
+#[test]
+fn an_incomplete_stage_that_cannot_be_emptied_stays_marked() {
+    let t = TempDir::new("incomplete-kept");
+    let v1 = output("shop", "prod", &[("a.yaml", "1\n")]);
+    write(&t.0, std::slice::from_ref(&v1)).unwrap();
+    let live = t.0.join("shop/prod");
+    std::os::unix::fs::symlink("here", live.join("link")).unwrap();
+    let stage =
+        t.0.join(format!("shop/.prod{}{}-0", plan::STAGE_MARK, 4_000_002));
+    fs::create_dir_all(&stage).unwrap();
+    fs::write(stage.join(commit::INCOMPLETE_MARK), "").unwrap();
+    fs::write(stage.join("a.yaml"), "cut sh").unwrap();
+    // A symlink that is not a copy of the live one: kept, so the stage is not emptied.
+    std::os::unix::fs::symlink("elsewhere", stage.join("link")).unwrap();
+    let report = write(&t.0, std::slice::from_ref(&v1)).unwrap();
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(!stage.join("a.yaml").exists());
+    assert!(
+        stage.join(commit::INCOMPLETE_MARK).exists(),
+        "the marker goes last, so a later recovery still knows the stage was unfinished"
+    );
+    assert_eq!(tree(&t.0)["shop/prod/a.yaml"], v1.files["a.yaml"]);
+}
+
 #[test]
 fn a_file_where_a_directory_belongs_is_a_conflict_even_with_force() {
     let t = TempDir::new("notdir");

@@ -88,9 +88,15 @@ bench() {
   edit_loop=$(printf '%s\n' "${loop_lines[@]}" | median)
   echo "[$label] emit..." >&2
   local fresh_lines=()
-  for _ in $(seq "$runs"); do
-    rm -rf generated
+  # The previous tree is moved aside and the disk settled first: deleting ~40,000 files
+  # right before the emit puts seconds of the kernel's work (ext4, discard) on the emit.
+  for i in $(seq "$runs"); do
+    mv generated "generated.old.$i"
+    sync
+    sleep 3
     fresh_lines+=("$(timed "$dir/emit.log" "$bin" emit)")
+    rm -rf "generated.old.$i"
+    sync
   done
   fresh=$(printf '%s\n' "${fresh_lines[@]}" | median)
   unchanged=$(repeat "$runs" "$dir/emit.log" "$bin" emit)

@@ -222,6 +222,10 @@ path = "src/main.rs"
 kairn.workspace = true
 {deps}
 """ + profiles)
+    # The same dependency versions as kairn's own lock file (cargo adds the fleet's crates).
+    lock = os.path.join(kairn, "Cargo.lock")
+    if os.path.exists(lock):
+        write(f"{out}/Cargo.lock", open(lock).read())
     uses = "\n".join(f"use {nm} as _;" for nm in names)
     write(f"{out}/src/main.rs", f"{uses}\n\nfn main() -> std::process::ExitCode {{\n    kairn::main(kairn::registered())\n}}\n")
     for nm, members_ in zip(names, teams):

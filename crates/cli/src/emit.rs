@@ -31,8 +31,8 @@ pub struct Rendered {
 pub fn render_selected(select: &Select) -> Result<Vec<Rendered>, (u8, Vec<String>)> {
     let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
     let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
-    // One environment per thread at a time, results in order (crate::parallel).
-    let manifests = crate::parallel::map(&apps, |(_, app)| dsl::render(app));
+    // One environment per thread at a time, results in order (dsl::parallel).
+    let manifests = dsl::parallel::map(&apps, |(_, app)| dsl::render(app));
     Ok(apps
         .into_iter()
         .zip(manifests)
@@ -43,7 +43,7 @@ pub fn render_selected(select: &Select) -> Result<Vec<Rendered>, (u8, Vec<String
 /// Validates every rendered environment; all findings in one report.
 pub fn validate_all(rendered: &[Rendered]) -> Report {
     let mut report = Report::default();
-    for r in crate::parallel::map(rendered, |r| {
+    for r in dsl::parallel::map(rendered, |r| {
         dsl::validate(&r.manifests, &dsl::validate::context_for(&r.app))
     }) {
         report.extend(r);
@@ -55,7 +55,7 @@ pub fn validate_all(rendered: &[Rendered]) -> Report {
 pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>)> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    let serialized = crate::parallel::map(rendered, |r| {
+    let serialized = dsl::parallel::map(rendered, |r| {
         env_output(&r.id, r.app.environment.as_str(), &r.manifests)
     });
     for (r, out) in rendered.iter().zip(serialized) {
@@ -84,7 +84,7 @@ pub fn validated_outputs(
 ) -> Result<(Report, Result<Vec<EnvOutput>, Vec<String>>), (u8, Vec<String>)> {
     let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
     let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
-    let done: Vec<(Report, Serialized)> = crate::parallel::map(&apps, |(id, app)| {
+    let done: Vec<(Report, Serialized)> = dsl::parallel::map(&apps, |(id, app)| {
         let manifests = dsl::render(app);
         let report = dsl::validate(&manifests, &dsl::validate::context_for(app));
         let out = env_output(id, app.environment.as_str(), &manifests)

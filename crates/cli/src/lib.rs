@@ -17,7 +17,6 @@ mod emit;
 mod lint;
 mod list;
 mod package;
-mod parallel;
 mod project;
 mod publish;
 mod report;

@@ -19,6 +19,7 @@
 pub mod guarantees {}
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod primitives;
 pub mod registry;
 pub mod render;

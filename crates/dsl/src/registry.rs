@@ -104,12 +104,27 @@ impl fmt::Debug for AppEntry {
     }
 }
 
+// The two functions below are compiled once per registered declaration: plain loops and
+// matches, no iterator adapters or closures, so each adds a few small functions to its
+// crate rather than a copy of `collect` and `find`.
+
 fn environments_of<D: Declaration>() -> Vec<Name> {
-    D::Env::ALL.iter().map(|e| e.name()).collect()
+    let all = D::Env::ALL;
+    let mut names = Vec::with_capacity(all.len());
+    let mut i = 0;
+    while i < all.len() {
+        names.push(all[i].name());
+        i += 1;
+    }
+    names
 }
 
+#[allow(clippy::manual_map)] // `Option::map` would instantiate a closure per declaration
 fn declare_of<D: Declaration>(env: &str, inputs: &Inputs) -> Option<Result<App, InputError>> {
-    D::Env::from_name(env).map(|e| D::declare(e, inputs))
+    match D::Env::from_name(env) {
+        Some(e) => Some(D::declare(e, inputs)),
+        None => None,
+    }
 }
 
 impl AppEntry {

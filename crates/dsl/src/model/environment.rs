@@ -16,10 +16,16 @@ pub trait Environment: Copy + Eq + std::fmt::Debug + 'static {
 
     /// Looks an environment up by name.
     fn from_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|e| e.name().as_str() == name)
+        // An indexed loop, not an iterator chain: this is compiled once per declaration
+        // (per `Self`), and adapters would add a dozen generic functions to each.
+        let mut i = 0;
+        while i < Self::ALL.len() {
+            if Self::ALL[i].name().as_str() == name {
+                return Some(Self::ALL[i]);
+            }
+            i += 1;
+        }
+        None
     }
 }
 

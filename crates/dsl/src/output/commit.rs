@@ -2,10 +2,14 @@
 //! content to its new content in one step.
 //!
 //! 1. Every changed environment is first written in full to a fresh staging directory
-//!    beside it (`<app>/.<env>.kairn-stage-<pid>-<n>`): the ownership record first, then
-//!    each file (`*.kairn-part`, renamed when complete). Unchanged files and the user's
-//!    files are hard-linked, so they keep their inode, bytes and mtime. If anything fails
-//!    here, the staging directories are removed and the output tree is untouched.
+//!    beside it (`<app>/.<env>.kairn-stage-<pid>-<n>`): a marker saying the stage is
+//!    incomplete ([`INCOMPLETE_MARK`]), the ownership record, then each file under its
+//!    final name (no temporary name and rename per file: until the marker is removed,
+//!    every file in the stage is kairn's own, complete or not). Unchanged files and the
+//!    user's files are hard-linked, so they keep their inode, bytes and mtime. The marker
+//!    is removed once everything is written, before anything of the user's is moved in.
+//!    If anything fails here, the staging directories are removed and the output tree
+//!    is untouched.
 //! 2. Each staging directory is then exchanged with the live directory in one
 //!    `renameat2(RENAME_EXCHANGE)` (Linux; elsewhere two renames). A reader such as
 //!    `kubectl kustomize` sees the old directory or the new one, never a mix.
@@ -15,19 +19,28 @@
 //!
 //! An emit killed at any point leaves staging directories that the next emit retires the
 //! same way ([`recover`]) before it plans, and that `check` reports.
+//!
+//! Environment directories are independent, so each step runs on every core
+//! ([`crate::parallel`]): all environments are staged before any is switched, and the
+//! report lists them in plan order whatever the number of threads.
 
 use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::ownership::{Ownership, OWNERSHIP_FILE};
 use super::plan::{entries, is_stage_name, read_ownership, EnvPlan, Plan, Unit, STAGE_MARK};
 use super::{io_err, TreeError};
+use crate::parallel;
 
+/// Suffix of the temporary files of earlier kairn versions (one per file being staged).
 const PART_SUFFIX: &str = ".kairn-part";
+/// File in a staging directory while kairn is still writing it: everything in such a
+/// stage is a file kairn wrote (perhaps partly) or a second name of one that lives on.
+pub(crate) const INCOMPLETE_MARK: &str = ".kairn-incomplete";
 
 /// What an emit changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -48,27 +61,41 @@ pub struct WriteReport {
 
 #[cfg(test)]
 thread_local! {
-    /// Test hook: fail the N-th file write of this thread (0-based) with an I/O error.
+    /// Test hook: fail the N-th file write (0-based) of the next commit started on this
+    /// thread with an I/O error, whichever thread stages that file.
     pub(crate) static FAIL_WRITE_AT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
 }
 
-fn write_new(path: &Path, content: &[u8]) -> io::Result<()> {
+/// What the threads staging one commit share (nothing outside tests).
+struct Stager {
+    /// The write that fails ([`FAIL_WRITE_AT`] of the committing thread).
     #[cfg(test)]
-    {
-        if let Some(n) = FAIL_WRITE_AT.with(|f| f.get()) {
-            if n == 0 {
-                FAIL_WRITE_AT.with(|f| f.set(None));
-                return Err(io::Error::other("injected write failure"));
-            }
-            FAIL_WRITE_AT.with(|f| f.set(Some(n - 1)));
+    fail_at: Option<usize>,
+    /// Writes so far.
+    #[cfg(test)]
+    writes: AtomicUsize,
+}
+
+impl Stager {
+    fn new() -> Self {
+        Stager {
+            #[cfg(test)]
+            fail_at: FAIL_WRITE_AT.with(|f| f.take()),
+            #[cfg(test)]
+            writes: AtomicUsize::new(0),
         }
     }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
+
+    /// Writes a file of an incomplete staging directory whose parent exists.
+    fn write_new(&self, path: &Path, content: &[u8]) -> io::Result<()> {
+        #[cfg(test)]
+        {
+            if self.fail_at == Some(self.writes.fetch_add(1, Ordering::Relaxed)) {
+                return Err(io::Error::other("injected write failure"));
+            }
+        }
+        fs::write(path, content)
     }
-    let part = append(path, PART_SUFFIX);
-    fs::write(&part, content)?;
-    fs::rename(&part, path)
 }
 
 fn append(path: &Path, suffix: &str) -> PathBuf {
@@ -126,26 +153,59 @@ fn create_parent(path: &Path) -> Result<(), TreeError> {
     }
 }
 
+/// Creates, once per staging directory, each directory a file of it lives in.
+struct StageDirs<'s> {
+    stage: &'s Path,
+    created: BTreeSet<&'s str>,
+}
+
+impl<'s> StageDirs<'s> {
+    /// Makes sure the parent of `rel` (a `/`-separated path inside the stage) exists.
+    fn parent_of(&mut self, rel: &'s str) -> Result<(), TreeError> {
+        let Some((dir, _)) = rel.rsplit_once('/') else {
+            return Ok(());
+        };
+        if self.created.insert(dir) {
+            let path = self.stage.join(dir);
+            fs::create_dir_all(&path).map_err(io_err("create directory", &path))?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes one directory into a new staging directory; entries that can only be moved
 /// (the user's directories) are returned for [`switch`] to move at the last moment.
-fn stage(env: &EnvPlan, unit: &Unit<'_>) -> Result<(PathBuf, Vec<PathBuf>), TreeError> {
+fn stage(
+    env: &EnvPlan,
+    unit: &Unit<'_>,
+    stager: &Stager,
+) -> Result<(PathBuf, Vec<PathBuf>), TreeError> {
     let stage = create_stage(&env.dir)?;
     let result = (|| {
+        let mark = stage.join(INCOMPLETE_MARK);
+        fs::write(&mark, b"").map_err(io_err("write", &mark))?;
         let record = unit.files.get(OWNERSHIP_FILE).copied().unwrap_or_default();
         let path = stage.join(OWNERSHIP_FILE);
-        write_new(&path, record).map_err(io_err("write", &path))?;
+        stager
+            .write_new(&path, record)
+            .map_err(io_err("write", &path))?;
+        let unchanged: BTreeSet<&str> = env.unchanged.iter().map(String::as_str).collect();
+        let mut dirs = StageDirs {
+            stage: &stage,
+            created: BTreeSet::new(),
+        };
         for (name, content) in &unit.files {
             if *name == OWNERSHIP_FILE {
                 continue;
             }
             let to = stage.join(name);
-            if env.unchanged.iter().any(|u| u == name) {
-                create_parent(&to)?;
-                if fs::hard_link(env.dir.join(name), &to).is_ok() {
-                    continue;
-                }
+            dirs.parent_of(name)?;
+            if unchanged.contains(name) && fs::hard_link(env.dir.join(name), &to).is_ok() {
+                continue;
             }
-            write_new(&to, content).map_err(io_err("write", &to))?;
+            stager
+                .write_new(&to, content)
+                .map_err(io_err("write", &to))?;
         }
         let mut moved = Vec::new();
         for rel in &env.keep {
@@ -163,6 +223,7 @@ fn stage(env: &EnvPlan, unit: &Unit<'_>) -> Result<(PathBuf, Vec<PathBuf>), Tree
                 moved.push(rel.clone());
             }
         }
+        fs::remove_file(&mark).map_err(io_err("remove", &mark))?;
         Ok(moved)
     })();
     match result {
@@ -257,8 +318,9 @@ fn is_duplicate(path: &Path, kind: &fs::FileType, twin: &Path) -> bool {
 /// `live` when that path is free there, else left (and reported).
 fn retire(old: &Path, live: &Path, forced: &BTreeSet<&str>) -> Result<Vec<String>, TreeError> {
     let owned: Ownership = read_ownership(old)?.unwrap_or_default();
+    let incomplete = fs::symlink_metadata(old.join(INCOMPLETE_MARK)).is_ok_and(|m| m.is_file());
     let mut warnings = Vec::new();
-    let emptied = retire_below(old, live, "", &owned, forced, &mut warnings)?;
+    let emptied = retire_below(old, live, "", &owned, forced, incomplete, &mut warnings)?;
     if emptied {
         fs::remove_dir(old).map_err(io_err("remove directory", old))?;
     }
@@ -266,24 +328,34 @@ fn retire(old: &Path, live: &Path, forced: &BTreeSet<&str>) -> Result<Vec<String
 }
 
 /// [`retire`] for the entries of `old/prefix`; whether that directory is now empty
-/// except for the ownership record (which is then removed too).
+/// except for the ownership record (which is then removed too). In an `incomplete`
+/// stage every regular file is kairn's.
 fn retire_below(
     old: &Path,
     live: &Path,
     prefix: &str,
     owned: &Ownership,
     forced: &BTreeSet<&str>,
+    incomplete: bool,
     warnings: &mut Vec<String>,
 ) -> Result<bool, TreeError> {
     let here = old.join(prefix);
     let mut remaining = 0;
     let mut record = None;
+    let mut mark = None;
     for (name, kind) in entries(&here)? {
         let rel = format!("{prefix}{}", name.to_string_lossy());
         let path = old.join(&rel);
         let twin = live.join(&rel);
+        if incomplete && rel == INCOMPLETE_MARK {
+            // Removed last: a retire cut short must leave the stage marked, or the next
+            // one would take its partial files for the user's.
+            mark = Some(path);
+            continue;
+        }
         if kind.is_dir() {
-            if retire_below(old, live, &format!("{rel}/"), owned, forced, warnings)? {
+            let below = format!("{rel}/");
+            if retire_below(old, live, &below, owned, forced, incomplete, warnings)? {
                 fs::remove_dir(&path).map_err(io_err("remove directory", &path))?;
             } else {
                 remaining += 1;
@@ -291,7 +363,8 @@ fn retire_below(
             continue;
         }
         let ours = kind.is_file()
-            && (rel.ends_with(PART_SUFFIX)
+            && (incomplete
+                || rel.ends_with(PART_SUFFIX)
                 || forced.contains(rel.as_str())
                 || fs::read(&path).is_ok_and(|c| owned.owns_unchanged(&rel, &c)));
         if ours || is_duplicate(&path, &kind, &twin) {
@@ -311,8 +384,8 @@ fn retire_below(
         }
     }
     if remaining == 0 {
-        if let Some(record) = record {
-            fs::remove_file(&record).map_err(io_err("remove", &record))?;
+        for last in record.iter().chain(&mark) {
+            fs::remove_file(last).map_err(io_err("remove", last))?;
         }
     }
     Ok(remaining == 0)
@@ -351,6 +424,24 @@ fn remove_created_parents(plan: &Plan) {
     }
 }
 
+/// Switches a staged environment into place and retires its old content: the warnings
+/// about entries kept. A failed switch removes the stage (the old content stays live).
+fn switch_and_retire(
+    env: &EnvPlan,
+    stage: &Path,
+    moved: &[PathBuf],
+) -> Result<Vec<String>, TreeError> {
+    if let Err(e) = switch(env, stage, moved) {
+        let _ = fs::remove_dir_all(stage);
+        return Err(e);
+    }
+    if !env.exists {
+        return Ok(Vec::new());
+    }
+    let forced: BTreeSet<&str> = env.forced.iter().map(String::as_str).collect();
+    retire(stage, &env.dir, &forced)
+}
+
 /// Carries out a plan computed after [`recover`]. Blocking conflicts are returned as an
 /// error before anything is written; with `force`, overridable ones are overwritten.
 pub fn commit(
@@ -365,42 +456,68 @@ pub fn commit(
             blocking.into_iter().cloned().collect(),
         ));
     }
-    // 1. Stage every environment that changes; on failure remove every stage.
-    let mut staged = Vec::new();
-    for env in plan.envs.iter().filter(|e| !e.is_current()) {
-        match stage(env, &units[env.output]) {
-            Ok((stage, moved)) => staged.push((env, stage, moved)),
+    // 1. Stage every environment that changes, in parallel; on failure remove every
+    //    stage: the tree is untouched.
+    let changed: Vec<&EnvPlan> = plan.envs.iter().filter(|e| !e.is_current()).collect();
+    let stager = Stager::new();
+    let staged = parallel::map(&changed, |env| stage(env, &units[env.output], &stager));
+    let mut ok = Vec::new();
+    let mut first_error = None;
+    for (env, result) in changed.into_iter().zip(staged) {
+        match result {
+            Ok((stage, moved)) => ok.push((env, stage, moved)),
             Err(e) => {
-                for (_, stage, _) in &staged {
-                    let _ = fs::remove_dir_all(stage);
-                }
-                remove_created_parents(plan);
-                return Err(e);
+                first_error.get_or_insert(e);
             }
         }
     }
+    if let Some(e) = first_error {
+        for (_, stage, _) in &ok {
+            let _ = fs::remove_dir_all(stage);
+        }
+        remove_created_parents(plan);
+        return Err(e);
+    }
+    let staged = ok;
     for env in plan.envs.iter().filter(|e| e.is_current()) {
         report.unchanged += env.unchanged.len();
     }
-    // 2. Switch each environment, 3. retire its old content.
-    for (i, (env, stage, moved)) in staged.iter().enumerate() {
-        if let Err(e) = switch(env, stage, moved) {
-            for (_, not_switched, _) in &staged[i..] {
-                let _ = fs::remove_dir_all(not_switched);
+    // 2. Switch each environment, 3. retire its old content, in parallel. After a
+    //    failure no further environment is switched (its stage is removed): each
+    //    directory holds its old content or its new content.
+    let failed = AtomicBool::new(false);
+    let done = parallel::map(&staged, |(env, stage, moved)| {
+        if failed.load(Ordering::SeqCst) {
+            let _ = fs::remove_dir_all(stage);
+            return None;
+        }
+        let result = switch_and_retire(env, stage, moved);
+        if result.is_err() {
+            failed.store(true, Ordering::SeqCst);
+        }
+        Some(result)
+    });
+    let mut switch_error = None;
+    for ((env, _, _), result) in staged.iter().zip(done) {
+        match result {
+            Some(Ok(warnings)) => {
+                report.warnings.extend(warnings);
+                report.unchanged += env.unchanged.len();
+                report
+                    .written
+                    .extend(env.write.iter().map(|n| env.dir.join(n)));
+                report
+                    .removed
+                    .extend(env.remove.iter().map(|n| env.dir.join(n)));
             }
-            return Err(e);
+            Some(Err(e)) => {
+                switch_error.get_or_insert(e);
+            }
+            None => {}
         }
-        if env.exists {
-            let forced: BTreeSet<&str> = env.forced.iter().map(String::as_str).collect();
-            report.warnings.extend(retire(stage, &env.dir, &forced)?);
-        }
-        report.unchanged += env.unchanged.len();
-        report
-            .written
-            .extend(env.write.iter().map(|n| env.dir.join(n)));
-        report
-            .removed
-            .extend(env.remove.iter().map(|n| env.dir.join(n)));
+    }
+    if let Some(e) = switch_error {
+        return Err(e);
     }
     // Environments no longer declared: take the directory away in one rename, then
     // retire it (the user's entries are moved back into a directory of that name).

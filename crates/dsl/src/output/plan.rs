@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::ownership::{Ownership, OWNERSHIP_FILE};
 use super::{io_err, EnvOutput, TreeError};
+use crate::parallel;
 
 /// One directory kairn writes in full: its files (relative paths, `/`-separated, the
 /// ownership record included) are switched into place together.
@@ -483,21 +484,38 @@ pub fn plan_units(root: &Path, units: &[Unit<'_>], prune: &Prune) -> Result<Plan
             return Ok(plan);
         }
     }
-    for (i, unit) in units.iter().enumerate() {
-        let env = plan_unit(root, i, unit, &mut plan)?;
+    // Each directory is read on its own thread; conflicts and leftovers are merged in
+    // the order of the units, as one thread would find them.
+    let indexed: Vec<(usize, &Unit<'_>)> = units.iter().enumerate().collect();
+    let planned = parallel::map(&indexed, |&(i, unit)| {
+        let mut found = Plan::default();
+        plan_unit(root, i, unit, &mut found).map(|env| (env, found))
+    });
+    for result in planned {
+        let (env, found) = result?;
+        plan.conflicts.extend(found.conflicts);
+        plan.leftovers.extend(found.leftovers);
         plan.envs.push(env);
     }
-    // Staging directories of interrupted runs, beside each unit.
-    let mut scanned = BTreeSet::new();
+    // Staging directories of interrupted runs, beside each unit (each parent read once).
+    let mut beside: BTreeMap<&Path, Vec<String>> = BTreeMap::new();
     for unit in units {
-        let (Some(parent), Some(name)) = (unit.dir.parent(), unit.dir.file_name()) else {
-            continue;
-        };
-        let name = name.to_string_lossy();
+        if let (Some(parent), Some(name)) = (unit.dir.parent(), unit.dir.file_name()) {
+            beside
+                .entry(parent)
+                .or_default()
+                .push(name.to_string_lossy().into_owned());
+        }
+    }
+    let mut scanned = BTreeSet::new();
+    for (parent, names) in &beside {
         for (entry, _) in entries(parent).unwrap_or_default() {
-            let path = parent.join(&entry);
-            if is_stage_of(&entry.to_string_lossy(), &name) && scanned.insert(path.clone()) {
-                plan.leftovers.push(path);
+            let entry_name = entry.to_string_lossy();
+            if names.iter().any(|name| is_stage_of(&entry_name, name)) {
+                let path = parent.join(&entry);
+                if scanned.insert(path.clone()) {
+                    plan.leftovers.push(path);
+                }
             }
         }
     }

@@ -132,8 +132,9 @@ pub fn run(select: &Select, out: Option<&Path>) -> ExitCode {
     let stale = drifts.len() + plan.leftovers.len();
     if stale > 0 {
         say!(
-            "error: {stale} path(s) under {} differ from a fresh emit; run `cargo run -p cli -- emit` and commit the result",
-            root.display()
+            "error: {stale} path(s) under {} differ from a fresh emit; run `{}` and commit the result",
+            root.display(),
+            dsl::output::emit_command()
         );
     }
     if invalid {

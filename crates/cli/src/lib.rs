@@ -195,8 +195,32 @@ pub(crate) fn registry() -> Vec<AppEntry> {
 
 /// Runs the `kairn` command line (arguments from the process) over `apps`, e.g.
 /// [`registered()`]: every app whose crate the binary links. Exits 2 if two apps share an
-/// id.
+/// id. Generated files tell readers to regenerate them with `cargo run -p cli -- emit`,
+/// the command of kairn's own repository; a team's workspace uses [`main_with`].
 pub fn main(apps: impl IntoIterator<Item = AppEntry>) -> ExitCode {
+    main_with(apps, Settings::default())
+}
+
+/// What differs between repositories that run the `kairn` command line.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The command that regenerates the tree, as this repository runs it: named in the
+    /// header of every generated file and in `check`'s advice (`cargo run -- emit` in a
+    /// workspace whose only binary is its `kairn`).
+    pub emit_command: &'static str,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            emit_command: dsl::output::DEFAULT_EMIT_COMMAND,
+        }
+    }
+}
+
+/// [`main`] with the repository's own [`Settings`].
+pub fn main_with(apps: impl IntoIterator<Item = AppEntry>, settings: Settings) -> ExitCode {
+    dsl::output::set_emit_command(settings.emit_command);
     let mut apps: Vec<AppEntry> = apps.into_iter().collect();
     apps.sort_by(|a, b| a.id.cmp(b.id).then(a.module.cmp(b.module)));
     let duplicates = dsl::registry::duplicates(&apps);

@@ -4,5 +4,10 @@
 use payments as _;
 
 fn main() -> std::process::ExitCode {
-    kairn::main(kairn::registered())
+    kairn::main_with(
+        kairn::registered(),
+        kairn::Settings {
+            emit_command: "cargo run -- emit",
+        },
+    )
 }

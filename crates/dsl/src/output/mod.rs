@@ -67,8 +67,36 @@ struct Kustomization<'a> {
     resources: Vec<&'a str>,
 }
 
+/// The command generated files name for regenerating them when none is set: the one of
+/// kairn's own repository.
+pub const DEFAULT_EMIT_COMMAND: &str = "cargo run -p cli -- emit";
+
+static EMIT_COMMAND: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the command that every generated file's header (and `check`'s advice) names for
+/// regenerating the tree, e.g. `cargo run -- emit` in a team's own workspace. The first
+/// call in a process wins; without one, [`DEFAULT_EMIT_COMMAND`].
+///
+/// ```
+/// dsl::output::set_emit_command("cargo run -- emit");
+/// assert_eq!(dsl::output::emit_command(), "cargo run -- emit");
+/// ```
+pub fn set_emit_command(command: &str) {
+    let _ = EMIT_COMMAND.set(command.to_owned());
+}
+
+/// The command generated files name for regenerating them (see [`set_emit_command`]).
+pub fn emit_command() -> &'static str {
+    EMIT_COMMAND
+        .get()
+        .map_or(DEFAULT_EMIT_COMMAND, String::as_str)
+}
+
 fn header(app: &str, environment: &str) -> String {
-    format!("{HEADER_MARK} from the Rust declaration of {app} ({environment}). Do not edit: run `cargo run -p cli -- emit`.\n")
+    format!(
+        "{HEADER_MARK} from the Rust declaration of {app} ({environment}). Do not edit: run `{}`.\n",
+        emit_command()
+    )
 }
 
 fn kustomization(head: &str, comment: &str, resources: &[String]) -> Result<String, YamlError> {

@@ -157,6 +157,10 @@ pub(crate) fn statefulset(
         spec: Some(PodDisruptionBudgetSpec {
             max_unavailable: Some(IntOrString::Int(1)),
             selector: Some(selector(selector_labels(app, &component.name))),
+            // Stated, not defaulted: a member that is running but not ready may be
+            // catching up on the log; evicting it while the budget is spent could cost
+            // the quorum, so it is evicted only when the budget allows.
+            unhealthy_pod_eviction_policy: Some("IfHealthyBudget".into()),
             ..Default::default()
         }),
         ..Default::default()

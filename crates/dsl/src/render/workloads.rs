@@ -125,7 +125,9 @@ pub(crate) fn pdb(app: &App, component: &Component, d: &Disruption) -> Object {
             min_available,
             max_unavailable,
             selector: Some(selector(selector_labels(app, &component.name))),
-            ..Default::default()
+            // A running pod that is not ready can always be evicted: with the default
+            // (IfHealthyBudget), one crash-looping replica blocks every node drain.
+            unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
         }),
         ..Default::default()
     }

@@ -144,23 +144,8 @@ fn spread(w: &Workload<'_>, sink: &mut Sink) {
 
 /// kube-linter `pdb-unhealthy-pod-eviction-policy`.
 fn disruption_budgets(set: &Set<'_>, sink: &mut Sink) {
-    if set.ctx.complete {
-        // kairn's renderer does not set the field yet (setting it changes `generated/`):
-        // neither declared apps nor the YAML kairn emitted are reported.
-        return;
-    }
     for (i, p) in each!(set, PodDisruptionBudget) {
         let Some(spec) = &p.spec else { continue };
-        let rendered = p
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get("app.kubernetes.io/managed-by"))
-            .is_some_and(|m| m == "kairn");
-        if rendered {
-            // Emitted by kairn: `lint` of the tree agrees with `emit`.
-            continue;
-        }
         if spec.unhealthy_pod_eviction_policy.is_none() {
             sink.add(i, "pdb-unhealthy-eviction-policy", "spec.unhealthyPodEvictionPolicy", "the budget does not set unhealthyPodEvictionPolicy: with the default (IfHealthyBudget) pods that are running but not ready cannot be evicted while the budget is exhausted, so a crash-looping pod can block node drains", "set unhealthyPodEvictionPolicy: AlwaysAllow");
         }

@@ -249,10 +249,14 @@ fn odd_schedules_and_addresses_are_findings_not_panics() {
 }
 
 #[test]
-fn kairn_rendered_budgets_are_not_asked_for_an_eviction_policy() {
-    // The renderer does not set unhealthyPodEvictionPolicy yet; `lint` of emitted YAML
-    // must agree with `emit`, which does not report it.
-    let rendered = apply(&[
+fn a_budget_labelled_as_kairn_output_is_checked_like_any_other() {
+    // kairn's renderer states the policy on every budget it emits, so its own label
+    // exempts nothing: a budget without the field is reported whoever claims to manage it.
+    let unlabelled = apply(&[Del(
+        "PodDisruptionBudget/web",
+        "/spec/unhealthyPodEvictionPolicy",
+    )]);
+    let labelled = apply(&[
         Del(
             "PodDisruptionBudget/web",
             "/spec/unhealthyPodEvictionPolicy",
@@ -263,5 +267,9 @@ fn kairn_rendered_budgets_are_not_asked_for_an_eviction_policy() {
             json!({"app.kubernetes.io/managed-by": "kairn"}),
         ),
     ]);
-    assert!(severities(&rendered, "pdb-unhealthy-eviction-policy").is_empty());
+    assert!(!severities(&unlabelled, "pdb-unhealthy-eviction-policy").is_empty());
+    assert_eq!(
+        severities(&labelled, "pdb-unhealthy-eviction-policy"),
+        severities(&unlabelled, "pdb-unhealthy-eviction-policy")
+    );
 }

@@ -14,6 +14,11 @@ use crate::primitives::text::{LabelKey, LabelValue};
 /// let effect = dsl::TaintEffect::NoExecute { toleration_seconds: Some(300) };
 /// assert_eq!(effect.as_str(), "NoExecute");
 /// ```
+///
+/// ```compile_fail
+/// // tolerationSeconds without NoExecute cannot be written
+/// let effect = dsl::TaintEffect::NoSchedule { toleration_seconds: Some(300) };
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TaintEffect {
     /// New pods are not scheduled onto the node.

@@ -53,8 +53,9 @@ pub use model::hook::{Hook, HookPhase, HookRuns};
 pub use model::ingress::{HostRules, Ingress, Route, Tls};
 pub use model::jobs::SpawnedJobs;
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
-pub use model::pod::{Check, Probe, Probes, Resources, RunAs, Spread, WritableDir};
+pub use model::pod::{Check, PreStop, Probe, Probes, Resources, RunAs, Spread, WritableDir};
 pub use model::scaling::{Autoscaling, AutoscalingRange, Disruption, Replicas};
+pub use model::scheduling::{TaintEffect, TaintMatch, Toleration};
 pub use model::storage::{
     AwsRoleArn, AzureClientId, AzureContainer, CloudIdentity, FilesystemVolume, GcpServiceAccount,
     GcsBucket, ObjectStorage, S3Bucket, ScalableStorage, SharedVolume, SingleNodeCompatible,

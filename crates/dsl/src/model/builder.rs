@@ -19,10 +19,11 @@ use super::component::{
 use super::files::ConfigFiles;
 use super::handles::{HttpComponent, TalksTo};
 use super::jobs::SpawnedJobs;
-use super::pod::{Resources, RunAs, WritableDir};
+use super::pod::{PreStop, Resources, RunAs, WritableDir};
+use super::scheduling::Toleration;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
-use crate::primitives::text::Name;
+use crate::primitives::text::{LabelKey, LabelValue, Name};
 
 /// A required field of [`ComponentBuilder`] that is not set yet.
 #[derive(Clone, Copy, Debug, Default)]
@@ -56,6 +57,11 @@ struct Optional {
     service_account_annotations: BTreeMap<String, String>,
     files: Vec<ConfigFiles>,
     spawns_jobs: Option<SpawnedJobs>,
+    node_selector: BTreeMap<LabelKey, LabelValue>,
+    tolerations: Vec<Toleration>,
+    priority_class: Option<Name>,
+    termination_grace_period_seconds: Option<u32>,
+    pre_stop: Option<PreStop>,
 }
 
 impl ComponentBuilder {
@@ -308,6 +314,75 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
         self
     }
 
+    /// Runs the pods only on nodes labelled `key=value` (`nodeSelector`). Repeated
+    /// calls add labels (all must match); a repeated key keeps the last value.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// # let http = NamedPort::new(port_name!("http"), port!(8080));
+    /// let api = Component::builder()
+    ///     .name(name!("api"))
+    ///     .image(image!("ghcr.io/acme/shop:1.4.2"))
+    ///     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+    /// #   .workload(HttpService::builder().port(http.clone())
+    /// #       .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
+    /// #       .replicas(Replicas::Fixed(2)).build())
+    ///     .node_selector(label_key!("kubernetes.io/arch"), label_value!("arm64"))
+    ///     .tolerate(Toleration::exists(label_key!("example.com/arm"), TaintEffect::NoSchedule))
+    ///     .priority_class(name!("business-critical"))
+    ///     .build();
+    /// assert_eq!(api.node_selector.len(), 1);
+    /// assert_eq!(api.tolerations.len(), 1);
+    /// ```
+    pub fn node_selector(mut self, key: LabelKey, value: LabelValue) -> Self {
+        self.optional.node_selector.insert(key, value);
+        self
+    }
+
+    /// Lets the pods run on nodes with a matching taint (`tolerations`). Repeated calls
+    /// add tolerations.
+    pub fn tolerate(mut self, toleration: Toleration) -> Self {
+        self.optional.tolerations.push(toleration);
+        self
+    }
+
+    /// The PriorityClass of the pods (`priorityClassName`); the class itself is a
+    /// cluster object kairn does not create.
+    pub fn priority_class(mut self, class: Name) -> Self {
+        self.optional.priority_class = Some(class);
+        self
+    }
+
+    /// Seconds the pods get between `SIGTERM` and `SIGKILL`
+    /// (`terminationGracePeriodSeconds`, Kubernetes default 30). A
+    /// [`pre_stop`](Self::pre_stop) hook runs within this time.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// # let http = NamedPort::new(port_name!("http"), port!(8080));
+    /// let api = Component::builder()
+    ///     .name(name!("api"))
+    ///     .image(image!("ghcr.io/acme/shop:1.4.2"))
+    ///     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+    /// #   .workload(HttpService::builder().port(http.clone())
+    /// #       .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
+    /// #       .replicas(Replicas::Fixed(2)).build())
+    ///     .termination_grace_period_seconds(60)
+    ///     .pre_stop(PreStop::Sleep { seconds: 10 })
+    ///     .build();
+    /// assert_eq!(api.pre_stop, Some(PreStop::Sleep { seconds: 10 }));
+    /// ```
+    pub fn termination_grace_period_seconds(mut self, seconds: u32) -> Self {
+        self.optional.termination_grace_period_seconds = Some(seconds);
+        self
+    }
+
+    /// What the main container does before it is sent `SIGTERM` (`lifecycle.preStop`).
+    pub fn pre_stop(mut self, pre_stop: PreStop) -> Self {
+        self.optional.pre_stop = Some(pre_stop);
+        self
+    }
+
     /// The component: an [`HttpComponent`] when the workload is an [`HttpService`]
     /// (it can be routed to), a [`Component`] otherwise. Each of `.name(..)`,
     /// `.image(..)`, `.resources(..)` and `.workload(..)` must have been called.
@@ -336,6 +411,11 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             service_account_annotations: o.service_account_annotations,
             files: o.files,
             spawns_jobs: o.spawns_jobs,
+            node_selector: o.node_selector,
+            tolerations: o.tolerations,
+            priority_class: o.priority_class,
+            termination_grace_period_seconds: o.termination_grace_period_seconds,
+            pre_stop: o.pre_stop,
             customizations: Vec::new(),
         })
     }

@@ -18,15 +18,16 @@ use super::handles::DependencyRef;
 use super::hook::Hook;
 use super::jobs::SpawnedJobs;
 use super::monitoring::Metrics;
-use super::pod::{Probes, Resources, RunAs, Spread, WritableDir};
+use super::pod::{PreStop, Probes, Resources, RunAs, Spread, WritableDir};
 use super::scaling::{Disruption, Replicas};
+use super::scheduling::Toleration;
 use super::storage::{ObjectStorage, ScalableStorage};
 use crate::object::ObjectKind;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::port::{NamedPort, Port};
 use crate::primitives::quantity::Storage;
-use crate::primitives::text::{CronSchedule, EnvName, Name, TimeZone};
+use crate::primitives::text::{CronSchedule, EnvName, LabelKey, LabelValue, Name, TimeZone};
 
 /// One workload of an application, with everything its container needs.
 ///
@@ -83,6 +84,17 @@ pub struct Component {
     pub files: Vec<ConfigFiles>,
     /// Jobs this component creates through the Kubernetes API (grants exactly that).
     pub spawns_jobs: Option<SpawnedJobs>,
+    /// Node labels a node must carry to run the pods (`nodeSelector`).
+    pub node_selector: BTreeMap<LabelKey, LabelValue>,
+    /// Node taints the pods tolerate (`tolerations`).
+    pub tolerations: Vec<Toleration>,
+    /// The PriorityClass of the pods (`priorityClassName`); `None` is the cluster default.
+    pub priority_class: Option<Name>,
+    /// Seconds between `SIGTERM` and `SIGKILL` (`terminationGracePeriodSeconds`);
+    /// `None` is the Kubernetes default of 30.
+    pub termination_grace_period_seconds: Option<u32>,
+    /// What the main container does before it is stopped (`lifecycle.preStop`).
+    pub pre_stop: Option<PreStop>,
     /// Typed changes to the rendered objects, added with [`Component::customize`] and
     /// its shorthands after [`build`](ComponentBuilder::build).
     pub customizations: Vec<Customization>,

@@ -21,4 +21,5 @@ pub mod jobs;
 pub mod monitoring;
 pub mod pod;
 pub mod scaling;
+pub mod scheduling;
 pub mod storage;

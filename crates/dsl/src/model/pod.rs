@@ -101,6 +101,19 @@ pub struct Probe {
 /// Liveness and readiness probes (both required: a liveness probe without a
 /// readiness probe sends traffic to pods that cannot serve it), plus an optional
 /// startup probe for slow starters.
+///
+/// ```
+/// use dsl::*;
+/// let http = NamedPort::new(port_name!("http"), port!(8080));
+/// // Up to 30 x 10 s for the first start before liveness takes over.
+/// let probes = Probes::http(&http, http_path!("/live"), http_path!("/ready")).with_startup(
+///     Probe::builder()
+///         .check(Check::http(http_path!("/started"), &http))
+///         .failure_threshold(30)
+///         .build(),
+/// );
+/// assert_eq!(probes.startup.map(|p| p.failure_threshold), Some(30));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
 pub struct Probes {
     /// Restarts the container when it fails.
@@ -133,6 +146,35 @@ impl Probes {
             startup: None,
         }
     }
+
+    /// Adds a startup probe (`startupProbe`): liveness and readiness checks wait until
+    /// it succeeds once, so a slow first start is not killed by the liveness probe.
+    pub fn with_startup(mut self, startup: Probe) -> Self {
+        self.startup = Some(startup);
+        self
+    }
+}
+
+/// What the main container does before it is sent `SIGTERM` (`lifecycle.preStop`),
+/// e.g. waiting until Service endpoints and load balancers have stopped routing to it.
+/// It counts against the termination grace period (30 s unless set on the component).
+///
+/// ```
+/// use dsl::*;
+/// let drain = PreStop::Sleep { seconds: 5 };
+/// let flush = PreStop::Exec(vec!["/bin/app".into(), "flush".into()]);
+/// assert_ne!(drain, flush);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PreStop {
+    /// Waits this many seconds (the kubelet's `sleep` action, Kubernetes 1.30 or later;
+    /// needs no shell in the image).
+    Sleep {
+        /// Seconds to wait.
+        seconds: u32,
+    },
+    /// Runs a command in the container.
+    Exec(Vec<String>),
 }
 
 /// A writable directory backed by an `emptyDir` volume (the root filesystem is read-only).

@@ -19,6 +19,8 @@ mod storage;
 mod workloads;
 
 #[cfg(test)]
+mod pod_tests;
+#[cfg(test)]
 mod tests;
 
 use std::panic::Location;

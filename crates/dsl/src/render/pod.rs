@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{
     Affinity, Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource,
     Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar as K8sEnvVar,
-    EnvVarSource, ExecAction, HTTPGetAction, LocalObjectReference, ObjectFieldSelector,
-    PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity, PodSecurityContext,
-    PodSpec, PodTemplateSpec, Probe as K8sProbe, ResourceRequirements, SeccompProfile,
-    SecretKeySelector, SecurityContext, TCPSocketAction, TopologySpreadConstraint, Volume,
-    VolumeMount, WeightedPodAffinityTerm,
+    EnvVarSource, ExecAction, HTTPGetAction, Lifecycle, LifecycleHandler, LocalObjectReference,
+    ObjectFieldSelector, PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe as K8sProbe, ResourceRequirements,
+    SeccompProfile, SecretKeySelector, SecurityContext, SleepAction, TCPSocketAction,
+    Toleration as K8sToleration, TopologySpreadConstraint, Volume, VolumeMount,
+    WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -19,7 +20,8 @@ use super::identity::needs_api_token;
 use super::meta::{component_labels, selector, selector_labels};
 use crate::model::app::App;
 use crate::model::component::{Component, LeaderElection, Workload};
-use crate::model::pod::{Check, Probe, Probes, Spread};
+use crate::model::pod::{Check, PreStop, Probe, Probes, Spread};
+use crate::model::scheduling::{TaintMatch, Toleration};
 use crate::primitives::env::{EnvSource, EnvVar};
 use crate::primitives::port::NamedPort;
 
@@ -64,6 +66,41 @@ fn probe(p: &Probe) -> K8sProbe {
         }
     }
     out
+}
+
+fn pre_stop(p: &PreStop) -> Lifecycle {
+    let handler = match p {
+        PreStop::Sleep { seconds } => LifecycleHandler {
+            sleep: Some(SleepAction {
+                seconds: i64::from(*seconds),
+            }),
+            ..Default::default()
+        },
+        PreStop::Exec(cmd) => LifecycleHandler {
+            exec: Some(ExecAction {
+                command: Some(cmd.clone()),
+            }),
+            ..Default::default()
+        },
+    };
+    Lifecycle {
+        pre_stop: Some(handler),
+        ..Default::default()
+    }
+}
+
+fn toleration(t: &Toleration) -> K8sToleration {
+    let (operator, value) = match &t.matches {
+        TaintMatch::Exists => ("Exists", None),
+        TaintMatch::Equal(v) => ("Equal", Some(v.to_string())),
+    };
+    K8sToleration {
+        key: Some(t.key.to_string()),
+        operator: Some(operator.to_owned()),
+        value,
+        effect: Some(t.effect.as_str().to_owned()),
+        toleration_seconds: t.effect.toleration_seconds().map(i64::from),
+    }
 }
 
 fn env_var(v: &EnvVar) -> K8sEnvVar {
@@ -345,6 +382,7 @@ pub(crate) fn pod_template(
         liveness_probe: probes.map(|p| probe(&p.liveness)),
         readiness_probe: probes.map(|p| probe(&p.readiness)),
         startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),
+        lifecycle: component.pre_stop.as_ref().map(pre_stop),
         security_context: Some(container_security_context()),
         volume_mounts: (!mounts.is_empty()).then_some(mounts),
         ..Default::default()
@@ -405,6 +443,19 @@ pub(crate) fn pod_template(
             restart_policy: restart_policy.map(str::to_owned),
             affinity,
             topology_spread_constraints,
+            node_selector: (!component.node_selector.is_empty()).then(|| {
+                component
+                    .node_selector
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            }),
+            tolerations: (!component.tolerations.is_empty())
+                .then(|| component.tolerations.iter().map(toleration).collect()),
+            priority_class_name: component.priority_class.as_ref().map(ToString::to_string),
+            termination_grace_period_seconds: component
+                .termination_grace_period_seconds
+                .map(i64::from),
             ..Default::default()
         }),
     }

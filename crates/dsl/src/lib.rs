@@ -41,6 +41,7 @@ pub use model::component::{
     AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,
     LeaderElection, LeaderLock, OutputVolume, ScheduledJob, Worker, Workload,
 };
+pub use model::container::{Container, ContainerRole, PodContainer, SidecarMode};
 pub use model::customize::{Customization, ExtraObject};
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::environment::Environment;

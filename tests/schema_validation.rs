@@ -424,36 +424,44 @@ fn a_rendered_pod_with_init_container_native_sidecar_extra_container_and_grpc_pr
                     .build(),
             )
             .init_container(
-                Container::new(name!("migrate"), image!("ghcr.io/acme/shop:1.4.2"), small)
-                    .args(vec!["migrate".into()]),
+                Container::builder()
+                    .name(name!("migrate"))
+                    .image(image!("ghcr.io/acme/shop:1.4.2"))
+                    .resources(small)
+                    .args(vec!["migrate".into()])
+                    .build(),
             )
             .sidecar(
-                Container::new(
-                    name!("otel"),
-                    image!("otel/opentelemetry-collector:0.110.0"),
-                    small,
-                )
-                .serves(otlp.clone())
-                .probes(
-                    Probes::builder()
-                        .liveness(Probe::builder().check(Check::tcp(&otlp)).build())
-                        .readiness(Probe::builder().check(Check::grpc(&otlp)).build())
-                        .startup(
-                            Probe::builder()
-                                .check(Check::exec("/otelcol", ["validate"]))
-                                .build(),
-                        )
-                        .build(),
-                ),
+                Container::builder()
+                    .name(name!("otel"))
+                    .image(image!("otel/opentelemetry-collector:0.110.0"))
+                    .resources(small)
+                    .serves(otlp.clone())
+                    .probes(
+                        Probes::builder()
+                            .liveness(Probe::builder().check(Check::tcp(&otlp)).build())
+                            .readiness(Probe::builder().check(Check::grpc(&otlp)).build())
+                            .startup(
+                                Probe::builder()
+                                    .check(Check::exec("/otelcol", ["validate"]))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
             )
             .container(
-                Container::new(name!("docs"), image!("ghcr.io/acme/docs:1.0.0"), small)
+                Container::builder()
+                    .name(name!("docs"))
+                    .image(image!("ghcr.io/acme/docs:1.0.0"))
+                    .resources(small)
                     .port(docs.clone())
                     .probes(Probes::http(
                         &docs,
                         http_path!("/live"),
                         http_path!("/ready"),
-                    )),
+                    ))
+                    .build(),
             )
             .build()
             .into_component()])

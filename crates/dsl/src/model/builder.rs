@@ -402,16 +402,24 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     /// #       .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
     /// #       .replicas(Replicas::Fixed(2)).build())
     ///     .init_container(
-    ///         Container::new(name!("migrate"), image!("ghcr.io/acme/shop:1.4.2"), small)
-    ///             .args(vec!["migrate".into()]),
+    ///         Container::builder()
+    ///             .name(name!("migrate"))
+    ///             .image(image!("ghcr.io/acme/shop:1.4.2"))
+    ///             .resources(small)
+    ///             .args(vec!["migrate".into()])
+    ///             .build(),
     ///     )
     ///     .sidecar(
-    ///         Container::new(name!("otel"), image!("otel/opentelemetry-collector:0.110.0"), small)
+    ///         Container::builder()
+    ///             .name(name!("otel"))
+    ///             .image(image!("otel/opentelemetry-collector:0.110.0"))
+    ///             .resources(small)
     ///             .port(otel.clone())
     ///             .probes(Probes::builder()
     ///                 .liveness(Probe::builder().check(Check::tcp(&otel)).build())
     ///                 .readiness(Probe::builder().check(Check::grpc(&otel)).build())
-    ///                 .build()),
+    ///                 .build())
+    ///             .build(),
     ///     )
     ///     .build();
     /// assert_eq!(api.containers.len(), 2);

@@ -28,13 +28,14 @@
 //!
 //! **Ports** of further containers are container ports of the pod and stay pod-internal
 //! by default: neither the component's Service nor its NetworkPolicy opens them. A port
-//! declared with [`Container::serves`] is served like the component's own ports: added to
+//! declared with [`ContainerBuilder::serves`] is served like the component's own ports: added to
 //! its Service (when it has one) and opened to the components that `talks_to` it. A
 //! [`Metrics`](crate::Metrics) endpoint may be a sidecar's port (a metrics exporter): it
 //! is added to the Service for the ServiceMonitor and opened to Prometheus only.
 //! Port names and numbers are unique in the pod (one network namespace): a repeated name
 //! is rule `duplicate-port`, a repeated number rule `pod-containers`.
 
+use super::builder::Unset;
 use super::pod::{Probes, Resources, WritableDir};
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
@@ -47,28 +48,29 @@ use crate::primitives::text::Name;
 /// ```
 /// use dsl::*;
 /// let metrics = NamedPort::new(port_name!("exporter"), port!(9121));
-/// let exporter = Container::new(
-///     name!("redis-exporter"),
-///     image!("oliver006/redis_exporter:v1.62.0"),
-///     Resources::new(cpu!("10m"), cpu!("100m"), memory!("32Mi"), memory!("64Mi")),
-/// )
-/// .args(vec!["--redis.addr=redis://localhost:6379".into()])
-/// .port(metrics.clone())
-/// .probes(Probes::http(&metrics, http_path!("/health"), http_path!("/health")));
+/// let exporter = Container::builder()
+///     .name(name!("redis-exporter"))
+///     .image(image!("oliver006/redis_exporter:v1.62.0"))
+///     .resources(Resources::new(cpu!("10m"), cpu!("100m"), memory!("32Mi"), memory!("64Mi")))
+///     .args(vec!["--redis.addr=redis://localhost:6379".into()])
+///     .port(metrics.clone())
+///     .probes(Probes::http(&metrics, http_path!("/health"), http_path!("/health")))
+///     .build();
 /// assert_eq!(exporter.ports, vec![metrics]);
 /// ```
 ///
-/// Name, image and resources are required; leaving one out does not compile:
+/// Name, image and resources are required; leaving one out does not compile (the
+/// error says `this container has no image: add .image(..)`):
 ///
 /// ```compile_fail
 /// use dsl::*;
-/// let no_image = Container::new(
-///     name!("exporter"),
-///     Resources::new(cpu!("10m"), cpu!("100m"), memory!("32Mi"), memory!("64Mi")),
-/// );
+/// let no_image = Container::builder()
+///     .name(name!("exporter"))
+///     .resources(Resources::new(cpu!("10m"), cpu!("100m"), memory!("32Mi"), memory!("64Mi")))
+///     .build();
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive] // declare through `Container::new`
+#[non_exhaustive] // declare through `Container::builder`
 pub struct Container {
     /// Container name, unique in the pod and different from the component's name
     /// (which is the main container's name).
@@ -85,7 +87,8 @@ pub struct Container {
     pub env: Vec<EnvVar>,
     /// Container ports, in declaration order.
     pub ports: Vec<NamedPort>,
-    /// The ports (of [`ports`](Self::ports)) served beyond the pod: see [`Container::serves`].
+    /// The ports (of [`ports`](Self::ports)) served beyond the pod: see
+    /// [`ContainerBuilder::serves`].
     pub served: Vec<NamedPort>,
     /// Probes (sidecars and regular containers only: an init container that runs to
     /// completion may not have probes, rule `init-container-probe`).
@@ -97,44 +100,143 @@ pub struct Container {
 }
 
 impl Container {
-    /// A container with its required settings; the rest are set with the methods below.
-    pub fn new(name: Name, image: Image, resources: Resources) -> Self {
-        Container {
+    /// Starts declaring a container: `.name(..)`, `.image(..)` and `.resources(..)` are
+    /// required (in any order), then optional settings and `.build()`.
+    pub fn builder() -> ContainerBuilder {
+        ContainerBuilder {
+            name: Unset,
+            image: Unset,
+            resources: Unset,
+            optional: ContainerOptional::default(),
+        }
+    }
+}
+
+/// Declares a [`Container`]: [`Container::builder`], then `.name(..)`, `.image(..)`
+/// and `.resources(..)` (required, in any order), optional settings, and
+/// [`build`](Self::build). A missing required setting is a compile error that names it.
+#[derive(Clone, Debug)]
+#[must_use = "a container builder does nothing until `.build()`"]
+pub struct ContainerBuilder<N = Unset, I = Unset, R = Unset> {
+    name: N,
+    image: I,
+    resources: R,
+    optional: ContainerOptional,
+}
+
+/// The settings of a container with defaults.
+#[derive(Clone, Debug, Default)]
+struct ContainerOptional {
+    command: Vec<String>,
+    args: Vec<String>,
+    env: Vec<EnvVar>,
+    ports: Vec<NamedPort>,
+    served: Vec<NamedPort>,
+    probes: Option<Probes>,
+    writable_dirs: Vec<WritableDir>,
+}
+
+/// Set by `.name(..)` on a [`ContainerBuilder`].
+#[diagnostic::on_unimplemented(
+    message = "this container has no name: add `.name(name!(\"exporter\"))` before `.build()`",
+    label = "`.name(..)` is missing",
+    note = "a container needs `.name(..)`, `.image(..)` and `.resources(..)`"
+)]
+pub trait ContainerNameSet {
+    #[doc(hidden)]
+    fn take(self) -> Name;
+}
+impl ContainerNameSet for Name {
+    fn take(self) -> Name {
+        self
+    }
+}
+
+/// Set by `.image(..)` on a [`ContainerBuilder`].
+#[diagnostic::on_unimplemented(
+    message = "this container has no image: add `.image(image!(\"registry/repository:tag\"))` before `.build()`",
+    label = "`.image(..)` is missing",
+    note = "a container needs `.name(..)`, `.image(..)` and `.resources(..)`"
+)]
+pub trait ContainerImageSet {
+    #[doc(hidden)]
+    fn take(self) -> Image;
+}
+impl ContainerImageSet for Image {
+    fn take(self) -> Image {
+        self
+    }
+}
+
+/// Set by `.resources(..)` on a [`ContainerBuilder`].
+#[diagnostic::on_unimplemented(
+    message = "this container has no requests and limits: add `.resources(Resources::new(cpu!(\"10m\"), cpu!(\"100m\"), memory!(\"32Mi\"), memory!(\"64Mi\")))` before `.build()`",
+    label = "`.resources(..)` is missing",
+    note = "every container of a pod gets CPU and memory requests and limits; a container needs `.name(..)`, `.image(..)` and `.resources(..)`"
+)]
+pub trait ContainerResourcesSet {
+    #[doc(hidden)]
+    fn take(self) -> Resources;
+}
+impl ContainerResourcesSet for Resources {
+    fn take(self) -> Resources {
+        self
+    }
+}
+
+impl<N, I, R> ContainerBuilder<N, I, R> {
+    /// Container name, unique in the pod and different from the component's name.
+    pub fn name(self, name: Name) -> ContainerBuilder<Name, I, R> {
+        ContainerBuilder {
             name,
+            image: self.image,
+            resources: self.resources,
+            optional: self.optional,
+        }
+    }
+
+    /// Container image (always pinned by tag or digest).
+    pub fn image(self, image: Image) -> ContainerBuilder<N, Image, R> {
+        ContainerBuilder {
+            name: self.name,
             image,
+            resources: self.resources,
+            optional: self.optional,
+        }
+    }
+
+    /// Requests and limits.
+    pub fn resources(self, resources: Resources) -> ContainerBuilder<N, I, Resources> {
+        ContainerBuilder {
+            name: self.name,
+            image: self.image,
             resources,
-            command: Vec::new(),
-            args: Vec::new(),
-            env: Vec::new(),
-            ports: Vec::new(),
-            served: Vec::new(),
-            probes: None,
-            writable_dirs: Vec::new(),
+            optional: self.optional,
         }
     }
 
     /// Overrides the image's entrypoint.
     pub fn command(mut self, command: Vec<String>) -> Self {
-        self.command = command;
+        self.optional.command = command;
         self
     }
 
     /// Overrides the image's arguments.
     pub fn args(mut self, args: Vec<String>) -> Self {
-        self.args = args;
+        self.optional.args = args;
         self
     }
 
     /// Environment variables (the same [`EnvVar`]s as a component's, Secret keys included).
     pub fn env(mut self, env: Vec<EnvVar>) -> Self {
-        self.env = env;
+        self.optional.env = env;
         self
     }
 
     /// Declares a pod-internal container port (reachable from the pod's other
     /// containers on `localhost`, and usable by probes and metrics). Repeated calls add ports.
     pub fn port(mut self, port: NamedPort) -> Self {
-        self.ports.push(port);
+        self.optional.ports.push(port);
         self
     }
 
@@ -146,32 +248,55 @@ impl Container {
     /// ```
     /// use dsl::*;
     /// let grpc = NamedPort::new(port_name!("grpc"), port!(9090));
-    /// let proxy = Container::new(
-    ///     name!("grpc-proxy"),
-    ///     image!("ghcr.io/acme/proxy:3.1.0"),
-    ///     Resources::new(cpu!("50m"), cpu!("200m"), memory!("64Mi"), memory!("128Mi")),
-    /// )
-    /// .serves(grpc.clone());
+    /// let proxy = Container::builder()
+    ///     .name(name!("grpc-proxy"))
+    ///     .image(image!("ghcr.io/acme/proxy:3.1.0"))
+    ///     .resources(Resources::new(cpu!("50m"), cpu!("200m"), memory!("64Mi"), memory!("128Mi")))
+    ///     .serves(grpc.clone())
+    ///     .build();
     /// assert_eq!(proxy.served, vec![grpc.clone()]);
     /// assert_eq!(proxy.ports, vec![grpc]);
     /// ```
     pub fn serves(mut self, port: NamedPort) -> Self {
-        self.ports.push(port.clone());
-        self.served.push(port);
+        self.optional.ports.push(port.clone());
+        self.optional.served.push(port);
         self
     }
 
     /// Liveness and readiness (and optionally startup) probes, built from this
     /// container's own [`NamedPort`]s or commands.
     pub fn probes(mut self, probes: Probes) -> Self {
-        self.probes = Some(probes);
+        self.optional.probes = Some(probes);
         self
     }
 
     /// Adds a writable directory (an `emptyDir` volume).
     pub fn writable_dir(mut self, dir: WritableDir) -> Self {
-        self.writable_dirs.push(dir);
+        self.optional.writable_dirs.push(dir);
         self
+    }
+
+    /// The container. Each of `.name(..)`, `.image(..)` and `.resources(..)` must have
+    /// been called.
+    pub fn build(self) -> Container
+    where
+        N: ContainerNameSet,
+        I: ContainerImageSet,
+        R: ContainerResourcesSet,
+    {
+        let o = self.optional;
+        Container {
+            name: self.name.take(),
+            image: self.image.take(),
+            resources: self.resources.take(),
+            command: o.command,
+            args: o.args,
+            env: o.env,
+            ports: o.ports,
+            served: o.served,
+            probes: o.probes,
+            writable_dirs: o.writable_dirs,
+        }
     }
 }
 

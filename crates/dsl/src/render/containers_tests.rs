@@ -24,15 +24,24 @@ fn exporter_port() -> NamedPort {
     NamedPort::new(port_name!("exporter"), port!(9121))
 }
 
-fn migrate() -> Container {
-    Container::new(name!("migrate"), image!("ghcr.io/acme/shop:1.4.2"), small())
+type Ready = ContainerBuilder<Name, Image, Resources>;
+
+fn cb(name: Name, image: Image, resources: Resources) -> Ready {
+    Container::builder()
+        .name(name)
+        .image(image)
+        .resources(resources)
+}
+
+fn migrate() -> Ready {
+    cb(name!("migrate"), image!("ghcr.io/acme/shop:1.4.2"), small())
         .args(vec!["migrate".into()])
         .env(vec![EnvVar::literal(env_name!("RUST_LOG"), "info")])
 }
 
 /// A native sidecar with TCP liveness, gRPC readiness and an exec startup probe.
-fn otel() -> Container {
-    Container::new(
+fn otel() -> Ready {
+    cb(
         name!("otel"),
         image!("otel/opentelemetry-collector:0.110.0"),
         small(),
@@ -41,7 +50,7 @@ fn otel() -> Container {
     .writable_dir(WritableDir::tmp(storage!("64Mi")))
     .probes(
         Probes::builder()
-            .liveness(Probe::builder().check(Check::tcp(&otlp())).build())
+            .liveness(Probe::builder().check(Check::tcp(otlp())).build())
             .readiness(
                 Probe::builder()
                     .check(Check::grpc_service(&otlp(), "otel.Collector"))
@@ -57,8 +66,8 @@ fn otel() -> Container {
     )
 }
 
-fn exporter() -> Container {
-    Container::new(
+fn exporter() -> Ready {
+    cb(
         name!("exporter"),
         image!("oliver006/redis_exporter:v1.62.0"),
         small(),
@@ -80,7 +89,7 @@ fn api(
             HttpService::builder()
                 .port(http())
                 .probes(Probes::http(
-                    &http(),
+                    http(),
                     http_path!("/live"),
                     http_path!("/ready"),
                 ))
@@ -92,9 +101,9 @@ fn api(
 
 fn full_api() -> Component {
     api(|b| {
-        b.init_container(migrate())
-            .sidecar(otel())
-            .container(exporter())
+        b.init_container(migrate().build())
+            .sidecar(otel().build())
+            .container(exporter().build())
     })
 }
 
@@ -276,8 +285,8 @@ fn job(scheduled: bool) -> Component {
         .name(name!("report"))
         .image(image!("ghcr.io/acme/report:2.0.1"))
         .resources(small())
-        .sidecar(otel())
-        .init_container(migrate());
+        .sidecar(otel().build())
+        .init_container(migrate().build());
     if scheduled {
         b.workload(
             ScheduledJob::builder()
@@ -327,7 +336,7 @@ fn every_workload_with_a_pod_template_gets_further_containers() {
         .image(image!("ghcr.io/acme/worker:1.0.0"))
         .resources(small())
         .workload(Worker::builder().replicas(Replicas::Fixed(1)).build())
-        .init_container(migrate())
+        .init_container(migrate().build())
         .build();
     let raft = NamedPort::new(port_name!("raft"), port!(7000));
     let client = NamedPort::new(port_name!("client"), port!(7001));
@@ -348,7 +357,7 @@ fn every_workload_with_a_pod_template_gets_further_containers() {
                 )
                 .build(),
         )
-        .sidecar(exporter())
+        .sidecar(exporter().build())
         .build();
     for c in [worker, cluster, job(false), job(true)] {
         let name = c.name.clone();
@@ -365,11 +374,7 @@ fn every_workload_with_a_pod_template_gets_further_containers() {
 fn repeated_container_and_port_names_and_numbers_are_errors() {
     // A sidecar named like the component's main container.
     let app = shop(vec![api(|b| {
-        b.sidecar(Container::new(
-            name!("api"),
-            image!("ghcr.io/acme/x:1.0.0"),
-            small(),
-        ))
+        b.sidecar(cb(name!("api"), image!("ghcr.io/acme/x:1.0.0"), small()).build())
     })]);
     let dup = findings(&app, "duplicate-container");
     assert_eq!(dup.len(), 1, "{dup:#?}");
@@ -377,7 +382,11 @@ fn repeated_container_and_port_names_and_numbers_are_errors() {
 
     // A port name the main container already uses.
     let app = shop(vec![api(|b| {
-        b.container(exporter().port(NamedPort::new(port_name!("http"), port!(8081))))
+        b.container(
+            exporter()
+                .port(NamedPort::new(port_name!("http"), port!(8081)))
+                .build(),
+        )
     })]);
     let dup = findings(&app, "duplicate-port");
     assert_eq!(dup.len(), 1, "{dup:#?}");
@@ -388,7 +397,11 @@ fn repeated_container_and_port_names_and_numbers_are_errors() {
 
     // A port number the main container already uses.
     let app = shop(vec![api(|b| {
-        b.sidecar(exporter().port(NamedPort::new(port_name!("admin"), port!(8080))))
+        b.sidecar(
+            exporter()
+                .port(NamedPort::new(port_name!("admin"), port!(8080)))
+                .build(),
+        )
     })]);
     let clash = findings(&app, "pod-containers");
     assert_eq!(clash.len(), 1, "{clash:#?}");
@@ -403,17 +416,22 @@ fn repeated_container_and_port_names_and_numbers_are_errors() {
 #[test]
 fn conflicting_dirs_served_init_ports_and_empty_exec_are_errors() {
     let app = shop(vec![api(|b| {
-        b.init_container(migrate().serves(NamedPort::new(port_name!("admin"), port!(9000))))
-            .sidecar(
-                exporter()
-                    .writable_dir(WritableDir::tmp(storage!("1Gi")))
-                    .probes(
-                        Probes::builder()
-                            .liveness(Probe::builder().check(Check::Exec(Vec::new())).build())
-                            .readiness(Probe::builder().check(Check::tcp(&exporter_port())).build())
-                            .build(),
-                    ),
-            )
+        b.init_container(
+            migrate()
+                .serves(NamedPort::new(port_name!("admin"), port!(9000)))
+                .build(),
+        )
+        .sidecar(
+            exporter()
+                .writable_dir(WritableDir::tmp(storage!("1Gi")))
+                .probes(
+                    Probes::builder()
+                        .liveness(Probe::builder().check(Check::Exec(Vec::new())).build())
+                        .readiness(Probe::builder().check(Check::tcp(exporter_port())).build())
+                        .build(),
+                )
+                .build(),
+        )
     })]);
     let found = findings(&app, "pod-containers");
     let fields: Vec<&str> = found.iter().map(|f| f.field.as_str()).collect();
@@ -433,14 +451,15 @@ fn served_and_metrics_ports_of_sidecars_reach_the_service_others_stay_in_the_pod
     let grpc = NamedPort::new(port_name!("grpc"), port!(9090));
     let mut api = api(|b| {
         b.sidecar(
-            Container::new(name!("proxy"), image!("ghcr.io/acme/proxy:3.1.0"), small())
-                .serves(grpc.clone()),
+            cb(name!("proxy"), image!("ghcr.io/acme/proxy:3.1.0"), small())
+                .serves(grpc.clone())
+                .build(),
         )
-        .container(exporter())
-        .sidecar(otel())
+        .container(exporter().build())
+        .sidecar(otel().build())
     });
     if let Workload::Http(h) = &mut api.workload {
-        h.metrics = Some(Metrics::builder().port(&exporter_port()).build());
+        h.metrics = Some(Metrics::builder().port(exporter_port()).build());
     }
     let caller = Component::builder()
         .name(name!("web"))
@@ -505,5 +524,42 @@ fn served_and_metrics_ports_of_sidecars_reach_the_service_others_stay_in_the_pod
             Some(IntOrString::String("exporter".into())),
         ]
     );
+    assert_clean(&app);
+}
+
+#[test]
+fn metrics_on_a_native_sidecar_port_are_scraped_by_number() {
+    let mut api = api(|b| b.sidecar(exporter().build()));
+    if let Workload::Http(h) = &mut api.workload {
+        h.metrics = Some(Metrics::builder().port(exporter_port()).build());
+    }
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![api])
+        .monitoring(Monitoring::builder().build())
+        .build();
+    let manifests = render(&app);
+    let service = manifests
+        .iter()
+        .find_map(|m| match &m.object {
+            Object::Service(s) => s.spec.as_ref()?.ports.clone(),
+            _ => None,
+        })
+        .expect("Service ports");
+    assert_eq!(service[1].name.as_deref(), Some("exporter"));
+    assert_eq!(service[1].target_port, Some(IntOrString::Int(9121)));
+    assert!(manifests
+        .iter()
+        .any(|m| m.object.kind() == "ServiceMonitor"));
+    let policy = manifests
+        .iter()
+        .find(|m| m.object.kind() == "NetworkPolicy")
+        .expect("NetworkPolicy");
+    let text = serde_json::to_value(&policy.object)
+        .expect("json")
+        .to_string();
+    assert!(text.contains("\"port\":9121"), "{text}");
     assert_clean(&app);
 }

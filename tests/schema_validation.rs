@@ -386,3 +386,105 @@ fn a_rendered_cron_job_passes_strict_schemas() {
     let p = problems(&files, &ran);
     assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
 }
+
+#[test]
+fn a_rendered_pod_with_init_container_native_sidecar_extra_container_and_grpc_probe_passes() {
+    use dsl::{
+        cpu, http_path, image, memory, name, port, port_name, App, Check, Component, Container,
+        HttpService, NamedPort, Probe, Probes, Replicas, Resources,
+    };
+    let small = Resources::new(cpu!("10m"), cpu!("100m"), memory!("32Mi"), memory!("64Mi"));
+    let http = NamedPort::new(port_name!("http"), port!(8080));
+    let grpc = NamedPort::new(port_name!("grpc"), port!(9090));
+    let otlp = NamedPort::new(port_name!("otlp"), port!(4317));
+    let docs = NamedPort::new(port_name!("docs"), port!(8081));
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![Component::builder()
+            .name(name!("api"))
+            .image(image!("ghcr.io/acme/shop:1.4.2"))
+            .resources(small)
+            .workload(
+                HttpService::builder()
+                    .port(http.clone())
+                    .extra_ports(vec![grpc.clone()])
+                    .probes(
+                        Probes::builder()
+                            .liveness(Probe::builder().check(Check::grpc(&grpc)).build())
+                            .readiness(
+                                Probe::builder()
+                                    .check(Check::grpc_service(&grpc, "shop.Api"))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .replicas(Replicas::Fixed(1))
+                    .build(),
+            )
+            .init_container(
+                Container::builder()
+                    .name(name!("migrate"))
+                    .image(image!("ghcr.io/acme/shop:1.4.2"))
+                    .resources(small)
+                    .args(vec!["migrate".into()])
+                    .build(),
+            )
+            .sidecar(
+                Container::builder()
+                    .name(name!("otel"))
+                    .image(image!("otel/opentelemetry-collector:0.110.0"))
+                    .resources(small)
+                    .serves(otlp.clone())
+                    .probes(
+                        Probes::builder()
+                            .liveness(Probe::builder().check(Check::tcp(&otlp)).build())
+                            .readiness(Probe::builder().check(Check::grpc(&otlp)).build())
+                            .startup(
+                                Probe::builder()
+                                    .check(Check::exec("/otelcol", ["validate"]))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .container(
+                Container::builder()
+                    .name(name!("docs"))
+                    .image(image!("ghcr.io/acme/docs:1.0.0"))
+                    .resources(small)
+                    .port(docs.clone())
+                    .probes(Probes::http(
+                        &docs,
+                        http_path!("/live"),
+                        http_path!("/ready"),
+                    ))
+                    .build(),
+            )
+            .build()
+            .into_component()])
+        .build();
+    let manifests = dsl::render(&app);
+    let report = dsl::validate(&manifests, &dsl::validate::context_for(&app));
+    assert!(!report.has_errors(), "{report:?}");
+    let dir = TempDir::new("schema-containers");
+    let files: Vec<PathBuf> = manifests
+        .iter()
+        .map(|m| {
+            let text = dsl::yaml::to_yaml(&m.object).expect("yaml");
+            write(&dir, &m.object.file_name(), &text)
+        })
+        .collect();
+    let deployment = files
+        .iter()
+        .find(|f| f.ends_with("deployment-shop-api.yaml"))
+        .expect("Deployment file");
+    let text = std::fs::read_to_string(deployment).expect("readable");
+    assert!(text.contains("restartPolicy: Always"), "{text}");
+    assert!(text.contains("grpc:"), "{text}");
+    let ran = validate(&files);
+    let p = problems(&files, &ran);
+    assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
+}

@@ -15,6 +15,8 @@
 
 #![warn(missing_docs)]
 
+#[doc = include_str!("../../../docs/containers.md")]
+pub mod containers_guide {}
 #[doc = include_str!("../../../docs/guarantees.md")]
 pub mod guarantees {}
 pub mod model;
@@ -40,6 +42,10 @@ pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 pub use model::component::{
     AccessMode, AccessRule, BatchJob, Component, ConcurrencyPolicy, HttpService, JobRestart,
     LeaderElection, LeaderLock, OutputVolume, ScheduledJob, Worker, Workload,
+};
+pub use model::container::{
+    Container, ContainerBuilder, ContainerImageSet, ContainerNameSet, ContainerResourcesSet,
+    ContainerRole, PodContainer, SidecarMode,
 };
 pub use model::customize::{Customization, ExtraObject};
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};

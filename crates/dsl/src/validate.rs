@@ -15,6 +15,7 @@
 //! assert!(!report.has_errors());
 //! ```
 
+mod containers;
 mod declaration;
 
 #[cfg(test)]
@@ -82,7 +83,10 @@ pub fn context_for(app: &App) -> Context {
             .map(|j| (j.namespace.to_string(), j.service_account.to_string()))
             .collect(),
         waivers: app.waivers.clone(),
-        declaration_findings: declaration::check(app),
+        declaration_findings: declaration::check(app)
+            .into_iter()
+            .chain(containers::check(app))
+            .collect(),
     }
 }
 

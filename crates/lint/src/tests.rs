@@ -320,6 +320,8 @@ fn every_rule_fails_and_passes() {
         "netpol-egress-dependency",
         // Checks of the declaration itself: `validate::declaration` tests.
         "dangling-reference",
+        "pod-containers",
+        "legacy-sidecar-job",
         "waiver-invalid",
         "waiver-unmatched",
     ] {

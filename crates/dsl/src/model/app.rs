@@ -6,6 +6,7 @@ use std::panic::Location;
 use typed_builder::TypedBuilder;
 
 use super::component::Component;
+use super::container::SidecarMode;
 use super::dependency::Dependency;
 use super::handles::IntoComponents;
 use super::ingress::Ingress;
@@ -84,11 +85,16 @@ pub struct App {
     /// each declared with [`ExtraObject::new`](crate::ExtraObject::new).
     #[builder(default)]
     pub extra_objects: Vec<crate::model::customize::ExtraObject>,
+    /// How sidecars are rendered: natively (default, Kubernetes 1.29 or later) or as
+    /// regular containers for older clusters (see [`SidecarMode`]).
+    #[builder(default)]
+    pub sidecar_mode: SidecarMode,
 }
 
 /// The builder with only `declared_at` set; what [`App::builder`] returns.
 pub type AppStart = AppBuilder<(
     (&'static Location<'static>,),
+    (),
     (),
     (),
     (),

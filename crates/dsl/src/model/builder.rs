@@ -16,6 +16,7 @@ use super::cluster::StatefulCluster;
 use super::component::{
     AccessRule, BatchJob, Component, HttpService, ScheduledJob, Worker, Workload,
 };
+use super::container::{Container, ContainerRole, PodContainer};
 use super::files::ConfigFiles;
 use super::handles::{HttpComponent, TalksTo};
 use super::jobs::SpawnedJobs;
@@ -62,6 +63,7 @@ struct Optional {
     priority_class: Option<Name>,
     termination_grace_period_seconds: Option<u32>,
     pre_stop: Option<PreStop>,
+    containers: Vec<PodContainer>,
 }
 
 impl ComponentBuilder {
@@ -383,6 +385,74 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
         self
     }
 
+    /// Adds an init container: it runs to completion before the main container starts;
+    /// init containers and sidecars start one after the other in the order they were
+    /// added. See [`crate::model::container`].
+    ///
+    /// ```
+    /// use dsl::*;
+    /// # let http = NamedPort::new(port_name!("http"), port!(8080));
+    /// let small = Resources::new(cpu!("10m"), cpu!("100m"), memory!("32Mi"), memory!("64Mi"));
+    /// let otel = NamedPort::new(port_name!("otlp"), port!(4317));
+    /// let api = Component::builder()
+    ///     .name(name!("api"))
+    ///     .image(image!("ghcr.io/acme/shop:1.4.2"))
+    ///     .resources(Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi")))
+    /// #   .workload(HttpService::builder().port(http.clone())
+    /// #       .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
+    /// #       .replicas(Replicas::Fixed(2)).build())
+    ///     .init_container(
+    ///         Container::builder()
+    ///             .name(name!("migrate"))
+    ///             .image(image!("ghcr.io/acme/shop:1.4.2"))
+    ///             .resources(small)
+    ///             .args(vec!["migrate".into()])
+    ///             .build(),
+    ///     )
+    ///     .sidecar(
+    ///         Container::builder()
+    ///             .name(name!("otel"))
+    ///             .image(image!("otel/opentelemetry-collector:0.110.0"))
+    ///             .resources(small)
+    ///             .port(otel.clone())
+    ///             .probes(Probes::builder()
+    ///                 .liveness(Probe::builder().check(Check::tcp(&otel)).build())
+    ///                 .readiness(Probe::builder().check(Check::grpc(&otel)).build())
+    ///                 .build())
+    ///             .build(),
+    ///     )
+    ///     .build();
+    /// assert_eq!(api.containers.len(), 2);
+    /// ```
+    pub fn init_container(mut self, container: Container) -> Self {
+        self.optional.containers.push(PodContainer {
+            role: ContainerRole::Init,
+            container,
+        });
+        self
+    }
+
+    /// Adds a native sidecar: an init container with `restartPolicy: Always`
+    /// (Kubernetes 1.29 or later) that starts before the main container, keeps running
+    /// beside it, may have probes (startup included) and stops after it. For older
+    /// clusters see [`SidecarMode::Legacy`](crate::SidecarMode::Legacy).
+    pub fn sidecar(mut self, container: Container) -> Self {
+        self.optional.containers.push(PodContainer {
+            role: ContainerRole::Sidecar,
+            container,
+        });
+        self
+    }
+
+    /// Adds a further regular container, started together with the main container.
+    pub fn container(mut self, container: Container) -> Self {
+        self.optional.containers.push(PodContainer {
+            role: ContainerRole::Regular,
+            container,
+        });
+        self
+    }
+
     /// The component: an [`HttpComponent`] when the workload is an [`HttpService`]
     /// (it can be routed to), a [`Component`] otherwise. Each of `.name(..)`,
     /// `.image(..)`, `.resources(..)` and `.workload(..)` must have been called.
@@ -417,6 +487,7 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             termination_grace_period_seconds: o.termination_grace_period_seconds,
             pre_stop: o.pre_stop,
             customizations: Vec::new(),
+            containers: o.containers,
         })
     }
 }

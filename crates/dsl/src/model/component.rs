@@ -10,6 +10,7 @@ use typed_builder::TypedBuilder;
 
 use super::builder::ComponentBuilder;
 use super::cluster::StatefulCluster;
+use super::container::PodContainer;
 use super::customize::Customization;
 use super::dependency::Dependency;
 use super::exposure::Exposure;
@@ -98,6 +99,9 @@ pub struct Component {
     /// Typed changes to the rendered objects, added with [`Component::customize`] and
     /// its shorthands after [`build`](ComponentBuilder::build).
     pub customizations: Vec<Customization>,
+    /// Init containers, sidecars and further regular containers of the pod, in the
+    /// order they were added (see [`super::container`]).
+    pub containers: Vec<PodContainer>,
 }
 
 impl Component {

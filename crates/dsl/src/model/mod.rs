@@ -9,6 +9,7 @@ pub mod app;
 pub mod builder;
 pub mod cluster;
 pub mod component;
+pub mod container;
 pub mod customize;
 pub mod dependency;
 pub mod environment;

@@ -58,8 +58,20 @@ pub enum Check {
         /// A declared container port (made from its [`NamedPort`]).
         port: PortRef,
     },
-    /// A command run in the container; exit 0 is success.
+    /// A command run in the container; exit 0 is success. Build it with
+    /// [`Check::exec`], which always has a program (an empty command is rule
+    /// `pod-containers` at emit time).
     Exec(Vec<String>),
+    /// A gRPC health check (`grpc.health.v1.Health/Check`) on a declared port.
+    /// Kubernetes gRPC probes take a port number, not a name: the [`NamedPort`]'s number
+    /// is rendered.
+    Grpc {
+        /// The declared container port serving gRPC.
+        port: NamedPort,
+        /// The service name sent in the health request; `None` asks about the server
+        /// as a whole.
+        service: Option<String>,
+    },
 }
 
 impl Check {
@@ -72,9 +84,66 @@ impl Check {
     }
 
     /// A TCP connect on a declared port: `Check::tcp(&raft)`.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let redis = NamedPort::new(port_name!("redis"), port!(6379));
+    /// let probes = Probes::builder()
+    ///     .liveness(Probe::builder().check(Check::tcp(&redis)).build())
+    ///     .readiness(Probe::builder().check(Check::exec("/usr/local/bin/redis-cli", ["ping"])).build())
+    ///     .build();
+    /// assert_eq!(probes.liveness.check, Check::Tcp { port: redis.reference() });
+    /// ```
     pub fn tcp(port: impl DeclaredPort) -> Self {
         Check::Tcp {
             port: port.port_ref(),
+        }
+    }
+
+    /// A command run in the container, a program and its arguments (exit 0 is success):
+    /// `Check::exec("/bin/pg_isready", ["-h", "localhost"])`. No shell is involved.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let check = Check::exec("/bin/redis-cli", ["ping"]);
+    /// assert_eq!(check, Check::Exec(vec!["/bin/redis-cli".into(), "ping".into()]));
+    /// let probe = Probe::builder().check(check).period_seconds(5).build();
+    /// assert_eq!(probe.period_seconds, 5);
+    /// ```
+    pub fn exec<S: Into<String>>(
+        program: impl Into<String>,
+        args: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Check::Exec(
+            std::iter::once(program.into())
+                .chain(args.into_iter().map(Into::into))
+                .collect(),
+        )
+    }
+
+    /// A gRPC health check on a declared port, rendered with the port's number
+    /// (`grpc: {port: 9090}`); Kubernetes 1.27 or later.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let grpc = NamedPort::new(port_name!("grpc"), port!(9090));
+    /// let live = Check::grpc(&grpc);
+    /// let ready = Check::grpc_service(&grpc, "shop.Orders");
+    /// assert_eq!(ready, Check::Grpc { port: grpc, service: Some("shop.Orders".into()) });
+    /// assert_ne!(live, ready);
+    /// ```
+    pub fn grpc(port: &NamedPort) -> Self {
+        Check::Grpc {
+            port: port.clone(),
+            service: None,
+        }
+    }
+
+    /// A gRPC health check of one service (the `service` field of the health request).
+    pub fn grpc_service(port: &NamedPort, service: impl Into<String>) -> Self {
+        Check::Grpc {
+            port: port.clone(),
+            service: Some(service.into()),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod cluster;
 mod config;
+mod containers;
 pub mod declarations;
 mod files;
 pub mod hooks;
@@ -18,6 +19,8 @@ mod services;
 mod storage;
 mod workloads;
 
+#[cfg(test)]
+mod containers_tests;
 #[cfg(test)]
 mod pod_tests;
 #[cfg(test)]

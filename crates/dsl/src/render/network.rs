@@ -45,6 +45,14 @@ fn numbered(port: u16) -> NetworkPolicyPort {
     tcp(IntOrString::Int(i32::from(port)))
 }
 
+/// A component's own port: by name, or by number for a native sidecar's port.
+fn own_port(app: &App, component: &Component, name: &str) -> NetworkPolicyPort {
+    match super::containers::native_sidecar_port(app, component, name) {
+        Some(n) => numbered(n),
+        None => named(name),
+    }
+}
+
 fn dns_egress() -> NetworkPolicyEgressRule {
     NetworkPolicyEgressRule {
         to: Some(vec![NetworkPolicyPeer {
@@ -221,8 +229,7 @@ pub(crate) fn egress_rules<'a>(
             egress.push(NetworkPolicyEgressRule {
                 to: Some(vec![to]),
                 ports: Some(
-                    peer.workload
-                        .client_ports()
+                    super::containers::client_ports(peer)
                         .iter()
                         .map(|p| numbered(p.number.get()))
                         .collect(),
@@ -269,12 +276,12 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
                 namespace_selector: Some(namespace_selector(mon.prometheus_namespace.as_str())),
                 ..Default::default()
             }]),
-            ports: Some(vec![named(m.port.as_str())]),
+            ports: Some(vec![own_port(app, component, m.port.as_str())]),
         });
     }
     // From sibling components that declare they talk to this one, and from Jobs that
     // components spawn in another namespace and that talk to this one.
-    let client_ports = component.workload.client_ports();
+    let client_ports = super::containers::client_ports(component);
     let mut callers: Vec<NetworkPolicyPeer> = app
         .components
         .iter()
@@ -313,7 +320,7 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
             ports: Some(
                 client_ports
                     .iter()
-                    .map(|p| named(p.name.as_str()))
+                    .map(|p| own_port(app, component, p.name.as_str()))
                     .collect(),
             ),
         });

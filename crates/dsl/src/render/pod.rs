@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{
     Affinity, Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource,
     Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar as K8sEnvVar,
-    EnvVarSource, ExecAction, HTTPGetAction, Lifecycle, LifecycleHandler, LocalObjectReference,
-    ObjectFieldSelector, PersistentVolumeClaimVolumeSource, PodAffinityTerm, PodAntiAffinity,
-    PodSecurityContext, PodSpec, PodTemplateSpec, Probe as K8sProbe, ResourceRequirements,
-    SeccompProfile, SecretKeySelector, SecurityContext, SleepAction, TCPSocketAction,
-    Toleration as K8sToleration, TopologySpreadConstraint, Volume, VolumeMount,
+    EnvVarSource, ExecAction, GRPCAction, HTTPGetAction, Lifecycle, LifecycleHandler,
+    LocalObjectReference, ObjectFieldSelector, PersistentVolumeClaimVolumeSource, PodAffinityTerm,
+    PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec, Probe as K8sProbe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, SleepAction,
+    TCPSocketAction, Toleration as K8sToleration, TopologySpreadConstraint, Volume, VolumeMount,
     WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -37,7 +37,7 @@ fn probes_of(component: &Component) -> Option<&Probes> {
     component.workload.probes()
 }
 
-fn probe(p: &Probe) -> K8sProbe {
+pub(crate) fn probe(p: &Probe) -> K8sProbe {
     let mut out = K8sProbe {
         initial_delay_seconds: Some(p.initial_delay_seconds),
         period_seconds: Some(p.period_seconds),
@@ -62,6 +62,12 @@ fn probe(p: &Probe) -> K8sProbe {
         Check::Exec(cmd) => {
             out.exec = Some(ExecAction {
                 command: Some(cmd.clone()),
+            })
+        }
+        Check::Grpc { port, service } => {
+            out.grpc = Some(GRPCAction {
+                port: i32::from(port.number.get()),
+                service: service.clone(),
             })
         }
     }
@@ -103,7 +109,7 @@ fn toleration(t: &Toleration) -> K8sToleration {
     }
 }
 
-fn env_var(v: &EnvVar) -> K8sEnvVar {
+pub(crate) fn env_var(v: &EnvVar) -> K8sEnvVar {
     let (value, value_from) = match &v.source {
         EnvSource::Literal(s) => (Some(s.clone()), None),
         EnvSource::Secret(r) => (
@@ -163,7 +169,7 @@ fn leader_election_env(le: &LeaderElection) -> Vec<K8sEnvVar> {
     .collect()
 }
 
-fn quantities(cpu: String, memory: String) -> BTreeMap<String, Quantity> {
+pub(crate) fn quantities(cpu: String, memory: String) -> BTreeMap<String, Quantity> {
     BTreeMap::from([
         ("cpu".to_owned(), Quantity(cpu)),
         ("memory".to_owned(), Quantity(memory)),
@@ -387,13 +393,15 @@ pub(crate) fn pod_template(
         volume_mounts: (!mounts.is_empty()).then_some(mounts),
         ..Default::default()
     };
+    let further = super::containers::render(app, component, &mut volumes);
     let (affinity, topology_spread_constraints) = spread(app, component);
     // The app ConfigMap counts when it is loaded whole or read key by key.
     let config_map = app.config_map_name();
     let reads_config = use_config
         || component.env.iter().any(|v| {
             matches!(&v.source, EnvSource::ConfigMapKey { config_map: c, .. } if *c == config_map)
-        });
+        })
+        || super::containers::reads_config_key(component, &config_map);
     let hash = match (
         config_hash.filter(|_| reads_config),
         super::files::files_hash(component),
@@ -438,7 +446,8 @@ pub(crate) fn pod_template(
                     })
                     .collect()
             }),
-            containers: vec![container],
+            containers: std::iter::once(container).chain(further.regular).collect(),
+            init_containers: (!further.init.is_empty()).then_some(further.init),
             volumes: (!volumes.is_empty()).then_some(volumes),
             restart_policy: restart_policy.map(str::to_owned),
             affinity,

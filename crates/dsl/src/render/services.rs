@@ -37,11 +37,21 @@ pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
                     .iter()
                     .map(|p| service_port(p, p.number.get())),
             )
+            .chain(
+                super::containers::service_ports(component)
+                    .iter()
+                    .map(|p| super::containers::service_port(app, component, p)),
+            )
             .collect(),
         Workload::Worker(w) if w.metrics.is_some() => w
             .ports
             .iter()
             .map(|p| service_port(p, p.number.get()))
+            .chain(
+                super::containers::service_ports(component)
+                    .iter()
+                    .map(|p| super::containers::service_port(app, component, p)),
+            )
             .collect(),
         _ => return None,
     };

@@ -49,6 +49,8 @@
 //! | `rbac-subject-missing` | `wiring/rbac_binding.rs` |
 //! | `rbac-subject-namespace` | `wiring/rbac_binding.rs` |
 //! | `dangling-reference` | `dsl: src/validate/declaration.rs` |
+//! | `pod-containers` | `dsl: src/validate/containers.rs` |
+//! | `legacy-sidecar-job` | `dsl: src/validate/containers.rs` |
 //! | `reference-unresolved` | `wiring/external_secrets.rs`, `wiring/pod_references.rs`, `wiring/rbac_binding.rs`, `wiring/service_monitor.rs` |
 //! | `netpol-egress-dependency` | `network.rs` |
 //! | `netpol-dns-missing` | `network.rs` |

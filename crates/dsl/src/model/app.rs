@@ -84,11 +84,16 @@ pub struct App {
     /// each declared with [`ExtraObject::new`](crate::ExtraObject::new).
     #[builder(default)]
     pub extra_objects: Vec<crate::model::customize::ExtraObject>,
+    /// The cluster DNS the NetworkPolicies allow: kube-dns (default), or also a
+    /// NodeLocal DNSCache address ([`Dns`](crate::Dns)).
+    #[builder(default)]
+    pub dns: crate::model::dns::Dns,
 }
 
 /// The builder with only `declared_at` set; what [`App::builder`] returns.
 pub type AppStart = AppBuilder<(
     (&'static Location<'static>,),
+    (),
     (),
     (),
     (),

@@ -20,6 +20,7 @@ use super::files::ConfigFiles;
 use super::handles::{HttpComponent, TalksTo};
 use super::jobs::SpawnedJobs;
 use super::pod::{PreStop, Resources, RunAs, WritableDir};
+use super::pod_options::PodOptions;
 use super::scheduling::Toleration;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
@@ -40,12 +41,12 @@ pub struct ComponentBuilder<N = Unset, I = Unset, R = Unset, W = Unset> {
     image: I,
     resources: R,
     workload: W,
-    optional: Optional,
+    pub(super) optional: Optional,
 }
 
 /// The fields with defaults.
 #[derive(Clone, Debug, Default)]
-struct Optional {
+pub(super) struct Optional {
     command: Vec<String>,
     args: Vec<String>,
     env: Vec<EnvVar>,
@@ -62,6 +63,7 @@ struct Optional {
     priority_class: Option<Name>,
     termination_grace_period_seconds: Option<u32>,
     pre_stop: Option<PreStop>,
+    pub(super) pod: PodOptions,
 }
 
 impl ComponentBuilder {
@@ -416,6 +418,7 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             priority_class: o.priority_class,
             termination_grace_period_seconds: o.termination_grace_period_seconds,
             pre_stop: o.pre_stop,
+            pod: o.pod,
             customizations: Vec::new(),
         })
     }

@@ -5,12 +5,14 @@
 //! configuration, secret references, ingress and monitoring. The renderer expands
 //! one `App` into every Kubernetes object it needs.
 
+pub mod affinity;
 pub mod app;
 pub mod builder;
 pub mod cluster;
 pub mod component;
 pub mod customize;
 pub mod dependency;
+pub mod dns;
 pub mod environment;
 pub mod exposure;
 pub mod files;
@@ -18,8 +20,11 @@ pub mod handles;
 pub mod hook;
 pub mod ingress;
 pub mod jobs;
+pub mod metadata;
 pub mod monitoring;
 pub mod pod;
+pub mod pod_options;
 pub mod scaling;
 pub mod scheduling;
 pub mod storage;
+pub mod volumes;

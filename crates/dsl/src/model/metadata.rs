@@ -116,7 +116,12 @@ validated_string!(
 #[macro_export]
 macro_rules! annotation_key {
     ($s:literal) => {
-        $crate::__literal!("annotation_key", $crate::AnnotationKey, $s, "use your own key, e.g. annotation_key!(\"example.com/owner\")")
+        $crate::__literal!(
+            "annotation_key",
+            $crate::AnnotationKey,
+            $s,
+            "use your own key, e.g. annotation_key!(\"example.com/owner\")"
+        )
     };
 }
 

@@ -543,3 +543,49 @@ fn without_the_new_settings_nothing_is_rendered() {
     assert_eq!(pod.affinity, None);
     assert_eq!(pod.image_pull_secrets, None);
 }
+
+#[test]
+fn a_cluster_spreads_over_zones_best_effort_on_request() {
+    let client = NamedPort::new(port_name!("client"), port!(7001));
+    let db = Component::builder()
+        .name(name!("db"))
+        .image(image!("ghcr.io/acme/db:3.1.0"))
+        .resources(resources())
+        .workload(
+            StatefulCluster::builder()
+                .members(quorum!(3))
+                .port(client.clone())
+                .peer_port(NamedPort::new(port_name!("raft"), port!(7000)))
+                .probes(Probes::http(
+                    &client,
+                    http_path!("/health"),
+                    http_path!("/ready"),
+                ))
+                .spread(Spread::AcrossZonesBestEffort)
+                .build(),
+        )
+        .build();
+    let manifests = render(&shop_of(vec![db]));
+    let v = json_of(&manifests, "StatefulSet", "shop-db");
+    let spec = &v["spec"]["template"]["spec"];
+    assert_eq!(
+        spec["topologySpreadConstraints"][0]["whenUnsatisfiable"],
+        "ScheduleAnyway"
+    );
+    // Members stay on different nodes whatever the zone mode.
+    assert_eq!(
+        spec["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]
+            ["topologyKey"],
+        "kubernetes.io/hostname"
+    );
+}
+
+#[test]
+fn run_time_weights_and_file_modes_are_checked_without_panicking() {
+    assert_eq!(Weight::parse(0), None);
+    assert_eq!(Weight::parse(101), None);
+    assert_eq!(Weight::parse(100).map(Weight::get), Some(100));
+    assert_eq!(FileMode::parse(0o1000), None);
+    assert_eq!(FileMode::parse(u32::MAX), None);
+    assert_eq!(FileMode::parse(0o600).map(FileMode::bits), Some(384));
+}

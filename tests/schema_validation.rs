@@ -488,3 +488,135 @@ fn a_rendered_pod_with_init_container_native_sidecar_extra_container_and_grpc_pr
     let p = problems(&files, &ran);
     assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
 }
+
+dsl::external_secret! {
+    /// TLS material for the schema check below.
+    pub struct ApiTls { cert: "tls.crt", key: "tls.key" }
+}
+
+/// One pod with every optional setting of issue 9 item 3: projected Secret/ConfigMap
+/// files with a `defaultMode`, claims read-only and read-write, a memory-backed scratch
+/// directory, node affinity, pod affinity merged with the spread's anti-affinity,
+/// best-effort zone spread, component labels, annotations and pull secrets, and the
+/// NodeLocal DNS egress rule.
+#[test]
+fn a_pod_with_volumes_affinity_and_node_local_dns_passes_strict_schemas() {
+    use dsl::*;
+    let resources = Resources::new(
+        cpu!("100m"),
+        cpu!("500m"),
+        memory!("128Mi"),
+        memory!("256Mi"),
+    );
+    let cache = Component::builder()
+        .name(name!("cache"))
+        .image(image!("ghcr.io/acme/cache:1.0.0"))
+        .resources(resources)
+        .workload(Worker::builder().replicas(Replicas::Fixed(1)).build())
+        .build();
+    let tls = ApiTls::named(name!("api-tls"));
+    let http = NamedPort::new(port_name!("http"), port!(8080));
+    let api = Component::builder()
+        .name(name!("api"))
+        .image(image!("ghcr.io/acme/shop:1.4.2"))
+        .resources(resources)
+        .workload(
+            HttpService::builder()
+                .port(http.clone())
+                .probes(Probes::http(
+                    &http,
+                    http_path!("/live"),
+                    http_path!("/ready"),
+                ))
+                .replicas(Replicas::Fixed(2))
+                .disruption(Disruption::MaxUnavailable(1))
+                .spread(Spread::AcrossZonesBestEffort)
+                .build(),
+        )
+        .writable_dirs(vec![WritableDir::tmp(storage!("64Mi")).memory_backed()])
+        .volume(
+            ProjectedFiles::new(name!("tls"), "/etc/tls")
+                .secret_file(tls.cert(), key!("tls.crt"))
+                .secret_file(tls.key(), key!("tls.key"))
+                .config_file(key!("ca-bundle"), key!("ca.crt"))
+                .default_mode(file_mode!(0o440)),
+        )
+        .volume(Volume::claim(
+            name!("models"),
+            name!("ml-models"),
+            "/models",
+            ClaimAccess::ReadOnly,
+        ))
+        .volume(Volume::claim(
+            name!("uploads"),
+            name!("shop-uploads"),
+            "/uploads",
+            ClaimAccess::ReadWrite,
+        ))
+        .node_affinity(
+            NodeAffinity::default()
+                .require([NodeRequirement::is_in(
+                    label_key!("kubernetes.io/arch"),
+                    [label_value!("amd64"), label_value!("arm64")],
+                )])
+                .prefer(
+                    weight!(40),
+                    [NodeRequirement::does_not_exist(label_key!(
+                        "example.com/spot"
+                    ))],
+                ),
+        )
+        .pod_affinity(PodAffinityRule::near(
+            &cache,
+            Topology::Zone,
+            Strength::Preferred(weight!(100)),
+        ))
+        .pod_affinity(PodAffinityRule::apart_from(
+            &cache,
+            Topology::Node,
+            Strength::Required,
+        ))
+        .label(label_key!("example.com/team"), label_value!("payments"))
+        .annotation(
+            annotation_key!("example.com/runbook"),
+            "https://runbooks.example.com/api",
+        )
+        .image_pull_secret(name!("ghcr-payments"))
+        .build();
+    let app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components((api, cache))
+        .config(
+            [(
+                key!("ca-bundle"),
+                "-----BEGIN CERTIFICATE-----\n".to_owned(),
+            )]
+            .into(),
+        )
+        .secrets(vec![tls.declaration()])
+        .image_pull_secrets(vec![name!("ghcr-shared")])
+        .dns(Dns::NODE_LOCAL_DEFAULT)
+        .build();
+    let manifests = dsl::render(&app);
+    let report = dsl::validate(&manifests, &dsl::validate::context_for(&app));
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    let dir = crate::TempDir::new("schema-pod-options");
+    let files: Vec<PathBuf> = manifests
+        .iter()
+        .map(|m| {
+            let text = dsl::yaml::to_yaml(&m.object).expect("yaml");
+            crate::write(&dir, &m.object.file_name(), &text)
+        })
+        .collect();
+    let deployment = files
+        .iter()
+        .find(|f| f.ends_with("deployment-shop-api.yaml"))
+        .expect("the api Deployment");
+    let text = std::fs::read_to_string(deployment).expect("read");
+    assert!(text.contains("defaultMode: 288\n"), "{text}");
+    let ran = crate::validate(&files);
+    let p = crate::problems(&files, &ran);
+    assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
+}

@@ -36,6 +36,10 @@ pub use lint::object;
 /// The product's name, used in the `app.kubernetes.io/managed-by` label.
 pub const PRODUCT: &str = "kairn";
 
+pub use model::affinity::{
+    ComponentHandle, NodeAffinity, NodeOp, NodeRequirement, Placement, PodAffinityRule, Strength,
+    Topology, Weight,
+};
 pub use model::app::App;
 pub use model::builder::{ComponentBuilder, Declares, Unset, WorkloadKind};
 pub use model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
@@ -49,6 +53,7 @@ pub use model::container::{
 };
 pub use model::customize::{Customization, ExtraObject};
 pub use model::dependency::{Dependency, DependencyKind, Endpoint};
+pub use model::dns::Dns;
 pub use model::environment::Environment;
 pub use model::exposure::Exposure;
 pub use model::files::ConfigFiles;
@@ -58,14 +63,19 @@ pub use model::handles::{
 pub use model::hook::{Hook, HookPhase, HookRuns};
 pub use model::ingress::{HostRules, Ingress, Route, Tls};
 pub use model::jobs::SpawnedJobs;
+pub use model::metadata::{AnnotationKey, RESERVED_ANNOTATION_KEYS};
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
 pub use model::pod::{Check, PreStop, Probe, Probes, Resources, RunAs, Spread, WritableDir};
+pub use model::pod_options::PodOptions;
 pub use model::scaling::{Autoscaling, AutoscalingRange, Disruption, Replicas};
 pub use model::scheduling::{TaintEffect, TaintMatch, Toleration};
 pub use model::storage::{
     AwsRoleArn, AzureClientId, AzureContainer, CloudIdentity, FilesystemVolume, GcpServiceAccount,
     GcsBucket, ObjectStorage, S3Bucket, ScalableStorage, SharedVolume, SingleNodeCompatible,
     SingleNodeVolume,
+};
+pub use model::volumes::{
+    ClaimAccess, ClaimVolume, FileMode, FileSource, ProjectedFile, ProjectedFiles, Volume,
 };
 pub use object::{Manifest, Object, ObjectKind, Origin};
 pub use primitives::env::{EnvSource, EnvVar, PodField};

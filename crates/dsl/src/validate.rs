@@ -44,10 +44,18 @@ pub fn context_for(app: &App) -> Context {
             keys: Some(s.keys().iter().map(|k| k.to_string()).collect()),
         })
         .collect();
-    external_secrets.extend(app.image_pull_secrets.iter().map(|n| DeclaredSecret {
-        name: n.to_string(),
-        keys: None,
-    }));
+    for n in app.image_pull_secrets.iter().chain(
+        app.components
+            .iter()
+            .flat_map(|c| &c.pod.image_pull_secrets),
+    ) {
+        if !external_secrets.iter().any(|s| s.name == n.as_str()) {
+            external_secrets.push(DeclaredSecret {
+                name: n.to_string(),
+                keys: None,
+            });
+        }
+    }
     let mut egress = Vec::new();
     for c in &app.components {
         let mut targets: Vec<&crate::Name> = c.talks_to.iter().collect();
@@ -86,6 +94,12 @@ pub fn context_for(app: &App) -> Context {
         declaration_findings: declaration::check(app)
             .into_iter()
             .chain(containers::check(app))
+            .collect(),
+        external_claims: app
+            .components
+            .iter()
+            .flat_map(crate::render::declarations::external_claims)
+            .map(|claim| (app.namespace.to_string(), claim))
             .collect(),
     }
 }

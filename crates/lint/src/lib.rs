@@ -94,6 +94,9 @@ pub const WAIVE_ANNOTATION_PREFIX: &str = "kairn.dev/waive.";
 pub const EXTERNAL_SECRETS_ANNOTATION: &str = "kairn.dev/external-secrets";
 /// ServiceAccount annotation marking an account used by pods created at run time.
 pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-account";
+/// Workload annotation listing the PersistentVolumeClaims created outside the set that
+/// its pods mount (comma-separated).
+pub const EXTERNAL_CLAIMS_ANNOTATION: &str = "kairn.dev/external-claims";
 
 /// Namespaces Prometheus is assumed to run in when linting YAML (override with
 /// `--prometheus-namespace`).
@@ -227,6 +230,9 @@ pub struct Context {
     /// Problems of the declaration itself (names that resolve to nothing), found by
     /// `dsl::validate::context_for` and reported with the rendered objects' findings.
     pub declaration_findings: Vec<Finding>,
+    /// PersistentVolumeClaims created outside the set (`(namespace, name)`) that pods
+    /// mount: not missing even though the set does not hold them.
+    pub external_claims: Vec<(String, String)>,
 }
 
 impl Default for Context {
@@ -250,6 +256,7 @@ impl Context {
             runtime_service_accounts: Vec::new(),
             waivers: Vec::new(),
             declaration_findings: Vec::new(),
+            external_claims: Vec::new(),
         }
     }
 }
@@ -323,6 +330,15 @@ fn with_declarations(loaded: &Loaded, ctx: &Context) -> Context {
                         name: name.to_owned(),
                         keys: None,
                     });
+                }
+            }
+        }
+        if let Some(list) = annotations.get(EXTERNAL_CLAIMS_ANNOTATION) {
+            let ns = object.namespace().unwrap_or_default();
+            for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                let claim = (ns.to_owned(), name.to_owned());
+                if !ctx.external_claims.contains(&claim) {
+                    ctx.external_claims.push(claim);
                 }
             }
         }

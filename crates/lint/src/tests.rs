@@ -1167,3 +1167,47 @@ fn a_non_scalar_mapping_key_is_a_load_error_with_its_line() {
 // After the helpers and `p!`, which it uses.
 #[path = "tests_coverage.rs"]
 mod coverage;
+
+#[test]
+fn external_claims_annotation_declares_claims_the_set_does_not_hold() {
+    let deployment = |annotations: &str| {
+        format!(
+            r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api, namespace: shop{annotations}}}
+spec:
+  selector: {{matchLabels: {{app: api}}}}
+  template:
+    metadata: {{labels: {{app: api}}}}
+    spec:
+      containers: [{{name: api, image: "ghcr.io/acme/api:1.0.0"}}]
+      volumes: [{{name: models, persistentVolumeClaim: {{claimName: ml-models, readOnly: true}}}}]
+"#
+        )
+    };
+    let ctx = Context {
+        complete: true,
+        ..Context::lint()
+    };
+    let without = lint_text(&deployment(""), &ctx);
+    assert!(rules_of(&without).contains("pvc-missing"));
+    let with = lint_text(
+        &deployment(r#", annotations: {"kairn.dev/external-claims": "ml-models"}"#),
+        &ctx,
+    );
+    assert!(
+        !rules_of(&with).contains("pvc-missing"),
+        "{:#?}",
+        with.findings
+    );
+    // A declared claim is per namespace: the same name elsewhere is not it.
+    let declared = Context {
+        complete: true,
+        external_claims: vec![("shop".into(), "ml-models".into())],
+        ..Context::lint()
+    };
+    assert!(!rules_of(&lint_text(&deployment(""), &declared)).contains("pvc-missing"));
+    let elsewhere = deployment("").replace("namespace: shop", "namespace: other");
+    assert!(rules_of(&lint_text(&elsewhere, &declared)).contains("pvc-missing"));
+}

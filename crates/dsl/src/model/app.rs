@@ -89,11 +89,16 @@ pub struct App {
     /// regular containers for older clusters (see [`SidecarMode`]).
     #[builder(default)]
     pub sidecar_mode: SidecarMode,
+    /// The cluster DNS the NetworkPolicies allow: kube-dns (default), or also a
+    /// NodeLocal DNSCache address ([`Dns`](crate::Dns)).
+    #[builder(default)]
+    pub dns: crate::model::dns::Dns,
 }
 
 /// The builder with only `declared_at` set; what [`App::builder`] returns.
 pub type AppStart = AppBuilder<(
     (&'static Location<'static>,),
+    (),
     (),
     (),
     (),

@@ -21,6 +21,7 @@ use super::files::ConfigFiles;
 use super::handles::{HttpComponent, TalksTo};
 use super::jobs::SpawnedJobs;
 use super::pod::{PreStop, Resources, RunAs, WritableDir};
+use super::pod_options::PodOptions;
 use super::scheduling::Toleration;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
@@ -41,12 +42,12 @@ pub struct ComponentBuilder<N = Unset, I = Unset, R = Unset, W = Unset> {
     image: I,
     resources: R,
     workload: W,
-    optional: Optional,
+    pub(super) optional: Optional,
 }
 
 /// The fields with defaults.
 #[derive(Clone, Debug, Default)]
-struct Optional {
+pub(super) struct Optional {
     command: Vec<String>,
     args: Vec<String>,
     env: Vec<EnvVar>,
@@ -64,6 +65,7 @@ struct Optional {
     termination_grace_period_seconds: Option<u32>,
     pre_stop: Option<PreStop>,
     containers: Vec<PodContainer>,
+    pub(super) pod: PodOptions,
 }
 
 impl ComponentBuilder {
@@ -486,6 +488,7 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             priority_class: o.priority_class,
             termination_grace_period_seconds: o.termination_grace_period_seconds,
             pre_stop: o.pre_stop,
+            pod: o.pod,
             customizations: Vec::new(),
             containers: o.containers,
         })

@@ -20,6 +20,7 @@ use super::hook::Hook;
 use super::jobs::SpawnedJobs;
 use super::monitoring::Metrics;
 use super::pod::{PreStop, Probes, Resources, RunAs, Spread, WritableDir};
+use super::pod_options::PodOptions;
 use super::scaling::{Disruption, Replicas};
 use super::scheduling::Toleration;
 use super::storage::{ObjectStorage, ScalableStorage};
@@ -96,6 +97,10 @@ pub struct Component {
     pub termination_grace_period_seconds: Option<u32>,
     /// What the main container does before it is stopped (`lifecycle.preStop`).
     pub pre_stop: Option<PreStop>,
+    /// Volumes, affinity, extra labels and annotations, image pull secrets (set through
+    /// [`ComponentBuilder::volume`], [`ComponentBuilder::node_affinity`],
+    /// [`ComponentBuilder::label`], ...).
+    pub pod: PodOptions,
     /// Typed changes to the rendered objects, added with [`Component::customize`] and
     /// its shorthands after [`build`](ComponentBuilder::build).
     pub customizations: Vec<Customization>,

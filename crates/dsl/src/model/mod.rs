@@ -5,6 +5,7 @@
 //! configuration, secret references, ingress and monitoring. The renderer expands
 //! one `App` into every Kubernetes object it needs.
 
+pub mod affinity;
 pub mod app;
 pub mod builder;
 pub mod cluster;
@@ -12,6 +13,7 @@ pub mod component;
 pub mod container;
 pub mod customize;
 pub mod dependency;
+pub mod dns;
 pub mod environment;
 pub mod exposure;
 pub mod files;
@@ -19,8 +21,11 @@ pub mod handles;
 pub mod hook;
 pub mod ingress;
 pub mod jobs;
+pub mod metadata;
 pub mod monitoring;
 pub mod pod;
+pub mod pod_options;
 pub mod scaling;
 pub mod scheduling;
 pub mod storage;
+pub mod volumes;

@@ -274,6 +274,18 @@ impl WritableDir {
     pub fn tmp(size_limit: Storage) -> Self {
         WritableDir::new(crate::name!("tmp"), "/tmp", size_limit)
     }
+
+    /// Backs the directory with RAM (`medium: Memory`, a tmpfs): fast, gone with the
+    /// pod, and what is written counts against the container's memory limit.
+    ///
+    /// ```
+    /// let scratch = dsl::WritableDir::tmp(dsl::storage!("64Mi")).memory_backed();
+    /// assert!(scratch.in_memory);
+    /// ```
+    pub fn memory_backed(mut self) -> Self {
+        self.in_memory = true;
+        self
+    }
 }
 
 /// The non-root identity pods run as. Build it with [`run_as!`](crate::run_as) so that
@@ -337,9 +349,28 @@ pub enum Spread {
     None,
     /// Prefer different nodes (soft anti-affinity on `kubernetes.io/hostname`).
     AcrossNodes,
-    /// Require zones to be balanced (`maxSkew: 1` on `topology.kubernetes.io/zone`),
-    /// and prefer different nodes.
+    /// Require zones to be balanced (`maxSkew: 1` on `topology.kubernetes.io/zone`,
+    /// `whenUnsatisfiable: DoNotSchedule`), and prefer different nodes.
+    ///
+    /// Strict: a pod that would unbalance the zones stays Pending, and so does every pod
+    /// on a cluster whose nodes carry no zone label (kind, minikube, many on-premises
+    /// clusters). Use [`AcrossZonesBestEffort`](Self::AcrossZonesBestEffort) there.
     AcrossZones,
+    /// Prefer balanced zones (`whenUnsatisfiable: ScheduleAnyway`), and prefer different
+    /// nodes: pods always schedule, at the price of zones possibly ending up unbalanced
+    /// (e.g. while one zone is out of capacity, or on a cluster without zone labels).
+    AcrossZonesBestEffort,
+}
+
+impl Spread {
+    /// The `whenUnsatisfiable` of the zone constraint, if the mode spreads over zones.
+    pub const fn zone_constraint(self) -> Option<&'static str> {
+        match self {
+            Spread::AcrossZones => Some("DoNotSchedule"),
+            Spread::AcrossZonesBestEffort => Some("ScheduleAnyway"),
+            Spread::None | Spread::AcrossNodes => None,
+        }
+    }
 }
 
 /// An extra named port a component exposes in addition to its main one.

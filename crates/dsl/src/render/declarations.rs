@@ -5,6 +5,8 @@
 //! - each code waiver becomes `kairn.dev/waive.<rule>: <reason>` on the object it waives;
 //! - each workload lists the Secrets created outside kairn that its pods need in
 //!   `kairn.dev/external-secrets` (also a checklist for whoever applies the manifests);
+//! - each workload lists the existing PersistentVolumeClaims its pods mount in
+//!   `kairn.dev/external-claims`;
 //! - a ServiceAccount used only by pods created at run time (spawned Jobs) carries
 //!   `kairn.dev/runtime-service-account: "true"`.
 
@@ -16,7 +18,23 @@ use crate::model::app::App;
 use crate::object::{Manifest, Object};
 
 use lint::WAIVE_ANNOTATION_PREFIX;
-pub use lint::{EXTERNAL_SECRETS_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION};
+pub use lint::{
+    EXTERNAL_CLAIMS_ANNOTATION, EXTERNAL_SECRETS_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION,
+};
+
+/// Names of the existing claims a component mounts ([`Volume::claim`](crate::Volume::claim)),
+/// created outside kairn.
+pub fn external_claims(component: &crate::Component) -> Vec<String> {
+    component
+        .pod
+        .volumes
+        .iter()
+        .filter_map(|v| match v {
+            crate::Volume::Claim(c) => Some(c.claim.to_string()),
+            crate::Volume::Files(_) => None,
+        })
+        .collect()
+}
 
 /// Secret names a pod spec references (env, envFrom, volumes, image pull secrets).
 pub fn secrets_referenced(spec: &PodSpec) -> BTreeSet<String> {
@@ -87,7 +105,13 @@ pub(crate) fn record(app: &App, manifests: &mut [Manifest]) {
         .iter()
         .map(|s| s.name().to_string())
         .chain(app.image_pull_secrets.iter().map(|n| n.to_string()))
+        .chain(
+            app.components
+                .iter()
+                .flat_map(|c| c.pod.image_pull_secrets.iter().map(|n| n.to_string())),
+        )
         .collect();
+    let claims: BTreeSet<String> = app.components.iter().flat_map(external_claims).collect();
     let runtime_accounts: Vec<(String, String)> = app
         .components
         .iter()
@@ -119,6 +143,26 @@ pub(crate) fn record(app: &App, manifests: &mut [Manifest]) {
                 &mut m.object,
                 EXTERNAL_SECRETS_ANNOTATION.to_owned(),
                 needed.join(","),
+            );
+        }
+        let mounted: Vec<String> = pod_spec(&m.object)
+            .map(|spec| {
+                spec.volumes
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| v.persistent_volume_claim.as_ref())
+                    .map(|c| c.claim_name.clone())
+                    .filter(|c| claims.contains(c))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !mounted.is_empty() {
+            annotate(
+                &mut m.object,
+                EXTERNAL_CLAIMS_ANNOTATION.to_owned(),
+                mounted.join(","),
             );
         }
         if let Object::ServiceAccount(sa) = &m.object {

@@ -61,6 +61,10 @@ pub(crate) fn selector_labels(app: &App, component: &Name) -> Labels {
 /// value (e.g. 64-128 characters, or ending in '-'); the tag is never truncated.
 pub(crate) fn component_labels(app: &App, component: &Component) -> Labels {
     let mut l = app_labels(app);
+    // Component labels are `LabelKey`s: never a derived key, so never a selector label.
+    for (k, v) in &component.pod.labels {
+        l.insert(k.to_string(), v.to_string());
+    }
     l.extend(selector_labels(app, &component.name));
     if let Some(tag) = component.image.tag() {
         if crate::primitives::checks::label_value(tag).is_none() {

@@ -3,10 +3,13 @@
 //! Labels, selectors, port names and object names are derived here once; no object
 //! repeats what another one already says.
 
+mod affinity;
 mod cluster;
+mod component_meta;
 mod config;
 mod containers;
 pub mod declarations;
+mod dns;
 mod files;
 pub mod hooks;
 mod identity;
@@ -15,8 +18,11 @@ pub mod meta;
 mod monitoring;
 mod network;
 pub mod pod;
+#[cfg(test)]
+mod pod_options_tests;
 mod services;
 mod storage;
+mod volumes;
 mod workloads;
 
 #[cfg(test)]
@@ -111,6 +117,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
             objects.push(monitoring::service_monitor(app, c, m));
         }
         objects.extend(jobs::spawned_jobs(app, c));
+        component_meta::annotate(c, &mut objects);
         // Escape hatches run before hook naming, so a hook Job's name hashes its final spec.
         let mut changed_by: Vec<Option<&'static Location<'static>>> = vec![None; objects.len()];
         for custom in &c.customizations {

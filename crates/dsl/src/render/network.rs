@@ -218,6 +218,7 @@ pub(crate) fn egress_rules<'a>(
     from_other_namespace: bool,
 ) -> Vec<NetworkPolicyEgressRule> {
     let mut egress = vec![dns_egress()];
+    egress.extend(super::dns::node_local_egress(app));
     for target in targets {
         if let Some(dep) = app.dependency(target) {
             egress.push(endpoint_egress(app, &dep.endpoint, from_other_namespace));

@@ -212,11 +212,11 @@ fn spread(
             }),
             ..Default::default()
         };
-        let zones = (mode == Spread::AcrossZones).then(|| {
+        let zones = mode.zone_constraint().map(|when| {
             vec![TopologySpreadConstraint {
                 max_skew: 1,
                 topology_key: "topology.kubernetes.io/zone".into(),
-                when_unsatisfiable: "DoNotSchedule".into(),
+                when_unsatisfiable: when.into(),
                 label_selector: Some(selector(selector_labels(app, &component.name))),
                 ..Default::default()
             }]
@@ -242,12 +242,12 @@ fn spread(
     match mode {
         Spread::None => (None, None),
         Spread::AcrossNodes => (Some(node_anti_affinity()), None),
-        Spread::AcrossZones => (
+        Spread::AcrossZones | Spread::AcrossZonesBestEffort => (
             Some(node_anti_affinity()),
             Some(vec![TopologySpreadConstraint {
                 max_skew: 1,
                 topology_key: "topology.kubernetes.io/zone".into(),
-                when_unsatisfiable: "DoNotSchedule".into(),
+                when_unsatisfiable: mode.zone_constraint().unwrap_or("DoNotSchedule").into(),
                 label_selector: Some(selector(selector_labels(app, &component.name))),
                 ..Default::default()
             }]),
@@ -325,6 +325,7 @@ pub(crate) fn pod_template(
             },
         });
     }
+    extra_volumes.extend(super::volumes::volumes(app, component));
     let probes = probes_of(component);
     let mut volumes = Vec::new();
     let mut mounts = Vec::new();
@@ -395,9 +396,11 @@ pub(crate) fn pod_template(
     };
     let further = super::containers::render(app, component, &mut volumes);
     let (affinity, topology_spread_constraints) = spread(app, component);
+    let affinity = super::affinity::merge(app, component, affinity);
     // The app ConfigMap counts when it is loaded whole or read key by key.
     let config_map = app.config_map_name();
     let reads_config = use_config
+        || super::volumes::reads_app_config(component)
         || component.env.iter().any(|v| {
             matches!(&v.source, EnvSource::ConfigMapKey { config_map: c, .. } if *c == config_map)
         })
@@ -438,14 +441,14 @@ pub(crate) fn pod_template(
                 }),
                 ..Default::default()
             }),
-            image_pull_secrets: (!app.image_pull_secrets.is_empty()).then(|| {
-                app.image_pull_secrets
-                    .iter()
-                    .map(|n| LocalObjectReference {
-                        name: n.to_string(),
-                    })
-                    .collect()
-            }),
+            image_pull_secrets: super::component_meta::image_pull_secrets(app, component).map(
+                |names| {
+                    names
+                        .into_iter()
+                        .map(|name| LocalObjectReference { name })
+                        .collect()
+                },
+            ),
             containers: std::iter::once(container).chain(further.regular).collect(),
             init_containers: (!further.init.is_empty()).then_some(further.init),
             volumes: (!volumes.is_empty()).then_some(volumes),

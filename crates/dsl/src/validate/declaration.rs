@@ -23,6 +23,9 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
                 resolve(app, c, "leader_election.lock", d, &mut out);
             }
         }
+        for (i, rule) in c.pod.pod_affinity.iter().enumerate() {
+            affinity_target(app, c, i, &rule.component, &mut out);
+        }
         if let Some(jobs) = &c.spawns_jobs {
             for (i, target) in jobs.talks_to.iter().enumerate() {
                 resolve(
@@ -156,6 +159,39 @@ fn resolve(app: &App, component: &Component, field: &str, target: &Name, out: &m
         field.to_owned(),
         message,
         fix,
+        Some(component.declared_at),
+    ));
+}
+
+/// A pod affinity rule names a component of the app (its handle may come from a
+/// component that was never added to it).
+fn affinity_target(
+    app: &App,
+    component: &Component,
+    i: usize,
+    target: &Name,
+    out: &mut Vec<Finding>,
+) {
+    if app.component(target).is_some() {
+        return;
+    }
+    let components: Vec<&str> = app.components.iter().map(|c| c.name.as_str()).collect();
+    out.push(finding(
+        app,
+        "Component",
+        component.name.as_str(),
+        format!("pod.pod_affinity[{i}]"),
+        format!(
+            "{}: component `{}` has a pod affinity rule towards `{target}`, which is not a \
+             component of the app, so the rule selects no pods; declared components: {}",
+            where_(app),
+            component.name,
+            list(components.clone()),
+        ),
+        format!(
+            "add `{target}` to App::components, or drop the rule{}",
+            suggestion(target, components)
+        ),
         Some(component.declared_at),
     ));
 }
@@ -425,6 +461,26 @@ mod tests {
             assert_eq!(hits[0].app.as_deref(), Some("shop"));
             assert_eq!(hits[0].name, "shop-api");
         }
+    }
+
+    #[test]
+    fn pod_affinity_to_a_component_outside_the_app_is_an_error() {
+        let cache = worker(name!("cache"));
+        let mut api = worker(name!("api"));
+        api.pod.pod_affinity.push(crate::PodAffinityRule::near(
+            &cache,
+            crate::Topology::Zone,
+            crate::Strength::Required,
+        ));
+        let errors = emit_errors(&shop(vec![api.clone()], vec![]));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "pod.pod_affinity[0]");
+        assert!(
+            errors[0].message.contains("`cache`"),
+            "{}",
+            errors[0].message
+        );
+        assert!(emit_errors(&shop(vec![api, cache], vec![])).is_empty());
     }
 
     #[test]

@@ -260,6 +260,14 @@ pub(super) fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                         None,
                         s.optional == Some(true),
                     );
+                    for (n, item) in s.items.iter().flatten().enumerate() {
+                        r.secret(
+                            format!("{vf}.projected.sources[{k}].secret.items[{n}].key"),
+                            &s.name,
+                            Some(&item.key),
+                            s.optional == Some(true),
+                        );
+                    }
                 }
                 if let Some(c) = &src.config_map {
                     r.config_map(
@@ -268,6 +276,14 @@ pub(super) fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                         None,
                         c.optional == Some(true),
                     );
+                    for (n, item) in c.items.iter().flatten().enumerate() {
+                        r.config_map(
+                            format!("{vf}.projected.sources[{k}].configMap.items[{n}].key"),
+                            &c.name,
+                            Some(&item.key),
+                            c.optional == Some(true),
+                        );
+                    }
                 }
             }
             if let Some(claim) = &v.persistent_volume_claim {
@@ -277,7 +293,11 @@ pub(super) fn pod_references(set: &Set<'_>, sink: &mut Sink) {
                             && same_ns(set.items[*i].namespace, w.ns)
                     },
                 );
+                let external = set.ctx.external_claims.iter().any(|(ns, name)| {
+                    *name == claim.claim_name && same_ns(Some(ns.as_str()), w.ns)
+                });
                 match found {
+                    None if external => {}
                     None => {
                         let (rule, why) =
                             set.unresolved("pvc-missing", "PersistentVolumeClaim", w.ns);

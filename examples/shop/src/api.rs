@@ -5,6 +5,7 @@
 use dsl::*;
 use k8s_openapi::api::apps::v1::Deployment;
 
+use crate::config::FILE as CONFIG_FILE;
 use crate::profile::Profile;
 use crate::secrets::ShopSecrets;
 use crate::stores::Stores;
@@ -43,10 +44,7 @@ pub fn api(
             EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url()),
             EnvVar::secret(env_name!("REDIS_URL"), secrets.redis_url()),
             EnvVar::secret(env_name!("PAYMENTS_API_KEY"), secrets.payments_api_key()),
-            EnvVar::literal(
-                env_name!("SHOP_CONFIG"),
-                config.path_of(&crate::config::FILE),
-            ),
+            EnvVar::literal(env_name!("SHOP_CONFIG"), config.path_of(&CONFIG_FILE)),
         ])
         .files(vec![config.clone()])
         .talks_to([&stores.postgres, &stores.redis, &stores.payments])

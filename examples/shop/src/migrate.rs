@@ -3,6 +3,7 @@
 
 use dsl::*;
 
+use crate::api::IMAGE;
 use crate::secrets::ShopSecrets;
 use crate::stores::Stores;
 
@@ -10,7 +11,7 @@ use crate::stores::Stores;
 pub fn migrate(stores: &Stores, secrets: &ShopSecrets) -> Component {
     Component::builder()
         .name(name!("migrate"))
-        .image(crate::api::IMAGE)
+        .image(IMAGE)
         .resources(Resources::new(
             cpu!("100m"),
             cpu!("500m"),

@@ -2,6 +2,7 @@
 
 use dsl::*;
 
+use crate::api::IMAGE;
 use crate::secrets::ShopSecrets;
 use crate::stores::Stores;
 
@@ -17,7 +18,7 @@ pub fn report(stores: &Stores, secrets: &ShopSecrets) -> Component {
         .build();
     Component::builder()
         .name(name!("report"))
-        .image(crate::api::IMAGE)
+        .image(IMAGE)
         .resources(Resources::new(
             cpu!("100m"),
             cpu!("500m"),

@@ -2,6 +2,8 @@
 
 use dsl::*;
 
+use crate::api::IMAGE;
+use crate::config::FILE as CONFIG_FILE;
 use crate::profile::Profile;
 use crate::secrets::ShopSecrets;
 use crate::stores::Stores;
@@ -21,17 +23,14 @@ pub fn worker(
     queue.disruption = (p.workers > 1).then_some(Disruption::MaxUnavailable(1));
     Component::builder()
         .name(name!("worker"))
-        .image(crate::api::IMAGE)
+        .image(IMAGE)
         .resources(p.worker_resources)
         .command(vec!["/app/shop".to_owned(), "worker".to_owned()])
         .workload(queue)
         .env(vec![
             EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url()),
             EnvVar::secret(env_name!("REDIS_URL"), secrets.redis_url()),
-            EnvVar::literal(
-                env_name!("SHOP_CONFIG"),
-                config.path_of(&crate::config::FILE),
-            ),
+            EnvVar::literal(env_name!("SHOP_CONFIG"), config.path_of(&CONFIG_FILE)),
         ])
         .files(vec![config.clone()])
         .talks_to([&stores.redis, &stores.postgres])

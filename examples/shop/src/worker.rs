@@ -8,6 +8,9 @@ use crate::profile::Profile;
 use crate::secrets::ShopSecrets;
 use crate::stores::Stores;
 
+/// The worker's health endpoint (no Service: only the kubelet's probes call it).
+pub const HEALTH: NamedPort = NamedPort::new(port_name!("health"), port!(8081));
+
 /// The worker component: the shop's image running its `worker` command.
 pub fn worker(
     p: &Profile,
@@ -17,6 +20,12 @@ pub fn worker(
 ) -> Component {
     let mut queue = Worker::builder()
         .replicas(Replicas::Fixed(p.workers))
+        .probes(Probes::http(
+            &HEALTH,
+            http_path!("/health/live"),
+            http_path!("/health/ready"),
+        ))
+        .ports(vec![HEALTH])
         .spread(p.spread)
         .build();
     // With more than one worker, a node drain keeps all but one running.

@@ -9,7 +9,10 @@
 #      that run kubectl, kustomize, kubernetes-validate (strict, Kubernetes 1.33) and PyYAML
 #      on the generated manifests and check that generated/ is current, and actionlint
 #      (with ShellCheck) and zizmor --offline on .github/workflows/.
-#   5. examples/standalone (a team's repository over kairn as a path dependency): fmt,
+#   5. examples/shop (the guide's example, a workspace member): its `kairn check` of the
+#      committed examples/shop/generated/ (step 4 also covers it: tests/shop_example.rs,
+#      the schema, kustomize and hook-phase tests, and docs/guide.md as doc tests)
+#   6. examples/standalone (a team's repository over kairn as a path dependency): fmt,
 #      clippy, and `kairn check` of its committed generated/
 # Stops at the first failing step and says which one failed.
 set -euo pipefail
@@ -46,6 +49,9 @@ export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
+# The shop example's own binary, as the guide runs it: validates both environments and
+# checks examples/shop/generated/ is current (exit 1 with a diff otherwise).
+step "shop example" cargo run --locked -q -p shop-example -- check --out examples/shop/generated
 # A team's own repository over kairn as a path dependency (examples/standalone, a
 # workspace of its own): it builds, lints clean under clippy, and its committed
 # generated/ is current. Compiled dependencies are reused from target/ (build-dir);

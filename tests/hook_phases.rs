@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use apps::Inputs;
 use dsl::output::phases::{FLUX_FILE, FLUX_KUSTOMIZATION_API, FLUX_NAMESPACE};
 use integration::support::{
-    generated_env_dirs, generated_root, keyed, kustomize, manifest_files, parse_yaml_docs,
+    all_env_dirs, generated_root, keyed, kustomize, manifest_files, parse_yaml_docs, root_of,
     ObjectKey,
 };
 use serde_json::{json, Value};
@@ -313,7 +313,7 @@ fn written(dir: &Path) -> BTreeMap<ObjectKey, Value> {
 #[test]
 fn flux_kustomizations_chain_the_phases_and_point_at_their_objects() {
     let mut seen = 0;
-    for env in generated_env_dirs() {
+    for env in all_env_dirs() {
         if !env.join(FLUX_FILE).is_file() {
             assert!(
                 !env.join("phases").exists(),
@@ -335,7 +335,7 @@ fn flux_kustomizations_chain_the_phases_and_point_at_their_objects() {
             assert_eq!(spec["prune"], true, "{k:#}");
             assert_eq!(spec["sourceRef"]["kind"], "OCIRepository");
             let app_env = env
-                .strip_prefix(generated_root())
+                .strip_prefix(root_of(&env))
                 .unwrap()
                 .to_string_lossy()
                 .replace('/', "-");
@@ -692,7 +692,7 @@ fn flux_keeps_finished_jobs_instead_of_re_running_them_after_their_ttl() {
     // objects themselves (kubectl, Helm, Argo CD) keep it.
     let tmp = std::env::temp_dir().join(format!("kairn-flux-{}", std::process::id()));
     let mut jobs = 0;
-    for env in generated_env_dirs() {
+    for env in all_env_dirs() {
         if !env.join(FLUX_FILE).is_file() {
             continue;
         }

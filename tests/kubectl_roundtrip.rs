@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use integration::support::{
-    compare_object_sets, display, generated_env_dirs, keyed, kubectl_decode, kubectl_decode_files,
+    all_env_dirs, compare_object_sets, display, keyed, kubectl_decode, kubectl_decode_files,
     kustomize, manifest_files, parse_yaml_docs, pyyaml_docs, ObjectKey,
 };
 use serde_json::Value;
@@ -53,7 +53,7 @@ fn assert_no_failures(failures: Vec<String>) {
 #[test]
 fn kustomize_build_yields_the_written_objects() {
     let mut failures = Vec::new();
-    for dir in generated_env_dirs() {
+    for dir in all_env_dirs() {
         let expected = written_objects(&dir);
         let built = kustomize(&dir);
         let name = display(&dir);
@@ -85,7 +85,7 @@ fn kustomize_build_yields_the_written_objects() {
 #[test]
 fn kubectl_decodes_each_file_as_written() {
     let mut failures = Vec::new();
-    for dir in generated_env_dirs() {
+    for dir in all_env_dirs() {
         let files = manifest_files(&dir);
         // One kubectl run per directory, `-f FILE` per file: each file is decoded on its own.
         let paths: Vec<&str> = files
@@ -108,7 +108,7 @@ fn kubectl_decodes_each_file_as_written() {
 #[test]
 fn pyyaml_reads_each_file_as_written() {
     let mut failures = Vec::new();
-    for dir in generated_env_dirs() {
+    for dir in all_env_dirs() {
         let files = manifest_files(&dir);
         // One PyYAML run per directory: the files joined as one stream.
         let stream: String = files

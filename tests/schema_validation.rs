@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use integration::support::{
-    display, generated_env_dirs, kubernetes_validate, manifest_files, parse_yaml_docs, python, run,
-    Ran, TempDir,
+    all_env_dirs, display, kubernetes_validate, manifest_files, parse_yaml_docs, python, run, Ran,
+    TempDir,
 };
 use serde_json::{json, Value};
 
@@ -41,7 +41,7 @@ fn validate(files: &[PathBuf]) -> Ran {
 }
 
 fn all_generated_files() -> Vec<PathBuf> {
-    generated_env_dirs()
+    all_env_dirs()
         .iter()
         .flat_map(|d| manifest_files(d))
         .collect()

@@ -50,21 +50,50 @@ pub fn generated_root() -> PathBuf {
     workspace_root().join("generated")
 }
 
+/// The shop example's committed output root, `<workspace>/examples/shop/generated`
+/// (regenerated with `shop::EMIT_COMMAND`).
+pub fn shop_generated_root() -> PathBuf {
+    workspace_root().join("examples/shop/generated")
+}
+
+/// Every committed output root the tool checks cover: the seeds' `generated/` and the
+/// shop example's `examples/shop/generated/`.
+pub fn output_roots() -> Vec<PathBuf> {
+    vec![generated_root(), shop_generated_root()]
+}
+
 /// Every `generated/<app>/<env>` directory, sorted.
 pub fn generated_env_dirs() -> Vec<PathBuf> {
-    let root = generated_root();
+    env_dirs_of(&generated_root())
+}
+
+/// Every `<app>/<env>` directory of every root in [`output_roots`], sorted per root.
+pub fn all_env_dirs() -> Vec<PathBuf> {
+    output_roots().iter().flat_map(|r| env_dirs_of(r)).collect()
+}
+
+/// Every `<app>/<env>` directory under `root`, sorted; fails if there is none.
+pub fn env_dirs_of(root: &Path) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    for app in sorted_entries(&root) {
+    for app in sorted_entries(root) {
         if app.is_dir() {
             dirs.extend(sorted_entries(&app).into_iter().filter(|p| p.is_dir()));
         }
     }
     assert!(
         !dirs.is_empty(),
-        "no generated/<app>/<env> directories under {}; run `cargo run -p cli -- emit`",
+        "no <app>/<env> directories under {}; run its emit command (README.md)",
         root.display()
     );
     dirs
+}
+
+/// The root of [`output_roots`] that `env_dir` is in.
+pub fn root_of(env_dir: &Path) -> PathBuf {
+    output_roots()
+        .into_iter()
+        .find(|r| env_dir.starts_with(r))
+        .unwrap_or_else(|| panic!("{} is under no output root", env_dir.display()))
 }
 
 /// The object files of an environment directory, sorted: every `.yaml` at any depth
@@ -544,4 +573,96 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     walk(root, root, &mut out);
     out
+}
+
+/// What `emit` writes for every environment of `apps` (no `--set` inputs), rendered in
+/// process: path relative to the output root (`<app>/<env>/<file>`) to content.
+pub fn rendered_tree(apps: &[dsl::registry::AppEntry]) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in apps {
+        let envs = entry.environments();
+        assert!(!envs.is_empty(), "app {} declares no environment", entry.id);
+        for env in envs {
+            let app = entry
+                .declare(env.as_str(), &dsl::registry::Inputs::default())
+                .unwrap_or_else(|| panic!("{}: environment {env} not declared", entry.id))
+                .unwrap_or_else(|e| panic!("{}/{env}: {e}", entry.id));
+            let manifests = dsl::render(&app);
+            let out = dsl::output::env_output(entry.id, app.environment.as_str(), &manifests)
+                .unwrap_or_else(|e| panic!("{}/{env}: {e}", entry.id));
+            let dir = out.relative_dir().to_string_lossy().replace('\\', "/");
+            for (name, content) in out.files {
+                files.insert(format!("{dir}/{name}"), content);
+            }
+        }
+    }
+    files
+}
+
+/// Fails the test unless the files under `root` are exactly `expected` (as
+/// [`rendered_tree`] gives it): names every stale, missing and extra file, shows the
+/// first differing line, and says to run `emit_command`.
+pub fn assert_tree_current(expected: &BTreeMap<String, String>, root: &Path, emit_command: &str) {
+    let actual = if root.is_dir() {
+        read_tree(root)
+    } else {
+        BTreeMap::new()
+    };
+    let shown = display(root);
+    let mut stale = Vec::new();
+    let mut missing = Vec::new();
+    let mut extra = Vec::new();
+    for (path, content) in expected {
+        match actual.get(path) {
+            None => missing.push(path.clone()),
+            Some(on_disk) if on_disk != content => stale.push(path.clone()),
+            Some(_) => {}
+        }
+    }
+    for path in actual.keys() {
+        if !expected.contains_key(path) {
+            extra.push(path.clone());
+        }
+    }
+    if stale.is_empty() && missing.is_empty() && extra.is_empty() {
+        return;
+    }
+    let mut msg = format!("{shown}/ is not what the declarations render:\n");
+    for (label, list) in [
+        ("stale (content differs)", &stale),
+        ("missing", &missing),
+        ("not rendered by any declaration (extra)", &extra),
+    ] {
+        for path in list {
+            let _ = writeln!(msg, "  {label}: {shown}/{path}");
+        }
+    }
+    if let Some(first) = stale.first() {
+        let _ = write!(
+            msg,
+            "\nfirst difference in {shown}/{first}:\n{}",
+            first_line_diff(&expected[first], &actual[first])
+        );
+    }
+    let _ = write!(
+        msg,
+        "\nrun `{emit_command}` and commit {shown}/ (remove files kairn did not write)"
+    );
+    panic!("{msg}");
+}
+
+fn first_line_diff(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i), a.get(i));
+        if x != y {
+            return format!(
+                "  line {}:\n    rendered:  {}\n    committed: {}\n",
+                i + 1,
+                x.unwrap_or(&"<end of file>"),
+                y.unwrap_or(&"<end of file>")
+            );
+        }
+    }
+    "  (only line endings differ)\n".to_owned()
 }

@@ -7,6 +7,8 @@
 
 pub mod app;
 pub mod builder;
+pub(crate) mod builder_macro;
+pub mod builders;
 pub mod cluster;
 pub mod component;
 pub mod customize;
@@ -22,4 +24,5 @@ pub mod monitoring;
 pub mod pod;
 pub mod scaling;
 pub mod scheduling;
+pub mod set_at;
 pub mod storage;

@@ -9,7 +9,6 @@
 
 use std::fmt;
 
-use typed_builder::TypedBuilder;
 
 use super::component::AccessMode;
 use super::monitoring::Metrics;
@@ -127,13 +126,11 @@ pub struct MemberVolume {
 /// The node id is the pod name (`<statefulset>-<ordinal>`, stable across restarts); the
 /// peers list is `<statefulset>-<i>.<headless-service>.<namespace>.svc:<peer-port>` for
 /// every member `i`, comma-separated, derived from the member count.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerDiscovery {
     /// Variable holding the member's own id (its pod name).
-    #[builder(default = crate::env_name!("RAFT_NODE_ID"))]
     pub node_id_env: EnvName,
     /// Variable holding the comma-separated peers list.
-    #[builder(default = crate::env_name!("RAFT_PEERS"))]
     pub peers_env: EnvName,
 }
 

@@ -1,6 +1,5 @@
 //! Prometheus Operator monitoring: scrape endpoints and alert rules.
 
-use typed_builder::TypedBuilder;
 
 use crate::primitives::port::PortRef;
 use crate::primitives::text::{HttpPath, Name};
@@ -56,12 +55,10 @@ pub struct AlertRule {
 }
 
 /// Monitoring for the whole app: where Prometheus runs and which alerts to install.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Monitoring {
     /// Namespace of Prometheus, allowed in to metrics ports by the NetworkPolicies.
-    #[builder(default = crate::name!("monitoring"))]
     pub prometheus_namespace: Name,
     /// Alert rules, rendered as one PrometheusRule.
-    #[builder(default)]
     pub alerts: Vec<AlertRule>,
 }

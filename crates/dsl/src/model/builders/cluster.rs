@@ -7,7 +7,7 @@ use crate::model::monitoring::Metrics;
 use crate::model::pod::{Probes, Spread};
 use crate::primitives::port::{NamedPort, Port};
 use crate::primitives::quantity::Storage;
-use crate::primitives::text::Name;
+use crate::primitives::text::{EnvName, Name};
 
 typestate_builder! {
     /// Declares a [`StatefulCluster`]: `.members(..)`, `.port(..)`, `.peer_port(..)` and
@@ -76,6 +76,23 @@ typestate_builder! {
             storage_class: Option<Name> = None, |class: Name| Some(class);
             /// Access mode (default ReadWriteOnce: one member mounts each claim).
             access_mode: AccessMode = AccessMode::ReadWriteOnce, |mode: AccessMode| mode;
+        }
+    }
+}
+
+typestate_builder! {
+    /// Declares [`PeerDiscovery`] (every setting has a default).
+    pub struct PeerDiscoveryBuilder for PeerDiscovery {
+        builder: fn builder;
+        note: "peer discovery has no required settings";
+        required {}
+        tracked {}
+        fixed {}
+        optional {
+            /// Variable holding the member's own id (default `RAFT_NODE_ID`).
+            node_id_env: EnvName = crate::env_name!("RAFT_NODE_ID"), |name: EnvName| name;
+            /// Variable holding the comma-separated peers list (default `RAFT_PEERS`).
+            peers_env: EnvName = crate::env_name!("RAFT_PEERS"), |name: EnvName| name;
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Builders of [`Metrics`] and [`AlertRule`].
 
 use crate::model::builder_macro::typestate_builder;
-use crate::model::monitoring::{AlertRule, Metrics, Severity};
+use crate::model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
 use crate::primitives::port::{DeclaredPort, PortRef};
-use crate::primitives::text::HttpPath;
+use crate::primitives::text::{HttpPath, Name};
 
 typestate_builder! {
     /// Declares a [`Metrics`] endpoint: `.port(..)` is required.
@@ -60,6 +60,23 @@ typestate_builder! {
         optional {
             /// Longer description annotation.
             description: Option<String> = None, |description: impl Into<String>| Some(description.into());
+        }
+    }
+}
+
+typestate_builder! {
+    /// Declares [`Monitoring`] (every setting has a default).
+    pub struct MonitoringBuilder for Monitoring {
+        builder: fn builder;
+        note: "monitoring has no required settings";
+        required {}
+        tracked {}
+        fixed {}
+        optional {
+            /// Namespace of Prometheus (default `monitoring`), allowed in to metrics ports.
+            prometheus_namespace: Name = crate::name!("monitoring"), |namespace: Name| namespace;
+            /// Alert rules, rendered as one PrometheusRule.
+            alerts: Vec<AlertRule> = Vec::new(), |alerts: Vec<AlertRule>| alerts;
         }
     }
 }

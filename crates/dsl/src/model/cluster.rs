@@ -9,7 +9,6 @@
 
 use std::fmt;
 
-
 use super::component::AccessMode;
 use super::monitoring::Metrics;
 use super::pod::{Probes, Spread};

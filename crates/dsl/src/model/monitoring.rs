@@ -1,6 +1,5 @@
 //! Prometheus Operator monitoring: scrape endpoints and alert rules.
 
-
 use crate::primitives::port::PortRef;
 use crate::primitives::text::{HttpPath, Name};
 

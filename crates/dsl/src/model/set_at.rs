@@ -51,3 +51,34 @@ pub enum Setting {
 
 /// The recorded call site of each setting made.
 pub type SetAt = BTreeMap<Setting, &'static Location<'static>>;
+
+#[cfg(test)]
+mod tests {
+    use super::Setting;
+    use crate::*;
+
+    #[test]
+    fn each_setter_records_the_line_of_its_call() {
+        let resources = Resources::new(cpu!("1"), cpu!("1"), memory!("1Gi"), memory!("1Gi"));
+        let worker = Worker::builder().replicas(Replicas::Fixed(1)).build();
+        let env = vec![EnvVar::literal(env_name!("MODE"), "fast")];
+        let start = line!();
+        let c = Component::builder()
+            .name(name!("api"))
+            .image(image!("ghcr.io/acme/api:1.0.0"))
+            .resources(resources)
+            .workload(worker)
+            .env(env)
+            .priority_class(name!("high"))
+            .build();
+        let line = |s: Setting| c.set_at.get(&s).map(|l| l.line() - start);
+        assert_eq!(c.declared_at.line() - start, 1);
+        assert_eq!(line(Setting::Image), Some(3));
+        assert_eq!(line(Setting::Resources), Some(4));
+        assert_eq!(line(Setting::Workload), Some(5));
+        assert_eq!(line(Setting::Env), Some(6));
+        assert_eq!(line(Setting::PriorityClass), Some(7));
+        assert_eq!(line(Setting::Tolerations), None);
+        assert!(c.set_at.values().all(|l| l.file() == file!()));
+    }
+}

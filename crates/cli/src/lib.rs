@@ -20,6 +20,8 @@ mod package;
 mod project;
 mod publish;
 mod report;
+#[cfg(test)]
+mod report_lines_tests;
 mod sarif;
 mod selection;
 

@@ -64,6 +64,7 @@ pub mod crd;
 mod finding;
 pub mod image;
 mod index;
+pub mod located;
 pub mod object;
 pub mod registry;
 mod rules;
@@ -84,7 +85,7 @@ pub use source::{
     LoadError, Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
 };
 
-use crate::object::{Manifest, Origin};
+use crate::object::Manifest;
 use set::{Item, Set, Sink};
 
 /// Annotation prefix that waives a rule on one object in plain YAML (`lint`):
@@ -357,10 +358,6 @@ fn with_declarations(loaded: &Loaded, ctx: &Context) -> Context {
     ctx
 }
 
-fn origin_location(o: &Origin) -> Option<String> {
-    o.declared_at.map(|l| format!("{}:{}", l.file(), l.line()))
-}
-
 fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
     let set = Set::new(items, ctx);
     let mut sink = Sink::default();
@@ -410,6 +407,9 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
                 .filter(|r| !r.trim().is_empty())
                 .map(|r| format!("{r} (annotation {key})"));
         }
+        let declared_at = item
+            .origin
+            .and_then(|o| located::finding_location(o, &hit.field));
         findings.push(Finding {
             rule: info.id,
             severity: hit.severity.unwrap_or(info.severity),
@@ -426,7 +426,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
             field: hit.field,
             message: hit.message,
             fix: hit.fix,
-            declared_at: item.origin.and_then(origin_location),
+            declared_at,
             waived,
         });
     }

@@ -226,6 +226,11 @@ pub struct Origin {
     pub component: Option<String>,
     /// Source location of the declaration that produced it (component, else app).
     pub declared_at: Option<&'static std::panic::Location<'static>>,
+    /// Source locations of parts of the object: `(field path prefix, location)`, e.g.
+    /// the line of a component's `.env(..)` for `spec.template.spec.containers[0].env`.
+    /// A finding is reported at the longest prefix covering its field, else at
+    /// [`declared_at`](Self::declared_at) (see [`crate::located`]).
+    pub field_locations: Vec<(String, &'static std::panic::Location<'static>)>,
 }
 
 /// A rendered object with its origin.

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::object::Origin;
 
 const BASE: &str = include_str!("testdata/base.yaml");
 
@@ -353,6 +354,7 @@ fn manifests(text: &str) -> Vec<Manifest> {
                     environment: "production".into(),
                     component,
                     declared_at: None,
+                    field_locations: Vec::new(),
                 },
                 object,
             })

@@ -23,6 +23,7 @@ use super::jobs::SpawnedJobs;
 use super::pod::{PreStop, Resources, RunAs, WritableDir};
 use super::pod_options::PodOptions;
 use super::scheduling::Toleration;
+use super::set_at::{SetAt, Setting};
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::text::{LabelKey, LabelValue, Name};
@@ -66,6 +67,16 @@ pub(super) struct Optional {
     pre_stop: Option<PreStop>,
     containers: Vec<PodContainer>,
     pub(super) pod: PodOptions,
+    set_at: SetAt,
+}
+
+impl Optional {
+    /// Records the caller of the setter that called this as where `setting` was made.
+    #[track_caller]
+    fn set(mut self, setting: Setting) -> Self {
+        self.set_at.insert(setting, Location::caller());
+        self
+    }
 }
 
 impl ComponentBuilder {
@@ -211,6 +222,7 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     }
 
     /// Container image (always pinned by tag or digest).
+    #[track_caller]
     pub fn image(self, image: Image) -> ComponentBuilder<N, Image, R, W> {
         ComponentBuilder {
             declared_at: self.declared_at,
@@ -218,11 +230,12 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             image,
             resources: self.resources,
             workload: self.workload,
-            optional: self.optional,
+            optional: self.optional.set(Setting::Image),
         }
     }
 
     /// Requests and limits.
+    #[track_caller]
     pub fn resources(self, resources: Resources) -> ComponentBuilder<N, I, Resources, W> {
         ComponentBuilder {
             declared_at: self.declared_at,
@@ -230,12 +243,13 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             image: self.image,
             resources,
             workload: self.workload,
-            optional: self.optional,
+            optional: self.optional.set(Setting::Resources),
         }
     }
 
     /// What kind of workload this is: an [`HttpService`], [`Worker`], [`BatchJob`],
     /// [`ScheduledJob`] or [`StatefulCluster`].
+    #[track_caller]
     pub fn workload<T: WorkloadKind>(self, workload: T) -> ComponentBuilder<N, I, R, T> {
         ComponentBuilder {
             declared_at: self.declared_at,
@@ -243,36 +257,56 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             image: self.image,
             resources: self.resources,
             workload,
-            optional: self.optional,
+            optional: self.optional.set(Setting::Workload),
         }
     }
 
     /// Overrides the image's entrypoint.
+    #[track_caller]
     pub fn command(mut self, command: Vec<String>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::Command, Location::caller());
         self.optional.command = command;
         self
     }
 
     /// Overrides the image's arguments.
+    #[track_caller]
     pub fn args(mut self, args: Vec<String>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::Args, Location::caller());
         self.optional.args = args;
         self
     }
 
     /// Environment variables.
+    #[track_caller]
     pub fn env(mut self, env: Vec<EnvVar>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::Env, Location::caller());
         self.optional.env = env;
         self
     }
 
     /// Load every key of the app's ConfigMap as environment variables.
+    #[track_caller]
     pub fn env_from_config(mut self, yes: bool) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::EnvFromConfig, Location::caller());
         self.optional.env_from_config = yes;
         self
     }
 
     /// Writable directories (the root filesystem is read-only).
+    #[track_caller]
     pub fn writable_dirs(mut self, dirs: Vec<WritableDir>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::WritableDirs, Location::caller());
         self.optional.writable_dirs = dirs;
         self
     }
@@ -280,7 +314,11 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     /// Declared dependencies and components this component connects to (each opens
     /// egress, and a component admits it): `.talks_to([&postgres, &redis])`. Repeated
     /// calls add to the list, so dependencies and components can be passed separately.
+    #[track_caller]
     pub fn talks_to<P: TalksTo>(mut self, peers: impl IntoIterator<Item = P>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::TalksTo, Location::caller());
         self.optional
             .talks_to
             .extend(peers.into_iter().map(|p| p.peer_name()));
@@ -289,31 +327,51 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
 
     /// Kubernetes API permissions. The service-account token is mounted only when this
     /// is not empty.
+    #[track_caller]
     pub fn api_access(mut self, rules: Vec<AccessRule>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::ApiAccess, Location::caller());
         self.optional.api_access = rules;
         self
     }
 
     /// Non-root identity (default uid/gid 65532).
+    #[track_caller]
     pub fn run_as(mut self, run_as: RunAs) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::RunAs, Location::caller());
         self.optional.run_as = run_as;
         self
     }
 
     /// Annotations on the component's ServiceAccount (cloud workload identity).
+    #[track_caller]
     pub fn service_account_annotations(mut self, annotations: BTreeMap<String, String>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::ServiceAccountAnnotations, Location::caller());
         self.optional.service_account_annotations = annotations;
         self
     }
 
     /// Configuration files mounted read-only from ConfigMaps (pods roll when they change).
+    #[track_caller]
     pub fn files(mut self, files: Vec<ConfigFiles>) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::Files, Location::caller());
         self.optional.files = files;
         self
     }
 
     /// Jobs this component creates through the Kubernetes API (grants exactly that).
+    #[track_caller]
     pub fn spawns_jobs(mut self, jobs: SpawnedJobs) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::SpawnsJobs, Location::caller());
         self.optional.spawns_jobs = Some(jobs);
         self
     }
@@ -338,21 +396,33 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     /// assert_eq!(api.node_selector.len(), 1);
     /// assert_eq!(api.tolerations.len(), 1);
     /// ```
+    #[track_caller]
     pub fn node_selector(mut self, key: LabelKey, value: LabelValue) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::NodeSelector, Location::caller());
         self.optional.node_selector.insert(key, value);
         self
     }
 
     /// Lets the pods run on nodes with a matching taint (`tolerations`). Repeated calls
     /// add tolerations.
+    #[track_caller]
     pub fn tolerate(mut self, toleration: Toleration) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::Tolerations, Location::caller());
         self.optional.tolerations.push(toleration);
         self
     }
 
     /// The PriorityClass of the pods (`priorityClassName`); the class itself is a
     /// cluster object kairn does not create.
+    #[track_caller]
     pub fn priority_class(mut self, class: Name) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::PriorityClass, Location::caller());
         self.optional.priority_class = Some(class);
         self
     }
@@ -376,13 +446,21 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     ///     .build();
     /// assert_eq!(api.pre_stop, Some(PreStop::Sleep { seconds: 10 }));
     /// ```
+    #[track_caller]
     pub fn termination_grace_period_seconds(mut self, seconds: u32) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::TerminationGracePeriod, Location::caller());
         self.optional.termination_grace_period_seconds = Some(seconds);
         self
     }
 
     /// What the main container does before it is sent `SIGTERM` (`lifecycle.preStop`).
+    #[track_caller]
     pub fn pre_stop(mut self, pre_stop: PreStop) -> Self {
+        self.optional
+            .set_at
+            .insert(Setting::PreStop, Location::caller());
         self.optional.pre_stop = Some(pre_stop);
         self
     }
@@ -489,6 +567,7 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             termination_grace_period_seconds: o.termination_grace_period_seconds,
             pre_stop: o.pre_stop,
             pod: o.pod,
+            set_at: o.set_at,
             customizations: Vec::new(),
             containers: o.containers,
         })

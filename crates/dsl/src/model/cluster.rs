@@ -9,8 +9,6 @@
 
 use std::fmt;
 
-use typed_builder::TypedBuilder;
-
 use super::component::AccessMode;
 use super::monitoring::Metrics;
 use super::pod::{Probes, Spread};
@@ -108,20 +106,17 @@ macro_rules! quorum {
 }
 
 /// A volume every member gets its own copy of (a `volumeClaimTemplate`).
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberVolume {
     /// Claim template name (the member's claim is `<name>-<statefulset>-<ordinal>`).
     pub name: Name,
     /// Requested size per member.
     pub size: Storage,
     /// Mount path in the container.
-    #[builder(setter(into))]
     pub mount_path: String,
     /// Storage class; `None` uses the cluster default.
-    #[builder(default, setter(strip_option))]
     pub storage_class: Option<Name>,
     /// Access mode (one member mounts each claim, so ReadWriteOnce is the norm).
-    #[builder(default = AccessMode::ReadWriteOnce)]
     pub access_mode: AccessMode,
 }
 
@@ -130,13 +125,11 @@ pub struct MemberVolume {
 /// The node id is the pod name (`<statefulset>-<ordinal>`, stable across restarts); the
 /// peers list is `<statefulset>-<i>.<headless-service>.<namespace>.svc:<peer-port>` for
 /// every member `i`, comma-separated, derived from the member count.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerDiscovery {
     /// Variable holding the member's own id (its pod name).
-    #[builder(default = crate::env_name!("RAFT_NODE_ID"))]
     pub node_id_env: EnvName,
     /// Variable holding the comma-separated peers list.
-    #[builder(default = crate::env_name!("RAFT_PEERS"))]
     pub peers_env: EnvName,
 }
 
@@ -165,30 +158,25 @@ impl Default for PeerDiscovery {
 ///     .build();
 /// assert_eq!(raft.members.members(), 3);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatefulCluster {
     /// Number of members.
     pub members: Quorum,
     /// The client port, exposed by the ClusterIP Service.
     pub port: NamedPort,
     /// The port the client Service exposes (targets [`port`](Self::port) by name).
-    #[builder(default = crate::port!(80))]
     pub service_port: Port,
     /// The member-to-member port, exposed only by the headless Service.
     pub peer_port: NamedPort,
     /// Liveness and readiness probes.
     pub probes: Probes,
     /// Per-member persistent volumes.
-    #[builder(default)]
     pub volumes: Vec<MemberVolume>,
     /// Identity and peers environment variables.
-    #[builder(default)]
     pub peers: PeerDiscovery,
     /// Prometheus metrics endpoint.
-    #[builder(default, setter(strip_option))]
     pub metrics: Option<Metrics>,
     /// Members are always on different nodes; [`Spread::AcrossZones`] also balances zones.
-    #[builder(default)]
     pub spread: Spread,
 }
 

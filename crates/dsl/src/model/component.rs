@@ -6,7 +6,6 @@ use std::panic::Location;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::Service;
-use typed_builder::TypedBuilder;
 
 use super::builder::ComponentBuilder;
 use super::cluster::StatefulCluster;
@@ -23,7 +22,7 @@ use super::pod::{PreStop, Probes, Resources, RunAs, Spread, WritableDir};
 use super::pod_options::PodOptions;
 use super::scaling::{Disruption, Replicas};
 use super::scheduling::Toleration;
-use super::storage::{ObjectStorage, ScalableStorage};
+use super::storage::ObjectStorage;
 use crate::object::ObjectKind;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
@@ -101,6 +100,9 @@ pub struct Component {
     /// [`ComponentBuilder::volume`], [`ComponentBuilder::node_affinity`],
     /// [`ComponentBuilder::label`], ...).
     pub pod: PodOptions,
+    /// Where each setting was made (its builder call's file and line), so that findings
+    /// on the fields it renders to point there.
+    pub set_at: super::set_at::SetAt,
     /// Typed changes to the rendered objects, added with [`Component::customize`] and
     /// its shorthands after [`build`](ComponentBuilder::build).
     pub customizations: Vec<Customization>,
@@ -303,67 +305,49 @@ impl From<ScheduledJob> for Workload {
 
 /// An HTTP server: a Deployment with probes and a Service (ClusterIP unless its
 /// [`exposure`](Self::exposure) is a load balancer).
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpService {
     /// The container port serving HTTP.
     pub port: NamedPort,
     /// The port the Service exposes (targets [`port`](Self::port) by name).
-    #[builder(default = crate::port!(80))]
     pub service_port: Port,
     /// Liveness and readiness probes.
     pub probes: Probes,
     /// Replica count or autoscaling range.
     pub replicas: Replicas,
     /// Disruption budget.
-    #[builder(default, setter(strip_option))]
     pub disruption: Option<Disruption>,
     /// Prometheus metrics endpoint.
-    #[builder(default, setter(strip_option))]
     pub metrics: Option<Metrics>,
     /// Further container ports (also exposed by the Service).
-    #[builder(default)]
     pub extra_ports: Vec<NamedPort>,
     /// Placement across nodes and zones.
-    #[builder(default)]
     pub spread: Spread,
     /// Service type: cluster-internal (default) or a cloud load balancer.
-    #[builder(default)]
     pub exposure: Exposure,
     /// Where the service keeps its files: an object store or a ReadWriteMany volume
     /// (any replicas), or a ReadWriteOnce volume through
-    /// [`single_node_volume`](HttpServiceBuilder::single_node_volume) (one replica).
-    #[builder(default, setter(
-        fn transform(storage: impl Into<ScalableStorage>) -> Option<ObjectStorage> {
-            let storage: ScalableStorage = storage.into();
-            Some(storage.0)
-        }
-    ))]
+    /// [`single_node_volume`](super::builders::http::HttpServiceBuilder::single_node_volume) (one replica).
     pub storage: Option<ObjectStorage>,
 }
 
 /// A background process: a Deployment without a Service (a metrics-only Service is
 /// added when it declares [`metrics`](Worker::metrics)).
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Worker {
     /// Replica count or autoscaling range.
     pub replicas: Replicas,
     /// Container ports (health, metrics).
-    #[builder(default)]
     pub ports: Vec<NamedPort>,
     /// Probes, when the worker serves health endpoints.
-    #[builder(default, setter(strip_option))]
     pub probes: Option<Probes>,
     /// Prometheus metrics endpoint on one of [`ports`](Self::ports).
-    #[builder(default, setter(strip_option))]
     pub metrics: Option<Metrics>,
     /// Leader election for singleton tasks.
-    #[builder(default, setter(strip_option))]
     pub leader_election: Option<LeaderElection>,
     /// Disruption budget.
-    #[builder(default, setter(strip_option))]
     pub disruption: Option<Disruption>,
     /// Placement across nodes and zones.
-    #[builder(default)]
     pub spread: Spread,
 }
 
@@ -386,20 +370,17 @@ impl LeaderLock {
 
 /// Leader election settings, passed to the process as environment variables
 /// `<prefix>LEADER_ELECTION_{ENABLED,LEASE_DURATION,RENEW_DEADLINE,RETRY_PERIOD}`.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeaderElection {
     /// Where the lock lives.
     pub lock: LeaderLock,
     /// Prefix of the environment variables (e.g. `TW_`).
     pub env_prefix: EnvName,
     /// Lease duration in seconds.
-    #[builder(default = 15)]
     pub lease_duration_seconds: u32,
     /// Renew deadline in seconds (must be below the lease duration).
-    #[builder(default = 10)]
     pub renew_deadline_seconds: u32,
     /// Retry period in seconds (must be below the renew deadline).
-    #[builder(default = 2)]
     pub retry_period_seconds: u32,
 }
 
@@ -427,18 +408,15 @@ impl AccessMode {
 
 /// A PersistentVolumeClaim a Job writes its results to. It is a separate object that
 /// outlives the Job, and carries annotations that keep Helm and Argo CD from deleting it.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputVolume {
     /// Requested size.
     pub size: Storage,
     /// Mount path in the container.
-    #[builder(setter(into))]
     pub mount_path: String,
     /// Storage class; `None` uses the cluster default.
-    #[builder(default, setter(strip_option))]
     pub storage_class: Option<Name>,
     /// Access mode.
-    #[builder(default = AccessMode::ReadWriteOnce)]
     pub access_mode: AccessMode,
 }
 
@@ -453,29 +431,23 @@ pub enum JobRestart {
 }
 
 /// A run-to-completion batch Job.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchJob {
     /// Retries before the Job is marked failed.
     pub backoff_limit: u32,
     /// Successful pods required.
-    #[builder(default = 1)]
     pub completions: u32,
     /// Pods running at once.
-    #[builder(default = 1)]
     pub parallelism: u32,
     /// Seconds after completion before the Job (and its pods) are deleted.
     pub ttl_seconds_after_finished: u32,
     /// Wall-clock limit for the whole Job.
-    #[builder(default, setter(strip_option))]
     pub active_deadline_seconds: Option<u32>,
     /// Restart policy of its pods.
-    #[builder(default)]
     pub restart: JobRestart,
     /// Volume for results that must outlive the Job.
-    #[builder(default, setter(strip_option))]
     pub output: Option<OutputVolume>,
     /// Run as a lifecycle hook (before or after the rest of the app is deployed).
-    #[builder(default, setter(strip_option))]
     pub hook: Option<Hook>,
 }
 
@@ -520,38 +492,30 @@ impl ConcurrencyPolicy {
 /// assert_eq!(nightly.concurrency, ConcurrencyPolicy::Forbid);
 /// assert_eq!(nightly.successful_jobs_history_limit, 3);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScheduledJob {
     /// When it runs (`spec.schedule`), checked at compile time by [`cron!`](crate::cron).
     pub schedule: CronSchedule,
     /// The time zone the schedule is read in (`spec.timeZone`); `None` is the
     /// controller's time zone (UTC on managed clusters).
-    #[builder(default, setter(strip_option))]
     pub time_zone: Option<TimeZone>,
     /// What happens when a run is due while the previous one still runs.
-    #[builder(default)]
     pub concurrency: ConcurrencyPolicy,
     /// Finished successful Jobs kept for inspection.
-    #[builder(default = 3)]
     pub successful_jobs_history_limit: u32,
     /// Failed Jobs kept for inspection.
-    #[builder(default = 1)]
     pub failed_jobs_history_limit: u32,
     /// A run that could not start within this many seconds of its time is skipped.
-    #[builder(default, setter(strip_option))]
     pub starting_deadline_seconds: Option<u32>,
     /// Pause the schedule (`spec.suspend`) without deleting anything.
-    #[builder(default)]
     pub suspend: bool,
     /// Retries of one run before its Job is marked failed.
     pub backoff_limit: u32,
     /// Seconds after a run finishes before its Job (and pods) are deleted.
     pub ttl_seconds_after_finished: u32,
     /// Wall-clock limit of one run.
-    #[builder(default, setter(strip_option))]
     pub active_deadline_seconds: Option<u32>,
     /// Restart policy of its pods.
-    #[builder(default)]
     pub restart: JobRestart,
 }
 

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use typed_builder::TypedBuilder;
-
 use super::handles::{RouteTarget, ServiceRef};
 use crate::primitives::text::{Host, HttpPath, Name};
 
@@ -62,7 +60,7 @@ impl HostRules {
 }
 
 /// The application's Ingress. TLS is mandatory: plain-HTTP ingress is not expressible.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ingress {
     /// `spec.ingressClassName` (the deprecated `kubernetes.io/ingress.class` annotation is never emitted).
     pub class: Name,
@@ -71,9 +69,7 @@ pub struct Ingress {
     /// TLS for every host.
     pub tls: Tls,
     /// Namespace of the ingress controller, allowed in by the NetworkPolicies.
-    #[builder(default = crate::name!("ingress-nginx"))]
     pub controller_namespace: Name,
     /// Controller-specific annotations (e.g. `nginx.ingress.kubernetes.io/proxy-body-size`).
-    #[builder(default)]
     pub annotations: BTreeMap<String, String>,
 }

@@ -11,9 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use typed_builder::TypedBuilder;
-
-use crate::model::handles::TalksTo;
 use crate::model::storage::CloudIdentity;
 use crate::primitives::text::Name;
 
@@ -30,7 +27,7 @@ use crate::primitives::text::Name;
 /// assert_eq!(runners.talks_to, [name!("github")]);
 /// assert!(!runners.read_logs);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpawnedJobs {
     /// Namespace the Jobs are created in. A namespace of their own isolates them: the
     /// launcher's rights and the jobs' NetworkPolicy then cover nothing else.
@@ -38,25 +35,15 @@ pub struct SpawnedJobs {
     /// ServiceAccount the spawned pods run as (created by kairn, token not mounted).
     pub service_account: Name,
     /// Cloud identity of the spawned pods (e.g. the role Terraform runs with).
-    #[builder(default, setter(strip_option))]
     pub identity: Option<CloudIdentity>,
     /// Extra annotations of the spawned pods' ServiceAccount.
-    #[builder(default)]
     pub service_account_annotations: BTreeMap<String, String>,
     /// Components of the app and dependencies the spawned pods connect to, set from
     /// their handles: `.talks_to([&api])`.
     /// Repeated calls add to the list (dependencies and components separately).
-    #[builder(via_mutators, mutators(
-        /// Components of the app and dependencies the spawned pods connect to (adds to
-        /// the list): `.talks_to([&api])`.
-        pub fn talks_to<P: TalksTo>(&mut self, peers: impl IntoIterator<Item = P>) {
-            self.talks_to.extend(peers.into_iter().map(|p| p.peer_name()));
-        }
-    ))]
     pub talks_to: Vec<Name>,
     /// Also allow reading the spawned pods and their logs (`pods` get/list/watch,
     /// `pods/log` get), for launchers that stream job output.
-    #[builder(default)]
     pub read_logs: bool,
 }
 

@@ -8,6 +8,8 @@
 pub mod affinity;
 pub mod app;
 pub mod builder;
+pub(crate) mod builder_macro;
+pub mod builders;
 pub mod cluster;
 pub mod component;
 pub mod container;
@@ -27,5 +29,6 @@ pub mod pod;
 pub mod pod_options;
 pub mod scaling;
 pub mod scheduling;
+pub mod set_at;
 pub mod storage;
 pub mod volumes;

@@ -1,21 +1,16 @@
 //! Prometheus Operator monitoring: scrape endpoints and alert rules.
 
-use typed_builder::TypedBuilder;
-
-use crate::primitives::port::{DeclaredPort, PortRef};
+use crate::primitives::port::PortRef;
 use crate::primitives::text::{HttpPath, Name};
 
 /// A metrics endpoint on a component, scraped through a ServiceMonitor.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Metrics {
     /// The declared container port serving metrics: `.port(&http)`.
-    #[builder(setter(transform = |port: impl DeclaredPort| port.port_ref()))]
     pub port: PortRef,
     /// Path of the metrics endpoint.
-    #[builder(default = crate::http_path!("/metrics"))]
     pub path: HttpPath,
     /// Scrape interval, e.g. `30s`.
-    #[builder(default = "30s".to_owned(), setter(into))]
     pub interval: String,
 }
 
@@ -42,34 +37,27 @@ impl Severity {
 }
 
 /// One Prometheus alerting rule.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlertRule {
     /// Alert name (CamelCase by convention).
-    #[builder(setter(into))]
     pub alert: String,
     /// PromQL expression. `{job}` is replaced by the app's scrape job name.
-    #[builder(setter(into))]
     pub expr: String,
     /// How long the expression must hold, e.g. `5m`.
-    #[builder(setter(into))]
     pub for_: String,
     /// Severity label.
     pub severity: Severity,
     /// Short summary annotation.
-    #[builder(setter(into))]
     pub summary: String,
     /// Longer description annotation.
-    #[builder(default, setter(strip_option, into))]
     pub description: Option<String>,
 }
 
 /// Monitoring for the whole app: where Prometheus runs and which alerts to install.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Monitoring {
     /// Namespace of Prometheus, allowed in to metrics ports by the NetworkPolicies.
-    #[builder(default = crate::name!("monitoring"))]
     pub prometheus_namespace: Name,
     /// Alert rules, rendered as one PrometheusRule.
-    #[builder(default)]
     pub alerts: Vec<AlertRule>,
 }

@@ -1,7 +1,5 @@
 //! Container-level settings shared by every kind of component.
 
-use typed_builder::TypedBuilder;
-
 use crate::primitives::port::{DeclaredPort, NamedPort, PortRef};
 use crate::primitives::quantity::{Cpu, Memory, Storage};
 use crate::primitives::text::{HttpPath, Name};
@@ -149,21 +147,17 @@ impl Check {
 }
 
 /// One probe with its timing.
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Probe {
     /// What is checked.
     pub check: Check,
     /// Seconds before the first check.
-    #[builder(default = 0)]
     pub initial_delay_seconds: i32,
     /// Seconds between checks.
-    #[builder(default = 10)]
     pub period_seconds: i32,
     /// Seconds before a check times out.
-    #[builder(default = 1)]
     pub timeout_seconds: i32,
     /// Consecutive failures before the probe fails.
-    #[builder(default = 3)]
     pub failure_threshold: i32,
 }
 
@@ -183,14 +177,13 @@ pub struct Probe {
 /// );
 /// assert_eq!(probes.startup.map(|p| p.failure_threshold), Some(30));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, TypedBuilder)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Probes {
     /// Restarts the container when it fails.
     pub liveness: Probe,
     /// Removes the pod from Service endpoints when it fails.
     pub readiness: Probe,
     /// Holds the other probes back until the application has started.
-    #[builder(default, setter(strip_option))]
     pub startup: Option<Probe>,
 }
 

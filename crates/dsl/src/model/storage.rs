@@ -8,7 +8,7 @@
 //!
 //! A filesystem on a ReadWriteOnce volume can be mounted by a single pod only. Such a
 //! volume ([`SingleNodeVolume`]) is attached with
-//! [`HttpServiceBuilder::single_node_volume`](crate::model::component::HttpServiceBuilder::single_node_volume),
+//! [`HttpServiceBuilder::single_node_volume`](crate::model::builders::http::HttpServiceBuilder::single_node_volume),
 //! which sets the replica count to one itself; it cannot be combined with
 //! `.replicas(..)` (nor passed to `.storage(..)`), so a scaled service on a
 //! ReadWriteOnce volume does not compile:
@@ -28,7 +28,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::component::{AccessMode, HttpServiceBuilder};
+use super::builder::Unset;
+use super::builders::http::HttpServiceBuilder;
+use super::component::AccessMode;
 use super::scaling::Replicas;
 use crate::primitives::quantity::Storage;
 use crate::primitives::text::{InvalidValue, Name};
@@ -445,7 +447,7 @@ impl ObjectStorage {
 }
 
 /// Storage that any number of replicas can share: an object store or a ReadWriteMany
-/// volume. What [`HttpServiceBuilder::storage`](crate::model::component::HttpServiceBuilder)
+/// volume. What [`HttpServiceBuilder::storage`](crate::model::builders::http::HttpServiceBuilder)
 /// accepts; a [`SingleNodeVolume`] does not convert into it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScalableStorage(pub(crate) ObjectStorage);
@@ -509,24 +511,11 @@ pub trait SingleNodeCompatible<Builder> {
     fn attach(builder: Builder, volume: SingleNodeVolume) -> Self::Output;
 }
 
-impl<P, SP, PR, D, M, X, SC, E>
-    SingleNodeCompatible<HttpServiceBuilder<(P, SP, PR, (), D, M, X, SC, E, ())>> for ()
-{
-    type Output = HttpServiceBuilder<(
-        P,
-        SP,
-        PR,
-        (Replicas,),
-        D,
-        M,
-        X,
-        SC,
-        E,
-        (Option<ObjectStorage>,),
-    )>;
+impl<Po, Pr> SingleNodeCompatible<HttpServiceBuilder<Po, Pr, Unset, Unset>> for Unset {
+    type Output = HttpServiceBuilder<Po, Pr, Replicas, Option<ObjectStorage>>;
 
     fn attach(
-        builder: HttpServiceBuilder<(P, SP, PR, (), D, M, X, SC, E, ())>,
+        builder: HttpServiceBuilder<Po, Pr, Unset, Unset>,
         volume: SingleNodeVolume,
     ) -> Self::Output {
         builder
@@ -535,7 +524,7 @@ impl<P, SP, PR, D, M, X, SC, E>
     }
 }
 
-impl<P, SP, PR, R, D, M, X, SC, E, S> HttpServiceBuilder<(P, SP, PR, R, D, M, X, SC, E, S)> {
+impl<Po, Pr, R, S> HttpServiceBuilder<Po, Pr, R, S> {
     /// Stores the service's files on a ReadWriteOnce volume. Only one pod can mount it, so
     /// this sets the replica count to one (and the Deployment strategy to `Recreate`, so
     /// an update never waits on a second pod that cannot attach the volume). It does not
@@ -551,37 +540,14 @@ impl<P, SP, PR, R, D, M, X, SC, E, S> HttpServiceBuilder<(P, SP, PR, R, D, M, X,
     ///     .build();
     /// assert_eq!(api.replicas, Replicas::Fixed(1));
     /// ```
-    #[allow(clippy::type_complexity)]
     pub fn single_node_volume(
         self,
         volume: SingleNodeVolume,
-    ) -> HttpServiceBuilder<(
-        P,
-        SP,
-        PR,
-        (Replicas,),
-        D,
-        M,
-        X,
-        SC,
-        E,
-        (Option<ObjectStorage>,),
-    )>
+    ) -> HttpServiceBuilder<Po, Pr, Replicas, Option<ObjectStorage>>
     where
         R: SingleNodeCompatible<
             Self,
-            Output = HttpServiceBuilder<(
-                P,
-                SP,
-                PR,
-                (Replicas,),
-                D,
-                M,
-                X,
-                SC,
-                E,
-                (Option<ObjectStorage>,),
-            )>,
+            Output = HttpServiceBuilder<Po, Pr, Replicas, Option<ObjectStorage>>,
         >,
     {
         R::attach(self, volume)

@@ -10,6 +10,7 @@ mod config;
 mod containers;
 pub mod declarations;
 mod dns;
+mod field_locations;
 mod files;
 pub mod hooks;
 mod identity;
@@ -75,6 +76,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
                 .and_then(|c| app.components.iter().find(|x| x.name.as_str() == c))
                 .map_or(app.declared_at, |c| c.declared_at),
         ),
+        field_locations: Vec::new(),
     };
     let mut out: Vec<Manifest> = Vec::new();
     let push = |out: &mut Vec<Manifest>, component: Option<&str>, objects: Vec<Object>| {
@@ -137,6 +139,9 @@ pub fn render(app: &App) -> Vec<Manifest> {
         for (m, by) in out[start..].iter_mut().zip(changed_by) {
             if by.is_some() {
                 m.origin.declared_at = by;
+            } else {
+                m.origin.field_locations =
+                    field_locations::field_locations(m.object.kind(), &c.set_at);
             }
         }
     }

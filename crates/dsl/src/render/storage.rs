@@ -96,8 +96,7 @@ mod tests {
             .collect()
     }
 
-    #[allow(clippy::type_complexity)]
-    fn base() -> HttpServiceBuilder<((NamedPort,), (), (Probes,), (), (), (), (), (), (), ())> {
+    fn base() -> HttpServiceBuilder<NamedPort, Probes> {
         HttpService::builder()
             .port(NamedPort::new(port_name!("http"), port!(8000)))
             .probes(Probes::http(
@@ -114,7 +113,7 @@ mod tests {
             .unwrap_or(&Value::Null)
     }
 
-    use crate::model::component::HttpServiceBuilder;
+    use crate::model::builders::http::HttpServiceBuilder;
 
     #[test]
     fn azure_identity_annotates_the_service_account_and_labels_pods() {

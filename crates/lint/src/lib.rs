@@ -94,6 +94,14 @@ pub const WAIVE_ANNOTATION_PREFIX: &str = "kairn.dev/waive.";
 pub const EXTERNAL_SECRETS_ANNOTATION: &str = "kairn.dev/external-secrets";
 /// ServiceAccount annotation marking an account used by pods created at run time.
 pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-account";
+/// Workload annotation declaring the host access its pods need, one `<access>: <reason>`
+/// per line, where `<access>` is `hostPath=<path>`, `hostNetwork`, `hostPort=<port>` or
+/// `capability=<NAME>`. The Pod Security rules accept exactly the declared access when the
+/// pods' namespace (in the set) enforces a level that admits it.
+pub const HOST_ACCESS_ANNOTATION: &str = "kairn.dev/host-access";
+/// Namespace annotation explaining why its enforced Pod Security level is below
+/// `restricted`: one `<component>: <access>: <reason>` per line.
+pub const POD_SECURITY_EXCEPTION_ANNOTATION: &str = "kairn.dev/pod-security-exception";
 
 /// Namespaces Prometheus is assumed to run in when linting YAML (override with
 /// `--prometheus-namespace`).

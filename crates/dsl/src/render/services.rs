@@ -43,6 +43,11 @@ pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
             .iter()
             .map(|p| service_port(p, p.number.get()))
             .collect(),
+        Workload::NodeAgent(a) if a.metrics.is_some() => a
+            .ports
+            .iter()
+            .map(|p| service_port(p, p.number.get()))
+            .collect(),
         _ => return None,
     };
     let name = app.object_name(&component.name);

@@ -5,6 +5,7 @@ mod containers;
 mod deprecations;
 mod disruption;
 mod external_load_balancer;
+mod host_access;
 mod hpa_min_max;
 mod jobs;
 mod monitoring;

@@ -432,7 +432,10 @@ fn a_rendered_node_agent_with_host_access_and_a_stateful_service_pass_strict_sch
         .resources(resources())
         .workload(StatefulService::single(
             redis.clone(),
-            Probes::builder().liveness(probe()).readiness(probe()).build(),
+            Probes::builder()
+                .liveness(probe())
+                .readiness(probe())
+                .build(),
             MemberVolume::builder()
                 .name(name!("data"))
                 .size(storage!("1Gi"))

@@ -353,8 +353,9 @@ fn origin_location(o: &Origin) -> Option<String> {
     o.declared_at.map(|l| format!("{}:{}", l.file(), l.line()))
 }
 
-fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
+fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
     let set = Set::new(items, ctx);
+    notes.extend(rules::exception_notes(&set));
     let mut sink = Sink::default();
     rules::run_all(&set, &mut sink);
 

@@ -194,6 +194,16 @@ fn host_access_lowers_enforce_on_the_namespace_and_says_why() {
         .expect("exception annotation");
     assert!(why.starts_with("shipper: hostPath=/var/log: ships the node's log files\n"));
     assert_eq!(why.lines().count(), 5);
+
+    // `emit` and `check` print the exception as a note of the validation report.
+    let app = shop(vec![shipper()]);
+    let report = validate(&render(&app), &validate::context_for(&app));
+    let notes: Vec<&str> = report.notes.iter().map(|n| n.message.as_str()).collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].starts_with(
+        "namespace `shop` enforces the privileged Pod Security Standard for declared host \
+         access: shipper: hostPath=/var/log: ships the node's log files; "
+    ));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! the level a namespace needs for the declared access of the workloads in it.
 
 use crate::object::Object;
-use crate::set::{Set, Workload};
+use crate::set::{each, Set, Workload};
 use crate::HOST_ACCESS_ANNOTATION;
 
 use super::pod_security::{Level, BASELINE_CAPABILITIES};
@@ -90,4 +90,39 @@ pub(crate) fn namespace_needs(set: &Set<'_>, ns: &str) -> Option<Level> {
         .filter(|w| w.ns == Some(ns))
         .filter_map(|w| Declared::of(set, w).needs())
         .min()
+}
+
+/// One note per Namespace whose enforced Pod Security level is lowered for declared host
+/// access (`kairn.dev/pod-security-exception`), naming the level and every exception, so
+/// that `emit`, `check` and `lint` say so.
+pub(crate) fn exception_notes(set: &Set<'_>) -> Vec<crate::Note> {
+    let mut out = Vec::new();
+    for (i, n) in each!(set, Namespace) {
+        let Some(why) = n
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(crate::POD_SECURITY_EXCEPTION_ANNOTATION))
+            .filter(|w| !w.trim().is_empty())
+        else {
+            continue;
+        };
+        let enforce = n
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("pod-security.kubernetes.io/enforce"))
+            .map_or("nothing", String::as_str);
+        let doc = set.items[i].doc;
+        out.push(crate::Note {
+            file: doc.map(|d| d.file.clone()),
+            line: doc.map(|d| d.line),
+            message: format!(
+                "namespace `{}` enforces the {enforce} Pod Security Standard for declared host access: {}",
+                n.metadata.name.as_deref().unwrap_or_default(),
+                why.lines().collect::<Vec<_>>().join("; ")
+            ),
+        });
+    }
+    out
 }

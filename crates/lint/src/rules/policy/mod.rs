@@ -23,6 +23,7 @@ use containers::containers;
 use deprecations::deprecations;
 use disruption::disruption;
 use external_load_balancer::exposure;
+pub(crate) use host_access::exception_notes;
 use hpa_min_max::autoscaling;
 use jobs::jobs;
 use monitoring::monitoring;

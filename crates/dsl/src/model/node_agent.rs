@@ -49,6 +49,14 @@ impl Default for DaemonUpdate {
 /// the Namespace and DaemonSet carry the `kairn.dev/pod-security-exception` and
 /// `kairn.dev/host-access` annotations naming each access and its reason.
 ///
+/// Limits worth knowing: a NetworkPolicy does not apply to a pod on the host network
+/// (it is the node, as far as the network is concerned); a host path the validator
+/// considers sensitive (`/`, `/etc`, `/proc`, `/sys`, `/var/lib/kubelet`, ...) or a
+/// container runtime socket is still reported (`sensitive-host-mount`,
+/// `host-runtime-socket`) and needs a [`Waiver`](crate::Waiver) with its own reason; and
+/// [`DaemonUpdate::Surge`] with a host port or the host network leaves the surge pod
+/// unschedulable (the port is taken), which kairn does not refuse yet.
+///
 /// Tolerations and the priority class are set on the component
 /// ([`ComponentBuilder::tolerations`](crate::ComponentBuilder),
 /// [`Toleration::everything`](crate::Toleration::everything)).

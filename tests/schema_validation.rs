@@ -489,6 +489,89 @@ fn a_rendered_pod_with_init_container_native_sidecar_extra_container_and_grpc_pr
     assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
 }
 
+#[test]
+fn a_rendered_node_agent_with_host_access_and_a_stateful_service_pass_strict_schemas() {
+    use dsl::{
+        cpu, host_path, image, memory, name, port, port_name, reason, storage, App, Capability,
+        Check, Component, HostAccess, HostPathType, MemberVolume, NamedPort, NodeAgent, Probe,
+        Probes, Resources, StatefulService, Toleration,
+    };
+    let resources = || {
+        Resources::new(
+            cpu!("100m"),
+            cpu!("500m"),
+            memory!("128Mi"),
+            memory!("256Mi"),
+        )
+    };
+    let metrics = NamedPort::new(port_name!("metrics"), port!(9100));
+    let agent = Component::builder()
+        .name(name!("shipper"))
+        .image(image!("ghcr.io/acme/shipper:3.1.0"))
+        .resources(resources())
+        .workload(
+            NodeAgent::builder()
+                .ports(vec![metrics.clone()])
+                .host_access([
+                    HostAccess::host_path(host_path!("/var/lib/shipper"), "/state")
+                        .read_write()
+                        .path_type(HostPathType::DirectoryOrCreate)
+                        .reason(reason!("keeps read offsets across restarts")),
+                    HostAccess::host_network().reason(reason!("reports the node's address")),
+                    HostAccess::host_port(&metrics).reason(reason!("scraped on the node")),
+                    HostAccess::capability(Capability::NetAdmin)
+                        .reason(reason!("sets up the node's tunnel")),
+                ])
+                .build(),
+        )
+        .tolerate_all(Toleration::everything())
+        .build();
+    let redis = NamedPort::new(port_name!("redis"), port!(6379));
+    let probe = || Probe::builder().check(Check::tcp(&redis)).build();
+    let cache = Component::builder()
+        .name(name!("redis"))
+        .image(image!("docker.io/library/redis:7.2.5"))
+        .resources(resources())
+        .workload(StatefulService::single(
+            redis.clone(),
+            Probes::builder()
+                .liveness(probe())
+                .readiness(probe())
+                .build(),
+            MemberVolume::builder()
+                .name(name!("data"))
+                .size(storage!("1Gi"))
+                .mount_path("/data")
+                .build(),
+        ))
+        .build();
+    let mut app = App::builder()
+        .name(name!("shop"))
+        .environment(name!("production"))
+        .namespace(name!("shop"))
+        .components(vec![agent, cache])
+        .build();
+    app.create_namespace = true;
+    let dir = TempDir::new("schema-node-agent");
+    let files: Vec<PathBuf> = dsl::render(&app)
+        .iter()
+        .map(|m| {
+            let text = dsl::yaml::to_yaml(&m.object).expect("yaml");
+            write(&dir, &m.object.file_name(), &text)
+        })
+        .collect();
+    for expected in [
+        "daemonset-shop-shipper.yaml",
+        "statefulset-shop-redis.yaml",
+        "namespace-shop.yaml",
+    ] {
+        assert!(files.iter().any(|f| f.ends_with(expected)), "{expected}");
+    }
+    let ran = validate(&files);
+    let p = problems(&files, &ran);
+    assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
+}
+
 dsl::external_secret! {
     /// TLS material for the schema check below.
     pub struct ApiTls { cert: "tls.crt", key: "tls.key" }

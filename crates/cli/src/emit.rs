@@ -159,6 +159,12 @@ pub fn print_findings(report: &Report) -> bool {
             );
         }
     }
+    // Notes on declared apps: Pod Security exceptions for declared host access.
+    let mut notes = Vec::new();
+    let _ = report::write_notes(&mut notes, report);
+    if !notes.is_empty() {
+        say!("{}", String::from_utf8_lossy(&notes).trim_end_matches('\n'));
+    }
     if !report.findings.is_empty() {
         say!("validation: {}", report::summary(report));
     }

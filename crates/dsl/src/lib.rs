@@ -61,14 +61,20 @@ pub use model::handles::{
     DependencyRef, HttpComponent, IntoComponents, RouteTarget, ServiceRef, TalksTo,
 };
 pub use model::hook::{Hook, HookPhase, HookRuns};
+pub use model::host_access::{
+    Capability, Explained, HostAccess, HostAccessKind, HostPath, HostPathType, PodSecurityLevel,
+    Reason, Unexplained,
+};
 pub use model::ingress::{HostRules, Ingress, Route, Tls};
 pub use model::jobs::SpawnedJobs;
 pub use model::metadata::{AnnotationKey, RESERVED_ANNOTATION_KEYS};
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
+pub use model::node_agent::{DaemonUpdate, NodeAgent};
 pub use model::pod::{Check, PreStop, Probe, Probes, Resources, RunAs, Spread, WritableDir};
 pub use model::pod_options::PodOptions;
 pub use model::scaling::{Autoscaling, AutoscalingRange, Disruption, Replicas};
 pub use model::scheduling::{TaintEffect, TaintMatch, Toleration};
+pub use model::stateful::{PodManagement, StatefulService, StatefulUpdate};
 pub use model::storage::{
     AwsRoleArn, AzureClientId, AzureContainer, CloudIdentity, FilesystemVolume, GcpServiceAccount,
     GcsBucket, ObjectStorage, S3Bucket, ScalableStorage, SharedVolume, SingleNodeCompatible,

@@ -27,6 +27,7 @@ pub use lint::{
     Input, Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
     DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
 };
+pub use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 
 use crate::model::app::App;
 use crate::model::component::{LeaderLock, Workload as ModelWorkload};

@@ -98,6 +98,14 @@ pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-
 /// Workload annotation listing the PersistentVolumeClaims created outside the set that
 /// its pods mount (comma-separated).
 pub const EXTERNAL_CLAIMS_ANNOTATION: &str = "kairn.dev/external-claims";
+/// Workload annotation declaring the host access its pods need, one `<access>: <reason>`
+/// per line, where `<access>` is `hostPath=<path>`, `hostNetwork`, `hostPort=<port>` or
+/// `capability=<NAME>`. The Pod Security rules accept exactly the declared access when the
+/// pods' namespace (in the set) enforces a level that admits it.
+pub const HOST_ACCESS_ANNOTATION: &str = "kairn.dev/host-access";
+/// Namespace annotation explaining why its enforced Pod Security level is below
+/// `restricted`: one `<component>: <access>: <reason>` per line.
+pub const POD_SECURITY_EXCEPTION_ANNOTATION: &str = "kairn.dev/pod-security-exception";
 
 /// Namespaces Prometheus is assumed to run in when linting YAML (override with
 /// `--prometheus-namespace`).
@@ -358,8 +366,9 @@ fn with_declarations(loaded: &Loaded, ctx: &Context) -> Context {
     ctx
 }
 
-fn run(items: Vec<Item<'_>>, ctx: &Context, notes: Vec<Note>) -> Report {
+fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
     let set = Set::new(items, ctx);
+    notes.extend(rules::exception_notes(&set));
     let mut sink = Sink::default();
     rules::run_all(&set, &mut sink);
 

@@ -1,6 +1,6 @@
 //! The rendered object graph: every Kubernetes object kairn emits or lints, typed.
 
-use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
@@ -131,6 +131,7 @@ objects!(
     Service(Service),
     Deployment(Deployment),
     StatefulSet(StatefulSet),
+    DaemonSet(DaemonSet),
     Job(Job),
     CronJob(CronJob),
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),

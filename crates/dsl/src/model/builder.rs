@@ -20,10 +20,12 @@ use super::container::{Container, ContainerRole, PodContainer};
 use super::files::ConfigFiles;
 use super::handles::{HttpComponent, TalksTo};
 use super::jobs::SpawnedJobs;
+use super::node_agent::NodeAgent;
 use super::pod::{PreStop, Resources, RunAs, WritableDir};
 use super::pod_options::PodOptions;
 use super::scheduling::Toleration;
 use super::set_at::{SetAt, Setting};
+use super::stateful::StatefulService;
 use crate::primitives::env::EnvVar;
 use crate::primitives::image::Image;
 use crate::primitives::text::{LabelKey, LabelValue, Name};
@@ -145,7 +147,7 @@ impl ResourcesSet for Resources {
 #[diagnostic::on_unimplemented(
     message = "this component has no workload: add `.workload(..)` before `.build()`",
     label = "`.workload(..)` is missing or not a workload",
-    note = "a workload is an `HttpService`, `Worker`, `BatchJob`, `ScheduledJob` or `StatefulCluster`, each made with its `::builder()…build()`"
+    note = "a workload is an `HttpService`, `Worker`, `BatchJob`, `ScheduledJob`, `StatefulCluster`, `NodeAgent` or `StatefulService`, each made with its `::builder()…build()`"
 )]
 pub trait WorkloadKind: Declares {
     #[doc(hidden)]
@@ -186,7 +188,15 @@ macro_rules! plain_workload {
     )+};
 }
 
-plain_workload!(Worker, BatchJob, ScheduledJob, StatefulCluster, Workload);
+plain_workload!(
+    Worker,
+    BatchJob,
+    ScheduledJob,
+    StatefulCluster,
+    NodeAgent,
+    StatefulService,
+    Workload
+);
 
 macro_rules! declares_component {
     ($($ty:ty),+) => {$(
@@ -204,6 +214,8 @@ declares_component!(
     BatchJob,
     ScheduledJob,
     StatefulCluster,
+    NodeAgent,
+    StatefulService,
     Workload,
     Unset
 );
@@ -413,6 +425,13 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             .set_at
             .insert(Setting::Tolerations, Location::caller());
         self.optional.tolerations.push(toleration);
+        self
+    }
+
+    /// Adds every toleration of `tolerations`, e.g. [`Toleration::everything`] for a
+    /// node agent.
+    pub fn tolerate_all(mut self, tolerations: impl IntoIterator<Item = Toleration>) -> Self {
+        self.optional.tolerations.extend(tolerations);
         self
     }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::panic::Location;
 
-use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::Service;
 
@@ -18,10 +18,12 @@ use super::handles::DependencyRef;
 use super::hook::Hook;
 use super::jobs::SpawnedJobs;
 use super::monitoring::Metrics;
+use super::node_agent::NodeAgent;
 use super::pod::{PreStop, Probes, Resources, RunAs, Spread, WritableDir};
 use super::pod_options::PodOptions;
 use super::scaling::{Disruption, Replicas};
 use super::scheduling::Toleration;
+use super::stateful::StatefulService;
 use super::storage::ObjectStorage;
 use crate::object::ObjectKind;
 use crate::primitives::env::EnvVar;
@@ -188,6 +190,12 @@ impl Component {
     ) -> Self {
         self.customize(f)
     }
+
+    /// Changes the component's DaemonSet (see [`customize`](Self::customize)).
+    #[track_caller]
+    pub fn customize_daemon_set(self, f: impl Fn(&mut DaemonSet) + Send + Sync + 'static) -> Self {
+        self.customize(f)
+    }
 }
 
 /// The kinds of workload a component can be.
@@ -203,6 +211,22 @@ pub enum Workload {
     Scheduled(ScheduledJob),
     /// A consensus cluster: a StatefulSet with stable member identities and volumes.
     Cluster(StatefulCluster),
+    /// One pod per node: a DaemonSet.
+    NodeAgent(NodeAgent),
+    /// A StatefulSet that is not a consensus cluster (one instance or N members).
+    Stateful(StatefulService),
+}
+
+impl From<NodeAgent> for Workload {
+    fn from(v: NodeAgent) -> Self {
+        Workload::NodeAgent(v)
+    }
+}
+
+impl From<StatefulService> for Workload {
+    fn from(v: StatefulService) -> Self {
+        Workload::Stateful(v)
+    }
 }
 
 impl From<StatefulCluster> for Workload {
@@ -221,6 +245,8 @@ impl Workload {
             Workload::Worker(w) => w.ports.clone(),
             Workload::Job(_) | Workload::Scheduled(_) => Vec::new(),
             Workload::Cluster(c) => vec![c.port.clone(), c.peer_port.clone()],
+            Workload::NodeAgent(a) => a.ports.clone(),
+            Workload::Stateful(s) => s.ports(),
         }
     }
 
@@ -247,6 +273,8 @@ impl Workload {
             Workload::Worker(w) => w.probes.as_ref(),
             Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => Some(&c.probes),
+            Workload::NodeAgent(a) => a.probes.as_ref(),
+            Workload::Stateful(s) => Some(&s.probes),
         }
     }
 
@@ -257,6 +285,8 @@ impl Workload {
             Workload::Worker(w) => w.metrics.as_ref(),
             Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => c.metrics.as_ref(),
+            Workload::NodeAgent(a) => a.metrics.as_ref(),
+            Workload::Stateful(s) => s.metrics.as_ref(),
         }
     }
 
@@ -267,6 +297,17 @@ impl Workload {
             Workload::Worker(w) => w.spread,
             Workload::Job(_) | Workload::Scheduled(_) => Spread::None,
             Workload::Cluster(c) => c.spread,
+            // One pod per node by construction.
+            Workload::NodeAgent(_) => Spread::None,
+            Workload::Stateful(s) => s.spread,
+        }
+    }
+
+    /// The declared host access (node agents only; empty for every other workload).
+    pub fn host_access(&self) -> &[super::host_access::HostAccess] {
+        match self {
+            Workload::NodeAgent(a) => &a.host_access,
+            _ => &[],
         }
     }
 

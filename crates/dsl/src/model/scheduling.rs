@@ -77,8 +77,9 @@ pub enum TaintMatch {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Toleration {
-    /// The taint key (same syntax as a label key).
-    pub key: LabelKey,
+    /// The taint key (same syntax as a label key); `None` matches every key (only
+    /// with [`TaintMatch::Exists`], see [`Toleration::any_key`]).
+    pub key: Option<LabelKey>,
     /// How the taint's value is matched.
     pub matches: TaintMatch,
     /// The taint effect tolerated.
@@ -89,7 +90,7 @@ impl Toleration {
     /// Tolerates any taint with `key` and `effect`, whatever its value.
     pub fn exists(key: LabelKey, effect: TaintEffect) -> Self {
         Toleration {
-            key,
+            key: Some(key),
             matches: TaintMatch::Exists,
             effect,
         }
@@ -98,9 +99,38 @@ impl Toleration {
     /// Tolerates the taint `key=value` with `effect`.
     pub fn equal(key: LabelKey, value: LabelValue, effect: TaintEffect) -> Self {
         Toleration {
-            key,
+            key: Some(key),
             matches: TaintMatch::Equal(value),
             effect,
         }
+    }
+
+    /// Tolerates every taint with `effect`, whatever its key and value (`operator:
+    /// Exists` without a key).
+    pub fn any_key(effect: TaintEffect) -> Self {
+        Toleration {
+            key: None,
+            matches: TaintMatch::Exists,
+            effect,
+        }
+    }
+
+    /// Tolerates every taint of every effect, as a node agent that must run on every
+    /// node does (`NoExecute` for ever: the agent stays on a node being drained or
+    /// failing, where it is often needed most).
+    ///
+    /// ```
+    /// let all = dsl::Toleration::everything();
+    /// assert!(all.iter().all(|t| t.key.is_none()));
+    /// assert_eq!(all.len(), 3);
+    /// ```
+    pub fn everything() -> [Toleration; 3] {
+        [
+            Toleration::any_key(TaintEffect::NoSchedule),
+            Toleration::any_key(TaintEffect::PreferNoSchedule),
+            Toleration::any_key(TaintEffect::NoExecute {
+                toleration_seconds: None,
+            }),
+        ]
     }
 }

@@ -228,7 +228,9 @@ pub(crate) fn group(manifests: &[Manifest], phases: &[Phase]) -> Vec<PhaseFiles>
                     file.clone(),
                     job.spec.as_ref().and_then(|s| s.active_deadline_seconds),
                 )),
-                Object::Deployment(_) | Object::StatefulSet(_) => files.rollouts.push(file.clone()),
+                Object::Deployment(_) | Object::StatefulSet(_) | Object::DaemonSet(_) => {
+                    files.rollouts.push(file.clone())
+                }
                 _ => {}
             }
             files.files.push(file);

@@ -4,15 +4,13 @@ use k8s_openapi::api::apps::v1::{
     RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetSpec, StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::core::v1::{
-    EnvVar as K8sEnvVar, EnvVarSource, ObjectFieldSelector, PersistentVolumeClaim, Service,
-    ServiceSpec, VolumeMount,
+    EnvVar as K8sEnvVar, EnvVarSource, ObjectFieldSelector, Service, ServiceSpec,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::meta::{component_labels, object_meta, selector, selector_labels};
-use super::pod::{pod_template, ExtraVolume};
+use super::pod::pod_template;
 use crate::model::app::App;
 use crate::model::cluster::{StatefulCluster, HEADLESS_SUFFIX};
 use crate::model::component::Component;
@@ -98,35 +96,7 @@ pub(crate) fn statefulset(
 ) -> Vec<Object> {
     let name = app.object_name(&component.name);
     let labels = component_labels(app, component);
-    let claims: Vec<PersistentVolumeClaim> = cluster
-        .volumes
-        .iter()
-        .map(|v| PersistentVolumeClaim {
-            metadata: ObjectMeta {
-                name: Some(v.name.to_string()),
-                labels: Some(selector_labels(app, &component.name)),
-                ..Default::default()
-            },
-            spec: Some(super::workloads::claim_spec(
-                v.access_mode,
-                v.storage_class.as_ref(),
-                v.size,
-            )),
-            ..Default::default()
-        })
-        .collect();
-    let mounts = cluster
-        .volumes
-        .iter()
-        .map(|v| ExtraVolume {
-            volume: None,
-            mount: VolumeMount {
-                name: v.name.to_string(),
-                mount_path: v.mount_path.clone(),
-                ..Default::default()
-            },
-        })
-        .collect();
+    let (claims, mounts) = super::stateful::claim_templates(app, component, &cluster.volumes);
     let members = i32::from(cluster.members.members());
     let statefulset = StatefulSet {
         metadata: object_meta(app, &name, labels.clone()),

@@ -79,6 +79,7 @@ fn pod_spec(object: &Object) -> Option<&PodSpec> {
     let template = match object {
         Object::Deployment(d) => d.spec.as_ref().map(|s| &s.template),
         Object::StatefulSet(s) => s.spec.as_ref().map(|s| &s.template),
+        Object::DaemonSet(d) => d.spec.as_ref().map(|s| &s.template),
         Object::Job(j) => j.spec.as_ref().map(|s| &s.template),
         Object::CronJob(c) => c
             .spec

@@ -13,15 +13,18 @@ mod dns;
 mod field_locations;
 mod files;
 pub mod hooks;
+mod host_access;
 mod identity;
 mod jobs;
 pub mod meta;
 mod monitoring;
 mod network;
+mod node_agent;
 pub mod pod;
 #[cfg(test)]
 mod pod_options_tests;
 mod services;
+mod stateful;
 mod storage;
 mod volumes;
 mod workloads;
@@ -29,7 +32,11 @@ mod workloads;
 #[cfg(test)]
 mod containers_tests;
 #[cfg(test)]
+mod node_agent_tests;
+#[cfg(test)]
 mod pod_tests;
+#[cfg(test)]
+mod stateful_tests;
 #[cfg(test)]
 mod tests;
 
@@ -87,7 +94,9 @@ pub fn render(app: &App) -> Vec<Manifest> {
     };
 
     if app.create_namespace {
-        push(&mut out, None, vec![identity::namespace(app)]);
+        let mut namespace = identity::namespace(app);
+        host_access::lower_namespace(app, &mut namespace);
+        push(&mut out, None, vec![namespace]);
     }
     push(
         &mut out,
@@ -101,6 +110,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
         objects.extend(storage::claim(app, c));
         match &c.workload {
             Workload::Cluster(cluster) => objects.extend(cluster::services(app, c, cluster)),
+            Workload::Stateful(s) => objects.extend(stateful::services(app, c, s)),
             _ => objects.extend(services::service(app, c)),
         }
         objects.extend(match &c.workload {
@@ -113,6 +123,8 @@ pub fn render(app: &App) -> Vec<Manifest> {
             Workload::Job(j) => workloads::job(app, c, j, hash.as_deref()),
             Workload::Scheduled(j) => vec![workloads::cron_job(app, c, j, hash.as_deref())],
             Workload::Cluster(cluster) => cluster::statefulset(app, c, cluster, hash.as_deref()),
+            Workload::NodeAgent(a) => vec![node_agent::daemon_set(app, c, a, hash.as_deref())],
+            Workload::Stateful(s) => stateful::statefulset(app, c, s, hash.as_deref()),
         });
         objects.push(network::network_policy(app, c));
         if let (Some(m), Some(_)) = (c.workload.metrics(), &app.monitoring) {

@@ -334,12 +334,30 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
         });
     }
 
+    // Members of a stateful service from each other, on every port.
+    if let Workload::Stateful(s) = &component.workload {
+        if s.replicas.get() > 1 {
+            ingress.push(NetworkPolicyIngressRule {
+                from: Some(vec![pod_peer(app, component)]),
+                ports: Some(s.ports().iter().map(|p| named(p.name.as_str())).collect()),
+            });
+        }
+    }
+
     let mut egress = egress_rules(app, connections(component), false);
     if let Workload::Cluster(c) = &component.workload {
         egress.push(NetworkPolicyEgressRule {
             to: Some(vec![pod_peer(app, component)]),
             ports: Some(vec![numbered(c.peer_port.number.get())]),
         });
+    }
+    if let Workload::Stateful(s) = &component.workload {
+        if s.replicas.get() > 1 {
+            egress.push(NetworkPolicyEgressRule {
+                to: Some(vec![pod_peer(app, component)]),
+                ports: Some(s.ports().iter().map(|p| numbered(p.number.get())).collect()),
+            });
+        }
     }
     egress.extend(storage_egress(component));
     if needs_api_token(component) {

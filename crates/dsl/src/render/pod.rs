@@ -101,7 +101,7 @@ fn toleration(t: &Toleration) -> K8sToleration {
         TaintMatch::Equal(v) => ("Equal", Some(v.to_string())),
     };
     K8sToleration {
-        key: Some(t.key.to_string()),
+        key: t.key.as_ref().map(ToString::to_string),
         operator: Some(operator.to_owned()),
         value,
         effect: Some(t.effect.as_str().to_owned()),

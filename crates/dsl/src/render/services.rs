@@ -53,6 +53,11 @@ pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
                     .map(|p| super::containers::service_port(app, component, p)),
             )
             .collect(),
+        Workload::NodeAgent(a) if a.metrics.is_some() => a
+            .ports
+            .iter()
+            .map(|p| service_port(p, p.number.get()))
+            .collect(),
         _ => return None,
     };
     let name = app.object_name(&component.name);

@@ -151,6 +151,8 @@ mod wiring;
 
 use crate::set::{Set, Sink};
 
+pub(crate) use policy::exception_notes;
+
 /// Runs every rule over the set.
 pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
     api::run(set, sink);

@@ -10,3 +10,4 @@ pub mod ingress;
 pub mod job;
 pub mod monitoring;
 pub mod pod;
+pub mod workloads;

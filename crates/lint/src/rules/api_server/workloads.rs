@@ -66,6 +66,26 @@ pub(super) fn rollouts(set: &Set<'_>, sink: &mut Sink) {
             );
         }
     }
+    for (i, d) in each!(set, DaemonSet) {
+        let Some(ru) = d
+            .spec
+            .as_ref()
+            .and_then(|s| s.update_strategy.as_ref())
+            .and_then(|u| u.rolling_update.as_ref())
+        else {
+            continue;
+        };
+        rolling_update(
+            i,
+            "spec.updateStrategy.rollingUpdate",
+            "DaemonSet",
+            ru.max_unavailable.as_ref(),
+            ru.max_surge.as_ref(),
+            (1, false),
+            sink,
+        );
+    }
+    // A DaemonSet document that did not parse as the typed object.
     for (i, item) in set.items.iter().enumerate() {
         let Some(doc) = item
             .doc

@@ -2,7 +2,10 @@
 
 use k8s_openapi::api::core::v1::SecurityContext;
 
+use super::host_access::Declared;
 use crate::set::{Set, Sink, Workload};
+
+const HOST_ACCESS: &str = crate::HOST_ACCESS_ANNOTATION;
 
 fn sc_field(f: &str, field: &str) -> String {
     format!("{f}.securityContext.{field}")
@@ -11,13 +14,17 @@ fn sc_field(f: &str, field: &str) -> String {
 /// A Pod Security Standard level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Level {
+    /// Admits everything (only as a namespace's enforced level or what declared host
+    /// access needs; no check belongs to it).
+    Privileged,
     Baseline,
     Restricted,
 }
 
 impl Level {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
+            Level::Privileged => "privileged",
             Level::Baseline => "baseline",
             Level::Restricted => "restricted",
         }
@@ -25,7 +32,7 @@ impl Level {
 }
 
 /// Capabilities the baseline profile lets a container add.
-const BASELINE_CAPABILITIES: &[&str] = &[
+pub(crate) const BASELINE_CAPABILITIES: &[&str] = &[
     "AUDIT_WRITE",
     "CHOWN",
     "DAC_OVERRIDE",
@@ -51,26 +58,96 @@ pub(crate) struct Pss<'s> {
     enforced: Option<Level>,
     /// A declared app: its own standard is restricted.
     complete: bool,
+    /// The namespace's enforced level as the set shows it: `None` when the Namespace is
+    /// not in the set, `Some(None)` when it enforces nothing.
+    ns_enforces: Option<Option<Level>>,
+}
+
+/// The level a Namespace's labels enforce (`None`: nothing).
+fn enforced_by(labels: &std::collections::BTreeMap<String, String>) -> Option<Level> {
+    labels
+        .get("pod-security.kubernetes.io/enforce")
+        .and_then(|v| match v.as_str() {
+            "restricted" => Some(Level::Restricted),
+            "baseline" => Some(Level::Baseline),
+            "privileged" => Some(Level::Privileged),
+            _ => None,
+        })
 }
 
 impl Pss<'_> {
     pub(crate) fn new<'s>(set: &'s Set<'_>, w: &'s Workload<'_>) -> Pss<'s> {
+        let ns_enforces =
+            w.ns.and_then(|ns| set.namespace_labels(ns))
+                .map(enforced_by);
         let enforced = if set.ctx.complete {
             Some(Level::Restricted)
         } else {
-            w.ns.and_then(|ns| set.namespace_labels(ns))
-                .and_then(|l| l.get("pod-security.kubernetes.io/enforce"))
-                .and_then(|v| match v.as_str() {
-                    "restricted" => Some(Level::Restricted),
-                    "baseline" => Some(Level::Baseline),
-                    _ => None,
-                })
+            // A namespace enforcing `privileged` rejects nothing.
+            ns_enforces.flatten().filter(|l| *l != Level::Privileged)
         };
         Pss {
             w_idx: w.idx,
             ns: w.ns,
             enforced,
             complete: set.ctx.complete,
+            ns_enforces,
+        }
+    }
+
+    /// Reports host access at `level` that the workload may have declared in
+    /// `kairn.dev/host-access` (`declared`), needing the namespace to enforce no more
+    /// than `needs`. Declared access is accepted when the namespace in the set admits it;
+    /// an error when the namespace in the set rejects it; a warning saying what the
+    /// namespace needs when the set has no Namespace. Undeclared access is reported as
+    /// by [`add`](Self::add).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add_host(
+        &self,
+        sink: &mut Sink,
+        declared: bool,
+        needs: Level,
+        level: Level,
+        rule: &'static str,
+        field: String,
+        message: String,
+        fix: impl Into<String>,
+    ) {
+        if !declared {
+            return self.add(sink, level, rule, field, message, fix);
+        }
+        let ns = self.ns.unwrap_or("the current context's namespace");
+        match self.ns_enforces {
+            Some(enforced) if enforced.is_none_or(|e| e <= needs) => {}
+            Some(enforced) => sink.add(
+                self.w_idx,
+                rule,
+                field,
+                format!(
+                    "{message}, declared in {HOST_ACCESS}, but namespace `{ns}` enforces the {} Pod Security Standard, so the API server rejects these pods",
+                    enforced.map_or("", Level::as_str)
+                ),
+                format!(
+                    "label namespace `{ns}` pod-security.kubernetes.io/enforce: {} (kairn does this for a namespace it creates)",
+                    needs.as_str()
+                ),
+            ),
+            None => {
+                sink.add(
+                    self.w_idx,
+                    rule,
+                    field,
+                    format!(
+                        "{message}, declared in {HOST_ACCESS}; namespace `{ns}` is not in the set, and the API server admits these pods only if it enforces {} or less",
+                        needs.as_str()
+                    ),
+                    format!(
+                        "label namespace `{ns}` pod-security.kubernetes.io/enforce: {} (keep audit and warn at restricted), or let kairn create the namespace",
+                        needs.as_str()
+                    ),
+                );
+                sink.as_warning();
+            }
         }
     }
 
@@ -108,14 +185,17 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
     let spec = &w.spec;
     let p = w.prefix;
     let pod_sc = spec.security_context.as_ref();
+    let declared = Declared::of(set, w);
     for (flag, name) in [
         (spec.host_network, "hostNetwork"),
         (spec.host_pid, "hostPID"),
         (spec.host_ipc, "hostIPC"),
     ] {
         if flag == Some(true) {
-            pss.add(
+            pss.add_host(
                 sink,
+                name == "hostNetwork" && declared.host_network,
+                Level::Privileged,
                 Level::Baseline,
                 "pss-host-namespaces",
                 format!("{p}.{name}"),
@@ -160,8 +240,14 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
             } else {
                 Level::Restricted
             };
-            pss.add(
+            let declared_path = v
+                .host_path
+                .as_ref()
+                .is_some_and(|h| declared.host_paths.contains(&h.path));
+            pss.add_host(
                 sink,
+                declared_path && types.len() == 1,
+                Level::Privileged,
                 level,
                 "pss-volume-types",
                 format!("{p}.volumes[{j}].{bad}"),
@@ -212,8 +298,11 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
         }
         for (j, port) in c.ports.iter().flatten().enumerate() {
             if port.host_port.is_some_and(|h| h != 0) {
-                pss.add(
+                pss.add_host(
                     sink,
+                    port.host_port
+                        .is_some_and(|h| declared.host_ports.contains(&h)),
+                    Level::Privileged,
                     Level::Baseline,
                     "pss-host-ports",
                     format!("{f}.ports[{j}].hostPort"),
@@ -256,16 +345,18 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
             );
         }
         if !bad_adds.is_empty() {
-            let level = if bad_adds
+            let within_baseline = bad_adds
                 .iter()
-                .all(|a| BASELINE_CAPABILITIES.contains(&a.as_str()))
-            {
-                Level::Restricted
+                .all(|a| BASELINE_CAPABILITIES.contains(&a.as_str()));
+            let (level, needs) = if within_baseline {
+                (Level::Restricted, Level::Baseline)
             } else {
-                Level::Baseline
+                (Level::Baseline, Level::Privileged)
             };
-            pss.add(
+            pss.add_host(
                 sink,
+                bad_adds.iter().all(|a| declared.capabilities.contains(a)),
+                needs,
                 level,
                 "pss-capabilities",
                 sc_field(&f, "capabilities.add"),

@@ -1,6 +1,39 @@
 //! `secret-literal-data`, `namespace-pss-not-enforced`.
 
+use k8s_openapi::api::core::v1::Namespace;
+
+use super::host_access::namespace_needs;
 use crate::set::{each, Set, Sink};
+use crate::POD_SECURITY_EXCEPTION_ANNOTATION;
+
+/// Whether the namespace enforces exactly the level its workloads' declared host access
+/// needs (`kairn.dev/host-access`), explains it in `kairn.dev/pod-security-exception`,
+/// and still audits and warns at `restricted`.
+fn declared_exception(set: &Set<'_>, n: &Namespace) -> bool {
+    let Some(name) = n.metadata.name.as_deref() else {
+        return false;
+    };
+    let Some(needs) = namespace_needs(set, name) else {
+        return false;
+    };
+    let label = |mode: &str| {
+        n.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(&format!("pod-security.kubernetes.io/{mode}")))
+            .map(String::as_str)
+    };
+    let explained = n
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(POD_SECURITY_EXCEPTION_ANNOTATION))
+        .is_some_and(|why| !why.trim().is_empty());
+    explained
+        && label("enforce") == Some(needs.as_str())
+        && label("audit") == Some("restricted")
+        && label("warn") == Some("restricted")
+}
 
 pub(super) fn secrets_and_namespaces(set: &Set<'_>, sink: &mut Sink) {
     for (i, s) in each!(set, Secret) {
@@ -28,7 +61,7 @@ pub(super) fn secrets_and_namespaces(set: &Set<'_>, sink: &mut Sink) {
             .labels
             .as_ref()
             .and_then(|l| l.get("pod-security.kubernetes.io/enforce"));
-        if enforce.map(String::as_str) != Some("restricted") {
+        if enforce.map(String::as_str) != Some("restricted") && !declared_exception(set, n) {
             let why = match enforce {
                 Some(level) => format!("Pod Security Admission enforces only `{level}`"),
                 None => "there is no pod-security.kubernetes.io/enforce label, so Pod Security Admission enforces nothing".to_owned(),

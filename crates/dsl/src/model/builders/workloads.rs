@@ -1,0 +1,80 @@
+//! Builders of [`NodeAgent`] and [`StatefulService`].
+
+use std::num::NonZeroU32;
+
+use crate::model::builder_macro::typestate_builder;
+use crate::model::cluster::MemberVolume;
+use crate::model::host_access::{Explained, HostAccess};
+use crate::model::monitoring::Metrics;
+use crate::model::node_agent::{DaemonUpdate, NodeAgent};
+use crate::model::pod::{Probes, Spread};
+use crate::model::scaling::Disruption;
+use crate::model::stateful::{PodManagement, StatefulService, StatefulUpdate};
+use crate::primitives::port::{NamedPort, Port};
+
+typestate_builder! {
+    /// Declares a [`NodeAgent`]: every setting is optional; host access only with a reason.
+    pub struct NodeAgentBuilder for NodeAgent {
+        builder: fn builder;
+        note: "a node agent has no required settings";
+        required {}
+        tracked {}
+        fixed {}
+        optional {
+            /// Container ports (health, metrics, host ports).
+            ports: Vec<NamedPort> = Vec::new(), |ports: Vec<NamedPort>| ports;
+            /// Probes, when the agent serves health endpoints.
+            probes: Option<Probes> = None, |probes: Probes| Some(probes);
+            /// Prometheus metrics endpoint on one of the ports.
+            metrics: Option<Metrics> = None, |metrics: Metrics| Some(metrics);
+            /// How pods are replaced on a template change.
+            update: DaemonUpdate = DaemonUpdate::default(), |update: DaemonUpdate| update;
+            /// Declared host access, each with a reason (an access without one does not compile).
+            host_access: Vec<HostAccess> = Vec::new(),
+                |accesses: impl IntoIterator<Item = impl Explained>| accesses.into_iter().map(Explained::into_host_access).collect();
+        }
+    }
+}
+
+typestate_builder! {
+    /// Declares a [`StatefulService`]: `.replicas(..)`, `.port(..)` and `.probes(..)` are
+    /// required (or use [`StatefulService::single`]).
+    pub struct StatefulServiceBuilder for StatefulService {
+        builder: fn builder;
+        note: "a stateful service needs `.replicas(..)`, `.port(..)` and `.probes(..)` (or use `StatefulService::single(..)`)";
+        required {
+            /// Number of members.
+            replicas [R: StatefulServiceReplicas]: NonZeroU32 = |replicas: NonZeroU32| replicas,
+                message "this stateful service has no member count: add `.replicas(NonZeroU32::new(3).unwrap())` (or use `StatefulService::single(..)`) before `.build()`",
+                label "`.replicas(..)` is missing";
+            /// The client port.
+            port [Po: StatefulServicePort]: NamedPort = |port: NamedPort| port,
+                message "this stateful service has no port: add `.port(NamedPort::new(port_name!(\"redis\"), port!(6379)))` before `.build()`",
+                label "`.port(..)` is missing";
+            /// Liveness and readiness probes.
+            probes [Pr: StatefulServiceProbes]: Probes = |probes: Probes| probes,
+                message "this stateful service has no probes: add `.probes(..)` (e.g. TCP checks on its port) before `.build()`",
+                label "`.probes(..)` is missing";
+        }
+        tracked {}
+        fixed {}
+        optional {
+            /// The port the client Service exposes; default the container port's number.
+            service_port: Option<Port> = None, |port: Port| Some(port);
+            /// Further container ports (also on both Services).
+            extra_ports: Vec<NamedPort> = Vec::new(), |ports: Vec<NamedPort>| ports;
+            /// Per-member persistent volumes.
+            volumes: Vec<MemberVolume> = Vec::new(), |volumes: Vec<MemberVolume>| volumes;
+            /// Start order of the members.
+            pod_management: PodManagement = PodManagement::default(), |policy: PodManagement| policy;
+            /// How members are replaced on a template change.
+            update: StatefulUpdate = StatefulUpdate::default(), |update: StatefulUpdate| update;
+            /// Disruption budget (default: at most one member down when there are several).
+            disruption: Option<Disruption> = None, |disruption: Disruption| Some(disruption);
+            /// Prometheus metrics endpoint.
+            metrics: Option<Metrics> = None, |metrics: Metrics| Some(metrics);
+            /// Placement of the members (soft anti-affinity across nodes unless changed).
+            spread: Spread = Spread::AcrossNodes, |spread: Spread| spread;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Node agents: one pod per node, a DaemonSet.
+
+use std::num::NonZeroU32;
+
+
+use super::host_access::{HostAccess, HostAccessKind, PodSecurityLevel};
+use super::monitoring::Metrics;
+use super::pod::Probes;
+use crate::primitives::port::NamedPort;
+
+/// How a DaemonSet replaces its pods when the template changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DaemonUpdate {
+    /// Stop up to `max_unavailable` nodes' pods at a time, then start the new ones
+    /// (`RollingUpdate`, `maxSurge: 0`).
+    Rolling {
+        /// Nodes whose agent may be down at once.
+        max_unavailable: NonZeroU32,
+    },
+    /// Start the new pod before stopping the old one, on up to `max_surge` nodes at a
+    /// time (`maxUnavailable: 0`): no gap, but two agents run side by side on a node, so
+    /// it cannot be combined with a host port or the host network.
+    Surge {
+        /// Nodes that may run two pods at once.
+        max_surge: NonZeroU32,
+    },
+    /// Replace a pod only when it is deleted by hand (`OnDelete`).
+    OnDelete,
+}
+
+impl Default for DaemonUpdate {
+    /// One node at a time.
+    fn default() -> Self {
+        DaemonUpdate::Rolling {
+            max_unavailable: NonZeroU32::MIN,
+        }
+    }
+}
+
+/// A process on every node (log shipper, metrics exporter, CNI or storage agent): an
+/// `apps/v1` DaemonSet with the same hardened pod defaults as every other workload
+/// (restricted security context, read-only root, own ServiceAccount, default-deny
+/// NetworkPolicy). A DaemonSet has no PodDisruptionBudget and no autoscaling.
+///
+/// Host access is rendered only when declared in [`host_access`](Self::host_access),
+/// each with a reason; the namespace kairn creates then enforces the least Pod Security
+/// level the declared access needs (its `audit` and `warn` labels stay `restricted`), and
+/// the Namespace and DaemonSet carry the `kairn.dev/pod-security-exception` and
+/// `kairn.dev/host-access` annotations naming each access and its reason.
+///
+/// Limits worth knowing: a NetworkPolicy does not apply to a pod on the host network
+/// (it is the node, as far as the network is concerned); a host path the validator
+/// considers sensitive (`/`, `/etc`, `/proc`, `/sys`, `/var/lib/kubelet`, ...) or a
+/// container runtime socket is still reported (`sensitive-host-mount`,
+/// `host-runtime-socket`) and needs a [`Waiver`](crate::Waiver) with its own reason; and
+/// [`DaemonUpdate::Surge`] with a host port or the host network leaves the surge pod
+/// unschedulable (the port is taken), which kairn does not refuse yet.
+///
+/// Tolerations and the priority class are set on the component
+/// ([`ComponentBuilder::tolerations`](crate::ComponentBuilder),
+/// [`Toleration::everything`](crate::Toleration::everything)).
+///
+/// ```
+/// use dsl::*;
+/// let metrics = NamedPort::new(port_name!("metrics"), port!(9100));
+/// let agent = NodeAgent::builder()
+///     .ports(vec![metrics.clone()])
+///     .metrics(Metrics::builder().port(&metrics).build())
+///     .host_access([
+///         HostAccess::host_path(host_path!("/proc"), "/host/proc")
+///             .reason(reason!("reads per-process statistics of the node")),
+///         HostAccess::host_network().reason(reason!("reports the node's own interfaces")),
+///     ])
+///     .build();
+/// assert_eq!(agent.pod_security_level(), PodSecurityLevel::Privileged);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeAgent {
+    /// Container ports (health, metrics, host ports).
+    pub ports: Vec<NamedPort>,
+    /// Probes, when the agent serves health endpoints.
+    pub probes: Option<Probes>,
+    /// Prometheus metrics endpoint on one of [`ports`](Self::ports).
+    pub metrics: Option<Metrics>,
+    /// How pods are replaced on a template change.
+    pub update: DaemonUpdate,
+    /// Declared host access, each with a reason (an access without one does not compile).
+    pub host_access: Vec<HostAccess>,
+}
+
+impl NodeAgent {
+    /// The least Pod Security level that admits the agent's pods.
+    pub fn pod_security_level(&self) -> PodSecurityLevel {
+        super::host_access::required_level(&self.host_access)
+    }
+
+    /// Whether the pod runs in the node's network namespace.
+    pub fn host_network(&self) -> bool {
+        self.host_access
+            .iter()
+            .any(|a| a.kind == HostAccessKind::HostNetwork)
+    }
+}

@@ -285,6 +285,7 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("prometheus-scrape-annotations", vec![Set("Service/db", "/metadata/annotations", json!({"prometheus.io/scrape": "true"}))], vec![]),
         ("alert-up-without-absent", vec![Set("PrometheusRule/web", "/spec/groups/0/rules/0/expr", json!("up{job=\"web\"} == 0"))], vec![]),
         ("alert-error-rate-not-ratio", vec![Set("PrometheusRule/web", "/spec/groups/0/rules/1/expr", json!("rate(http_requests_total{status=~\"5..\"}[5m]) > 0.05"))], vec![]),
+        ("pre-stop-beyond-grace", vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}}))], vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}})), Set("Deployment/web", p!("{POD}/terminationGracePeriodSeconds"), json!(60))]),
         ("job-ttl-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
         ("job-backoff-limit-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
     ]

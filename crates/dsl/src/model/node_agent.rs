@@ -2,7 +2,6 @@
 
 use std::num::NonZeroU32;
 
-
 use super::host_access::{HostAccess, HostAccessKind, PodSecurityLevel};
 use super::monitoring::Metrics;
 use super::pod::Probes;

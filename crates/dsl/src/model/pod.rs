@@ -219,7 +219,9 @@ impl Probes {
 
 /// What the main container does before it is sent `SIGTERM` (`lifecycle.preStop`),
 /// e.g. waiting until Service endpoints and load balancers have stopped routing to it.
-/// It counts against the termination grace period (30 s unless set on the component).
+/// It counts against the termination grace period (30 s unless set on the component):
+/// a sleep as long as the grace period leaves the process no time to shut down, which
+/// the validator reports (`pre-stop-beyond-grace`).
 ///
 /// ```
 /// use dsl::*;

@@ -3,7 +3,6 @@
 
 use std::num::NonZeroU32;
 
-
 use super::cluster::MemberVolume;
 use super::monitoring::Metrics;
 use super::pod::{Probes, Spread};

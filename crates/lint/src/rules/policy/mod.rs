@@ -11,6 +11,7 @@ mod jobs;
 mod monitoring;
 mod pod_security;
 mod pod_service_account;
+mod pre_stop;
 mod rbac_secrets_read;
 mod resources;
 mod secrets_and_namespaces;
@@ -30,6 +31,7 @@ use monitoring::monitoring;
 use pod_security::pod_security;
 pub(super) use pod_security::{Level, Pss};
 use pod_service_account::service_accounts_of_pods;
+use pre_stop::pre_stop;
 use rbac_secrets_read::roles;
 use secrets_and_namespaces::secrets_and_namespaces;
 use service_accounts::service_accounts;
@@ -41,6 +43,7 @@ pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
         containers(set, w, sink);
         service_accounts_of_pods(set, w, sink);
         stateful_set(set, w, sink);
+        pre_stop(w, sink);
     }
     autoscaling(set, sink);
     disruption(set, sink);

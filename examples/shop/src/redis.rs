@@ -21,10 +21,10 @@ pub fn redis(secrets: &ShopSecrets) -> Component {
         .mount_path("/data")
         .build();
     // `redis.conf` (`requirepass`, `appendonly yes`, `dir /data`) is the Secret's key:
-    // only that key is mounted, read-only, readable by Redis alone.
+    // only that key is mounted, read-only, for the pod's group (Redis's `fsGroup`).
     let config = ProjectedFiles::new(name!("redis-config"), "/etc/redis")
         .secret_file(secrets.redis_conf(), key!("redis.conf"))
-        .default_mode(FileMode::READ_OWNER);
+        .default_mode(FileMode::READ_OWNER_GROUP);
     Component::builder()
         .name(name!("redis"))
         .image(image!("docker.io/library/redis:7.2.5"))

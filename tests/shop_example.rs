@@ -1,7 +1,8 @@
 //! The shop example (`examples/shop`, package `shop-example`): its committed
 //! `examples/shop/generated/` is what its declarations render, the declared app validates
 //! with no finding at all, `lint` of the committed files finds nothing, and the output
-//! holds every kind of object the example is there to show. The tool checks of the seeds
+//! holds every kind of object the example is there to show (with `shop-logs`, the log
+//! shipper app beside it). The tool checks of the seeds
 //! (strict schemas, kustomize round trip, hook phases) cover it through
 //! `support::output_roots`.
 
@@ -24,16 +25,18 @@ fn committed_shop_output_is_current() {
 }
 
 #[test]
-fn the_shop_registers_one_app_in_two_environments() {
+fn the_shop_registers_two_apps_in_two_environments() {
     let apps = shop::registry();
     let ids: Vec<&str> = apps.iter().map(|a| a.id).collect();
-    assert_eq!(ids, ["shop"]);
-    let envs: Vec<String> = apps[0]
-        .environments()
-        .iter()
-        .map(|e| e.as_str().to_owned())
-        .collect();
-    assert_eq!(envs, ["staging", "production"]);
+    assert_eq!(ids, ["shop", "shop-logs"]);
+    for app in &apps {
+        let envs: Vec<String> = app
+            .environments()
+            .iter()
+            .map(|e| e.as_str().to_owned())
+            .collect();
+        assert_eq!(envs, ["staging", "production"], "{}", app.id);
+    }
 }
 
 #[test]
@@ -95,6 +98,11 @@ fn the_shop_shows_every_part_the_guide_walks_through() {
             "configmap-shop-api-config.yaml",
             "configmap-shop-worker-config.yaml",
             "networkpolicy-shop-worker.yaml",
+            "statefulset-shop-redis.yaml",
+            "service-shop-redis.yaml",
+            "service-shop-redis-headless.yaml",
+            "networkpolicy-shop-redis.yaml",
+            "servicemonitor-shop-api.yaml",
         ] {
             assert!(files.contains(f), "{env}: no {f} in {files:?}");
         }
@@ -119,5 +127,149 @@ fn the_shop_shows_every_part_the_guide_walks_through() {
         );
         assert!(file("deployment-shop-api.yaml").contains("key: payments-api-key"));
     }
-    assert_eq!(env_dirs_of(&shop_generated_root()).len(), 2);
+    assert_eq!(env_dirs_of(&shop_generated_root()).len(), 4);
+}
+
+/// One environment's object files (one object each; not the kustomizations and the Flux
+/// file), parsed, keyed by file name.
+fn objects_of(app: &str, env: &str) -> std::collections::BTreeMap<String, serde_yaml::Value> {
+    shop_tree()
+        .iter()
+        .filter_map(|(p, text)| {
+            let rest = p.strip_prefix(&format!("{app}/{env}/"))?;
+            let name = rest.rsplit('/').next()?;
+            let object = name.ends_with(".yaml")
+                && name != "kustomization.yaml"
+                && !rest.starts_with("flux/");
+            object.then(|| {
+                let value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{p}: {e}"));
+                (name.to_owned(), value)
+            })
+        })
+        .collect()
+}
+
+fn at<'a>(v: &'a serde_yaml::Value, path: &[&str]) -> &'a serde_yaml::Value {
+    path.iter().fold(v, |v, k| &v[*k])
+}
+
+#[test]
+fn redis_is_a_single_stateful_member_with_its_own_claim_and_secret_file() {
+    for env in ["staging", "production"] {
+        let objects = objects_of("shop", env);
+        let sts = &objects["statefulset-shop-redis.yaml"];
+        assert_eq!(at(sts, &["spec", "replicas"]).as_u64(), Some(1), "{env}");
+        let claims = at(sts, &["spec", "volumeClaimTemplates"])
+            .as_sequence()
+            .expect("a claim per member");
+        assert_eq!(claims.len(), 1);
+        assert_eq!(at(&claims[0], &["metadata", "name"]).as_str(), Some("data"));
+        let pod = at(sts, &["spec", "template", "spec"]);
+        let redis = &at(pod, &["containers"])[0];
+        assert!(at(redis, &["readinessProbe", "tcpSocket"]).is_mapping());
+        // Only the `redis.conf` key of the Secret is projected.
+        let projected = at(pod, &["volumes"])
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find_map(|v| v.get("projected"))
+            .expect("a projected volume");
+        let items = at(&projected["sources"][0], &["secret", "items"]);
+        assert_eq!(items.as_sequence().map(Vec::len), Some(1));
+        assert_eq!(items[0]["key"].as_str(), Some("redis.conf"));
+        // No budget on a single member (it would block every drain).
+        assert!(!objects.contains_key("poddisruptionbudget-shop-redis.yaml"));
+        // The API and the worker reach it by its handle: the egress names its pods.
+        for client in ["api", "worker"] {
+            let np = serde_yaml::to_string(&objects[&format!("networkpolicy-shop-{client}.yaml")])
+                .unwrap();
+            assert!(
+                np.contains("app.kubernetes.io/component: redis"),
+                "{env}/{client}"
+            );
+            assert!(
+                !np.contains("app.kubernetes.io/name: redis"),
+                "no Dependency left"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_api_has_a_native_sidecar_and_the_worker_an_init_container() {
+    for env in ["staging", "production"] {
+        let objects = objects_of("shop", env);
+        let init = |file: &str| {
+            at(
+                &objects[file],
+                &["spec", "template", "spec", "initContainers"],
+            )
+            .as_sequence()
+            .unwrap_or_else(|| panic!("{env}: {file} has no initContainers"))
+            .clone()
+        };
+        let api = init("deployment-shop-api.yaml");
+        assert_eq!(api.len(), 1);
+        assert_eq!(api[0]["name"].as_str(), Some("statsd"));
+        assert_eq!(
+            api[0]["restartPolicy"].as_str(),
+            Some("Always"),
+            "native sidecar"
+        );
+        let worker = init("deployment-shop-worker.yaml");
+        assert_eq!(worker.len(), 1);
+        assert_eq!(worker[0]["name"].as_str(), Some("wait-for-stores"));
+        assert!(
+            worker[0].get("restartPolicy").is_none(),
+            "runs to completion"
+        );
+        // The sidecar's metrics port is on the Service and scraped.
+        let service = serde_yaml::to_string(&objects["service-shop-api.yaml"]).unwrap();
+        assert!(service.contains("port: 9102"), "{env}: {service}");
+    }
+}
+
+#[test]
+fn the_log_shipper_lowers_only_its_own_namespace() {
+    for (env, shop_ns, logs_ns) in [
+        ("staging", "shop-staging", "shop-staging-logs"),
+        ("production", "shop-prod", "shop-prod-logs"),
+    ] {
+        let shop = objects_of("shop", env);
+        let ns = &shop[&format!("namespace-{shop_ns}.yaml")];
+        let enforce = &at(ns, &["metadata", "labels"])["pod-security.kubernetes.io/enforce"];
+        assert_eq!(enforce.as_str(), Some("restricted"), "{env}");
+
+        let logs = objects_of("shop-logs", env);
+        let ns = &logs[&format!("namespace-{logs_ns}.yaml")];
+        let labels = at(ns, &["metadata", "labels"]);
+        assert_eq!(
+            labels["pod-security.kubernetes.io/enforce"].as_str(),
+            Some("privileged")
+        );
+        assert_eq!(
+            labels["pod-security.kubernetes.io/warn"].as_str(),
+            Some("restricted")
+        );
+        let why = at(ns, &["metadata", "annotations"])["kairn.dev/pod-security-exception"]
+            .as_str()
+            .expect("the exception says why");
+        assert!(why.contains("hostPath=/var/log: "), "{why}");
+        let ds = &logs["daemonset-shop-logs-shipper.yaml"];
+        let pod = at(ds, &["spec", "template", "spec"]);
+        let mount = at(pod, &["containers"])[0]["volumeMounts"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|m| m["mountPath"].as_str() == Some("/var/log"))
+            .expect("/var/log mounted");
+        assert_eq!(mount["readOnly"].as_bool(), Some(true));
+        assert_eq!(pod["tolerations"].as_sequence().map(Vec::len), Some(3));
+        let config =
+            serde_yaml::to_string(&logs["configmap-shop-logs-shipper-config.yaml"]).unwrap();
+        assert!(
+            config.contains(&format!("/var/log/containers/*_{shop_ns}_*.log")),
+            "ships only the shop's logs: {config}"
+        );
+    }
 }

@@ -67,8 +67,9 @@ fn read(file: &str) -> String {
 #[test]
 fn guide_samples_are_the_examples_code() {
     let all = excerpts(GUIDE);
-    // main, environments, stores, secrets, config, api, worker, report, app.
-    assert!(all.len() >= 9, "{} quoting blocks: {all:#?}", all.len());
+    // main, environments, stores, redis, secrets, config, api, its sidecar, worker,
+    // report, app, log shipper.
+    assert!(all.len() >= 12, "{} quoting blocks: {all:#?}", all.len());
     for e in &all {
         assert!(
             quotes(&read(&e.file), &e.lines),

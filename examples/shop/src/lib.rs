@@ -5,7 +5,8 @@
 //! | module | what |
 //! |---|---|
 //! | [`profile`] | the environments and everything that differs between them |
-//! | [`stores`] | PostgreSQL, Redis and the payment provider: what the components talk to |
+//! | [`stores`] | PostgreSQL and the payment provider: what the components talk to |
+//! | [`redis`] | Redis, the queue and cache: a single-instance StatefulSet with its own claim |
 //! | [`secrets`] | the external Secret and the keys the shop reads from it |
 //! | [`config`] | the shop's configuration file, from a typed value |
 //! | [`api`] | the HTTP API: Deployment, Service, Ingress route, autoscaling, disruption budget |
@@ -13,13 +14,16 @@
 //! | [`report`] | the nightly report, a CronJob |
 //! | [`migrate`] | the schema migration, a Job run before every deploy |
 //! | [`shop`] | the app: the components, the ingress and the Secret put together |
+//! | [`logs`] | the log shipper, a node agent in an app of its own (`shop-logs`) |
 //!
 //! The walk-through is `docs/guide.md`; its code samples are doc tests of this crate.
 
 pub mod api;
 pub mod config;
+pub mod logs;
 pub mod migrate;
 pub mod profile;
+pub mod redis;
 pub mod report;
 pub mod secrets;
 pub mod shop;
@@ -33,7 +37,7 @@ pub use shop::Shop;
 /// repository: named in the header of every generated file and in `check`'s advice.
 pub const EMIT_COMMAND: &str = "cargo run -p shop-example -- emit --out examples/shop/generated";
 
-/// Every app this crate registers (the shop), sorted by id.
+/// Every app this crate registers (the shop and its log shipper), sorted by id.
 pub fn registry() -> Vec<dsl::registry::AppEntry> {
     let this_crate = module_path!().split("::").next().unwrap_or_default();
     dsl::registry::registered()

@@ -16,6 +16,8 @@ environments! {
 pub struct Profile {
     /// Namespace of every object.
     pub namespace: Name,
+    /// Namespace of the log shipper (`shop-logs`), whose pods need host access.
+    pub logs_namespace: Name,
     /// The host the API is served on.
     pub host: Host,
     /// API replicas, or its autoscaling range.
@@ -38,6 +40,7 @@ impl Profile {
         match env {
             Env::Staging => Profile {
                 namespace: name!("shop-staging"),
+                logs_namespace: name!("shop-staging-logs"),
                 host: host!("shop.staging.example.com"),
                 api_replicas: Replicas::Fixed(2),
                 api_resources: Resources::new(
@@ -53,11 +56,13 @@ impl Profile {
                     memory!("128Mi"),
                     memory!("256Mi"),
                 ),
-                spread: Spread::AcrossNodes,
+                // Staging's nodes may all be in one zone: spread over zones where it can.
+                spread: Spread::AcrossZonesBestEffort,
                 log_level: "debug",
             },
             Env::Production => Profile {
                 namespace: name!("shop-prod"),
+                logs_namespace: name!("shop-prod-logs"),
                 host: host!("shop.example.com"),
                 api_replicas: Replicas::Autoscaled(autoscaling!(3..=12).cpu(70)),
                 api_resources: Resources::new(

@@ -13,5 +13,7 @@ external_secret! {
         redis_url: "redis-url",
         /// The payment provider's API key.
         payments_api_key: "payments-api-key",
+        /// Redis's configuration file, with the password that `redis_url` contains.
+        redis_conf: "redis.conf",
     }
 }

@@ -6,7 +6,7 @@ use dsl::*;
 use crate::profile::{Env, Profile};
 use crate::secrets::ShopSecrets;
 use crate::stores::Stores;
-use crate::{api, config, migrate, report, worker};
+use crate::{api, config, migrate, redis, report, worker};
 
 /// The shop declaration.
 pub struct Shop;
@@ -26,8 +26,9 @@ impl Declaration for Shop {
             key: "config".to_owned(),
             message: e.to_string(),
         })?;
-        let api = api::api(&p, &stores, &secrets, &config);
-        let worker = worker::worker(&p, &stores, &secrets, &config);
+        let redis = redis::redis(&secrets);
+        let api = api::api(&p, &stores, &redis, &secrets, &config);
+        let worker = worker::worker(&p, &stores, &redis, &secrets, &config);
         let report = report::report(&stores, &secrets);
         let migrate = migrate::migrate(&stores, &secrets);
         let ingress = Ingress::builder()
@@ -42,10 +43,12 @@ impl Declaration for Shop {
             .environment(env.name())
             .namespace(p.namespace)
             .create_namespace(true)
-            .components((api, worker, report, migrate))
+            .components((api, worker, redis, report, migrate))
             .dependencies(stores.into_vec())
             .secrets(vec![secrets.declaration()])
             .ingress(ingress)
+            // Prometheus (namespace `monitoring`) scrapes the API's metrics sidecar.
+            .monitoring(Monitoring::builder().build())
             .build())
     }
 }

@@ -1,5 +1,6 @@
-//! What the shop's components talk to. Each is a [`Dependency`]: the NetworkPolicies
-//! allow exactly the traffic the components declare with `talks_to`.
+//! What the shop's components talk to outside the app. Each is a [`Dependency`]: the
+//! NetworkPolicies allow exactly the traffic the components declare with `talks_to`.
+//! Redis is the shop's own component ([`crate::redis`]), reached through its handle.
 
 use dsl::*;
 
@@ -8,8 +9,6 @@ use dsl::*;
 pub struct Stores {
     /// The shop's database, PostgreSQL pods in the app's namespace.
     pub postgres: Dependency,
-    /// The job queue and cache, Redis pods in the app's namespace.
-    pub redis: Dependency,
     /// The payment provider's HTTPS API on the internet.
     pub payments: Dependency,
 }
@@ -22,16 +21,12 @@ impl Stores {
                 name!("postgres"),
                 [("app.kubernetes.io/name", "postgresql")],
             ),
-            redis: Dependency::redis_in_cluster(
-                name!("redis"),
-                [("app.kubernetes.io/name", "redis")],
-            ),
             payments: Dependency::public_https(name!("payments")),
         }
     }
 
     /// All of them, for [`App`]'s `dependencies`.
     pub fn into_vec(self) -> Vec<Dependency> {
-        vec![self.postgres, self.redis, self.payments]
+        vec![self.postgres, self.payments]
     }
 }

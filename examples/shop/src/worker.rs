@@ -15,6 +15,7 @@ pub const HEALTH: NamedPort = NamedPort::new(port_name!("health"), port!(8081));
 pub fn worker(
     p: &Profile,
     stores: &Stores,
+    redis: &Component,
     secrets: &ShopSecrets,
     config: &ConfigFiles,
 ) -> Component {
@@ -42,6 +43,25 @@ pub fn worker(
             EnvVar::literal(env_name!("SHOP_CONFIG"), config.path_of(&CONFIG_FILE)),
         ])
         .files(vec![config.clone()])
-        .talks_to([&stores.redis, &stores.postgres])
+        // Runs to completion first: the worker starts once Redis and PostgreSQL answer.
+        .init_container(
+            Container::builder()
+                .name(name!("wait-for-stores"))
+                .image(IMAGE)
+                .resources(Resources::new(
+                    cpu!("10m"),
+                    cpu!("100m"),
+                    memory!("32Mi"),
+                    memory!("64Mi"),
+                ))
+                .command(vec!["/app/shop".to_owned(), "wait-for-stores".to_owned()])
+                .env(vec![
+                    EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url()),
+                    EnvVar::secret(env_name!("REDIS_URL"), secrets.redis_url()),
+                ])
+                .build(),
+        )
+        .talks_to([&stores.postgres])
+        .talks_to([redis])
         .build()
 }

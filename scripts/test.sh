@@ -2,12 +2,14 @@
 # The project's one test command (CI runs it through .ci/run):
 #   1. installs the pinned external test tools into .tools/ (scripts/install-test-tools.sh):
 #      kubernetes-validate, PyYAML, zizmor, actionlint, ShellCheck, Helm v4, kubectl 1.34,
-#      and Debian's docker-registry (needs root the first time)
+#      checkov (its own venv), and Debian's docker-registry (needs root the first time)
 #   2. cargo fmt --check
 #   3. cargo clippy on every target, warnings are errors
 #   4. cargo test for the whole workspace: unit, doc, trybuild, and the integration tests
 #      that run kubectl, kustomize, kubernetes-validate (strict, Kubernetes 1.33) and PyYAML
-#      on the generated manifests and check that generated/ is current, and actionlint
+#      on the generated manifests and check that generated/ is current, checkov on
+#      generated/ and examples/shop/generated/ (only the findings accepted in
+#      tests/fixtures/checkov-accepted.yaml, see docs/security.md), and actionlint
 #      (with ShellCheck) and zizmor --offline on .github/workflows/.
 #   5. examples/shop (the guide's example, a workspace member): its `kairn check` of the
 #      committed examples/shop/generated/ (step 4 also covers it: tests/shop_example.rs,
@@ -44,7 +46,8 @@ KAIRN_TOOLS_BIN="$PWD/.tools/venv/bin"          # kubernetes-validate, python, z
 KAIRN_HELM="$PWD/.tools/bin/helm"               # Helm v4
 KAIRN_KUBECTL_134="$PWD/.tools/bin/kubectl-1.34" # kubectl 1.34
 KAIRN_DOCKER_REGISTRY="$(command -v docker-registry)" # CNCF distribution registry (Debian package)
-export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY
+KAIRN_CHECKOV="$PWD/.tools/checkov-venv/bin/checkov" # checkov, in a venv of its own
+export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY KAIRN_CHECKOV
 
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings

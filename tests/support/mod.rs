@@ -4,6 +4,8 @@
 //! A missing tool is a test failure, never a skip: the message says to run
 //! `scripts/install-test-tools.sh` (which `scripts/test.sh` runs first).
 
+pub mod checkov;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;

@@ -255,8 +255,21 @@ fn the_log_shipper_lowers_only_its_own_namespace() {
             .as_str()
             .expect("the exception says why");
         assert!(why.contains("hostPath=/var/log: "), "{why}");
+        assert!(why.contains("runAsRoot: "), "{why}");
         let ds = &logs["daemonset-shop-logs-shipper.yaml"];
         let pod = at(ds, &["spec", "template", "spec"]);
+        // Root reads the root-owned 0640 log files without any capability.
+        let sc = &at(pod, &["containers"])[0]["securityContext"];
+        assert_eq!(sc["runAsUser"].as_i64(), Some(0), "{env}");
+        assert_eq!(sc["runAsNonRoot"].as_bool(), Some(false), "{env}");
+        assert_eq!(sc["readOnlyRootFilesystem"].as_bool(), Some(true), "{env}");
+        assert_eq!(
+            sc["allowPrivilegeEscalation"].as_bool(),
+            Some(false),
+            "{env}"
+        );
+        assert!(sc["capabilities"]["add"].is_null(), "{env}: {sc:?}");
+        assert_eq!(sc["capabilities"]["drop"][0].as_str(), Some("ALL"), "{env}");
         let mount = at(pod, &["containers"])[0]["volumeMounts"]
             .as_sequence()
             .unwrap()

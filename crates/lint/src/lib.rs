@@ -99,9 +99,9 @@ pub const RUNTIME_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/runtime-service-
 /// its pods mount (comma-separated).
 pub const EXTERNAL_CLAIMS_ANNOTATION: &str = "kairn.dev/external-claims";
 /// Workload annotation declaring the host access its pods need, one `<access>: <reason>`
-/// per line, where `<access>` is `hostPath=<path>`, `hostNetwork`, `hostPort=<port>` or
-/// `capability=<NAME>`. The Pod Security rules accept exactly the declared access when the
-/// pods' namespace (in the set) enforces a level that admits it.
+/// per line, where `<access>` is `hostPath=<path>`, `hostNetwork`, `hostPort=<port>`,
+/// `capability=<NAME>` or `runAsRoot`. The Pod Security rules accept exactly the declared
+/// access when the pods' namespace (in the set) enforces a level that admits it.
 pub const HOST_ACCESS_ANNOTATION: &str = "kairn.dev/host-access";
 /// Namespace annotation explaining why its enforced Pod Security level is below
 /// `restricted`: one `<component>: <access>: <reason>` per line.

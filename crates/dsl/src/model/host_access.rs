@@ -1,5 +1,5 @@
-//! Host access of a node agent: host paths, the host network, host ports and added
-//! Linux capabilities, each declared with a reason.
+//! Host access of a node agent: host paths, the host network, host ports, added
+//! Linux capabilities and running as root, each declared with a reason.
 //!
 //! Every kind of host access breaks the restricted Pod Security Standard, so kairn
 //! renders none of it unless it is declared here, and a declaration without a reason
@@ -291,6 +291,8 @@ pub enum HostAccessKind {
     HostPort(NamedPort),
     /// A Linux capability added to the container.
     Capability(Capability),
+    /// The agent's container runs as root (UID and GID 0, `runAsNonRoot: false`).
+    RunAsRoot,
 }
 
 /// One declared host access with its reason; made by [`Unexplained::reason`].
@@ -334,23 +336,50 @@ impl HostAccess {
         Unexplained(HostAccessKind::Capability(capability))
     }
 
+    /// Runs the agent's container as root: `runAsUser: 0`, `runAsGroup: 0` and
+    /// `runAsNonRoot: false` on its security context, for an agent that must read or
+    /// write the node's root-owned files (container logs under `/var/log`, device
+    /// nodes, a CSI driver's mounts). Kubernetes gives a non-root process no ambient
+    /// capabilities, so an added [`Capability`] alone does not let it read a file only
+    /// root may read; running as root does.
+    ///
+    /// Everything else stays hardened: read-only root filesystem, `drop: [ALL]` plus
+    /// the declared capabilities only (root without capabilities cannot bypass file
+    /// permissions of files it does not own), no privilege escalation, seccomp
+    /// `RuntimeDefault`. Sidecars and init containers keep the pod's non-root identity.
+    /// Only a [`NodeAgent`](crate::NodeAgent) can declare it, like all host access: the
+    /// restricted Pod Security Standard forbids root, `baseline` admits it, so the
+    /// namespace kairn creates enforces at least `baseline` (token `runAsRoot`).
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let root = HostAccess::run_as_root().reason(reason!("reads root-owned log files"));
+    /// assert_eq!(root.token(), "runAsRoot");
+    /// assert_eq!(root.pod_security_level(), PodSecurityLevel::Baseline);
+    /// ```
+    pub fn run_as_root() -> Unexplained {
+        Unexplained(HostAccessKind::RunAsRoot)
+    }
+
     /// The least Pod Security level that admits this access.
     pub fn pod_security_level(&self) -> PodSecurityLevel {
         match &self.kind {
             HostAccessKind::Capability(c) => c.level(),
+            HostAccessKind::RunAsRoot => PodSecurityLevel::Baseline,
             _ => PodSecurityLevel::Privileged,
         }
     }
 
     /// The machine-readable form written into the `kairn.dev/host-access` annotation and
-    /// read back by the validator: `hostPath=<path>`, `hostNetwork`, `hostPort=<n>` or
-    /// `capability=<NAME>`.
+    /// read back by the validator: `hostPath=<path>`, `hostNetwork`, `hostPort=<n>`,
+    /// `capability=<NAME>` or `runAsRoot`.
     pub fn token(&self) -> String {
         match &self.kind {
             HostAccessKind::HostPath { path, .. } => format!("hostPath={path}"),
             HostAccessKind::HostNetwork => "hostNetwork".to_owned(),
             HostAccessKind::HostPort(p) => format!("hostPort={}", p.number),
             HostAccessKind::Capability(c) => format!("capability={}", c.as_str()),
+            HostAccessKind::RunAsRoot => "runAsRoot".to_owned(),
         }
     }
 }

@@ -284,7 +284,8 @@ impl WritableDir {
 }
 
 /// The non-root identity pods run as. Build it with [`run_as!`](crate::run_as) so that
-/// uid or gid 0 fails the build.
+/// uid or gid 0 fails the build. The one way to root is a node agent's declared
+/// [`HostAccess::run_as_root`](crate::HostAccess::run_as_root), with a reason.
 ///
 /// ```
 /// let id = dsl::run_as!(1000, 1000);

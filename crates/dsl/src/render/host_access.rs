@@ -17,8 +17,9 @@ fn volume_name(i: usize) -> String {
 }
 
 /// Adds the declared access to the pod template: host path volumes and mounts,
-/// `hostNetwork` (with the DNS policy that keeps cluster DNS), host ports and added
-/// capabilities. Nothing else of the hardened defaults changes.
+/// `hostNetwork` (with the DNS policy that keeps cluster DNS), host ports, added
+/// capabilities and root for the agent's container. Nothing else of the hardened
+/// defaults changes.
 pub(crate) fn apply(template: &mut PodTemplateSpec, accesses: &[HostAccess]) {
     let Some(spec) = template.spec.as_mut() else {
         return;
@@ -27,6 +28,7 @@ pub(crate) fn apply(template: &mut PodTemplateSpec, accesses: &[HostAccess]) {
     let mut mounts = Vec::new();
     let mut capabilities = Vec::new();
     let mut host_ports = Vec::new();
+    let mut run_as_root = false;
     for (i, access) in accesses.iter().enumerate() {
         match &access.kind {
             HostAccessKind::HostPath {
@@ -61,6 +63,7 @@ pub(crate) fn apply(template: &mut PodTemplateSpec, accesses: &[HostAccess]) {
                     capabilities.push(name);
                 }
             }
+            HostAccessKind::RunAsRoot => run_as_root = true,
         }
     }
     if !volumes.is_empty() {
@@ -98,6 +101,14 @@ pub(crate) fn apply(template: &mut PodTemplateSpec, accesses: &[HostAccess]) {
             .get_or_insert_with(Default::default);
         let caps = sc.capabilities.get_or_insert_with(Capabilities::default);
         caps.add = Some(capabilities);
+    }
+    if run_as_root {
+        let sc = container
+            .security_context
+            .get_or_insert_with(Default::default);
+        sc.run_as_user = Some(0);
+        sc.run_as_group = Some(0);
+        sc.run_as_non_root = Some(false);
     }
 }
 

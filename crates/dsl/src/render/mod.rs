@@ -36,6 +36,8 @@ mod node_agent_tests;
 #[cfg(test)]
 mod pod_tests;
 #[cfg(test)]
+mod run_as_root_tests;
+#[cfg(test)]
 mod stateful_tests;
 #[cfg(test)]
 mod tests;

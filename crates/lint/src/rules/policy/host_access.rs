@@ -16,6 +16,8 @@ pub(crate) struct Declared {
     pub host_paths: Vec<String>,
     pub host_ports: Vec<i32>,
     pub capabilities: Vec<String>,
+    /// `runAsRoot`: containers may run as UID 0 (baseline admits it).
+    pub run_as_root: bool,
 }
 
 impl Declared {
@@ -31,6 +33,7 @@ impl Declared {
             }
             match access.trim().split_once('=') {
                 None if access.trim() == "hostNetwork" => out.host_network = true,
+                None if access.trim() == "runAsRoot" => out.run_as_root = true,
                 Some(("hostPath", path)) if !path.is_empty() => {
                     out.host_paths.push(path.to_owned())
                 }
@@ -69,7 +72,7 @@ impl Declared {
             .iter()
             .filter(|c| c.as_str() != "NET_BIND_SERVICE")
             .collect();
-        if beyond_restricted.is_empty() {
+        if beyond_restricted.is_empty() && !self.run_as_root {
             None
         } else if beyond_restricted
             .iter()
@@ -125,4 +128,24 @@ pub(crate) fn exception_notes(set: &Set<'_>) -> Vec<crate::Note> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_as_root_needs_baseline_or_more_with_other_access() {
+        let root = Declared::parse("runAsRoot: reads root-owned logs");
+        assert!(root.run_as_root);
+        assert_eq!(root.needs(), Some(Level::Baseline));
+        let with_cap = Declared::parse("runAsRoot: logs\ncapability=DAC_READ_SEARCH: logs");
+        assert_eq!(with_cap.needs(), Some(Level::Privileged));
+        let with_chown = Declared::parse("runAsRoot: logs\ncapability=CHOWN: hands over");
+        assert_eq!(with_chown.needs(), Some(Level::Baseline));
+        // Without a reason, or misspelt, it declares nothing.
+        assert!(!Declared::parse("runAsRoot: ").run_as_root);
+        assert!(!Declared::parse("runAsRoot=true: why").run_as_root);
+        assert_eq!(Declared::parse("runAsRoot: ").needs(), None);
+    }
 }

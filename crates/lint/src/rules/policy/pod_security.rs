@@ -264,8 +264,10 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
         .and_then(|s| s.seccomp_profile.as_ref())
         .map(|s| s.type_.as_str());
     if pod_sc.and_then(|s| s.run_as_user) == Some(0) {
-        pss.add(
+        pss.add_host(
             sink,
+            declared.run_as_root,
+            Level::Baseline,
             Level::Restricted,
             "pss-run-as-non-root",
             format!("{p}.securityContext.runAsUser"),
@@ -373,11 +375,13 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
         }
         let non_root = sc.and_then(|s| s.run_as_non_root).or(pod_non_root);
         if non_root != Some(true) {
-            pss.add(sink, Level::Restricted, "pss-run-as-non-root", sc_field(&f, "runAsNonRoot"), format!("container `{name}` may run as root: runAsNonRoot is not true on the container or the pod"), "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod");
+            pss.add_host(sink, declared.run_as_root, Level::Baseline, Level::Restricted, "pss-run-as-non-root", sc_field(&f, "runAsNonRoot"), format!("container `{name}` may run as root: runAsNonRoot is not true on the container or the pod"), "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod");
         }
         if sc.and_then(|s| s.run_as_user) == Some(0) {
-            pss.add(
+            pss.add_host(
                 sink,
+                declared.run_as_root,
+                Level::Baseline,
                 Level::Restricted,
                 "pss-run-as-non-root",
                 sc_field(&f, "runAsUser"),

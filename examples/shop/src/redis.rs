@@ -38,8 +38,6 @@ pub fn redis(secrets: &ShopSecrets) -> Component {
             "redis-server".to_owned(),
             "/etc/redis/redis.conf".to_owned(),
         ])
-        // The `redis` user of the official image.
-        .run_as(run_as!(999, 999))
         .workload(StatefulService::single(REDIS, probes, data))
         .volume(config)
         .build()

@@ -1,7 +1,7 @@
 //! # kairn DSL
 //!
 //! A typed model of Kubernetes applications. Declare an [`App`] out of
-//! [`Component`]s in Rust; [`render`] expands it into `k8s-openapi` objects with
+//! [`Component`]s in Rust; [`render()`] expands it into `k8s-openapi` objects with
 //! secure defaults, and [`yaml`] and [`output`] write them as deterministic YAML.
 //!
 //! Invalid literals do not compile:

@@ -40,7 +40,7 @@ macro_rules! objects {
                 $variant($ty),
             )+
             /// An object of a kind kairn has no type for (a user's custom resource), added
-            /// with [`ExtraObject::custom`](crate::ExtraObject::custom): only the checks that
+            /// with `dsl::ExtraObject::custom`: only the checks that
             /// do not depend on the kind's schema apply to it.
             Custom(CustomObject),
         }

@@ -1,7 +1,7 @@
 //! The application model: what users declare, at the level they think in.
 //!
-//! An [`App`] is one application in one environment. It holds [`Component`]s
-//! (HTTP services, workers, batch jobs), the [`Dependency`]s they talk to, its
+//! An [`App`](app::App) is one application in one environment. It holds [`Component`](component::Component)s
+//! (HTTP services, workers, batch jobs), the [`Dependency`](dependency::Dependency)s they talk to, its
 //! configuration, secret references, ingress and monitoring. The renderer expands
 //! one `App` into every Kubernetes object it needs.
 

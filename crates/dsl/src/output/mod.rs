@@ -111,7 +111,7 @@ fn kustomization(head: &str, comment: &str, resources: &[String]) -> Result<Stri
 /// Renders one environment's files and the ownership record of all of them.
 ///
 /// Without lifecycle hooks: `<kind>-<name>.yaml` per object and a `kustomization.yaml`
-/// listing them in apply order (the order of `manifests`, which [`crate::render`] sorts).
+/// listing them in apply order (the order of `manifests`, which [`crate::render()`] sorts).
 ///
 /// With hooks ([`phases`]): the same files grouped in `phases/<n>-<phase>/` directories,
 /// each with its own `kustomization.yaml`; the environment's `kustomization.yaml` lists

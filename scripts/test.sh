@@ -11,10 +11,11 @@
 #      generated/ and examples/shop/generated/ (only the findings accepted in
 #      tests/fixtures/checkov-accepted.yaml, see docs/security.md), and actionlint
 #      (with ShellCheck) and zizmor --offline on .github/workflows/.
-#   5. examples/shop (the guide's example, a workspace member): its `kairn check` of the
+#   5. rustdoc of the dsl and lint crates with warnings as errors (no broken doc links)
+#   6. examples/shop (the guide's example, a workspace member): its `kairn check` of the
 #      committed examples/shop/generated/ (step 4 also covers it: tests/shop_example.rs,
 #      the schema, kustomize and hook-phase tests, and docs/guide.md as doc tests)
-#   6. examples/standalone (a team's repository over kairn as a path dependency): fmt,
+#   7. examples/standalone (a team's repository over kairn as a path dependency): fmt,
 #      clippy, and `kairn check` of its committed generated/
 # Stops at the first failing step and says which one failed.
 set -euo pipefail
@@ -52,6 +53,7 @@ export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY KAIRN_
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
+step "rustdoc (dsl, lint)" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p dsl -p lint
 # The shop example's own binary, as the guide runs it: validates both environments and
 # checks examples/shop/generated/ is current (exit 1 with a diff otherwise).
 step "shop example" cargo run --locked -q -p shop-example -- check --out examples/shop/generated

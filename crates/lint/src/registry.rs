@@ -203,6 +203,7 @@ rules!(
     ("alert-up-without-absent", W, Policy, "An alert on `up == 0` has no `absent(...)`, so it never fires when the target disappears."),
     ("alert-error-rate-not-ratio", W, Policy, "An error-rate alert compares an absolute 5xx rate to a threshold instead of a ratio of all requests."),
     ("job-ttl-missing", W, Policy, "A Job has no `ttlSecondsAfterFinished`, so finished Jobs and their pods accumulate."),
+    ("daemonset-surge-host-port", E, Policy, "A DaemonSet rolls out with `maxSurge` above 0 while its pods use `hostNetwork` or a `hostPort`: the new pod cannot schedule beside the old one holding the port, so the rollout stalls."),
     ("pre-stop-beyond-grace", W, Policy, "A container's `preStop` sleep is as long as the pod's termination grace period (default 30 s), so the process is killed before it can shut down gracefully."),
     ("job-backoff-limit-missing", W, Policy, "A Job has no explicit `backoffLimit` (the default retries 6 times)."),
     ("waiver-invalid", E, Policy, "A waiver names an unknown rule or has no written reason."),

@@ -100,6 +100,7 @@
 //! | `prometheus-scrape-annotations` | `policy/monitoring.rs` |
 //! | `alert-up-without-absent` | `policy/monitoring.rs` |
 //! | `alert-error-rate-not-ratio` | `policy/monitoring.rs` |
+//! | `daemonset-surge-host-port` | `policy/daemon_set_surge.rs` |
 //! | `pre-stop-beyond-grace` | `policy/pre_stop.rs` |
 //! | `job-ttl-missing` | `policy/jobs.rs` |
 //! | `job-backoff-limit-missing` | `policy/jobs.rs` |

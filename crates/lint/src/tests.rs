@@ -351,6 +351,7 @@ fn every_rule_fails_and_passes() {
         "dangling-reference",
         "pod-containers",
         "legacy-sidecar-job",
+        "annotation-overridden",
         "waiver-invalid",
         "waiver-unmatched",
     ] {

@@ -51,6 +51,7 @@
 //! | `dangling-reference` | `dsl: src/validate/declaration.rs` |
 //! | `pod-containers` | `dsl: src/validate/containers.rs` |
 //! | `legacy-sidecar-job` | `dsl: src/validate/containers.rs` |
+//! | `annotation-overridden` | `dsl: src/validate/annotations.rs` |
 //! | `reference-unresolved` | `wiring/external_secrets.rs`, `wiring/pod_references.rs`, `wiring/rbac_binding.rs`, `wiring/service_monitor.rs` |
 //! | `netpol-egress-dependency` | `network.rs` |
 //! | `netpol-dns-missing` | `network.rs` |

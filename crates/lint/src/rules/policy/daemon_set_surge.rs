@@ -14,7 +14,7 @@ pub(super) fn daemon_set_surge(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink)
     if w.kind != "DaemonSet" {
         return;
     }
-    let Some(surge) = max_surge(set, w.idx).filter(|s| surges(s)) else {
+    let Some(surge) = max_surge(set, w.idx).filter(surges) else {
         return;
     };
     let surge = match surge {

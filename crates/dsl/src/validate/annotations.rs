@@ -156,4 +156,47 @@ mod tests {
             report.findings
         );
     }
+
+    #[test]
+    fn a_claim_keeps_kairns_argo_cd_sync_options() {
+        let http = NamedPort::new(port_name!("http"), port!(8080));
+        let files: Component = Component::builder()
+            .name(name!("files"))
+            .image(image!("ghcr.io/acme/files:1.0.0"))
+            .resources(Resources::new(
+                cpu!("250m"),
+                cpu!("1"),
+                memory!("256Mi"),
+                memory!("1Gi"),
+            ))
+            .workload(
+                HttpService::builder()
+                    .port(http.clone())
+                    .probes(Probes::http(
+                        &http,
+                        http_path!("/live"),
+                        http_path!("/ready"),
+                    ))
+                    .replicas(Replicas::Fixed(2))
+                    .storage(SharedVolume::new(storage!("20Gi"), "/data"))
+                    .build(),
+            )
+            .annotation(
+                annotation_key!("argocd.argoproj.io/sync-options"),
+                "ServerSideApply=true",
+            )
+            .build()
+            .into();
+        let app = shop(vec![files]);
+        let findings = validate::context_for(&app).declaration_findings;
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].rule, "annotation-overridden");
+        assert!(
+            findings[0]
+                .message
+                .contains("PersistentVolumeClaim `shop-files-storage`"),
+            "{}",
+            findings[0].message
+        );
+    }
 }

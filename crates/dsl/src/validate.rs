@@ -15,6 +15,7 @@
 //! assert!(!report.has_errors());
 //! ```
 
+mod annotations;
 mod containers;
 mod declaration;
 
@@ -95,6 +96,7 @@ pub fn context_for(app: &App) -> Context {
         declaration_findings: declaration::check(app)
             .into_iter()
             .chain(containers::check(app))
+            .chain(annotations::check(app))
             .collect(),
         external_claims: app
             .components

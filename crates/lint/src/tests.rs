@@ -169,6 +169,32 @@ spec:
           securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
 "#;
 
+const DS_SURGE: &str = r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "ghcr.io/acme/agent:1.0.0", ports: [{name: metrics, containerPort: 9100, hostPort: 9100}]}]
+"#;
+
+const DS_NO_SURGE: &str = r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "ghcr.io/acme/agent:1.0.0", ports: [{name: metrics, containerPort: 9100, hostPort: 9100}]}]
+"#;
+
 /// `(rule, failing ops, passing ops)`; an empty passing list means the base itself.
 fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
     vec![
@@ -285,6 +311,7 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("prometheus-scrape-annotations", vec![Set("Service/db", "/metadata/annotations", json!({"prometheus.io/scrape": "true"}))], vec![]),
         ("alert-up-without-absent", vec![Set("PrometheusRule/web", "/spec/groups/0/rules/0/expr", json!("up{job=\"web\"} == 0"))], vec![]),
         ("alert-error-rate-not-ratio", vec![Set("PrometheusRule/web", "/spec/groups/0/rules/1/expr", json!("rate(http_requests_total{status=~\"5..\"}[5m]) > 0.05"))], vec![]),
+        ("daemonset-surge-host-port", vec![Add(DS_SURGE)], vec![Add(DS_NO_SURGE)]),
         ("pre-stop-beyond-grace", vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}}))], vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}})), Set("Deployment/web", p!("{POD}/terminationGracePeriodSeconds"), json!(60))]),
         ("job-ttl-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
         ("job-backoff-limit-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
@@ -324,6 +351,7 @@ fn every_rule_fails_and_passes() {
         "dangling-reference",
         "pod-containers",
         "legacy-sidecar-job",
+        "annotation-overridden",
         "waiver-invalid",
         "waiver-unmatched",
     ] {

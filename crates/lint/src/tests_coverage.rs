@@ -196,6 +196,64 @@ spec:
 }
 
 #[test]
+fn daemon_set_surge_with_host_ports_is_an_error() {
+    let ds = |strategy: &str, pod: &str| {
+        format!(
+            r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {{name: agent, namespace: shop}}
+spec:
+  selector: {{matchLabels: {{app: agent}}}}
+  updateStrategy: {{type: RollingUpdate, rollingUpdate: {strategy}}}
+  template:
+    metadata: {{labels: {{app: agent}}}}
+    spec:
+      {pod}
+      containers: [{{name: agent, image: "ghcr.io/acme/agent:1.0.0", ports: [{{containerPort: 9100}}]}}]
+"#
+        )
+    };
+    let rule = "daemonset-surge-host-port";
+    let err = vec![Severity::Error];
+    assert_eq!(
+        severities(
+            &ds("{maxSurge: 1, maxUnavailable: 0}", "hostNetwork: true"),
+            rule
+        ),
+        err
+    );
+    assert_eq!(
+        severities(
+            &ds(
+                "{maxSurge: \"10%\", maxUnavailable: 0}",
+                "hostNetwork: true"
+            ),
+            rule
+        ),
+        err
+    );
+    // A restartable init container (sidecar) keeps its host port for the pod's life.
+    let sidecar = r#"initContainers: [{name: proxy, image: "ghcr.io/acme/proxy:1.0.0", restartPolicy: Always, ports: [{containerPort: 80, hostPort: 80}]}]"#;
+    assert_eq!(
+        severities(&ds("{maxSurge: 1, maxUnavailable: 0}", sidecar), rule),
+        err
+    );
+    // No surge (the DaemonSet default), a zero percentage, or no host port: fine.
+    assert!(severities(&ds("{maxUnavailable: 1}", "hostNetwork: true"), rule).is_empty());
+    assert!(severities(
+        &ds("{maxSurge: \"0%\", maxUnavailable: 1}", "hostNetwork: true"),
+        rule
+    )
+    .is_empty());
+    assert!(severities(
+        &ds("{maxSurge: 1, maxUnavailable: 0}", "hostNetwork: false"),
+        rule
+    )
+    .is_empty());
+}
+
+#[test]
 fn secrets_read_by_name_are_not_every_secret() {
     // `rbac-secrets-read` honours resourceNames (list of named Secrets is limited too).
     let named = apply(&[role_rule(

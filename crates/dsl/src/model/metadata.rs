@@ -152,8 +152,12 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     }
 
     /// Adds an annotation to the component's objects and pod template. A repeated key
-    /// keeps the last value; an annotation kairn derives for the object (e.g. a load
-    /// balancer's or a ServiceAccount's cloud identity) keeps kairn's value.
+    /// keeps the last value. Keys kairn sets itself to drive behaviour are refused at
+    /// compile time (`kairn.dev/*`, [`RESERVED_ANNOTATION_KEYS`]); a key kairn also
+    /// derives on one of the component's objects with another value (the ServiceAccount's
+    /// `service_account_annotations` or cloud identity, such as
+    /// `eks.amazonaws.com/role-arn`; a storage claim's `argocd.argoproj.io/sync-options`)
+    /// is an error at emit (`annotation-overridden`), since kairn's value would win there.
     pub fn annotation(mut self, key: AnnotationKey, value: impl Into<String>) -> Self {
         self.optional.pod.annotations.insert(key, value.into());
         self

@@ -18,7 +18,8 @@ pub enum DaemonUpdate {
     },
     /// Start the new pod before stopping the old one, on up to `max_surge` nodes at a
     /// time (`maxUnavailable: 0`): no gap, but two agents run side by side on a node, so
-    /// it cannot be combined with a host port or the host network.
+    /// it cannot be combined with a host port or the host network (the validator
+    /// refuses that combination: `daemonset-surge-host-port`).
     Surge {
         /// Nodes that may run two pods at once.
         max_surge: NonZeroU32,
@@ -52,8 +53,10 @@ impl Default for DaemonUpdate {
 /// considers sensitive (`/`, `/etc`, `/proc`, `/sys`, `/var/lib/kubelet`, ...) or a
 /// container runtime socket is still reported (`sensitive-host-mount`,
 /// `host-runtime-socket`) and needs a [`Waiver`](crate::Waiver) with its own reason; and
-/// [`DaemonUpdate::Surge`] with a host port or the host network leaves the surge pod
-/// unschedulable (the port is taken), which kairn does not refuse yet.
+/// [`DaemonUpdate::Surge`] with a host port or the host network would leave the surge
+/// pod unschedulable (the old pod holds the port on the node, so the rollout stalls):
+/// the validator refuses it before anything is written (`daemonset-surge-host-port`);
+/// use [`DaemonUpdate::Rolling`] for such an agent.
 ///
 /// Tolerations and the priority class are set on the component
 /// ([`ComponentBuilder::tolerations`](crate::ComponentBuilder),

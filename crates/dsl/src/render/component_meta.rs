@@ -13,7 +13,8 @@ use crate::model::component::Component;
 use crate::object::Object;
 
 /// Adds `annotations` to `meta` without replacing one already set: what kairn derives
-/// for the object (hooks, load balancer or identity annotations) keeps its value.
+/// for the object (hooks, load balancer or identity annotations) keeps its value. A
+/// declared value that differs is refused before rendering (see [`overridden`]).
 fn add(meta: &mut ObjectMeta, annotations: &BTreeMap<String, String>) {
     let into = meta.annotations.get_or_insert_with(BTreeMap::new);
     for (k, v) in annotations {
@@ -55,6 +56,53 @@ pub(crate) fn annotate(component: &Component, objects: &mut [Object]) {
             );
         }
     }
+}
+
+/// A component annotation that kairn also sets, with another value, on one of the
+/// component's objects: kairn's value would win there (see [`add`]).
+pub(crate) struct Overridden {
+    /// The component's annotation key.
+    pub key: String,
+    /// The component's value.
+    pub value: String,
+    /// Kind and name of the object kairn annotates.
+    pub kind: &'static str,
+    pub name: String,
+    /// kairn's value on that object.
+    pub kairn: String,
+}
+
+/// The component's annotations that kairn's own annotations would override. Annotation
+/// keys refuse `kairn.dev/` and the hook keys, so only the objects that carry other
+/// derived annotations can collide: the ServiceAccount (`service_account_annotations`,
+/// the storage's cloud identity), the storage claim (`argocd.argoproj.io/sync-options`)
+/// and the spawned jobs' ServiceAccount; they are built here as the renderer builds them.
+pub(crate) fn overridden(app: &App, component: &Component) -> Vec<Overridden> {
+    if component.pod.annotations.is_empty() {
+        return Vec::new();
+    }
+    let mut objects = super::identity::service_account(app, component);
+    objects.extend(super::storage::claim(app, component));
+    objects.extend(super::jobs::spawned_jobs(app, component));
+    let mut out = Vec::new();
+    for object in &objects {
+        let Some(derived) = &object.metadata().annotations else {
+            continue;
+        };
+        for (key, value) in &component.pod.annotations {
+            match derived.get(key.as_str()) {
+                Some(kairn) if kairn != value => out.push(Overridden {
+                    key: key.to_string(),
+                    value: value.clone(),
+                    kind: object.kind(),
+                    name: object.metadata().name.clone().unwrap_or_default(),
+                    kairn: kairn.clone(),
+                }),
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Names of the app's image pull secrets, then the component's, each once; `None` when

@@ -29,6 +29,8 @@ mod storage;
 mod volumes;
 mod workloads;
 
+pub(crate) use component_meta::overridden as overridden_annotations;
+
 #[cfg(test)]
 mod containers_tests;
 #[cfg(test)]

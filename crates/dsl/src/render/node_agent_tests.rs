@@ -473,3 +473,48 @@ fn a_component_talks_to_a_node_agent_on_its_ports() {
     let report = validate(&manifests, &validate::context_for(&app));
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }
+
+#[test]
+fn a_surge_agent_with_a_host_port_is_refused_at_emit() {
+    let metrics = metrics_port();
+    let agent = |update: DaemonUpdate| {
+        Component::builder()
+            .name(name!("exporter"))
+            .image(image!("ghcr.io/acme/exporter:1.0.0"))
+            .resources(resources())
+            .workload(
+                NodeAgent::builder()
+                    .ports(vec![metrics.clone()])
+                    .update(update)
+                    .host_access([HostAccess::host_port(&metrics)
+                        .reason(reason!("scraped on the node address"))])
+                    .build(),
+            )
+            .build()
+    };
+    let surge = shop(vec![agent(DaemonUpdate::Surge {
+        max_surge: NonZeroU32::MIN,
+    })]);
+    let report = validate(&render(&surge), &validate::context_for(&surge));
+    let errors: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == validate::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].rule, "daemonset-surge-host-port");
+    assert_eq!(errors[0].name, "shop-exporter");
+    assert_eq!(
+        errors[0].field,
+        "spec.template.spec.containers[0].ports[0].hostPort"
+    );
+    assert!(
+        errors[0].fix.contains("maxUnavailable"),
+        "{}",
+        errors[0].fix
+    );
+    // Replacing one node's pod at a time instead is accepted.
+    let rolling = shop(vec![agent(DaemonUpdate::default())]);
+    let report = validate(&render(&rolling), &validate::context_for(&rolling));
+    assert!(!report.has_errors(), "{:#?}", report.findings);
+}

@@ -51,6 +51,7 @@
 //! | `dangling-reference` | `dsl: src/validate/declaration.rs` |
 //! | `pod-containers` | `dsl: src/validate/containers.rs` |
 //! | `legacy-sidecar-job` | `dsl: src/validate/containers.rs` |
+//! | `annotation-overridden` | `dsl: src/validate/annotations.rs` |
 //! | `reference-unresolved` | `wiring/external_secrets.rs`, `wiring/pod_references.rs`, `wiring/rbac_binding.rs`, `wiring/service_monitor.rs` |
 //! | `netpol-egress-dependency` | `network.rs` |
 //! | `netpol-dns-missing` | `network.rs` |
@@ -100,6 +101,7 @@
 //! | `prometheus-scrape-annotations` | `policy/monitoring.rs` |
 //! | `alert-up-without-absent` | `policy/monitoring.rs` |
 //! | `alert-error-rate-not-ratio` | `policy/monitoring.rs` |
+//! | `daemonset-surge-host-port` | `policy/daemon_set_surge.rs` |
 //! | `pre-stop-beyond-grace` | `policy/pre_stop.rs` |
 //! | `job-ttl-missing` | `policy/jobs.rs` |
 //! | `job-backoff-limit-missing` | `policy/jobs.rs` |

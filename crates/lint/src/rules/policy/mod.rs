@@ -2,6 +2,7 @@
 //! scaling, disruption, probes, deprecations, secrets, identities, exposure, alerts.
 
 mod containers;
+mod daemon_set_surge;
 mod deprecations;
 mod disruption;
 mod external_load_balancer;
@@ -21,6 +22,7 @@ mod statefulset;
 use crate::set::{Set, Sink};
 
 use containers::containers;
+use daemon_set_surge::daemon_set_surge;
 use deprecations::deprecations;
 use disruption::disruption;
 use external_load_balancer::exposure;
@@ -44,6 +46,7 @@ pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
         service_accounts_of_pods(set, w, sink);
         stateful_set(set, w, sink);
         pre_stop(w, sink);
+        daemon_set_surge(set, w, sink);
     }
     autoscaling(set, sink);
     disruption(set, sink);

@@ -61,7 +61,7 @@ fn shipper() -> Component {
         .build()
 }
 
-fn daemon_set(manifests: &[Manifest]) -> &DaemonSet {
+pub(super) fn daemon_set(manifests: &[Manifest]) -> &DaemonSet {
     manifests
         .iter()
         .find_map(|m| match &m.object {
@@ -71,7 +71,7 @@ fn daemon_set(manifests: &[Manifest]) -> &DaemonSet {
         .expect("a DaemonSet")
 }
 
-fn namespace(manifests: &[Manifest]) -> &Namespace {
+pub(super) fn namespace(manifests: &[Manifest]) -> &Namespace {
     manifests
         .iter()
         .find_map(|m| match &m.object {

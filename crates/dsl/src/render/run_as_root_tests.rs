@@ -5,6 +5,7 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Namespace;
 
+use super::node_agent_tests::{daemon_set, namespace};
 use super::tests::shop as shop_in_existing_namespace;
 use crate::validate::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 use crate::*;
@@ -35,26 +36,6 @@ fn root_agent() -> Component {
                 .build(),
         )
         .build()
-}
-
-fn daemon_set(manifests: &[Manifest]) -> &DaemonSet {
-    manifests
-        .iter()
-        .find_map(|m| match &m.object {
-            Object::DaemonSet(d) => Some(d),
-            _ => None,
-        })
-        .expect("a DaemonSet")
-}
-
-fn namespace(manifests: &[Manifest]) -> &Namespace {
-    manifests
-        .iter()
-        .find_map(|m| match &m.object {
-            Object::Namespace(n) => Some(n),
-            _ => None,
-        })
-        .expect("a Namespace")
 }
 
 fn enforce(n: &Namespace) -> Option<&str> {

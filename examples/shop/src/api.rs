@@ -3,7 +3,7 @@
 //! no field for (`minReadySeconds`) set through a typed escape hatch.
 
 use dsl::*;
-use k8s_openapi::api::apps::v1::Deployment;
+use dsl::k8s_openapi::api::apps::v1::Deployment;
 
 use crate::config::FILE as CONFIG_FILE;
 use crate::profile::Profile;

@@ -173,12 +173,24 @@ mod tests {
         f.customized_at.push("src/api.rs:61".into());
         assert_eq!(
             customized(&f).as_deref(),
-            Some("this Deployment is changed by customize closures at src/api.rs:57, src/api.rs:61")
+            Some(
+                "this Deployment is changed by customize closures at src/api.rs:57, src/api.rs:61"
+            )
         );
         let mut json = Vec::new();
-        write_json(&mut json, &Report { findings: vec![f], notes: Vec::new() }).unwrap();
+        write_json(
+            &mut json,
+            &Report {
+                findings: vec![f],
+                notes: Vec::new(),
+            },
+        )
+        .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        assert_eq!(v[0]["customized_at"], serde_json::json!(["src/api.rs:57", "src/api.rs:61"]));
+        assert_eq!(
+            v[0]["customized_at"],
+            serde_json::json!(["src/api.rs:57", "src/api.rs:61"])
+        );
         assert_eq!(v[0]["declared_at"], "crates/apps/src/shop.rs:42");
     }
 

@@ -25,16 +25,16 @@ mod app_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,
-    source, Collected, Context, DeclaredSecret, Document, EgressNeed, Endpoint, Finding,
-    Input, Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
+    source, Collected, Context, DeclaredSecret, Document, EgressNeed, Endpoint, Finding, Input,
+    Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
     DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
 };
 pub use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 
 use crate::model::app::App;
-use crate::object::Manifest;
 use crate::model::component::{LeaderLock, Workload as ModelWorkload};
 use crate::model::dependency::Endpoint as ModelEndpoint;
+use crate::object::Manifest;
 
 /// Validates a declared app's rendered objects ([`lint::validate`]), with fixes that
 /// name the model call where a finding is on an object the model derived

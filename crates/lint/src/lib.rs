@@ -436,10 +436,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
             message: hit.message,
             fix: hit.fix,
             declared_at,
-            customized_at: item
-                .origin
-                .map(located::customized_at)
-                .unwrap_or_default(),
+            customized_at: item.origin.map(located::customized_at).unwrap_or_default(),
             waived,
         });
     }

@@ -47,8 +47,7 @@ pub(crate) fn customized_at(origin: &Origin) -> Vec<String> {
 /// Whether a finding on `field` of an object of this origin is reported at a
 /// `customize` closure: the closure changed that field (or a field containing it).
 pub fn located_at_closure(origin: &Origin, field: &str) -> bool {
-    most_specific(field, &origin.field_locations)
-        .is_some_and(|l| origin.customized_at.contains(&l))
+    most_specific(field, &origin.field_locations).is_some_and(|l| origin.customized_at.contains(&l))
 }
 
 fn file_line(l: &Location<'_>) -> String {

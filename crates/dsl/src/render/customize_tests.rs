@@ -17,7 +17,12 @@ fn shop(components: Vec<Component>) -> App {
 }
 
 fn resources() -> Resources {
-    Resources::new(cpu!("100m"), cpu!("500m"), memory!("128Mi"), memory!("256Mi"))
+    Resources::new(
+        cpu!("100m"),
+        cpu!("500m"),
+        memory!("128Mi"),
+        memory!("256Mi"),
+    )
 }
 
 /// Two replicas without `.spread(..)`: a `deployment-no-spread` warning.
@@ -25,7 +30,11 @@ fn service() -> HttpService {
     let http = NamedPort::new(port_name!("http"), port!(8080));
     HttpService::builder()
         .port(http.clone())
-        .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
+        .probes(Probes::http(
+            &http,
+            http_path!("/live"),
+            http_path!("/ready"),
+        ))
         .replicas(Replicas::Fixed(2))
         .build()
 }
@@ -56,7 +65,11 @@ fn a_finding_the_closure_did_not_cause_stays_at_its_setting_and_names_the_closur
         .iter()
         .find(|f| f.rule == "deployment-no-spread")
         .unwrap_or_else(|| panic!("{findings:#?}"));
-    assert_eq!(spread.declared_at, at(start + 5), "the `.workload(..)` line");
+    assert_eq!(
+        spread.declared_at,
+        at(start + 5),
+        "the `.workload(..)` line"
+    );
     assert_eq!(spread.customized_at, [at(start + 7).unwrap()]);
     assert!(
         spread.fix.starts_with("add `.spread(Spread::AcrossNodes)`"),
@@ -96,7 +109,11 @@ fn a_finding_on_a_field_the_closure_changed_points_at_the_closure() {
         latest.customized_at,
         [at(start + 7).unwrap(), at(start + 10).unwrap()]
     );
-    assert!(!latest.fix.contains("image!"), "the closure set it: {}", latest.fix);
+    assert!(
+        !latest.fix.contains("image!"),
+        "the closure set it: {}",
+        latest.fix
+    );
     let spread = findings
         .iter()
         .find(|f| f.rule == "deployment-no-spread")
@@ -135,7 +152,13 @@ fn a_closure_records_exactly_the_fields_it_changed() {
             "spec.template.spec.containers[0].env[0]",
         ]
     );
-    assert!(custom.apply_tracked(&mut deployment).is_empty(), "nothing changes twice");
+    assert!(
+        custom.apply_tracked(&mut deployment).is_empty(),
+        "nothing changes twice"
+    );
     let mut service = Object::Service(Default::default());
-    assert!(custom.apply_tracked(&mut service).is_empty(), "other kinds untouched");
+    assert!(
+        custom.apply_tracked(&mut service).is_empty(),
+        "other kinds untouched"
+    );
 }

@@ -101,7 +101,11 @@ pub(crate) fn shared_config_maps(app: &App) -> Vec<(Object, &'static Location<'s
                 continue;
             }
             seen.push(f);
-            let at = c.set_at.get(&Setting::Files).copied().unwrap_or(c.declared_at);
+            let at = c
+                .set_at
+                .get(&Setting::Files)
+                .copied()
+                .unwrap_or(c.declared_at);
             out.push((config_map(app, c, f, app_labels(app)), at));
         }
     }

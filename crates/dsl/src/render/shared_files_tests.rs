@@ -31,7 +31,8 @@ fn worker(name: Name, files: Vec<ConfigFiles>) -> Component {
 }
 
 fn settings(dir: &str, currency: &str) -> ConfigFiles {
-    ConfigFiles::new(name!("config"), dir).file(key!("shop.yaml"), format!("currency: {currency}\n"))
+    ConfigFiles::new(name!("config"), dir)
+        .file(key!("shop.yaml"), format!("currency: {currency}\n"))
 }
 
 fn config_maps(manifests: &[Manifest]) -> Vec<&ConfigMap> {
@@ -94,17 +95,33 @@ fn a_set_mounted_by_two_components_is_one_config_map_both_mount() {
     let name = maps[0].metadata.name.clone().expect("named");
     assert!(name.starts_with("shop-config-") && name.len() == "shop-config-".len() + 10);
     let labels = maps[0].metadata.labels.as_ref().expect("labels");
-    assert_eq!(labels.get("app.kubernetes.io/part-of").map(String::as_str), Some("shop"));
-    assert!(!labels.contains_key("app.kubernetes.io/component"), "{labels:?}");
     assert_eq!(
-        maps[0].data.as_ref().and_then(|d| d.get("shop.yaml")).map(String::as_str),
+        labels.get("app.kubernetes.io/part-of").map(String::as_str),
+        Some("shop")
+    );
+    assert!(
+        !labels.contains_key("app.kubernetes.io/component"),
+        "{labels:?}"
+    );
+    assert_eq!(
+        maps[0]
+            .data
+            .as_ref()
+            .and_then(|d| d.get("shop.yaml"))
+            .map(String::as_str),
         Some("currency: EUR\n")
     );
 
     let (api_map, api_dir, api_hash) = mounted(deployment(&manifests, "shop-api"));
     let (mailer_map, mailer_dir, mailer_hash) = mounted(deployment(&manifests, "shop-mailer"));
-    assert_eq!((api_map.as_str(), api_dir.as_str()), (name.as_str(), "/etc/shop"));
-    assert_eq!((mailer_map.as_str(), mailer_dir.as_str()), (name.as_str(), "/etc/mailer"));
+    assert_eq!(
+        (api_map.as_str(), api_dir.as_str()),
+        (name.as_str(), "/etc/shop")
+    );
+    assert_eq!(
+        (mailer_map.as_str(), mailer_dir.as_str()),
+        (name.as_str(), "/etc/mailer")
+    );
     assert!(api_hash.is_some(), "pods roll when the file changes");
     assert_eq!(api_hash, mailer_hash);
 
@@ -123,7 +140,10 @@ fn a_set_mounted_by_two_components_is_one_config_map_both_mount() {
         .origin;
     assert_eq!(
         origin.declared_at,
-        app.components[0].set_at.get(&crate::model::set_at::Setting::Files).copied()
+        app.components[0]
+            .set_at
+            .get(&crate::model::set_at::Setting::Files)
+            .copied()
     );
 }
 
@@ -140,7 +160,10 @@ fn a_set_mounted_by_one_component_keeps_its_component_name() {
         .collect();
     names.sort();
     assert_eq!(names, ["shop-api-config", "shop-mailer-config"]);
-    assert_eq!(mounted(deployment(&manifests, "shop-api")).0, "shop-api-config");
+    assert_eq!(
+        mounted(deployment(&manifests, "shop-api")).0,
+        "shop-api-config"
+    );
 }
 
 #[test]

@@ -111,59 +111,182 @@ pub const DECLARATION_RULES: &[&str] = &[
 /// Rules a declaration cannot trigger, each with why: only a `customize` closure, an
 /// `ExtraObject` or hand-written YAML can, and there the object fix is the right one.
 pub const NOT_FROM_DECLARATIONS: &[(&str, &str)] = &[
-    ("object-invalid", "rendered objects are typed: they always deserialize as their kind"),
-    ("deprecated-api-version", "the renderer writes only API versions served since 1.25"),
-    ("port-name-format", "`port_name!` checks IANA service names at compile time, and every declared port is named"),
-    ("env-name-format", "`env_name!` checks names at compile time"),
-    ("quantity-format", "`cpu!`, `memory!` and `storage!` check quantities at compile time"),
-    ("volume-mount-undeclared", "the renderer adds every volume together with its mount"),
-    ("namespace-missing", "every rendered object gets the app's namespace"),
-    ("topology-spread-invalid", "`Spread` renders only valid constraints"),
-    ("cronjob-schedule-invalid", "`cron!` checks the schedule at compile time (`CronSchedule::parse` at run time)"),
-    ("netpol-peer-invalid", "the renderer derives each peer from a handle: one selector or one ipBlock"),
+    (
+        "object-invalid",
+        "rendered objects are typed: they always deserialize as their kind",
+    ),
+    (
+        "deprecated-api-version",
+        "the renderer writes only API versions served since 1.25",
+    ),
+    (
+        "port-name-format",
+        "`port_name!` checks IANA service names at compile time, and every declared port is named",
+    ),
+    (
+        "env-name-format",
+        "`env_name!` checks names at compile time",
+    ),
+    (
+        "quantity-format",
+        "`cpu!`, `memory!` and `storage!` check quantities at compile time",
+    ),
+    (
+        "volume-mount-undeclared",
+        "the renderer adds every volume together with its mount",
+    ),
+    (
+        "namespace-missing",
+        "every rendered object gets the app's namespace",
+    ),
+    (
+        "topology-spread-invalid",
+        "`Spread` renders only valid constraints",
+    ),
+    (
+        "cronjob-schedule-invalid",
+        "`cron!` checks the schedule at compile time (`CronSchedule::parse` at run time)",
+    ),
+    (
+        "netpol-peer-invalid",
+        "the renderer derives each peer from a handle: one selector or one ipBlock",
+    ),
     ("dns-config-invalid", "`Dns` renders only valid DNS configs"),
-    ("hpa-behavior-invalid", "the renderer sets no autoscaling behaviour"),
-    ("hpa-target-missing", "the HorizontalPodAutoscaler is rendered with its own workload"),
-    ("hpa-missing-requests", "`Resources::new` requires CPU and memory requests for every container"),
-    ("statefulset-service", "the headless Service is rendered with its StatefulSet"),
-    ("rbac-role-missing", "each RoleBinding is rendered with its Role"),
-    ("rbac-subject-missing", "each RoleBinding is rendered with its component's ServiceAccount"),
-    ("rbac-subject-namespace", "the renderer names the namespace of every subject"),
-    ("netpol-dns-missing", "every rendered NetworkPolicy allows DNS to kube-dns"),
-    ("netpol-dns-tcp", "every rendered NetworkPolicy allows DNS over UDP and TCP"),
-    ("netpol-namespace-name-label", "the renderer selects namespaces by `kubernetes.io/metadata.name`"),
-    ("netpol-blocks-peers", "the renderer admits a cluster's peers in its NetworkPolicy"),
-    ("secret-unused", "the model renders no Secret: secrets are external (`external_secret!`)"),
-    ("service-account-unused", "each rendered ServiceAccount is the one its component's pods run as"),
-    ("pss-privileged", "the renderer never sets `privileged`; no model value does"),
-    ("pss-privilege-escalation", "the renderer sets `allowPrivilegeEscalation: false` on every container"),
-    ("pss-seccomp", "the renderer sets `seccompProfile: RuntimeDefault` on every pod"),
+    (
+        "hpa-behavior-invalid",
+        "the renderer sets no autoscaling behaviour",
+    ),
+    (
+        "hpa-target-missing",
+        "the HorizontalPodAutoscaler is rendered with its own workload",
+    ),
+    (
+        "hpa-missing-requests",
+        "`Resources::new` requires CPU and memory requests for every container",
+    ),
+    (
+        "statefulset-service",
+        "the headless Service is rendered with its StatefulSet",
+    ),
+    (
+        "rbac-role-missing",
+        "each RoleBinding is rendered with its Role",
+    ),
+    (
+        "rbac-subject-missing",
+        "each RoleBinding is rendered with its component's ServiceAccount",
+    ),
+    (
+        "rbac-subject-namespace",
+        "the renderer names the namespace of every subject",
+    ),
+    (
+        "netpol-dns-missing",
+        "every rendered NetworkPolicy allows DNS to kube-dns",
+    ),
+    (
+        "netpol-dns-tcp",
+        "every rendered NetworkPolicy allows DNS over UDP and TCP",
+    ),
+    (
+        "netpol-namespace-name-label",
+        "the renderer selects namespaces by `kubernetes.io/metadata.name`",
+    ),
+    (
+        "netpol-blocks-peers",
+        "the renderer admits a cluster's peers in its NetworkPolicy",
+    ),
+    (
+        "secret-unused",
+        "the model renders no Secret: secrets are external (`external_secret!`)",
+    ),
+    (
+        "service-account-unused",
+        "each rendered ServiceAccount is the one its component's pods run as",
+    ),
+    (
+        "pss-privileged",
+        "the renderer never sets `privileged`; no model value does",
+    ),
+    (
+        "pss-privilege-escalation",
+        "the renderer sets `allowPrivilegeEscalation: false` on every container",
+    ),
+    (
+        "pss-seccomp",
+        "the renderer sets `seccompProfile: RuntimeDefault` on every pod",
+    ),
     ("pss-sysctls", "the model has no sysctls"),
     ("pss-proc-mount", "the model has no procMount"),
     ("pss-apparmor", "the model has no AppArmor profile"),
     ("pss-selinux", "the model has no SELinux options"),
     ("pss-host-process", "the model has no Windows HostProcess"),
-    ("env-name-portable", "`env_name!` accepts portable identifiers only"),
-    ("read-only-root-filesystem", "the renderer makes every root filesystem read-only (`.writable_dirs(..)` for the rest)"),
-    ("resources-missing", "every container's builder requires `Resources`"),
-    ("replicas-with-hpa", "an autoscaled workload is rendered without `spec.replicas`"),
-    ("deprecated-field", "the renderer writes no deprecated field"),
+    (
+        "env-name-portable",
+        "`env_name!` accepts portable identifiers only",
+    ),
+    (
+        "read-only-root-filesystem",
+        "the renderer makes every root filesystem read-only (`.writable_dirs(..)` for the rest)",
+    ),
+    (
+        "resources-missing",
+        "every container's builder requires `Resources`",
+    ),
+    (
+        "replicas-with-hpa",
+        "an autoscaled workload is rendered without `spec.replicas`",
+    ),
+    (
+        "deprecated-field",
+        "the renderer writes no deprecated field",
+    ),
     ("secret-literal-data", "the model renders no Secret"),
-    ("service-account-token-automount", "the renderer disables token mounting unless `.api_access(..)` binds a Role"),
-    ("pod-token-automount", "the renderer mounts a token only with the Role of `.api_access(..)`"),
-    ("pod-default-service-account", "every component runs as a ServiceAccount of its own"),
-    ("rbac-cluster-admin-binding", "the model binds only the Roles it renders"),
-    ("pdb-unhealthy-eviction-policy", "not reported on what kairn renders"),
-    ("statefulset-headless-not-ready", "the renderer publishes not-ready addresses on a cluster's headless Service"),
-    ("netpol-dns-too-broad", "the renderer allows DNS to kube-dns only"),
+    (
+        "service-account-token-automount",
+        "the renderer disables token mounting unless `.api_access(..)` binds a Role",
+    ),
+    (
+        "pod-token-automount",
+        "the renderer mounts a token only with the Role of `.api_access(..)`",
+    ),
+    (
+        "pod-default-service-account",
+        "every component runs as a ServiceAccount of its own",
+    ),
+    (
+        "rbac-cluster-admin-binding",
+        "the model binds only the Roles it renders",
+    ),
+    (
+        "pdb-unhealthy-eviction-policy",
+        "not reported on what kairn renders",
+    ),
+    (
+        "statefulset-headless-not-ready",
+        "the renderer publishes not-ready addresses on a cluster's headless Service",
+    ),
+    (
+        "netpol-dns-too-broad",
+        "the renderer allows DNS to kube-dns only",
+    ),
     ("netpol-missing", "every component gets a NetworkPolicy"),
-    ("job-ttl-missing", "job builders require `.ttl_seconds_after_finished(..)`"),
-    ("job-backoff-limit-missing", "job builders require `.backoff_limit(..)`"),
+    (
+        "job-ttl-missing",
+        "job builders require `.ttl_seconds_after_finished(..)`",
+    ),
+    (
+        "job-backoff-limit-missing",
+        "job builders require `.backoff_limit(..)`",
+    ),
 ];
 
 /// The model call that fixes a finding of `rule` on a declared object, if the rule has one.
 pub fn dsl_hint(rule: &str) -> Option<&'static str> {
-    DSL_HINTS.iter().find(|(id, _)| *id == rule).map(|(_, hint)| *hint)
+    DSL_HINTS
+        .iter()
+        .find(|(id, _)| *id == rule)
+        .map(|(_, hint)| *hint)
 }
 
 /// Puts the model call first in the fix of every finding on an object rendered from
@@ -216,6 +339,9 @@ mod tests {
         for (id, text) in DSL_HINTS.iter().chain(NOT_FROM_DECLARATIONS) {
             assert!(text.len() > 20, "`{id}` needs a real hint or reason");
         }
-        assert!(DSL_HINTS.iter().all(|(_, h)| h.contains('`')), "hints name a call");
+        assert!(
+            DSL_HINTS.iter().all(|(_, h)| h.contains('`')),
+            "hints name a call"
+        );
     }
 }

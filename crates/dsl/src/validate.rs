@@ -22,6 +22,8 @@ pub mod dsl_hints;
 
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod dsl_hints_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,

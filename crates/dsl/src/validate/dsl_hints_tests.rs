@@ -20,7 +20,11 @@ fn api() -> Component {
         .workload(
             HttpService::builder()
                 .port(http.clone())
-                .probes(Probes::http(&http, http_path!("/live"), http_path!("/ready")))
+                .probes(Probes::http(
+                    &http,
+                    http_path!("/live"),
+                    http_path!("/ready"),
+                ))
                 .replicas(Replicas::Fixed(2))
                 .build(),
         )

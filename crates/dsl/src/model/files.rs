@@ -7,7 +7,8 @@
 //! The same set (equal name and files) passed to several components' `.files(..)` is
 //! one ConfigMap, `<app>-<name>-<hash>` (10 hex digits of its name and content, so two
 //! different sets never share a name), mounted by each of them, at each one's
-//! [`mount_dir`](ConfigFiles::mount_dir).
+//! [`mount_dir`](ConfigFiles::mount_dir). It is the app's object (the app's labels, no
+//! component's), so a component's `customize::<ConfigMap>` closure does not change it.
 
 use std::collections::BTreeMap;
 

@@ -70,15 +70,21 @@ fn lint_of_the_committed_output_finds_nothing() {
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }
 
-/// The object files (without hash suffixes of hook Jobs) of one environment.
+/// The object files (without hash suffixes of hook Jobs and shared ConfigMaps) of one
+/// environment.
 fn files_of(env: &str) -> BTreeSet<String> {
     shop_tree()
         .keys()
         .filter_map(|p| p.strip_prefix(&format!("shop/{env}/")))
         .filter_map(|p| p.rsplit('/').next())
-        .map(|f| match f.strip_prefix("job-shop-migrate-") {
-            Some(_) => "job-shop-migrate-<hash>.yaml".to_owned(),
-            None => f.to_owned(),
+        .map(|f| {
+            if f.starts_with("job-shop-migrate-") {
+                "job-shop-migrate-<hash>.yaml".to_owned()
+            } else if f.starts_with("configmap-shop-config-") {
+                "configmap-shop-config-<hash>.yaml".to_owned()
+            } else {
+                f.to_owned()
+            }
         })
         .collect()
 }
@@ -95,8 +101,8 @@ fn the_shop_shows_every_part_the_guide_walks_through() {
             "deployment-shop-worker.yaml",
             "cronjob-shop-report.yaml",
             "job-shop-migrate-<hash>.yaml",
-            "configmap-shop-api-config.yaml",
-            "configmap-shop-worker-config.yaml",
+            // The API and the worker mount one config set: one ConfigMap.
+            "configmap-shop-config-<hash>.yaml",
             "networkpolicy-shop-worker.yaml",
             "statefulset-shop-redis.yaml",
             "service-shop-redis.yaml",

@@ -12,7 +12,9 @@ use dsl::output::{plan, EnvOutput, OutputLock, Plan};
 use similar::TextDiff;
 
 use crate::console::{self, say, EXIT_IO};
-use crate::emit::{fail, outputs, print_findings, prune_scope, render_selected, validate_all};
+use crate::emit::{
+    fail, outputs, print_findings, prune_scope, render_selected, validate_all, Covered,
+};
 use crate::project::output_root;
 use crate::{Select, EXIT_ERRORS, EXIT_USAGE};
 
@@ -92,7 +94,7 @@ pub fn run(select: &Select, out: Option<&Path>) -> ExitCode {
         Ok(r) => r,
         Err((code, errors)) => return fail(code, &errors),
     };
-    let invalid = print_findings(&validate_all(&rendered));
+    let invalid = print_findings(&validate_all(&rendered), Covered::rendered(&rendered));
     let outputs = match outputs(&rendered) {
         Ok(o) => o,
         Err((code, errors)) => return fail(code, &errors),

@@ -40,6 +40,50 @@ pub fn render_selected(select: &Select) -> Result<Vec<Rendered>, (u8, Vec<String
         .collect())
 }
 
+/// What a validation run covered, for its summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Covered {
+    /// Distinct applications.
+    pub apps: usize,
+    /// Application environments.
+    pub environments: usize,
+    /// Rendered objects.
+    pub objects: usize,
+}
+
+impl Covered {
+    /// Counts the apps (by id) and environments of `envs`, with `objects` objects.
+    fn of<'a>(ids: impl Iterator<Item = &'a str>, objects: usize) -> Self {
+        let ids: Vec<&str> = ids.collect();
+        let apps = ids.iter().collect::<BTreeSet<_>>().len();
+        Covered {
+            apps,
+            environments: ids.len(),
+            objects,
+        }
+    }
+
+    /// What `rendered` covers.
+    pub fn rendered(rendered: &[Rendered]) -> Self {
+        Covered::of(
+            rendered.iter().map(|r| r.id.as_str()),
+            rendered.iter().map(|r| r.manifests.len()).sum(),
+        )
+    }
+}
+
+/// The line every validation ends with, clean or not:
+/// `validated 5 app(s) in 14 environment(s), 412 object(s): 0 error(s), 3 warning(s), 2 waived`.
+pub fn validation_line(report: &Report, covered: Covered) -> String {
+    format!(
+        "validated {} app(s) in {} environment(s), {} object(s): {}",
+        covered.apps,
+        covered.environments,
+        covered.objects,
+        report::summary(report)
+    )
+}
+
 /// Validates every rendered environment; all findings in one report.
 pub fn validate_all(rendered: &[Rendered]) -> Report {
     let mut report = Report::default();
@@ -81,20 +125,24 @@ type Serialized = Result<EnvOutput, String>;
 #[allow(clippy::type_complexity)]
 pub fn validated_outputs(
     select: &Select,
-) -> Result<(Report, Result<Vec<EnvOutput>, Vec<String>>), (u8, Vec<String>)> {
+) -> Result<(Report, Covered, Result<Vec<EnvOutput>, Vec<String>>), (u8, Vec<String>)> {
     let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
     let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
-    let done: Vec<(Report, Serialized)> = dsl::parallel::map(&apps, |(id, app)| {
+    let done: Vec<(Report, Serialized, usize)> = dsl::parallel::map(&apps, |(id, app)| {
         let manifests = dsl::render(app);
         let report = dsl::validate(&manifests, &dsl::validate::context_for(app));
         let out = env_output(id, app.environment.as_str(), &manifests)
             .map_err(|e| format!("{id}/{}: {e}", app.environment));
-        (report, out)
+        (report, out, manifests.len())
     });
+    let covered = Covered::of(
+        apps.iter().map(|(id, _)| id.as_str()),
+        done.iter().map(|(_, _, n)| n).sum(),
+    );
     let mut report = Report::default();
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for (r, out) in done {
+    for (r, out, _) in done {
         report.extend(r);
         match out {
             Ok(o) => outputs.push(o),
@@ -103,6 +151,7 @@ pub fn validated_outputs(
     }
     Ok((
         report,
+        covered,
         if errors.is_empty() {
             Ok(outputs)
         } else {
@@ -115,9 +164,9 @@ pub fn validated_outputs(
 /// ([`validated_outputs`], in parallel): the files of every environment, or the exit
 /// status when anything failed (nothing may then be written).
 pub fn valid_outputs(select: &Select) -> Result<Vec<EnvOutput>, ExitCode> {
-    let (report, outputs) =
+    let (report, covered, outputs) =
         validated_outputs(select).map_err(|(code, errors)| fail(code, &errors))?;
-    if print_findings(&report) {
+    if print_findings(&report, covered) {
         return Err(fail(
             EXIT_ERRORS,
             &["validation failed; nothing was written".to_owned()],
@@ -128,8 +177,9 @@ pub fn valid_outputs(select: &Select) -> Result<Vec<EnvOutput>, ExitCode> {
 
 /// Prints findings to standard error; returns whether any error exists. Errors and
 /// warnings are printed in full; findings waived in code are counted per rule (listed in
-/// full with `--verbose`).
-pub fn print_findings(report: &Report) -> bool {
+/// full with `--verbose`); the last line says what was validated and the counts, also
+/// when nothing was found ([`validation_line`]).
+pub fn print_findings(report: &Report, covered: Covered) -> bool {
     let verbose = console::verbose();
     let shown = Report {
         findings: report
@@ -165,9 +215,7 @@ pub fn print_findings(report: &Report) -> bool {
     if !notes.is_empty() {
         say!("{}", String::from_utf8_lossy(&notes).trim_end_matches('\n'));
     }
-    if !report.findings.is_empty() {
-        say!("validation: {}", report::summary(report));
-    }
+    say!("{}", validation_line(report, covered));
     report.has_errors()
 }
 

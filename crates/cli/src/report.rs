@@ -50,10 +50,31 @@ pub fn write_finding(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     if !f.fix.is_empty() && f.waived.is_none() {
         writeln!(out, "  fix: {}", f.fix)?;
     }
-    if let Some(at) = &f.declared_at {
-        writeln!(out, "  declared at {at}")?;
+    match (&f.declared_at, customized(f)) {
+        (Some(at), Some(closures)) => writeln!(out, "  declared at {at}; {closures}")?,
+        (Some(at), None) => writeln!(out, "  declared at {at}")?,
+        (None, Some(closures)) => writeln!(out, "  {closures}")?,
+        (None, None) => {}
     }
     Ok(())
+}
+
+/// `this Deployment is changed by a customize closure at src/api.rs:42` (or `closures
+/// at a, b`) when escape hatches changed the finding's object; `None` otherwise. Said
+/// besides the declaring line, which points at a closure only for a field it changed.
+pub fn customized(f: &Finding) -> Option<String> {
+    match f.customized_at.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "this {} is changed by a customize closure at {one}",
+            f.kind
+        )),
+        many => Some(format!(
+            "this {} is changed by customize closures at {}",
+            f.kind,
+            many.join(", ")
+        )),
+    }
 }
 
 /// The closing count line.
@@ -112,6 +133,7 @@ mod tests {
             message: "image `x:latest` uses the mutable `latest` tag".into(),
             fix: "pin a version tag or a digest".into(),
             declared_at: Some("crates/apps/src/shop.rs:42".into()),
+            customized_at: Vec::new(),
             file: None,
             line: None,
             waived: None,
@@ -135,6 +157,41 @@ mod tests {
             text.starts_with("waived[image-latest] ") && text.contains("\n  reason: dev only\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_customized_object_names_its_closures_besides_the_declaring_line() {
+        let mut f = finding();
+        f.customized_at = vec!["src/api.rs:57".into()];
+        let mut out = Vec::new();
+        write_finding(&mut out, &f).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.ends_with("\n  declared at crates/apps/src/shop.rs:42; this Deployment is changed by a customize closure at src/api.rs:57\n"),
+            "{text}"
+        );
+        f.customized_at.push("src/api.rs:61".into());
+        assert_eq!(
+            customized(&f).as_deref(),
+            Some(
+                "this Deployment is changed by customize closures at src/api.rs:57, src/api.rs:61"
+            )
+        );
+        let mut json = Vec::new();
+        write_json(
+            &mut json,
+            &Report {
+                findings: vec![f],
+                notes: Vec::new(),
+            },
+        )
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            v[0]["customized_at"],
+            serde_json::json!(["src/api.rs:57", "src/api.rs:61"])
+        );
+        assert_eq!(v[0]["declared_at"], "crates/apps/src/shop.rs:42");
     }
 
     #[test]
@@ -169,6 +226,7 @@ mod tests {
         }
         assert_eq!(f["severity"], "error");
         assert_eq!(f["file"], "deploy.yaml");
+        assert!(f.get("customized_at").is_none(), "omitted when empty");
         assert_eq!(summary(&report), "1 error(s), 0 warning(s), 0 waived");
     }
 }

@@ -150,6 +150,11 @@ fn result(f: &Finding, waived_in_config: bool, cwd: &Path) -> Value {
         });
         text.push_str(&f.fix);
     }
+    if let Some(closures) = crate::report::customized(f) {
+        text.push_str(" (");
+        text.push_str(&closures);
+        text.push(')');
+    }
     let qualified = match &f.namespace {
         Some(ns) => format!("{ns}/{}/{}", f.kind, f.name),
         None => format!("{}/{}", f.kind, f.name),
@@ -323,6 +328,7 @@ mod tests {
             message: "image `x:latest` uses the mutable `latest` tag".into(),
             fix: "pin a version tag or a digest".into(),
             declared_at: None,
+            customized_at: Vec::new(),
             file: Some("deploy/api.yaml".into()),
             line: Some(12),
             waived: None,

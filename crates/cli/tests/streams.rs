@@ -325,3 +325,49 @@ fn the_default_output_is_at_the_project_root_wherever_kairn_runs() {
     assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_clean_emit_or_check_says_what_it_validated_on_stderr_only() {
+    let args = [
+        "emit",
+        "--app",
+        "caelundas",
+        "--env",
+        "production",
+        "--stdout",
+    ];
+    let o = kairn(&args);
+    assert!(o.status.success(), "{}", describe(&args, &o));
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("validated "))
+        .unwrap_or_else(|| panic!("no summary line:\n{err}"));
+    assert!(
+        line.starts_with("validated 1 app(s) in 1 environment(s), ")
+            && line.ends_with(": 0 error(s), 0 warning(s), 0 waived"),
+        "{line}"
+    );
+    let objects: usize = line["validated 1 app(s) in 1 environment(s), ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("an object count: {line}"));
+    let out = String::from_utf8(o.stdout).expect("UTF-8");
+    assert_eq!(
+        out.matches("\n---\n").count() + 1,
+        objects,
+        "stdout is the YAML stream only, one document per validated object"
+    );
+    assert!(out.starts_with("---\n"), "pure YAML on stdout");
+
+    let args = ["check", "--app", "caelundas"];
+    let o = kairn(&args);
+    assert!(o.status.success(), "{}", describe(&args, &o));
+    let err = stderr(&o);
+    assert!(
+        err.lines().any(|l| l.starts_with("validated 1 app(s) in ")
+            && l.ends_with(": 0 error(s), 0 warning(s), 0 waived")),
+        "{err}"
+    );
+}

@@ -28,6 +28,11 @@ pub mod render;
 pub mod validate;
 pub mod yaml;
 
+/// The Kubernetes object types kairn renders to (`k8s-openapi`, feature `v1_33`), so a
+/// [`customize`](Component::customize) closure can name `Deployment` or `ObjectMeta`
+/// as `dsl::k8s_openapi::...` without a dependency of its own whose version and feature
+/// would have to match kairn's.
+pub use k8s_openapi;
 /// Typed custom resources that kairn emits (re-exported from [`lint::crd`]).
 pub use lint::crd;
 /// The rendered object graph (re-exported from [`lint::object`]).

@@ -18,14 +18,17 @@
 mod annotations;
 mod containers;
 mod declaration;
+pub mod dsl_hints;
 
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod dsl_hints_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,
-    source, validate, Collected, Context, DeclaredSecret, Document, EgressNeed, Endpoint, Finding,
-    Input, Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
+    source, Collected, Context, DeclaredSecret, Document, EgressNeed, Endpoint, Finding, Input,
+    Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
     DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
 };
 pub use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
@@ -33,6 +36,16 @@ pub use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 use crate::model::app::App;
 use crate::model::component::{LeaderLock, Workload as ModelWorkload};
 use crate::model::dependency::Endpoint as ModelEndpoint;
+use crate::object::Manifest;
+
+/// Validates a declared app's rendered objects ([`lint::validate`]), with fixes that
+/// name the model call where a finding is on an object the model derived
+/// ([`dsl_hints`]): the user writes Rust, not YAML.
+pub fn validate(manifests: &[Manifest], ctx: &Context) -> Report {
+    let mut report = ::lint::validate(manifests, ctx);
+    dsl_hints::apply(manifests, &mut report);
+    report
+}
 
 /// The validation context of a declared app: its external secrets, image pull secrets,
 /// Prometheus namespace, dependencies and waivers, plus the problems of the declaration

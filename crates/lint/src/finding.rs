@@ -53,8 +53,14 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: String,
-    /// `file:line` of the Rust declaration that produced the object (declared apps only).
+    /// `file:line` of the Rust declaration that produced the object (declared apps only):
+    /// the setting that made the field, else the component or app; a `customize` closure
+    /// only when the finding is on a field that closure changed.
     pub declared_at: Option<String>,
+    /// `file:line` of each `customize` closure that changed the object (declared apps
+    /// only; empty when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub customized_at: Vec<String>,
     /// YAML file the object was read from (`lint` only).
     pub file: Option<String>,
     /// Line in [`file`](Self::file) of the field, or of the object when the field is absent.

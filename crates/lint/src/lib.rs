@@ -436,6 +436,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
             message: hit.message,
             fix: hit.fix,
             declared_at,
+            customized_at: item.origin.map(located::customized_at).unwrap_or_default(),
             waived,
         });
     }
@@ -484,6 +485,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
             message,
             fix: fix.to_owned(),
             declared_at: Some(format!("{}:{}", w.declared_at.file(), w.declared_at.line())),
+            customized_at: Vec::new(),
             file: None,
             line: None,
             waived: None,

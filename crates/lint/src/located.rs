@@ -29,7 +29,29 @@ fn covers(prefix: &str, field: &str) -> bool {
 pub(crate) fn finding_location(origin: &Origin, field: &str) -> Option<String> {
     most_specific(field, &origin.field_locations)
         .or(origin.declared_at)
-        .map(|l| format!("{}:{}", l.file(), l.line()))
+        .map(file_line)
+}
+
+/// `file:line` of each `customize` closure that changed an object of this origin,
+/// without repeats, in the order they ran.
+pub(crate) fn customized_at(origin: &Origin) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in origin.customized_at.iter().map(|l| file_line(l)) {
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// Whether a finding on `field` of an object of this origin is reported at a
+/// `customize` closure: the closure changed that field (or a field containing it).
+pub fn located_at_closure(origin: &Origin, field: &str) -> bool {
+    most_specific(field, &origin.field_locations).is_some_and(|l| origin.customized_at.contains(&l))
+}
+
+fn file_line(l: &Location<'_>) -> String {
+    format!("{}:{}", l.file(), l.line())
 }
 
 #[cfg(test)]
@@ -84,5 +106,35 @@ mod tests {
         let expected = format!("{}:{}", object.file(), object.line());
         assert_eq!(finding_location(&origin, "spec.ingress[0]"), Some(expected));
         assert_eq!(finding_location(&Origin::default(), "spec"), None);
+    }
+
+    #[test]
+    fn only_a_field_a_closure_changed_is_located_at_it() {
+        // One call per line: a finding's location is `file:line`.
+        let component = here();
+        let workload = here();
+        let closure = here();
+        let origin = Origin {
+            declared_at: Some(component),
+            field_locations: vec![
+                ("spec".to_owned(), workload),
+                ("spec.minReadySeconds".to_owned(), closure),
+            ],
+            customized_at: vec![closure, closure],
+            ..Origin::default()
+        };
+        let at = |l: &Location<'_>| format!("{}:{}", l.file(), l.line());
+        assert_eq!(
+            finding_location(&origin, "spec.minReadySeconds"),
+            Some(at(closure))
+        );
+        assert!(located_at_closure(&origin, "spec.minReadySeconds"));
+        assert_eq!(
+            finding_location(&origin, "spec.template.spec.containers[0].readinessProbe"),
+            Some(at(workload))
+        );
+        assert!(!located_at_closure(&origin, "spec.template"));
+        assert_eq!(customized_at(&origin), vec![at(closure)]);
+        assert!(customized_at(&Origin::default()).is_empty());
     }
 }

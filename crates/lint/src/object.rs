@@ -232,6 +232,14 @@ pub struct Origin {
     /// A finding is reported at the longest prefix covering its field, else at
     /// [`declared_at`](Self::declared_at) (see [`crate::located`]).
     pub field_locations: Vec<(String, &'static std::panic::Location<'static>)>,
+    /// Source locations of the `customize` closures (escape hatches) that changed the
+    /// object, in the order they ran. A finding names them besides its own location;
+    /// the fields they changed are also in [`field_locations`](Self::field_locations),
+    /// so only a finding on such a field is reported at a closure.
+    pub customized_at: Vec<&'static std::panic::Location<'static>>,
+    /// The object was written by hand (a `dsl::ExtraObject`) rather than derived from
+    /// the model, so a fix is written in Kubernetes terms, not as a model call.
+    pub hand_written: bool,
 }
 
 /// A rendered object with its origin.

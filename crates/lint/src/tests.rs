@@ -383,7 +383,7 @@ fn manifests(text: &str) -> Vec<Manifest> {
                     environment: "production".into(),
                     component,
                     declared_at: None,
-                    field_locations: Vec::new(),
+                    ..Origin::default()
                 },
                 object,
             })

@@ -2,8 +2,8 @@
 //! production, with a disruption budget, a metrics sidecar, and one setting the model has
 //! no field for (`minReadySeconds`) set through a typed escape hatch.
 
+use dsl::k8s_openapi::api::apps::v1::Deployment;
 use dsl::*;
-use k8s_openapi::api::apps::v1::Deployment;
 
 use crate::config::FILE as CONFIG_FILE;
 use crate::profile::Profile;

@@ -52,6 +52,7 @@ pub fn check(loaded: &Loaded) -> Vec<Finding> {
                 message,
                 fix,
                 declared_at: None,
+                customized_at: Vec::new(),
                 waived: None,
             });
         }

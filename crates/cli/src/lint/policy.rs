@@ -286,6 +286,7 @@ impl Policy {
                         fix: "remove the waiver, or correct its rule, kind, name or namespace"
                             .to_owned(),
                         declared_at: None,
+                        customized_at: Vec::new(),
                         file: Some(c.path.display().to_string()),
                         line: Some(w.line),
                         waived: None,

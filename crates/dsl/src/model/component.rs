@@ -123,16 +123,20 @@ impl Component {
     /// Changes every rendered object of type `T` (a `k8s-openapi` type such as
     /// `Deployment` or `Service`, see [`ObjectKind`]) with `f`, after rendering and before
     /// validation: the escape hatch for a field the model does not have. The validator
-    /// sees the result, and its findings on an object the closure changed point at this
-    /// call's file and line. Closures run in the order they were added.
+    /// sees the result. A finding on a field the closure changed points at this call's
+    /// file and line; any other finding on the object points where it would without the
+    /// closure (the setting or the component) and names the closure besides ("this
+    /// Deployment is changed by a customize closure at src/api.rs:42"). Closures run in
+    /// the order they were added. The object types are re-exported as
+    /// [`dsl::k8s_openapi`](crate::k8s_openapi).
     ///
     /// A hook or run-once Job is named by a hash of its spec after its customisations,
     /// so a customised Job still gets a new name when it changes.
     ///
     /// ```
     /// use dsl::*;
+    /// use dsl::k8s_openapi::api::core::v1::Service;
     /// let http = NamedPort::new(port_name!("http"), port!(8080));
-    /// use k8s_openapi::api::core::v1::Service;
     /// # let component = Component::builder()
     /// #     .name(name!("api"))
     /// #     .image(image!("ghcr.io/acme/shop:1.4.2"))

@@ -2,13 +2,19 @@
 //! and extra objects an app emits alongside its own.
 //!
 //! Both go through the validator like every other object, so a customisation that
-//! breaks a rule is reported, pointing at the file and line of the closure (or of the
-//! [`ExtraObject::new`] call) rather than at the component.
+//! breaks a rule is reported: a finding on a field a closure changed points at the
+//! closure's file and line, any other finding where it would without the closure, and
+//! names the closures that changed the object besides; a finding on an extra object
+//! points at its [`ExtraObject::new`] call.
+//!
+//! The object types are `k8s-openapi`'s, re-exported as [`dsl::k8s_openapi`](crate::k8s_openapi):
+//! a team's crate names them through `dsl` and needs no `k8s-openapi` dependency (whose
+//! version and Kubernetes feature would have to match kairn's).
 //!
 //! ```
 //! use dsl::*;
+//! use dsl::k8s_openapi::api::apps::v1::Deployment;
 //! let http = NamedPort::new(port_name!("http"), port!(8080));
-//! use k8s_openapi::api::apps::v1::Deployment;
 //!
 //! let api = Component::builder()
 //!     .name(name!("api"))
@@ -54,7 +60,7 @@ use crate::object::{Object, ObjectKind};
 /// and its shorthands.
 #[derive(Clone)]
 pub struct Customization {
-    /// Where the closure was attached (findings on objects it changed point here).
+    /// Where the closure was attached (findings on fields it changed point here).
     pub declared_at: &'static Location<'static>,
     /// The `kind` of objects it changes.
     pub kind: &'static str,
@@ -78,12 +84,72 @@ impl Customization {
 
     /// Applies the closure if `object` is of its type; returns whether the object changed.
     pub fn apply(&self, object: &mut Object) -> bool {
+        !self.apply_tracked(object).is_empty()
+    }
+
+    /// Applies the closure if `object` is of its type; returns the kubectl-style paths
+    /// of the fields it changed, added or removed (`spec.minReadySeconds`,
+    /// `spec.template.spec.containers[0].env[2]`), empty when nothing changed. A finding
+    /// on one of these fields is reported at the closure, any other at the setting or
+    /// component that made it.
+    pub fn apply_tracked(&self, object: &mut Object) -> Vec<String> {
         if object.kind() != self.kind {
-            return false;
+            return Vec::new();
         }
         let before = object.clone();
         (self.apply)(object);
-        *object != before
+        if *object == before {
+            return Vec::new();
+        }
+        let as_json = |o: &Object| serde_json::to_value(o).unwrap_or(serde_json::Value::Null);
+        let mut paths = Vec::new();
+        changed_fields(&as_json(&before), &as_json(object), "", &mut paths);
+        if paths.is_empty() {
+            // Changed, but not visibly in the serialised form: attribute the whole object.
+            paths.push("metadata".to_owned());
+            paths.push("spec".to_owned());
+        }
+        paths
+    }
+}
+
+/// Appends to `out` the path of each smallest part that differs between `before` and
+/// `after`: object keys as `.key`, array elements as `[i]`.
+fn changed_fields(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let child = |key: &str| {
+        if at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match (before, after) {
+        (Value::Object(b), Value::Object(a)) => {
+            let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+            for key in keys {
+                match (b.get(key), a.get(key)) {
+                    (Some(x), Some(y)) => changed_fields(x, y, &child(key), out),
+                    _ => out.push(child(key)),
+                }
+            }
+        }
+        (Value::Array(b), Value::Array(a)) if !at.is_empty() => {
+            for i in 0..b.len().max(a.len()) {
+                let path = format!("{at}[{i}]");
+                match (b.get(i), a.get(i)) {
+                    (Some(x), Some(y)) => changed_fields(x, y, &path, out),
+                    _ => out.push(path),
+                }
+            }
+        }
+        _ if before != after => out.push(at.to_owned()),
+        _ => {}
     }
 }
 
@@ -113,8 +179,8 @@ impl PartialEq for Customization {
 ///
 /// ```
 /// use dsl::ExtraObject;
-/// use k8s_openapi::api::core::v1::ConfigMap;
-/// use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+/// use dsl::k8s_openapi::api::core::v1::ConfigMap;
+/// use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 ///
 /// let extra = ExtraObject::new(ConfigMap {
 ///     metadata: ObjectMeta { name: Some("feature-flags".into()), ..Default::default() },
@@ -142,7 +208,7 @@ impl ExtraObject {
     }
 
     /// Wraps an object of any kind kairn has no type for: any
-    /// `k8s_openapi::Resource + Serialize`, such as a `kube::CustomResource` struct
+    /// `dsl::k8s_openapi::Resource + Serialize`, such as a `kube::CustomResource` struct
     /// (a cert-manager `Certificate`, an `ExternalSecret`, ...). It is written like
     /// every other object (`<kind>-<name>.yaml`, the app's namespace and labels), and
     /// the validator applies the checks that do not depend on the kind's schema (names,
@@ -151,20 +217,20 @@ impl ExtraObject {
     ///
     /// ```
     /// use dsl::ExtraObject;
-    /// use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    /// use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
     ///
     /// #[derive(Clone, serde::Serialize)]
     /// struct Certificate {
     ///     metadata: ObjectMeta,
     ///     spec: serde_json::Value,
     /// }
-    /// impl k8s_openapi::Resource for Certificate {
+    /// impl dsl::k8s_openapi::Resource for Certificate {
     ///     const API_VERSION: &'static str = "cert-manager.io/v1";
     ///     const GROUP: &'static str = "cert-manager.io";
     ///     const KIND: &'static str = "Certificate";
     ///     const VERSION: &'static str = "v1";
     ///     const URL_PATH_SEGMENT: &'static str = "certificates";
-    ///     type Scope = k8s_openapi::NamespaceResourceScope;
+    ///     type Scope = dsl::k8s_openapi::NamespaceResourceScope;
     /// }
     ///
     /// let extra = ExtraObject::custom(&Certificate {

@@ -3,6 +3,12 @@
 //! Files are written from typed Rust values (serialized with [`crate::yaml::to_yaml`]),
 //! rendered as the ConfigMap `<app>-<component>-<name>`, mounted read-only, and hashed
 //! into the pod template so that pods roll when a file changes.
+//!
+//! The same set (equal name and files) passed to several components' `.files(..)` is
+//! one ConfigMap, `<app>-<name>-<hash>` (10 hex digits of its name and content, so two
+//! different sets never share a name), mounted by each of them, at each one's
+//! [`mount_dir`](ConfigFiles::mount_dir). It is the app's object (the app's labels, no
+//! component's), so a component's `customize::<ConfigMap>` closure does not change it.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +31,8 @@ use crate::yaml::{to_yaml, YamlError};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigFiles {
-    /// Suffix of the ConfigMap name (`<app>-<component>-<name>`) and the volume name.
+    /// Suffix of the ConfigMap name (`<app>-<component>-<name>`, or `<app>-<name>-<hash>`
+    /// when several components mount the set) and the volume name.
     pub name: Name,
     /// Directory the files appear in (read-only).
     pub mount_dir: String,

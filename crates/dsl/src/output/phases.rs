@@ -497,7 +497,7 @@ mod tests {
                 environment: "production".into(),
                 component: None,
                 declared_at: None,
-                field_locations: Vec::new(),
+                ..Origin::default()
             },
             object,
         }

@@ -34,11 +34,15 @@ pub(crate) use component_meta::overridden as overridden_annotations;
 #[cfg(test)]
 mod containers_tests;
 #[cfg(test)]
+mod customize_tests;
+#[cfg(test)]
 mod node_agent_tests;
 #[cfg(test)]
 mod pod_tests;
 #[cfg(test)]
 mod run_as_root_tests;
+#[cfg(test)]
+mod shared_files_tests;
 #[cfg(test)]
 mod stateful_tests;
 #[cfg(test)]
@@ -51,6 +55,9 @@ use crate::model::component::Workload;
 use crate::object::{Manifest, Object, Origin};
 
 pub use network::{API_SERVER_PORTS, PRIVATE_RANGES};
+
+/// The fields of one object that `customize` closures changed, with each closure's line.
+type ChangedBy = Vec<(String, &'static Location<'static>)>;
 
 /// Renders every object of the app, sorted in apply order then by name.
 ///
@@ -87,7 +94,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
                 .and_then(|c| app.components.iter().find(|x| x.name.as_str() == c))
                 .map_or(app.declared_at, |c| c.declared_at),
         ),
-        field_locations: Vec::new(),
+        ..Origin::default()
     };
     let mut out: Vec<Manifest> = Vec::new();
     let push = |out: &mut Vec<Manifest>, component: Option<&str>, objects: Vec<Object>| {
@@ -107,6 +114,12 @@ pub fn render(app: &App) -> Vec<Manifest> {
         None,
         config::config_map(app).into_iter().collect(),
     );
+    // A set of files several components mount is the app's, rendered once.
+    for (object, declared_at) in files::shared_config_maps(app) {
+        let mut origin = origin(None);
+        origin.declared_at = Some(declared_at);
+        out.push(Manifest { origin, object });
+    }
     let hash = config::config_hash(app);
     for c in &app.components {
         let mut objects = identity::service_account(app, c);
@@ -137,12 +150,16 @@ pub fn render(app: &App) -> Vec<Manifest> {
         objects.extend(jobs::spawned_jobs(app, c));
         component_meta::annotate(c, &mut objects);
         // Escape hatches run before hook naming, so a hook Job's name hashes its final spec.
-        let mut changed_by: Vec<Option<&'static Location<'static>>> = vec![None; objects.len()];
+        // Each records the fields it changed: findings on them point at the closure.
+        let mut changed_by: Vec<ChangedBy> = vec![Vec::new(); objects.len()];
         for custom in &c.customizations {
             for (object, by) in objects.iter_mut().zip(changed_by.iter_mut()) {
-                if custom.apply(object) {
-                    *by = Some(custom.declared_at);
-                }
+                by.extend(
+                    custom
+                        .apply_tracked(object)
+                        .into_iter()
+                        .map(|field| (field, custom.declared_at)),
+                );
             }
         }
         match (&c.workload, c.workload.hook()) {
@@ -153,12 +170,13 @@ pub fn render(app: &App) -> Vec<Manifest> {
         let start = out.len();
         push(&mut out, Some(c.name.as_str()), objects);
         for (m, by) in out[start..].iter_mut().zip(changed_by) {
-            if by.is_some() {
-                m.origin.declared_at = by;
-            } else {
-                m.origin.field_locations =
-                    field_locations::field_locations(m.object.kind(), &c.set_at);
+            m.origin.field_locations = field_locations::field_locations(m.object.kind(), &c.set_at);
+            for (_, closure) in &by {
+                if !m.origin.customized_at.contains(closure) {
+                    m.origin.customized_at.push(*closure);
+                }
             }
+            m.origin.field_locations.extend(by);
         }
     }
     if let Some(ing) = &app.ingress {
@@ -178,6 +196,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
         }
         let mut origin = origin(None);
         origin.declared_at = Some(extra.declared_at);
+        origin.hand_written = true;
         out.push(Manifest { origin, object });
     }
     declarations::record(app, &mut out);

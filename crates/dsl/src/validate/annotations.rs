@@ -43,6 +43,7 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
                     o.key
                 ),
                 declared_at: Some(format!("{}:{}", c.declared_at.file(), c.declared_at.line())),
+                customized_at: Vec::new(),
                 file: None,
                 line: None,
                 waived: None,

@@ -250,6 +250,7 @@ fn finding(
         message,
         fix,
         declared_at: Some(format!("{}:{}", c.declared_at.file(), c.declared_at.line())),
+        customized_at: Vec::new(),
         file: None,
         line: None,
         waived: None,

@@ -218,6 +218,7 @@ fn finding(
         message,
         fix,
         declared_at: declared_at.map(|l| format!("{}:{}", l.file(), l.line())),
+        customized_at: Vec::new(),
         file: None,
         line: None,
         waived: None,

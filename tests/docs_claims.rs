@@ -219,8 +219,11 @@ fn remark_start(cell: &str) -> Option<usize> {
             '(' => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
-                    let before = cell[..i].trim_end();
-                    return (!before.is_empty()).then_some(before.len());
+                    // A remark is set off by a space; `.build()` is part of the message.
+                    let before = &cell[..i];
+                    let spaced = before.ends_with(' ');
+                    let before = before.trim_end();
+                    return (spaced && !before.is_empty()).then_some(before.len());
                 }
             }
             _ => {}
@@ -470,6 +473,7 @@ fn matching_rules() {
     // The rest may be in the block, in order; a final remark is not compared.
     assert!(matches_error("evaluation panicked … expected `Memory`, found `Cpu`", first, &block));
     assert!(matches_error("the minimum is above (a remark)", first, &block));
+    assert!(!matches_error("the minimum is above the maximum, e.g. autoscaling!(1..=2)", first, &block));
     // Drift: other text, the wrong order, the rest only before the first fragment.
     assert!(!matches_error("the maximum is above the minimum", first, &block));
     assert!(!matches_error("expected Memory … evaluation panicked", first, &block));

@@ -50,13 +50,14 @@ fn case_exists(case: &str) -> bool {
     root().join("tests/ui").join(case).is_file()
 }
 
-/// The code spans of a markdown text, outside fenced code blocks: each with the line it
-/// is on (1-based). A span opens with a run of N backticks and closes at the next run of
+/// The code spans of a markdown text, outside fenced code blocks and headings: each with
+/// the first line of its paragraph, list item or table row (1-based). A span opens with a run of N backticks and closes at the next run of
 /// exactly N.
 fn code_spans(text: &str) -> Vec<(usize, String)> {
+    // A span may continue on the next line of its paragraph: parse whole units.
     let mut spans = Vec::new();
-    for (n, line) in prose_lines(text) {
-        spans.extend(spans_of_line(line).into_iter().map(|s| (n, s)));
+    for (n, unit) in units(text) {
+        spans.extend(spans_of_line(&unit).into_iter().map(|s| (n, s)));
     }
     spans
 }
@@ -124,18 +125,14 @@ fn case_of_span(span: &str, bare: bool) -> Option<String> {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         })
     };
-    if let Some(rest) = span.strip_prefix("tests/ui/") {
-        return Some(rest.to_string());
+    let case = |s: &str| {
+        (is_file(s) || s.strip_prefix("pass/").is_some_and(is_file)).then(|| s.to_string())
+    };
+    match span.strip_prefix("tests/ui/") {
+        Some(rest) => case(rest),
+        None if bare => case(span),
+        None => None,
     }
-    if !bare {
-        return None;
-    }
-    if is_file(span) {
-        return Some(span.to_string());
-    }
-    span.strip_prefix("pass/")
-        .filter(|rest| is_file(rest))
-        .map(|_| span.to_string())
 }
 
 /// Every case a document names, with its line.
@@ -492,6 +489,11 @@ fn parsing_rules() {
     assert_eq!(case_of_span("model/affinity.rs", true), None);
     assert_eq!(case_of_span("main.rs", false), None);
     assert_eq!(case_of_span("tests/ui/x.rs", false).as_deref(), Some("x.rs"));
+    assert_eq!(case_of_span("tests/ui/<case>.stderr", true), None);
+    assert_eq!(
+        code_spans("a `b\nc` and `d.rs`\n\n`e.rs`"),
+        [(1, "b c".to_string()), (1, "d.rs".to_string()), (4, "e.rs".to_string())]
+    );
     let doc = "intro\n\n| case | first line of the error |\n|---|---|\n| `a.rs`, `b.rs` | `boom` |\n\n- a list item that does not compile\n  and goes on\n";
     let rows = error_rows(doc);
     assert_eq!(rows.len(), 1);

@@ -38,7 +38,10 @@ fn compile_fail_cases() -> BTreeSet<String> {
     for entry in fs::read_dir(&dir).expect("tests/ui is readable") {
         let path = entry.expect("a directory entry").path();
         if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 name");
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("UTF-8 name");
             cases.insert(name.to_string());
         }
     }
@@ -89,7 +92,13 @@ fn spans_of_line(line: &str) -> Vec<String> {
         }
         match closed {
             Some(end) => {
-                spans.push(chars[start..end].iter().collect::<String>().trim().to_string());
+                spans.push(
+                    chars[start..end]
+                        .iter()
+                        .collect::<String>()
+                        .trim()
+                        .to_string(),
+                );
                 i = end + run;
             }
             None => i = start,
@@ -282,7 +291,10 @@ fn error_rows(text: &str) -> Vec<ErrorRow> {
             continue;
         }
         let row = cells(content);
-        if row.iter().all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))) {
+        if row
+            .iter()
+            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+        {
             continue; // the separator row
         }
         let Some((case_col, error_col)) = columns else {
@@ -290,7 +302,10 @@ fn error_rows(text: &str) -> Vec<ErrorRow> {
             let header: Vec<String> = row.iter().map(|c| c.to_lowercase()).collect();
             let case_col = header.iter().position(|h| h == "case");
             let error_col = header.iter().position(|h| h.ends_with("line of the error"));
-            columns = Some((case_col.unwrap_or(usize::MAX), error_col.unwrap_or(usize::MAX)));
+            columns = Some((
+                case_col.unwrap_or(usize::MAX),
+                error_col.unwrap_or(usize::MAX),
+            ));
             continue;
         };
         let (Some(case_cell), Some(error)) = (row.get(case_col), row.get(error_col)) else {
@@ -323,9 +338,9 @@ fn units(text: &str) -> Vec<(usize, String)> {
             || trimmed.starts_with('|')
             || trimmed.starts_with("- ")
             || trimmed.starts_with("* ")
-            || trimmed.split_once(". ").is_some_and(|(n, _)| {
-                !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
-            });
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
         if starts_unit {
             units.extend(current.take());
         }
@@ -416,7 +431,10 @@ fn every_error_cell_matches_its_case() {
                 continue;
             };
             let Some((first_line, block)) = first_error(&stderr) else {
-                drift.push(format!("{doc}:{}: {stem}.stderr has no error line", row.line));
+                drift.push(format!(
+                    "{doc}:{}: {stem}.stderr has no error line",
+                    row.line
+                ));
                 continue;
             };
             checked += 1;
@@ -429,7 +447,10 @@ fn every_error_cell_matches_its_case() {
             }
         }
     }
-    assert!(checked > 60, "only {checked} error cells found: did a table header change?");
+    assert!(
+        checked > 60,
+        "only {checked} error cells found: did a table header change?"
+    );
     assert!(drift.is_empty(), "{}", drift.join("\n"));
 }
 
@@ -464,16 +485,48 @@ fn matching_rules() {
     let block = format!("{first} --> ui/x.rs:5:42 | 5 | ^^^ expected Memory, found Cpu");
     // The whole line, a key part, a prefix ending in …, a (…) gap.
     assert!(matches_error(first, first, &block));
-    assert!(matches_error("the minimum is above the maximum", first, &block));
-    assert!(matches_error("`autoscaling!(12..=10)`: the minimum …", first, &block));
-    assert!(matches_error("autoscaling!(12..=10): the (…) is above", first, &block));
+    assert!(matches_error(
+        "the minimum is above the maximum",
+        first,
+        &block
+    ));
+    assert!(matches_error(
+        "`autoscaling!(12..=10)`: the minimum …",
+        first,
+        &block
+    ));
+    assert!(matches_error(
+        "autoscaling!(12..=10): the (…) is above",
+        first,
+        &block
+    ));
     // The rest may be in the block, in order; a final remark is not compared.
-    assert!(matches_error("evaluation panicked … expected `Memory`, found `Cpu`", first, &block));
-    assert!(matches_error("the minimum is above (a remark)", first, &block));
-    assert!(!matches_error("the minimum is above the maximum, e.g. autoscaling!(1..=2)", first, &block));
+    assert!(matches_error(
+        "evaluation panicked … expected `Memory`, found `Cpu`",
+        first,
+        &block
+    ));
+    assert!(matches_error(
+        "the minimum is above (a remark)",
+        first,
+        &block
+    ));
+    assert!(!matches_error(
+        "the minimum is above the maximum, e.g. autoscaling!(1..=2)",
+        first,
+        &block
+    ));
     // Drift: other text, the wrong order, the rest only before the first fragment.
-    assert!(!matches_error("the maximum is above the minimum", first, &block));
-    assert!(!matches_error("expected Memory … evaluation panicked", first, &block));
+    assert!(!matches_error(
+        "the maximum is above the minimum",
+        first,
+        &block
+    ));
+    assert!(!matches_error(
+        "expected Memory … evaluation panicked",
+        first,
+        &block
+    ));
     assert!(!matches_error("…", first, &block));
     assert!(!matches_error("expected Memory, found Cpu", first, &block));
 }
@@ -485,19 +538,34 @@ fn parsing_rules() {
         ["`a.rs`", "``x | `y` ``", "z"]
     );
     assert_eq!(spans_of_line("a `b.rs`, ``c `d` `` e"), ["b.rs", "c `d`"]);
-    assert_eq!(case_of_span("pass/ok.rs", true).as_deref(), Some("pass/ok.rs"));
+    assert_eq!(
+        case_of_span("pass/ok.rs", true).as_deref(),
+        Some("pass/ok.rs")
+    );
     assert_eq!(case_of_span("model/affinity.rs", true), None);
     assert_eq!(case_of_span("main.rs", false), None);
-    assert_eq!(case_of_span("tests/ui/x.rs", false).as_deref(), Some("x.rs"));
+    assert_eq!(
+        case_of_span("tests/ui/x.rs", false).as_deref(),
+        Some("x.rs")
+    );
     assert_eq!(case_of_span("tests/ui/<case>.stderr", true), None);
     assert_eq!(
         code_spans("a `b\nc` and `d.rs`\n\n`e.rs`"),
-        [(1, "b c".to_string()), (1, "d.rs".to_string()), (4, "e.rs".to_string())]
+        [
+            (1, "b c".to_string()),
+            (1, "d.rs".to_string()),
+            (4, "e.rs".to_string())
+        ]
     );
     let doc = "intro\n\n| case | first line of the error |\n|---|---|\n| `a.rs`, `b.rs` | `boom` |\n\n- a list item that does not compile\n  and goes on\n";
     let rows = error_rows(doc);
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].line, rows[0].cases.clone(), rows[0].error.as_str()), (5, vec!["a.rs".to_string(), "b.rs".to_string()], "`boom`"));
+    assert_eq!(
+        (rows[0].line, rows[0].cases.clone(), rows[0].error.as_str()),
+        (5, vec!["a.rs".to_string(), "b.rs".to_string()], "`boom`")
+    );
     let units = units(doc);
-    assert!(units.iter().any(|(line, u)| *line == 7 && u.ends_with("and goes on") && claims_compile_error(u)));
+    assert!(units
+        .iter()
+        .any(|(line, u)| *line == 7 && u.ends_with("and goes on") && claims_compile_error(u)));
 }

@@ -136,7 +136,7 @@ impl Dependency {
     /// A managed PostgreSQL reached by host name over the public internet (a cloud
     /// database with a public endpoint), on 5432.
     ///
-    /// The host is stated once and kept in the model ([`host`](Self::host)), so the
+    /// The host is stated once and kept in the model ([`host()`](Self::host())), so the
     /// connection settings can be built from it. The egress rule kairn derives allows any
     /// public address (private ranges excluded) on 5432: a NetworkPolicy selects pods,
     /// namespaces and CIDR blocks, never host names. Where the provider publishes fixed

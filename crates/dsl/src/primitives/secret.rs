@@ -187,6 +187,10 @@ macro_rules! external_secret {
 /// What [`secret!`](crate::secret) checks a key against: implemented by every
 /// [`external_secret!`](crate::external_secret) type.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared with external_secret!: secret!(value.key) reads a key of a value whose type external_secret! declares",
+    label = "not an external_secret! type"
+)]
 pub trait ListedKeys {
     /// The declared type's name, for messages.
     const TYPE_NAME: &'static str;
@@ -196,6 +200,16 @@ pub trait ListedKeys {
     const KEYS: &'static [&'static str];
     /// The Secret's name.
     fn secret_name(&self) -> &Name;
+}
+
+/// `secret!(secrets.key)` where `secrets` is a reference (a function's `&ShopSecrets`).
+impl<T: ListedKeys + ?Sized> ListedKeys for &T {
+    const TYPE_NAME: &'static str = T::TYPE_NAME;
+    const ACCESSORS: &'static [&'static str] = T::ACCESSORS;
+    const KEYS: &'static [&'static str] = T::KEYS;
+    fn secret_name(&self) -> &Name {
+        (**self).secret_name()
+    }
 }
 
 /// The position of `accessor` in `accessors` (`const`: `str` has no `const` equality).
@@ -234,6 +248,15 @@ pub const fn accessor_index(accessors: &[&str], accessor: &str) -> Option<usize>
 /// let secrets = ShopSecrets::named(name!("shop-secrets"));
 /// let db = secret!(secrets.database_url);
 /// assert_eq!((db.secret().as_str(), db.key().as_str()), ("shop-secrets", "database-url"));
+///
+/// // Through a reference or a field path too.
+/// fn env(secrets: &ShopSecrets) -> EnvVar {
+///     EnvVar::secret(env_name!("DATABASE_URL"), secret!(secrets.database_url))
+/// }
+/// struct Inputs { secrets: ShopSecrets }
+/// let inputs = Inputs { secrets: secrets.clone() };
+/// assert_eq!(secret!(inputs.secrets.database_url), db);
+/// # let _ = env(&secrets);
 /// ```
 ///
 /// ```compile_fail

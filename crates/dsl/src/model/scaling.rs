@@ -114,7 +114,7 @@ impl AutoscalingRange {
         if min == 0 {
             Some("an autoscaler keeps at least one replica: start the range at 1 or more")
         } else if min > max {
-            Some("the minimum is above the maximum: write the range as min..=max")
+            Some("the minimum is above the maximum: write the smaller number first")
         } else {
             None
         }
@@ -147,8 +147,23 @@ impl AutoscalingRange {
 }
 
 /// A replica range for an autoscaler, checked at compile time: `autoscaling!(2..=10)`,
-/// then `.cpu(percent)` and/or `.memory(percent)`. `autoscaling!(12..=10)` and
-/// `autoscaling!(0..=3)` do not compile.
+/// then `.cpu(percent)` and/or `.memory(percent)`.
+///
+/// Every other form fails the build with a first line that says what to write:
+/// `autoscaling!(12..=10)` (the minimum above the maximum: write `autoscaling!(10..=12)`),
+/// `autoscaling!(0..=3)` (no replica), an exclusive range `autoscaling!(2..10)` (write
+/// `autoscaling!(2..=10)`: the range is inclusive) and anything that is not two integer
+/// literals joined by `..=` (`autoscaling!(min, max)`, `autoscaling!(2..)`, variables:
+/// use [`AutoscalingRange::parse`] for values known only at run time).
+///
+/// ```compile_fail
+/// let range = dsl::autoscaling!(2..10); // exclusive: write 2..=10
+/// ```
+///
+/// ```compile_fail
+/// let (min, max) = (2, 10);
+/// let range = dsl::autoscaling!(min..=max); // not literals: AutoscalingRange::parse(min, max)
+/// ```
 #[macro_export]
 macro_rules! autoscaling {
     ($min:literal ..= $max:literal) => {{
@@ -156,6 +171,14 @@ macro_rules! autoscaling {
             match $crate::AutoscalingRange::check_static($min, $max) {
                 ::core::option::Option::None => $crate::AutoscalingRange::from_static($min, $max),
                 ::core::option::Option::Some(reason) => {
+                    // The example reuses the user's numbers where that is the fix.
+                    let (low, high) = if $min > $max {
+                        (::core::stringify!($max), ::core::stringify!($min))
+                    } else if $max == 0 {
+                        ("1", "3")
+                    } else {
+                        ("1", ::core::stringify!($max))
+                    };
                     let message = $crate::primitives::literal::Message::new(&[
                         "autoscaling!(",
                         ::core::stringify!($min),
@@ -163,13 +186,57 @@ macro_rules! autoscaling {
                         ::core::stringify!($max),
                         "): ",
                         reason,
-                        ", e.g. autoscaling!(2..=10)",
+                        ", e.g. autoscaling!(",
+                        low,
+                        "..=",
+                        high,
+                        ")",
                     ]);
                     ::core::panic!("{}", message.as_str())
                 }
             };
         VALUE
     }};
+    ($min:literal .. $max:literal) => {{
+        const VALUE: $crate::AutoscalingRange = {
+            let (min, max): (u32, u32) = ($min, $max);
+            let message = if min > max {
+                $crate::primitives::literal::Message::new(&[
+                    "autoscaling!(",
+                    ::core::stringify!($min),
+                    "..",
+                    ::core::stringify!($max),
+                    "): write an inclusive range min..=max with the minimum first, e.g. autoscaling!(",
+                    ::core::stringify!($max),
+                    "..=",
+                    ::core::stringify!($min),
+                    ")",
+                ])
+            } else {
+                $crate::primitives::literal::Message::new(&[
+                    "autoscaling!(",
+                    ::core::stringify!($min),
+                    "..",
+                    ::core::stringify!($max),
+                    "): a replica range is inclusive: write min..=max, e.g. autoscaling!(",
+                    ::core::stringify!($min),
+                    "..=",
+                    ::core::stringify!($max),
+                    ")",
+                ])
+            };
+            ::core::panic!("{}", message.as_str())
+        };
+        VALUE
+    }};
+    ($($other:tt)*) => {
+        ::core::compile_error!(::core::concat!(
+            "autoscaling!(",
+            ::core::stringify!($($other)*),
+            "): write a replica range of two integer literals, min..=max, e.g. autoscaling!(2..=10); ",
+            "a range known only at run time goes through AutoscalingRange::parse(min, max)"
+        ))
+    };
 }
 
 impl Autoscaling {

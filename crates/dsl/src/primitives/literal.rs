@@ -50,6 +50,19 @@ impl Message {
         m
     }
 
+    /// `s` with every `_` written `-` (a Secret key suggested from an accessor name).
+    pub const fn dashed(s: &str) -> Message {
+        let mut m = Message::new(&[s]);
+        let mut i = 0;
+        while i < m.len {
+            if m.bytes[i] == b'_' {
+                m.bytes[i] = b'-';
+            }
+            i += 1;
+        }
+        m
+    }
+
     /// The message.
     pub const fn as_str(&self) -> &str {
         let (s, _) = self.bytes.split_at(self.len);
@@ -99,5 +112,11 @@ mod tests {
         let m = Message::new(&["x", &long]);
         assert!(m.as_str().len() <= 512 && m.as_str().starts_with("xé"));
         assert!(m.as_str().len() > 500);
+    }
+
+    #[test]
+    fn dashed_replaces_underscores() {
+        assert_eq!(Message::dashed("redis_url").as_str(), "redis-url");
+        assert_eq!(Message::dashed("é_a").as_str(), "é-a");
     }
 }

@@ -94,7 +94,10 @@ impl SecretRef {
 
 /// Declares a Secret created outside kairn and the keys the app reads from it, as a
 /// type with one accessor per key: a reference to a key the declaration does not list
-/// is a method that does not exist, so it does not compile.
+/// does not compile. Read a key with [`secret!`](crate::secret)`(secrets.database_url)`,
+/// whose error for a key that is not listed says what to write; the accessor method
+/// `secrets.database_url()` is the same reference, but a key that is not listed is then
+/// rustc's `no method named ... found` (E0599).
 ///
 /// ```
 /// dsl::external_secret! {
@@ -107,7 +110,8 @@ impl SecretRef {
 /// }
 /// use dsl::*;
 /// let secrets = ShopSecrets::named(name!("shop-secrets"));
-/// let db = EnvVar::secret(env_name!("DATABASE_URL"), secrets.database_url());
+/// let db = EnvVar::secret(env_name!("DATABASE_URL"), secret!(secrets.database_url));
+/// assert_eq!(secret!(secrets.stripe_key), secrets.stripe_key());
 /// assert_eq!(secrets.declaration().keys(), [key!("database-url"), key!("stripe-key")]);
 /// # let _ = db;
 /// ```
@@ -116,6 +120,12 @@ impl SecretRef {
 /// dsl::external_secret! { pub struct ShopSecrets { database_url: "database-url" } }
 /// let secrets = ShopSecrets::named(dsl::name!("shop-secrets"));
 /// let redis = secrets.redis_url(); // not listed: no such method
+/// ```
+///
+/// ```compile_fail
+/// dsl::external_secret! { pub struct ShopSecrets { database_url: "database-url" } }
+/// let secrets = ShopSecrets::named(dsl::name!("shop-secrets"));
+/// let redis = dsl::secret!(secrets.redis_url); // not listed: `redis_url` is not a key of `ShopSecrets`
 /// ```
 #[macro_export]
 macro_rules! external_secret {
@@ -157,10 +167,152 @@ macro_rules! external_secret {
             )+
         }
 
+        impl $crate::primitives::secret::ListedKeys for $ty {
+            const TYPE_NAME: &'static str = ::core::stringify!($ty);
+            const ACCESSORS: &'static [&'static str] = &[$(::core::stringify!($accessor)),+];
+            const KEYS: &'static [&'static str] = &[$($key),+];
+            fn secret_name(&self) -> &$crate::Name {
+                &self.name
+            }
+        }
+
         impl ::core::convert::From<&$ty> for $crate::ExternalSecret {
             fn from(secret: &$ty) -> Self {
                 secret.declaration()
             }
         }
+    };
+}
+
+/// What [`secret!`](crate::secret) checks a key against: implemented by every
+/// [`external_secret!`](crate::external_secret) type.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared with external_secret!: secret!(value.key) reads a key of a value whose type external_secret! declares",
+    label = "not an external_secret! type"
+)]
+pub trait ListedKeys {
+    /// The declared type's name, for messages.
+    const TYPE_NAME: &'static str;
+    /// The accessor names, in declaration order.
+    const ACCESSORS: &'static [&'static str];
+    /// The Secret keys, in the accessors' order.
+    const KEYS: &'static [&'static str];
+    /// The Secret's name.
+    fn secret_name(&self) -> &Name;
+}
+
+/// `secret!(secrets.key)` where `secrets` is a reference (a function's `&ShopSecrets`).
+impl<T: ListedKeys + ?Sized> ListedKeys for &T {
+    const TYPE_NAME: &'static str = T::TYPE_NAME;
+    const ACCESSORS: &'static [&'static str] = T::ACCESSORS;
+    const KEYS: &'static [&'static str] = T::KEYS;
+    fn secret_name(&self) -> &Name {
+        (**self).secret_name()
+    }
+}
+
+/// The position of `accessor` in `accessors` (`const`: `str` has no `const` equality).
+#[doc(hidden)]
+pub const fn accessor_index(accessors: &[&str], accessor: &str) -> Option<usize> {
+    let wanted = accessor.as_bytes();
+    let mut i = 0;
+    while i < accessors.len() {
+        let candidate = accessors[i].as_bytes();
+        if candidate.len() == wanted.len() {
+            let mut j = 0;
+            while j < wanted.len() && candidate[j] == wanted[j] {
+                j += 1;
+            }
+            if j == wanted.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A reference to a key of an [`external_secret!`](crate::external_secret) value:
+/// `secret!(secrets.database_url)` (any path: `secret!(self.secrets.database_url)`).
+///
+/// It is the accessor method `secrets.database_url()` with a better error: a key the
+/// declaration does not list fails the build with
+/// `` secret!(secrets.redis_url): `redis_url` is not a key of `ShopSecrets`: list it in its
+/// external_secret! declaration, e.g. redis_url: "redis-url" `` (checked in `const` when
+/// the code is generated, like the literal macros: `cargo build`, not `cargo check`).
+///
+/// ```
+/// use dsl::*;
+/// external_secret! { struct ShopSecrets { database_url: "database-url" } }
+/// let secrets = ShopSecrets::named(name!("shop-secrets"));
+/// let db = secret!(secrets.database_url);
+/// assert_eq!((db.secret().as_str(), db.key().as_str()), ("shop-secrets", "database-url"));
+///
+/// // Through a reference or a field path too.
+/// fn env(secrets: &ShopSecrets) -> EnvVar {
+///     EnvVar::secret(env_name!("DATABASE_URL"), secret!(secrets.database_url))
+/// }
+/// struct Inputs { secrets: ShopSecrets }
+/// let inputs = Inputs { secrets: secrets.clone() };
+/// assert_eq!(secret!(inputs.secrets.database_url), db);
+/// # let _ = env(&secrets);
+/// ```
+///
+/// ```compile_fail
+/// use dsl::*;
+/// external_secret! { struct ShopSecrets { database_url: "database-url" } }
+/// let secrets = ShopSecrets::named(name!("shop-secrets"));
+/// let redis = secret!(secrets.redis_url); // not listed
+/// ```
+#[macro_export]
+macro_rules! secret {
+    (@split [$($path:tt)*] $key:ident) => {{
+        fn __kairn_listed_key<S: $crate::primitives::secret::ListedKeys>(
+            secrets: &S,
+        ) -> $crate::SecretRef {
+            let key: $crate::DataKey = const {
+                match $crate::primitives::secret::accessor_index(
+                    S::ACCESSORS,
+                    ::core::stringify!($key),
+                ) {
+                    ::core::option::Option::Some(i) => $crate::DataKey::from_static(S::KEYS[i]),
+                    ::core::option::Option::None => {
+                        let dashed = $crate::primitives::literal::Message::dashed(
+                            ::core::stringify!($key),
+                        );
+                        let message = $crate::primitives::literal::Message::new(&[
+                            "secret!(",
+                            ::core::stringify!($($path)* . $key),
+                            "): `",
+                            ::core::stringify!($key),
+                            "` is not a key of `",
+                            S::TYPE_NAME,
+                            "`: list it in its external_secret! declaration, e.g. ",
+                            ::core::stringify!($key),
+                            ": \"",
+                            dashed.as_str(),
+                            "\"",
+                        ]);
+                        ::core::panic!("{}", message.as_str())
+                    }
+                }
+            };
+            $crate::SecretRef::__listed(secrets.secret_name().clone(), key)
+        }
+        __kairn_listed_key(&$($path)*)
+    }};
+    (@split [$($path:tt)*] $next:ident $($rest:ident)+) => {
+        $crate::secret!(@split [$($path)* . $next] $($rest)+)
+    };
+    ($head:ident $(. $rest:ident)+) => {
+        $crate::secret!(@split [$head] $($rest)+)
+    };
+    ($($other:tt)*) => {
+        ::core::compile_error!(::core::concat!(
+            "secret!(",
+            ::core::stringify!($($other)*),
+            "): write secret!(<value of an external_secret! type>.<listed key>), e.g. secret!(secrets.database_url)"
+        ))
     };
 }

@@ -512,6 +512,7 @@ fn a_rendered_node_agent_with_host_access_and_a_stateful_service_pass_strict_sch
         .workload(
             NodeAgent::builder()
                 .ports(vec![metrics.clone()])
+                .without_probes(reason!("pushes offsets, serves only metrics"))
                 .host_access([
                     HostAccess::host_path(host_path!("/var/lib/shipper"), "/state")
                         .read_write()

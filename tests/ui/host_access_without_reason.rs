@@ -4,6 +4,7 @@ use dsl::*;
 
 fn main() {
     let _agent = NodeAgent::builder()
+        .without_probes(reason!("the agent serves no health endpoint"))
         .host_access([HostAccess::host_path(host_path!("/var/log"), "/host/var/log")])
         .build();
 }

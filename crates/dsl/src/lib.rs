@@ -74,7 +74,7 @@ pub use model::ingress::{HostRules, Ingress, Route, Tls};
 pub use model::jobs::SpawnedJobs;
 pub use model::metadata::{AnnotationKey, RESERVED_ANNOTATION_KEYS};
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
-pub use model::node_agent::{DaemonUpdate, NodeAgent};
+pub use model::node_agent::{AgentProbes, DaemonUpdate, NodeAgent};
 pub use model::pod::{Check, PreStop, Probe, Probes, Resources, RunAs, Spread, WritableDir};
 pub use model::pod_options::PodOptions;
 pub use model::scaling::{Autoscaling, AutoscalingRange, Disruption, Replicas};

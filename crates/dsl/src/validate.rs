@@ -19,11 +19,14 @@ mod annotations;
 mod containers;
 mod declaration;
 pub mod dsl_hints;
+mod node_agents;
 
 #[cfg(test)]
 mod app_tests;
 #[cfg(test)]
 mod dsl_hints_tests;
+#[cfg(test)]
+mod node_agents_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,
@@ -31,7 +34,7 @@ pub use lint::{
     Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
     DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
 };
-pub use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
+pub use lint::{HOST_ACCESS_ANNOTATION, NO_PROBES_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 
 use crate::model::app::App;
 use crate::model::component::{LeaderLock, Workload as ModelWorkload};
@@ -110,6 +113,7 @@ pub fn context_for(app: &App) -> Context {
             .into_iter()
             .chain(containers::check(app))
             .chain(annotations::check(app))
+            .chain(node_agents::check(app))
             .collect(),
         external_claims: app
             .components

@@ -104,8 +104,13 @@ pub const EXTERNAL_CLAIMS_ANNOTATION: &str = "kairn.dev/external-claims";
 /// access when the pods' namespace (in the set) enforces a level that admits it.
 pub const HOST_ACCESS_ANNOTATION: &str = "kairn.dev/host-access";
 /// Namespace annotation explaining why its enforced Pod Security level is below
-/// `restricted`: one `<component>: <access>: <reason>` per line.
+/// `restricted`: one `<component>: <access>: <reason>` per line, plus
+/// `shared by <components>: <reason>` when other workloads share the lowered namespace on
+/// purpose.
 pub const POD_SECURITY_EXCEPTION_ANNOTATION: &str = "kairn.dev/pod-security-exception";
+/// Workload annotation saying why its pods have no liveness or readiness probe (a node
+/// agent declared with `.without_probes(reason!(..))`).
+pub const NO_PROBES_ANNOTATION: &str = "kairn.dev/no-probes";
 
 /// Namespaces Prometheus is assumed to run in when linting YAML (override with
 /// `--prometheus-namespace`).

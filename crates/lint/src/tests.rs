@@ -195,6 +195,19 @@ spec:
       containers: [{name: agent, image: "ghcr.io/acme/agent:1.0.0", ports: [{name: metrics, containerPort: 9100, hostPort: 9100}]}]
 "#;
 
+const DS_NO_PROBES_REASON: &str = r#"
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop, annotations: {kairn.dev/no-probes: pushes its results and serves nothing}}
+spec:
+  selector: {matchLabels: {app: agent}}
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "ghcr.io/acme/agent:1.0.0"}]
+"#;
+
 /// `(rule, failing ops, passing ops)`; an empty passing list means the base itself.
 fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
     vec![
@@ -312,6 +325,9 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("alert-up-without-absent", vec![Set("PrometheusRule/web", "/spec/groups/0/rules/0/expr", json!("up{job=\"web\"} == 0"))], vec![]),
         ("alert-error-rate-not-ratio", vec![Set("PrometheusRule/web", "/spec/groups/0/rules/1/expr", json!("rate(http_requests_total{status=~\"5..\"}[5m]) > 0.05"))], vec![]),
         ("daemonset-surge-host-port", vec![Add(DS_SURGE)], vec![Add(DS_NO_SURGE)]),
+        ("daemonset-probes-missing", vec![Add(DS_NO_SURGE)], vec![Add(DS_NO_PROBES_REASON)]),
+        ("host-path-unreadable", vec![Set("Deployment/web", p!("{POD}/volumes/0"), json!({"name": "tmp", "hostPath": {"path": "/var/log"}}))], vec![Set("Deployment/web", p!("{POD}/volumes/0"), json!({"name": "tmp", "hostPath": {"path": "/var/log"}})), Set("Deployment/web", p!("{C0}/securityContext/runAsUser"), json!(0))]),
+        ("host-path-unreadable", vec![Set("Deployment/web", p!("{POD}/volumes/0"), json!({"name": "tmp", "hostPath": {"path": "/var/lib/agent"}}))], vec![Set("Deployment/web", p!("{POD}/volumes/0"), json!({"name": "tmp", "hostPath": {"path": "/var/lib/agent"}})), Set("Deployment/web", p!("{C0}/securityContext/capabilities/add"), json!(["DAC_READ_SEARCH"]))]),
         ("pre-stop-beyond-grace", vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}}))], vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}})), Set("Deployment/web", p!("{POD}/terminationGracePeriodSeconds"), json!(60))]),
         ("job-ttl-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
         ("job-backoff-limit-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
@@ -352,6 +368,7 @@ fn every_rule_fails_and_passes() {
         "pod-containers",
         "legacy-sidecar-job",
         "annotation-overridden",
+        "node-agent-shares-namespace",
         "waiver-invalid",
         "waiver-unmatched",
     ] {

@@ -72,6 +72,11 @@ pub struct App {
     /// The cluster DNS the NetworkPolicies allow: kube-dns (default), or also a
     /// NodeLocal DNSCache address ([`Dns`](crate::Dns)).
     pub dns: crate::model::dns::Dns,
+    /// Why a node agent whose host access lowers the namespace's Pod Security level may
+    /// share the namespace with the app's other pods (set by
+    /// [`shared_namespace_with_node_agents`](crate::model::builders::app::AppBuilder::shared_namespace_with_node_agents));
+    /// without it, that sharing is an error at emit (`node-agent-shares-namespace`).
+    pub shared_namespace_with_node_agents: Option<crate::model::host_access::Reason>,
 }
 
 /// What [`App::builder`] returns: an [`AppBuilder`](crate::model::builders::app::AppBuilder)

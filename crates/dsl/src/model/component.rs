@@ -277,7 +277,7 @@ impl Workload {
             Workload::Worker(w) => w.probes.as_ref(),
             Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => Some(&c.probes),
-            Workload::NodeAgent(a) => a.probes.as_ref(),
+            Workload::NodeAgent(a) => a.probes.probes(),
             Workload::Stateful(s) => Some(&s.probes),
         }
     }

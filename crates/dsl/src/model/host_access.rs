@@ -19,6 +19,7 @@
 //! use dsl::*;
 //! // no reason: NodeAgent::builder().host_access(..) refuses it
 //! let agent = NodeAgent::builder()
+//!     .without_probes(reason!("serves no health endpoint"))
 //!     .host_access([HostAccess::host_network()])
 //!     .build();
 //! ```

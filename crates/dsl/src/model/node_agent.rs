@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::host_access::{HostAccess, HostAccessKind, PodSecurityLevel};
+use super::host_access::{HostAccess, HostAccessKind, PodSecurityLevel, Reason};
 use super::monitoring::Metrics;
 use super::pod::Probes;
 use crate::primitives::port::NamedPort;
@@ -37,6 +37,37 @@ impl Default for DaemonUpdate {
     }
 }
 
+/// Whether a node agent is probed, or why it is not: set by
+/// [`NodeAgentBuilder::probes`](crate::model::builders::workloads::NodeAgentBuilder::probes) or
+/// [`NodeAgentBuilder::without_probes`](crate::model::builders::workloads::NodeAgentBuilder::without_probes), one of
+/// which is required.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AgentProbes {
+    /// Liveness and readiness probes of the agent's container.
+    Probed(Probes),
+    /// No probes, for the reason given (written into the DaemonSet's
+    /// `kairn.dev/no-probes` annotation, which `kairn lint` reads).
+    Without(Reason),
+}
+
+impl AgentProbes {
+    /// The probes, when the agent has them.
+    pub fn probes(&self) -> Option<&Probes> {
+        match self {
+            AgentProbes::Probed(p) => Some(p),
+            AgentProbes::Without(_) => None,
+        }
+    }
+
+    /// Why the agent has no probes, when it has none.
+    pub fn reason_for_none(&self) -> Option<&Reason> {
+        match self {
+            AgentProbes::Probed(_) => None,
+            AgentProbes::Without(r) => Some(r),
+        }
+    }
+}
+
 /// A process on every node (log shipper, metrics exporter, CNI or storage agent): an
 /// `apps/v1` DaemonSet with the same hardened pod defaults as every other workload
 /// (restricted security context, read-only root, own ServiceAccount, default-deny
@@ -58,6 +89,10 @@ impl Default for DaemonUpdate {
 /// the validator refuses it before anything is written (`daemonset-surge-host-port`);
 /// use [`DaemonUpdate::Rolling`] for such an agent.
 ///
+/// A node agent has probes (`.probes(..)`) or says why it has none
+/// (`.without_probes(reason!("…"))`): one of the two is required, so an agent that is
+/// never checked is a choice written down, not an omission.
+///
 /// Tolerations and the priority class are set on the component
 /// ([`ComponentBuilder::tolerations`](crate::ComponentBuilder),
 /// [`Toleration::everything`](crate::Toleration::everything)).
@@ -67,6 +102,7 @@ impl Default for DaemonUpdate {
 /// let metrics = NamedPort::new(port_name!("metrics"), port!(9100));
 /// let agent = NodeAgent::builder()
 ///     .ports(vec![metrics.clone()])
+///     .probes(Probes::http(&metrics, http_path!("/healthz"), http_path!("/healthz")))
 ///     .metrics(Metrics::builder().port(&metrics).build())
 ///     .host_access([
 ///         HostAccess::host_path(host_path!("/proc"), "/host/proc")
@@ -80,8 +116,8 @@ impl Default for DaemonUpdate {
 pub struct NodeAgent {
     /// Container ports (health, metrics, host ports).
     pub ports: Vec<NamedPort>,
-    /// Probes, when the agent serves health endpoints.
-    pub probes: Option<Probes>,
+    /// Probes, or why the agent has none.
+    pub probes: AgentProbes,
     /// Prometheus metrics endpoint on one of [`ports`](Self::ports).
     pub metrics: Option<Metrics>,
     /// How pods are replaced on a template change.
@@ -102,4 +138,44 @@ impl NodeAgent {
             .iter()
             .any(|a| a.kind == HostAccessKind::HostNetwork)
     }
+}
+
+/// A node agent whose host access lowers its namespace's Pod Security level below what
+/// other pods of the same app need (see `node-agent-shares-namespace`).
+#[derive(Debug)]
+pub(crate) struct SharedNamespace<'a> {
+    /// The agent's component.
+    pub agent: &'a super::component::Component,
+    /// The level the agent's host access needs.
+    pub level: PodSecurityLevel,
+    /// The app's other components whose pods need less.
+    pub others: Vec<&'a super::component::Component>,
+}
+
+/// Every node agent of `app` that would lower the namespace's enforced Pod Security level
+/// for other components' pods, in declaration order.
+pub(crate) fn shared_namespaces(app: &super::app::App) -> Vec<SharedNamespace<'_>> {
+    let level_of = |c: &super::component::Component| {
+        super::host_access::required_level(c.workload.host_access())
+    };
+    app.components
+        .iter()
+        .filter(|c| matches!(c.workload, super::component::Workload::NodeAgent(_)))
+        .filter_map(|agent| {
+            let level = level_of(agent);
+            if level == PodSecurityLevel::Restricted {
+                return None;
+            }
+            let others: Vec<_> = app
+                .components
+                .iter()
+                .filter(|c| c.name != agent.name && level_of(c) < level)
+                .collect();
+            (!others.is_empty()).then_some(SharedNamespace {
+                agent,
+                level,
+                others,
+            })
+        })
+        .collect()
 }

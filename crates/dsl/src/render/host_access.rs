@@ -123,13 +123,15 @@ pub(crate) fn annotations(accesses: &[HostAccess]) -> BTreeMap<String, String> {
 
 /// The Pod Security level the app's namespace must enforce (the least that admits every
 /// component's declared host access) and the exception annotation explaining it
-/// (`<component>: <access>: <reason>` per line); `None` when every pod is restricted.
+/// (`<component>: <access>: <reason>` per line, and `shared by <components>: <reason>`
+/// when the app accepts that its other pods share the lowered namespace); `None` when
+/// every pod is restricted.
 pub(crate) fn namespace_exception(app: &App) -> Option<(PodSecurityLevel, String)> {
     let level = required_level(app.components.iter().flat_map(|c| c.workload.host_access()));
     if level == PodSecurityLevel::Restricted {
         return None;
     }
-    let lines: Vec<String> = app
+    let mut lines: Vec<String> = app
         .components
         .iter()
         .flat_map(|c| {
@@ -140,6 +142,17 @@ pub(crate) fn namespace_exception(app: &App) -> Option<(PodSecurityLevel, String
                 .map(move |a| format!("{}: {a}", c.name))
         })
         .collect();
+    if let Some(reason) = &app.shared_namespace_with_node_agents {
+        let mut shared: Vec<String> = crate::model::node_agent::shared_namespaces(app)
+            .iter()
+            .flat_map(|s| s.others.iter().map(|c| c.name.to_string()))
+            .collect();
+        shared.sort();
+        shared.dedup();
+        if !shared.is_empty() {
+            lines.push(format!("shared by {}: {reason}", shared.join(", ")));
+        }
+    }
     Some((level, lines.join("\n")))
 }
 

@@ -11,6 +11,7 @@ use crate::model::app::App;
 use crate::model::component::Component;
 use crate::model::node_agent::{DaemonUpdate, NodeAgent};
 use crate::object::Object;
+use crate::validate::NO_PROBES_ANNOTATION;
 
 fn int(n: u32) -> IntOrString {
     IntOrString::Int(i32::try_from(n).unwrap_or(i32::MAX))
@@ -39,7 +40,7 @@ fn update_strategy(update: DaemonUpdate) -> DaemonSetUpdateStrategy {
     }
 }
 
-/// The DaemonSet of a node agent (no PodDisruptionBudget: a DaemonSet's pods are not
+/// The DaemonSet of a node agent, with `kairn.dev/no-probes` when it has none (no PodDisruptionBudget: a DaemonSet's pods are not
 /// evicted by a drain, and no autoscaler: it runs one pod per node).
 pub(crate) fn daemon_set(
     app: &App,
@@ -51,11 +52,12 @@ pub(crate) fn daemon_set(
     let labels = component_labels(app, component);
     let mut template = pod_template(app, component, config_hash, None, Vec::new());
     super::host_access::apply(&mut template, &agent.host_access);
+    let mut annotations = super::host_access::annotations(&agent.host_access);
+    if let Some(reason) = agent.probes.reason_for_none() {
+        annotations.insert(NO_PROBES_ANNOTATION.to_owned(), reason.to_string());
+    }
     DaemonSet {
-        metadata: with_annotations(
-            object_meta(app, &name, labels),
-            super::host_access::annotations(&agent.host_access),
-        ),
+        metadata: with_annotations(object_meta(app, &name, labels), annotations),
         spec: Some(DaemonSetSpec {
             revision_history_limit: Some(5),
             selector: selector(selector_labels(app, &component.name)),

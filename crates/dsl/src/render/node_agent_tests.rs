@@ -214,6 +214,7 @@ fn capabilities_within_baseline_lower_the_namespace_to_baseline_only() {
         .resources(resources())
         .workload(
             NodeAgent::builder()
+                .without_probes(reason!("fixes ownership once, then sleeps"))
                 .host_access([HostAccess::capability(Capability::Chown)
                     .reason(reason!("hands files to the workload user"))])
                 .update(DaemonUpdate::OnDelete)
@@ -242,6 +243,9 @@ fn an_agent_without_host_access_keeps_the_namespace_restricted() {
         .resources(resources())
         .workload(
             NodeAgent::builder()
+                .without_probes(reason!(
+                    "checks the node and reports by push, serving nothing"
+                ))
                 .update(DaemonUpdate::Surge {
                     max_surge: NonZeroU32::MIN,
                 })
@@ -254,7 +258,14 @@ fn an_agent_without_host_access_keeps_the_namespace_restricted() {
     assert_eq!(label(ns, "enforce"), Some("restricted"));
     assert_eq!(ns.metadata.annotations, None);
     let ds = daemon_set(&manifests);
-    assert_eq!(ds.metadata.annotations, None);
+    // No host-access annotation; the reason for no probes is recorded.
+    assert_eq!(
+        ds.metadata.annotations,
+        Some(std::collections::BTreeMap::from([(
+            validate::NO_PROBES_ANNOTATION.to_owned(),
+            "checks the node and reports by push, serving nothing".to_owned()
+        )]))
+    );
     let rolling = ds
         .spec
         .as_ref()
@@ -276,14 +287,21 @@ fn undeclared_host_access_in_the_same_app_is_still_an_error() {
         .name(name!("sneaky"))
         .image(image!("ghcr.io/acme/sneaky:1.0.0"))
         .resources(resources())
-        .workload(NodeAgent::builder().build())
+        .workload(
+            NodeAgent::builder()
+                .without_probes(reason!("serves nothing"))
+                .build(),
+        )
         .build()
         .customize_daemon_set(|d: &mut DaemonSet| {
             if let Some(pod) = d.spec.as_mut().and_then(|s| s.template.spec.as_mut()) {
                 pod.host_network = Some(true);
             }
         });
-    let app = shop(vec![shipper(), sneaky]);
+    let mut app = shop(vec![shipper(), sneaky]);
+    // Sharing the lowered namespace is accepted here (else `node-agent-shares-namespace`),
+    // so that the one error left is the undeclared host network.
+    app.shared_namespace_with_node_agents = Some(reason!("both agents belong to one team"));
     let manifests = render(&app);
     assert_eq!(label(namespace(&manifests), "enforce"), Some("privileged"));
     let report = validate(&manifests, &validate::context_for(&app));
@@ -459,7 +477,9 @@ fn a_component_talks_to_a_node_agent_on_its_ports() {
         .workload(Worker::builder().replicas(Replicas::Fixed(1)).build())
         .talks_to([&agent])
         .build();
-    let app = shop(vec![agent, api]);
+    let mut app = shop(vec![agent, api]);
+    // One app for brevity, which needs the sharing stated (`node-agent-shares-namespace`).
+    app.shared_namespace_with_node_agents = Some(reason!("the api reads the agent's metrics"));
     let manifests = render(&app);
     let policy = manifests
         .iter()
@@ -485,6 +505,11 @@ fn a_surge_agent_with_a_host_port_is_refused_at_emit() {
             .workload(
                 NodeAgent::builder()
                     .ports(vec![metrics.clone()])
+                    .probes(Probes::http(
+                        &metrics,
+                        http_path!("/healthz"),
+                        http_path!("/healthz"),
+                    ))
                     .update(update)
                     .host_access([HostAccess::host_port(&metrics)
                         .reason(reason!("scraped on the node address"))])

@@ -30,6 +30,9 @@ fn root_agent() -> Component {
         ))
         .workload(
             NodeAgent::builder()
+                .without_probes(reason!(
+                    "collects once a minute and pushes, serving nothing"
+                ))
                 .host_access([
                     HostAccess::run_as_root().reason(reason!("reads root-owned files of the node"))
                 ])

@@ -93,6 +93,7 @@ pub const DSL_HINTS: &[(&str, &str)] = &[
     ("alert-up-without-absent", "add `or absent(up{..})` to the `AlertRule`'s `expr`"),
     ("alert-error-rate-not-ratio", "divide the 5xx rate by the rate of all requests in the `AlertRule`'s `expr`"),
     ("daemonset-surge-host-port", "use `.update(DaemonUpdate::Rolling { max_unavailable })` for a node agent with host network or a host port"),
+    ("host-path-unreadable", "add `HostAccess::run_as_root().reason(reason!(\"reads root-owned files on the node\"))` to the `NodeAgent`'s `.host_access([..])`, or, when the files are world-readable, waive with `Waiver::new(\"host-path-unreadable\", \"DaemonSet\", name, reason)`"),
     ("pre-stop-beyond-grace", "make `.pre_stop(PreStop::Sleep { seconds })` shorter than `.termination_grace_period_seconds(..)` (30 s by default)"),
 ];
 
@@ -106,11 +107,16 @@ pub const DECLARATION_RULES: &[&str] = &[
     "annotation-overridden",
     "waiver-invalid",
     "waiver-unmatched",
+    "node-agent-shares-namespace",
 ];
 
 /// Rules a declaration cannot trigger, each with why: only a `customize` closure, an
 /// `ExtraObject` or hand-written YAML can, and there the object fix is the right one.
 pub const NOT_FROM_DECLARATIONS: &[(&str, &str)] = &[
+    (
+        "daemonset-probes-missing",
+        "a `NodeAgent` has `.probes(..)` or `.without_probes(reason!(..))`, whose reason kairn records in `kairn.dev/no-probes`",
+    ),
     (
         "object-invalid",
         "rendered objects are typed: they always deserialize as their kind",

@@ -102,6 +102,9 @@
 //! | `alert-up-without-absent` | `policy/monitoring.rs` |
 //! | `alert-error-rate-not-ratio` | `policy/monitoring.rs` |
 //! | `daemonset-surge-host-port` | `policy/daemon_set_surge.rs` |
+//! | `host-path-unreadable` | `policy/host_path_readable.rs` |
+//! | `daemonset-probes-missing` | `policy/daemon_set_probes.rs` |
+//! | `node-agent-shares-namespace` | `dsl: src/validate/node_agents.rs` |
 //! | `pre-stop-beyond-grace` | `policy/pre_stop.rs` |
 //! | `job-ttl-missing` | `policy/jobs.rs` |
 //! | `job-backoff-limit-missing` | `policy/jobs.rs` |

@@ -11,6 +11,7 @@ use crate::model::customize::ExtraObject;
 use crate::model::dependency::Dependency;
 use crate::model::dns::Dns;
 use crate::model::handles::IntoComponents;
+use crate::model::host_access::Reason;
 use crate::model::ingress::Ingress;
 use crate::model::monitoring::Monitoring;
 use crate::primitives::secret::ExternalSecret;
@@ -78,6 +79,13 @@ typestate_builder! {
             /// The cluster DNS the NetworkPolicies allow: kube-dns (default), or also a
             /// NodeLocal DNSCache address.
             dns: Dns = Dns::default(), |dns: Dns| dns;
+            /// Accepts, with a reason, that a node agent's host access lowers the enforced
+            /// Pod Security level of the namespace for every other pod of this app too
+            /// (written into the Namespace's `kairn.dev/pod-security-exception`). Without
+            /// it, that is an error at emit (`node-agent-shares-namespace`): put the agent
+            /// in an app of its own with its own namespace instead.
+            shared_namespace_with_node_agents: Option<Reason> = None,
+                |reason: Reason| Some(reason);
         }
     }
 }

@@ -2,29 +2,33 @@
 
 use std::num::NonZeroU32;
 
-use crate::model::builder_macro::typestate_builder;
+use crate::model::builder_macro::{typestate_builder, NotYetSet};
 use crate::model::cluster::MemberVolume;
-use crate::model::host_access::{Explained, HostAccess};
+use crate::model::host_access::{Explained, HostAccess, Reason};
 use crate::model::monitoring::Metrics;
-use crate::model::node_agent::{DaemonUpdate, NodeAgent};
+use crate::model::node_agent::{AgentProbes, DaemonUpdate, NodeAgent};
 use crate::model::pod::{Probes, Spread};
 use crate::model::scaling::Disruption;
 use crate::model::stateful::{PodManagement, StatefulService, StatefulUpdate};
 use crate::primitives::port::{NamedPort, Port};
 
 typestate_builder! {
-    /// Declares a [`NodeAgent`]: every setting is optional; host access only with a reason.
+    /// Declares a [`NodeAgent`]: `.probes(..)` or `.without_probes(reason!("…"))` is
+    /// required; host access only with a reason.
     pub struct NodeAgentBuilder for NodeAgent {
         builder: fn builder;
-        note: "a node agent has no required settings";
-        required {}
+        note: "a node agent needs `.probes(..)`, or `.without_probes(reason!(\"…\"))` when it serves no health endpoint";
+        required {
+            /// Liveness and readiness probes of the agent's container.
+            probes [P: NodeAgentProbes]: AgentProbes = |probes: Probes| AgentProbes::Probed(probes),
+                message "this node agent has no probes: add `.probes(Probes::http(&http, http_path!(\"/live\"), http_path!(\"/ready\")))`, or `.without_probes(reason!(\"why it cannot be probed\"))`, before `.build()`",
+                label "`.probes(..)` or `.without_probes(..)` is missing";
+        }
         tracked {}
         fixed {}
         optional {
             /// Container ports (health, metrics, host ports).
             ports: Vec<NamedPort> = Vec::new(), |ports: Vec<NamedPort>| ports;
-            /// Probes, when the agent serves health endpoints.
-            probes: Option<Probes> = None, |probes: Probes| Some(probes);
             /// Prometheus metrics endpoint on one of the ports.
             metrics: Option<Metrics> = None, |metrics: Metrics| Some(metrics);
             /// How pods are replaced on a template change.
@@ -32,6 +36,29 @@ typestate_builder! {
             /// Declared host access, each with a reason (an access without one does not compile).
             host_access: Vec<HostAccess> = Vec::new(),
                 |accesses: impl IntoIterator<Item = impl Explained>| accesses.into_iter().map(Explained::into_host_access).collect();
+        }
+    }
+}
+
+impl<P: NotYetSet> NodeAgentBuilder<P> {
+    /// States that the agent has no probes and why (it serves no health endpoint and has
+    /// no command to check it with): the reason goes into the DaemonSet's
+    /// `kairn.dev/no-probes` annotation. Instead of [`probes`](Self::probes).
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let agent = NodeAgent::builder()
+    ///     .without_probes(reason!("a one-shot node tuner that sleeps after it is done"))
+    ///     .build();
+    /// assert!(agent.probes.probes().is_none());
+    /// ```
+    pub fn without_probes(self, reason: Reason) -> NodeAgentBuilder<AgentProbes> {
+        NodeAgentBuilder {
+            probes: AgentProbes::Without(reason),
+            ports: self.ports,
+            metrics: self.metrics,
+            update: self.update,
+            host_access: self.host_access,
         }
     }
 }

@@ -2,11 +2,13 @@
 //! scaling, disruption, probes, deprecations, secrets, identities, exposure, alerts.
 
 mod containers;
+mod daemon_set_probes;
 mod daemon_set_surge;
 mod deprecations;
 mod disruption;
 mod external_load_balancer;
 mod host_access;
+mod host_path_readable;
 mod hpa_min_max;
 mod jobs;
 mod monitoring;
@@ -22,11 +24,13 @@ mod statefulset;
 use crate::set::{Set, Sink};
 
 use containers::containers;
+use daemon_set_probes::daemon_set_probes;
 use daemon_set_surge::daemon_set_surge;
 use deprecations::deprecations;
 use disruption::disruption;
 use external_load_balancer::exposure;
 pub(crate) use host_access::exception_notes;
+use host_path_readable::host_path_readable;
 use hpa_min_max::autoscaling;
 use jobs::jobs;
 use monitoring::monitoring;
@@ -47,6 +51,8 @@ pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
         stateful_set(set, w, sink);
         pre_stop(w, sink);
         daemon_set_surge(set, w, sink);
+        daemon_set_probes(set, w, sink);
+        host_path_readable(w, sink);
     }
     autoscaling(set, sink);
     disruption(set, sink);

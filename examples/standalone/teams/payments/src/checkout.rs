@@ -47,7 +47,22 @@ impl Declaration for Checkout {
             .replicas(api_replicas)
             .build();
         service.disruption = disruption;
-        let mut queue = Worker::builder().replicas(Replicas::Fixed(workers)).build();
+        // The worker serves no port: its health is a command in the container (the same
+        // binary checks its queue connection), so a hung worker is restarted.
+        let health = || {
+            Probe::builder()
+                .check(Check::exec("/app/worker", ["health"]))
+                .build()
+        };
+        let mut queue = Worker::builder()
+            .replicas(Replicas::Fixed(workers))
+            .probes(
+                Probes::builder()
+                    .liveness(health())
+                    .readiness(health())
+                    .build(),
+            )
+            .build();
         queue.disruption = (workers > 1).then_some(Disruption::MaxUnavailable(1));
         let api = Component::builder()
             .name(name!("api"))

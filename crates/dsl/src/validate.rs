@@ -18,9 +18,12 @@
 mod annotations;
 mod containers;
 mod declaration;
+mod references;
 
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod references_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,

@@ -77,6 +77,10 @@ pub struct Component {
     /// Dependencies and components (by name) this component connects to; each opens
     /// egress. Set through [`ComponentBuilder::talks_to`], which takes handles.
     pub talks_to: Vec<Name>,
+    /// The dependencies among [`talks_to`](Self::talks_to), as the handles passed to
+    /// [`ComponentBuilder::talks_to`] carried them: each is one of the app's (see
+    /// [`App::all_dependencies`](crate::App::all_dependencies)).
+    pub dependencies: Vec<Dependency>,
     /// Kubernetes API permissions. The service-account token is mounted only when this is not empty.
     pub api_access: Vec<AccessRule>,
     /// Non-root identity.
@@ -244,16 +248,70 @@ impl Workload {
                 .collect(),
             Workload::Worker(w) => w.ports.clone(),
             Workload::Job(_) | Workload::Scheduled(_) => Vec::new(),
-            Workload::Cluster(c) => vec![c.port.clone(), c.peer_port.clone()],
+            Workload::Cluster(c) => [&c.port, &c.peer_port]
+                .into_iter()
+                .chain(&c.extra_ports)
+                .cloned()
+                .collect(),
             Workload::NodeAgent(a) => a.ports.clone(),
             Workload::Stateful(s) => s.ports(),
+        }
+    }
+
+    /// The ports the workload's probes and metrics endpoint refer to, each with the
+    /// field it is referred to from (`probes.liveness`, ..., `metrics.port`).
+    pub fn referenced_ports(&self) -> Vec<(String, &NamedPort)> {
+        let mut out: Vec<(String, &NamedPort)> = Vec::new();
+        if let Some(probes) = self.probes() {
+            for (which, probe) in probes.all() {
+                if let Some(port) = probe.check.port() {
+                    out.push((format!("probes.{which}"), port));
+                }
+            }
+        }
+        if let Some(m) = self.metrics() {
+            out.push(("metrics.port".to_owned(), m.port.port()));
+        }
+        out
+    }
+
+    /// Declares every port the probes and the metrics endpoint refer to that the
+    /// workload does not declare by name, as if it had been passed to the workload's
+    /// `extra_ports` (`ports` for a worker or node agent): on the container, and on the
+    /// Service where the declared ones are. A metrics port that a further (non-init)
+    /// container of the pod declares stays that container's. A name declared with
+    /// another number is left to the declaration check (rule `dangling-reference`).
+    pub(crate) fn declare_referenced_ports(&mut self, further: &[PodContainer]) {
+        let mut declared = self.ports();
+        let mut derived: Vec<NamedPort> = Vec::new();
+        for (field, port) in self.referenced_ports() {
+            let in_further = field == "metrics.port"
+                && further
+                    .iter()
+                    .filter(|pc| pc.role != super::container::ContainerRole::Init)
+                    .any(|pc| pc.container.ports.iter().any(|p| p.name == port.name));
+            if !in_further && !declared.iter().any(|p| p.name == port.name) {
+                declared.push(port.clone());
+                derived.push(port.clone());
+            }
+        }
+        match self {
+            Workload::Http(h) => h.extra_ports.extend(derived),
+            Workload::Worker(w) => w.ports.extend(derived),
+            Workload::NodeAgent(a) => a.ports.extend(derived),
+            Workload::Stateful(s) => s.extra_ports.extend(derived),
+            Workload::Cluster(c) => c.extra_ports.extend(derived),
+            Workload::Job(_) | Workload::Scheduled(_) => {}
         }
     }
 
     /// The ports other components may connect to: every port except a cluster's peer port.
     pub fn client_ports(&self) -> Vec<NamedPort> {
         match self {
-            Workload::Cluster(c) => vec![c.port.clone()],
+            Workload::Cluster(c) => std::iter::once(&c.port)
+                .chain(&c.extra_ports)
+                .cloned()
+                .collect(),
             other => other.ports(),
         }
     }
@@ -308,6 +366,17 @@ impl Workload {
         match self {
             Workload::NodeAgent(a) => &a.host_access,
             _ => &[],
+        }
+    }
+
+    /// The dependency a worker's leader lock lives in, as its handle carried it.
+    pub fn leader_lock_dependency(&self) -> Option<&Dependency> {
+        match self {
+            Workload::Worker(w) => match w.leader_election.as_ref().map(|l| &l.lock) {
+                Some(LeaderLock::Dependency(d)) => d.dependency(),
+                _ => None,
+            },
+            _ => None,
         }
     }
 

@@ -7,7 +7,7 @@ use crate::model::cluster::MemberVolume;
 use crate::model::host_access::{Explained, HostAccess};
 use crate::model::monitoring::Metrics;
 use crate::model::node_agent::{DaemonUpdate, NodeAgent};
-use crate::model::pod::{Probes, Spread};
+use crate::model::pod::{PodProbes, Probes, ServingProbes, Spread};
 use crate::model::scaling::Disruption;
 use crate::model::stateful::{PodManagement, StatefulService, StatefulUpdate};
 use crate::primitives::port::{NamedPort, Port};
@@ -24,7 +24,7 @@ typestate_builder! {
             /// Container ports (health, metrics, host ports).
             ports: Vec<NamedPort> = Vec::new(), |ports: Vec<NamedPort>| ports;
             /// Probes, when the agent serves health endpoints.
-            probes: Option<Probes> = None, |probes: Probes| Some(probes);
+            probes: Option<Probes> = None, |probes: impl PodProbes| Some(probes.into_probes());
             /// Prometheus metrics endpoint on one of the ports.
             metrics: Option<Metrics> = None, |metrics: Metrics| Some(metrics);
             /// How pods are replaced on a template change.
@@ -52,7 +52,7 @@ typestate_builder! {
                 message "this stateful service has no port: add `.port(NamedPort::new(port_name!(\"redis\"), port!(6379)))` before `.build()`",
                 label "`.port(..)` is missing";
             /// Liveness and readiness probes.
-            probes [Pr: StatefulServiceProbes]: Probes = |probes: Probes| probes,
+            probes [Pr: StatefulServiceProbes]: Probes = |probes: impl ServingProbes| probes.into_probes(),
                 message "this stateful service has no probes: add `.probes(..)` (e.g. TCP checks on its port) before `.build()`",
                 label "`.probes(..)` is missing";
         }

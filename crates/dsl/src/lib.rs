@@ -75,7 +75,10 @@ pub use model::jobs::SpawnedJobs;
 pub use model::metadata::{AnnotationKey, RESERVED_ANNOTATION_KEYS};
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
 pub use model::node_agent::{AgentProbes, DaemonUpdate, NodeAgent};
-pub use model::pod::{Check, PreStop, Probe, Probes, Resources, RunAs, Spread, WritableDir};
+pub use model::pod::{
+    Check, LivenessOnly, PodProbes, PreStop, Probe, Probes, Resources, RunAs, ServingProbes,
+    Spread, WritableDir,
+};
 pub use model::pod_options::PodOptions;
 pub use model::scaling::{Autoscaling, AutoscalingRange, Disruption, Replicas};
 pub use model::scheduling::{TaintEffect, TaintMatch, Toleration};

@@ -20,6 +20,7 @@ mod containers;
 mod declaration;
 pub mod dsl_hints;
 mod node_agents;
+mod references;
 
 #[cfg(test)]
 mod app_tests;
@@ -27,6 +28,8 @@ mod app_tests;
 mod dsl_hints_tests;
 #[cfg(test)]
 mod node_agents_tests;
+#[cfg(test)]
+mod references_tests;
 
 pub use lint::{
     collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,

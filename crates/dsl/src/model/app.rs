@@ -41,7 +41,11 @@ pub struct App {
     /// The workloads: `vec![..]` of one type, or a tuple `(api, worker)` when an
     /// [`HttpComponent`](crate::HttpComponent) is among them.
     pub components: Vec<Component>,
-    /// Services the components talk to.
+    /// Services the components talk to, declared on the app. Needed only for a
+    /// dependency no component talks to: a `&Dependency` passed to a component's
+    /// `talks_to` (or a leader lock's [`DependencyRef`](crate::DependencyRef)) is one of
+    /// the app's without it. Render and validation read
+    /// [`all_dependencies`](Self::all_dependencies).
     pub dependencies: Vec<Dependency>,
     /// Non-secret configuration, rendered as the ConfigMap `<app>-config`.
     pub config: BTreeMap<DataKey, String>,
@@ -122,8 +126,105 @@ impl App {
         self.components.iter().find(|c| &c.name == name)
     }
 
-    /// A dependency by name.
+    /// A dependency of the app by name (see [`all_dependencies`](Self::all_dependencies)).
     pub fn dependency(&self, name: &Name) -> Option<&Dependency> {
-        self.dependencies.iter().find(|d| &d.name == name)
+        self.dependency_sources()
+            .into_iter()
+            .map(|s| s.dependency)
+            .find(|d| &d.name == name)
     }
+
+    /// The app's dependencies: those passed to [`App::builder`]`.dependencies(..)`, in
+    /// that order, then every one a component refers to by handle (its `talks_to`, its
+    /// leader lock, its spawned jobs' `talks_to`), in component order; one per name
+    /// (the first). Two different dependencies of one name are an error at emit (rule
+    /// `dangling-reference`).
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let postgres = Dependency::postgres_in_cluster(name!("postgres"), [("app", "pg")]);
+    /// let worker = Component::builder()
+    ///     .name(name!("worker"))
+    ///     .image(image!("ghcr.io/acme/worker:1.0.0"))
+    ///     .resources(Resources::new(cpu!("100m"), cpu!("500m"), memory!("128Mi"), memory!("256Mi")))
+    ///     .workload(Worker::builder().replicas(Replicas::Fixed(1)).build())
+    ///     .talks_to([&postgres])
+    ///     .build();
+    /// let app = App::builder()
+    ///     .name(name!("shop"))
+    ///     .environment(name!("production"))
+    ///     .namespace(name!("shop"))
+    ///     .components(vec![worker])
+    ///     .build();
+    /// assert!(app.dependencies.is_empty());
+    /// assert_eq!(app.all_dependencies(), [&postgres]);
+    /// ```
+    pub fn all_dependencies(&self) -> Vec<&Dependency> {
+        let mut out: Vec<&Dependency> = Vec::new();
+        for source in self.dependency_sources() {
+            if !out.iter().any(|d| d.name == source.dependency.name) {
+                out.push(source.dependency);
+            }
+        }
+        out
+    }
+
+    /// Every dependency the declaration holds, with where it was given, in the order
+    /// of [`all_dependencies`](Self::all_dependencies), duplicates included.
+    pub(crate) fn dependency_sources(&self) -> Vec<DependencySource<'_>> {
+        let mut out: Vec<DependencySource<'_>> = self
+            .dependencies
+            .iter()
+            .enumerate()
+            .map(|(i, d)| DependencySource {
+                component: None,
+                field: format!("dependencies[{i}]"),
+                dependency: d,
+            })
+            .collect();
+        for c in &self.components {
+            for d in &c.dependencies {
+                out.push(DependencySource {
+                    component: Some(c),
+                    field: indexed("talks_to", &c.talks_to, &d.name),
+                    dependency: d,
+                });
+            }
+            if let Some(d) = c.workload.leader_lock_dependency() {
+                out.push(DependencySource {
+                    component: Some(c),
+                    field: "leader_election.lock".to_owned(),
+                    dependency: d,
+                });
+            }
+            if let Some(jobs) = &c.spawns_jobs {
+                for d in &jobs.dependencies {
+                    out.push(DependencySource {
+                        component: Some(c),
+                        field: indexed("spawns_jobs.talks_to", &jobs.talks_to, &d.name),
+                        dependency: d,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `field[i]`, `i` the position of `name` in `names`.
+fn indexed(field: &str, names: &[Name], name: &Name) -> String {
+    match names.iter().position(|n| n == name) {
+        Some(i) => format!("{field}[{i}]"),
+        None => field.to_owned(),
+    }
+}
+
+/// Where the declaration gives a dependency (see [`App::dependency_sources`]).
+pub(crate) struct DependencySource<'a> {
+    /// The component that talks to it; `None`: `App::dependencies`.
+    pub component: Option<&'a Component>,
+    /// The field, for findings.
+    pub field: String,
+    /// The dependency.
+    pub dependency: &'a Dependency,
 }

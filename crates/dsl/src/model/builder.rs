@@ -17,6 +17,7 @@ use super::component::{
     AccessRule, BatchJob, Component, HttpService, ScheduledJob, Worker, Workload,
 };
 use super::container::{Container, ContainerRole, PodContainer};
+use super::dependency::Dependency;
 use super::files::ConfigFiles;
 use super::handles::{HttpComponent, TalksTo};
 use super::jobs::SpawnedJobs;
@@ -57,6 +58,7 @@ pub(super) struct Optional {
     env_from_config: bool,
     writable_dirs: Vec<WritableDir>,
     talks_to: Vec<Name>,
+    dependencies: Vec<Dependency>,
     api_access: Vec<AccessRule>,
     run_as: RunAs,
     service_account_annotations: BTreeMap<String, String>,
@@ -324,16 +326,21 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
     }
 
     /// Declared dependencies and components this component connects to (each opens
-    /// egress, and a component admits it): `.talks_to([&postgres, &redis])`. Repeated
+    /// egress, and a component admits it): `.talks_to([&postgres, &redis])`. A
+    /// dependency passed here is one of the app's: it need not also be passed to
+    /// `App::builder().dependencies(..)`. Repeated
     /// calls add to the list, so dependencies and components can be passed separately.
     #[track_caller]
     pub fn talks_to<P: TalksTo>(mut self, peers: impl IntoIterator<Item = P>) -> Self {
         self.optional
             .set_at
             .insert(Setting::TalksTo, Location::caller());
-        self.optional
-            .talks_to
-            .extend(peers.into_iter().map(|p| p.peer_name()));
+        for peer in peers {
+            self.optional.talks_to.push(peer.peer_name());
+            if let Some(dependency) = peer.dependency() {
+                self.optional.dependencies.push(dependency);
+            }
+        }
         self
     }
 
@@ -563,18 +570,21 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
         W: WorkloadKind,
     {
         let o = self.optional;
+        let mut workload = self.workload.into_workload();
+        workload.declare_referenced_ports(&o.containers);
         W::declared(Component {
             declared_at: self.declared_at,
             name: self.name.take(),
             image: self.image.take(),
             resources: self.resources.take(),
-            workload: self.workload.into_workload(),
+            workload,
             command: o.command,
             args: o.args,
             env: o.env,
             env_from_config: o.env_from_config,
             writable_dirs: o.writable_dirs,
             talks_to: o.talks_to,
+            dependencies: o.dependencies,
             api_access: o.api_access,
             run_as: o.run_as,
             service_account_annotations: o.service_account_annotations,

@@ -168,6 +168,10 @@ pub struct StatefulCluster {
     pub service_port: Port,
     /// The member-to-member port, exposed only by the headless Service.
     pub peer_port: NamedPort,
+    /// Further container ports, on the client Service like [`port`](Self::port): the
+    /// ports probes or the metrics endpoint refer to that neither `port` nor
+    /// `peer_port` declares (see [`PortRef`](crate::PortRef)).
+    pub extra_ports: Vec<NamedPort>,
     /// Liveness and readiness probes.
     pub probes: Probes,
     /// Per-member persistent volumes.

@@ -77,6 +77,10 @@ pub struct Component {
     /// Dependencies and components (by name) this component connects to; each opens
     /// egress. Set through [`ComponentBuilder::talks_to`], which takes handles.
     pub talks_to: Vec<Name>,
+    /// The dependencies among [`talks_to`](Self::talks_to), as the handles passed to
+    /// [`ComponentBuilder::talks_to`] carried them: each is one of the app's (see
+    /// [`App::all_dependencies`](crate::App::all_dependencies)).
+    pub dependencies: Vec<Dependency>,
     /// Kubernetes API permissions. The service-account token is mounted only when this is not empty.
     pub api_access: Vec<AccessRule>,
     /// Non-root identity.
@@ -248,7 +252,11 @@ impl Workload {
                 .collect(),
             Workload::Worker(w) => w.ports.clone(),
             Workload::Job(_) | Workload::Scheduled(_) => Vec::new(),
-            Workload::Cluster(c) => vec![c.port.clone(), c.peer_port.clone()],
+            Workload::Cluster(c) => [&c.port, &c.peer_port]
+                .into_iter()
+                .chain(&c.extra_ports)
+                .cloned()
+                .collect(),
             Workload::NodeAgent(a) => a.ports.clone(),
             Workload::Stateful(s) => s.ports(),
         }
@@ -257,7 +265,10 @@ impl Workload {
     /// The ports other components may connect to: every port except a cluster's peer port.
     pub fn client_ports(&self) -> Vec<NamedPort> {
         match self {
-            Workload::Cluster(c) => vec![c.port.clone()],
+            Workload::Cluster(c) => std::iter::once(&c.port)
+                .chain(&c.extra_ports)
+                .cloned()
+                .collect(),
             other => other.ports(),
         }
     }

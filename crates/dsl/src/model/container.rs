@@ -264,9 +264,11 @@ impl<N, I, R> ContainerBuilder<N, I, R> {
     }
 
     /// Liveness and readiness (and optionally startup) probes, built from this
-    /// container's own [`NamedPort`]s or commands.
-    pub fn probes(mut self, probes: Probes) -> Self {
-        self.optional.probes = Some(probes);
+    /// container's own [`NamedPort`]s or commands, or a liveness probe alone
+    /// ([`Probes::liveness_only`]). A port a probe refers to that `.port(..)` or
+    /// `.serves(..)` did not declare is declared on this container by `build()`.
+    pub fn probes(mut self, probes: impl crate::model::pod::PodProbes) -> Self {
+        self.optional.probes = Some(probes.into_probes());
         self
     }
 
@@ -284,7 +286,14 @@ impl<N, I, R> ContainerBuilder<N, I, R> {
         I: ContainerImageSet,
         R: ContainerResourcesSet,
     {
-        let o = self.optional;
+        let mut o = self.optional;
+        if let Some(probes) = &o.probes {
+            for p in probes.ports() {
+                if !o.ports.iter().any(|d| d.name == p.name) {
+                    o.ports.push(p.clone());
+                }
+            }
+        }
         Container {
             name: self.name.take(),
             image: self.image.take(),

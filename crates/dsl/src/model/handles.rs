@@ -9,8 +9,17 @@
 //! | probe, metrics port | [`PortRef`](crate::PortRef) | a [`NamedPort`](crate::NamedPort) |
 //! | Secret key | [`SecretRef`](crate::SecretRef) | the accessors of [`external_secret!`](crate::external_secret) |
 //!
-//! The handles carry names, and the model stores names, so the validator's name-based
-//! checks (which `lint` applies to YAML written by hand) keep working on declarations.
+//! Two of them carry what they refer to, so they cannot dangle: a `&Dependency` passed to
+//! `talks_to` (or a [`DependencyRef`]) hands the [`Dependency`] to the component, and the
+//! app's dependencies are [`App::dependencies`](crate::App::dependencies) plus every one
+//! a component talks to ([`App::all_dependencies`](crate::App::all_dependencies)); a
+//! [`PortRef`](crate::PortRef) carries its [`NamedPort`](crate::NamedPort), which is
+//! declared on the container when the workload does not declare it. Two different
+//! dependencies of one name, or a port name declared with another number, are errors at
+//! emit (rule `dangling-reference`).
+//!
+//! The model also stores the names, so the validator's name-based checks (which `lint`
+//! applies to YAML written by hand) keep working on declarations.
 
 use std::ops::Deref;
 
@@ -28,17 +37,26 @@ mod sealed {
 #[diagnostic::on_unimplemented(
     message = "`talks_to` takes a declared dependency or component, not `{Self}`",
     label = "expected `&postgres` (a `Dependency`) or `&api` (a `Component`)",
-    note = "declare the dependency first, `let postgres = Dependency::postgres_in_cluster(name!(\"postgres\"), [..]);`, pass `&postgres` to `.talks_to([..])` and `postgres` to `App::builder().dependencies(..)`"
+    note = "declare the dependency first, `let postgres = Dependency::postgres_in_cluster(name!(\"postgres\"), [..]);`, and pass `&postgres` to `.talks_to([..])`: a dependency a component talks to is one of the app's"
 )]
 pub trait TalksTo: sealed::Sealed {
     /// The name the model records (and the validator resolves).
     fn peer_name(&self) -> Name;
+
+    /// The dependency itself, when the peer is a dependency the handle carries.
+    fn dependency(&self) -> Option<Dependency> {
+        None
+    }
 }
 
 impl sealed::Sealed for &Dependency {}
 impl TalksTo for &Dependency {
     fn peer_name(&self) -> Name {
         self.name.clone()
+    }
+
+    fn dependency(&self) -> Option<Dependency> {
+        Some((*self).clone())
     }
 }
 
@@ -59,42 +77,66 @@ impl TalksTo for &HttpComponent {
 impl sealed::Sealed for DependencyRef {}
 impl TalksTo for DependencyRef {
     fn peer_name(&self) -> Name {
-        self.0.clone()
+        self.name.clone()
+    }
+
+    fn dependency(&self) -> Option<Dependency> {
+        self.dependency.clone()
     }
 }
 
 impl sealed::Sealed for &DependencyRef {}
 impl TalksTo for &DependencyRef {
     fn peer_name(&self) -> Name {
-        self.0.clone()
+        self.name.clone()
+    }
+
+    fn dependency(&self) -> Option<Dependency> {
+        self.dependency.clone()
     }
 }
 
 /// A reference to a declared [`Dependency`] (e.g. the Redis a leader-election lock
-/// lives in), made by [`Dependency::reference`]. Dereferences to the dependency's name.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DependencyRef(Name);
+/// lives in), made by [`Dependency::reference`]. It carries the dependency, which is
+/// thereby one of the app's ([`App::all_dependencies`](crate::App::all_dependencies)).
+/// Dereferences to the dependency's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DependencyRef {
+    name: Name,
+    dependency: Option<Dependency>,
+}
 
 impl DependencyRef {
     /// A reference by name alone, which nothing checks until the validator runs: for
     /// tests of the validator's name checks, not for declarations.
     #[doc(hidden)]
     pub fn unchecked(name: Name) -> Self {
-        DependencyRef(name)
+        DependencyRef {
+            name,
+            dependency: None,
+        }
+    }
+
+    /// The referenced dependency (`None` only for [`unchecked`](Self::unchecked)).
+    pub fn dependency(&self) -> Option<&Dependency> {
+        self.dependency.as_ref()
     }
 }
 
 impl Deref for DependencyRef {
     type Target = Name;
     fn deref(&self) -> &Name {
-        &self.0
+        &self.name
     }
 }
 
 impl Dependency {
     /// A reference to this dependency (for a [`LeaderLock`](crate::LeaderLock)).
     pub fn reference(&self) -> DependencyRef {
-        DependencyRef(self.name.clone())
+        DependencyRef {
+            name: self.name.clone(),
+            dependency: Some(self.clone()),
+        }
     }
 }
 

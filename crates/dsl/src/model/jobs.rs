@@ -42,6 +42,9 @@ pub struct SpawnedJobs {
     /// their handles: `.talks_to([&api])`.
     /// Repeated calls add to the list (dependencies and components separately).
     pub talks_to: Vec<Name>,
+    /// The dependencies among [`talks_to`](Self::talks_to), carried by their handles:
+    /// each is one of the app's (see [`App::all_dependencies`](crate::App::all_dependencies)).
+    pub dependencies: Vec<crate::model::dependency::Dependency>,
     /// Also allow reading the spawned pods and their logs (`pods` get/list/watch,
     /// `pods/log` get), for launchers that stream job output.
     pub read_logs: bool,

@@ -29,6 +29,7 @@ pub mod monitoring;
 pub mod node_agent;
 pub mod pod;
 pub mod pod_options;
+mod references;
 pub mod scaling;
 pub mod scheduling;
 pub mod set_at;

@@ -144,6 +144,15 @@ impl Check {
             service: Some(service.into()),
         }
     }
+
+    /// The container port the check connects to (none for an exec check).
+    pub fn port(&self) -> Option<&NamedPort> {
+        match self {
+            Check::Http { port, .. } | Check::Tcp { port } => Some(port.port()),
+            Check::Grpc { port, .. } => Some(port),
+            Check::Exec(_) => None,
+        }
+    }
 }
 
 /// One probe with its timing.
@@ -161,9 +170,15 @@ pub struct Probe {
     pub failure_threshold: i32,
 }
 
-/// Liveness and readiness probes (both required: a liveness probe without a
-/// readiness probe sends traffic to pods that cannot serve it), plus an optional
-/// startup probe for slow starters.
+/// Liveness and readiness probes, plus an optional startup probe for slow starters.
+///
+/// [`Probes::builder`] requires both: a liveness probe without a readiness probe
+/// sends traffic to pods that cannot serve it. A pod no Service routes to (a
+/// [`Worker`](crate::Worker), a [`NodeAgent`](crate::NodeAgent), a further
+/// [`Container`](crate::Container)) may have a liveness probe alone, made by
+/// [`Probes::liveness_only`]; an [`HttpService`](crate::HttpService), a
+/// [`StatefulService`](crate::StatefulService) and a
+/// [`StatefulCluster`](crate::StatefulCluster) do not take one (a compile error).
 ///
 /// ```
 /// use dsl::*;
@@ -181,8 +196,9 @@ pub struct Probe {
 pub struct Probes {
     /// Restarts the container when it fails.
     pub liveness: Probe,
-    /// Removes the pod from Service endpoints when it fails.
-    pub readiness: Probe,
+    /// Removes the pod from Service endpoints when it fails; `None` only through
+    /// [`Probes::liveness_only`] (no `readinessProbe` is rendered).
+    pub readiness: Option<Probe>,
     /// Holds the other probes back until the application has started.
     pub startup: Option<Probe>,
 }
@@ -199,14 +215,50 @@ impl Probes {
                     port: port.clone(),
                 })
                 .build(),
-            readiness: Probe::builder()
-                .check(Check::Http {
-                    path: readiness,
-                    port,
-                })
-                .build(),
+            readiness: Some(
+                Probe::builder()
+                    .check(Check::Http {
+                        path: readiness,
+                        port,
+                    })
+                    .build(),
+            ),
             startup: None,
         }
+    }
+
+    /// A liveness probe alone, for a pod no Service routes to (readiness only decides
+    /// whether a pod receives Service traffic): typically an exec check of a worker,
+    /// a node agent or a sidecar. Take it to [`Worker`](crate::Worker),
+    /// [`NodeAgent`](crate::NodeAgent) or [`Container`](crate::Container) `.probes(..)`;
+    /// a workload behind a Service needs [`Probes::builder`] with a readiness probe.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let live = Probes::liveness_only(
+    ///     Probe::builder().check(Check::exec("/app/healthcheck", ["--live"])).build(),
+    /// );
+    /// let worker = Worker::builder().replicas(Replicas::Fixed(1)).probes(live).build();
+    /// assert_eq!(worker.probes.unwrap().readiness, None);
+    /// ```
+    pub fn liveness_only(liveness: Probe) -> LivenessOnly {
+        LivenessOnly(Probes {
+            liveness,
+            readiness: None,
+            startup: None,
+        })
+    }
+
+    /// Every probe, with the name its field has (`liveness`, `readiness`, `startup`).
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &Probe)> {
+        std::iter::once(("liveness", &self.liveness))
+            .chain(self.readiness.iter().map(|p| ("readiness", p)))
+            .chain(self.startup.iter().map(|p| ("startup", p)))
+    }
+
+    /// The container ports the probes connect to, in probe order.
+    pub fn ports(&self) -> impl Iterator<Item = &NamedPort> {
+        self.all().filter_map(|(_, p)| p.check.port())
     }
 
     /// Adds a startup probe (`startupProbe`): liveness and readiness checks wait until
@@ -214,6 +266,66 @@ impl Probes {
     pub fn with_startup(mut self, startup: Probe) -> Self {
         self.startup = Some(startup);
         self
+    }
+}
+
+/// A liveness probe without a readiness probe ([`Probes::liveness_only`]): for a
+/// pod no Service routes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LivenessOnly(Probes);
+
+impl LivenessOnly {
+    /// Adds a startup probe (see [`Probes::with_startup`]).
+    pub fn with_startup(self, startup: Probe) -> Self {
+        LivenessOnly(self.0.with_startup(startup))
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Probes {}
+    impl Sealed for super::LivenessOnly {}
+}
+
+/// Probes a pod that is behind a Service takes: [`Probes`] with a readiness probe
+/// (the Service sends traffic to a pod once it is ready).
+#[diagnostic::on_unimplemented(
+    message = "this workload is behind a Service, which routes by readiness: give it liveness and readiness probes, not `{Self}`",
+    label = "expected `Probes` with a readiness probe",
+    note = "write `Probes::http(&http, http_path!(\"/live\"), http_path!(\"/ready\"))` or `Probes::builder().liveness(..).readiness(..).build()`; `Probes::liveness_only(..)` is for workers, node agents and further containers"
+)]
+pub trait ServingProbes: sealed::Sealed {
+    /// The probes.
+    fn into_probes(self) -> Probes;
+}
+
+impl ServingProbes for Probes {
+    fn into_probes(self) -> Probes {
+        self
+    }
+}
+
+/// Probes a pod no Service routes to takes: [`Probes`], or a liveness probe alone
+/// ([`Probes::liveness_only`]).
+#[diagnostic::on_unimplemented(
+    message = "`.probes(..)` takes `Probes` or `Probes::liveness_only(..)`, not `{Self}`",
+    label = "expected probes",
+    note = "write `Probes::builder().liveness(..).readiness(..).build()`, or `Probes::liveness_only(Probe::builder().check(Check::exec(..)).build())`"
+)]
+pub trait PodProbes: sealed::Sealed {
+    /// The probes.
+    fn into_probes(self) -> Probes;
+}
+
+impl PodProbes for Probes {
+    fn into_probes(self) -> Probes {
+        self
+    }
+}
+
+impl PodProbes for LivenessOnly {
+    fn into_probes(self) -> Probes {
+        self.0
     }
 }
 

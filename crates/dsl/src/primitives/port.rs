@@ -89,13 +89,17 @@ macro_rules! port {
 impl NamedPort {
     /// A reference to this port for probes and metrics (see [`PortRef`]).
     pub fn reference(&self) -> PortRef {
-        PortRef(self.name.clone())
+        PortRef(self.clone())
     }
 }
 
-/// A reference to a declared container port, for probes and metrics: it can only be
-/// made from the port's [`NamedPort`], so a probe on a port name that was never
-/// declared does not compile.
+/// A reference to a container port, for probes and metrics: it can only be made from
+/// the port's [`NamedPort`] and carries it whole (name and number), so it cannot
+/// dangle. A probe on a port name that was never declared does not compile, and a
+/// [`NamedPort`] a probe or metrics endpoint refers to is declared on the container
+/// when the workload did not declare it already (as if it had been passed to the
+/// workload's `extra_ports`/`ports`). Declaring the name with a different number is an
+/// error at emit (rule `dangling-reference`).
 ///
 /// ```
 /// use dsl::*;
@@ -110,11 +114,16 @@ impl NamedPort {
 /// let probes = Probes::http(port_name!("http"), http_path!("/live"), http_path!("/ready"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PortRef(PortName);
+pub struct PortRef(NamedPort);
 
 impl PortRef {
     /// The referenced port's name.
     pub fn name(&self) -> &PortName {
+        &self.0.name
+    }
+
+    /// The referenced port, name and number.
+    pub fn port(&self) -> &NamedPort {
         &self.0
     }
 }
@@ -122,13 +131,13 @@ impl PortRef {
 impl std::ops::Deref for PortRef {
     type Target = PortName;
     fn deref(&self) -> &PortName {
-        &self.0
+        &self.0.name
     }
 }
 
 impl fmt::Display for PortRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        fmt::Display::fmt(&self.0.name, f)
     }
 }
 
@@ -145,7 +154,7 @@ mod sealed {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a declared port: probes and metrics take the `NamedPort` the component declares",
     label = "expected the port's `NamedPort` value (e.g. `&http`)",
-    note = "declare the port once, `let http = NamedPort::new(port_name!(\"http\"), port!(8080));`, give it to the workload (`.port(http.clone())`) and build probes and metrics from `&http`"
+    note = "declare the port once, `const HTTP: NamedPort = NamedPort::new(port_name!(\"http\"), port!(8080));`, and build probes and metrics from `&HTTP`: a port they refer to is declared on the container if the workload does not declare it"
 )]
 pub trait DeclaredPort: sealed::Sealed {
     /// The reference probes and metrics store.
@@ -154,7 +163,7 @@ pub trait DeclaredPort: sealed::Sealed {
 
 impl DeclaredPort for NamedPort {
     fn port_ref(self) -> PortRef {
-        PortRef(self.name)
+        PortRef(self)
     }
 }
 

@@ -65,7 +65,11 @@ pub(crate) fn services(app: &App, component: &Component, cluster: &StatefulClust
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".into()),
             selector: Some(selector_labels(app, &component.name)),
-            ports: Some(vec![port(&cluster.port, cluster.service_port.get())]),
+            ports: Some(
+                std::iter::once(port(&cluster.port, cluster.service_port.get()))
+                    .chain(cluster.extra_ports.iter().map(|p| port(p, p.number.get())))
+                    .collect(),
+            ),
             ..Default::default()
         }),
         ..Default::default()

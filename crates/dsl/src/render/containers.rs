@@ -152,7 +152,7 @@ fn container(c: &Container, volumes: &mut Vec<Volume>) -> K8sContainer {
             ..Default::default()
         }),
         liveness_probe: probes.map(|p| probe(&p.liveness)),
-        readiness_probe: probes.map(|p| probe(&p.readiness)),
+        readiness_probe: probes.and_then(|p| p.readiness.as_ref()).map(probe),
         startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),
         security_context: Some(container_security_context()),
         volume_mounts: (!mounts.is_empty()).then_some(mounts),

@@ -387,7 +387,7 @@ pub(crate) fn pod_template(
             ..Default::default()
         }),
         liveness_probe: probes.map(|p| probe(&p.liveness)),
-        readiness_probe: probes.map(|p| probe(&p.readiness)),
+        readiness_probe: probes.and_then(|p| p.readiness.as_ref()).map(probe),
         startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),
         lifecycle: component.pre_stop.as_ref().map(pre_stop),
         security_context: Some(container_security_context()),

@@ -161,14 +161,10 @@ fn exec_commands(app: &App, c: &Component, out: &mut Vec<Finding>) {
     };
     let probe_fields = |probes: &Probes| -> Vec<(&'static str, bool)> {
         let is_empty = |check: &Check| matches!(check, Check::Exec(cmd) if cmd.is_empty());
-        vec![
-            ("liveness", is_empty(&probes.liveness.check)),
-            ("readiness", is_empty(&probes.readiness.check)),
-            (
-                "startup",
-                probes.startup.as_ref().is_some_and(|p| is_empty(&p.check)),
-            ),
-        ]
+        probes
+            .all()
+            .map(|(which, p)| (which, is_empty(&p.check)))
+            .collect()
     };
     if let Some(probes) = c.workload.probes() {
         for (which, bad) in probe_fields(probes) {

@@ -38,6 +38,10 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
             }
         }
     }
+    for c in &app.components {
+        super::references::port_numbers(app, c, &mut out);
+    }
+    super::references::dependency_conflicts(app, &mut out);
     if let Some(ingress) = &app.ingress {
         for (h, host) in ingress.hosts.iter().enumerate() {
             for (r, route) in host.routes.iter().enumerate() {
@@ -90,7 +94,7 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
     out
 }
 
-fn where_(app: &App) -> String {
+pub(super) fn where_(app: &App) -> String {
     format!("{}/{}", app.name, app.environment)
 }
 
@@ -120,7 +124,11 @@ fn resolve(app: &App, component: &Component, field: &str, target: &Name, out: &m
     let dependency = app.dependency(target).is_some();
     let peer = app.component(target).is_some();
     let components: Vec<&str> = app.components.iter().map(|c| c.name.as_str()).collect();
-    let dependencies: Vec<&str> = app.dependencies.iter().map(|d| d.name.as_str()).collect();
+    let dependencies: Vec<&str> = app
+        .all_dependencies()
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
     let (message, fix) = match (dependency, peer) {
         (true, false) | (false, true) => return,
         (true, true) => (
@@ -143,8 +151,8 @@ fn resolve(app: &App, component: &Component, field: &str, target: &Name, out: &m
                 list(dependencies.clone()),
             ),
             format!(
-                "declare `{target}` in App::dependencies (or as a component), or correct \
-                 the name{}",
+                "add the component `{target}` to App::components (a `&Dependency` passed to \
+                 `.talks_to(..)` is one of the app's by itself), or correct the name{}",
                 suggestion(
                     target,
                     components.iter().chain(&dependencies).copied().collect()
@@ -196,7 +204,7 @@ fn affinity_target(
     ));
 }
 
-fn finding(
+pub(super) fn finding(
     app: &App,
     kind: &str,
     name: &str,

@@ -4,7 +4,7 @@ use crate::model::builder_macro::typestate_builder;
 use crate::model::cluster::{MemberVolume, PeerDiscovery, Quorum, StatefulCluster};
 use crate::model::component::AccessMode;
 use crate::model::monitoring::Metrics;
-use crate::model::pod::{Probes, Spread};
+use crate::model::pod::{Probes, ServingProbes, Spread};
 use crate::primitives::port::{NamedPort, Port};
 use crate::primitives::quantity::Storage;
 use crate::primitives::text::{EnvName, Name};
@@ -29,7 +29,7 @@ typestate_builder! {
                 message "this cluster has no peer port: add `.peer_port(NamedPort::new(port_name!(\"raft\"), port!(4321)))` before `.build()`",
                 label "`.peer_port(..)` is missing";
             /// Liveness and readiness probes.
-            probes [Pr: StatefulClusterProbes]: Probes = |probes: Probes| probes,
+            probes [Pr: StatefulClusterProbes]: Probes = |probes: impl ServingProbes| probes.into_probes(),
                 message "this cluster has no probes: add `.probes(Probes::http(&http, http_path!(\"/live\"), http_path!(\"/ready\")))` before `.build()`",
                 label "`.probes(..)` is missing";
         }
@@ -38,6 +38,8 @@ typestate_builder! {
         optional {
             /// The port the client Service exposes (default 80).
             service_port: Port = crate::port!(80), |port: Port| port;
+            /// Further container ports, also on the client Service.
+            extra_ports: Vec<NamedPort> = Vec::new(), |ports: Vec<NamedPort>| ports;
             /// Per-member persistent volumes.
             volumes: Vec<MemberVolume> = Vec::new(), |volumes: Vec<MemberVolume>| volumes;
             /// Identity and peers environment variables.

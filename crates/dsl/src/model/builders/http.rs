@@ -4,7 +4,7 @@ use crate::model::builder_macro::typestate_builder;
 use crate::model::component::{HttpService, LeaderElection, LeaderLock, Worker};
 use crate::model::exposure::Exposure;
 use crate::model::monitoring::Metrics;
-use crate::model::pod::{Probes, Spread};
+use crate::model::pod::{PodProbes, Probes, ServingProbes, Spread};
 use crate::model::scaling::{Disruption, Replicas};
 use crate::model::storage::{ObjectStorage, ScalableStorage};
 use crate::primitives::port::{NamedPort, Port};
@@ -22,7 +22,7 @@ typestate_builder! {
                 message "this HTTP service has no port: add `.port(NamedPort::new(port_name!(\"http\"), port!(8080)))` before `.build()`",
                 label "`.port(..)` is missing";
             /// Liveness and readiness probes.
-            probes [Pr: HttpServiceProbes]: Probes = |probes: Probes| probes,
+            probes [Pr: HttpServiceProbes]: Probes = |probes: impl ServingProbes| probes.into_probes(),
                 message "this HTTP service has no probes: add `.probes(Probes::http(&http, http_path!(\"/live\"), http_path!(\"/ready\")))` before `.build()`",
                 label "`.probes(..)` is missing";
             /// Replica count or autoscaling range.
@@ -72,7 +72,7 @@ typestate_builder! {
             /// Container ports (health, metrics).
             ports: Vec<NamedPort> = Vec::new(), |ports: Vec<NamedPort>| ports;
             /// Probes, when the worker serves health endpoints.
-            probes: Option<Probes> = None, |probes: Probes| Some(probes);
+            probes: Option<Probes> = None, |probes: impl PodProbes| Some(probes.into_probes());
             /// Prometheus metrics endpoint on one of the ports.
             metrics: Option<Metrics> = None, |metrics: Metrics| Some(metrics);
             /// Leader election for singleton tasks.

@@ -6,6 +6,7 @@ use crate::model::builder_macro::typestate_builder;
 use crate::model::component::{
     AccessMode, BatchJob, ConcurrencyPolicy, JobRestart, OutputVolume, ScheduledJob,
 };
+use crate::model::dependency::Dependency;
 use crate::model::handles::TalksTo;
 use crate::model::hook::Hook;
 use crate::model::jobs::SpawnedJobs;
@@ -135,6 +136,7 @@ typestate_builder! {
         tracked {}
         fixed {
             talks_to: Vec<Name> = Vec::new();
+            dependencies: Vec<Dependency> = Vec::new();
         }
         optional {
             /// Cloud identity of the spawned pods (e.g. the role Terraform runs with).
@@ -152,8 +154,12 @@ impl<N, A> SpawnedJobsBuilder<N, A> {
     /// Components of the app and dependencies the spawned pods connect to (adds to the
     /// list): `.talks_to([&api])`.
     pub fn talks_to<P: TalksTo>(mut self, peers: impl IntoIterator<Item = P>) -> Self {
-        self.talks_to
-            .extend(peers.into_iter().map(|p| p.peer_name()));
+        for peer in peers {
+            self.talks_to.push(peer.peer_name());
+            if let Some(dependency) = peer.dependency() {
+                self.dependencies.push(dependency);
+            }
+        }
         self
     }
 }

@@ -34,14 +34,14 @@ typestate_builder! {
     /// optionally `.startup(..)`, then `.build()`.
     pub struct ProbesBuilder for Probes {
         builder: fn builder;
-        note: "probes need both `.liveness(..)` and `.readiness(..)`: a liveness probe without a readiness probe sends traffic to pods that cannot serve it";
+        note: "probes need both `.liveness(..)` and `.readiness(..)`: a liveness probe without a readiness probe sends traffic to pods that cannot serve it (a pod no Service routes to may take `Probes::liveness_only(..)`)";
         required {
             /// Restarts the container when it fails.
             liveness [L: ProbesLiveness]: Probe = |probe: Probe| probe,
                 message "these probes have no liveness probe: add `.liveness(Probe::builder().check(..).build())` before `.build()`",
                 label "`.liveness(..)` is missing";
             /// Removes the pod from Service endpoints when it fails.
-            readiness [R: ProbesReadiness]: Probe = |probe: Probe| probe,
+            readiness [R: ProbesReadiness]: Option<Probe> = |probe: Probe| Some(probe),
                 message "these probes have no readiness probe: add `.readiness(Probe::builder().check(..).build())` before `.build()`",
                 label "`.readiness(..)` is missing";
         }

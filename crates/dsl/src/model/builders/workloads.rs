@@ -7,7 +7,7 @@ use crate::model::cluster::MemberVolume;
 use crate::model::host_access::{Explained, HostAccess, Reason};
 use crate::model::monitoring::Metrics;
 use crate::model::node_agent::{AgentProbes, DaemonUpdate, NodeAgent};
-use crate::model::pod::{Probes, Spread};
+use crate::model::pod::{PodProbes, Probes, ServingProbes, Spread};
 use crate::model::scaling::Disruption;
 use crate::model::stateful::{PodManagement, StatefulService, StatefulUpdate};
 use crate::primitives::port::{NamedPort, Port};
@@ -20,7 +20,7 @@ typestate_builder! {
         note: "a node agent needs `.probes(..)`, or `.without_probes(reason!(\"…\"))` when it serves no health endpoint";
         required {
             /// Liveness and readiness probes of the agent's container.
-            probes [P: NodeAgentProbes]: AgentProbes = |probes: Probes| AgentProbes::Probed(probes),
+            probes [P: NodeAgentProbes]: AgentProbes = |probes: impl PodProbes| AgentProbes::Probed(probes.into_probes()),
                 message "this node agent has no probes: add `.probes(Probes::http(&http, http_path!(\"/live\"), http_path!(\"/ready\")))`, or `.without_probes(reason!(\"why it cannot be probed\"))`, before `.build()`",
                 label "`.probes(..)` or `.without_probes(..)` is missing";
         }
@@ -79,7 +79,7 @@ typestate_builder! {
                 message "this stateful service has no port: add `.port(NamedPort::new(port_name!(\"redis\"), port!(6379)))` before `.build()`",
                 label "`.port(..)` is missing";
             /// Liveness and readiness probes.
-            probes [Pr: StatefulServiceProbes]: Probes = |probes: Probes| probes,
+            probes [Pr: StatefulServiceProbes]: Probes = |probes: impl ServingProbes| probes.into_probes(),
                 message "this stateful service has no probes: add `.probes(..)` (e.g. TCP checks on its port) before `.build()`",
                 label "`.probes(..)` is missing";
         }

@@ -42,6 +42,8 @@ impl Default for DaemonUpdate {
 /// [`NodeAgentBuilder::without_probes`](crate::model::builders::workloads::NodeAgentBuilder::without_probes), one of
 /// which is required.
 #[derive(Clone, Debug, PartialEq, Eq)]
+// One value per declared agent, built once: boxing `Probes` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum AgentProbes {
     /// Liveness and readiness probes of the agent's container.
     Probed(Probes),

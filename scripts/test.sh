@@ -81,16 +81,16 @@ new_repository() (
   trap 'rm -rf "$tmp"' EXIT
   cargo run --locked -q -p cli -- new "$tmp/repo" --app bookstore --team shop
   cd "$tmp/repo"
-  export CARGO_BUILD_BUILD_DIR="$root/target" CARGO_TARGET_DIR="$root/target/new-repository"
-  cargo fmt --all -- --check
-  cargo clippy --offline --all-targets --workspace -q -- -D warnings
-  cargo run --offline -q -- emit 2>"$tmp/emit.log" || { cat "$tmp/emit.log" >&2; return 1; }
-  if grep -Eq "warning|error|note" "$tmp/emit.log"; then
+  local in_repo=(env CARGO_BUILD_BUILD_DIR="$root/target" CARGO_TARGET_DIR="$root/target/new-repository")
+  "${in_repo[@]}" cargo fmt --all -- --check
+  "${in_repo[@]}" cargo clippy --offline --all-targets --workspace -q -- -D warnings
+  "${in_repo[@]}" cargo run --offline -q -- emit 2>"$tmp/emit.log" || { cat "$tmp/emit.log" >&2; return 1; }
+  if grep -Eq "^(warning|error|note)[[:punct:]]" "$tmp/emit.log"; then
     echo "kairn new: the first app has findings:" >&2
     cat "$tmp/emit.log" >&2
     return 1
   fi
-  cargo run --offline -q -- check
+  "${in_repo[@]}" cargo run --offline -q -- check
 )
 step "kairn new" new_repository
 

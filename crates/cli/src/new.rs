@@ -72,11 +72,11 @@ pub struct NewArgs {
 
 /// Rust's keywords, which a module or crate cannot be named.
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Names a team crate cannot take: kairn's own crates, the repository's package and the
@@ -383,7 +383,9 @@ fn create_beside(dir: &Path, files: &[(PathBuf, String)]) -> Result<PathBuf, New
 /// back. DIR itself is not replaced, so a shell whose working directory it is keeps it.
 fn create_inside(dir: &Path, files: &[(PathBuf, String)]) -> Result<PathBuf, NewError> {
     let shown = dir.display();
-    let staging = dir.join(staging_name(dir.file_name().unwrap_or(OsStr::new("repository"))));
+    let staging = dir.join(staging_name(
+        dir.file_name().unwrap_or(OsStr::new("repository")),
+    ));
     let io_error = |e: io::Error| {
         NewError::Io(format!(
             "cannot write into {shown}: {e} (it was left as it was)"

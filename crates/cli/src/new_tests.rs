@@ -105,7 +105,11 @@ fn a_new_dir_gets_every_file_and_no_staging_is_left() {
         "a staging directory was left beside the repository"
     );
     for (path, text) in template().files() {
-        assert_eq!(fs::read_to_string(dir.join(&path)).unwrap(), text, "{path:?}");
+        assert_eq!(
+            fs::read_to_string(dir.join(&path)).unwrap(),
+            text,
+            "{path:?}"
+        );
     }
 }
 
@@ -146,20 +150,32 @@ fn every_placeholder_is_filled_and_names_are_derived() {
             assert!(!text.contains("{{team") && !text.contains("{{app"));
             continue;
         }
-        assert!(!text.contains("{{"), "{path:?} keeps a placeholder:\n{text}");
+        assert!(
+            !text.contains("{{"),
+            "{path:?} keeps a placeholder:\n{text}"
+        );
     }
     let files: BTreeMap<PathBuf, String> = template().files().into_iter().collect();
     let app = &files[Path::new("teams/payments/src/order_api.rs")];
-    assert!(app.contains("pub struct OrderApi;") && app.contains("const ID: &'static str = \"order-api\";"));
+    assert!(
+        app.contains("pub struct OrderApi;")
+            && app.contains("const ID: &'static str = \"order-api\";")
+    );
     assert!(app.contains("name!(\"order-api-production\")"));
     assert!(files[Path::new("src/main.rs")].contains("use payments as _;"));
     assert!(files[Path::new("teams/payments/src/lib.rs")].contains("mod order_api;"));
     let cargo = &files[Path::new("Cargo.toml")];
-    assert!(cargo.contains("dsl = { path = \"/opt/kairn/crates/dsl\" }"), "{cargo}");
+    assert!(
+        cargo.contains("dsl = { path = \"/opt/kairn/crates/dsl\" }"),
+        "{cargo}"
+    );
     assert!(cargo.contains(
         "kairn = { package = \"cli\", path = \"/opt/kairn/crates/cli\", default-features = false }"
     ));
-    assert!(cargo.ends_with(PROFILE), "the profile ends Cargo.toml:\n{cargo}");
+    assert!(
+        cargo.ends_with(PROFILE),
+        "the profile ends Cargo.toml:\n{cargo}"
+    );
 }
 
 #[test]
@@ -183,14 +199,33 @@ fn the_git_form_pins_both_dependencies_and_escapes_toml() {
 
 #[test]
 fn names_that_would_not_compile_are_refused_with_an_example() {
-    for bad in ["", "Hello", "1app", "app-", "a_b", "type", "self", &"a".repeat(41)] {
+    for bad in [
+        "",
+        "Hello",
+        "1app",
+        "app-",
+        "a_b",
+        "type",
+        "self",
+        &"a".repeat(41),
+    ] {
         let err = parse_app(bad).unwrap_err();
         assert!(err.contains("e.g. --app"), "{bad:?}: {err}");
     }
     for good in ["hello", "order-api", "a1", "bookstore"] {
         assert_eq!(parse_app(good).as_deref(), Ok(good));
     }
-    for bad in ["", "Team", "9x", "a.b", "dsl", "kairn", "std", "fn", "kairn-repository"] {
+    for bad in [
+        "",
+        "Team",
+        "9x",
+        "a.b",
+        "dsl",
+        "kairn",
+        "std",
+        "fn",
+        "kairn-repository",
+    ] {
         let err = parse_team(bad).unwrap_err();
         assert!(err.contains("e.g. --team"), "{bad:?}: {err}");
     }

@@ -26,7 +26,9 @@ fn new_refuses_a_non_empty_dir_and_writes_nothing() {
     let err = stderr(&o);
     let first = err.lines().next().unwrap_or_default();
     assert!(
-        first.starts_with("error: ") && first.contains("is not empty") && first.contains("choose another DIR"),
+        first.starts_with("error: ")
+            && first.contains("is not empty")
+            && first.contains("choose another DIR"),
         "the first line must say what to do: {err}"
     );
     let entries: Vec<_> = std::fs::read_dir(tmp.path())
@@ -94,7 +96,13 @@ fn new_with_a_git_dependency_resolves_against_a_clean_clone() {
     let clone = tmp.path().join("kairn");
     git(
         tmp.path(),
-        &["clone", "--quiet", "--no-hardlinks", root.to_str().unwrap(), "kairn"],
+        &[
+            "clone",
+            "--quiet",
+            "--no-hardlinks",
+            root.to_str().unwrap(),
+            "kairn",
+        ],
     );
     let rev = git(&clone, &["rev-parse", "HEAD"]);
     let url = format!("file://{}", clone.display());

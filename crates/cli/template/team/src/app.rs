@@ -45,6 +45,8 @@ impl Declaration for {{app_type}} {
                 http_path!("/readyz"),
             ))
             .replicas(replicas)
+            // Replicas on different nodes, so one node going down leaves the others.
+            .spread(Spread::AcrossNodes)
             .build();
         service.disruption = disruption;
         let api = Component::builder()

@@ -17,6 +17,8 @@
 #      the schema, kustomize and hook-phase tests, and docs/guide.md as doc tests)
 #   7. examples/standalone (a team's repository over kairn as a path dependency): fmt,
 #      clippy, and `kairn check` of its committed generated/
+#   8. `kairn new`: a new team repository in a temporary directory builds, passes fmt and
+#      clippy, emits with no findings and then checks clean
 # Stops at the first failing step and says which one failed.
 set -euo pipefail
 
@@ -69,6 +71,28 @@ standalone() (
   cargo run --locked -q -- check
 )
 step "standalone example" standalone
+# `kairn new DIR` as a new team runs it: the repository it writes (path dependency on this
+# checkout) is formatted, lints clean, emits with no finding and then checks clean, all
+# offline (its Cargo.lock starts as kairn's). Compiled dependencies are reused from
+# target/ as for the standalone example (only the team's crates and the binary compile).
+new_repository() (
+  local root="$PWD" tmp
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  cargo run --locked -q -p cli -- new "$tmp/repo" --app bookstore --team shop
+  cd "$tmp/repo"
+  local in_repo=(env CARGO_BUILD_BUILD_DIR="$root/target" CARGO_TARGET_DIR="$root/target/new-repository")
+  "${in_repo[@]}" cargo fmt --all -- --check
+  "${in_repo[@]}" cargo clippy --offline --all-targets --workspace -q -- -D warnings
+  "${in_repo[@]}" cargo run --offline -q -- emit 2>"$tmp/emit.log" || { cat "$tmp/emit.log" >&2; return 1; }
+  if grep -Eq "^(warning|error|note)[[:punct:]]" "$tmp/emit.log"; then
+    echo "kairn new: the first app has findings:" >&2
+    cat "$tmp/emit.log" >&2
+    return 1
+  fi
+  "${in_repo[@]}" cargo run --offline -q -- check
+)
+step "kairn new" new_repository
 
 echo
 echo "scripts/test.sh: all steps passed"

@@ -14,7 +14,8 @@
 //! among them). A third test states the project's own policy directly: every action is
 //! pinned to a full commit SHA with a `# vX.Y.Z` comment, no `${{ }}` inside `run:`
 //! scripts, `permissions: {}` at the top, a timeout on every job, and `actions/checkout`
-//! never persists credentials. And the shell scripts CI runs (`.ci/run`, `scripts/*.sh`)
+//! never persists credentials. The workflow `kairn new` writes into a team's repository
+//! (`crates/cli/template/.github/workflows/ci.yml`) passes all three. And the shell scripts CI runs (`.ci/run`, `scripts/*.sh`)
 //! pass ShellCheck.
 
 use std::collections::BTreeSet;
@@ -44,6 +45,13 @@ fn project_workflows() -> Vec<PathBuf> {
         );
     }
     files
+}
+
+/// The workflow `kairn new` writes into a team's repository (`crates/cli/template/`).
+fn template_workflow() -> PathBuf {
+    let file = workspace_root().join("crates/cli/template/.github/workflows/ci.yml");
+    assert!(file.is_file(), "{} is missing", display(&file));
+    file
 }
 
 fn strs(files: &[PathBuf]) -> Vec<&str> {
@@ -183,6 +191,34 @@ fn workflows_pass_zizmor_offline_pedantic() {
     }
 }
 
+/// The CI workflow of every repository `kairn new` writes passes the same tools, with
+/// zero findings.
+#[test]
+fn new_repository_workflow_passes_actionlint_and_zizmor() {
+    let file = template_workflow();
+    let (ran, errors) = actionlint(std::slice::from_ref(&file));
+    assert!(
+        errors.is_empty() && ran.success(),
+        "actionlint reported problems in {}:\n{errors:#?}\n{}",
+        display(&file),
+        ran.stderr()
+    );
+    assert!(
+        ran.stderr().contains("Found total 0 errors")
+            && !ran.stderr().contains("Rule \"shellcheck\" was disabled"),
+        "actionlint did not lint {}:\n{}",
+        display(&file),
+        ran.stderr()
+    );
+    let (ran, findings) = zizmor(&file);
+    assert!(
+        findings.is_empty() && ran.success(),
+        "zizmor reported findings in {}:\n{findings:#?}\n{}",
+        display(&file),
+        ran.stderr()
+    );
+}
+
 /// A workflow with one mistake of each kind the tools must catch.
 const PLANTED: &str = r#"name: planted
 on: pull_request_target
@@ -260,7 +296,9 @@ fn has_version_comment(line: &str) -> bool {
 #[test]
 fn workflows_follow_the_pinning_and_injection_policy() {
     let mut problems = Vec::new();
-    for file in project_workflows() {
+    let mut files = project_workflows();
+    files.push(template_workflow());
+    for file in files {
         let name = display(&file);
         let text = std::fs::read_to_string(&file).expect("readable workflow");
         let doc: Value = serde_yaml::from_str(&text).expect("workflow is YAML");

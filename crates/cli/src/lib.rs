@@ -16,6 +16,7 @@ mod diff;
 mod emit;
 mod lint;
 mod list;
+mod new;
 mod package;
 mod project;
 mod publish;
@@ -77,6 +78,12 @@ enum Command {
     Package(PackageArgs),
     /// Compare a fresh render with an earlier one (generated/, a bundle or a package): objects added, removed and changed, by field; exit 1 when anything differs.
     Diff(diff::DiffArgs),
+    /// Create a team's kairn repository in DIR (new or empty): a workspace with one team crate, a first app in two environments, CI and a README; then `cd DIR && cargo run -- emit`.
+    ///
+    /// kairn is a path dependency on the checkout this binary was built from, or, with
+    /// --kairn-git URL --kairn-rev REV, a git dependency. Nothing is written if DIR holds
+    /// anything but `.git` (exit 2).
+    New(new::NewArgs),
 }
 
 /// What `emit` writes.
@@ -244,5 +251,6 @@ pub fn main_with(apps: impl IntoIterator<Item = AppEntry>, settings: Settings) -
         Command::Publish(args) => publish::run(&args),
         Command::Package(args) => package::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::New(args) => new::run(&args),
     }
 }

@@ -8,24 +8,37 @@
 //! `oci://`, a bad `--created`, an unknown app or environment) and unreadable input (no
 //! package, a version that is not SemVer); 74 standard output could not be written.
 
+//!
+//! The OCI client (oci-client, tokio, rustls, http) is linked only with the `publish`
+//! feature of the `cli` package, which this repository's binary enables and a team's
+//! repository does not by default (more than half the packages a team's binary would link):
+//! without it, `publish` says which feature to enable and exits 2.
+
 use std::path::PathBuf;
 use std::process::ExitCode;
+#[cfg(feature = "publish")]
 use std::time::Instant;
 
 use clap::Args;
+#[cfg(feature = "publish")]
 use ship::oci::{
     artifact, check_created, read_package, rfc3339_utc, Artifact, ArtifactOptions, Credentials,
     PackageError, Publisher, PushOptions, Target,
 };
 
+#[cfg(feature = "publish")]
 use crate::console::{self, say};
 use crate::emit::fail;
-use crate::{EXIT_ERRORS, EXIT_USAGE};
+#[cfg(feature = "publish")]
+use crate::EXIT_ERRORS;
+use crate::EXIT_USAGE;
 
 /// Environment variable with the creation time used when `--created` is not given.
+#[cfg(feature = "publish")]
 const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 
 #[derive(Args)]
+#[cfg_attr(not(feature = "publish"), allow(dead_code))]
 pub struct PublishArgs {
     /// Package directory written by `kairn package --out DIR` (its index.json and
     /// SHA256SUMS are checked before anything is pushed).
@@ -50,7 +63,23 @@ pub struct PublishArgs {
     pub env: Option<String>,
 }
 
+/// Runs `publish` in a binary built without the `publish` feature: says how to get it.
+#[cfg(not(feature = "publish"))]
+pub fn run(_args: &PublishArgs) -> ExitCode {
+    fail(
+        EXIT_USAGE,
+        &[
+            "this kairn was built without the `publish` feature, which links the OCI client: \
+             in the repository's Cargo.toml, add `features = [\"publish\"]` to the `kairn` \
+             dependency (`kairn = { package = \"cli\", ..., features = [\"publish\"] }`) \
+             and run the command again"
+                .to_owned(),
+        ],
+    )
+}
+
 /// `--created`, else `SOURCE_DATE_EPOCH` as RFC 3339, else none.
+#[cfg(feature = "publish")]
 fn created(args: &PublishArgs) -> Result<Option<String>, String> {
     if let Some(c) = &args.created {
         check_created(c)?;
@@ -67,6 +96,7 @@ fn created(args: &PublishArgs) -> Result<Option<String>, String> {
 }
 
 /// Whether `HOST[:PORT]` is this machine.
+#[cfg(feature = "publish")]
 fn is_loopback(registry: &str) -> bool {
     let host = registry
         .strip_prefix('[')
@@ -79,6 +109,7 @@ fn is_loopback(registry: &str) -> bool {
 }
 
 /// Runs `publish`.
+#[cfg(feature = "publish")]
 pub fn run(args: &PublishArgs) -> ExitCode {
     let target = match Target::parse(&args.to) {
         Ok(t) => t,

@@ -8,7 +8,7 @@
 #   4. cargo test for the whole workspace: unit, doc, trybuild, and the integration tests
 #      that run kubectl, kustomize, kubernetes-validate (strict, Kubernetes 1.33) and PyYAML
 #      on the generated manifests and check that generated/ is current, checkov on
-#      generated/ and examples/shop/generated/ (only the findings accepted in
+#      generated/, examples/shop/generated/ and examples/standalone/generated/ (only the findings accepted in
 #      tests/fixtures/checkov-accepted.yaml, see docs/security.md), and actionlint
 #      (with ShellCheck) and zizmor --offline on .github/workflows/.
 #   5. rustdoc of the dsl and lint crates with warnings as errors (no broken doc links)

@@ -18,3 +18,66 @@
 
 pub mod report;
 pub mod source;
+
+use std::fmt;
+
+pub use report::Report;
+pub use source::{SourceApp, SourceEnv, SourceObject};
+
+/// One app's declaration, as a module of the team crate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppModule {
+    /// Rust module name (`checkout`), also the file name `<module>.rs`.
+    pub module: String,
+    /// The app's id (`Declaration::ID`).
+    pub id: String,
+    /// The module's Rust text, formatted.
+    pub source: String,
+}
+
+/// What an import produced: the app modules and the report.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Imported {
+    /// One module per app, in the order given.
+    pub apps: Vec<AppModule>,
+    /// What went where.
+    pub report: Report,
+}
+
+/// Settings of an import.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Name of the team crate the apps go into.
+    pub team: String,
+}
+
+/// Why an import could not be done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// A source object that cannot be read as what it claims to be.
+    Object {
+        /// `path:line`.
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Anything else, one line.
+    Other(String),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Object { at, message } => write!(f, "{at}: {message}"),
+            ImportError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Turns the apps into declarations and a report (the engine; see the module list above).
+pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportError> {
+    let _ = (apps, options);
+    Err(ImportError::Other("import: engine not written yet".into()))
+}

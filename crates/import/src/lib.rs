@@ -16,8 +16,20 @@
 //! report   per source object: where it went, what changed, hardening steps (Markdown, JSON)
 //! ```
 
+pub mod build;
+pub mod engine;
+pub mod normalize;
+pub mod plan;
+pub mod recognize;
 pub mod report;
+pub mod residual;
+pub mod rust;
 pub mod source;
+pub mod typed;
+pub mod verify;
+
+#[cfg(test)]
+mod engine_tests;
 
 use std::fmt;
 
@@ -78,6 +90,35 @@ impl std::error::Error for ImportError {}
 
 /// Turns the apps into declarations and a report (the engine; see the module list above).
 pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportError> {
-    let _ = (apps, options);
-    Err(ImportError::Other("import: engine not written yet".into()))
+    let _ = &options.team;
+    let mut report = Report::default();
+    let mut modules = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for app in apps {
+        let plan = engine::import_app(app, &mut report)?;
+        if !seen.insert(plan.id.clone()) {
+            return Err(ImportError::Other(format!(
+                "import: two sources make the app `{}`: give one of them another name (--app)",
+                plan.id
+            )));
+        }
+        let source = rust::app_module(&plan)?;
+        let yaml_lines: usize = app
+            .envs
+            .iter()
+            .flat_map(|e| &e.objects)
+            .map(|o| dsl::yaml::to_yaml(&o.value).map_or(0, |s| s.lines().count()))
+            .sum();
+        report.lines.0 += source.lines().count();
+        report.lines.1 += yaml_lines;
+        modules.push(AppModule {
+            module: plan.module.clone(),
+            id: plan.id.clone(),
+            source,
+        });
+    }
+    Ok(Imported {
+        apps: modules,
+        report,
+    })
 }

@@ -103,12 +103,12 @@ impl From<Resources> for RunnerResources {
     fn from(r: Resources) -> Self {
         RunnerResources {
             requests: Amounts {
-                cpu: r.cpu_request.to_string(),
-                memory: r.memory_request.to_string(),
+                cpu: r.cpu_request.map(|c| c.to_string()).unwrap_or_default(),
+                memory: r.memory_request.map(|m| m.to_string()).unwrap_or_default(),
             },
             limits: Amounts {
-                cpu: r.cpu_limit.to_string(),
-                memory: r.memory_limit.to_string(),
+                cpu: r.cpu_limit.map(|c| c.to_string()).unwrap_or_default(),
+                memory: r.memory_limit.map(|m| m.to_string()).unwrap_or_default(),
             },
         }
     }

@@ -61,6 +61,7 @@ pub use model::dependency::{Dependency, DependencyKind, Endpoint};
 pub use model::dns::Dns;
 pub use model::environment::Environment;
 pub use model::exposure::Exposure;
+pub use model::extra_json::InvalidExtraObject;
 pub use model::files::ConfigFiles;
 pub use model::handles::{
     DependencyRef, HttpComponent, IntoComponents, RouteTarget, ServiceRef, TalksTo,
@@ -72,6 +73,7 @@ pub use model::host_access::{
 };
 pub use model::ingress::{HostRules, Ingress, Route, Tls};
 pub use model::jobs::SpawnedJobs;
+pub use model::kept::Kept;
 pub use model::metadata::{AnnotationKey, RESERVED_ANNOTATION_KEYS};
 pub use model::monitoring::{AlertRule, Metrics, Monitoring, Severity};
 pub use model::node_agent::{AgentProbes, DaemonUpdate, NodeAgent};
@@ -80,6 +82,7 @@ pub use model::pod::{
     Spread, WritableDir,
 };
 pub use model::pod_options::PodOptions;
+pub use model::resources_as_source::ResourcesAsSource;
 pub use model::scaling::{Autoscaling, AutoscalingRange, Disruption, Replicas};
 pub use model::scheduling::{TaintEffect, TaintMatch, Toleration};
 pub use model::stateful::{PodManagement, StatefulService, StatefulUpdate};

@@ -19,6 +19,7 @@ mod annotations;
 mod containers;
 mod declaration;
 pub mod dsl_hints;
+mod kept;
 mod node_agents;
 mod references;
 
@@ -37,7 +38,10 @@ pub use lint::{
     Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
     DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
 };
-pub use lint::{HOST_ACCESS_ANNOTATION, NO_PROBES_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
+pub use lint::{
+    HOST_ACCESS_ANNOTATION, NO_PROBES_ANNOTATION, OPEN_NETWORK_ANNOTATION,
+    POD_SECURITY_EXCEPTION_ANNOTATION, RESOURCES_AS_SOURCE_ANNOTATION,
+};
 
 use crate::model::app::App;
 use crate::model::component::{LeaderLock, Workload as ModelWorkload};
@@ -117,6 +121,7 @@ pub fn context_for(app: &App) -> Context {
             .chain(containers::check(app))
             .chain(annotations::check(app))
             .chain(node_agents::check(app))
+            .chain(kept::check(app))
             .collect(),
         external_claims: app
             .components

@@ -61,6 +61,7 @@
 
 pub mod checks;
 pub mod crd;
+mod declared;
 mod finding;
 pub mod image;
 mod index;
@@ -111,6 +112,17 @@ pub const POD_SECURITY_EXCEPTION_ANNOTATION: &str = "kairn.dev/pod-security-exce
 /// Workload annotation saying why its pods have no liveness or readiness probe (a node
 /// agent declared with `.without_probes(reason!(..))`).
 pub const NO_PROBES_ANNOTATION: &str = "kairn.dev/no-probes";
+/// Workload (and RoleBinding) annotation naming the ServiceAccount(s) its pods (or
+/// subjects) use that exist outside the set, comma-separated: a component that keeps
+/// the account of an app that runs already (`Component::keep`).
+pub const EXTERNAL_SERVICE_ACCOUNT_ANNOTATION: &str = "kairn.dev/external-service-account";
+/// Workload annotation saying why some containers lack CPU or memory requests or
+/// limits, one `<container>: <reason>` per line (`Resources::as_source`): they are kept
+/// as the source had them, and `resources-missing` accepts it for those containers.
+pub const RESOURCES_AS_SOURCE_ANNOTATION: &str = "kairn.dev/resources-as-source";
+/// NetworkPolicy annotation saying why the policy allows all ingress and egress
+/// (`Component::open_network`); the rules about a policy's breadth accept it.
+pub const OPEN_NETWORK_ANNOTATION: &str = "kairn.dev/open-network";
 
 /// Namespaces Prometheus is assumed to run in when linting YAML (override with
 /// `--prometheus-namespace`).

@@ -159,6 +159,12 @@ impl Object {
     }
 }
 
+/// The apiVersion kairn has a type for `kind` in (`None`: a kind kairn has no type
+/// for, which an app adds as an [`Object::Custom`]).
+pub fn typed_api_version(kind: &str) -> Option<&'static str> {
+    crate::source::expected_api_version(kind)
+}
+
 /// An object of any kind, kept as its apiVersion, kind, metadata and the rest of its
 /// fields as JSON (see [`Object::Custom`]).
 #[derive(Clone, Debug, PartialEq)]

@@ -369,6 +369,7 @@ fn every_rule_fails_and_passes() {
         "legacy-sidecar-job",
         "annotation-overridden",
         "node-agent-shares-namespace",
+        "kept-identity",
         "waiver-invalid",
         "waiver-unmatched",
     ] {

@@ -599,6 +599,8 @@ impl<N, I, R, W> ComponentBuilder<N, I, R, W> {
             set_at: o.set_at,
             customizations: Vec::new(),
             containers: o.containers,
+            kept: None,
+            open_network: None,
         })
     }
 }

@@ -205,7 +205,12 @@ impl StatefulCluster {
     ///     "db-0.db-headless.ns.svc:4321,db-1.db-headless.ns.svc:4321,db-2.db-headless.ns.svc:4321"
     /// );
     /// ```
-    pub fn peers_list(&self, statefulset: &Name, headless: &Name, namespace: &Name) -> String {
+    pub fn peers_list(
+        &self,
+        statefulset: &(impl std::fmt::Display + ?Sized),
+        headless: &(impl std::fmt::Display + ?Sized),
+        namespace: &Name,
+    ) -> String {
         (0..self.members.members())
             .map(|i| {
                 format!(

@@ -18,7 +18,7 @@ use super::handles::DependencyRef;
 use super::hook::Hook;
 use super::jobs::SpawnedJobs;
 use super::monitoring::Metrics;
-use super::node_agent::NodeAgent;
+use super::node_agent::{AgentProbes, NodeAgent};
 use super::pod::{PreStop, Probes, Resources, RunAs, Spread, WritableDir};
 use super::pod_options::PodOptions;
 use super::scaling::{Disruption, Replicas};
@@ -115,6 +115,10 @@ pub struct Component {
     /// Init containers, sidecars and further regular containers of the pod, in the
     /// order they were added (see [`super::container`]).
     pub containers: Vec<PodContainer>,
+    /// The source's names, labels and selectors, set by [`Component::keep`].
+    pub kept: Option<super::kept::Kept>,
+    /// Why the NetworkPolicy allows all traffic, set by [`Component::open_network`].
+    pub open_network: Option<super::host_access::Reason>,
 }
 
 impl Component {
@@ -284,12 +288,12 @@ impl Workload {
     /// Liveness and readiness probes, if any.
     pub fn probes(&self) -> Option<&Probes> {
         match self {
-            Workload::Http(h) => Some(&h.probes),
+            Workload::Http(h) => h.probes.probes(),
             Workload::Worker(w) => w.probes.as_ref(),
             Workload::Job(_) | Workload::Scheduled(_) => None,
             Workload::Cluster(c) => Some(&c.probes),
             Workload::NodeAgent(a) => a.probes.probes(),
-            Workload::Stateful(s) => Some(&s.probes),
+            Workload::Stateful(s) => s.probes.probes(),
         }
     }
 
@@ -323,6 +327,17 @@ impl Workload {
         match self {
             Workload::NodeAgent(a) => &a.host_access,
             _ => &[],
+        }
+    }
+
+    /// Why the workload has no probes, when it was declared without them
+    /// (`.without_probes(reason!(..))`): recorded in `kairn.dev/no-probes`.
+    pub fn no_probes_reason(&self) -> Option<&super::host_access::Reason> {
+        match self {
+            Workload::Http(h) => h.probes.reason_for_none(),
+            Workload::NodeAgent(a) => a.probes.reason_for_none(),
+            Workload::Stateful(s) => s.probes.reason_for_none(),
+            _ => None,
         }
     }
 
@@ -367,8 +382,9 @@ pub struct HttpService {
     pub port: NamedPort,
     /// The port the Service exposes (targets [`port`](Self::port) by name).
     pub service_port: Port,
-    /// Liveness and readiness probes.
-    pub probes: Probes,
+    /// Liveness and readiness probes, or why there are none
+    /// ([`without_probes`](super::builders::http::HttpServiceBuilder::without_probes)).
+    pub probes: AgentProbes,
     /// Replica count or autoscaling range.
     pub replicas: Replicas,
     /// Disruption budget.

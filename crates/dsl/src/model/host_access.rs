@@ -117,6 +117,19 @@ validated_string!(
     "reason"
 );
 
+impl Reason {
+    /// The text for the rest of the program's run: borrowed as is from a
+    /// [`reason!`](crate::reason) literal; a reason parsed at run time is leaked (once
+    /// per declaration, so that a `Copy` value such as [`Resources`](crate::Resources)
+    /// can hold it).
+    pub(crate) fn into_static(self) -> &'static str {
+        match self.0 {
+            Cow::Borrowed(s) => s,
+            Cow::Owned(s) => Box::leak(s.into_boxed_str()),
+        }
+    }
+}
+
 /// A host path literal checked at compile time (absolute, no `..`, no trailing `/`).
 #[macro_export]
 macro_rules! host_path {

@@ -37,23 +37,25 @@ impl Default for DaemonUpdate {
     }
 }
 
-/// Whether a node agent is probed, or why it is not: set by
-/// [`NodeAgentBuilder::probes`](crate::model::builders::workloads::NodeAgentBuilder::probes) or
-/// [`NodeAgentBuilder::without_probes`](crate::model::builders::workloads::NodeAgentBuilder::without_probes), one of
-/// which is required.
+/// Whether a workload is probed, or why it is not: set by `.probes(..)` or
+/// `.without_probes(reason!(..))` on a [`NodeAgent`] (one of which is required, see
+/// [`NodeAgentBuilder::without_probes`](crate::model::builders::workloads::NodeAgentBuilder::without_probes)),
+/// an [`HttpService`](crate::HttpService) or a [`StatefulService`](crate::StatefulService)
+/// (`.probes(..)` is the usual way; `.without_probes(..)` is for an app that serves no
+/// health endpoint, such as an imported one whose source declares none).
 #[derive(Clone, Debug, PartialEq, Eq)]
-// One value per declared agent, built once: boxing `Probes` would only add an allocation.
+// One value per declared workload, built once: boxing `Probes` would only add an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum AgentProbes {
-    /// Liveness and readiness probes of the agent's container.
+    /// Liveness and readiness probes of the main container.
     Probed(Probes),
-    /// No probes, for the reason given (written into the DaemonSet's
+    /// No probes, for the reason given (written into the workload's
     /// `kairn.dev/no-probes` annotation, which `kairn lint` reads).
     Without(Reason),
 }
 
 impl AgentProbes {
-    /// The probes, when the agent has them.
+    /// The probes, when the workload has them.
     pub fn probes(&self) -> Option<&Probes> {
         match self {
             AgentProbes::Probed(p) => Some(p),
@@ -61,7 +63,7 @@ impl AgentProbes {
         }
     }
 
-    /// Why the agent has no probes, when it has none.
+    /// Why the workload has no probes, when it has none.
     pub fn reason_for_none(&self) -> Option<&Reason> {
         match self {
             AgentProbes::Probed(_) => None,

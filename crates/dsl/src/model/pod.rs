@@ -4,23 +4,30 @@ use crate::primitives::port::{DeclaredPort, NamedPort, PortRef};
 use crate::primitives::quantity::{Cpu, Memory, Storage};
 use crate::primitives::text::{HttpPath, Name};
 
-/// CPU and memory requests and limits. Every container gets both.
+/// CPU and memory requests and limits. Every container gets both, unless they were
+/// declared [as the source has them](Resources::as_source), with a reason.
 ///
 /// ```
 /// use dsl::{Resources, cpu, memory};
 /// let r = Resources::new(cpu!("250m"), cpu!("1"), memory!("256Mi"), memory!("1Gi"));
-/// assert_eq!(r.cpu_limit.to_string(), "1");
+/// assert_eq!(r.cpu_limit.map(|c| c.to_string()).as_deref(), Some("1"));
+/// assert_eq!(r.as_source, None);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive] // made by `Resources::new` or `Resources::as_source`
 pub struct Resources {
     /// CPU the scheduler reserves.
-    pub cpu_request: Cpu,
+    pub cpu_request: Option<Cpu>,
     /// CPU ceiling (throttled above).
-    pub cpu_limit: Cpu,
+    pub cpu_limit: Option<Cpu>,
     /// Memory the scheduler reserves.
-    pub memory_request: Memory,
+    pub memory_request: Option<Memory>,
     /// Memory ceiling (OOM-killed above).
-    pub memory_limit: Memory,
+    pub memory_limit: Option<Memory>,
+    /// Why these are the source's values, some possibly absent (set by
+    /// [`Resources::as_source`], written into `kairn.dev/resources-as-source`); `None`
+    /// for [`Resources::new`], which sets all four.
+    pub as_source: Option<&'static str>,
 }
 
 impl Resources {
@@ -33,10 +40,11 @@ impl Resources {
         memory_limit: Memory,
     ) -> Self {
         Resources {
-            cpu_request,
-            cpu_limit,
-            memory_request,
-            memory_limit,
+            cpu_request: Some(cpu_request),
+            cpu_limit: Some(cpu_limit),
+            memory_request: Some(memory_request),
+            memory_limit: Some(memory_limit),
+            as_source: None,
         }
     }
 }

@@ -47,6 +47,10 @@ pub enum Setting {
     TerminationGracePeriod,
     /// `.pre_stop(..)`.
     PreStop,
+    /// [`Component::keep`](crate::Component::keep).
+    Keep,
+    /// [`Component::open_network`](crate::Component::open_network).
+    OpenNetwork,
 }
 
 /// The recorded call site of each setting made.

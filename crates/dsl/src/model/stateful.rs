@@ -83,8 +83,9 @@ pub struct StatefulService {
     pub service_port: Option<Port>,
     /// Further container ports (also on both Services).
     pub extra_ports: Vec<NamedPort>,
-    /// Liveness and readiness probes.
-    pub probes: Probes,
+    /// Liveness and readiness probes, or why there are none
+    /// ([`without_probes`](super::builders::workloads::StatefulServiceBuilder::without_probes)).
+    pub probes: super::node_agent::AgentProbes,
     /// Per-member persistent volumes.
     pub volumes: Vec<MemberVolume>,
     /// Start order of the members.

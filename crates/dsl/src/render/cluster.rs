@@ -12,14 +12,14 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::meta::{component_labels, object_meta, selector, selector_labels};
 use super::pod::pod_template;
 use crate::model::app::App;
-use crate::model::cluster::{StatefulCluster, HEADLESS_SUFFIX};
+use crate::model::cluster::StatefulCluster;
 use crate::model::component::Component;
 use crate::object::Object;
-use crate::primitives::text::Name;
 
-/// The headless Service name of a cluster component: `<app>-<component>-headless`.
-pub(crate) fn headless_name(app: &App, component: &Component) -> Name {
-    app.object_name(&component.name).join(HEADLESS_SUFFIX)
+/// The headless Service name of a cluster component: `<app>-<component>-headless`, or
+/// the kept one.
+pub(crate) fn headless_name(app: &App, component: &Component) -> String {
+    super::kept::headless_service_name(app, component)
 }
 
 /// The identity and peers environment variables of every member.
@@ -28,7 +28,7 @@ pub(crate) fn peer_env(
     component: &Component,
     cluster: &StatefulCluster,
 ) -> Vec<K8sEnvVar> {
-    let statefulset = app.object_name(&component.name);
+    let statefulset = super::kept::workload_name(app, component);
     vec![
         K8sEnvVar {
             name: cluster.peers.node_id_env.to_string(),
@@ -61,7 +61,11 @@ use super::services::service_port as port;
 pub(crate) fn services(app: &App, component: &Component, cluster: &StatefulCluster) -> Vec<Object> {
     let labels = component_labels(app, component);
     let client = Service {
-        metadata: object_meta(app, &app.object_name(&component.name), labels.clone()),
+        metadata: object_meta(
+            app,
+            &super::kept::service_name(app, component),
+            labels.clone(),
+        ),
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".into()),
             selector: Some(selector_labels(app, &component.name)),
@@ -103,10 +107,14 @@ pub(crate) fn statefulset(
     let (claims, mounts) = super::stateful::claim_templates(app, component, &cluster.volumes);
     let members = i32::from(cluster.members.members());
     let statefulset = StatefulSet {
-        metadata: object_meta(app, &name, labels.clone()),
+        metadata: object_meta(
+            app,
+            &super::kept::workload_name(app, component),
+            labels.clone(),
+        ),
         spec: Some(StatefulSetSpec {
             replicas: Some(members),
-            service_name: Some(headless_name(app, component).to_string()),
+            service_name: Some(headless_name(app, component)),
             // Members must find each other before any of them is ready.
             pod_management_policy: Some("Parallel".into()),
             update_strategy: Some(StatefulSetUpdateStrategy {

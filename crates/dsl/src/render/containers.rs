@@ -2,13 +2,13 @@
 //! [`SidecarMode::Legacy`]) and regular containers, each as hardened as the main one.
 
 use k8s_openapi::api::core::v1::{
-    Container as K8sContainer, ContainerPort, EmptyDirVolumeSource, ResourceRequirements,
-    ServicePort, Volume, VolumeMount,
+    Container as K8sContainer, ContainerPort, EmptyDirVolumeSource, ServicePort, Volume,
+    VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::pod::{container_security_context, env_var, probe, quantities};
+use super::pod::{container_security_context, env_var, probe};
 use crate::model::app::App;
 use crate::model::component::Component;
 use crate::model::container::{Container, ContainerRole, SidecarMode};
@@ -140,17 +140,7 @@ fn container(c: &Container, volumes: &mut Vec<Volume>) -> K8sContainer {
         args: (!c.args.is_empty()).then(|| c.args.clone()),
         ports: (!ports.is_empty()).then_some(ports),
         env: (!env.is_empty()).then_some(env),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities(
-                c.resources.cpu_request.to_string(),
-                c.resources.memory_request.to_string(),
-            )),
-            limits: Some(quantities(
-                c.resources.cpu_limit.to_string(),
-                c.resources.memory_limit.to_string(),
-            )),
-            ..Default::default()
-        }),
+        resources: super::pod::requirements(&c.resources),
         liveness_probe: probes.map(|p| probe(&p.liveness)),
         readiness_probe: probes.and_then(|p| p.readiness.as_ref()).map(probe),
         startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),

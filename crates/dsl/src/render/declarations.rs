@@ -9,6 +9,12 @@
 //!   `kairn.dev/external-claims`;
 //! - a ServiceAccount used only by pods created at run time (spawned Jobs) carries
 //!   `kairn.dev/runtime-service-account: "true"`.
+//! - a workload with containers whose resources are declared as the source has them
+//!   ([`Resources::as_source`](crate::Resources::as_source)) says why in
+//!   `kairn.dev/resources-as-source`, one `<container>: <reason>` per line;
+//! - a workload whose pods run as a ServiceAccount its component keeps
+//!   ([`Kept::service_account`](crate::Kept)), and a RoleBinding granting to it, name that
+//!   existing account in `kairn.dev/external-service-account`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,8 +25,29 @@ use crate::object::{Manifest, Object};
 
 use lint::WAIVE_ANNOTATION_PREFIX;
 pub use lint::{
-    EXTERNAL_CLAIMS_ANNOTATION, EXTERNAL_SECRETS_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION,
+    EXTERNAL_CLAIMS_ANNOTATION, EXTERNAL_SECRETS_ANNOTATION, EXTERNAL_SERVICE_ACCOUNT_ANNOTATION,
+    RESOURCES_AS_SOURCE_ANNOTATION, RUNTIME_SERVICE_ACCOUNT_ANNOTATION,
 };
+
+/// `<container>: <reason>` for each container of the component whose resources are
+/// declared as the source has them, one per line.
+fn resources_as_source(component: &crate::Component) -> Option<String> {
+    let main = std::iter::once((
+        super::kept::container_name(component),
+        component.resources.as_source,
+    ));
+    let further = component.containers.iter().map(|pc| {
+        (
+            pc.container.name.to_string(),
+            pc.container.resources.as_source,
+        )
+    });
+    let lines: Vec<String> = main
+        .chain(further)
+        .filter_map(|(name, reason)| reason.map(|r| format!("{name}: {r}")))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
 
 /// Names of the existing claims a component mounts ([`Volume::claim`](crate::Volume::claim)),
 /// created outside kairn.
@@ -165,6 +192,35 @@ pub(crate) fn record(app: &App, manifests: &mut [Manifest]) {
                 EXTERNAL_CLAIMS_ANNOTATION.to_owned(),
                 mounted.join(","),
             );
+        }
+        let component = m
+            .origin
+            .component
+            .as_deref()
+            .and_then(|c| app.components.iter().find(|x| x.name.as_str() == c));
+        if let Some(why) = component
+            .filter(|_| pod_spec(&m.object).is_some())
+            .and_then(resources_as_source)
+        {
+            annotate(
+                &mut m.object,
+                RESOURCES_AS_SOURCE_ANNOTATION.to_owned(),
+                why,
+            );
+        }
+        let kept_account = component.and_then(super::kept::external_service_account);
+        if let Some(account) = kept_account {
+            let runs_as = pod_spec(&m.object)
+                .is_some_and(|s| s.service_account_name.as_deref() == Some(account));
+            let binds = matches!(&m.object, Object::RoleBinding(b)
+                if b.subjects.iter().flatten().any(|s| s.kind == "ServiceAccount" && s.name == account));
+            if runs_as || binds {
+                annotate(
+                    &mut m.object,
+                    EXTERNAL_SERVICE_ACCOUNT_ANNOTATION.to_owned(),
+                    account.to_owned(),
+                );
+            }
         }
         if let Object::ServiceAccount(sa) = &m.object {
             let id = (

@@ -60,9 +60,19 @@ fn prefixes(kind: &str, setting: Setting, set_at: &SetAt) -> Vec<String> {
                 }
             }
             Setting::Workload => vec!["spec".to_owned()],
-            Setting::TalksTo | Setting::ServiceAccountAnnotations | Setting::SpawnsJobs => {
-                Vec::new()
+            Setting::Keep => {
+                let template = pod.strip_suffix(".spec").unwrap_or(pod);
+                vec![
+                    "spec.selector".to_owned(),
+                    format!("{template}.metadata.labels"),
+                    format!("{pod}.serviceAccountName"),
+                    format!("{container}.name"),
+                ]
             }
+            Setting::TalksTo
+            | Setting::ServiceAccountAnnotations
+            | Setting::SpawnsJobs
+            | Setting::OpenNetwork => Vec::new(),
         };
     }
     match (kind, setting) {
@@ -70,6 +80,8 @@ fn prefixes(kind: &str, setting: Setting, set_at: &SetAt) -> Vec<String> {
             vec!["spec".to_owned()]
         }
         ("NetworkPolicy", Setting::TalksTo) => vec!["spec.egress".to_owned()],
+        ("NetworkPolicy", Setting::OpenNetwork) => vec!["spec".to_owned()],
+        ("Service" | "PodDisruptionBudget", Setting::Keep) => vec!["spec.selector".to_owned()],
         ("ServiceAccount", Setting::ServiceAccountAnnotations) => {
             vec!["metadata.annotations".to_owned()]
         }

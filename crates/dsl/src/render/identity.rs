@@ -49,12 +49,19 @@ pub(crate) fn service_account(app: &App, component: &Component) -> Vec<Object> {
     let labels = component_labels(app, component);
     let mut annotations = component.service_account_annotations.clone();
     annotations.extend(super::storage::service_account_annotations(component));
-    let mut out = vec![ServiceAccount {
-        metadata: with_annotations(object_meta(app, &name, labels.clone()), annotations),
-        automount_service_account_token: Some(needs_api_token(component)),
-        ..Default::default()
+    // A kept ServiceAccount exists already and is not kairn's: none is rendered.
+    let account = super::kept::service_account_name(app, component);
+    let mut out: Vec<Object> = Vec::new();
+    if super::kept::external_service_account(component).is_none() {
+        out.push(
+            ServiceAccount {
+                metadata: with_annotations(object_meta(app, &name, labels.clone()), annotations),
+                automount_service_account_token: Some(needs_api_token(component)),
+                ..Default::default()
+            }
+            .into(),
+        );
     }
-    .into()];
     if !component.api_access.is_empty() {
         let rules = component
             .api_access
@@ -77,7 +84,7 @@ pub(crate) fn service_account(app: &App, component: &Component) -> Vec<Object> {
         out.push(role_binding(
             object_meta(app, &name, labels),
             name.as_str(),
-            name.as_str(),
+            &account,
             app.namespace.as_str(),
         ));
     }

@@ -76,7 +76,7 @@ pub(crate) fn spawned_jobs(app: &App, component: &Component) -> Vec<Object> {
     out.push(super::identity::role_binding(
         meta(&rbac_name, &jobs.namespace, labels.clone()),
         rbac_name.as_str(),
-        launcher.as_str(),
+        &super::kept::service_account_name(app, component),
         app.namespace.as_str(),
     ));
     out.push(

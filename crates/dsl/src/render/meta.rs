@@ -43,8 +43,11 @@ pub(crate) fn app_labels(app: &App) -> Labels {
     l
 }
 
-/// The immutable labels that select a component's pods.
+/// The immutable labels that select a component's pods (kept ones, if it keeps them).
 pub(crate) fn selector_labels(app: &App, component: &Name) -> Labels {
+    if let Some(kept) = super::kept::selector(app, component) {
+        return kept;
+    }
     let mut l = Labels::new();
     l.insert(keys::NAME.into(), app.name.to_string());
     l.insert(keys::INSTANCE.into(), app.base_name().to_string());
@@ -59,7 +62,16 @@ pub(crate) fn selector_labels(app: &App, component: &Name) -> Labels {
 /// by a digest alone gets no version label: a digest is not a version, and a label
 /// (at most 63 characters) cannot hold it whole. Neither does a tag that is not a label
 /// value (e.g. 64-128 characters, or ending in '-'); the tag is never truncated.
+///
+/// Labels a component keeps ([`Kept::labels`](crate::Kept)) replace the derived ones;
+/// its `.label(..)`s are added to them.
 pub(crate) fn component_labels(app: &App, component: &Component) -> Labels {
+    if let Some(mut kept) = super::kept::labels(component) {
+        for (k, v) in &component.pod.labels {
+            kept.insert(k.to_string(), v.to_string());
+        }
+        return kept;
+    }
     let mut l = app_labels(app);
     // Component labels are `LabelKey`s: never a derived key, so never a selector label.
     for (k, v) in &component.pod.labels {
@@ -82,7 +94,11 @@ pub(crate) fn selector(labels: Labels) -> LabelSelector {
 }
 
 /// Metadata of a namespaced object.
-pub(crate) fn object_meta(app: &App, name: &Name, labels: Labels) -> ObjectMeta {
+pub(crate) fn object_meta(
+    app: &App,
+    name: &(impl std::fmt::Display + ?Sized),
+    labels: Labels,
+) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.to_string()),
         namespace: Some(app.namespace.to_string()),

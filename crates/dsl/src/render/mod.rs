@@ -16,6 +16,7 @@ pub mod hooks;
 mod host_access;
 mod identity;
 mod jobs;
+mod kept;
 pub mod meta;
 mod monitoring;
 mod network;
@@ -30,11 +31,14 @@ mod volumes;
 mod workloads;
 
 pub(crate) use component_meta::overridden as overridden_annotations;
+pub(crate) use storage::service_account_annotations as storage_account_annotations;
 
 #[cfg(test)]
 mod containers_tests;
 #[cfg(test)]
 mod customize_tests;
+#[cfg(test)]
+mod imported_tests;
 #[cfg(test)]
 mod node_agent_tests;
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::meta::{app_labels, component_labels, keys, object_meta, selector, selector_labels};
+use super::meta::{app_labels, component_labels, keys, object_meta, selector};
 use crate::crd::monitoring::{
     NamespaceSelector, PrometheusRule, PrometheusRuleSpec, Rule, RuleGroup, ScrapeEndpoint,
     ServiceMonitor, ServiceMonitorSpec,
@@ -22,7 +22,7 @@ pub(crate) fn service_monitor(app: &App, component: &Component, metrics: &Metric
         object_meta(app, &name, component_labels(app, component)),
         ServiceMonitorSpec {
             job_label: Some(keys::NAME.to_owned()),
-            selector: selector(selector_labels(app, &component.name)),
+            selector: selector(super::kept::service_monitor_selector(app, component)),
             namespace_selector: Some(NamespaceSelector {
                 match_names: vec![app.namespace.to_string()],
                 ..NamespaceSelector::default()

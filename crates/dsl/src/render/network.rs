@@ -18,6 +18,7 @@ use crate::model::dependency::Endpoint;
 use crate::model::exposure::Exposure;
 use crate::model::storage::ObjectStorage;
 use crate::object::Object;
+use lint::OPEN_NETWORK_ANNOTATION;
 
 /// Private ranges excluded from "public internet" egress.
 pub const PRIVATE_RANGES: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
@@ -241,8 +242,31 @@ pub(crate) fn egress_rules<'a>(
     egress
 }
 
+/// The NetworkPolicy of a component declared [`open_network`](Component::open_network):
+/// every ingress and egress allowed, the reason in `kairn.dev/open-network`.
+fn open_network_policy(app: &App, component: &Component, reason: &str) -> Object {
+    let name = app.object_name(&component.name);
+    let meta = super::meta::with_annotations(
+        object_meta(app, &name, component_labels(app, component)),
+        BTreeMap::from([(OPEN_NETWORK_ANNOTATION.to_owned(), reason.to_owned())]),
+    );
+    NetworkPolicy {
+        metadata: meta,
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(selector(selector_labels(app, &component.name))),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+            ingress: Some(vec![NetworkPolicyIngressRule::default()]),
+            egress: Some(vec![NetworkPolicyEgressRule::default()]),
+        }),
+    }
+    .into()
+}
+
 /// The NetworkPolicy of one component.
 pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
+    if let Some(reason) = &component.open_network {
+        return open_network_policy(app, component, reason.as_str());
+    }
     let mut ingress = Vec::new();
     // From the ingress controller, to the ports it routes to.
     if let (Some(ing), Some(port)) = (&app.ingress, component.workload.http_port()) {

@@ -11,7 +11,6 @@ use crate::model::app::App;
 use crate::model::component::Component;
 use crate::model::node_agent::{DaemonUpdate, NodeAgent};
 use crate::object::Object;
-use crate::validate::NO_PROBES_ANNOTATION;
 
 fn int(n: u32) -> IntOrString {
     IntOrString::Int(i32::try_from(n).unwrap_or(i32::MAX))
@@ -48,14 +47,12 @@ pub(crate) fn daemon_set(
     agent: &NodeAgent,
     config_hash: Option<&str>,
 ) -> Object {
-    let name = app.object_name(&component.name);
+    let name = super::kept::workload_name(app, component);
     let labels = component_labels(app, component);
     let mut template = pod_template(app, component, config_hash, None, Vec::new());
     super::host_access::apply(&mut template, &agent.host_access);
     let mut annotations = super::host_access::annotations(&agent.host_access);
-    if let Some(reason) = agent.probes.reason_for_none() {
-        annotations.insert(NO_PROBES_ANNOTATION.to_owned(), reason.to_string());
-    }
+    annotations.extend(super::workloads::no_probes_annotation(component));
     DaemonSet {
         metadata: with_annotations(object_meta(app, &name, labels), annotations),
         spec: Some(DaemonSetSpec {

@@ -17,7 +17,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::identity::needs_api_token;
-use super::meta::{component_labels, selector, selector_labels};
+use super::meta::{selector, selector_labels};
 use crate::model::app::App;
 use crate::model::component::{Component, LeaderElection, Workload};
 use crate::model::pod::{Check, PreStop, Probe, Probes, Spread};
@@ -169,11 +169,29 @@ fn leader_election_env(le: &LeaderElection) -> Vec<K8sEnvVar> {
     .collect()
 }
 
-pub(crate) fn quantities(cpu: String, memory: String) -> BTreeMap<String, Quantity> {
-    BTreeMap::from([
-        ("cpu".to_owned(), Quantity(cpu)),
-        ("memory".to_owned(), Quantity(memory)),
-    ])
+/// A container's `resources`: each declared value (all four unless declared
+/// [as the source has them](crate::Resources::as_source)); none at all is no `resources`.
+pub(crate) fn requirements(r: &crate::model::pod::Resources) -> Option<ResourceRequirements> {
+    let map = |cpu: Option<String>, memory: Option<String>| {
+        let m: BTreeMap<String, Quantity> = [("cpu", cpu), ("memory", memory)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), Quantity(v))))
+            .collect();
+        (!m.is_empty()).then_some(m)
+    };
+    let requests = map(
+        r.cpu_request.map(|c| c.to_string()),
+        r.memory_request.map(|m| m.to_string()),
+    );
+    let limits = map(
+        r.cpu_limit.map(|c| c.to_string()),
+        r.memory_limit.map(|m| m.to_string()),
+    );
+    (requests.is_some() || limits.is_some()).then(|| ResourceRequirements {
+        requests,
+        limits,
+        ..Default::default()
+    })
 }
 
 /// The hardened container security context (restricted Pod Security Standard).
@@ -359,7 +377,7 @@ pub(crate) fn pod_template(
         .collect();
     let use_config = component.env_from_config && !app.config.is_empty();
     let container = Container {
-        name: component.name.to_string(),
+        name: super::kept::container_name(component),
         image: Some(component.image.to_string()),
         image_pull_policy: Some("IfNotPresent".into()),
         command: (!component.command.is_empty()).then(|| component.command.clone()),
@@ -375,17 +393,7 @@ pub(crate) fn pod_template(
                 ..Default::default()
             }]
         }),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities(
-                component.resources.cpu_request.to_string(),
-                component.resources.memory_request.to_string(),
-            )),
-            limits: Some(quantities(
-                component.resources.cpu_limit.to_string(),
-                component.resources.memory_limit.to_string(),
-            )),
-            ..Default::default()
-        }),
+        resources: requirements(&component.resources),
         liveness_probe: probes.map(|p| probe(&p.liveness)),
         readiness_probe: probes.and_then(|p| p.readiness.as_ref()).map(probe),
         startup_probe: probes.and_then(|p| p.startup.as_ref()).map(probe),
@@ -418,7 +426,7 @@ pub(crate) fn pod_template(
         )),
     };
     let annotations = hash.map(|h| BTreeMap::from([(CONFIG_HASH_ANNOTATION.to_owned(), h)]));
-    let mut labels = component_labels(app, component);
+    let mut labels = super::kept::pod_labels(app, component);
     labels.extend(super::storage::pod_labels(component));
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
@@ -427,8 +435,11 @@ pub(crate) fn pod_template(
             ..Default::default()
         }),
         spec: Some(PodSpec {
-            service_account_name: Some(app.object_name(&component.name).to_string()),
-            automount_service_account_token: Some(needs_api_token(component)),
+            service_account_name: Some(super::kept::service_account_name(app, component)),
+            // A kept ServiceAccount is not kairn's: its own setting decides.
+            automount_service_account_token: super::kept::external_service_account(component)
+                .is_none()
+                .then(|| needs_api_token(component)),
             enable_service_links: Some(false),
             security_context: Some(PodSecurityContext {
                 run_as_non_root: Some(true),

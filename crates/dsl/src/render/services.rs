@@ -60,7 +60,7 @@ pub(crate) fn service(app: &App, component: &Component) -> Option<Object> {
             .collect(),
         _ => return None,
     };
-    let name = app.object_name(&component.name);
+    let name = super::kept::service_name(app, component);
     let exposure = match &component.workload {
         Workload::Http(h) => h.exposure.clone(),
         _ => Exposure::ClusterIp,
@@ -117,7 +117,10 @@ pub(crate) fn ingress(app: &App, ingress: &Ingress) -> Object {
                         path_type: "Prefix".into(),
                         backend: IngressBackend {
                             service: Some(IngressServiceBackend {
-                                name: app.object_name(&r.component).to_string(),
+                                name: app.component(&r.component).map_or_else(
+                                    || app.object_name(&r.component).to_string(),
+                                    |c| super::kept::service_name(app, c),
+                                ),
                                 port: Some(ServiceBackendPort {
                                     name: app
                                         .component(&r.component)

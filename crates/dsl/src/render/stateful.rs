@@ -68,7 +68,11 @@ pub(crate) fn services(app: &App, component: &Component, s: &StatefulService) ->
             .collect::<Vec<_>>()
     };
     let client = Service {
-        metadata: object_meta(app, &app.object_name(&component.name), labels.clone()),
+        metadata: object_meta(
+            app,
+            &super::kept::service_name(app, component),
+            labels.clone(),
+        ),
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".into()),
             selector: Some(selector_labels(app, &component.name)),
@@ -78,7 +82,11 @@ pub(crate) fn services(app: &App, component: &Component, s: &StatefulService) ->
         ..Default::default()
     };
     let headless = Service {
-        metadata: object_meta(app, &super::cluster::headless_name(app, component), labels),
+        metadata: object_meta(
+            app,
+            &super::kept::headless_service_name(app, component),
+            labels,
+        ),
         spec: Some(ServiceSpec {
             cluster_ip: Some("None".into()),
             publish_not_ready_addresses: Some(true),
@@ -122,14 +130,17 @@ pub(crate) fn statefulset(
     s: &StatefulService,
     config_hash: Option<&str>,
 ) -> Vec<Object> {
-    let name = app.object_name(&component.name);
+    let name = super::kept::workload_name(app, component);
     let labels = component_labels(app, component);
     let (claims, mounts) = claim_templates(app, component, &s.volumes);
     let statefulset = StatefulSet {
-        metadata: object_meta(app, &name, labels),
+        metadata: super::meta::with_annotations(
+            object_meta(app, &name, labels),
+            super::workloads::no_probes_annotation(component),
+        ),
         spec: Some(StatefulSetSpec {
             replicas: Some(i32::try_from(s.replicas.get()).unwrap_or(i32::MAX)),
-            service_name: Some(super::cluster::headless_name(app, component).to_string()),
+            service_name: Some(super::kept::headless_service_name(app, component)),
             pod_management_policy: Some(s.pod_management.as_str().into()),
             update_strategy: Some(update_strategy(s.update)),
             revision_history_limit: Some(5),

@@ -96,7 +96,7 @@ mod tests {
             .collect()
     }
 
-    fn base() -> HttpServiceBuilder<NamedPort, Probes> {
+    fn base() -> HttpServiceBuilder<NamedPort, AgentProbes> {
         HttpService::builder()
             .port(NamedPort::new(port_name!("http"), port!(8000)))
             .probes(Probes::http(

@@ -21,6 +21,7 @@ use crate::model::app::App;
 use crate::model::component::{BatchJob, Component, JobRestart, ScheduledJob};
 use crate::model::scaling::{Autoscaling, Disruption, Replicas};
 use crate::object::Object;
+use crate::validate::NO_PROBES_ANNOTATION;
 
 fn int(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -34,10 +35,13 @@ pub(crate) fn deployment(
     disruption: Option<&Disruption>,
     config_hash: Option<&str>,
 ) -> Vec<Object> {
-    let name = app.object_name(&component.name);
+    let name = super::kept::workload_name(app, component);
     let labels = component_labels(app, component);
     let mut out: Vec<Object> = vec![Deployment {
-        metadata: object_meta(app, &name, labels.clone()),
+        metadata: with_annotations(
+            object_meta(app, &name, labels.clone()),
+            no_probes_annotation(component),
+        ),
         spec: Some(DeploymentSpec {
             replicas: match replicas {
                 Replicas::Fixed(n) => Some(int(*n)),
@@ -67,6 +71,15 @@ pub(crate) fn deployment(
     out
 }
 
+/// `kairn.dev/no-probes` with the reason, for a workload declared without probes.
+pub(crate) fn no_probes_annotation(component: &Component) -> BTreeMap<String, String> {
+    component
+        .workload
+        .no_probes_reason()
+        .map(|r| BTreeMap::from([(NO_PROBES_ANNOTATION.to_owned(), r.to_string())]))
+        .unwrap_or_default()
+}
+
 /// A HorizontalPodAutoscaler (autoscaling/v2) for a workload.
 pub(crate) fn hpa(
     app: &App,
@@ -76,6 +89,7 @@ pub(crate) fn hpa(
     a: &Autoscaling,
 ) -> Object {
     let name = app.object_name(&component.name);
+    let target = super::kept::workload_name(app, component);
     let resource = |metric: &str, percent: u8| MetricSpec {
         type_: "Resource".into(),
         resource: Some(ResourceMetricSource {
@@ -100,7 +114,7 @@ pub(crate) fn hpa(
             scale_target_ref: CrossVersionObjectReference {
                 api_version: Some(api_version.into()),
                 kind: kind.into(),
-                name: name.to_string(),
+                name: target,
             },
             min_replicas: Some(int(a.min)),
             max_replicas: int(a.max),
@@ -152,12 +166,12 @@ pub(crate) fn job(
     job: &BatchJob,
     config_hash: Option<&str>,
 ) -> Vec<Object> {
-    let name = app.object_name(&component.name);
+    let name = super::kept::workload_name(app, component);
     let labels = component_labels(app, component);
     let mut out = Vec::new();
     let mut extra = Vec::new();
     if let Some(output) = &job.output {
-        let claim = name.join("output");
+        let claim = app.object_name(&component.name).join("output");
         out.push(
             PersistentVolumeClaim {
                 metadata: with_annotations(
@@ -213,7 +227,7 @@ pub(crate) fn cron_job(
     job: &ScheduledJob,
     config_hash: Option<&str>,
 ) -> Object {
-    let name = app.object_name(&component.name);
+    let name = super::kept::workload_name(app, component);
     let labels = component_labels(app, component);
     CronJob {
         metadata: object_meta(app, &name, labels.clone()),

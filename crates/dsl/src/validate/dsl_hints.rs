@@ -108,6 +108,7 @@ pub const DECLARATION_RULES: &[&str] = &[
     "waiver-invalid",
     "waiver-unmatched",
     "node-agent-shares-namespace",
+    "kept-identity",
 ];
 
 /// Rules a declaration cannot trigger, each with why: only a `customize` closure, an

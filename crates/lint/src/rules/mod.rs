@@ -52,6 +52,7 @@
 //! | `pod-containers` | `dsl: src/validate/containers.rs` |
 //! | `legacy-sidecar-job` | `dsl: src/validate/containers.rs` |
 //! | `annotation-overridden` | `dsl: src/validate/annotations.rs` |
+//! | `kept-identity` | `dsl: src/validate/kept.rs` |
 //! | `reference-unresolved` | `wiring/external_secrets.rs`, `wiring/pod_references.rs`, `wiring/rbac_binding.rs`, `wiring/service_monitor.rs` |
 //! | `netpol-egress-dependency` | `network.rs` |
 //! | `netpol-dns-missing` | `network.rs` |

@@ -1,9 +1,12 @@
 //! Builders of [`HttpService`], [`Worker`] and [`LeaderElection`].
 
+use crate::model::builder::Unset;
 use crate::model::builder_macro::typestate_builder;
 use crate::model::component::{HttpService, LeaderElection, LeaderLock, Worker};
 use crate::model::exposure::Exposure;
+use crate::model::host_access::Reason;
 use crate::model::monitoring::Metrics;
+use crate::model::node_agent::AgentProbes;
 use crate::model::pod::{PodProbes, Probes, ServingProbes, Spread};
 use crate::model::scaling::{Disruption, Replicas};
 use crate::model::storage::{ObjectStorage, ScalableStorage};
@@ -22,7 +25,7 @@ typestate_builder! {
                 message "this HTTP service has no port: add `.port(NamedPort::new(port_name!(\"http\"), port!(8080)))` before `.build()`",
                 label "`.port(..)` is missing";
             /// Liveness and readiness probes.
-            probes [Pr: HttpServiceProbes]: Probes = |probes: impl ServingProbes| probes.into_probes(),
+            probes [Pr: HttpServiceProbes]: AgentProbes = |probes: impl ServingProbes| AgentProbes::Probed(probes.into_probes()),
                 message "this HTTP service has no probes: add `.probes(Probes::http(&http, http_path!(\"/live\"), http_path!(\"/ready\")))` before `.build()`",
                 label "`.probes(..)` is missing";
             /// Replica count or autoscaling range.
@@ -51,6 +54,37 @@ typestate_builder! {
             spread: Spread = Spread::default(), |spread: Spread| spread;
             /// Service type: cluster-internal (default) or a cloud load balancer.
             exposure: Exposure = Exposure::default(), |exposure: Exposure| exposure;
+        }
+    }
+}
+
+impl<Po, R, S> HttpServiceBuilder<Po, Unset, R, S> {
+    /// States that the service has no probes and why (the app it runs serves no health
+    /// endpoint, e.g. an imported app whose source had none: a probe it does not serve
+    /// would never pass). Instead of [`probes`](Self::probes). No probe is rendered; the
+    /// reason goes into the Deployment's `kairn.dev/no-probes` annotation.
+    ///
+    /// ```
+    /// use dsl::*;
+    /// let web = HttpService::builder()
+    ///     .port(NamedPort::new(port_name!("http"), port!(8080)))
+    ///     .without_probes(reason!("the source (deploy/web.yaml:12) declares no probes"))
+    ///     .replicas(Replicas::Fixed(2))
+    ///     .build();
+    /// assert!(web.probes.probes().is_none());
+    /// ```
+    pub fn without_probes(self, reason: Reason) -> HttpServiceBuilder<Po, AgentProbes, R, S> {
+        HttpServiceBuilder {
+            port: self.port,
+            probes: AgentProbes::Without(reason),
+            replicas: self.replicas,
+            storage: self.storage,
+            service_port: self.service_port,
+            disruption: self.disruption,
+            metrics: self.metrics,
+            extra_ports: self.extra_ports,
+            spread: self.spread,
+            exposure: self.exposure,
         }
     }
 }

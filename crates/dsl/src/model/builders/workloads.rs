@@ -7,7 +7,7 @@ use crate::model::cluster::MemberVolume;
 use crate::model::host_access::{Explained, HostAccess, Reason};
 use crate::model::monitoring::Metrics;
 use crate::model::node_agent::{AgentProbes, DaemonUpdate, NodeAgent};
-use crate::model::pod::{PodProbes, Probes, ServingProbes, Spread};
+use crate::model::pod::{PodProbes, ServingProbes, Spread};
 use crate::model::scaling::Disruption;
 use crate::model::stateful::{PodManagement, StatefulService, StatefulUpdate};
 use crate::primitives::port::{NamedPort, Port};
@@ -79,7 +79,7 @@ typestate_builder! {
                 message "this stateful service has no port: add `.port(NamedPort::new(port_name!(\"redis\"), port!(6379)))` before `.build()`",
                 label "`.port(..)` is missing";
             /// Liveness and readiness probes.
-            probes [Pr: StatefulServiceProbes]: Probes = |probes: impl ServingProbes| probes.into_probes(),
+            probes [Pr: StatefulServiceProbes]: AgentProbes = |probes: impl ServingProbes| AgentProbes::Probed(probes.into_probes()),
                 message "this stateful service has no probes: add `.probes(..)` (e.g. TCP checks on its port) before `.build()`",
                 label "`.probes(..)` is missing";
         }
@@ -102,6 +102,28 @@ typestate_builder! {
             metrics: Option<Metrics> = None, |metrics: Metrics| Some(metrics);
             /// Placement of the members (soft anti-affinity across nodes unless changed).
             spread: Spread = Spread::AcrossNodes, |spread: Spread| spread;
+        }
+    }
+}
+
+impl<R, Po> StatefulServiceBuilder<R, Po, crate::model::builder::Unset> {
+    /// States that the members have no probes and why (see
+    /// [`HttpServiceBuilder::without_probes`](crate::model::builders::http::HttpServiceBuilder::without_probes)):
+    /// no probe is rendered; the reason goes into the StatefulSet's `kairn.dev/no-probes`
+    /// annotation. Instead of [`probes`](Self::probes).
+    pub fn without_probes(self, reason: Reason) -> StatefulServiceBuilder<R, Po, AgentProbes> {
+        StatefulServiceBuilder {
+            replicas: self.replicas,
+            port: self.port,
+            probes: AgentProbes::Without(reason),
+            service_port: self.service_port,
+            extra_ports: self.extra_ports,
+            volumes: self.volumes,
+            pod_management: self.pod_management,
+            update: self.update,
+            disruption: self.disruption,
+            metrics: self.metrics,
+            spread: self.spread,
         }
     }
 }

@@ -8,7 +8,14 @@ use super::resources::resources;
 pub(super) fn containers(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
     let dev = set.ctx.environment.as_deref() == Some("development");
     for (f, c) in w.containers() {
-        resources(w, &f, c, sink);
+        // Kept as the source had them, with a reason (`Resources::as_source`).
+        let as_source = crate::declared::container_reason(
+            &set.items[w.idx],
+            crate::RESOURCES_AS_SOURCE_ANNOTATION,
+            &c.name,
+        )
+        .is_some();
+        resources(w, &f, c, as_source, sink);
         if let Some(image) = c.image.as_deref().filter(|i| !i.trim().is_empty()) {
             if let Some(problem) = image_problem(image).filter(|_| !dev) {
                 sink.add(w.idx, "image-latest", format!("{f}.image"), format!("image `{image}` {problem}; each pull may run a different build, and members of one workload can run different versions"), "pin a version tag or a digest (@sha256:...)");

@@ -17,19 +17,7 @@ pub(super) fn daemon_set_probes(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink
     if main.liveness_probe.is_some() || main.readiness_probe.is_some() {
         return;
     }
-    let item = &set.items[w.idx];
-    let reason = item
-        .object
-        .and_then(|o| o.metadata().annotations.as_ref())
-        .and_then(|a| a.get(NO_PROBES_ANNOTATION).cloned())
-        .or_else(|| {
-            item.doc
-                .and_then(|d| d.value.pointer("/metadata/annotations"))
-                .and_then(|a| a.get(NO_PROBES_ANNOTATION))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        });
-    if reason.is_some_and(|r| !r.trim().is_empty()) {
+    if crate::declared::annotation(&set.items[w.idx], NO_PROBES_ANNOTATION).is_some() {
         return;
     }
     sink.add(

@@ -4,7 +4,15 @@ use k8s_openapi::api::core::v1::Container;
 
 use crate::set::{quantity, Sink, Workload};
 
-pub(super) fn resources(w: &Workload<'_>, f: &str, c: &Container, sink: &mut Sink) {
+/// `as_source`: the workload says why this container's values are as its source had
+/// them (`kairn.dev/resources-as-source`), so absent ones are not reported.
+pub(super) fn resources(
+    w: &Workload<'_>,
+    f: &str,
+    c: &Container,
+    as_source: bool,
+    sink: &mut Sink,
+) {
     let r = c.resources.as_ref();
     let get = |part: &str, res: &str| {
         let map = match part {
@@ -23,7 +31,7 @@ pub(super) fn resources(w: &Workload<'_>, f: &str, c: &Container, sink: &mut Sin
     .filter(|(p, res)| get(p, res).is_none())
     .map(|(p, res)| format!("{p}.{res}"))
     .collect();
-    if !missing.is_empty() {
+    if !missing.is_empty() && !as_source {
         sink.add(
             w.idx,
             "resources-missing",

@@ -344,7 +344,8 @@ pub(super) fn pod_references(set: &Set<'_>, sink: &mut Sink) {
             let exists = each_named!(set, ServiceAccount, w.ns, sa).any(|(i, a)| {
                 a.metadata.name.as_deref() == Some(sa) && same_ns(set.items[i].namespace, w.ns)
             });
-            if !exists {
+            let external = crate::declared::external_service_account(&set.items[w.idx], sa);
+            if !exists && !external {
                 let (rule, why) = set.unresolved("service-account-missing", "ServiceAccount", w.ns);
                 r.sink.add(
                     w.idx,

@@ -71,7 +71,10 @@ fn subject_account(
     ns: Option<&str>,
     sink: &mut Sink,
 ) {
-    if name == "default" || name.is_empty() {
+    if name == "default"
+        || name.is_empty()
+        || crate::declared::external_service_account(&set.items[i], name)
+    {
         return;
     }
     let exists = each_named!(set, ServiceAccount, ns, name).any(|(k, a)| {

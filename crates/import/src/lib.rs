@@ -18,6 +18,7 @@
 
 pub mod report;
 pub mod source;
+pub mod typed;
 
 use std::fmt;
 

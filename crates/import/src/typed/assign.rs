@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::expr::{short, sub, ty_default, ty_expr};
-use super::lit::{json_body, str_lit};
+use super::lit::{json_body, one_lit};
 use super::schema::{definition as find, schema, Special, Ty};
 use super::{PathSeg, TypedError, TypedErrorKind};
 
@@ -74,7 +74,7 @@ pub fn assign(
                 if !ty_default(&next) {
                     return Err(no_default(&here, &next));
                 }
-                place = format!("{place}.entry({}.into()).or_default()", str_lit(&key));
+                place = format!("{place}.entry({}.into()).or_default()", one_lit(&key));
                 ty = next;
             }
             Step::Index { index, ty: next } => {
@@ -107,10 +107,10 @@ pub fn assign(
         Step::MapKey { key, ty: t } => match value {
             Some(v) => format!(
                 "{place}.insert({}.into(), {});",
-                str_lit(&key),
+                one_lit(&key),
                 expr_of(&t, v)?
             ),
-            None => format!("{place}.remove({});", str_lit(&key)),
+            None => format!("{place}.remove({});", one_lit(&key)),
         },
         Step::Index { index, ty: t } => match value {
             Some(v) => format!("{place}[{index}] = {};", expr_of(&t, v)?),
@@ -204,7 +204,7 @@ fn is_json(ty: &Ty) -> bool {
 /// objects on the way; a removal that finds nothing does nothing.
 fn json_assign(place: &str, rest: &[PathSeg], value: Option<&Value>) -> String {
     let index = |seg: &PathSeg| match seg {
-        PathSeg::Key(k) => format!("[{}]", str_lit(k)),
+        PathSeg::Key(k) => format!("[{}]", one_lit(k)),
         PathSeg::Index(i) => format!("[{i}]"),
     };
     let mut target = format!("{place}.0");
@@ -228,7 +228,7 @@ fn json_assign(place: &str, rest: &[PathSeg], value: Option<&Value>) -> String {
         ),
         (None, PathSeg::Key(k)) => format!(
             "if let Some(o) = {target}.as_object_mut() {{\n    o.remove({});\n}}",
-            str_lit(k)
+            one_lit(k)
         ),
         (None, PathSeg::Index(i)) => format!(
             "if let Some(a) = {target}.as_array_mut() {{\n    a.remove({i});\n}}"

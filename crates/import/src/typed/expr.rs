@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::lit::{base64_decode, f64_lit, json_body, str_lit};
+use super::lit::{base64_decode, f64_lit, json_body, one_lit, str_lit_at};
 use super::schema::{definition as find, rust_type_path, schema, Definition, Special, Ty};
 use super::{push_seg, PathSeg, TypedError, TypedErrorKind};
 
@@ -40,7 +40,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
     match ty {
         Ty::Str => v
             .as_str()
-            .map(|s| format!("{}.into()", str_lit(s)))
+            .map(|s| format!("{}.into()", str_lit_at(s, ind)))
             .ok_or_else(|| mismatch("a string")),
         Ty::Bool => v
             .as_bool()
@@ -56,7 +56,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
             let s = v.as_str().ok_or_else(|| mismatch("a base64 string"))?;
             let bytes = base64_decode(s).ok_or_else(|| mismatch("standard base64"))?;
             let inner = match String::from_utf8(bytes) {
-                Ok(text) => format!("{}.into()", str_lit(&text)),
+                Ok(text) => format!("{}.into()", str_lit_at(&text, ind)),
                 Err(e) => {
                     let nums: Vec<String> = e.as_bytes().iter().map(u8::to_string).collect();
                     format!("vec![{}]", nums.join(", "))
@@ -91,7 +91,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
                     return Err(null_item(&p));
                 }
                 let e = ty_expr(item, item_value, &p, ind + 4)?;
-                parts.push(format!("({}.into(), {e})", str_lit(k)));
+                parts.push(format!("({}.into(), {e})", one_lit(k)));
             }
             Ok(list(&format!("{BTREE_MAP}::from(["), &parts, "])", ind))
         }
@@ -130,10 +130,10 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
                 },
                 _ => return Err(mismatch("a quantity (`500m`, `1Gi`)")),
             };
-            Ok(format!("{ty_path}({}.into())", str_lit(&text)))
+            Ok(format!("{ty_path}({}.into())", one_lit(&text)))
         }
         Some(Special::IntOrString) => match v {
-            Value::String(s) => Ok(format!("{ty_path}::String({}.into())", str_lit(s))),
+            Value::String(s) => Ok(format!("{ty_path}::String({}.into())", one_lit(s))),
             Value::Number(_) => {
                 let n = int(v, path, "i32", i64::from(i32::MIN), i64::from(i32::MAX))?;
                 Ok(format!("{ty_path}::Int({n})"))
@@ -147,7 +147,7 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
             }
             Ok(format!(
                 "{ty_path}({}.parse().expect(\"an RFC 3339 time\"))",
-                str_lit(s)
+                one_lit(s)
             ))
         }
         Some(Special::Json) => Ok(format!(

@@ -2,14 +2,33 @@
 
 use serde_json::Value;
 
-/// A Rust string literal for `s`: a raw string (`r#"..."#`) when `s` has line breaks,
-/// quotes or backslashes and nothing that needs an escape (so config files and regexes read
-/// as they are), else a quoted literal with escapes.
+/// A Rust string expression for `s`, laid out for indentation 0 (see [`str_lit_at`]).
 pub fn str_lit(s: &str) -> String {
-    let wants_raw = s.contains(['\n', '"', '\\']);
-    let can_raw = s.chars().all(|c| {
-        matches!(c, '\n' | '\t' | '"' | '\\' | '\'') || c.escape_debug().nth(1).is_none()
-    });
+    str_lit_at(s, 0)
+}
+
+/// A Rust string expression for `s` of type `&'static str`: text of several lines as
+/// `concat!("line 1\n", "line 2\n")`, one line a literal (so that no later indentation of the
+/// Rust text can change the string, and rustfmt lays it out); a single line as a literal
+/// ([`one_lit`]).
+pub fn str_lit_at(s: &str, ind: usize) -> String {
+    let lines: Vec<&str> = s.split_inclusive('\n').collect();
+    if lines.len() < 2 {
+        return one_lit(s);
+    }
+    let pad = " ".repeat(ind + 4);
+    let parts: Vec<String> = lines.iter().map(|l| format!("{pad}{},", one_lit(l))).collect();
+    format!("concat!(\n{}\n{})", parts.join("\n"), " ".repeat(ind))
+}
+
+/// One Rust string literal: a raw string (`r#"..."#`) when `s` has quotes or backslashes
+/// and nothing that needs an escape (regexes read as they are), else a quoted literal with
+/// escapes.
+pub fn one_lit(s: &str) -> String {
+    let wants_raw = s.contains(['"', '\\']);
+    let can_raw = s
+        .chars()
+        .all(|c| matches!(c, '"' | '\\' | '\'') || c.escape_debug().nth(1).is_none());
     if !(wants_raw && can_raw) {
         return format!("{s:?}");
     }
@@ -39,7 +58,7 @@ pub fn json_body(v: &Value, ind: usize) -> String {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) => str_lit(s),
+        Value::String(s) => str_lit_at(s, ind),
         Value::Array(items) if items.is_empty() => "[]".to_owned(),
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().map(|i| json_body(i, ind + 4)).collect();
@@ -49,7 +68,7 @@ pub fn json_body(v: &Value, ind: usize) -> String {
         Value::Object(map) => {
             let parts: Vec<String> = map
                 .iter()
-                .map(|(k, v)| format!("{}: {}", str_lit(k), json_body(v, ind + 4)))
+                .map(|(k, v)| format!("{}: {}", one_lit(k), json_body(v, ind + 4)))
                 .collect();
             format!("{{\n{pad}{}\n{end}}}", parts.join(&format!(",\n{pad}")))
         }

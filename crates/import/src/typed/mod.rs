@@ -39,7 +39,7 @@ use std::fmt;
 
 pub use assign::assign;
 pub use expr::expr;
-pub use lit::str_lit;
+pub use lit::{one_lit, str_lit, str_lit_at};
 pub use schema::{definition, schema, Definition, Field, Schema, Special, Ty};
 
 /// `(apiVersion, kind)` → the definition k8s-openapi types it with

@@ -313,12 +313,17 @@ fn assign_into_raw_json() {
 #[test]
 fn string_literals() {
     assert_eq!(str_lit("plain"), "\"plain\"");
-    assert_eq!(str_lit("a\nb\n"), "r\"a\nb\n\"");
+    // Several lines: one literal a line, safe under any re-indentation.
+    assert_eq!(
+        str_lit("a\nb \"c\"\n"),
+        "concat!(\n    \"a\\n\",\n    \"b \\\"c\\\"\\n\",\n)"
+    );
+    assert_eq!(str_lit("one line\n"), "\"one line\\n\"");
     assert_eq!(str_lit("say \"hi\""), "r#\"say \"hi\"\"#");
     assert_eq!(str_lit("\"##"), "r###\"\"##\"###");
     assert_eq!(str_lit("^\\d+$"), "r\"^\\d+$\"");
     // Escapes that a raw string cannot hold stay escaped.
-    assert_eq!(str_lit("a\r\nb"), "\"a\\r\\nb\"");
+    assert_eq!(str_lit("a\rb"), "\"a\\rb\"");
     assert_eq!(str_lit("x\u{202e}"), "\"x\\u{202e}\"");
     assert_eq!(str_lit("tab\there"), "\"tab\\there\"");
 }

@@ -230,12 +230,11 @@ fn json_assign(place: &str, rest: &[PathSeg], value: Option<&Value>) -> String {
             "if let Some(o) = {target}.as_object_mut() {{\n    o.remove({});\n}}",
             one_lit(k)
         ),
-        (None, PathSeg::Index(i)) => format!(
-            "if let Some(a) = {target}.as_array_mut() {{\n    a.remove({i});\n}}"
-        ),
+        (None, PathSeg::Index(i)) => {
+            format!("if let Some(a) = {target}.as_array_mut() {{\n    a.remove({i});\n}}")
+        }
     }
 }
-
 
 fn no_default(path: &str, ty: &Ty) -> TypedError {
     let name = match ty {

@@ -48,10 +48,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
             .ok_or_else(|| mismatch("a boolean")),
         Ty::I32 => int(v, path, "i32", i64::from(i32::MIN), i64::from(i32::MAX)),
         Ty::I64 => int(v, path, "i64", i64::MIN, i64::MAX),
-        Ty::F64 => v
-            .as_f64()
-            .map(f64_lit)
-            .ok_or_else(|| mismatch("a number")),
+        Ty::F64 => v.as_f64().map(f64_lit).ok_or_else(|| mismatch("a number")),
         Ty::Bytes => {
             let s = v.as_str().ok_or_else(|| mismatch("a base64 string"))?;
             let bytes = base64_decode(s).ok_or_else(|| mismatch("standard base64"))?;

@@ -17,7 +17,10 @@ pub fn str_lit_at(s: &str, ind: usize) -> String {
         return one_lit(s);
     }
     let pad = " ".repeat(ind + 4);
-    let parts: Vec<String> = lines.iter().map(|l| format!("{pad}{},", one_lit(l))).collect();
+    let parts: Vec<String> = lines
+        .iter()
+        .map(|l| format!("{pad}{},", one_lit(l)))
+        .collect();
     format!("concat!(\n{}\n{})", parts.join("\n"), " ".repeat(ind))
 }
 
@@ -94,7 +97,7 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
         } as u32)
     }
     let bytes = s.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);

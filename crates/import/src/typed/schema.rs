@@ -98,8 +98,9 @@ pub fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
         // The table is committed and checked by the tests: it parses, or nothing works.
-        let value: &'static Value =
-            Box::leak(Box::new(serde_json::from_str(TABLE).expect("k8s-v1.33.json parses")));
+        let value: &'static Value = Box::leak(Box::new(
+            serde_json::from_str(TABLE).expect("k8s-v1.33.json parses"),
+        ));
         parse(value)
     })
 }
@@ -206,7 +207,9 @@ pub fn rust_type_path(definition: &str) -> String {
             m.extend(rest.iter().map(|p| p.replace('-', "_")));
             (m, *name)
         }
-        ["io", "k8s", rest @ .., name] => (rest.iter().map(|p| p.replace('-', "_")).collect(), *name),
+        ["io", "k8s", rest @ .., name] => {
+            (rest.iter().map(|p| p.replace('-', "_")).collect(), *name)
+        }
         _ => (Vec::new(), definition),
     };
     let mut path = String::from("dsl::k8s_openapi::");

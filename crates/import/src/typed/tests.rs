@@ -49,7 +49,10 @@ fn table_loads_and_names_k8s_openapi_fields() {
         root_type("apiregistration.k8s.io/v1", "APIService"),
         Some("io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService")
     );
-    assert_eq!(root_type("apiextensions.k8s.io/v1", "CustomResourceDefinition"), None);
+    assert_eq!(
+        root_type("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+        None
+    );
     assert_eq!(root_type("v1", "List"), None);
     let rust = |def: &str, json: &str| {
         definition(def)
@@ -128,7 +131,13 @@ fn expr_typed_scalars() {
         e.contains("target_port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(\"http\".into()))"),
         "{e}"
     );
-    let e = flat(&expr("io.k8s.api.core.v1.ServicePort", &json!({"port": 80, "targetPort": 8080})).expect("int"));
+    let e = flat(
+        &expr(
+            "io.k8s.api.core.v1.ServicePort",
+            &json!({"port": 80, "targetPort": 8080}),
+        )
+        .expect("int"),
+    );
     assert!(e.contains("IntOrString::Int(8080)"), "{e}");
     // Every field given: no `..Default::default()`.
     let e = expr(
@@ -143,7 +152,13 @@ fn expr_typed_scalars() {
     assert!(e.contains("Quantity(\"0.5\".into())"), "{e}");
     assert!(e.contains("Quantity(\"128\".into())"), "{e}");
     // f64 literals type as floats; i64 stays an integer.
-    let e = flat(&expr("io.k8s.api.flowcontrol.v1.LimitResponse", &json!({"type": "Reject"})).expect("lr"));
+    let e = flat(
+        &expr(
+            "io.k8s.api.flowcontrol.v1.LimitResponse",
+            &json!({"type": "Reject"}),
+        )
+        .expect("lr"),
+    );
     assert!(e.contains("type_: \"Reject\".into()"), "{e}");
     let e = expr(
         "io.k8s.api.core.v1.PodSecurityContext",
@@ -153,7 +168,10 @@ fn expr_typed_scalars() {
     assert!(e.contains("run_as_user: Some(1000),"), "{e}");
     // An empty struct value.
     let e = expr("io.k8s.api.core.v1.EmptyDirVolumeSource", &json!({})).expect("empty");
-    assert_eq!(e, "dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default()");
+    assert_eq!(
+        e,
+        "dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default()"
+    );
 }
 
 #[test]
@@ -163,14 +181,20 @@ fn expr_lists_bytes_time_and_json() {
         &json!({"name": "app", "args": ["--port", "8080"]}),
     )
     .expect("container");
-    assert!(e.contains("args: Some(vec![\"--port\".into(), \"8080\".into()]),"), "{e}");
+    assert!(
+        e.contains("args: Some(vec![\"--port\".into(), \"8080\".into()]),"),
+        "{e}"
+    );
     assert!(e.contains("name: \"app\".into(),"), "{e}");
     let e = expr(
         "io.k8s.api.core.v1.ConfigMap",
         &json!({"metadata": {}, "binaryData": {"a": "aGk=", "b": "/w=="}}),
     )
     .expect("bytes");
-    assert!(e.contains("dsl::k8s_openapi::ByteString(\"hi\".into())"), "{e}");
+    assert!(
+        e.contains("dsl::k8s_openapi::ByteString(\"hi\".into())"),
+        "{e}"
+    );
     assert!(e.contains("dsl::k8s_openapi::ByteString(vec![255])"), "{e}");
     let e = expr(
         "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
@@ -186,7 +210,10 @@ fn expr_lists_bytes_time_and_json() {
         &json!({"metadata": {}, "revision": 1, "data": {"a": [1, "x\u{8}"]}}),
     )
     .expect("raw");
-    assert!(e.contains("RawExtension(dsl::k8s_openapi::serde_json::json!({"), "{e}");
+    assert!(
+        e.contains("RawExtension(dsl::k8s_openapi::serde_json::json!({"),
+        "{e}"
+    );
     assert!(e.contains("\"x\\u{8}\""), "{e}");
 }
 
@@ -195,9 +222,15 @@ fn expr_errors_name_the_path() {
     let err = expr(DEPLOYMENT, &json!({"spec": {"replicas": 1, "replicaz": 2}})).unwrap_err();
     assert_eq!(err.kind, TypedErrorKind::UnknownField);
     assert_eq!(err.path, "spec.replicaz");
-    assert_eq!(err.to_string(), "`spec.replicaz`: `DeploymentSpec` has no field `replicaz`");
+    assert_eq!(
+        err.to_string(),
+        "`spec.replicaz`: `DeploymentSpec` has no field `replicaz`"
+    );
     let err = expr(DEPLOYMENT, &json!({"spec": {"replicas": 3_000_000_000u64}})).unwrap_err();
-    assert_eq!((err.kind, err.path.as_str()), (TypedErrorKind::OutOfRange, "spec.replicas"));
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::OutOfRange, "spec.replicas")
+    );
     let err = expr(DEPLOYMENT, &json!({"spec": {"replicas": "3"}})).unwrap_err();
     assert_eq!(err.kind, TypedErrorKind::TypeMismatch);
     assert_eq!(err.message, "expected an integer, found the string \"3\"");
@@ -206,43 +239,97 @@ fn expr_errors_name_the_path() {
         &json!({"port": 80, "targetPort": 1.5}),
     )
     .unwrap_err();
-    assert_eq!((err.kind, err.path.as_str()), (TypedErrorKind::TypeMismatch, "targetPort"));
-    let err = expr("io.k8s.api.core.v1.Pod", &json!({"metadata": {"labels": {"a.b/c": 1}}})).unwrap_err();
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::TypeMismatch, "targetPort")
+    );
+    let err = expr(
+        "io.k8s.api.core.v1.Pod",
+        &json!({"metadata": {"labels": {"a.b/c": 1}}}),
+    )
+    .unwrap_err();
     assert_eq!(err.path, "metadata.labels[\"a.b/c\"]");
     let err = expr("io.k8s.api.core.v1.Nope", &json!({})).unwrap_err();
     assert_eq!(err.kind, TypedErrorKind::UnknownDefinition);
-    let err = expr("io.k8s.api.core.v1.Secret", &json!({"data": {"k": "not base64!"}})).unwrap_err();
+    let err = expr(
+        "io.k8s.api.core.v1.Secret",
+        &json!({"data": {"k": "not base64!"}}),
+    )
+    .unwrap_err();
     assert_eq!(err.path, "data.k");
     // A required Time without a value cannot be defaulted.
-    let err = expr("io.k8s.apimachinery.pkg.apis.meta.v1.Condition", &json!({"type": "Ready"})).unwrap_err();
-    assert_eq!((err.kind, err.path.as_str()), (TypedErrorKind::Unsupported, "lastTransitionTime"));
+    let err = expr(
+        "io.k8s.apimachinery.pkg.apis.meta.v1.Condition",
+        &json!({"type": "Ready"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::Unsupported, "lastTransitionTime")
+    );
 }
 
 #[test]
 fn assign_creates_options_on_the_way() {
     let a = assign(DEPLOYMENT, "d", &seg("spec.replicas"), Some(&json!(3))).expect("assign");
-    assert_eq!(a, "d.spec.get_or_insert_with(Default::default).replicas = Some(3);");
-    let a = assign(DEPLOYMENT, "d", &seg("spec.template.spec.containers[0].image"), Some(&json!("nginx:1"))).expect("image");
+    assert_eq!(
+        a,
+        "d.spec.get_or_insert_with(Default::default).replicas = Some(3);"
+    );
+    let a = assign(
+        DEPLOYMENT,
+        "d",
+        &seg("spec.template.spec.containers[0].image"),
+        Some(&json!("nginx:1")),
+    )
+    .expect("image");
     assert_eq!(
         a,
         "d.spec.get_or_insert_with(Default::default).template.spec.get_or_insert_with(Default::default).containers[0].image = Some(\"nginx:1\".into());"
     );
     // A required field set whole.
-    let a = assign(DEPLOYMENT, "d", &seg("spec.selector"), Some(&json!({"matchLabels": {"app": "web"}}))).expect("selector");
+    let a = assign(
+        DEPLOYMENT,
+        "d",
+        &seg("spec.selector"),
+        Some(&json!({"matchLabels": {"app": "web"}})),
+    )
+    .expect("selector");
     assert!(a.starts_with("d.spec.get_or_insert_with(Default::default).selector = dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {"), "{a}");
 }
 
 #[test]
 fn assign_removes() {
     let a = assign(DEPLOYMENT, "d", &seg("spec.strategy"), None).expect("remove");
-    assert_eq!(a, "d.spec.get_or_insert_with(Default::default).strategy = None;");
+    assert_eq!(
+        a,
+        "d.spec.get_or_insert_with(Default::default).strategy = None;"
+    );
     let a = assign(DEPLOYMENT, "d", &seg("spec.strategy"), Some(&json!(null))).expect("null");
-    assert_eq!(a, "d.spec.get_or_insert_with(Default::default).strategy = None;");
+    assert_eq!(
+        a,
+        "d.spec.get_or_insert_with(Default::default).strategy = None;"
+    );
     let a = assign(DEPLOYMENT, "d", &seg("spec.template.spec.containers"), None).expect("clear");
     assert_eq!(a, "d.spec.get_or_insert_with(Default::default).template.spec.get_or_insert_with(Default::default).containers.clear();");
-    let a = assign(DEPLOYMENT, "d", &seg("spec.template.spec.containers[0].name"), None).expect("required");
-    assert!(a.ends_with(".containers[0].name = Default::default();"), "{a}");
-    let a = assign(DEPLOYMENT, "d", &seg("spec.template.spec.containers[1]"), None).expect("element");
+    let a = assign(
+        DEPLOYMENT,
+        "d",
+        &seg("spec.template.spec.containers[0].name"),
+        None,
+    )
+    .expect("required");
+    assert!(
+        a.ends_with(".containers[0].name = Default::default();"),
+        "{a}"
+    );
+    let a = assign(
+        DEPLOYMENT,
+        "d",
+        &seg("spec.template.spec.containers[1]"),
+        None,
+    )
+    .expect("element");
     assert!(a.ends_with(".containers.remove(1);"), "{a}");
 }
 
@@ -284,14 +371,26 @@ fn assign_int_or_string_and_errors() {
     .expect("targetPort");
     assert!(a.ends_with(".ports.get_or_insert_with(Default::default)[0].target_port = Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8080));"), "{a}");
     let err = assign(DEPLOYMENT, "d", &seg("spec.replicas.x"), Some(&json!(1))).unwrap_err();
-    assert_eq!((err.kind, err.path.as_str()), (TypedErrorKind::TypeMismatch, "spec.replicas.x"));
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::TypeMismatch, "spec.replicas.x")
+    );
     let err = assign(DEPLOYMENT, "d", &seg("kind"), Some(&json!("X"))).unwrap_err();
     assert_eq!(err.kind, TypedErrorKind::Unsupported);
     let err = assign(DEPLOYMENT, "d", &seg("spec.templates"), None).unwrap_err();
-    assert_eq!((err.kind, err.path.as_str()), (TypedErrorKind::UnknownField, "spec.templates"));
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::UnknownField, "spec.templates")
+    );
     let err = assign(DEPLOYMENT, "d", &[], None).unwrap_err();
     assert_eq!(err.kind, TypedErrorKind::Unsupported);
-    let err = assign(DEPLOYMENT, "d", &seg("spec.replicas"), Some(&json!(-3_000_000_000i64))).unwrap_err();
+    let err = assign(
+        DEPLOYMENT,
+        "d",
+        &seg("spec.replicas"),
+        Some(&json!(-3_000_000_000i64)),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, TypedErrorKind::OutOfRange);
 }
 
@@ -341,8 +440,13 @@ fn base64() {
 #[test]
 fn path_text_is_kubectl_style() {
     assert_eq!(
-        path_text(&seg("spec.template.metadata.labels[\"app.kubernetes.io/name\"]")),
+        path_text(&seg(
+            "spec.template.metadata.labels[\"app.kubernetes.io/name\"]"
+        )),
         "spec.template.metadata.labels[\"app.kubernetes.io/name\"]"
     );
-    assert_eq!(path_text(&seg("spec.containers[2].env")), "spec.containers[2].env");
+    assert_eq!(
+        path_text(&seg("spec.containers[2].env")),
+        "spec.containers[2].env"
+    );
 }

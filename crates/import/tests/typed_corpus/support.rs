@@ -104,7 +104,8 @@ impl Set {
         let source: T = match serde_json::from_value(doc.value.clone()) {
             Ok(t) => t,
             Err(e) => {
-                self.failures.push(format!("{label}: the source does not parse: {e}"));
+                self.failures
+                    .push(format!("{label}: the source does not parse: {e}"));
                 return;
             }
         };
@@ -160,7 +161,10 @@ pub fn sets() -> Vec<(String, String)> {
         out.push((module(&s), format!("fixtures/{s}")));
     }
     for s in subdirs("generated") {
-        out.push((format!("generated_{}", module(&s)), format!("generated/{s}")));
+        out.push((
+            format!("generated_{}", module(&s)),
+            format!("generated/{s}"),
+        ));
     }
     for s in subdirs("examples/shop/generated") {
         out.push((
@@ -191,9 +195,7 @@ pub fn main_file(sets: &[(String, String)]) -> String {
     for (m, _) in sets {
         let _ = writeln!(t, "#[path = \"typed_corpus/{m}.rs\"]\nmod {m};");
     }
-    t.push_str(
-        "\n#[test]\nfn typed_corpus_current() {\n    support::current();\n}\n",
-    );
+    t.push_str("\n#[test]\nfn typed_corpus_current() {\n    support::current();\n}\n");
     t
 }
 
@@ -213,9 +215,8 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
     for (i, def, doc) in set.typed() {
         let label = format!("{}/{}", doc.kind, doc.name);
         let _ = writeln!(t, "    set.check({i}, {label:?}, object_{i}());");
-        let body = import::typed::expr(def, &doc.value).unwrap_or_else(|e| {
-            panic!("{location}: {label} ({}:{}): {e}", doc.file, doc.line)
-        });
+        let body = import::typed::expr(def, &doc.value)
+            .unwrap_or_else(|e| panic!("{location}: {label} ({}:{}): {e}", doc.file, doc.line));
         let file = Path::new(&doc.file)
             .strip_prefix(&set.dir)
             .map_or_else(|_| doc.file.clone(), |p| p.display().to_string());

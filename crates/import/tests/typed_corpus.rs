@@ -5,8 +5,12 @@
 //! generator (`typed_corpus/support.rs`) writes today. To rewrite them:
 //! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.
 
+#[path = "typed_corpus/assign.rs"]
+mod assign;
 #[path = "typed_corpus/bookinfo.rs"]
 mod bookinfo;
+#[path = "typed_corpus/cases.rs"]
+mod cases;
 #[path = "typed_corpus/cassandra.rs"]
 mod cassandra;
 #[path = "typed_corpus/dask_kubernetes_operator.rs"]

@@ -82,6 +82,70 @@ pub fn path_text(path: &[PathSeg]) -> String {
     out
 }
 
+/// Reads a path written by [`path_text`] (`spec.containers[0].env`,
+/// `metadata.labels["app.kubernetes.io/name"]`; in quoted keys `\"` and `\\` are escapes).
+pub fn parse_path(text: &str) -> Result<Vec<PathSeg>, TypedError> {
+    let bad = |why: &str| TypedError::new(TypedErrorKind::Unsupported, text, why.to_owned());
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            '[' => {
+                chars.next();
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    let mut key = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('"') => break,
+                            Some('\\') => match chars.next() {
+                                Some(e @ ('"' | '\\')) => key.push(e),
+                                _ => {
+                                    return Err(bad(
+                                        "only \\\" and \\\\ are escapes in a quoted key",
+                                    ))
+                                }
+                            },
+                            Some(k) => key.push(k),
+                            None => return Err(bad("a quoted key is not closed")),
+                        }
+                    }
+                    out.push(PathSeg::Key(key));
+                } else {
+                    let mut digits = String::new();
+                    while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                        digits.push(d);
+                    }
+                    let index = digits
+                        .parse()
+                        .map_err(|_| bad("`[` is not followed by an index or a quoted key"))?;
+                    out.push(PathSeg::Index(index));
+                }
+                if chars.next() != Some(']') {
+                    return Err(bad("`[` is not closed"));
+                }
+            }
+            '.' if !out.is_empty() => {
+                chars.next();
+                if matches!(chars.peek(), None | Some('.' | '[')) {
+                    return Err(bad("`.` is not followed by a key"));
+                }
+            }
+            _ => {
+                let mut key = String::new();
+                while let Some(k) = chars.next_if(|&k| k != '.' && k != '[') {
+                    key.push(k);
+                }
+                if key.is_empty() {
+                    return Err(bad("an empty key"));
+                }
+                out.push(PathSeg::Key(key));
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn push_seg(out: &mut String, seg: &PathSeg) {
     match seg {
         PathSeg::Index(i) => out.push_str(&format!("[{i}]")),
@@ -95,7 +159,10 @@ pub(crate) fn push_seg(out: &mut String, seg: &PathSeg) {
             }
             out.push_str(k);
         }
-        PathSeg::Key(k) => out.push_str(&format!("[{k:?}]")),
+        PathSeg::Key(k) => {
+            let quoted = k.replace('\\', "\\\\").replace('"', "\\\"");
+            out.push_str(&format!("[\"{quoted}\"]"));
+        }
     }
 }
 

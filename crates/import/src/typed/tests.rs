@@ -9,26 +9,7 @@ use super::*;
 const DEPLOYMENT: &str = "io.k8s.api.apps.v1.Deployment";
 
 fn seg(path: &str) -> Vec<PathSeg> {
-    // `a.b[0].c` with `["x.y"]` for keys holding dots.
-    let mut out = Vec::new();
-    let mut rest = path;
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix("[\"") {
-            let end = r.find("\"]").expect("closing");
-            out.push(PathSeg::key(&r[..end]));
-            rest = &r[end + 2..];
-        } else if let Some(r) = rest.strip_prefix('[') {
-            let end = r.find(']').expect("closing");
-            out.push(PathSeg::Index(r[..end].parse().expect("index")));
-            rest = &r[end + 1..];
-        } else {
-            let r = rest.strip_prefix('.').unwrap_or(rest);
-            let end = r.find(['.', '[']).unwrap_or(r.len());
-            out.push(PathSeg::key(&r[..end]));
-            rest = &r[end..];
-        }
-    }
-    out
+    parse_path(path).expect("a path")
 }
 
 fn flat(s: &str) -> String {
@@ -449,4 +430,38 @@ fn path_text_is_kubectl_style() {
         path_text(&seg("spec.containers[2].env")),
         "spec.containers[2].env"
     );
+}
+
+#[test]
+fn paths_parse_back() {
+    for text in [
+        "spec.template.spec.containers[0].image",
+        "metadata.annotations[\"a.b/c\"]",
+        "data[\"say \\\"hi\\\" \\\\ bye\"][3][\"\"]",
+        "[0]",
+    ] {
+        let path = parse_path(text).expect(text);
+        assert_eq!(path_text(&path), text);
+    }
+    assert_eq!(
+        parse_path("a.b[2][\"c.d\"]").expect("path"),
+        vec![
+            PathSeg::key("a"),
+            PathSeg::key("b"),
+            PathSeg::Index(2),
+            PathSeg::key("c.d")
+        ]
+    );
+    for bad in [
+        "a..b",
+        "a.[0]",
+        "a.",
+        "a[",
+        "a[x]",
+        "a[\"b",
+        "a[\"\\n\"]",
+        ".a",
+    ] {
+        assert!(parse_path(bad).is_err(), "{bad}");
+    }
 }

@@ -91,6 +91,22 @@ impl Set {
             .collect()
     }
 
+    /// The one typed document `Kind/name` of the set, with its definition.
+    pub fn find(&self, label: &str) -> (&'static str, &Document) {
+        let found: Vec<_> = self
+            .typed()
+            .into_iter()
+            .filter(|(_, _, d)| format!("{}/{}", d.kind, d.name) == label)
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "{}: {label} is not one object",
+            self.location
+        );
+        (found[0].1, found[0].2)
+    }
+
     /// Checks that `built` serializes as document `index` read into `T`.
     pub fn check<T: Serialize + DeserializeOwned>(&mut self, index: usize, label: &str, built: T) {
         self.checked += 1;
@@ -190,7 +206,8 @@ pub fn main_file(sets: &[(String, String)]) -> String {
 //! in `typed_corpus/<set>.rs`); `typed_corpus_current` fails when these files are not what the
 //! generator (`typed_corpus/support.rs`) writes today. To rewrite them:
 //! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.\n
-#[path = \"typed_corpus/support.rs\"]\nmod support;\n",
+#[path = \"typed_corpus/support.rs\"]\nmod support;\n\
+#[path = \"typed_corpus/cases.rs\"]\nmod cases;\n#[path = \"typed_corpus/assign.rs\"]\nmod assign;\n",
     );
     for (m, _) in sets {
         let _ = writeln!(t, "#[path = \"typed_corpus/{m}.rs\"]\nmod {m};");
@@ -265,7 +282,24 @@ pub fn current() {
     for (m, loc) in &sets {
         files.push((tests.join(format!("typed_corpus/{m}.rs")), set_file(m, loc)));
     }
+    files.push((
+        tests.join("typed_corpus/assign.rs"),
+        super::cases::file(HEADER),
+    ));
     let mut stale = Vec::new();
+    // Files of sets that are gone.
+    let written: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    for entry in std::fs::read_dir(tests.join("typed_corpus")).expect("typed_corpus/") {
+        let path = entry.expect("an entry").path();
+        let hand_written = ["support.rs", "cases.rs"].iter().any(|n| path.ends_with(n));
+        if !hand_written && !written.contains(&path) {
+            if update {
+                std::fs::remove_file(&path).expect("removes");
+            } else {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
     for (path, text) in files {
         let Some(text) = text else { continue };
         let text = rustfmt(&text);

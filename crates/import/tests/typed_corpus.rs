@@ -15,6 +15,8 @@ mod cases;
 mod cassandra;
 #[path = "typed_corpus/dask_kubernetes_operator.rs"]
 mod dask_kubernetes_operator;
+#[path = "typed_corpus/fields.rs"]
+mod fields;
 #[path = "typed_corpus/generated_caelundas.rs"]
 mod generated_caelundas;
 #[path = "typed_corpus/generated_gorax.rs"]

@@ -40,7 +40,7 @@ use std::fmt;
 pub use assign::assign;
 pub use expr::expr;
 pub use lit::{one_lit, str_lit, str_lit_at};
-pub use schema::{definition, schema, Definition, Field, Schema, Special, Ty};
+pub use schema::{definition, rust_type, schema, Definition, Field, Schema, Special, Ty};
 
 /// `(apiVersion, kind)` → the definition k8s-openapi types it with
 /// (`"apps/v1", "Deployment"` → `io.k8s.api.apps.v1.Deployment`); `None` for kinds the

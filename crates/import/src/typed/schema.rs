@@ -220,3 +220,24 @@ pub fn rust_type_path(definition: &str) -> String {
     path.push_str(name);
     path
 }
+
+/// The Rust type of a field as written in code: `Option<Vec<dsl::k8s_openapi::api::core::v1::Container>>`,
+/// `std::collections::BTreeMap<String, String>`, `i32` (`Option<..>` unless `required`).
+pub fn rust_type(ty: &Ty, required: bool) -> String {
+    let inner = match ty {
+        Ty::Str => "String".to_owned(),
+        Ty::Bool => "bool".to_owned(),
+        Ty::I32 => "i32".to_owned(),
+        Ty::I64 => "i64".to_owned(),
+        Ty::F64 => "f64".to_owned(),
+        Ty::Bytes => "dsl::k8s_openapi::ByteString".to_owned(),
+        Ty::Vec(t) => format!("Vec<{}>", rust_type(t, true)),
+        Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", rust_type(t, true)),
+        Ty::Def(name) => rust_type_path(name),
+    };
+    if required {
+        inner
+    } else {
+        format!("Option<{inner}>")
+    }
+}

@@ -207,7 +207,8 @@ pub fn main_file(sets: &[(String, String)]) -> String {
 //! generator (`typed_corpus/support.rs`) writes today. To rewrite them:
 //! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.\n
 #[path = \"typed_corpus/support.rs\"]\nmod support;\n\
-#[path = \"typed_corpus/cases.rs\"]\nmod cases;\n#[path = \"typed_corpus/assign.rs\"]\nmod assign;\n",
+#[path = \"typed_corpus/cases.rs\"]\nmod cases;\n#[path = \"typed_corpus/assign.rs\"]\nmod assign;\n\
+#[path = \"typed_corpus/fields.rs\"]\nmod fields;\n",
     );
     for (m, _) in sets {
         let _ = writeln!(t, "#[path = \"typed_corpus/{m}.rs\"]\nmod {m};");
@@ -250,6 +251,46 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
     Some(t)
 }
 
+/// The text of `typed_corpus/fields.rs`: for every struct of the table, a function that
+/// takes the k8s-openapi struct apart naming every field (no `..`: the struct has no other
+/// field) and binds each to the type the table gives (so name, type and `Option` agree).
+pub fn fields_file() -> String {
+    let mut t = String::from(HEADER);
+    t.push_str(
+        "//! Every field of every struct in the schema table, as k8s-openapi has it: each function\n\
+         //! destructures a struct without `..` and binds each field to the table's type, so this\n\
+         //! compiles only if the table's Rust names, types and `Option`s are k8s-openapi's.\n\n\
+         #![allow(dead_code)]\n",
+    );
+    let schema = import::typed::schema();
+    let mut names: Vec<&&str> = schema.definitions.keys().collect();
+    names.sort();
+    for name in names {
+        let def = &schema.definitions[*name];
+        if def.special.is_some() {
+            continue;
+        }
+        let path = import::typed::rust_type_path(name);
+        let f = name.replace(['.', '-'], "_").to_lowercase();
+        let _ = writeln!(t, "\nfn {f}(x: {path}) {{");
+        let bindings: Vec<&str> = def.fields.iter().map(|f| f.rust.as_str()).collect();
+        let _ = writeln!(t, "    let {path} {{ {} }} = x;", bindings.join(", "));
+        for field in &def.fields {
+            let _ = writeln!(
+                t,
+                "    let _: {} = {};",
+                import::typed::rust_type(&field.ty, field.required),
+                field.rust
+            );
+        }
+        if def.default {
+            let _ = writeln!(t, "    let _ = {path}::default();");
+        }
+        t.push_str("}\n");
+    }
+    t
+}
+
 /// Formats Rust text with rustfmt (as `cargo fmt` would, so the files stay as written).
 pub fn rustfmt(text: &str) -> String {
     let mut child = Command::new("rustfmt")
@@ -282,6 +323,7 @@ pub fn current() {
     for (m, loc) in &sets {
         files.push((tests.join(format!("typed_corpus/{m}.rs")), set_file(m, loc)));
     }
+    files.push((tests.join("typed_corpus/fields.rs"), Some(fields_file())));
     files.push((
         tests.join("typed_corpus/assign.rs"),
         super::cases::file(HEADER),

@@ -1,0 +1,292 @@
+//! A JSON value as the Rust expression that constructs it as its k8s-openapi type.
+
+use serde_json::Value;
+
+use super::lit::{base64_decode, f64_lit, json_body, one_lit, str_lit_at};
+use super::schema::{definition as find, rust_type_path, schema, Definition, Special, Ty};
+use super::{push_seg, PathSeg, TypedError, TypedErrorKind};
+
+/// Path of `std::collections::BTreeMap` as written.
+pub(crate) const BTREE_MAP: &str = "std::collections::BTreeMap";
+
+/// Widest single-line list (`vec![...]`, `BTreeMap::from([...])`) written on one line.
+const INLINE: usize = 72;
+
+/// A Rust expression that constructs `value` as the type `definition`: a struct literal with
+/// `..Default::default()` only when fields are left out, `Some(..)` around optional fields,
+/// `vec![..]`, `BTreeMap::from([..])`, `Quantity("1Gi".into())`, `IntOrString::Int(8080)`.
+/// `apiVersion` and `kind` of a top-level kind are skipped (k8s-openapi writes them); `null`
+/// means absent. Fields come in the schema's order.
+pub fn expr(definition: &str, value: &Value) -> Result<String, TypedError> {
+    let def = find(definition).ok_or_else(|| {
+        TypedError::new(
+            TypedErrorKind::UnknownDefinition,
+            "",
+            format!("`{definition}` is not a Kubernetes 1.33 definition k8s-openapi has"),
+        )
+    })?;
+    def_expr(def, value, "", 0)
+}
+
+/// The expression of `v` as `ty` at JSON path `path`, laid out for indentation `ind`.
+pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<String, TypedError> {
+    let mismatch = |want: &str| {
+        TypedError::new(
+            TypedErrorKind::TypeMismatch,
+            path,
+            format!("expected {want}, found {}", describe(v)),
+        )
+    };
+    match ty {
+        Ty::Str => v
+            .as_str()
+            .map(|s| format!("{}.into()", str_lit_at(s, ind)))
+            .ok_or_else(|| mismatch("a string")),
+        Ty::Bool => v
+            .as_bool()
+            .map(|b| b.to_string())
+            .ok_or_else(|| mismatch("a boolean")),
+        Ty::I32 => int(v, path, "i32", i64::from(i32::MIN), i64::from(i32::MAX)),
+        Ty::I64 => int(v, path, "i64", i64::MIN, i64::MAX),
+        Ty::F64 => v.as_f64().map(f64_lit).ok_or_else(|| mismatch("a number")),
+        Ty::Bytes => {
+            let s = v.as_str().ok_or_else(|| mismatch("a base64 string"))?;
+            let bytes = base64_decode(s).ok_or_else(|| mismatch("standard base64"))?;
+            let inner = match String::from_utf8(bytes) {
+                Ok(text) => format!("{}.into()", str_lit_at(&text, ind)),
+                Err(e) => {
+                    let nums: Vec<String> = e.as_bytes().iter().map(u8::to_string).collect();
+                    format!("vec![{}]", nums.join(", "))
+                }
+            };
+            Ok(format!("dsl::k8s_openapi::ByteString({inner})"))
+        }
+        Ty::Vec(item) => {
+            let items = v.as_array().ok_or_else(|| mismatch("an array"))?;
+            if items.is_empty() {
+                return Ok("Vec::new()".to_owned());
+            }
+            let mut parts = Vec::with_capacity(items.len());
+            for (i, item_value) in items.iter().enumerate() {
+                let p = sub(path, &PathSeg::Index(i));
+                if item_value.is_null() {
+                    return Err(null_item(&p));
+                }
+                parts.push(ty_expr(item, item_value, &p, ind + 4)?);
+            }
+            Ok(list("vec![", &parts, "]", ind))
+        }
+        Ty::Map(item) => {
+            let map = v.as_object().ok_or_else(|| mismatch("a map"))?;
+            if map.is_empty() {
+                return Ok(format!("{BTREE_MAP}::new()"));
+            }
+            let mut parts = Vec::with_capacity(map.len());
+            for (k, item_value) in map {
+                let p = sub(path, &PathSeg::Key(k.clone()));
+                if item_value.is_null() {
+                    return Err(null_item(&p));
+                }
+                let e = ty_expr(item, item_value, &p, ind + 4)?;
+                parts.push(format!("({}.into(), {e})", one_lit(k)));
+            }
+            Ok(list(&format!("{BTREE_MAP}::from(["), &parts, "])", ind))
+        }
+        Ty::Def(name) => {
+            let def = find(name).ok_or_else(|| {
+                TypedError::new(
+                    TypedErrorKind::UnknownDefinition,
+                    path,
+                    format!("`{name}` is missing from the table"),
+                )
+            })?;
+            def_expr(def, v, path, ind)
+        }
+    }
+}
+
+fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<String, TypedError> {
+    let ty_path = rust_type_path(def.name);
+    let mismatch = |want: &str| {
+        TypedError::new(
+            TypedErrorKind::TypeMismatch,
+            path,
+            format!("expected {want}, found {}", describe(v)),
+        )
+    };
+    match def.special {
+        Some(Special::Quantity) => {
+            // As k8s-openapi reads a number into a Quantity: its `to_string()`.
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                    (Some(u), _, _) => u.to_string(),
+                    (_, Some(i), _) => i.to_string(),
+                    (_, _, Some(f)) => f.to_string(),
+                    _ => return Err(mismatch("a quantity")),
+                },
+                _ => return Err(mismatch("a quantity (`500m`, `1Gi`)")),
+            };
+            Ok(format!("{ty_path}({}.into())", one_lit(&text)))
+        }
+        Some(Special::IntOrString) => match v {
+            Value::String(s) => Ok(format!("{ty_path}::String({}.into())", one_lit(s))),
+            Value::Number(_) => {
+                let n = int(v, path, "i32", i64::from(i32::MIN), i64::from(i32::MAX))?;
+                Ok(format!("{ty_path}::Int({n})"))
+            }
+            _ => Err(mismatch("an integer or a string")),
+        },
+        Some(Special::Time) => {
+            let s = v.as_str().ok_or_else(|| mismatch("an RFC 3339 time"))?;
+            if s.parse::<dsl::k8s_openapi::jiff::Timestamp>().is_err() {
+                return Err(mismatch("an RFC 3339 time"));
+            }
+            Ok(format!(
+                "{ty_path}({}.parse().expect(\"an RFC 3339 time\"))",
+                one_lit(s)
+            ))
+        }
+        Some(Special::Json) => Ok(format!(
+            "{ty_path}(dsl::k8s_openapi::serde_json::json!({}))",
+            json_body(v, ind)
+        )),
+        None => {
+            let obj = v.as_object().ok_or_else(|| mismatch("an object"))?;
+            let root = is_root(def);
+            for key in obj.keys() {
+                if def.field(key).is_none() && !(root && (key == "apiVersion" || key == "kind")) {
+                    return Err(TypedError::new(
+                        TypedErrorKind::UnknownField,
+                        &sub(path, &PathSeg::Key(key.clone())),
+                        format!("`{}` has no field `{key}`", short(def.name)),
+                    ));
+                }
+            }
+            let pad = " ".repeat(ind + 4);
+            let mut lines = Vec::new();
+            let mut left_out = false;
+            // `metadata` first, as people write objects; then the schema's order.
+            let ordered = def
+                .fields
+                .iter()
+                .filter(|f| f.json == "metadata")
+                .chain(def.fields.iter().filter(|f| f.json != "metadata"));
+            for f in ordered {
+                let p = sub(path, &PathSeg::Key(f.json.to_owned()));
+                match obj.get(f.json) {
+                    Some(fv) if !fv.is_null() => {
+                        let e = ty_expr(&f.ty, fv, &p, ind + 4)?;
+                        let e = if f.required { e } else { format!("Some({e})") };
+                        lines.push(format!("{pad}{}: {e},", f.rust));
+                    }
+                    _ if def.default => left_out = true,
+                    _ if !f.required => lines.push(format!("{pad}{}: None,", f.rust)),
+                    _ if ty_default(&f.ty) => {
+                        lines.push(format!("{pad}{}: Default::default(),", f.rust))
+                    }
+                    _ => {
+                        return Err(TypedError::new(
+                            TypedErrorKind::Unsupported,
+                            &p,
+                            format!("required field `{}` is missing", f.json),
+                        ))
+                    }
+                }
+            }
+            if lines.is_empty() {
+                return Ok(format!("{ty_path}::default()"));
+            }
+            if left_out {
+                lines.push(format!("{pad}..Default::default()"));
+            }
+            Ok(format!(
+                "{ty_path} {{\n{}\n{}}}",
+                lines.join("\n"),
+                " ".repeat(ind)
+            ))
+        }
+    }
+}
+
+/// Whether a value of `ty` can be made with `Default::default()`.
+pub(crate) fn ty_default(ty: &Ty) -> bool {
+    match ty {
+        Ty::Def(name) => find(name).is_some_and(|d| d.default),
+        _ => true,
+    }
+}
+
+fn is_root(def: &Definition) -> bool {
+    schema().kinds.values().any(|&n| n == def.name)
+}
+
+fn int(v: &Value, path: &str, ty: &str, min: i64, max: i64) -> Result<String, TypedError> {
+    let Value::Number(n) = v else {
+        return Err(TypedError::new(
+            TypedErrorKind::TypeMismatch,
+            path,
+            format!("expected an integer, found {}", describe(v)),
+        ));
+    };
+    match n.as_i64() {
+        Some(i) if (min..=max).contains(&i) => Ok(i.to_string()),
+        Some(_) => Err(out_of_range(path, n, ty)),
+        None if n.is_u64() => Err(out_of_range(path, n, ty)),
+        None => Err(TypedError::new(
+            TypedErrorKind::TypeMismatch,
+            path,
+            format!("expected an integer, found {n}"),
+        )),
+    }
+}
+
+fn out_of_range(path: &str, n: &serde_json::Number, ty: &str) -> TypedError {
+    TypedError::new(
+        TypedErrorKind::OutOfRange,
+        path,
+        format!("{n} does not fit the field's type `{ty}`"),
+    )
+}
+
+fn null_item(path: &str) -> TypedError {
+    TypedError::new(
+        TypedErrorKind::TypeMismatch,
+        path,
+        "null is not a value of the list or map's type",
+    )
+}
+
+/// `vec![a, b]` on one line when short, else one item a line.
+pub(crate) fn list(open: &str, parts: &[String], close: &str, ind: usize) -> String {
+    let one_line = parts.join(", ");
+    if !one_line.contains('\n') && open.len() + one_line.len() + ind < INLINE {
+        return format!("{open}{one_line}{close}");
+    }
+    let pad = " ".repeat(ind + 4);
+    let items: Vec<String> = parts.iter().map(|p| format!("{pad}{p},")).collect();
+    format!("{open}\n{}\n{}{close}", items.join("\n"), " ".repeat(ind))
+}
+
+pub(crate) fn sub(path: &str, seg: &PathSeg) -> String {
+    let mut p = path.to_owned();
+    push_seg(&mut p, seg);
+    p
+}
+
+/// `io.k8s.api.apps.v1.Deployment` → `Deployment`.
+pub(crate) fn short(definition: &str) -> &str {
+    definition.rsplit('.').next().unwrap_or(definition)
+}
+
+pub(crate) fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.len() > 40 => "a string".to_owned(),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}

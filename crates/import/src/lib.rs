@@ -16,11 +16,14 @@
 //! report   per source object: where it went, what changed, hardening steps (Markdown, JSON)
 //! ```
 
+pub mod load;
 pub mod report;
+pub mod report_md;
 pub mod source;
 
 use std::fmt;
 
+pub use load::{load, LoadRequest};
 pub use report::Report;
 pub use source::{SourceApp, SourceEnv, SourceObject};
 

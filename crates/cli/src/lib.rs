@@ -25,6 +25,7 @@ mod report;
 mod report_lines_tests;
 mod sarif;
 mod selection;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

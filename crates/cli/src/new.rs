@@ -25,7 +25,7 @@ use crate::emit::fail;
 #[cfg(test)]
 use crate::workspace::PROFILE;
 use crate::workspace::{
-    camel_case, kairn_root, parse_app, parse_team, Source, Workspace, WriteError,
+    camel_case, kairn_source, parse_app, parse_team, Source, Workspace, WriteError,
 };
 use crate::EXIT_USAGE;
 
@@ -103,24 +103,9 @@ pub fn create(dir: &Path, template: &Template) -> Result<PathBuf, NewError> {
 
 /// Runs `kairn new`.
 pub fn run(args: &NewArgs) -> ExitCode {
-    let source = match (&args.kairn_git, &args.kairn_rev) {
-        (Some(url), Some(rev)) => Source::Git {
-            url: url.clone(),
-            rev: rev.clone(),
-        },
-        _ => match kairn_root().canonicalize() {
-            Ok(root) => Source::Path(root),
-            Err(e) => {
-                return fail(
-                    EXIT_USAGE,
-                    &[format!(
-                        "the kairn checkout this binary was built from ({}) is gone ({e}): \
-                         give --kairn-git URL --kairn-rev REV",
-                        kairn_root().display()
-                    )],
-                )
-            }
-        },
+    let source = match kairn_source(args.kairn_git.as_deref(), args.kairn_rev.as_deref()) {
+        Ok(source) => source,
+        Err(why) => return fail(EXIT_USAGE, &[why]),
     };
     let template = Template {
         app: args.app.clone(),

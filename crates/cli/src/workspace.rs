@@ -37,7 +37,7 @@ pub fn kairn_root() -> PathBuf {
 }
 
 /// Rust's keywords, which a module or crate cannot be named.
-const KEYWORDS: &[&str] = &[
+pub const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
     "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
@@ -197,6 +197,24 @@ impl Source {
             ),
         }
     }
+}
+
+/// Where the workspace gets kairn from: `--kairn-git URL --kairn-rev REV`, else a path to
+/// the checkout this binary was built from; an error (one line) when that is gone.
+pub fn kairn_source(git: Option<&str>, rev: Option<&str>) -> Result<Source, String> {
+    if let (Some(url), Some(rev)) = (git, rev) {
+        return Ok(Source::Git {
+            url: url.to_owned(),
+            rev: rev.to_owned(),
+        });
+    }
+    kairn_root().canonicalize().map(Source::Path).map_err(|e| {
+        format!(
+            "the kairn checkout this binary was built from ({}) is gone ({e}): give \
+             --kairn-git URL --kairn-rev REV",
+            kairn_root().display()
+        )
+    })
 }
 
 /// The files every team workspace has, around its app modules.

@@ -79,9 +79,11 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
                 "cannot read {shown}: {e}"
             )))
         }
-        Ok(meta) if !meta.is_dir() => return Err(ImportWriteError::Refused(format!(
+        Ok(meta) if !meta.is_dir() => {
+            return Err(ImportWriteError::Refused(format!(
             "{shown} exists and is not a directory: choose a new --out DIR (nothing was written)"
-        ))),
+        )))
+        }
         Ok(_) => is_empty_dir(dir)
             .map_err(|e| ImportWriteError::Refused(format!("cannot read {shown}: {e}")))?,
     };

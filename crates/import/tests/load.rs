@@ -479,3 +479,73 @@ fn a_failing_helm_render_quotes_helm() {
     };
     assert!(err(load(&r)).contains("not a Helm chart (no Chart.yaml)"));
 }
+
+#[test]
+fn a_base_with_overlays_is_one_app_with_an_environment_per_overlay() {
+    if !kubectl() {
+        return;
+    }
+    let apps = load(&request(&[fixtures().join("kustomize")])).unwrap();
+    let [app] = apps.as_slice() else {
+        panic!("{apps:?}")
+    };
+    // kustomize/ is a generic directory name: the app is named after the one above.
+    assert_eq!(app.name, "fixtures");
+    let envs: Vec<&str> = app.envs.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(envs, ["production", "staging"]);
+    assert_eq!(app.envs[0].objects.len(), 5);
+}
+
+#[test]
+fn a_kustomization_or_chart_inside_plain_yaml_is_refused() {
+    let dir = std::env::temp_dir().join(format!("kairn-import-mixed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("app")).unwrap();
+    std::fs::write(
+        dir.join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app/kustomization.yaml"), "resources: []\n").unwrap();
+    let e = err(load(&request(std::slice::from_ref(&dir))));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        e.contains("app: holds a kustomization, which its own tool renders"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_packaged_chart_is_named_without_its_version() {
+    if !helm() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("kairn-import-tgz-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = std::env::var_os("KAIRN_HELM").unwrap();
+    let o = Command::new(bin)
+        .args(["package", "--destination"])
+        .arg(&dir)
+        .arg(fixtures().join("chart/web"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tgz = dir.join("web-0.1.0.tgz");
+    let apps = load(&LoadRequest {
+        helm: vec![tgz.clone()],
+        ..LoadRequest::default()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let apps = apps.unwrap();
+    assert_eq!(apps[0].name, "web");
+    let files: Vec<PathBuf> = apps[0].envs[0]
+        .objects
+        .iter()
+        .map(|o| o.file.clone())
+        .collect();
+    assert!(
+        files.contains(&tgz.join("web/templates/deployment.yaml")),
+        "{files:?}"
+    );
+}

@@ -6,6 +6,7 @@
 //! | directory with `kustomization.yaml` (`kubectl kustomize`) | [`kustomize`] | directory name | `default` |
 //! | kairn output: `generated/<app>/` (or `generated/` with several apps) | [`kairn`] | directory name | one per subdirectory holding `.kairn-manifest` |
 //! | `--helm CHART` (directory with `Chart.yaml`, or `.tgz`), also a positional chart directory | [`helm`] | chart name | one per `--values NAME=FILE`, else `default` |
+//! | directory with `overlays/<env>/` kustomizations (`base/` beside) | [`kustomize`] | as for `--env` | one per overlay |
 //! | `--env NAME=SOURCE`... | any of the above per SOURCE | `--app`, else the sources' common directory (see [`common_name`]) | one per `--env` |
 //!
 //! Every object keeps the file and line it came from. `--namespace NS` is the namespace
@@ -245,6 +246,23 @@ fn load_source(
             return Ok(apps);
         }
     }
+    if source.is_dir() && !is_kustomization_dir(source) {
+        let overlays = overlay_dirs(source);
+        if !overlays.is_empty() {
+            let name = match named {
+                Some(name) => name.to_owned(),
+                None => common_name(overlays.iter().map(|(_, dir)| dir.as_path()))?,
+            };
+            let mut envs = Vec::new();
+            for (env, dir) in &overlays {
+                envs.push(SourceEnv {
+                    name: env.clone(),
+                    objects: kustomize::build(dir, notes)?,
+                });
+            }
+            return Ok(vec![SourceApp { name, origin, envs }]);
+        }
+    }
     if is_chart_archive(source) || (source.is_dir() && is_chart_dir(source)) {
         let name = match named {
             Some(name) => name.to_owned(),
@@ -259,6 +277,22 @@ fn load_source(
     };
     let objects = load_env_source(source, &name, render, notes)?;
     Ok(vec![one_env(name, origin, objects)])
+}
+
+/// The kustomize overlays of a directory laid out as `base/` + `overlays/<env>/`: each
+/// subdirectory of `overlays/` holding a kustomization is an environment (sorted by name).
+fn overlay_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir.join("overlays")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && is_kustomization_dir(p))
+        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), p)))
+        .collect();
+    out.sort();
+    out
 }
 
 fn one_env(name: String, origin: String, objects: Vec<SourceObject>) -> SourceApp {

@@ -56,14 +56,36 @@ fn walk(
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         let meta = fs::metadata(&path).map_err(|e| read_error(&path, &e))?;
         if meta.is_dir() {
-            if !hidden {
-                walk(&path, files, seen)?;
+            if hidden {
+                continue;
             }
+            if let Some(what) = rendered_elsewhere(&path) {
+                return Err(ImportError::Other(format!(
+                    "{}: {what}, which its own tool renders: give it as a source of its own \
+                     (or as --env NAME={}), not inside a directory of plain YAML",
+                    path.display(),
+                    path.display()
+                )));
+            }
+            walk(&path, files, seen)?;
         } else if meta.is_file() && is_manifest_name(&path) && !hidden {
             files.push(path);
         }
     }
     Ok(())
+}
+
+/// What a directory is when its files are not plain manifests: a kustomization, a Helm
+/// chart, or an environment kairn wrote (whose files a directory search would read twice
+/// or unrendered).
+fn rendered_elsewhere(dir: &Path) -> Option<&'static str> {
+    if super::is_kustomization_dir(dir) {
+        Some("holds a kustomization")
+    } else if super::is_chart_dir(dir) {
+        Some("holds a Helm chart")
+    } else {
+        None
+    }
 }
 
 /// `path: cannot read: ...`.

@@ -232,14 +232,14 @@ pub fn run(args: &ImportArgs) -> ExitCode {
             }
             let dir = args.out.display();
             say!(
-                "imported {} app(s) into {dir} ({} file(s) written, {} unchanged, {} removed): {}",
+                "imported {} app(s) into {dir} ({} file(s) written, {} unchanged, {} removed): \
+                 {}; next: read {dir}/{REPORT_MD}, then cd {dir} && cargo run -- emit",
                 imported.apps.len(),
                 written.changed,
                 written.unchanged,
                 written.removed,
                 report_md::summary(&imported.report)
             );
-            say!("next: read {dir}/{REPORT_MD}, then cd {dir} && cargo run -- emit");
             ExitCode::SUCCESS
         }
         Err(Failure::Input(why)) => fail(EXIT_USAGE, &why),

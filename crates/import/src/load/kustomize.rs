@@ -9,6 +9,8 @@
 //! contains). A generated object (configMapGenerator, ...) points at the kustomization
 //! that generates it, line 1. If the wrapped build fails where a plain one works (an old
 //! kustomize, a remote base), the plain build is used and every object's file is DIR.
+//! `helmCharts` in a kustomization are rendered (`--enable-helm`) with the helm of
+//! `KAIRN_HELM`, else `helm` on `PATH`.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -36,7 +38,7 @@ pub(crate) fn build(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<SourceObj
     if let Some(objects) = build_with_origins(dir, &what, notes) {
         return Ok(objects);
     }
-    let out = KUBECTL.run(&["kustomize".into(), dir.into()], None, &what)?;
+    let out = KUBECTL.run(&kustomize_args(dir.as_os_str()), None, &what)?;
     let mut objects = parse(Path::new(&what), &out, notes)
         .map_err(|e| ImportError::Other(format!("{what} printed YAML kairn cannot read: {e}")))?;
     for o in &mut objects {
@@ -44,6 +46,23 @@ pub(crate) fn build(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<SourceObj
         o.line = 1;
     }
     Ok(objects)
+}
+
+/// `kustomize DIR --enable-helm --helm-command HELM`: a kustomization's `helmCharts`
+/// render with the same helm as `--helm` (`KAIRN_HELM`, else `helm`); without
+/// `helmCharts` the flags change nothing.
+fn kustomize_args(dir: &std::ffi::OsStr) -> Vec<OsString> {
+    let helm = std::env::var_os(super::tool::HELM.var)
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| OsString::from(super::tool::HELM.name));
+    let mut helm_command = OsString::from("--helm-command=");
+    helm_command.push(helm);
+    vec![
+        "kustomize".into(),
+        dir.to_owned(),
+        "--enable-helm".into(),
+        helm_command,
+    ]
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -98,7 +117,7 @@ fn build_with_origins(
     );
     fs::write(temp.0.join("kustomization.yaml"), wrapper).ok()?;
     let out = KUBECTL
-        .run(&["kustomize".into(), OsString::from(&temp.0)], None, what)
+        .run(&kustomize_args(temp.0.as_os_str()), None, what)
         .ok()?;
     let mut local_notes = Vec::new();
     let mut objects = parse(Path::new(what), &out, &mut local_notes).ok()?;

@@ -97,6 +97,15 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
             Err(WriteError::Io(why)) => Err(ImportWriteError::Io(why)),
         };
     }
+    if let Some(left) = leftover(dir) {
+        return Err(ImportWriteError::Refused(format!(
+            "{} is left from an import that was interrupted: `.kairn-import-old-*` holds the \
+             files it replaced, `.kairn-import-new-*` the ones it was writing; move the old \
+             ones back (or keep the new), remove both directories, then import again \
+             (nothing was written)",
+            left.display()
+        )));
+    }
     let record_path = dir.join(RECORD);
     let record = match fs::read_to_string(&record_path) {
         Ok(text) => Ownership::parse(&text).map_err(|e| {
@@ -132,6 +141,21 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
         ))
     })?;
     Ok(written)
+}
+
+/// A staging or backup directory an interrupted import left in `dir`.
+fn leftover(dir: &Path) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".kairn-import-new-") || name.starts_with(".kairn-import-old-")
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found.into_iter().next()
 }
 
 /// What an import over an earlier one changes.

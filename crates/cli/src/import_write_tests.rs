@@ -248,3 +248,24 @@ fn a_failing_step_leaves_the_dir_as_it_was() {
     );
     assert!(!dir.join("import-report.md").exists());
 }
+
+#[test]
+fn leftovers_of_an_interrupted_import_are_refused() {
+    let scratch = Scratch::new("leftover");
+    let dir = scratch.0.join("ws");
+    write(&dir, &files("// web v1\n")).unwrap();
+    fs::create_dir_all(dir.join(".kairn-import-old-42/teams")).unwrap();
+    match write(&dir, &files("// web v2\n")) {
+        Err(ImportWriteError::Refused(why)) => {
+            assert!(
+                why.contains(".kairn-import-old-42 is left from an import that was interrupted"),
+                "{why}"
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        fs::read_to_string(dir.join("teams/t/src/web.rs")).unwrap(),
+        "// web v1\n"
+    );
+}

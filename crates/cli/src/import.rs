@@ -4,7 +4,7 @@
 //! Three steps: [`import::load`] reads the sources into apps and environments (running
 //! `helm template` and `kubectl kustomize` where needed), [`import::import`] turns them
 //! into one Rust module per app and a report, and [`crate::import_write`] writes the
-//! workspace (the layout of `kairn new`: [`crate::workspace`]) plus `import-report.md`
+//! workspace (the layout of `kairn new`: [`crate::team_workspace`]) plus `import-report.md`
 //! and `import-report.json`, all or nothing.
 //!
 //! Exit status: 0 written; 1 conflicts with files the user changed (nothing written); 2
@@ -22,7 +22,7 @@ use import::{ImportError, Imported, Options, SourceApp};
 use crate::console::{say, EXIT_IO};
 use crate::emit::fail;
 use crate::import_write::{self, ImportWriteError, Written};
-use crate::workspace::{kairn_source, parse_app, parse_team, Source, Workspace, KEYWORDS};
+use crate::team_workspace::{kairn_source, parse_app, parse_team, Source, Workspace, KEYWORDS};
 use crate::{EXIT_ERRORS, EXIT_USAGE};
 
 /// The Markdown report's file name, at the root of DIR.

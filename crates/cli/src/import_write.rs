@@ -10,7 +10,7 @@
 //! `Cargo.lock` is written only when absent (cargo updates it), and is not recorded.
 //!
 //! A new or empty DIR is filled through a staging directory moved into place
-//! ([`crate::workspace::create`]). Over an earlier import, the new files are staged inside
+//! ([`crate::team_workspace::create`]). Over an earlier import, the new files are staged inside
 //! DIR, then each old file is moved aside and the new one moved in (renames); if any step
 //! fails, every step done is undone, so DIR is left as it was.
 
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use dsl::output::Ownership;
 
-use crate::workspace::{self, is_empty_dir, write_files, WriteError};
+use crate::team_workspace::{self, is_empty_dir, write_files, WriteError};
 
 /// The record of what `kairn import` wrote, at the root of DIR.
 pub const RECORD: &str = ".kairn-import";
@@ -88,7 +88,7 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
             .map_err(|e| ImportWriteError::Refused(format!("cannot read {shown}: {e}")))?,
     };
     if fresh {
-        return match workspace::create(dir, &all, "kairn import --out") {
+        return match team_workspace::create(dir, &all, "kairn import --out") {
             Ok(_) => Ok(Written {
                 changed: all.len(),
                 ..Written::default()

@@ -27,7 +27,7 @@ mod report;
 mod report_lines_tests;
 mod sarif;
 mod selection;
-mod workspace;
+mod team_workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -23,8 +23,8 @@ use clap::Args;
 use crate::console::{say, EXIT_IO};
 use crate::emit::fail;
 #[cfg(test)]
-use crate::workspace::PROFILE;
-use crate::workspace::{
+use crate::team_workspace::PROFILE;
+use crate::team_workspace::{
     camel_case, kairn_source, parse_app, parse_team, Source, Workspace, WriteError,
 };
 use crate::EXIT_USAGE;
@@ -98,7 +98,7 @@ pub type NewError = WriteError;
 /// Creates the repository `template` describes in `dir`; on any failure nothing is left
 /// behind (DIR itself, if it existed, is left as it was).
 pub fn create(dir: &Path, template: &Template) -> Result<PathBuf, NewError> {
-    crate::workspace::create(dir, &template.files(), "kairn new")
+    crate::team_workspace::create(dir, &template.files(), "kairn new")
 }
 
 /// Runs `kairn new`.

@@ -2,11 +2,11 @@
 //!
 //! | source | module | app | environments |
 //! |---|---|---|---|
-//! | YAML file or directory (`.yaml`, `.yml`, `.json`, recursive) | [`yaml`] | file stem or directory name | `default` |
-//! | directory with `kustomization.yaml` (`kubectl kustomize`) | [`kustomize`] | directory name | `default` |
-//! | kairn output: `generated/<app>/` (or `generated/` with several apps) | [`kairn`] | directory name | one per subdirectory holding `.kairn-manifest` |
-//! | `--helm CHART` (directory with `Chart.yaml`, or `.tgz`), also a positional chart directory | [`helm`] | chart name | one per `--values NAME=FILE`, else `default` |
-//! | directory with `overlays/<env>/` kustomizations (`base/` beside) | [`kustomize`] | as for `--env` | one per overlay |
+//! | YAML file or directory (`.yaml`, `.yml`, `.json`, recursive) | `yaml.rs` | file stem or directory name | `default` |
+//! | directory with `kustomization.yaml` (`kubectl kustomize`) | `kustomize.rs` | directory name | `default` |
+//! | kairn output: `generated/<app>/` (or `generated/` with several apps) | `kairn.rs` | directory name | one per subdirectory holding `.kairn-manifest` |
+//! | `--helm CHART` (directory with `Chart.yaml`, or `.tgz`), also a positional chart directory | `helm.rs` | chart name | one per `--values NAME=FILE`, else `default` |
+//! | directory with `overlays/<env>/` kustomizations (`base/` beside) | `kustomize.rs` | as for `--env` | one per overlay |
 //! | `--env NAME=SOURCE`... | any of the above per SOURCE | `--app`, else the sources' common directory (see [`common_name`]) | one per `--env` |
 //!
 //! Every object keeps the file and line it came from. `--namespace NS` is the namespace
@@ -16,11 +16,15 @@
 mod helm;
 mod kairn;
 mod kustomize;
+mod names;
 mod tool;
 mod yaml;
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+pub use names::common_name;
+pub(crate) use names::{app_name_of, dns_label, normalize};
 
 use crate::source::{SourceApp, SourceEnv, SourceObject};
 use crate::ImportError;
@@ -326,146 +330,6 @@ fn load_env_source(
     yaml::load_paths(&[source.to_path_buf()], notes)
 }
 
-/// An app name from a path: the file's stem or the directory's name, as a DNS label
-/// (lower case; other characters become `-`). `.` is the current directory's name.
-pub(crate) fn app_name_of(path: &Path) -> Result<String, ImportError> {
-    let absolute;
-    let path = if path.file_name().is_none() || path.ends_with(".") {
-        absolute = std::path::absolute(path)
-            .map_err(|e| ImportError::Other(format!("{}: {e}", path.display())))?;
-        normalize(&absolute)
-    } else {
-        path.to_path_buf()
-    };
-    let raw = if path.is_dir() {
-        path.file_name()
-    } else {
-        path.file_stem()
-    };
-    let raw = raw
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = dns_label(&raw);
-    if name.is_empty() {
-        return Err(ImportError::Other(format!(
-            "cannot name an app after {}: give --app NAME",
-            path.display()
-        )));
-    }
-    Ok(name)
-}
-
-/// `My_Chart.v2` → `my-chart-v2`; at most 40 characters.
-pub(crate) fn dns_label(raw: &str) -> String {
-    let mut out = String::new();
-    for c in raw.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let mut out: String = out
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .to_owned();
-    out.truncate(40);
-    out.trim_matches('-').to_owned()
-}
-
-/// Directory names that say where manifests live rather than what the app is: the
-/// common directory of `--env` sources is passed over while its name is one of these.
-const GENERIC_DIRS: &[&str] = &[
-    "overlays",
-    "overlay",
-    "envs",
-    "env",
-    "environments",
-    "deploy",
-    "deployment",
-    "deployments",
-    "k8s",
-    "kube",
-    "kubernetes",
-    "manifests",
-    "kustomize",
-    "config",
-    "base",
-    "bases",
-    "helm",
-    "charts",
-    "chart",
-    "values",
-    "clusters",
-    "apps",
-    "generated",
-    "src",
-];
-
-/// The app name of `--env` sources without `--app`: the name of their deepest common
-/// directory, going up past generic names (`overlays`, `deploy`, `k8s`, ... see
-/// [`GENERIC_DIRS`]): `shop/deploy/overlays/staging` + `shop/deploy/overlays/production`
-/// → `shop`. A single source is named after its own parent directory the same way.
-pub fn common_name<'a>(paths: impl Iterator<Item = &'a Path>) -> Result<String, ImportError> {
-    let mut common: Option<PathBuf> = None;
-    for p in paths {
-        let abs = normalize(
-            &std::path::absolute(p)
-                .map_err(|e| ImportError::Other(format!("{}: {e}", p.display())))?,
-        );
-        // A file's or an environment directory's parent: the environments share it.
-        let dir = abs.parent().map(Path::to_path_buf).unwrap_or(abs);
-        common = Some(match common {
-            None => dir,
-            Some(c) => c
-                .components()
-                .zip(dir.components())
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a)
-                .collect(),
-        });
-    }
-    let mut dir = common.unwrap_or_default();
-    loop {
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if name.is_empty() {
-            break;
-        }
-        if !GENERIC_DIRS.contains(&name.as_str()) {
-            let label = dns_label(&name);
-            if !label.is_empty() {
-                return Ok(label);
-            }
-        }
-        if !dir.pop() {
-            break;
-        }
-    }
-    Err(ImportError::Other(
-        "cannot name the app of these --env sources from their directories: give --app NAME".into(),
-    ))
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Kinds that are not namespaced (built-in, and the common add-ons').
 const CLUSTER_SCOPED: &[&str] = &[
     "Namespace",
@@ -523,55 +387,5 @@ fn fill_namespace(objects: &mut [SourceObject], ns: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_become_dns_labels() {
-        assert_eq!(dns_label("My_Chart.v2"), "my-chart-v2");
-        assert_eq!(dns_label("2048-game"), "game");
-        assert_eq!(dns_label("--"), "");
-        assert_eq!(dns_label(&"a".repeat(50)).len(), 40);
-        assert_eq!(
-            app_name_of(Path::new("deploy/checkout.yaml")).unwrap(),
-            "checkout"
-        );
-    }
-
-    #[test]
-    fn the_common_directory_passes_over_generic_names() {
-        let name = |paths: &[&str]| common_name(paths.iter().map(Path::new));
-        assert_eq!(name(&["/srv/shop/k8s/staging.yaml"]).unwrap(), "shop");
-        assert_eq!(
-            name(&["/srv/a/deploy/x", "/srv/b/deploy/y"]).unwrap(),
-            "srv"
-        );
-        assert!(name(&["/deploy/overlays/a", "/deploy/overlays/b"])
-            .unwrap_err()
-            .to_string()
-            .contains("give --app NAME"));
-    }
-
-    #[test]
-    fn namespaces_fill_only_namespaced_objects_without_one() {
-        let object = |v: serde_json::Value| SourceObject {
-            value: v,
-            file: PathBuf::from("x.yaml"),
-            line: 1,
-        };
-        let mut objects = vec![
-            object(serde_json::json!({"kind": "ClusterRole", "metadata": {"name": "a"}})),
-            object(serde_json::json!({"kind": "Service", "metadata": {"name": "b"}})),
-            object(
-                serde_json::json!({"kind": "Service", "metadata": {"name": "c", "namespace": "keep"}}),
-            ),
-            object(serde_json::json!({"kind": "Service", "metadata": "not a map"})),
-        ];
-        fill_namespace(&mut objects, "shop");
-        let ns: Vec<_> = objects
-            .iter()
-            .map(|o| o.value["metadata"].get("namespace").cloned())
-            .collect();
-        assert_eq!(ns, [None, Some("shop".into()), Some("keep".into()), None]);
-    }
-}
+#[path = "load_tests.rs"]
+mod tests;

@@ -60,7 +60,7 @@ pub struct ImportArgs {
     pub app: Option<String>,
     /// The namespace the source is applied to (`kubectl apply -n`, `helm template
     /// --namespace`): namespaced objects without one get it.
-    #[arg(long, value_name = "NS")]
+    #[arg(long, value_name = "NS", value_parser = parse_namespace)]
     pub namespace: Option<String>,
     /// The team crate's name, under teams/ (lower case letters, digits, `-` and `_`).
     #[arg(long, value_name = "NAME", default_value = "team", value_parser = parse_team)]
@@ -77,6 +77,24 @@ pub struct ImportArgs {
     /// The git revision of --kairn-git to pin (a commit id or tag).
     #[arg(long, value_name = "REV", requires = "kairn_git")]
     pub kairn_rev: Option<String>,
+}
+
+/// A namespace name: a DNS label (RFC 1123) of at most 63 characters.
+fn parse_namespace(s: &str) -> Result<String, String> {
+    let label = !s.is_empty()
+        && s.len() <= 63
+        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if label {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "{s:?} is not a namespace name: lower case letters, digits and `-`, at most 63, \
+             e.g. --namespace shop"
+        ))
+    }
 }
 
 fn parse_named_path(s: &str) -> Result<(String, PathBuf), String> {

@@ -164,6 +164,16 @@ fn unreadable_and_empty_sources_are_errors() {
     let e = err(load(&request(std::slice::from_ref(&dir))));
     let _ = std::fs::remove_dir_all(&dir);
     assert!(e.starts_with("no Kubernetes objects in "), "{e}");
+
+    let file =
+        std::env::temp_dir().join(format!("kairn-import-values-{}.yaml", std::process::id()));
+    std::fs::write(&file, "replicas: 2\nimage: nginx\n").unwrap();
+    let e = err(load(&request(std::slice::from_ref(&file))));
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        e.ends_with(":1: passed over: not a Kubernetes object (no apiVersion and kind)"),
+        "the error says why the one document did not count: {e}"
+    );
 }
 
 #[test]

@@ -167,8 +167,12 @@ pub fn load_noted(request: &LoadRequest) -> Result<LoadOutcome, ImportError> {
         }
         for env in &mut app.envs {
             if env.objects.is_empty() {
+                let passed = match out.notes.first() {
+                    Some(note) => format!("; passed over: {note}"),
+                    None => String::new(),
+                };
                 return Err(ImportError::Other(format!(
-                    "no Kubernetes objects in {} (environment `{}`)",
+                    "no Kubernetes objects in {} (environment `{}`){passed}",
                     app.origin, env.name
                 )));
             }

@@ -166,6 +166,14 @@ pub fn load_noted(request: &LoadRequest) -> Result<LoadOutcome, ImportError> {
             )));
         }
         for env in &mut app.envs {
+            if !is_env_name(&env.name) {
+                return Err(ImportError::Other(format!(
+                    "{}: environment `{}` (a directory's name) is not an environment name: \
+                     lower case letters, digits and `-`, starting with a letter; give the \
+                     environments as --env NAME=DIR",
+                    app.origin, env.name
+                )));
+            }
             if env.objects.is_empty() {
                 let passed = match out.notes.first() {
                     Some(note) => format!("; passed over: {note}"),
@@ -190,16 +198,21 @@ pub(crate) struct Render<'a> {
     pub namespace: Option<&'a str>,
 }
 
+/// An environment name: a DNS label of at most 40 characters, starting with a letter.
+fn is_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 40
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 fn check_env_names(pairs: &[(String, PathBuf)], flag: &str) -> Result<(), ImportError> {
     let mut seen = BTreeSet::new();
     for (name, _) in pairs {
-        let label = !name.is_empty()
-            && name.len() <= 40
-            && name.starts_with(|c: char| c.is_ascii_lowercase())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !label {
+        if !is_env_name(name) {
             return Err(ImportError::Other(format!(
                 "{flag} {name:?}=...: an environment name is a DNS label (lower case letters, \
                  digits and `-`, starting with a letter), e.g. {flag} staging=..."

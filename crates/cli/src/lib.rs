@@ -14,6 +14,8 @@ mod check;
 mod console;
 mod diff;
 mod emit;
+mod import;
+mod import_write;
 mod lint;
 mod list;
 mod new;
@@ -25,6 +27,7 @@ mod report;
 mod report_lines_tests;
 mod sarif;
 mod selection;
+mod team_workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +87,18 @@ enum Command {
     /// --kairn-git URL --kairn-rev REV, a git dependency. Nothing is written if DIR holds
     /// anything but `.git` (exit 2).
     New(new::NewArgs),
+    /// Turn existing manifests (YAML, kustomize, a Helm chart, kairn's own output) into a team workspace of typed declarations in --out DIR, with import-report.md and import-report.json.
+    ///
+    /// Each source is one app: YAML files or directories and kustomize directories (one
+    /// environment, `default`), a chart given with --helm and one --values NAME=FILE per
+    /// environment, a kairn output tree (one environment per directory), or the
+    /// environments of one app given as --env NAME=SOURCE. The workspace has the layout of
+    /// `kairn new` (one module per app) and compiles as written: `cd DIR && cargo run --
+    /// emit`. Secrets are never copied: only key names, and the report lists what to create
+    /// outside git. DIR must be new, empty, or an earlier import's output whose files are
+    /// unchanged since; nothing is written otherwise (exit 2 usage or input errors, 1
+    /// conflicts with files you changed).
+    Import(import::ImportArgs),
 }
 
 /// What `emit` writes.
@@ -252,5 +267,6 @@ pub fn main_with(apps: impl IntoIterator<Item = AppEntry>, settings: Settings) -
         Command::Package(args) => package::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }

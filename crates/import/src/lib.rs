@@ -18,10 +18,12 @@
 
 pub mod build;
 pub mod engine;
+pub mod load;
 pub mod normalize;
 pub mod plan;
 pub mod recognize;
 pub mod report;
+pub mod report_md;
 pub mod residual;
 pub mod rust;
 pub mod source;
@@ -33,6 +35,7 @@ mod engine_tests;
 
 use std::fmt;
 
+pub use load::{load, LoadRequest};
 pub use report::Report;
 pub use source::{SourceApp, SourceEnv, SourceObject};
 

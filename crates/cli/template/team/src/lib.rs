@@ -1,4 +1,4 @@
 //! The {{team}} team's applications. Each module declares one app and registers it with
 //! `dsl::register!`; adding an app is a new module here.
 
-mod {{app_module}};
+{{app_modules}}

@@ -244,6 +244,7 @@ pub fn kept(k: &crate::plan::KeptPlan) -> Kept {
     Kept {
         workload_name: k.workload_name.clone(),
         service_name: k.service_name.clone(),
+        headless_service_name: k.headless_service_name.clone(),
         labels: map(&k.labels),
         selector: map(&k.selector),
         pod_labels: map(&k.pod_labels),

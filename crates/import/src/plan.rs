@@ -178,6 +178,8 @@ pub struct KeptPlan {
     pub workload_name: Option<String>,
     /// Service name.
     pub service_name: Option<String>,
+    /// Headless Service name (stateful services).
+    pub headless_service_name: Option<String>,
     /// Object labels.
     pub labels: Option<Vec<(String, String)>>,
     /// Pod selector.

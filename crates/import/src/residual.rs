@@ -3,6 +3,43 @@
 
 use serde_json::Value;
 
+/// Annotations kairn writes to record a declaration (`kairn.dev/no-probes`, waivers,
+/// external secrets, ...): never removed, so `lint` of the output agrees with `emit`.
+pub const KAIRN_PREFIX: &str = "kairn.dev/";
+
+/// A copy of `rendered` without the `kairn.dev/*` annotations that `source` lacks (what
+/// kairn adds to record declarations), for comparing a render with its source.
+pub fn without_added_records(rendered: &Value, source: &Value) -> Value {
+    let mut out = rendered.clone();
+    strip(&mut out, Some(source));
+    out
+}
+
+fn strip(v: &mut Value, source: Option<&Value>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(a)) = m.get_mut("annotations") {
+                let src = source.and_then(|s| s.get("annotations")).and_then(Value::as_object);
+                a.retain(|k, _| !k.starts_with(KAIRN_PREFIX) || src.is_some_and(|s| s.contains_key(k)));
+                if a.is_empty() && source.and_then(|s| s.get("annotations")).is_none() {
+                    m.remove("annotations");
+                }
+            }
+            for (k, child) in m.iter_mut() {
+                if k != "annotations" {
+                    strip(child, source.and_then(|s| s.get(k)));
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter_mut().enumerate() {
+                strip(child, source.and_then(|s| s.get(i)));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// One step of a path inside an object.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Seg {
@@ -60,12 +97,22 @@ fn walk(rendered: &Value, source: &Value, path: &mut Vec<Seg>, out: &mut Vec<Edi
                 }
                 path.pop();
             }
+            let annotations = matches!(path.last(), Some(Seg::Key(k)) if k == "annotations");
             for key in r.keys().filter(|k| !s.contains_key(*k)) {
+                if annotations && key.starts_with(KAIRN_PREFIX) {
+                    continue;
+                }
                 path.push(Seg::Key(key.clone()));
-                out.push(Edit {
-                    path: path.clone(),
-                    value: None,
-                });
+                match r.get(key) {
+                    // Keep kairn's record of the declaration; remove the rest one by one.
+                    Some(Value::Object(m)) if key == "annotations" && m.keys().any(|k| k.starts_with(KAIRN_PREFIX)) => {
+                        walk(&r[key], &Value::Object(Default::default()), path, out)
+                    }
+                    _ => out.push(Edit {
+                        path: path.clone(),
+                        value: None,
+                    }),
+                }
                 path.pop();
             }
         }

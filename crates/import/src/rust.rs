@@ -161,7 +161,7 @@ fn components(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
             None => list.push_str(&format!("    components.push({f}(env));\n")),
             Some(p) => list.push_str(&format!("    if matches!(env, {p}) {{\n        components.push({f}(env));\n    }}\n")),
         }
-        let bodies: Vec<String> = per
+        let bodies: Vec<Option<String>> = per
             .iter()
             .map(|c| c.map(|c| component_body(w, c)).transpose())
             .collect::<Result<_, _>>()?;
@@ -408,6 +408,7 @@ fn kept(k: &crate::plan::KeptPlan) -> String {
     for (name, value) in [
         ("workload_name", opt(&k.workload_name)),
         ("service_name", opt(&k.service_name)),
+        ("headless_service_name", opt(&k.headless_service_name)),
         ("labels", pairs(&k.labels)),
         ("selector", pairs(&k.selector)),
         ("pod_labels", pairs(&k.pod_labels)),

@@ -511,7 +511,8 @@ pub struct BatchJob {
     pub completions: u32,
     /// Pods running at once.
     pub parallelism: u32,
-    /// Seconds after completion before the Job (and its pods) are deleted.
+    /// Seconds after completion before the Job (and its pods) are deleted; not rendered
+    /// when `kept_finished` says why finished Jobs are kept.
     pub ttl_seconds_after_finished: u32,
     /// Wall-clock limit for the whole Job.
     pub active_deadline_seconds: Option<u32>,
@@ -521,6 +522,8 @@ pub struct BatchJob {
     pub output: Option<OutputVolume>,
     /// Run as a lifecycle hook (before or after the rest of the app is deployed).
     pub hook: Option<Hook>,
+    /// Why finished Jobs are kept (no TTL): `without_ttl(reason!(..))`, for imported apps.
+    pub kept_finished: Option<crate::model::host_access::Reason>,
 }
 
 /// What a CronJob does when a run is due while the previous one is still running.
@@ -583,12 +586,15 @@ pub struct ScheduledJob {
     pub suspend: bool,
     /// Retries of one run before its Job is marked failed.
     pub backoff_limit: u32,
-    /// Seconds after a run finishes before its Job (and pods) are deleted.
+    /// Seconds after a run finishes before its Job (and pods) are deleted; not rendered
+    /// when `kept_finished` says why finished Jobs are kept.
     pub ttl_seconds_after_finished: u32,
     /// Wall-clock limit of one run.
     pub active_deadline_seconds: Option<u32>,
     /// Restart policy of its pods.
     pub restart: JobRestart,
+    /// Why finished Jobs are kept (no TTL): `without_ttl(reason!(..))`, for imported apps.
+    pub kept_finished: Option<crate::model::host_access::Reason>,
 }
 
 /// A Kubernetes API permission granted to a component's ServiceAccount through a Role.

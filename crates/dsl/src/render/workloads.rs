@@ -201,7 +201,10 @@ pub(crate) fn job(
                 backoff_limit: Some(int(job.backoff_limit)),
                 completions: Some(int(job.completions)),
                 parallelism: Some(int(job.parallelism)),
-                ttl_seconds_after_finished: Some(int(job.ttl_seconds_after_finished)),
+                ttl_seconds_after_finished: job
+                    .kept_finished
+                    .is_none()
+                    .then(|| int(job.ttl_seconds_after_finished)),
                 active_deadline_seconds: job.active_deadline_seconds.map(i64::from),
                 template: pod_template(app, component, config_hash, Some(restart), extra),
                 ..Default::default()
@@ -246,7 +249,10 @@ pub(crate) fn cron_job(
                 }),
                 spec: Some(JobSpec {
                     backoff_limit: Some(int(job.backoff_limit)),
-                    ttl_seconds_after_finished: Some(int(job.ttl_seconds_after_finished)),
+                    ttl_seconds_after_finished: job
+                    .kept_finished
+                    .is_none()
+                    .then(|| int(job.ttl_seconds_after_finished)),
                     active_deadline_seconds: job.active_deadline_seconds.map(i64::from),
                     template: pod_template(
                         app,

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::builder_macro::typestate_builder;
+use crate::model::builder_macro::{typestate_builder, NotYetSet};
+use crate::model::host_access::Reason;
 use crate::model::component::{
     AccessMode, BatchJob, ConcurrencyPolicy, JobRestart, OutputVolume, ScheduledJob,
 };
@@ -45,6 +46,27 @@ typestate_builder! {
             output: Option<OutputVolume> = None, |output: OutputVolume| Some(output);
             /// Run as a lifecycle hook (before or after the rest of the app is deployed).
             hook: Option<Hook> = None, |hook: Hook| Some(hook);
+            /// Why finished Jobs are never deleted (set by [`without_ttl`](BatchJobBuilder::without_ttl)).
+            kept_finished: Option<Reason> = None, |reason: Reason| Some(reason);
+        }
+    }
+}
+
+impl<B, T: NotYetSet> BatchJobBuilder<B, T> {
+    /// Keeps finished Jobs (no `ttlSecondsAfterFinished`), saying why: for an app imported
+    /// from manifests whose Jobs had none (`kairn import`). The alternative to
+    /// [`ttl_seconds_after_finished`](Self::ttl_seconds_after_finished).
+    pub fn without_ttl(self, reason: Reason) -> BatchJobBuilder<B, u32> {
+        BatchJobBuilder {
+            backoff_limit: self.backoff_limit,
+            ttl_seconds_after_finished: 0,
+            completions: self.completions,
+            parallelism: self.parallelism,
+            active_deadline_seconds: self.active_deadline_seconds,
+            restart: self.restart,
+            output: self.output,
+            hook: self.hook,
+            kept_finished: Some(reason),
         }
     }
 }
@@ -88,6 +110,30 @@ typestate_builder! {
             active_deadline_seconds: Option<u32> = None, |seconds: u32| Some(seconds);
             /// Restart policy of its pods.
             restart: JobRestart = JobRestart::default(), |restart: JobRestart| restart;
+            /// Why finished Jobs are never deleted (set by [`without_ttl`](ScheduledJobBuilder::without_ttl)).
+            kept_finished: Option<Reason> = None, |reason: Reason| Some(reason);
+        }
+    }
+}
+
+impl<Sc, B, T: NotYetSet> ScheduledJobBuilder<Sc, B, T> {
+    /// Keeps the finished Jobs of each run (no `ttlSecondsAfterFinished`; the history
+    /// limits still apply), saying why: for an app imported from manifests whose CronJob
+    /// had none (`kairn import`).
+    pub fn without_ttl(self, reason: Reason) -> ScheduledJobBuilder<Sc, B, u32> {
+        ScheduledJobBuilder {
+            schedule: self.schedule,
+            backoff_limit: self.backoff_limit,
+            ttl_seconds_after_finished: 0,
+            time_zone: self.time_zone,
+            concurrency: self.concurrency,
+            successful_jobs_history_limit: self.successful_jobs_history_limit,
+            failed_jobs_history_limit: self.failed_jobs_history_limit,
+            starting_deadline_seconds: self.starting_deadline_seconds,
+            suspend: self.suspend,
+            active_deadline_seconds: self.active_deadline_seconds,
+            restart: self.restart,
+            kept_finished: Some(reason),
         }
     }
 }

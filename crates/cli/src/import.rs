@@ -168,6 +168,7 @@ fn check_modules(imported: &Imported) -> Result<Vec<String>, Failure> {
 pub fn workspace_files(
     imported: &Imported,
     team: &str,
+    teams: &[String],
     source: &Source,
     command: &str,
 ) -> Result<Vec<(PathBuf, String)>, Failure> {
@@ -176,6 +177,7 @@ pub fn workspace_files(
         team,
         source,
         modules: &modules,
+        teams,
     };
     let mut files = workspace.files();
     for (path, text) in &mut files {
@@ -226,18 +228,27 @@ pub fn import_into(
 ) -> Result<(Imported, Written, Vec<String>), Failure> {
     let source = kairn_source(args.kairn_git.as_deref(), args.kairn_rev.as_deref())
         .map_err(|why| Failure::Input(vec![why]))?;
+    let refused = |e| match e {
+        ImportWriteError::Refused(why) => Failure::Input(vec![why]),
+        ImportWriteError::Conflicts(paths) => Failure::Conflicts(paths),
+        ImportWriteError::Io(why) => Failure::Io(why),
+    };
+    // DIR first: a DIR that cannot take the workspace is refused before any rendering.
+    let prior = import_write::prior(&args.out).map_err(refused)?;
     let loaded = load_noted(&args.request()).map_err(|e| Failure::Input(vec![e.to_string()]))?;
     let options = Options {
         team: args.team.clone(),
     };
     let imported =
         engine(&loaded.apps, &options).map_err(|e| Failure::Input(vec![e.to_string()]))?;
-    let files = workspace_files(&imported, &args.team, &source, command)?;
-    let written = import_write::write(&args.out, &files).map_err(|e| match e {
-        ImportWriteError::Refused(why) => Failure::Input(vec![why]),
-        ImportWriteError::Conflicts(paths) => Failure::Conflicts(paths),
-        ImportWriteError::Io(why) => Failure::Io(why),
-    })?;
+    // The team crates of earlier imports that are still there.
+    let teams: Vec<String> = prior
+        .teams()
+        .into_iter()
+        .filter(|t| args.out.join("teams").join(t).join("Cargo.toml").is_file())
+        .collect();
+    let files = workspace_files(&imported, &args.team, &teams, &source, command)?;
+    let written = import_write::write(&args.out, &prior, &files, &args.team).map_err(refused)?;
     Ok((imported, written, loaded.notes))
 }
 

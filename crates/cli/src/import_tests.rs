@@ -211,3 +211,41 @@ fn importing_again_rewrites_its_own_files_only() {
         assert_eq!(fs::read_to_string(out.join(p)).unwrap(), text);
     }
 }
+
+/// Two imports with different `--team`s into one workspace: both team crates are built
+/// (`Cargo.toml` depends on both, `src/main.rs` links both).
+#[test]
+fn a_second_team_joins_the_workspace() {
+    let scratch = Scratch::new("teams");
+    let out = scratch.0.join("ws");
+    import_into(&args(&out), fake, "kairn import").unwrap();
+    let mut second = args(&out);
+    second.team = "shipping".into();
+    second.sources = vec![fixture("tree")];
+    let shipping = |apps: &[SourceApp], _: &Options| {
+        let mut imported = fake(
+            apps,
+            &Options {
+                team: "payments".into(),
+            },
+        )?;
+        imported.report = Report::default();
+        Ok(imported)
+    };
+    import_into(&second, shipping, "kairn import").unwrap();
+    let read = |p: &str| fs::read_to_string(out.join(p)).unwrap();
+    let cargo = read("Cargo.toml");
+    assert!(
+        cargo.contains(
+            "payments = { path = \"teams/payments\" }\nshipping = { path = \"teams/shipping\" }"
+        ),
+        "{cargo}"
+    );
+    assert!(read("src/main.rs").contains("use payments as _;\nuse shipping as _;"));
+    assert_eq!(read("teams/payments/src/shop.rs"), "//! shop\n");
+    assert_eq!(read("teams/shipping/src/tree.rs"), "//! tree\n");
+    assert!(
+        read("import-report.md").contains("0 object(s)"),
+        "the report is the last import's"
+    );
+}

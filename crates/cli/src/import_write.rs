@@ -7,6 +7,9 @@
 //! is unchanged since; a file the user changed or added where the import would write is a
 //! conflict, and then nothing is written (the conflicts are listed by path). Files the
 //! import does not write (`target/`, `generated/`, the user's own) are left alone.
+//! One workspace can take several imports with different `--team`s (a team migrating app
+//! by app): each writes its own `teams/<team>/` and the shared files (`Cargo.toml` and
+//! `src/main.rs` then list every team crate); other teams' files stay, and stay recorded.
 //! `Cargo.lock` is written only when absent (cargo updates it), and is not recorded.
 //!
 //! A new or empty DIR is filled through a staging directory moved into place
@@ -19,7 +22,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use dsl::output::Ownership;
+use dsl::output::{sha256_hex, Ownership};
 
 use crate::team_workspace::{self, is_empty_dir, write_files, WriteError};
 
@@ -56,22 +59,47 @@ fn name(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// `files` plus the record of them (seeded files left out of it).
-fn with_record(files: &[(PathBuf, String)]) -> Vec<(PathBuf, String)> {
-    let recorded: BTreeMap<String, &String> = files
-        .iter()
-        .filter(|(p, _)| !SEEDED.contains(&name(p).as_str()))
-        .map(|(p, text)| (name(p), text))
-        .collect();
-    let mut out = files.to_vec();
-    out.push((PathBuf::from(RECORD), Ownership::of(&recorded).to_text()));
-    out
+/// What `--out DIR` holds before an import.
+#[derive(Debug)]
+pub enum Prior {
+    /// Nothing yet (missing, or empty but for `.git`).
+    Fresh,
+    /// An earlier import: its record, as parsed and as digests by file name.
+    Earlier {
+        /// The parsed record.
+        record: Ownership,
+        /// File name to recorded SHA-256, as the record lists them.
+        digests: BTreeMap<String, String>,
+    },
 }
 
-/// Writes the workspace `files` (paths relative to DIR) into `dir`.
-pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportWriteError> {
+impl Prior {
+    /// The team crates earlier imports wrote (`teams/<team>/Cargo.toml` recorded), sorted.
+    pub fn teams(&self) -> Vec<String> {
+        match self {
+            Prior::Fresh => Vec::new(),
+            Prior::Earlier { digests, .. } => digests
+                .keys()
+                .filter_map(|k| k.strip_prefix("teams/")?.strip_suffix("/Cargo.toml"))
+                .filter(|t| !t.contains('/'))
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// Whether a recorded file belongs to another team crate than `team`: an import for
+/// `team` neither rewrites nor removes it, and keeps its record.
+fn other_team(key: &str, team: &str) -> bool {
+    key.strip_prefix("teams/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(t, _)| t != team)
+}
+
+/// Reads what `dir` holds: refused when it is not empty and holds no earlier import, or
+/// an interrupted one's leftovers.
+pub fn prior(dir: &Path) -> Result<Prior, ImportWriteError> {
     let shown = dir.display();
-    let all = with_record(files);
     let fresh = match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => true,
         Err(e) => {
@@ -81,21 +109,15 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
         }
         Ok(meta) if !meta.is_dir() => {
             return Err(ImportWriteError::Refused(format!(
-            "{shown} exists and is not a directory: choose a new --out DIR (nothing was written)"
-        )))
+                "{shown} exists and is not a directory: choose a new --out DIR (nothing was \
+                 written)"
+            )))
         }
         Ok(_) => is_empty_dir(dir)
             .map_err(|e| ImportWriteError::Refused(format!("cannot read {shown}: {e}")))?,
     };
     if fresh {
-        return match team_workspace::create(dir, &all, "kairn import --out") {
-            Ok(_) => Ok(Written {
-                changed: all.len(),
-                ..Written::default()
-            }),
-            Err(WriteError::Refused(why)) => Err(ImportWriteError::Refused(why)),
-            Err(WriteError::Io(why)) => Err(ImportWriteError::Io(why)),
-        };
+        return Ok(Prior::Fresh);
     }
     if let Some(left) = leftover(dir) {
         return Err(ImportWriteError::Refused(format!(
@@ -107,14 +129,8 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
         )));
     }
     let record_path = dir.join(RECORD);
-    let record = match fs::read_to_string(&record_path) {
-        Ok(text) => Ownership::parse(&text).map_err(|e| {
-            ImportWriteError::Refused(format!(
-                "{}: {e}: the record of an earlier import is damaged; restore it from version \
-                 control, or import into a new directory (nothing was written)",
-                record_path.display()
-            ))
-        })?,
+    let text = match fs::read_to_string(&record_path) {
+        Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(ImportWriteError::Refused(format!(
                 "{shown} is not empty and holds no earlier import ({RECORD}): kairn import \
@@ -129,7 +145,74 @@ pub fn write(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportW
             )))
         }
     };
-    let plan = plan(dir, &record, &all)?;
+    let record = Ownership::parse(&text).map_err(|e| {
+        ImportWriteError::Refused(format!(
+            "{}: {e}: the record of an earlier import is damaged; restore it from version \
+             control, or import into a new directory (nothing was written)",
+            record_path.display()
+        ))
+    })?;
+    let digests = text
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(digest, name)| (name.to_owned(), digest.to_ascii_lowercase()))
+        .collect();
+    Ok(Prior::Earlier { record, digests })
+}
+
+/// `files` plus the record: of them (seeded files left out) and of the other teams'
+/// files `kept` from the earlier record.
+fn with_record(
+    files: &[(PathBuf, String)],
+    kept: &BTreeMap<String, String>,
+) -> Vec<(PathBuf, String)> {
+    let mut digests = kept.clone();
+    for (path, text) in files {
+        let key = name(path);
+        if !SEEDED.contains(&key.as_str()) {
+            digests.insert(key, sha256_hex(text.as_bytes()));
+        }
+    }
+    let record: String = digests
+        .iter()
+        .map(|(name, digest)| format!("{digest}  {name}\n"))
+        .collect();
+    let mut out = files.to_vec();
+    out.push((PathBuf::from(RECORD), record));
+    out
+}
+
+/// Writes the workspace `files` (paths relative to DIR) of team crate `team` into `dir`,
+/// which held `prior` ([`prior`]). Over an earlier import, other team crates' files are
+/// kept, and so is their record.
+pub fn write(
+    dir: &Path,
+    prior: &Prior,
+    files: &[(PathBuf, String)],
+    team: &str,
+) -> Result<Written, ImportWriteError> {
+    let shown = dir.display();
+    let (record, digests) = match prior {
+        Prior::Fresh => {
+            let all = with_record(files, &BTreeMap::new());
+            return match team_workspace::create(dir, &all, "kairn import --out") {
+                Ok(_) => Ok(Written {
+                    changed: all.len(),
+                    ..Written::default()
+                }),
+                Err(WriteError::Refused(why)) => Err(ImportWriteError::Refused(why)),
+                Err(WriteError::Io(why)) => Err(ImportWriteError::Io(why)),
+            };
+        }
+        Prior::Earlier { record, digests } => (record, digests),
+    };
+    let kept: BTreeMap<String, String> = digests
+        .iter()
+        .filter(|(k, _)| other_team(k, team))
+        .map(|(k, d)| (k.clone(), d.clone()))
+        .collect();
+    let all = with_record(files, &kept);
+    let plan = plan(dir, record, &all, team)?;
     let written = Written {
         changed: plan.writes.len(),
         unchanged: plan.unchanged,
@@ -173,6 +256,7 @@ fn plan(
     dir: &Path,
     record: &Ownership,
     all: &[(PathBuf, String)],
+    team: &str,
 ) -> Result<Plan, ImportWriteError> {
     let mut plan = Plan::default();
     let mut conflicts = Vec::new();
@@ -199,7 +283,10 @@ fn plan(
         }
     }
     let written: std::collections::BTreeSet<String> = all.iter().map(|(p, _)| name(p)).collect();
-    for key in record.names().filter(|k| !written.contains(*k)) {
+    for key in record
+        .names()
+        .filter(|k| !written.contains(*k) && !other_team(k, team))
+    {
         let target = dir.join(key);
         match fs::read(&target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}

@@ -7,6 +7,11 @@ use std::fs;
 
 use super::*;
 
+/// Writes `files` as team `t`'s import.
+fn write_t(dir: &Path, files: &[(PathBuf, String)]) -> Result<Written, ImportWriteError> {
+    write(dir, &prior(dir)?, files, "t")
+}
+
 /// A fresh directory under the system's temp dir, removed when dropped.
 struct Scratch(PathBuf);
 
@@ -62,7 +67,7 @@ fn files(app_text: &str) -> Vec<(PathBuf, String)> {
 fn a_new_dir_gets_every_file_and_the_record() {
     let scratch = Scratch::new("new");
     let dir = scratch.0.join("ws");
-    let written = write(&dir, &files("// web\n")).unwrap();
+    let written = write_t(&dir, &files("// web\n")).unwrap();
     assert_eq!(written.changed, 6);
     let got = snapshot(&dir);
     let names: Vec<&str> = got.keys().map(String::as_str).collect();
@@ -94,7 +99,7 @@ fn a_new_dir_gets_every_file_and_the_record() {
 fn an_earlier_import_is_rewritten_and_stale_files_removed() {
     let scratch = Scratch::new("again");
     let dir = scratch.0.join("ws");
-    write(&dir, &files("// web v1\n")).unwrap();
+    write_t(&dir, &files("// web v1\n")).unwrap();
     // What a user does between imports: build (cargo rewrites Cargo.lock), emit, add files.
     fs::write(dir.join("Cargo.lock"), "# cargo's own\n").unwrap();
     fs::create_dir_all(dir.join("generated/web")).unwrap();
@@ -106,7 +111,7 @@ fn an_earlier_import_is_rewritten_and_stale_files_removed() {
     next.push(("teams/t/src/lib.rs".into(), "mod api;\n".into()));
     next.retain(|(p, _)| !p.ends_with("web.rs"));
     next.push(("teams/t/src/api.rs".into(), "// api\n".into()));
-    let written = write(&dir, &next).unwrap();
+    let written = write_t(&dir, &next).unwrap();
     assert_eq!(
         written,
         Written {
@@ -133,14 +138,14 @@ fn an_earlier_import_is_rewritten_and_stale_files_removed() {
 fn a_file_the_user_changed_is_a_conflict_and_nothing_is_written() {
     let scratch = Scratch::new("conflict");
     let dir = scratch.0.join("ws");
-    write(&dir, &files("// web v1\n")).unwrap();
+    write_t(&dir, &files("// web v1\n")).unwrap();
     fs::write(dir.join("teams/t/src/web.rs"), "// my edits\n").unwrap();
     let before = snapshot(&dir);
     let mut next = files("// web v2\n");
     next.push(("NOTES.md".into(), "import's\n".into()));
     fs::write(dir.join("NOTES.md"), "mine\n").unwrap();
     let before_with_notes = snapshot(&dir);
-    match write(&dir, &next) {
+    match write_t(&dir, &next) {
         Err(ImportWriteError::Conflicts(paths)) => assert_eq!(
             paths,
             [
@@ -157,7 +162,7 @@ fn a_file_the_user_changed_is_a_conflict_and_nothing_is_written() {
     let mut without_web = files("");
     without_web.retain(|(p, _)| !p.ends_with("web.rs"));
     fs::remove_file(dir.join("NOTES.md")).unwrap();
-    match write(&dir, &without_web) {
+    match write_t(&dir, &without_web) {
         Err(ImportWriteError::Conflicts(paths)) => {
             assert_eq!(paths.len(), 1);
             assert!(
@@ -177,7 +182,7 @@ fn a_file_the_user_changed_is_a_conflict_and_nothing_is_written() {
 fn a_foreign_or_damaged_dir_is_refused() {
     let scratch = Scratch::new("foreign");
     fs::write(scratch.0.join("Cargo.toml"), "# mine\n").unwrap();
-    match write(&scratch.0, &files("")) {
+    match write_t(&scratch.0, &files("")) {
         Err(ImportWriteError::Refused(why)) => {
             assert!(
                 why.contains("holds no earlier import (.kairn-import)"),
@@ -188,13 +193,13 @@ fn a_foreign_or_damaged_dir_is_refused() {
     }
     assert_eq!(snapshot(&scratch.0).len(), 1);
     fs::write(scratch.0.join(RECORD), "not a record\n").unwrap();
-    match write(&scratch.0, &files("")) {
+    match write_t(&scratch.0, &files("")) {
         Err(ImportWriteError::Refused(why)) => assert!(why.contains("is damaged"), "{why}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
     let file = scratch.0.join("Cargo.toml");
     assert!(matches!(
-        write(&file, &files("")),
+        write_t(&file, &files("")),
         Err(ImportWriteError::Refused(_))
     ));
 }
@@ -203,7 +208,7 @@ fn a_foreign_or_damaged_dir_is_refused() {
 fn an_empty_dir_with_only_git_is_filled() {
     let scratch = Scratch::new("git");
     fs::create_dir_all(scratch.0.join(".git")).unwrap();
-    write(&scratch.0, &files("// web\n")).unwrap();
+    write_t(&scratch.0, &files("// web\n")).unwrap();
     assert!(recorded(&scratch.0, "teams/t/src/web.rs"));
 }
 
@@ -212,13 +217,15 @@ fn an_empty_dir_with_only_git_is_filled() {
 fn a_failing_step_leaves_the_dir_as_it_was() {
     let scratch = Scratch::new("rollback");
     let dir = scratch.0.join("ws");
-    write(&dir, &files("// web v1\n")).unwrap();
+    write_t(&dir, &files("// web v1\n")).unwrap();
     let before = snapshot(&dir);
-    let record = Ownership::parse(&before[RECORD]).unwrap();
+    let Prior::Earlier { record, .. } = prior(&dir).unwrap() else {
+        panic!("an earlier import")
+    };
     let mut next = files("// web v2\n");
     next.retain(|(p, _)| !p.ends_with("import-report.md"));
     next.push(("teams/t/src/api.rs".into(), "// api\n".into()));
-    let plan = plan(&dir, &record, &with_record(&next)).unwrap();
+    let plan = plan(&dir, &record, &with_record(&next, &BTreeMap::new()), "t").unwrap();
     assert_eq!(plan.removals, [PathBuf::from("import-report.md")]);
     let mut steps = 0;
     for fail_at in 0.. {
@@ -253,9 +260,9 @@ fn a_failing_step_leaves_the_dir_as_it_was() {
 fn leftovers_of_an_interrupted_import_are_refused() {
     let scratch = Scratch::new("leftover");
     let dir = scratch.0.join("ws");
-    write(&dir, &files("// web v1\n")).unwrap();
+    write_t(&dir, &files("// web v1\n")).unwrap();
     fs::create_dir_all(dir.join(".kairn-import-old-42/teams")).unwrap();
-    match write(&dir, &files("// web v2\n")) {
+    match write_t(&dir, &files("// web v2\n")) {
         Err(ImportWriteError::Refused(why)) => {
             assert!(
                 why.contains(".kairn-import-old-42 is left from an import that was interrupted"),
@@ -268,4 +275,41 @@ fn leftovers_of_an_interrupted_import_are_refused() {
         fs::read_to_string(dir.join("teams/t/src/web.rs")).unwrap(),
         "// web v1\n"
     );
+}
+
+/// A second team imported into the same workspace: its files are added, the first
+/// team's stay (and stay recorded, so the first team's next import still owns them).
+#[test]
+fn another_team_adds_its_crate_and_keeps_the_first() {
+    let scratch = Scratch::new("teams");
+    let dir = scratch.0.join("ws");
+    write_t(&dir, &files("// web\n")).unwrap();
+    let second = vec![
+        ("Cargo.toml".into(), "[workspace] # both\n".into()),
+        ("import-report.md".into(), "# Import report of u\n".into()),
+        ("teams/u/src/lib.rs".into(), "mod api;\n".into()),
+        ("teams/u/src/api.rs".into(), "// api\n".into()),
+    ];
+    let p = prior(&dir).unwrap();
+    assert_eq!(
+        p.teams(),
+        Vec::<String>::new(),
+        "no teams/t/Cargo.toml in these files"
+    );
+    let written = write(&dir, &p, &second, "u").unwrap();
+    assert_eq!(written.removed, 0, "{written:?}");
+    let got = snapshot(&dir);
+    assert_eq!(got["teams/t/src/web.rs"], "// web\n");
+    assert_eq!(got["teams/u/src/api.rs"], "// api\n");
+    assert!(recorded(&dir, "teams/t/src/web.rs") && recorded(&dir, "teams/u/src/api.rs"));
+    // The first team again: its own stale file goes, the second team's stay.
+    let mut again = files("// web v2\n");
+    again.retain(|(p, _)| !p.ends_with("import-report.md"));
+    again.push(("teams/t/Cargo.toml".into(), "[package]\n".into()));
+    let written = write_t(&dir, &again).unwrap();
+    assert_eq!(written.removed, 1, "import-report.md: {written:?}");
+    let got = snapshot(&dir);
+    assert_eq!(got["teams/u/src/api.rs"], "// api\n");
+    assert_eq!(got["teams/t/src/web.rs"], "// web v2\n");
+    assert_eq!(prior(&dir).unwrap().teams(), ["t"]);
 }

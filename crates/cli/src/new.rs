@@ -72,6 +72,7 @@ impl Template {
             team: &self.team,
             source: &self.source,
             modules: &modules,
+            teams: &[],
         };
         let app = workspace.fill(
             APP_RS,

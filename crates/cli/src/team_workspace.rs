@@ -227,17 +227,34 @@ pub struct Workspace<'a> {
     /// The app modules of the team crate (`order_api`), in `mod` order; the README names
     /// the first one's file.
     pub modules: &'a [String],
+    /// Every team crate of the workspace (`team` among them), each a dependency of the
+    /// binary and linked by a `use` in `src/main.rs`; empty means `team` alone.
+    pub teams: &'a [String],
 }
 
 impl Workspace<'_> {
     /// `text` with the workspace's `{{key}}`s filled in, then `extra` ones.
     pub fn fill(&self, text: &str, extra: &[(&str, String)]) -> String {
         let mods: String = self.modules.iter().map(|m| format!("mod {m};\n")).collect();
+        let mut teams: Vec<&str> = self.teams.iter().map(String::as_str).collect();
+        if !teams.contains(&self.team) {
+            teams.push(self.team);
+        }
+        teams.sort_unstable();
+        let dependencies: Vec<String> = teams
+            .iter()
+            .map(|t| format!("{t} = {{ path = \"teams/{t}\" }}"))
+            .collect();
+        let uses: Vec<String> = teams
+            .iter()
+            .map(|t| format!("use {} as _;", t.replace('-', "_")))
+            .collect();
         let pairs = [
             ("{{kairn_dependencies}}", self.source.dependencies()),
             ("{{profile}}", PROFILE.trim_end().to_owned()),
             ("{{ci_note}}", self.source.readme_note()),
-            ("{{team_crate}}", self.team.replace('-', "_")),
+            ("{{team_dependencies}}", dependencies.join("\n")),
+            ("{{team_uses}}", uses.join("\n")),
             ("{{team}}", self.team.to_owned()),
             ("{{app_modules}}", mods.trim_end().to_owned()),
             (

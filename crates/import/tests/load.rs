@@ -559,3 +559,34 @@ fn a_packaged_chart_is_named_without_its_version() {
         "{files:?}"
     );
 }
+
+/// The build that learns each object's file (a wrapper kustomization with origin
+/// annotations, removed again) gives exactly the objects of a plain `kubectl kustomize`.
+#[test]
+fn the_origin_build_equals_the_plain_build() {
+    if !kubectl() {
+        return;
+    }
+    let bin =
+        std::env::var_os("KAIRN_KUBECTL").map_or_else(|| PathBuf::from("kubectl"), PathBuf::from);
+    for env in ["staging", "production"] {
+        let dir = fixtures().join("kustomize/overlays").join(env);
+        let apps = load(&request(std::slice::from_ref(&dir))).unwrap();
+        let ours: Vec<&serde_json::Value> =
+            apps[0].envs[0].objects.iter().map(|o| &o.value).collect();
+        let out = Command::new(&bin)
+            .arg("kustomize")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let plain =
+            dsl::validate::parse_str("plain", &String::from_utf8(out.stdout).unwrap()).unwrap();
+        let plain: Vec<&serde_json::Value> = plain.documents.iter().map(|d| &d.value).collect();
+        assert_eq!(ours, plain, "{env}");
+        assert!(
+            apps[0].envs[0].objects.iter().all(|o| o.file != dir),
+            "every object has its file"
+        );
+    }
+}

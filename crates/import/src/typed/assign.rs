@@ -54,7 +54,7 @@ pub fn assign(
         if is_json(&ty) {
             return Ok(json_assign(&place, &path[i..], value));
         }
-        let step = step(&ty, seg, &here, i == 0)?;
+        let step = step(&ty, seg, &here)?;
         match step {
             Step::Field {
                 rust,
@@ -89,7 +89,7 @@ pub fn assign(
     }
     let here = sub(&json_path, last);
     let expr_of = |t: &Ty, v: &Value| ty_expr(t, v, &here, 0);
-    Ok(match step(&ty, last, &here, init.is_empty())? {
+    Ok(match step(&ty, last, &here)? {
         Step::Field {
             rust,
             ty: t,
@@ -144,7 +144,7 @@ enum Step {
 }
 
 /// One step from a value of type `ty` through `seg`.
-fn step(ty: &Ty, seg: &PathSeg, here: &str, top: bool) -> Result<Step, TypedError> {
+fn step(ty: &Ty, seg: &PathSeg, here: &str) -> Result<Step, TypedError> {
     let cannot = |what: &str| {
         TypedError::new(
             TypedErrorKind::TypeMismatch,
@@ -168,11 +168,15 @@ fn step(ty: &Ty, seg: &PathSeg, here: &str, top: bool) -> Result<Step, TypedErro
                     ty: f.ty.clone(),
                     required: f.required,
                 }),
-                None if top && (k == "apiVersion" || k == "kind") => Err(TypedError::new(
-                    TypedErrorKind::Unsupported,
-                    here,
-                    format!("k8s-openapi writes `{k}` of `{}` itself", short(name)),
-                )),
+                None if schema().roots.contains_key(def.name)
+                    && (k == "apiVersion" || k == "kind") =>
+                {
+                    Err(TypedError::new(
+                        TypedErrorKind::Unsupported,
+                        here,
+                        format!("k8s-openapi writes `{k}` of `{}` itself", short(name)),
+                    ))
+                }
                 None => Err(TypedError::new(
                     TypedErrorKind::UnknownField,
                     here,

@@ -30,7 +30,9 @@
 
 mod assign;
 mod expr;
+mod known;
 mod lit;
+mod paths;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -39,7 +41,9 @@ use std::fmt;
 
 pub use assign::assign;
 pub use expr::expr;
+pub use known::known_fields;
 pub use lit::{one_lit, str_lit, str_lit_at};
+pub use paths::shorten;
 pub use schema::{definition, rust_type, schema, Definition, Field, Schema, Special, Ty};
 
 /// `(apiVersion, kind)` → the definition k8s-openapi types it with

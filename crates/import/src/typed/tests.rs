@@ -465,3 +465,113 @@ fn paths_parse_back() {
         assert!(parse_path(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn known_fields_lists_what_k8s_openapi_drops() {
+    let value = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"a": "b"}, "creationTimestampp": 1},
+        "spec": {
+            "replicas": 2,
+            "template": {"spec": {"containers": [{"name": "app", "imagePullPolicyy": "Always"}]}},
+            "selector": {"matchLabels": {"app": "web"}}
+        },
+        "extra": {"x": 1}
+    });
+    let (kept, dropped) = known_fields(DEPLOYMENT, &value);
+    let dropped: Vec<String> = dropped.iter().map(|p| path_text(p)).collect();
+    assert_eq!(
+        dropped,
+        [
+            "extra",
+            "metadata.creationTimestampp",
+            "spec.template.spec.containers[0].imagePullPolicyy"
+        ]
+    );
+    assert_eq!(kept["apiVersion"], "apps/v1");
+    assert_eq!(
+        kept["metadata"],
+        json!({"name": "web", "labels": {"a": "b"}})
+    );
+    // What is kept is exactly what expr accepts.
+    expr(DEPLOYMENT, &kept).expect("the known fields");
+    // A nested `kind` is a field only where the type has one.
+    let (_, dropped) = known_fields(
+        "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler",
+        &json!({"spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "kind": "x"}}),
+    );
+    assert_eq!(dropped, [seg("spec.kind")]);
+    let (kept, dropped) = known_fields("io.k8s.nope", &json!({"a": 1}));
+    assert_eq!((kept, dropped.len()), (json!({"a": 1}), 0));
+}
+
+#[test]
+fn shorten_uses_names_where_unambiguous() {
+    let code = "let a = dsl::k8s_openapi::api::core::v1::Event::default();
+let b = dsl::k8s_openapi::api::events::v1::Event::default();
+let c = dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(80);
+let m: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::from([]);
+let s = \"dsl::k8s_openapi::api::core::v1::Pod\"; // dsl::k8s_openapi::api::core::v1::Pod
+let r = r#\"dsl::k8s_openapi::api::core::v1::Pod \"\"#;
+let j = dsl::k8s_openapi::serde_json::json!({\"é\": 'x'});
+let p = dsl::k8s_openapi::api::core::v1::Pod::default();
+let q = dsl::k8s_openapi::api::core::v1::PodSpec::default();
+let t = dsl::k8s_openapi::api::apps::v1::Deployment::default();";
+    let (short, uses) = shorten(code, &["Deployment"]);
+    assert_eq!(
+        short,
+        "let a = dsl::k8s_openapi::api::core::v1::Event::default();
+let b = dsl::k8s_openapi::api::events::v1::Event::default();
+let c = IntOrString::Int(80);
+let m: BTreeMap<String, String> = BTreeMap::from([]);
+let s = \"dsl::k8s_openapi::api::core::v1::Pod\"; // dsl::k8s_openapi::api::core::v1::Pod
+let r = r#\"dsl::k8s_openapi::api::core::v1::Pod \"\"#;
+let j = dsl::k8s_openapi::serde_json::json!({\"é\": 'x'});
+let p = Pod::default();
+let q = PodSpec::default();
+let t = dsl::k8s_openapi::api::apps::v1::Deployment::default();"
+    );
+    assert_eq!(
+        uses,
+        [
+            "use dsl::k8s_openapi::api::core::v1::{Pod, PodSpec};",
+            "use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;",
+            "use std::collections::BTreeMap;"
+        ]
+    );
+    // Hostile text does not panic.
+    for text in [
+        "\"unclosed",
+        "r#\"x",
+        "'",
+        "dsl::k8s_openapi::",
+        "é'é",
+        "/* x",
+        "b\"\\",
+    ] {
+        let _ = shorten(text, &[]);
+    }
+}
+
+#[test]
+fn nested_kinds_keep_their_api_version_and_kind() {
+    let sts = json!({
+        "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+        "spec": {
+            "selector": {}, "template": {},
+            "volumeClaimTemplates": [{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"}}]
+        }
+    });
+    let e = expr("io.k8s.api.apps.v1.StatefulSet", &sts).expect("nested kind");
+    assert!(!e.contains("api_version"), "{e}");
+    let mut wrong = sts.clone();
+    wrong["spec"]["volumeClaimTemplates"][0]["kind"] = json!("Pod");
+    let err = expr("io.k8s.api.apps.v1.StatefulSet", &wrong).unwrap_err();
+    assert_eq!(err.path, "spec.volumeClaimTemplates[0].kind");
+    assert_eq!(
+        err.message,
+        "expected \"PersistentVolumeClaim\", found the string \"Pod\""
+    );
+    let (_, dropped) = known_fields("io.k8s.api.apps.v1.StatefulSet", &sts);
+    assert!(dropped.is_empty(), "{dropped:?}");
+}

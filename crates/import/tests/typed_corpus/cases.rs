@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::support::Set;
+use super::support::{with_uses, Set};
 
 /// What a case does.
 pub enum Op {
@@ -275,12 +275,8 @@ pub fn check<T: Serialize + DeserializeOwned>(n: usize, built: T) {
 }
 
 /// The text of `typed_corpus/assign.rs`, or `None` when a set is not there.
-pub fn file(header: &str) -> Option<String> {
-    let mut t = String::from(header);
-    t.push_str(
-        "//! Assignments written by `import::typed::assign` on real objects (cases in `cases.rs`).\n\n\
-         use super::cases::{apply, check};\n\n#[test]\nfn assign_on_real_objects() {\n",
-    );
+pub fn file() -> Option<String> {
+    let mut t = String::from("#[test]\nfn assign_on_real_objects() {\n");
     let mut fns = String::new();
     for (n, case) in CASES.iter().enumerate() {
         let set = Set::load(case.0)?;
@@ -304,5 +300,11 @@ pub fn file(header: &str) -> Option<String> {
     }
     t.push_str("}\n");
     t.push_str(&fns);
-    Some(t)
+    let doc = "//! Assignments written by `import::typed::assign` on real objects (cases in `cases.rs`).\n";
+    Some(with_uses(
+        doc,
+        &["use super::cases::{apply, check};"],
+        &t,
+        &["apply", "check"],
+    ))
 }

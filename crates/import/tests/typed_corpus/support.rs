@@ -217,15 +217,11 @@ pub fn main_file(sets: &[(String, String)]) -> String {
     t
 }
 
-/// The text of `typed_corpus/<module>.rs`, or `None` when the set is not there.
+/// The text of `typed_corpus/<module>.rs`, or `None` when the set is not there. Types are
+/// written short with `use` lines ([`import::typed::shorten`]), as the import writes them.
 pub fn set_file(module: &str, location: &str) -> Option<String> {
     let set = Set::load(location)?;
-    let mut t = String::from(HEADER);
-    let _ = writeln!(
-        t,
-        "//! `{location}`: each object k8s-openapi types, built by `import::typed::expr`.\n"
-    );
-    t.push_str("use super::support::Set;\n\n#[test]\n");
+    let mut t = String::from("#[test]\n");
     let _ = writeln!(t, "fn {module}() {{");
     let _ = writeln!(t, "    let Some(mut set) = Set::load({location:?}) else {{");
     t.push_str("        return;\n    };\n");
@@ -240,15 +236,25 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
             .map_or_else(|_| doc.file.clone(), |p| p.display().to_string());
         let _ = write!(
             fns,
-            "\n/// {label} ({file}:{})\nfn object_{i}() -> {} {{\n    {}\n}}\n",
+            "\n/// {label} ({file}:{})\nfn object_{i}() -> {} {{\n{body}\n}}\n",
             doc.line,
             import::typed::rust_type_path(def),
-            body.replace('\n', "\n    ")
         );
     }
     t.push_str("    set.done();\n}\n");
     t.push_str(&fns);
-    Some(t)
+    let doc = format!(
+        "//! `{location}`: each object k8s-openapi types, built by `import::typed::expr`.\n"
+    );
+    Some(with_uses(&doc, &["use super::support::Set;"], &t, &["Set"]))
+}
+
+/// `HEADER`, the module doc, the `use` lines, and `code` with short type names.
+pub fn with_uses(doc: &str, uses: &[&str], code: &str, taken: &[&str]) -> String {
+    let (code, more) = import::typed::shorten(code, taken);
+    let mut all: Vec<String> = uses.iter().map(|u| (*u).to_owned()).collect();
+    all.extend(more);
+    format!("{HEADER}{doc}\n{}\n\n{code}", all.join("\n"))
 }
 
 /// The text of `typed_corpus/fields.rs`: for every struct of the table, a function that
@@ -324,10 +330,7 @@ pub fn current() {
         files.push((tests.join(format!("typed_corpus/{m}.rs")), set_file(m, loc)));
     }
     files.push((tests.join("typed_corpus/fields.rs"), Some(fields_file())));
-    files.push((
-        tests.join("typed_corpus/assign.rs"),
-        super::cases::file(HEADER),
-    ));
+    files.push((tests.join("typed_corpus/assign.rs"), super::cases::file()));
     let mut stale = Vec::new();
     // Files of sets that are gone.
     let written: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();

@@ -41,6 +41,8 @@ mod shop_shop;
 mod shop_shop_logs;
 #[path = "typed_corpus/support.rs"]
 mod support;
+#[path = "typed_corpus/synthetic.rs"]
+mod synthetic;
 
 #[test]
 fn typed_corpus_current() {

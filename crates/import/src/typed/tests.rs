@@ -395,9 +395,12 @@ fn string_literals() {
     assert_eq!(str_lit("plain"), "\"plain\"");
     // Several lines: one literal a line, safe under any re-indentation.
     assert_eq!(
-        str_lit("a\nb \"c\"\n"),
-        "concat!(\n    \"a\\n\",\n    \"b \\\"c\\\"\\n\",\n)"
+        str_lit("a\nb \"c\"\nd"),
+        "concat!(\n    \"a\\n\",\n    \"b \\\"c\\\"\\n\",\n    \"d\"\n)"
     );
+    assert_eq!(str_lit("a\nb"), "\"a\\nb\"");
+    let long = "a long single line that is longer than forty characters";
+    assert_eq!(str_lit(long), format!("{long:?}"));
     assert_eq!(str_lit("one line\n"), "\"one line\\n\"");
     assert_eq!(str_lit("say \"hi\""), "r#\"say \"hi\"\"#");
     assert_eq!(str_lit("\"##"), "r###\"\"##\"###");
@@ -574,4 +577,33 @@ fn nested_kinds_keep_their_api_version_and_kind() {
     );
     let (_, dropped) = known_fields("io.k8s.api.apps.v1.StatefulSet", &sts);
     assert!(dropped.is_empty(), "{dropped:?}");
+}
+
+#[test]
+fn types_without_default() {
+    // EventSeries has a required MicroTime: no Default, so no Option is created through it
+    // and a literal names every field.
+    let event = "io.k8s.api.events.v1.Event";
+    let err = assign(event, "e", &seg("series.count"), Some(&json!(3))).unwrap_err();
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::Unsupported, "series")
+    );
+    assert_eq!(
+        err.message,
+        "`EventSeries` has no `Default`: set the field whole"
+    );
+    let a = assign(
+        event,
+        "e",
+        &seg("series"),
+        Some(&json!({"lastObservedTime": "2024-01-01T00:00:00.000001Z"})),
+    )
+    .expect("whole");
+    assert!(
+        a.starts_with("e.series = Some(dsl::k8s_openapi::api::events::v1::EventSeries {"),
+        "{a}"
+    );
+    assert!(a.contains("count: Default::default(),"), "{a}");
+    assert!(!a.contains(".."), "{a}");
 }

@@ -2529,7 +2529,7 @@ fn case_15() -> ConfigMap {
                 "    enabled: true\n",
                 "vcs:\n",
                 "  enabled: true\n",
-                "  poll_interval_seconds: 60\n",
+                "  poll_interval_seconds: 60\n"
             )
             .into(),
         );

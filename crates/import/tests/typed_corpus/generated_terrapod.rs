@@ -452,7 +452,7 @@ fn object_8() -> ConfigMap {
                 "    enabled: true\n",
                 "vcs:\n",
                 "  enabled: true\n",
-                "  poll_interval_seconds: 60\n",
+                "  poll_interval_seconds: 60\n"
             )
             .into(),
         )])),
@@ -506,7 +506,7 @@ fn object_9() -> ConfigMap {
                 "      limits:\n",
                 "        cpu: \"2\"\n",
                 "        memory: 4Gi\n",
-                "    ttl_seconds_after_finished: 600\n",
+                "    ttl_seconds_after_finished: 600\n"
             )
             .into(),
         )])),

@@ -390,7 +390,7 @@ fn object_6() -> ConfigMap {
                 "log_level: info\n",
                 "currency: EUR\n",
                 "page_size: 48\n",
-                "checkout_enabled: true\n",
+                "checkout_enabled: true\n"
             )
             .into(),
         )])),
@@ -2400,7 +2400,7 @@ fn object_33() -> ConfigMap {
                 "log_level: debug\n",
                 "currency: EUR\n",
                 "page_size: 48\n",
-                "checkout_enabled: true\n",
+                "checkout_enabled: true\n"
             )
             .into(),
         )])),

@@ -76,7 +76,7 @@ fn object_0() -> ConfigMap {
                 "      host: logs.example.com\n",
                 "      port: 443\n",
                 "      tls: on\n",
-                "      labels: namespace=shop-prod\n",
+                "      labels: namespace=shop-prod\n"
             )
             .into(),
         )])),
@@ -92,7 +92,7 @@ fn object_1() -> DaemonSet {
                 "kairn.dev/host-access".into(),
                 concat!(
                     "hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "runAsRoot: reads root-owned container logs under /var/log",
+                    "runAsRoot: reads root-owned container logs under /var/log"
                 )
                 .into(),
             )])),
@@ -291,7 +291,7 @@ fn object_2() -> Namespace {
                 "kairn.dev/pod-security-exception".into(),
                 concat!(
                     "shipper: hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "shipper: runAsRoot: reads root-owned container logs under /var/log",
+                    "shipper: runAsRoot: reads root-owned container logs under /var/log"
                 )
                 .into(),
             )])),
@@ -468,7 +468,7 @@ fn object_5() -> ConfigMap {
                 "      host: logs.example.com\n",
                 "      port: 443\n",
                 "      tls: on\n",
-                "      labels: namespace=shop-staging\n",
+                "      labels: namespace=shop-staging\n"
             )
             .into(),
         )])),
@@ -484,7 +484,7 @@ fn object_6() -> DaemonSet {
                 "kairn.dev/host-access".into(),
                 concat!(
                     "hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "runAsRoot: reads root-owned container logs under /var/log",
+                    "runAsRoot: reads root-owned container logs under /var/log"
                 )
                 .into(),
             )])),
@@ -683,7 +683,7 @@ fn object_7() -> Namespace {
                 "kairn.dev/pod-security-exception".into(),
                 concat!(
                     "shipper: hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "shipper: runAsRoot: reads root-owned container logs under /var/log",
+                    "shipper: runAsRoot: reads root-owned container logs under /var/log"
                 )
                 .into(),
             )])),

@@ -176,6 +176,10 @@ pub fn sets() -> Vec<(String, String)> {
     for s in subdirs("tests/fixtures/corpus") {
         out.push((module(&s), format!("fixtures/{s}")));
     }
+    out.push((
+        "synthetic".to_owned(),
+        "crates/import/tests/typed_corpus/synthetic".to_owned(),
+    ));
     for s in subdirs("generated") {
         out.push((
             format!("generated_{}", module(&s)),
@@ -337,7 +341,8 @@ pub fn current() {
     for entry in std::fs::read_dir(tests.join("typed_corpus")).expect("typed_corpus/") {
         let path = entry.expect("an entry").path();
         let hand_written = ["support.rs", "cases.rs"].iter().any(|n| path.ends_with(n));
-        if !hand_written && !written.contains(&path) {
+        let rust = path.extension().is_some_and(|e| e == "rs");
+        if rust && !hand_written && !written.contains(&path) {
             if update {
                 std::fs::remove_file(&path).expect("removes");
             } else {

@@ -15,6 +15,8 @@ mod cases;
 mod cassandra;
 #[path = "typed_corpus/dask_kubernetes_operator.rs"]
 mod dask_kubernetes_operator;
+#[path = "typed_corpus/diff.rs"]
+mod diff;
 #[path = "typed_corpus/fields.rs"]
 mod fields;
 #[path = "typed_corpus/generated_caelundas.rs"]
@@ -35,6 +37,8 @@ mod ingress_nginx;
 mod kube_prometheus_node_exporter;
 #[path = "typed_corpus/metrics_server_ha.rs"]
 mod metrics_server_ha;
+#[path = "typed_corpus/pairs.rs"]
+mod pairs;
 #[path = "typed_corpus/shop_shop.rs"]
 mod shop_shop;
 #[path = "typed_corpus/shop_shop_logs.rs"]

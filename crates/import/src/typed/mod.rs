@@ -30,7 +30,8 @@
 //! and the `use` lines they need. `null` in a value means absent. Nothing here panics on any
 //! input: what cannot be written as the type is a [`TypedError`] naming the JSON path.
 //!
-//! Also: [`known_fields`] (the fields k8s-openapi would drop silently, to report them),
+//! Also: [`diff`] and [`assign_all`] (the changes from kairn's render to the source, as
+//! statements), [`known_fields`] (the fields k8s-openapi would drop silently, to report them),
 //! [`parse_path`] / [`path_text`] (kubectl-style paths), [`rust_type`], [`definition`].
 //!
 //! Proofs: `tests/typed_corpus.rs` builds every object of the corpora that k8s-openapi types
@@ -39,6 +40,7 @@
 //! `Option`s as compiled k8s-openapi has them).
 
 mod assign;
+mod diff;
 mod expr;
 mod known;
 mod lit;
@@ -50,6 +52,7 @@ mod tests;
 use std::fmt;
 
 pub use assign::assign;
+pub use diff::{assign_all, diff, Change};
 pub use expr::expr;
 pub use known::known_fields;
 pub use lit::{one_lit, str_lit, str_lit_at};

@@ -1,7 +1,7 @@
 //! Unit tests of the generated text. That the text compiles and builds the object is proved
 //! by `tests/typed_corpus.rs` (expressions) and `tests/typed_assign.rs` (assignments).
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::lit::{base64_decode, str_lit};
 use super::*;
@@ -606,4 +606,68 @@ fn types_without_default() {
     );
     assert!(a.contains("count: Default::default(),"), "{a}");
     assert!(!a.contains(".."), "{a}");
+}
+
+#[test]
+fn diff_finds_the_changes_field_by_field() {
+    let from = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"a": "1", "b": "2"}},
+        "spec": {
+            "replicas": 1,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}},
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"spec": {"containers": [{"name": "app", "args": ["a"]}]}}
+        }
+    });
+    let to = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"a": "1", "c": "3"}, "annotations": {"x/y": "z"}},
+        "spec": {
+            "replicas": 3,
+            "strategy": {"type": "Recreate"},
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"spec": {"containers": [{"name": "app", "args": ["a", "b"]}]}}
+        }
+    });
+    let changes = diff(DEPLOYMENT, &from, &to).expect("diff");
+    let text: Vec<(String, Option<Value>)> = changes
+        .iter()
+        .map(|(p, v)| (path_text(p), v.clone()))
+        .collect();
+    assert_eq!(
+        text,
+        [
+            ("metadata.annotations".to_owned(), Some(json!({"x/y": "z"}))),
+            ("metadata.labels.b".to_owned(), None),
+            ("metadata.labels.c".to_owned(), Some(json!("3"))),
+            ("spec.replicas".to_owned(), Some(json!(3))),
+            ("spec.strategy.rollingUpdate".to_owned(), None),
+            ("spec.strategy.type".to_owned(), Some(json!("Recreate"))),
+            (
+                "spec.template.spec.containers[0].args".to_owned(),
+                Some(json!(["a", "b"]))
+            ),
+        ]
+    );
+    let body = assign_all(DEPLOYMENT, "d", &changes).expect("statements");
+    assert_eq!(
+        body,
+        "d.metadata.annotations = Some(std::collections::BTreeMap::from([(\"x/y\".into(), \"z\".into())]));
+let labels = d.metadata.labels.get_or_insert_with(Default::default);
+labels.remove(\"b\");
+labels.insert(\"c\".into(), \"3\".into());
+let spec = d.spec.get_or_insert_with(Default::default);
+spec.replicas = Some(3);
+let strategy = spec.strategy.get_or_insert_with(Default::default);
+strategy.rolling_update = None;
+strategy.type_ = Some(\"Recreate\".into());
+spec.template.spec.get_or_insert_with(Default::default).containers[0].args = Some(vec![\"a\".into(), \"b\".into()]);"
+    );
+    assert!(diff(DEPLOYMENT, &from, &from).expect("same").is_empty());
+    let err = diff(DEPLOYMENT, &from, &json!({"spec": {"replicaz": 1}})).unwrap_err();
+    assert_eq!(
+        (err.kind, err.path.as_str()),
+        (TypedErrorKind::UnknownField, "spec.replicaz")
+    );
 }

@@ -48,7 +48,7 @@ fn dir_of(location: &str) -> PathBuf {
 /// One set, loaded.
 pub struct Set {
     location: String,
-    dir: PathBuf,
+    pub dir: PathBuf,
     docs: Vec<Document>,
     checked: usize,
     failures: Vec<String>,
@@ -81,7 +81,7 @@ impl Set {
     }
 
     /// The documents k8s-openapi types, with their index and definition.
-    fn typed(&self) -> Vec<(usize, &'static str, &Document)> {
+    pub fn typed(&self) -> Vec<(usize, &'static str, &Document)> {
         self.docs
             .iter()
             .enumerate()
@@ -136,6 +136,17 @@ impl Set {
                 serde_json::to_string_pretty(&want).unwrap_or_default()
             ));
         }
+    }
+
+    /// Each object checked came out equal.
+    pub fn assert_ok(self) {
+        assert!(
+            self.failures.is_empty(),
+            "{}: {} objects differ:\n{}",
+            self.location,
+            self.failures.len(),
+            self.failures.join("\n\n")
+        );
     }
 
     /// Every typed document was checked, and each came out equal.
@@ -212,7 +223,8 @@ pub fn main_file(sets: &[(String, String)]) -> String {
 //! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.\n
 #[path = \"typed_corpus/support.rs\"]\nmod support;\n\
 #[path = \"typed_corpus/cases.rs\"]\nmod cases;\n#[path = \"typed_corpus/assign.rs\"]\nmod assign;\n\
-#[path = \"typed_corpus/fields.rs\"]\nmod fields;\n",
+#[path = \"typed_corpus/fields.rs\"]\nmod fields;\n\
+#[path = \"typed_corpus/pairs.rs\"]\nmod pairs;\n#[path = \"typed_corpus/diff.rs\"]\nmod diff;\n",
     );
     for (m, _) in sets {
         let _ = writeln!(t, "#[path = \"typed_corpus/{m}.rs\"]\nmod {m};");
@@ -334,13 +346,19 @@ pub fn current() {
         files.push((tests.join(format!("typed_corpus/{m}.rs")), set_file(m, loc)));
     }
     files.push((tests.join("typed_corpus/fields.rs"), Some(fields_file())));
+    files.push((
+        tests.join("typed_corpus/diff.rs"),
+        Some(super::pairs::file()),
+    ));
     files.push((tests.join("typed_corpus/assign.rs"), super::cases::file()));
     let mut stale = Vec::new();
     // Files of sets that are gone.
     let written: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     for entry in std::fs::read_dir(tests.join("typed_corpus")).expect("typed_corpus/") {
         let path = entry.expect("an entry").path();
-        let hand_written = ["support.rs", "cases.rs"].iter().any(|n| path.ends_with(n));
+        let hand_written = ["support.rs", "cases.rs", "pairs.rs"]
+            .iter()
+            .any(|n| path.ends_with(n));
         let rust = path.extension().is_some_and(|e| e == "rs");
         if rust && !hand_written && !written.contains(&path) {
             if update {

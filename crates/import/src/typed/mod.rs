@@ -44,6 +44,8 @@ mod diff;
 mod expr;
 mod known;
 mod lit;
+#[cfg(test)]
+mod more_tests;
 mod paths;
 mod schema;
 #[cfg(test)]

@@ -33,7 +33,7 @@ fn bookinfo() {
 }
 
 /// Service/details (bookinfo.yaml:32)
-fn object_0() -> Service {
+pub fn object_0() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -57,7 +57,7 @@ fn object_0() -> Service {
 }
 
 /// ServiceAccount/bookinfo-details (bookinfo.yaml:46)
-fn object_1() -> ServiceAccount {
+pub fn object_1() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([("account".into(), "details".into())])),
@@ -69,7 +69,7 @@ fn object_1() -> ServiceAccount {
 }
 
 /// Deployment/details-v1 (bookinfo.yaml:53)
-fn object_2() -> Deployment {
+pub fn object_2() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -120,7 +120,7 @@ fn object_2() -> Deployment {
 }
 
 /// Service/ratings (bookinfo.yaml:83)
-fn object_3() -> Service {
+pub fn object_3() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -144,7 +144,7 @@ fn object_3() -> Service {
 }
 
 /// ServiceAccount/bookinfo-ratings (bookinfo.yaml:97)
-fn object_4() -> ServiceAccount {
+pub fn object_4() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([("account".into(), "ratings".into())])),
@@ -156,7 +156,7 @@ fn object_4() -> ServiceAccount {
 }
 
 /// Deployment/ratings-v1 (bookinfo.yaml:104)
-fn object_5() -> Deployment {
+pub fn object_5() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -207,7 +207,7 @@ fn object_5() -> Deployment {
 }
 
 /// Service/reviews (bookinfo.yaml:134)
-fn object_6() -> Service {
+pub fn object_6() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -231,7 +231,7 @@ fn object_6() -> Service {
 }
 
 /// ServiceAccount/bookinfo-reviews (bookinfo.yaml:148)
-fn object_7() -> ServiceAccount {
+pub fn object_7() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([("account".into(), "reviews".into())])),
@@ -243,7 +243,7 @@ fn object_7() -> ServiceAccount {
 }
 
 /// Deployment/reviews-v1 (bookinfo.yaml:155)
-fn object_8() -> Deployment {
+pub fn object_8() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -323,7 +323,7 @@ fn object_8() -> Deployment {
 }
 
 /// Deployment/reviews-v2 (bookinfo.yaml:195)
-fn object_9() -> Deployment {
+pub fn object_9() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -403,7 +403,7 @@ fn object_9() -> Deployment {
 }
 
 /// Deployment/reviews-v3 (bookinfo.yaml:235)
-fn object_10() -> Deployment {
+pub fn object_10() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -483,7 +483,7 @@ fn object_10() -> Deployment {
 }
 
 /// Service/productpage (bookinfo.yaml:278)
-fn object_11() -> Service {
+pub fn object_11() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -507,7 +507,7 @@ fn object_11() -> Service {
 }
 
 /// ServiceAccount/bookinfo-productpage (bookinfo.yaml:292)
-fn object_12() -> ServiceAccount {
+pub fn object_12() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([("account".into(), "productpage".into())])),
@@ -519,7 +519,7 @@ fn object_12() -> ServiceAccount {
 }
 
 /// Deployment/productpage-v1 (bookinfo.yaml:299)
-fn object_13() -> Deployment {
+pub fn object_13() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

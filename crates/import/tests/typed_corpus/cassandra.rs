@@ -26,7 +26,7 @@ fn cassandra() {
 }
 
 /// Service/cassandra (cassandra-service.yaml:1)
-fn object_0() -> Service {
+pub fn object_0() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
@@ -47,7 +47,7 @@ fn object_0() -> Service {
 }
 
 /// StatefulSet/cassandra (cassandra-statefulset.yaml:1)
-fn object_1() -> StatefulSet {
+pub fn object_1() -> StatefulSet {
     StatefulSet {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
@@ -242,7 +242,7 @@ fn object_1() -> StatefulSet {
 }
 
 /// StorageClass/fast (cassandra-statefulset.yaml:109)
-fn object_2() -> StorageClass {
+pub fn object_2() -> StorageClass {
     StorageClass {
         metadata: ObjectMeta {
             name: Some("fast".into()),

@@ -39,7 +39,7 @@ fn dask_kubernetes_operator() {
 }
 
 /// ServiceAccount/release-dask-kubernetes-operator (operator.yaml:3)
-fn object_4() -> ServiceAccount {
+pub fn object_4() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -63,7 +63,7 @@ fn object_4() -> ServiceAccount {
 }
 
 /// ClusterRole/release-dask-kubernetes-operator-role-cluster (operator.yaml:15)
-fn object_5() -> ClusterRole {
+pub fn object_5() -> ClusterRole {
     ClusterRole {
         metadata: ObjectMeta {
             name: Some("release-dask-kubernetes-operator-role-cluster".into()),
@@ -150,7 +150,7 @@ fn object_5() -> ClusterRole {
 }
 
 /// ClusterRoleBinding/release-dask-kubernetes-operator-rolebinding-cluster (operator.yaml:63)
-fn object_6() -> ClusterRoleBinding {
+pub fn object_6() -> ClusterRoleBinding {
     ClusterRoleBinding {
         metadata: ObjectMeta {
             name: Some("release-dask-kubernetes-operator-rolebinding-cluster".into()),
@@ -171,7 +171,7 @@ fn object_6() -> ClusterRoleBinding {
 }
 
 /// Deployment/release-dask-kubernetes-operator (operator.yaml:77)
-fn object_7() -> Deployment {
+pub fn object_7() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

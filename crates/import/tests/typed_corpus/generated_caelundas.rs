@@ -37,7 +37,7 @@ fn generated_caelundas() {
 }
 
 /// Job/caelundas-generator-b59ff894 (production/job-caelundas-generator-b59ff894.yaml:2)
-fn object_1() -> Job {
+pub fn object_1() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -228,7 +228,7 @@ fn object_1() -> Job {
 }
 
 /// Namespace/caelundas (production/namespace-caelundas.yaml:2)
-fn object_2() -> Namespace {
+pub fn object_2() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -259,7 +259,7 @@ fn object_2() -> Namespace {
 }
 
 /// NetworkPolicy/caelundas-generator (production/networkpolicy-caelundas-generator.yaml:2)
-fn object_3() -> NetworkPolicy {
+pub fn object_3() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -342,7 +342,7 @@ fn object_3() -> NetworkPolicy {
 }
 
 /// PersistentVolumeClaim/caelundas-generator-output (production/persistentvolumeclaim-caelundas-generator-output.yaml:2)
-fn object_4() -> PersistentVolumeClaim {
+pub fn object_4() -> PersistentVolumeClaim {
     PersistentVolumeClaim {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -379,7 +379,7 @@ fn object_4() -> PersistentVolumeClaim {
 }
 
 /// ServiceAccount/caelundas-generator (production/serviceaccount-caelundas-generator.yaml:2)
-fn object_5() -> ServiceAccount {
+pub fn object_5() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

@@ -90,7 +90,7 @@ fn generated_gorax() {
 }
 
 /// Job/dev-gorax-migrate-86ed8623 (development/phases/1-before-deploy/job-dev-gorax-migrate-86ed8623.yaml:2)
-fn object_2() -> Job {
+pub fn object_2() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -213,7 +213,7 @@ fn object_2() -> Job {
 }
 
 /// Namespace/gorax-dev (development/phases/1-before-deploy/namespace-gorax-dev.yaml:2)
-fn object_3() -> Namespace {
+pub fn object_3() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -244,7 +244,7 @@ fn object_3() -> Namespace {
 }
 
 /// NetworkPolicy/dev-gorax-migrate (development/phases/1-before-deploy/networkpolicy-dev-gorax-migrate.yaml:2)
-fn object_4() -> NetworkPolicy {
+pub fn object_4() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -340,7 +340,7 @@ fn object_4() -> NetworkPolicy {
 }
 
 /// ServiceAccount/dev-gorax-migrate (development/phases/1-before-deploy/serviceaccount-dev-gorax-migrate.yaml:2)
-fn object_5() -> ServiceAccount {
+pub fn object_5() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -376,7 +376,7 @@ fn object_5() -> ServiceAccount {
 }
 
 /// ConfigMap/dev-gorax-config (development/phases/2-deploy/configmap-dev-gorax-config.yaml:2)
-fn object_6() -> ConfigMap {
+pub fn object_6() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -413,7 +413,7 @@ fn object_6() -> ConfigMap {
 }
 
 /// Deployment/dev-gorax-api (development/phases/2-deploy/deployment-dev-gorax-api.yaml:2)
-fn object_7() -> Deployment {
+pub fn object_7() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -718,7 +718,7 @@ fn object_7() -> Deployment {
 }
 
 /// Deployment/dev-gorax-worker (development/phases/2-deploy/deployment-dev-gorax-worker.yaml:2)
-fn object_8() -> Deployment {
+pub fn object_8() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -1023,7 +1023,7 @@ fn object_8() -> Deployment {
 }
 
 /// Ingress/dev-gorax (development/phases/2-deploy/ingress-dev-gorax.yaml:2)
-fn object_9() -> Ingress {
+pub fn object_9() -> Ingress {
     Ingress {
     metadata: ObjectMeta {
         annotations: Some(BTreeMap::from([
@@ -1103,7 +1103,7 @@ fn object_9() -> Ingress {
 }
 
 /// NetworkPolicy/dev-gorax-api (development/phases/2-deploy/networkpolicy-dev-gorax-api.yaml:2)
-fn object_10() -> NetworkPolicy {
+pub fn object_10() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1237,7 +1237,7 @@ fn object_10() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/dev-gorax-worker (development/phases/2-deploy/networkpolicy-dev-gorax-worker.yaml:2)
-fn object_11() -> NetworkPolicy {
+pub fn object_11() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1370,7 +1370,7 @@ fn object_11() -> NetworkPolicy {
 }
 
 /// Service/dev-gorax-api (development/phases/2-deploy/service-dev-gorax-api.yaml:2)
-fn object_12() -> Service {
+pub fn object_12() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1407,7 +1407,7 @@ fn object_12() -> Service {
 }
 
 /// Service/dev-gorax-worker (development/phases/2-deploy/service-dev-gorax-worker.yaml:2)
-fn object_13() -> Service {
+pub fn object_13() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1444,7 +1444,7 @@ fn object_13() -> Service {
 }
 
 /// ServiceAccount/dev-gorax-api (development/phases/2-deploy/serviceaccount-dev-gorax-api.yaml:2)
-fn object_14() -> ServiceAccount {
+pub fn object_14() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1466,7 +1466,7 @@ fn object_14() -> ServiceAccount {
 }
 
 /// ServiceAccount/dev-gorax-worker (development/phases/2-deploy/serviceaccount-dev-gorax-worker.yaml:2)
-fn object_15() -> ServiceAccount {
+pub fn object_15() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1488,7 +1488,7 @@ fn object_15() -> ServiceAccount {
 }
 
 /// Job/prod-gorax-migrate-0aa6367c (production/phases/1-before-deploy/job-prod-gorax-migrate-0aa6367c.yaml:2)
-fn object_20() -> Job {
+pub fn object_20() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -1611,7 +1611,7 @@ fn object_20() -> Job {
 }
 
 /// Namespace/gorax-prod (production/phases/1-before-deploy/namespace-gorax-prod.yaml:2)
-fn object_21() -> Namespace {
+pub fn object_21() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1642,7 +1642,7 @@ fn object_21() -> Namespace {
 }
 
 /// NetworkPolicy/prod-gorax-migrate (production/phases/1-before-deploy/networkpolicy-prod-gorax-migrate.yaml:2)
-fn object_22() -> NetworkPolicy {
+pub fn object_22() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -1738,7 +1738,7 @@ fn object_22() -> NetworkPolicy {
 }
 
 /// ServiceAccount/prod-gorax-migrate (production/phases/1-before-deploy/serviceaccount-prod-gorax-migrate.yaml:2)
-fn object_23() -> ServiceAccount {
+pub fn object_23() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -1774,7 +1774,7 @@ fn object_23() -> ServiceAccount {
 }
 
 /// ConfigMap/prod-gorax-config (production/phases/2-deploy/configmap-prod-gorax-config.yaml:2)
-fn object_24() -> ConfigMap {
+pub fn object_24() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1811,7 +1811,7 @@ fn object_24() -> ConfigMap {
 }
 
 /// Deployment/prod-gorax-api (production/phases/2-deploy/deployment-prod-gorax-api.yaml:2)
-fn object_25() -> Deployment {
+pub fn object_25() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -2158,7 +2158,7 @@ fn object_25() -> Deployment {
 }
 
 /// Deployment/prod-gorax-worker (production/phases/2-deploy/deployment-prod-gorax-worker.yaml:2)
-fn object_26() -> Deployment {
+pub fn object_26() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -2505,7 +2505,7 @@ fn object_26() -> Deployment {
 }
 
 /// HorizontalPodAutoscaler/prod-gorax-api (production/phases/2-deploy/horizontalpodautoscaler-prod-gorax-api.yaml:2)
-fn object_27() -> HorizontalPodAutoscaler {
+pub fn object_27() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2562,7 +2562,7 @@ fn object_27() -> HorizontalPodAutoscaler {
 }
 
 /// HorizontalPodAutoscaler/prod-gorax-worker (production/phases/2-deploy/horizontalpodautoscaler-prod-gorax-worker.yaml:2)
-fn object_28() -> HorizontalPodAutoscaler {
+pub fn object_28() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2619,7 +2619,7 @@ fn object_28() -> HorizontalPodAutoscaler {
 }
 
 /// Ingress/prod-gorax (production/phases/2-deploy/ingress-prod-gorax.yaml:2)
-fn object_29() -> Ingress {
+pub fn object_29() -> Ingress {
     Ingress {
     metadata: ObjectMeta {
         annotations: Some(BTreeMap::from([
@@ -2696,7 +2696,7 @@ fn object_29() -> Ingress {
 }
 
 /// NetworkPolicy/prod-gorax-api (production/phases/2-deploy/networkpolicy-prod-gorax-api.yaml:2)
-fn object_30() -> NetworkPolicy {
+pub fn object_30() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2830,7 +2830,7 @@ fn object_30() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/prod-gorax-worker (production/phases/2-deploy/networkpolicy-prod-gorax-worker.yaml:2)
-fn object_31() -> NetworkPolicy {
+pub fn object_31() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2963,7 +2963,7 @@ fn object_31() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/prod-gorax-api (production/phases/2-deploy/poddisruptionbudget-prod-gorax-api.yaml:2)
-fn object_32() -> PodDisruptionBudget {
+pub fn object_32() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2997,7 +2997,7 @@ fn object_32() -> PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/prod-gorax-worker (production/phases/2-deploy/poddisruptionbudget-prod-gorax-worker.yaml:2)
-fn object_33() -> PodDisruptionBudget {
+pub fn object_33() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3031,7 +3031,7 @@ fn object_33() -> PodDisruptionBudget {
 }
 
 /// Service/prod-gorax-api (production/phases/2-deploy/service-prod-gorax-api.yaml:2)
-fn object_34() -> Service {
+pub fn object_34() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3068,7 +3068,7 @@ fn object_34() -> Service {
 }
 
 /// Service/prod-gorax-worker (production/phases/2-deploy/service-prod-gorax-worker.yaml:2)
-fn object_35() -> Service {
+pub fn object_35() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3105,7 +3105,7 @@ fn object_35() -> Service {
 }
 
 /// ServiceAccount/prod-gorax-api (production/phases/2-deploy/serviceaccount-prod-gorax-api.yaml:2)
-fn object_36() -> ServiceAccount {
+pub fn object_36() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3127,7 +3127,7 @@ fn object_36() -> ServiceAccount {
 }
 
 /// ServiceAccount/prod-gorax-worker (production/phases/2-deploy/serviceaccount-prod-gorax-worker.yaml:2)
-fn object_37() -> ServiceAccount {
+pub fn object_37() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3149,7 +3149,7 @@ fn object_37() -> ServiceAccount {
 }
 
 /// Job/staging-gorax-migrate-baf62595 (staging/phases/1-before-deploy/job-staging-gorax-migrate-baf62595.yaml:2)
-fn object_42() -> Job {
+pub fn object_42() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -3272,7 +3272,7 @@ fn object_42() -> Job {
 }
 
 /// Namespace/gorax-staging (staging/phases/1-before-deploy/namespace-gorax-staging.yaml:2)
-fn object_43() -> Namespace {
+pub fn object_43() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3303,7 +3303,7 @@ fn object_43() -> Namespace {
 }
 
 /// NetworkPolicy/staging-gorax-migrate (staging/phases/1-before-deploy/networkpolicy-staging-gorax-migrate.yaml:2)
-fn object_44() -> NetworkPolicy {
+pub fn object_44() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -3399,7 +3399,7 @@ fn object_44() -> NetworkPolicy {
 }
 
 /// ServiceAccount/staging-gorax-migrate (staging/phases/1-before-deploy/serviceaccount-staging-gorax-migrate.yaml:2)
-fn object_45() -> ServiceAccount {
+pub fn object_45() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -3435,7 +3435,7 @@ fn object_45() -> ServiceAccount {
 }
 
 /// ConfigMap/staging-gorax-config (staging/phases/2-deploy/configmap-staging-gorax-config.yaml:2)
-fn object_46() -> ConfigMap {
+pub fn object_46() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3472,7 +3472,7 @@ fn object_46() -> ConfigMap {
 }
 
 /// Deployment/staging-gorax-api (staging/phases/2-deploy/deployment-staging-gorax-api.yaml:2)
-fn object_47() -> Deployment {
+pub fn object_47() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -3805,7 +3805,7 @@ fn object_47() -> Deployment {
 }
 
 /// Deployment/staging-gorax-worker (staging/phases/2-deploy/deployment-staging-gorax-worker.yaml:2)
-fn object_48() -> Deployment {
+pub fn object_48() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -4138,7 +4138,7 @@ fn object_48() -> Deployment {
 }
 
 /// HorizontalPodAutoscaler/staging-gorax-api (staging/phases/2-deploy/horizontalpodautoscaler-staging-gorax-api.yaml:2)
-fn object_49() -> HorizontalPodAutoscaler {
+pub fn object_49() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4195,7 +4195,7 @@ fn object_49() -> HorizontalPodAutoscaler {
 }
 
 /// HorizontalPodAutoscaler/staging-gorax-worker (staging/phases/2-deploy/horizontalpodautoscaler-staging-gorax-worker.yaml:2)
-fn object_50() -> HorizontalPodAutoscaler {
+pub fn object_50() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4252,7 +4252,7 @@ fn object_50() -> HorizontalPodAutoscaler {
 }
 
 /// Ingress/staging-gorax (staging/phases/2-deploy/ingress-staging-gorax.yaml:2)
-fn object_51() -> Ingress {
+pub fn object_51() -> Ingress {
     Ingress {
     metadata: ObjectMeta {
         annotations: Some(BTreeMap::from([
@@ -4332,7 +4332,7 @@ fn object_51() -> Ingress {
 }
 
 /// NetworkPolicy/staging-gorax-api (staging/phases/2-deploy/networkpolicy-staging-gorax-api.yaml:2)
-fn object_52() -> NetworkPolicy {
+pub fn object_52() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4466,7 +4466,7 @@ fn object_52() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/staging-gorax-worker (staging/phases/2-deploy/networkpolicy-staging-gorax-worker.yaml:2)
-fn object_53() -> NetworkPolicy {
+pub fn object_53() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4599,7 +4599,7 @@ fn object_53() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/staging-gorax-api (staging/phases/2-deploy/poddisruptionbudget-staging-gorax-api.yaml:2)
-fn object_54() -> PodDisruptionBudget {
+pub fn object_54() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4633,7 +4633,7 @@ fn object_54() -> PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/staging-gorax-worker (staging/phases/2-deploy/poddisruptionbudget-staging-gorax-worker.yaml:2)
-fn object_55() -> PodDisruptionBudget {
+pub fn object_55() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4667,7 +4667,7 @@ fn object_55() -> PodDisruptionBudget {
 }
 
 /// Service/staging-gorax-api (staging/phases/2-deploy/service-staging-gorax-api.yaml:2)
-fn object_56() -> Service {
+pub fn object_56() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4704,7 +4704,7 @@ fn object_56() -> Service {
 }
 
 /// Service/staging-gorax-worker (staging/phases/2-deploy/service-staging-gorax-worker.yaml:2)
-fn object_57() -> Service {
+pub fn object_57() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4741,7 +4741,7 @@ fn object_57() -> Service {
 }
 
 /// ServiceAccount/staging-gorax-api (staging/phases/2-deploy/serviceaccount-staging-gorax-api.yaml:2)
-fn object_58() -> ServiceAccount {
+pub fn object_58() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -4763,7 +4763,7 @@ fn object_58() -> ServiceAccount {
 }
 
 /// ServiceAccount/staging-gorax-worker (staging/phases/2-deploy/serviceaccount-staging-gorax-worker.yaml:2)
-fn object_59() -> ServiceAccount {
+pub fn object_59() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

@@ -55,7 +55,7 @@ fn generated_inquisitor() {
 }
 
 /// ConfigMap/inquisitor-config (production/configmap-inquisitor-config.yaml:2)
-fn object_0() -> ConfigMap {
+pub fn object_0() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -80,7 +80,7 @@ fn object_0() -> ConfigMap {
 }
 
 /// Deployment/inquisitor-api (production/deployment-inquisitor-api.yaml:2)
-fn object_1() -> Deployment {
+pub fn object_1() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -303,7 +303,7 @@ fn object_1() -> Deployment {
 }
 
 /// HorizontalPodAutoscaler/inquisitor-api (production/horizontalpodautoscaler-inquisitor-api.yaml:2)
-fn object_2() -> HorizontalPodAutoscaler {
+pub fn object_2() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -346,7 +346,7 @@ fn object_2() -> HorizontalPodAutoscaler {
 }
 
 /// Namespace/inquisitor-system (production/namespace-inquisitor-system.yaml:2)
-fn object_3() -> Namespace {
+pub fn object_3() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -380,7 +380,7 @@ fn object_3() -> Namespace {
 }
 
 /// NetworkPolicy/inquisitor-api (production/networkpolicy-inquisitor-api.yaml:2)
-fn object_4() -> NetworkPolicy {
+pub fn object_4() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -511,7 +511,7 @@ fn object_4() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/inquisitor-raft (production/networkpolicy-inquisitor-raft.yaml:2)
-fn object_5() -> NetworkPolicy {
+pub fn object_5() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -669,7 +669,7 @@ fn object_5() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/inquisitor-api (production/poddisruptionbudget-inquisitor-api.yaml:2)
-fn object_6() -> PodDisruptionBudget {
+pub fn object_6() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -703,7 +703,7 @@ fn object_6() -> PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/inquisitor-raft (production/poddisruptionbudget-inquisitor-raft.yaml:2)
-fn object_7() -> PodDisruptionBudget {
+pub fn object_7() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -737,7 +737,7 @@ fn object_7() -> PodDisruptionBudget {
 }
 
 /// Role/inquisitor-raft (production/role-inquisitor-raft.yaml:2)
-fn object_9() -> Role {
+pub fn object_9() -> Role {
     Role {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -773,7 +773,7 @@ fn object_9() -> Role {
 }
 
 /// RoleBinding/inquisitor-raft (production/rolebinding-inquisitor-raft.yaml:2)
-fn object_10() -> RoleBinding {
+pub fn object_10() -> RoleBinding {
     RoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -804,7 +804,7 @@ fn object_10() -> RoleBinding {
 }
 
 /// Service/inquisitor-api (production/service-inquisitor-api.yaml:2)
-fn object_11() -> Service {
+pub fn object_11() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -847,7 +847,7 @@ fn object_11() -> Service {
 }
 
 /// Service/inquisitor-raft-headless (production/service-inquisitor-raft-headless.yaml:2)
-fn object_12() -> Service {
+pub fn object_12() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -885,7 +885,7 @@ fn object_12() -> Service {
 }
 
 /// Service/inquisitor-raft (production/service-inquisitor-raft.yaml:2)
-fn object_13() -> Service {
+pub fn object_13() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -922,7 +922,7 @@ fn object_13() -> Service {
 }
 
 /// ServiceAccount/inquisitor-api (production/serviceaccount-inquisitor-api.yaml:2)
-fn object_14() -> ServiceAccount {
+pub fn object_14() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -944,7 +944,7 @@ fn object_14() -> ServiceAccount {
 }
 
 /// ServiceAccount/inquisitor-raft (production/serviceaccount-inquisitor-raft.yaml:2)
-fn object_15() -> ServiceAccount {
+pub fn object_15() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -966,7 +966,7 @@ fn object_15() -> ServiceAccount {
 }
 
 /// StatefulSet/inquisitor-raft (production/statefulset-inquisitor-raft.yaml:2)
-fn object_18() -> StatefulSet {
+pub fn object_18() -> StatefulSet {
     StatefulSet {
     metadata: ObjectMeta {
         annotations: Some(BTreeMap::from([

@@ -66,7 +66,7 @@ fn generated_terrapod() {
 }
 
 /// Job/terrapod-migrations-74ce86ff (production/phases/1-before-deploy/job-terrapod-migrations-74ce86ff.yaml:2)
-fn object_3() -> Job {
+pub fn object_3() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -202,7 +202,7 @@ fn object_3() -> Job {
 }
 
 /// Namespace/terrapod-runners (production/phases/1-before-deploy/namespace-terrapod-runners.yaml:2)
-fn object_4() -> Namespace {
+pub fn object_4() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -236,7 +236,7 @@ fn object_4() -> Namespace {
 }
 
 /// Namespace/terrapod (production/phases/1-before-deploy/namespace-terrapod.yaml:2)
-fn object_5() -> Namespace {
+pub fn object_5() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -267,7 +267,7 @@ fn object_5() -> Namespace {
 }
 
 /// NetworkPolicy/terrapod-migrations (production/phases/1-before-deploy/networkpolicy-terrapod-migrations.yaml:2)
-fn object_6() -> NetworkPolicy {
+pub fn object_6() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -376,7 +376,7 @@ fn object_6() -> NetworkPolicy {
 }
 
 /// ServiceAccount/terrapod-migrations (production/phases/1-before-deploy/serviceaccount-terrapod-migrations.yaml:2)
-fn object_7() -> ServiceAccount {
+pub fn object_7() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -412,7 +412,7 @@ fn object_7() -> ServiceAccount {
 }
 
 /// ConfigMap/terrapod-api-config (production/phases/2-deploy/configmap-terrapod-api-config.yaml:2)
-fn object_8() -> ConfigMap {
+pub fn object_8() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -461,7 +461,7 @@ fn object_8() -> ConfigMap {
 }
 
 /// ConfigMap/terrapod-listener-runners (production/phases/2-deploy/configmap-terrapod-listener-runners.yaml:2)
-fn object_9() -> ConfigMap {
+pub fn object_9() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -515,7 +515,7 @@ fn object_9() -> ConfigMap {
 }
 
 /// Deployment/terrapod-api (production/phases/2-deploy/deployment-terrapod-api.yaml:2)
-fn object_10() -> Deployment {
+pub fn object_10() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -754,7 +754,7 @@ fn object_10() -> Deployment {
 }
 
 /// Deployment/terrapod-listener (production/phases/2-deploy/deployment-terrapod-listener.yaml:2)
-fn object_11() -> Deployment {
+pub fn object_11() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -914,7 +914,7 @@ fn object_11() -> Deployment {
 }
 
 /// Deployment/terrapod-web (production/phases/2-deploy/deployment-terrapod-web.yaml:2)
-fn object_12() -> Deployment {
+pub fn object_12() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1105,7 +1105,7 @@ fn object_12() -> Deployment {
 }
 
 /// HorizontalPodAutoscaler/terrapod-api (production/phases/2-deploy/horizontalpodautoscaler-terrapod-api.yaml:2)
-fn object_13() -> HorizontalPodAutoscaler {
+pub fn object_13() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1148,7 +1148,7 @@ fn object_13() -> HorizontalPodAutoscaler {
 }
 
 /// Ingress/terrapod (production/phases/2-deploy/ingress-terrapod.yaml:2)
-fn object_14() -> Ingress {
+pub fn object_14() -> Ingress {
     Ingress {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -1198,7 +1198,7 @@ fn object_14() -> Ingress {
 }
 
 /// NetworkPolicy/terrapod-api (production/phases/2-deploy/networkpolicy-terrapod-api.yaml:2)
-fn object_15() -> NetworkPolicy {
+pub fn object_15() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1395,7 +1395,7 @@ fn object_15() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/terrapod-listener (production/phases/2-deploy/networkpolicy-terrapod-listener.yaml:2)
-fn object_16() -> NetworkPolicy {
+pub fn object_16() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1529,7 +1529,7 @@ fn object_16() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/terrapod-runner (production/phases/2-deploy/networkpolicy-terrapod-runner.yaml:2)
-fn object_17() -> NetworkPolicy {
+pub fn object_17() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1628,7 +1628,7 @@ fn object_17() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/terrapod-web (production/phases/2-deploy/networkpolicy-terrapod-web.yaml:2)
-fn object_18() -> NetworkPolicy {
+pub fn object_18() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1727,7 +1727,7 @@ fn object_18() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/terrapod-api (production/phases/2-deploy/poddisruptionbudget-terrapod-api.yaml:2)
-fn object_19() -> PodDisruptionBudget {
+pub fn object_19() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1761,7 +1761,7 @@ fn object_19() -> PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/terrapod-web (production/phases/2-deploy/poddisruptionbudget-terrapod-web.yaml:2)
-fn object_20() -> PodDisruptionBudget {
+pub fn object_20() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1795,7 +1795,7 @@ fn object_20() -> PodDisruptionBudget {
 }
 
 /// Role/terrapod-listener-jobs (production/phases/2-deploy/role-terrapod-listener-jobs.yaml:2)
-fn object_21() -> Role {
+pub fn object_21() -> Role {
     Role {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1827,7 +1827,7 @@ fn object_21() -> Role {
 }
 
 /// RoleBinding/terrapod-listener-jobs (production/phases/2-deploy/rolebinding-terrapod-listener-jobs.yaml:2)
-fn object_22() -> RoleBinding {
+pub fn object_22() -> RoleBinding {
     RoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1858,7 +1858,7 @@ fn object_22() -> RoleBinding {
 }
 
 /// Service/terrapod-api (production/phases/2-deploy/service-terrapod-api.yaml:2)
-fn object_23() -> Service {
+pub fn object_23() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1895,7 +1895,7 @@ fn object_23() -> Service {
 }
 
 /// Service/terrapod-web (production/phases/2-deploy/service-terrapod-web.yaml:2)
-fn object_24() -> Service {
+pub fn object_24() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1932,7 +1932,7 @@ fn object_24() -> Service {
 }
 
 /// ServiceAccount/terrapod-api (production/phases/2-deploy/serviceaccount-terrapod-api.yaml:2)
-fn object_25() -> ServiceAccount {
+pub fn object_25() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1954,7 +1954,7 @@ fn object_25() -> ServiceAccount {
 }
 
 /// ServiceAccount/terrapod-listener (production/phases/2-deploy/serviceaccount-terrapod-listener.yaml:2)
-fn object_26() -> ServiceAccount {
+pub fn object_26() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1976,7 +1976,7 @@ fn object_26() -> ServiceAccount {
 }
 
 /// ServiceAccount/terrapod-runner (production/phases/2-deploy/serviceaccount-terrapod-runner.yaml:2)
-fn object_27() -> ServiceAccount {
+pub fn object_27() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -2000,7 +2000,7 @@ fn object_27() -> ServiceAccount {
 }
 
 /// ServiceAccount/terrapod-web (production/phases/2-deploy/serviceaccount-terrapod-web.yaml:2)
-fn object_28() -> ServiceAccount {
+pub fn object_28() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2022,7 +2022,7 @@ fn object_28() -> ServiceAccount {
 }
 
 /// Job/terrapod-bootstrap-85c80a7d (production/phases/3-after-deploy/job-terrapod-bootstrap-85c80a7d.yaml:2)
-fn object_29() -> Job {
+pub fn object_29() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -2177,7 +2177,7 @@ fn object_29() -> Job {
 }
 
 /// NetworkPolicy/terrapod-bootstrap (production/phases/3-after-deploy/networkpolicy-terrapod-bootstrap.yaml:2)
-fn object_30() -> NetworkPolicy {
+pub fn object_30() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -2286,7 +2286,7 @@ fn object_30() -> NetworkPolicy {
 }
 
 /// ServiceAccount/terrapod-bootstrap (production/phases/3-after-deploy/serviceaccount-terrapod-bootstrap.yaml:2)
-fn object_31() -> ServiceAccount {
+pub fn object_31() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([

@@ -54,7 +54,7 @@ fn generated_triage_warden() {
 }
 
 /// ConfigMap/triage-warden-config (production/configmap-triage-warden-config.yaml:2)
-fn object_0() -> ConfigMap {
+pub fn object_0() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -78,7 +78,7 @@ fn object_0() -> ConfigMap {
 }
 
 /// Deployment/triage-warden-api (production/deployment-triage-warden-api.yaml:2)
-fn object_1() -> Deployment {
+pub fn object_1() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -339,7 +339,7 @@ fn object_1() -> Deployment {
 }
 
 /// Deployment/triage-warden-orchestrator (production/deployment-triage-warden-orchestrator.yaml:2)
-fn object_2() -> Deployment {
+pub fn object_2() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -608,7 +608,7 @@ fn object_2() -> Deployment {
 }
 
 /// HorizontalPodAutoscaler/triage-warden-api (production/horizontalpodautoscaler-triage-warden-api.yaml:2)
-fn object_3() -> HorizontalPodAutoscaler {
+pub fn object_3() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -665,7 +665,7 @@ fn object_3() -> HorizontalPodAutoscaler {
 }
 
 /// Ingress/triage-warden (production/ingress-triage-warden.yaml:2)
-fn object_4() -> Ingress {
+pub fn object_4() -> Ingress {
     Ingress {
     metadata: ObjectMeta {
         annotations: Some(BTreeMap::from([
@@ -722,7 +722,7 @@ fn object_4() -> Ingress {
 }
 
 /// Namespace/triage-warden (production/namespace-triage-warden.yaml:2)
-fn object_5() -> Namespace {
+pub fn object_5() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -753,7 +753,7 @@ fn object_5() -> Namespace {
 }
 
 /// NetworkPolicy/triage-warden-api (production/networkpolicy-triage-warden-api.yaml:2)
-fn object_6() -> NetworkPolicy {
+pub fn object_6() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -905,7 +905,7 @@ fn object_6() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/triage-warden-orchestrator (production/networkpolicy-triage-warden-orchestrator.yaml:2)
-fn object_7() -> NetworkPolicy {
+pub fn object_7() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1038,7 +1038,7 @@ fn object_7() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/triage-warden-api (production/poddisruptionbudget-triage-warden-api.yaml:2)
-fn object_8() -> PodDisruptionBudget {
+pub fn object_8() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1072,7 +1072,7 @@ fn object_8() -> PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/triage-warden-orchestrator (production/poddisruptionbudget-triage-warden-orchestrator.yaml:2)
-fn object_9() -> PodDisruptionBudget {
+pub fn object_9() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1106,7 +1106,7 @@ fn object_9() -> PodDisruptionBudget {
 }
 
 /// Service/triage-warden-api (production/service-triage-warden-api.yaml:2)
-fn object_11() -> Service {
+pub fn object_11() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1143,7 +1143,7 @@ fn object_11() -> Service {
 }
 
 /// Service/triage-warden-orchestrator (production/service-triage-warden-orchestrator.yaml:2)
-fn object_12() -> Service {
+pub fn object_12() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1180,7 +1180,7 @@ fn object_12() -> Service {
 }
 
 /// ServiceAccount/triage-warden-api (production/serviceaccount-triage-warden-api.yaml:2)
-fn object_13() -> ServiceAccount {
+pub fn object_13() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1202,7 +1202,7 @@ fn object_13() -> ServiceAccount {
 }
 
 /// ServiceAccount/triage-warden-orchestrator (production/serviceaccount-triage-warden-orchestrator.yaml:2)
-fn object_14() -> ServiceAccount {
+pub fn object_14() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

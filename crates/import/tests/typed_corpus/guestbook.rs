@@ -27,7 +27,7 @@ fn guestbook() {
 }
 
 /// Deployment/frontend (frontend-deployment.yaml:1)
-fn object_0() -> Deployment {
+pub fn object_0() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             name: Some("frontend".into()),
@@ -82,7 +82,7 @@ fn object_0() -> Deployment {
 }
 
 /// Service/frontend (frontend-service.yaml:1)
-fn object_1() -> Service {
+pub fn object_1() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -109,7 +109,7 @@ fn object_1() -> Service {
 }
 
 /// Deployment/redis-master (redis-master-deployment.yaml:1)
-fn object_2() -> Deployment {
+pub fn object_2() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             name: Some("redis-master".into()),
@@ -161,7 +161,7 @@ fn object_2() -> Deployment {
 }
 
 /// Service/redis-master (redis-master-service.yaml:1)
-fn object_3() -> Service {
+pub fn object_3() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -190,7 +190,7 @@ fn object_3() -> Service {
 }
 
 /// Deployment/redis-replica (redis-replica-deployment.yaml:1)
-fn object_4() -> Deployment {
+pub fn object_4() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             name: Some("redis-replica".into()),
@@ -247,7 +247,7 @@ fn object_4() -> Deployment {
 }
 
 /// Service/redis-replica (redis-replica-service.yaml:1)
-fn object_5() -> Service {
+pub fn object_5() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

@@ -63,7 +63,7 @@ fn ingress_nginx() {
 }
 
 /// Namespace/ingress-nginx (deploy.yaml:1)
-fn object_0() -> Namespace {
+pub fn object_0() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -78,7 +78,7 @@ fn object_0() -> Namespace {
 }
 
 /// ServiceAccount/ingress-nginx (deploy.yaml:9)
-fn object_1() -> ServiceAccount {
+pub fn object_1() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -98,7 +98,7 @@ fn object_1() -> ServiceAccount {
 }
 
 /// ServiceAccount/ingress-nginx-admission (deploy.yaml:22)
-fn object_2() -> ServiceAccount {
+pub fn object_2() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -120,7 +120,7 @@ fn object_2() -> ServiceAccount {
 }
 
 /// Role/ingress-nginx (deploy.yaml:34)
-fn object_3() -> Role {
+pub fn object_3() -> Role {
     Role {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -206,7 +206,7 @@ fn object_3() -> Role {
 }
 
 /// Role/ingress-nginx-admission (deploy.yaml:124)
-fn object_4() -> Role {
+pub fn object_4() -> Role {
     Role {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -233,7 +233,7 @@ fn object_4() -> Role {
 }
 
 /// ClusterRole/ingress-nginx (deploy.yaml:144)
-fn object_5() -> ClusterRole {
+pub fn object_5() -> ClusterRole {
     ClusterRole {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -313,7 +313,7 @@ fn object_5() -> ClusterRole {
 }
 
 /// ClusterRole/ingress-nginx-admission (deploy.yaml:225)
-fn object_6() -> ClusterRole {
+pub fn object_6() -> ClusterRole {
     ClusterRole {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -340,7 +340,7 @@ fn object_6() -> ClusterRole {
 }
 
 /// RoleBinding/ingress-nginx (deploy.yaml:244)
-fn object_7() -> RoleBinding {
+pub fn object_7() -> RoleBinding {
     RoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -369,7 +369,7 @@ fn object_7() -> RoleBinding {
 }
 
 /// RoleBinding/ingress-nginx-admission (deploy.yaml:264)
-fn object_8() -> RoleBinding {
+pub fn object_8() -> RoleBinding {
     RoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -401,7 +401,7 @@ fn object_8() -> RoleBinding {
 }
 
 /// ClusterRoleBinding/ingress-nginx (deploy.yaml:284)
-fn object_9() -> ClusterRoleBinding {
+pub fn object_9() -> ClusterRoleBinding {
     ClusterRoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -428,7 +428,7 @@ fn object_9() -> ClusterRoleBinding {
 }
 
 /// ClusterRoleBinding/ingress-nginx-admission (deploy.yaml:302)
-fn object_10() -> ClusterRoleBinding {
+pub fn object_10() -> ClusterRoleBinding {
     ClusterRoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -459,7 +459,7 @@ fn object_10() -> ClusterRoleBinding {
 }
 
 /// ConfigMap/ingress-nginx-controller (deploy.yaml:321)
-fn object_11() -> ConfigMap {
+pub fn object_11() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -482,7 +482,7 @@ fn object_11() -> ConfigMap {
 }
 
 /// Service/ingress-nginx-controller (deploy.yaml:335)
-fn object_12() -> Service {
+pub fn object_12() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -531,7 +531,7 @@ fn object_12() -> Service {
 }
 
 /// Service/ingress-nginx-controller-admission (deploy.yaml:368)
-fn object_13() -> Service {
+pub fn object_13() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -566,7 +566,7 @@ fn object_13() -> Service {
 }
 
 /// Deployment/ingress-nginx-controller (deploy.yaml:391)
-fn object_14() -> Deployment {
+pub fn object_14() -> Deployment {
     Deployment {
     metadata: ObjectMeta {
         labels: Some(BTreeMap::from([
@@ -756,7 +756,7 @@ fn object_14() -> Deployment {
 }
 
 /// Job/ingress-nginx-admission-create (deploy.yaml:503)
-fn object_15() -> Job {
+pub fn object_15() -> Job {
     Job {
     metadata: ObjectMeta {
         labels: Some(BTreeMap::from([
@@ -836,7 +836,7 @@ fn object_15() -> Job {
 }
 
 /// Job/ingress-nginx-admission-patch (deploy.yaml:550)
-fn object_16() -> Job {
+pub fn object_16() -> Job {
     Job {
     metadata: ObjectMeta {
         labels: Some(BTreeMap::from([
@@ -918,7 +918,7 @@ fn object_16() -> Job {
 }
 
 /// IngressClass/nginx (deploy.yaml:599)
-fn object_17() -> IngressClass {
+pub fn object_17() -> IngressClass {
     IngressClass {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -939,7 +939,7 @@ fn object_17() -> IngressClass {
 }
 
 /// ValidatingWebhookConfiguration/ingress-nginx-admission (deploy.yaml:612)
-fn object_18() -> ValidatingWebhookConfiguration {
+pub fn object_18() -> ValidatingWebhookConfiguration {
     ValidatingWebhookConfiguration {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

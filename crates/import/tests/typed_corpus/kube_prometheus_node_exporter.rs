@@ -39,7 +39,7 @@ fn kube_prometheus_node_exporter() {
 }
 
 /// Namespace/monitoring (namespace.yaml:1)
-fn object_1() -> Namespace {
+pub fn object_1() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -60,7 +60,7 @@ fn object_1() -> Namespace {
 }
 
 /// ClusterRole/node-exporter (nodeExporter-clusterRole.yaml:1)
-fn object_2() -> ClusterRole {
+pub fn object_2() -> ClusterRole {
     ClusterRole {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -91,7 +91,7 @@ fn object_2() -> ClusterRole {
 }
 
 /// ClusterRoleBinding/node-exporter (nodeExporter-clusterRoleBinding.yaml:1)
-fn object_3() -> ClusterRoleBinding {
+pub fn object_3() -> ClusterRoleBinding {
     ClusterRoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -118,7 +118,7 @@ fn object_3() -> ClusterRoleBinding {
 }
 
 /// DaemonSet/node-exporter (nodeExporter-daemonset.yaml:1)
-fn object_4() -> DaemonSet {
+pub fn object_4() -> DaemonSet {
     DaemonSet {
     metadata: ObjectMeta {
         labels: Some(BTreeMap::from([
@@ -317,7 +317,7 @@ fn object_4() -> DaemonSet {
 }
 
 /// NetworkPolicy/node-exporter (nodeExporter-networkPolicy.yaml:1)
-fn object_5() -> NetworkPolicy {
+pub fn object_5() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -363,7 +363,7 @@ fn object_5() -> NetworkPolicy {
 }
 
 /// Service/node-exporter (nodeExporter-service.yaml:1)
-fn object_7() -> Service {
+pub fn object_7() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -396,7 +396,7 @@ fn object_7() -> Service {
 }
 
 /// ServiceAccount/node-exporter (nodeExporter-serviceAccount.yaml:1)
-fn object_8() -> ServiceAccount {
+pub fn object_8() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

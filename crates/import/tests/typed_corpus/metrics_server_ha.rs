@@ -50,7 +50,7 @@ fn metrics_server_ha() {
 }
 
 /// ServiceAccount/metrics-server (components.yaml:1)
-fn object_0() -> ServiceAccount {
+pub fn object_0() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -66,7 +66,7 @@ fn object_0() -> ServiceAccount {
 }
 
 /// ClusterRole/system:aggregated-metrics-reader (components.yaml:9)
-fn object_1() -> ClusterRole {
+pub fn object_1() -> ClusterRole {
     ClusterRole {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -98,7 +98,7 @@ fn object_1() -> ClusterRole {
 }
 
 /// ClusterRole/system:metrics-server (components.yaml:29)
-fn object_2() -> ClusterRole {
+pub fn object_2() -> ClusterRole {
     ClusterRole {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -127,7 +127,7 @@ fn object_2() -> ClusterRole {
 }
 
 /// RoleBinding/metrics-server-auth-reader (components.yaml:52)
-fn object_3() -> RoleBinding {
+pub fn object_3() -> RoleBinding {
     RoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -153,7 +153,7 @@ fn object_3() -> RoleBinding {
 }
 
 /// ClusterRoleBinding/metrics-server:system:auth-delegator (components.yaml:68)
-fn object_4() -> ClusterRoleBinding {
+pub fn object_4() -> ClusterRoleBinding {
     ClusterRoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -178,7 +178,7 @@ fn object_4() -> ClusterRoleBinding {
 }
 
 /// ClusterRoleBinding/system:metrics-server (components.yaml:83)
-fn object_5() -> ClusterRoleBinding {
+pub fn object_5() -> ClusterRoleBinding {
     ClusterRoleBinding {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -203,7 +203,7 @@ fn object_5() -> ClusterRoleBinding {
 }
 
 /// Service/metrics-server (components.yaml:98)
-fn object_6() -> Service {
+pub fn object_6() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -234,7 +234,7 @@ fn object_6() -> Service {
 }
 
 /// Deployment/metrics-server (components.yaml:115)
-fn object_7() -> Deployment {
+pub fn object_7() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -381,7 +381,7 @@ fn object_7() -> Deployment {
 }
 
 /// PodDisruptionBudget/metrics-server (components.yaml:198)
-fn object_8() -> PodDisruptionBudget {
+pub fn object_8() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
@@ -408,7 +408,7 @@ fn object_8() -> PodDisruptionBudget {
 }
 
 /// APIService/v1beta1.metrics.k8s.io (components.yaml:211)
-fn object_9() -> APIService {
+pub fn object_9() -> APIService {
     APIService {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(

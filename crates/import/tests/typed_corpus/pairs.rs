@@ -2,11 +2,12 @@
 //! output that exists in two environments of an app (`generated/gorax/development` and
 //! `.../production`), `import::typed::diff` gives the changes from the first environment's
 //! object to the other's and `assign_all` writes them; the generated `typed_corpus/diff.rs`
-//! builds the first object, runs the closure, and must get the second.
+//! builds the first object (with the set's `object_N()`, proved equal to the source by the
+//! set's own test), runs the closure, and must get the second.
 
 use std::fmt::Write as _;
 
-use import::typed::{assign_all, diff, expr, rust_type_path};
+use import::typed::{assign_all, diff, rust_type_path};
 
 use super::support::{sets, with_uses, Set};
 
@@ -25,7 +26,7 @@ pub fn file() -> String {
     let mut t = String::from("#[test]\nfn environments_differ_by_closures() {\n");
     let mut fns = String::new();
     let mut n = 0;
-    for (_, location) in sets() {
+    for (module, location) in sets() {
         if !(location.starts_with("generated/") || location.starts_with("examples/")) {
             continue;
         }
@@ -58,10 +59,10 @@ pub fn file() -> String {
                         env_of(&set, &d.file) == *first && d.kind == to.kind && same(&d.name)
                     })
                     .collect();
-                (found.len() == 1).then(|| found[0].2)
+                (found.len() == 1).then(|| (found[0].0, found[0].2))
             };
             let unprefixed = |name: &str| name.split_once('-').map(|(_, rest)| rest.to_owned());
-            let Some(from) = in_first(&|n| n == to.name).or_else(|| {
+            let Some((from_index, from)) = in_first(&|n| n == to.name).or_else(|| {
                 let key = unprefixed(&to.name)?;
                 in_first(&|n| unprefixed(n).as_deref() == Some(key.as_str()))
             }) else {
@@ -74,7 +75,6 @@ pub fn file() -> String {
             }
             let stmts = assign_all(def, "d", &changes)
                 .unwrap_or_else(|e| panic!("{location} {}/{}: {e}", to.kind, to.name));
-            let start = expr(def, &from.value).expect("the corpus test builds it");
             let ty = rust_type_path(def);
             let label = format!("{}/{}", to.kind, to.name);
             let _ = writeln!(
@@ -84,7 +84,7 @@ pub fn file() -> String {
             let _ = write!(
                 fns,
                 "\n/// {location}: {}/{}, {first} → {env} ({} changes)\nfn pair_{n}() -> {ty} {{\n\
-                 let mut o = {start};\napply(&mut o, |d: &mut {ty}| {{\n{stmts}\n}});\no\n}}\n",
+                 let mut o = super::{module}::object_{from_index}();\napply(&mut o, |d: &mut {ty}| {{\n{stmts}\n}});\no\n}}\n",
                 to.kind,
                 to.name,
                 changes.len()

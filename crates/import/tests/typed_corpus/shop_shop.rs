@@ -87,7 +87,7 @@ fn shop_shop() {
 }
 
 /// Job/shop-migrate-f8c27075 (production/phases/1-before-deploy/job-shop-migrate-f8c27075.yaml:2)
-fn object_2() -> Job {
+pub fn object_2() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -207,7 +207,7 @@ fn object_2() -> Job {
 }
 
 /// Namespace/shop-prod (production/phases/1-before-deploy/namespace-shop-prod.yaml:2)
-fn object_3() -> Namespace {
+pub fn object_3() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -238,7 +238,7 @@ fn object_3() -> Namespace {
 }
 
 /// NetworkPolicy/shop-migrate (production/phases/1-before-deploy/networkpolicy-shop-migrate.yaml:2)
-fn object_4() -> NetworkPolicy {
+pub fn object_4() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -334,7 +334,7 @@ fn object_4() -> NetworkPolicy {
 }
 
 /// ServiceAccount/shop-migrate (production/phases/1-before-deploy/serviceaccount-shop-migrate.yaml:2)
-fn object_5() -> ServiceAccount {
+pub fn object_5() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -370,7 +370,7 @@ fn object_5() -> ServiceAccount {
 }
 
 /// ConfigMap/shop-config-930dfb3e0d (production/phases/2-deploy/configmap-shop-config-930dfb3e0d.yaml:2)
-fn object_6() -> ConfigMap {
+pub fn object_6() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -399,7 +399,7 @@ fn object_6() -> ConfigMap {
 }
 
 /// CronJob/shop-report (production/phases/2-deploy/cronjob-shop-report.yaml:2)
-fn object_7() -> CronJob {
+pub fn object_7() -> CronJob {
     CronJob {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -529,7 +529,7 @@ fn object_7() -> CronJob {
 }
 
 /// Deployment/shop-api (production/phases/2-deploy/deployment-shop-api.yaml:2)
-fn object_8() -> Deployment {
+pub fn object_8() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -828,7 +828,7 @@ fn object_8() -> Deployment {
 }
 
 /// Deployment/shop-worker (production/phases/2-deploy/deployment-shop-worker.yaml:2)
-fn object_9() -> Deployment {
+pub fn object_9() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -1109,7 +1109,7 @@ fn object_9() -> Deployment {
 }
 
 /// HorizontalPodAutoscaler/shop-api (production/phases/2-deploy/horizontalpodautoscaler-shop-api.yaml:2)
-fn object_10() -> HorizontalPodAutoscaler {
+pub fn object_10() -> HorizontalPodAutoscaler {
     HorizontalPodAutoscaler {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1152,7 +1152,7 @@ fn object_10() -> HorizontalPodAutoscaler {
 }
 
 /// Ingress/shop (production/phases/2-deploy/ingress-shop.yaml:2)
-fn object_11() -> Ingress {
+pub fn object_11() -> Ingress {
     Ingress {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -1202,7 +1202,7 @@ fn object_11() -> Ingress {
 }
 
 /// NetworkPolicy/shop-api (production/phases/2-deploy/networkpolicy-shop-api.yaml:2)
-fn object_12() -> NetworkPolicy {
+pub fn object_12() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1355,7 +1355,7 @@ fn object_12() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-redis (production/phases/2-deploy/networkpolicy-shop-redis.yaml:2)
-fn object_13() -> NetworkPolicy {
+pub fn object_13() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1445,7 +1445,7 @@ fn object_13() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-report (production/phases/2-deploy/networkpolicy-shop-report.yaml:2)
-fn object_14() -> NetworkPolicy {
+pub fn object_14() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1527,7 +1527,7 @@ fn object_14() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-worker (production/phases/2-deploy/networkpolicy-shop-worker.yaml:2)
-fn object_15() -> NetworkPolicy {
+pub fn object_15() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1627,7 +1627,7 @@ fn object_15() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/shop-api (production/phases/2-deploy/poddisruptionbudget-shop-api.yaml:2)
-fn object_16() -> PodDisruptionBudget {
+pub fn object_16() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1661,7 +1661,7 @@ fn object_16() -> PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/shop-worker (production/phases/2-deploy/poddisruptionbudget-shop-worker.yaml:2)
-fn object_17() -> PodDisruptionBudget {
+pub fn object_17() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1695,7 +1695,7 @@ fn object_17() -> PodDisruptionBudget {
 }
 
 /// Service/shop-api (production/phases/2-deploy/service-shop-api.yaml:2)
-fn object_18() -> Service {
+pub fn object_18() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1741,7 +1741,7 @@ fn object_18() -> Service {
 }
 
 /// Service/shop-redis-headless (production/phases/2-deploy/service-shop-redis-headless.yaml:2)
-fn object_19() -> Service {
+pub fn object_19() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1779,7 +1779,7 @@ fn object_19() -> Service {
 }
 
 /// Service/shop-redis (production/phases/2-deploy/service-shop-redis.yaml:2)
-fn object_20() -> Service {
+pub fn object_20() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1816,7 +1816,7 @@ fn object_20() -> Service {
 }
 
 /// ServiceAccount/shop-api (production/phases/2-deploy/serviceaccount-shop-api.yaml:2)
-fn object_21() -> ServiceAccount {
+pub fn object_21() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1838,7 +1838,7 @@ fn object_21() -> ServiceAccount {
 }
 
 /// ServiceAccount/shop-redis (production/phases/2-deploy/serviceaccount-shop-redis.yaml:2)
-fn object_22() -> ServiceAccount {
+pub fn object_22() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1860,7 +1860,7 @@ fn object_22() -> ServiceAccount {
 }
 
 /// ServiceAccount/shop-report (production/phases/2-deploy/serviceaccount-shop-report.yaml:2)
-fn object_23() -> ServiceAccount {
+pub fn object_23() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1882,7 +1882,7 @@ fn object_23() -> ServiceAccount {
 }
 
 /// ServiceAccount/shop-worker (production/phases/2-deploy/serviceaccount-shop-worker.yaml:2)
-fn object_24() -> ServiceAccount {
+pub fn object_24() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -1904,7 +1904,7 @@ fn object_24() -> ServiceAccount {
 }
 
 /// StatefulSet/shop-redis (production/phases/2-deploy/statefulset-shop-redis.yaml:2)
-fn object_26() -> StatefulSet {
+pub fn object_26() -> StatefulSet {
     StatefulSet {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -2097,7 +2097,7 @@ fn object_26() -> StatefulSet {
 }
 
 /// Job/shop-migrate-0ce19ce4 (staging/phases/1-before-deploy/job-shop-migrate-0ce19ce4.yaml:2)
-fn object_29() -> Job {
+pub fn object_29() -> Job {
     Job {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -2217,7 +2217,7 @@ fn object_29() -> Job {
 }
 
 /// Namespace/shop-staging (staging/phases/1-before-deploy/namespace-shop-staging.yaml:2)
-fn object_30() -> Namespace {
+pub fn object_30() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2248,7 +2248,7 @@ fn object_30() -> Namespace {
 }
 
 /// NetworkPolicy/shop-migrate (staging/phases/1-before-deploy/networkpolicy-shop-migrate.yaml:2)
-fn object_31() -> NetworkPolicy {
+pub fn object_31() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -2344,7 +2344,7 @@ fn object_31() -> NetworkPolicy {
 }
 
 /// ServiceAccount/shop-migrate (staging/phases/1-before-deploy/serviceaccount-shop-migrate.yaml:2)
-fn object_32() -> ServiceAccount {
+pub fn object_32() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([
@@ -2380,7 +2380,7 @@ fn object_32() -> ServiceAccount {
 }
 
 /// ConfigMap/shop-config-3fe81aa66e (staging/phases/2-deploy/configmap-shop-config-3fe81aa66e.yaml:2)
-fn object_33() -> ConfigMap {
+pub fn object_33() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -2409,7 +2409,7 @@ fn object_33() -> ConfigMap {
 }
 
 /// CronJob/shop-report (staging/phases/2-deploy/cronjob-shop-report.yaml:2)
-fn object_34() -> CronJob {
+pub fn object_34() -> CronJob {
     CronJob {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -2539,7 +2539,7 @@ fn object_34() -> CronJob {
 }
 
 /// Deployment/shop-api (staging/phases/2-deploy/deployment-shop-api.yaml:2)
-fn object_35() -> Deployment {
+pub fn object_35() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -2839,7 +2839,7 @@ fn object_35() -> Deployment {
 }
 
 /// Deployment/shop-worker (staging/phases/2-deploy/deployment-shop-worker.yaml:2)
-fn object_36() -> Deployment {
+pub fn object_36() -> Deployment {
     Deployment {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -3120,7 +3120,7 @@ fn object_36() -> Deployment {
 }
 
 /// Ingress/shop (staging/phases/2-deploy/ingress-shop.yaml:2)
-fn object_37() -> Ingress {
+pub fn object_37() -> Ingress {
     Ingress {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -3170,7 +3170,7 @@ fn object_37() -> Ingress {
 }
 
 /// NetworkPolicy/shop-api (staging/phases/2-deploy/networkpolicy-shop-api.yaml:2)
-fn object_38() -> NetworkPolicy {
+pub fn object_38() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3323,7 +3323,7 @@ fn object_38() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-redis (staging/phases/2-deploy/networkpolicy-shop-redis.yaml:2)
-fn object_39() -> NetworkPolicy {
+pub fn object_39() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3413,7 +3413,7 @@ fn object_39() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-report (staging/phases/2-deploy/networkpolicy-shop-report.yaml:2)
-fn object_40() -> NetworkPolicy {
+pub fn object_40() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3495,7 +3495,7 @@ fn object_40() -> NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-worker (staging/phases/2-deploy/networkpolicy-shop-worker.yaml:2)
-fn object_41() -> NetworkPolicy {
+pub fn object_41() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3595,7 +3595,7 @@ fn object_41() -> NetworkPolicy {
 }
 
 /// PodDisruptionBudget/shop-api (staging/phases/2-deploy/poddisruptionbudget-shop-api.yaml:2)
-fn object_42() -> PodDisruptionBudget {
+pub fn object_42() -> PodDisruptionBudget {
     PodDisruptionBudget {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3629,7 +3629,7 @@ fn object_42() -> PodDisruptionBudget {
 }
 
 /// Service/shop-api (staging/phases/2-deploy/service-shop-api.yaml:2)
-fn object_43() -> Service {
+pub fn object_43() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3675,7 +3675,7 @@ fn object_43() -> Service {
 }
 
 /// Service/shop-redis-headless (staging/phases/2-deploy/service-shop-redis-headless.yaml:2)
-fn object_44() -> Service {
+pub fn object_44() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3713,7 +3713,7 @@ fn object_44() -> Service {
 }
 
 /// Service/shop-redis (staging/phases/2-deploy/service-shop-redis.yaml:2)
-fn object_45() -> Service {
+pub fn object_45() -> Service {
     Service {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3750,7 +3750,7 @@ fn object_45() -> Service {
 }
 
 /// ServiceAccount/shop-api (staging/phases/2-deploy/serviceaccount-shop-api.yaml:2)
-fn object_46() -> ServiceAccount {
+pub fn object_46() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3772,7 +3772,7 @@ fn object_46() -> ServiceAccount {
 }
 
 /// ServiceAccount/shop-redis (staging/phases/2-deploy/serviceaccount-shop-redis.yaml:2)
-fn object_47() -> ServiceAccount {
+pub fn object_47() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3794,7 +3794,7 @@ fn object_47() -> ServiceAccount {
 }
 
 /// ServiceAccount/shop-report (staging/phases/2-deploy/serviceaccount-shop-report.yaml:2)
-fn object_48() -> ServiceAccount {
+pub fn object_48() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3816,7 +3816,7 @@ fn object_48() -> ServiceAccount {
 }
 
 /// ServiceAccount/shop-worker (staging/phases/2-deploy/serviceaccount-shop-worker.yaml:2)
-fn object_49() -> ServiceAccount {
+pub fn object_49() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -3838,7 +3838,7 @@ fn object_49() -> ServiceAccount {
 }
 
 /// StatefulSet/shop-redis (staging/phases/2-deploy/statefulset-shop-redis.yaml:2)
-fn object_51() -> StatefulSet {
+pub fn object_51() -> StatefulSet {
     StatefulSet {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(

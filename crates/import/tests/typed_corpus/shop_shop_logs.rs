@@ -39,7 +39,7 @@ fn shop_shop_logs() {
 }
 
 /// ConfigMap/shop-logs-shipper-config (production/configmap-shop-logs-shipper-config.yaml:2)
-fn object_0() -> ConfigMap {
+pub fn object_0() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -85,7 +85,7 @@ fn object_0() -> ConfigMap {
 }
 
 /// DaemonSet/shop-logs-shipper (production/daemonset-shop-logs-shipper.yaml:2)
-fn object_1() -> DaemonSet {
+pub fn object_1() -> DaemonSet {
     DaemonSet {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -284,7 +284,7 @@ fn object_1() -> DaemonSet {
 }
 
 /// Namespace/shop-prod-logs (production/namespace-shop-prod-logs.yaml:2)
-fn object_2() -> Namespace {
+pub fn object_2() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -326,7 +326,7 @@ fn object_2() -> Namespace {
 }
 
 /// NetworkPolicy/shop-logs-shipper (production/networkpolicy-shop-logs-shipper.yaml:2)
-fn object_3() -> NetworkPolicy {
+pub fn object_3() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -409,7 +409,7 @@ fn object_3() -> NetworkPolicy {
 }
 
 /// ServiceAccount/shop-logs-shipper (production/serviceaccount-shop-logs-shipper.yaml:2)
-fn object_4() -> ServiceAccount {
+pub fn object_4() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -431,7 +431,7 @@ fn object_4() -> ServiceAccount {
 }
 
 /// ConfigMap/shop-logs-shipper-config (staging/configmap-shop-logs-shipper-config.yaml:2)
-fn object_5() -> ConfigMap {
+pub fn object_5() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -477,7 +477,7 @@ fn object_5() -> ConfigMap {
 }
 
 /// DaemonSet/shop-logs-shipper (staging/daemonset-shop-logs-shipper.yaml:2)
-fn object_6() -> DaemonSet {
+pub fn object_6() -> DaemonSet {
     DaemonSet {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -676,7 +676,7 @@ fn object_6() -> DaemonSet {
 }
 
 /// Namespace/shop-staging-logs (staging/namespace-shop-staging-logs.yaml:2)
-fn object_7() -> Namespace {
+pub fn object_7() -> Namespace {
     Namespace {
         metadata: ObjectMeta {
             annotations: Some(BTreeMap::from([(
@@ -718,7 +718,7 @@ fn object_7() -> Namespace {
 }
 
 /// NetworkPolicy/shop-logs-shipper (staging/networkpolicy-shop-logs-shipper.yaml:2)
-fn object_8() -> NetworkPolicy {
+pub fn object_8() -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([
@@ -801,7 +801,7 @@ fn object_8() -> NetworkPolicy {
 }
 
 /// ServiceAccount/shop-logs-shipper (staging/serviceaccount-shop-logs-shipper.yaml:2)
-fn object_9() -> ServiceAccount {
+pub fn object_9() -> ServiceAccount {
     ServiceAccount {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([

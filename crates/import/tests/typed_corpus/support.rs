@@ -91,8 +91,8 @@ impl Set {
             .collect()
     }
 
-    /// The one typed document `Kind/name` of the set, with its definition.
-    pub fn find(&self, label: &str) -> (&'static str, &Document) {
+    /// The one typed document `Kind/name` of the set, with its index and definition.
+    pub fn find(&self, label: &str) -> (usize, &'static str, &Document) {
         let found: Vec<_> = self
             .typed()
             .into_iter()
@@ -104,7 +104,7 @@ impl Set {
             "{}: {label} is not one object",
             self.location
         );
-        (found[0].1, found[0].2)
+        found[0]
     }
 
     /// Checks that `built` serializes as document `index` read into `T`.
@@ -252,7 +252,7 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
             .map_or_else(|_| doc.file.clone(), |p| p.display().to_string());
         let _ = write!(
             fns,
-            "\n/// {label} ({file}:{})\nfn object_{i}() -> {} {{\n{body}\n}}\n",
+            "\n/// {label} ({file}:{})\npub fn object_{i}() -> {} {{\n{body}\n}}\n",
             doc.line,
             import::typed::rust_type_path(def),
         );

@@ -28,7 +28,7 @@ fn synthetic() {
 }
 
 /// ConfigMap/literals (objects.yaml:4)
-fn object_0() -> ConfigMap {
+pub fn object_0() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             creation_timestamp: Some(Time(
@@ -68,7 +68,7 @@ fn object_0() -> ConfigMap {
 }
 
 /// Secret/keys-only (objects.yaml:24)
-fn object_1() -> Secret {
+pub fn object_1() -> Secret {
     Secret {
         metadata: ObjectMeta {
             name: Some("keys-only".into()),
@@ -81,7 +81,7 @@ fn object_1() -> Secret {
 }
 
 /// ControllerRevision/revision (objects.yaml:32)
-fn object_2() -> ControllerRevision {
+pub fn object_2() -> ControllerRevision {
     ControllerRevision {
         metadata: ObjectMeta {
             name: Some("revision".into()),
@@ -110,7 +110,7 @@ fn object_2() -> ControllerRevision {
 }
 
 /// Event/event (objects.yaml:43)
-fn object_3() -> Event {
+pub fn object_3() -> Event {
     Event {
         metadata: ObjectMeta {
             name: Some("event".into()),
@@ -145,7 +145,7 @@ fn object_3() -> Event {
 }
 
 /// Pod/pod (objects.yaml:61)
-fn object_4() -> Pod {
+pub fn object_4() -> Pod {
     Pod {
         metadata: ObjectMeta {
             name: Some("pod".into()),

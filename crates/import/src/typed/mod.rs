@@ -34,10 +34,15 @@
 //! statements), [`known_fields`] (the fields k8s-openapi would drop silently, to report them),
 //! [`parse_path`] / [`path_text`] (kubectl-style paths), [`rust_type`], [`definition`].
 //!
+//! Times are written `Time("2024-01-02T03:04:05Z".parse().expect(..))`: the text is checked
+//! as RFC 3339 here, so the `expect` cannot fire. RawExtension-like values (a JSON value inside)
+//! are written with `dsl::k8s_openapi::serde_json::json!`.
+//!
 //! Proofs: `tests/typed_corpus.rs` builds every object of the corpora that k8s-openapi types
 //! from `expr`'s text and compares it with the source; runs `assign`'s statements on real
-//! objects; and destructures every struct of the table field by field (names, types,
-//! `Option`s as compiled k8s-openapi has them).
+//! objects; turns each object of one environment of kairn's own output into the other
+//! environments' with `diff` + `assign_all` closures; and destructures every struct of the
+//! table field by field (names, types, `Option`s as compiled k8s-openapi has them).
 
 mod assign;
 mod diff;

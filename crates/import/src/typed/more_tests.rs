@@ -267,3 +267,59 @@ spec.template.spec.get_or_insert_with(Default::default).containers[0].args = Som
         (TypedErrorKind::UnknownField, "spec.replicaz")
     );
 }
+
+#[test]
+fn hostile_values_never_panic() {
+    let values = [
+        json!(null),
+        json!(1),
+        json!(-1),
+        json!(1e300),
+        json!(u64::MAX),
+        json!("x"),
+        json!(""),
+        json!([null, 1, "x"]),
+        json!({}),
+        json!({"a": {"b": null}}),
+    ];
+    let mut names: Vec<&&str> = schema().definitions.keys().collect();
+    names.sort();
+    let (mut ok, mut err) = (0, 0);
+    for name in names {
+        let def = definition(name).expect("listed");
+        let mut wrong = serde_json::Map::new();
+        for (i, f) in def.fields.iter().enumerate() {
+            wrong.insert(f.json.to_owned(), values[i % values.len()].clone());
+        }
+        let wrong = Value::Object(wrong);
+        for v in values.iter().chain([&wrong]) {
+            match expr(name, v) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    assert!(!e.message.is_empty());
+                    err += 1;
+                }
+            }
+            let _ = known_fields(name, v);
+            let _ = diff(name, v, &wrong);
+            let _ = diff(name, &wrong, v);
+        }
+        for f in &def.fields {
+            for v in &values {
+                for path in [
+                    vec![PathSeg::key(f.json)],
+                    vec![PathSeg::key(f.json), PathSeg::Index(3)],
+                    vec![
+                        PathSeg::key(f.json),
+                        PathSeg::key("a.b/c"),
+                        PathSeg::key("x"),
+                    ],
+                ] {
+                    let _ = assign(name, "o", &path, Some(v));
+                    let _ = assign(name, "o", &path, None);
+                }
+            }
+        }
+    }
+    assert!(ok > 0 && err > 0, "{ok} {err}");
+}

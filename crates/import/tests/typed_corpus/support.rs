@@ -219,8 +219,14 @@ pub fn main_file(sets: &[(String, String)]) -> String {
         "//! Every object of the corpora that k8s-openapi types, written as Rust by
 //! `import::typed::expr`, compiles and builds exactly the source object (one test per set,
 //! in `typed_corpus/<set>.rs`); `typed_corpus_current` fails when these files are not what the
-//! generator (`typed_corpus/support.rs`) writes today. To rewrite them:
-//! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.\n
+//! generator (`typed_corpus/support.rs`) writes today (after a change to `import::typed` or
+//! to the corpora, e.g. `generated/`). To rewrite them:
+//! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus` (with the shared corpus in
+//! `../shared/corpus`, or at `$KAIRN_SHARED_CORPUS`; without it its sets are skipped).
+//!
+//! Also here: assignments on real objects (`cases.rs`, `assign.rs`), the differences between
+//! environments as closures (`pairs.rs`, `diff.rs`), and every field of the schema table
+//! against the compiled k8s-openapi (`fields.rs`).\n
 #[path = \"typed_corpus/support.rs\"]\nmod support;\n\
 #[path = \"typed_corpus/cases.rs\"]\nmod cases;\n#[path = \"typed_corpus/assign.rs\"]\nmod assign;\n\
 #[path = \"typed_corpus/fields.rs\"]\nmod fields;\n\

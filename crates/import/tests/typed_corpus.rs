@@ -2,8 +2,14 @@
 //! Every object of the corpora that k8s-openapi types, written as Rust by
 //! `import::typed::expr`, compiles and builds exactly the source object (one test per set,
 //! in `typed_corpus/<set>.rs`); `typed_corpus_current` fails when these files are not what the
-//! generator (`typed_corpus/support.rs`) writes today. To rewrite them:
-//! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.
+//! generator (`typed_corpus/support.rs`) writes today (after a change to `import::typed` or
+//! to the corpora, e.g. `generated/`). To rewrite them:
+//! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus` (with the shared corpus in
+//! `../shared/corpus`, or at `$KAIRN_SHARED_CORPUS`; without it its sets are skipped).
+//!
+//! Also here: assignments on real objects (`cases.rs`, `assign.rs`), the differences between
+//! environments as closures (`pairs.rs`, `diff.rs`), and every field of the schema table
+//! against the compiled k8s-openapi (`fields.rs`).
 
 #[path = "typed_corpus/assign.rs"]
 mod assign;
@@ -15,6 +21,8 @@ mod cases;
 mod cassandra;
 #[path = "typed_corpus/dask_kubernetes_operator.rs"]
 mod dask_kubernetes_operator;
+#[path = "typed_corpus/diff.rs"]
+mod diff;
 #[path = "typed_corpus/fields.rs"]
 mod fields;
 #[path = "typed_corpus/generated_caelundas.rs"]
@@ -35,12 +43,16 @@ mod ingress_nginx;
 mod kube_prometheus_node_exporter;
 #[path = "typed_corpus/metrics_server_ha.rs"]
 mod metrics_server_ha;
+#[path = "typed_corpus/pairs.rs"]
+mod pairs;
 #[path = "typed_corpus/shop_shop.rs"]
 mod shop_shop;
 #[path = "typed_corpus/shop_shop_logs.rs"]
 mod shop_shop_logs;
 #[path = "typed_corpus/support.rs"]
 mod support;
+#[path = "typed_corpus/synthetic.rs"]
+mod synthetic;
 
 #[test]
 fn typed_corpus_current() {

@@ -31,7 +31,6 @@ pub fn assign(
     path: &[PathSeg],
     value: Option<&Value>,
 ) -> Result<String, TypedError> {
-    let value = value.filter(|v| !v.is_null());
     let Some((last, init)) = path.split_last() else {
         return Err(TypedError::new(
             TypedErrorKind::Unsupported,
@@ -46,50 +45,56 @@ pub fn assign(
             format!("`{definition}` is not a Kubernetes 1.33 definition k8s-openapi has"),
         ));
     }
-    let mut ty = Ty::Def(schema_name(definition));
-    let mut place = base.to_owned();
-    let mut json_path = String::new();
-    for (i, seg) in init.iter().enumerate() {
-        let here = sub(&json_path, seg);
-        if is_json(&ty) {
-            return Ok(json_assign(&place, &path[i..], value));
+    let at = At {
+        ty: Ty::Def(schema_name(definition)),
+        place: base.to_owned(),
+        json_path: String::new(),
+    };
+    statement(at, init, last, value)
+}
+
+/// A place in the object being changed: its type, its Rust text, its JSON path.
+#[derive(Clone, Debug)]
+pub(crate) struct At {
+    pub ty: Ty,
+    pub place: String,
+    pub json_path: String,
+}
+
+/// Where a path leads: a typed place, or into a `serde_json::Value` (the rest of the path
+/// indexes the JSON).
+pub(crate) enum Reached<'p> {
+    Typed(At),
+    Json { place: String, rest: &'p [PathSeg] },
+}
+
+/// The statement that sets or removes `init` + `last` under `at`.
+pub(crate) fn statement(
+    at: At,
+    init: &[PathSeg],
+    last: &PathSeg,
+    value: Option<&Value>,
+) -> Result<String, TypedError> {
+    let value = value.filter(|v| !v.is_null());
+    let at = match descend(at, init)? {
+        Reached::Json { place, rest } => {
+            let mut all = rest.to_vec();
+            all.push(last.clone());
+            return Ok(json_assign(&place, &all, value));
         }
-        let step = step(&ty, seg, &here, i == 0)?;
-        match step {
-            Step::Field {
-                rust,
-                ty: next,
-                required,
-            } => {
-                if required {
-                    place = format!("{place}.{rust}");
-                } else if ty_default(&next) {
-                    place = format!("{place}.{rust}.get_or_insert_with(Default::default)");
-                } else {
-                    return Err(no_default(&here, &next));
-                }
-                ty = next;
-            }
-            Step::MapKey { key, ty: next } => {
-                if !ty_default(&next) {
-                    return Err(no_default(&here, &next));
-                }
-                place = format!("{place}.entry({}.into()).or_default()", one_lit(&key));
-                ty = next;
-            }
-            Step::Index { index, ty: next } => {
-                place = format!("{place}[{index}]");
-                ty = next;
-            }
-        }
-        json_path = here;
-    }
+        Reached::Typed(at) => at,
+    };
+    let At {
+        ty,
+        place,
+        json_path,
+    } = at;
     if is_json(&ty) {
         return Ok(json_assign(&place, std::slice::from_ref(last), value));
     }
     let here = sub(&json_path, last);
     let expr_of = |t: &Ty, v: &Value| ty_expr(t, v, &here, 0);
-    Ok(match step(&ty, last, &here, init.is_empty())? {
+    Ok(match step(&ty, last, &here)? {
         Step::Field {
             rust,
             ty: t,
@@ -119,8 +124,51 @@ pub fn assign(
     })
 }
 
+/// Goes down `path` from `at`, creating optional structs and map entries on the way.
+pub(crate) fn descend(mut at: At, path: &[PathSeg]) -> Result<Reached<'_>, TypedError> {
+    for (i, seg) in path.iter().enumerate() {
+        if is_json(&at.ty) {
+            return Ok(Reached::Json {
+                place: at.place,
+                rest: &path[i..],
+            });
+        }
+        let here = sub(&at.json_path, seg);
+        let (place, ty) = match step(&at.ty, seg, &here)? {
+            Step::Field { rust, ty, required } => {
+                if required {
+                    (format!("{}.{rust}", at.place), ty)
+                } else if ty_default(&ty) {
+                    (
+                        format!("{}.{rust}.get_or_insert_with(Default::default)", at.place),
+                        ty,
+                    )
+                } else {
+                    return Err(no_default(&here, &ty));
+                }
+            }
+            Step::MapKey { key, ty } => {
+                if !ty_default(&ty) {
+                    return Err(no_default(&here, &ty));
+                }
+                (
+                    format!("{}.entry({}.into()).or_default()", at.place, one_lit(&key)),
+                    ty,
+                )
+            }
+            Step::Index { index, ty } => (format!("{}[{index}]", at.place), ty),
+        };
+        at = At {
+            ty,
+            place,
+            json_path: here,
+        };
+    }
+    Ok(Reached::Typed(at))
+}
+
 /// The table's own `&'static str` for a definition name.
-fn schema_name(definition: &str) -> &'static str {
+pub(crate) fn schema_name(definition: &str) -> &'static str {
     schema()
         .definitions
         .get_key_value(definition)
@@ -144,7 +192,7 @@ enum Step {
 }
 
 /// One step from a value of type `ty` through `seg`.
-fn step(ty: &Ty, seg: &PathSeg, here: &str, top: bool) -> Result<Step, TypedError> {
+fn step(ty: &Ty, seg: &PathSeg, here: &str) -> Result<Step, TypedError> {
     let cannot = |what: &str| {
         TypedError::new(
             TypedErrorKind::TypeMismatch,
@@ -168,11 +216,15 @@ fn step(ty: &Ty, seg: &PathSeg, here: &str, top: bool) -> Result<Step, TypedErro
                     ty: f.ty.clone(),
                     required: f.required,
                 }),
-                None if top && (k == "apiVersion" || k == "kind") => Err(TypedError::new(
-                    TypedErrorKind::Unsupported,
-                    here,
-                    format!("k8s-openapi writes `{k}` of `{}` itself", short(name)),
-                )),
+                None if schema().roots.contains_key(def.name)
+                    && (k == "apiVersion" || k == "kind") =>
+                {
+                    Err(TypedError::new(
+                        TypedErrorKind::Unsupported,
+                        here,
+                        format!("k8s-openapi writes `{k}` of `{}` itself", short(name)),
+                    ))
+                }
                 None => Err(TypedError::new(
                     TypedErrorKind::UnknownField,
                     here,
@@ -196,7 +248,7 @@ fn step(ty: &Ty, seg: &PathSeg, here: &str, top: bool) -> Result<Step, TypedErro
 }
 
 /// Whether `ty` is a definition that wraps a `serde_json::Value` (`RawExtension`).
-fn is_json(ty: &Ty) -> bool {
+pub(crate) fn is_json(ty: &Ty) -> bool {
     matches!(ty, Ty::Def(name) if find(name).is_some_and(|d| d.special == Some(Special::Json)))
 }
 

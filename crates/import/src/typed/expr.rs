@@ -153,12 +153,28 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
         )),
         None => {
             let obj = v.as_object().ok_or_else(|| mismatch("an object"))?;
-            let root = is_root(def);
-            for key in obj.keys() {
-                if def.field(key).is_none() && !(root && (key == "apiVersion" || key == "kind")) {
+            // A top-level kind (also nested: a StatefulSet's volumeClaimTemplates): k8s-openapi
+            // writes `apiVersion` and `kind` itself and reads only its own.
+            let gvk = schema().roots.get(def.name);
+            for (key, kv) in obj {
+                let here = || sub(path, &PathSeg::Key(key.clone()));
+                let own = match (gvk, key.as_str()) {
+                    (Some((api_version, _)), "apiVersion") => Some(api_version),
+                    (Some((_, kind)), "kind") => Some(kind),
+                    _ => None,
+                };
+                if let Some(own) = own {
+                    if kv.as_str() != Some(own) && !kv.is_null() {
+                        return Err(TypedError::new(
+                            TypedErrorKind::TypeMismatch,
+                            &here(),
+                            format!("expected {own:?}, found {}", describe(kv)),
+                        ));
+                    }
+                } else if def.field(key).is_none() {
                     return Err(TypedError::new(
                         TypedErrorKind::UnknownField,
-                        &sub(path, &PathSeg::Key(key.clone())),
+                        &here(),
                         format!("`{}` has no field `{key}`", short(def.name)),
                     ));
                 }
@@ -217,8 +233,8 @@ pub(crate) fn ty_default(ty: &Ty) -> bool {
     }
 }
 
-fn is_root(def: &Definition) -> bool {
-    schema().kinds.values().any(|&n| n == def.name)
+pub(crate) fn is_root(def: &Definition) -> bool {
+    schema().roots.contains_key(def.name)
 }
 
 fn int(v: &Value, path: &str, ty: &str, min: i64, max: i64) -> Result<String, TypedError> {

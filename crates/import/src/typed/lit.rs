@@ -8,20 +8,20 @@ pub fn str_lit(s: &str) -> String {
 }
 
 /// A Rust string expression for `s` of type `&'static str`: text of several lines as
-/// `concat!("line 1\n", "line 2\n")`, one line a literal (so that no later indentation of the
-/// Rust text can change the string, and rustfmt lays it out); a single line as a literal
-/// ([`one_lit`]).
+/// `concat!("line 1\n", "line 2\n", ..)`, one line a literal (so that no later indentation of
+/// the Rust text can change the string, and rustfmt lays it out); a single line, or two short
+/// ones, as one literal ([`one_lit`]).
 pub fn str_lit_at(s: &str, ind: usize) -> String {
     let lines: Vec<&str> = s.split_inclusive('\n').collect();
-    if lines.len() < 2 {
+    if lines.len() < 2 || (lines.len() == 2 && s.len() <= 40) {
         return one_lit(s);
     }
     let pad = " ".repeat(ind + 4);
     let parts: Vec<String> = lines
         .iter()
-        .map(|l| format!("{pad}{},", one_lit(l)))
+        .map(|l| format!("{pad}{}", one_lit(l)))
         .collect();
-    format!("concat!(\n{}\n{})", parts.join("\n"), " ".repeat(ind))
+    format!("concat!(\n{}\n{})", parts.join(",\n"), " ".repeat(ind))
 }
 
 /// One Rust string literal: a raw string (`r#"..."#`) when `s` has quotes or backslashes

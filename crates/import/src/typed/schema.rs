@@ -91,6 +91,8 @@ pub struct Schema {
     pub kinds: HashMap<(&'static str, &'static str), &'static str>,
     /// Definitions by name.
     pub definitions: HashMap<&'static str, Definition>,
+    /// Definition name → `(apiVersion, kind)`, for the top-level kinds.
+    pub roots: HashMap<&'static str, (&'static str, &'static str)>,
 }
 
 /// The table, parsed on first use.
@@ -107,12 +109,13 @@ pub fn schema() -> &'static Schema {
 
 fn parse(value: &'static Value) -> Schema {
     let s = |v: &'static Value| v.as_str().unwrap_or_default();
-    let kinds = value["kinds"]
+    let kinds: HashMap<(&str, &str), &str> = value["kinds"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|k| ((s(&k[0]), s(&k[1])), s(&k[2])))
         .collect();
+    let roots = kinds.iter().map(|(&gvk, &def)| (def, gvk)).collect();
     let mut definitions = HashMap::new();
     for (name, entry) in value["definitions"].as_object().into_iter().flatten() {
         let name: &'static str = name.as_str();
@@ -154,6 +157,7 @@ fn parse(value: &'static Value) -> Schema {
         source: s(&value["source"]),
         kinds,
         definitions,
+        roots,
     }
 }
 

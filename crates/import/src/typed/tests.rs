@@ -1,18 +1,19 @@
-//! Unit tests of the generated text. That the text compiles and builds the object is proved
-//! by `tests/typed_corpus.rs` (expressions) and `tests/typed_assign.rs` (assignments).
+//! Unit tests of the table and of the text `expr` and `assign` write. That the text compiles
+//! and builds the objects is proved by `tests/typed_corpus.rs` (every corpus object, the
+//! assignment cases, the differences between environments, every field of the table).
 
 use serde_json::json;
 
-use super::lit::{base64_decode, str_lit};
+use super::lit::str_lit;
 use super::*;
 
-const DEPLOYMENT: &str = "io.k8s.api.apps.v1.Deployment";
+pub(super) const DEPLOYMENT: &str = "io.k8s.api.apps.v1.Deployment";
 
-fn seg(path: &str) -> Vec<PathSeg> {
+pub(super) fn seg(path: &str) -> Vec<PathSeg> {
     parse_path(path).expect("a path")
 }
 
-fn flat(s: &str) -> String {
+pub(super) fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -395,9 +396,12 @@ fn string_literals() {
     assert_eq!(str_lit("plain"), "\"plain\"");
     // Several lines: one literal a line, safe under any re-indentation.
     assert_eq!(
-        str_lit("a\nb \"c\"\n"),
-        "concat!(\n    \"a\\n\",\n    \"b \\\"c\\\"\\n\",\n)"
+        str_lit("a\nb \"c\"\nd"),
+        "concat!(\n    \"a\\n\",\n    \"b \\\"c\\\"\\n\",\n    \"d\"\n)"
     );
+    assert_eq!(str_lit("a\nb"), "\"a\\nb\"");
+    let long = "a long single line that is longer than forty characters";
+    assert_eq!(str_lit(long), format!("{long:?}"));
     assert_eq!(str_lit("one line\n"), "\"one line\\n\"");
     assert_eq!(str_lit("say \"hi\""), "r#\"say \"hi\"\"#");
     assert_eq!(str_lit("\"##"), "r###\"\"##\"###");
@@ -406,62 +410,4 @@ fn string_literals() {
     assert_eq!(str_lit("a\rb"), "\"a\\rb\"");
     assert_eq!(str_lit("x\u{202e}"), "\"x\\u{202e}\"");
     assert_eq!(str_lit("tab\there"), "\"tab\\there\"");
-}
-
-#[test]
-fn base64() {
-    assert_eq!(base64_decode("aGk=").as_deref(), Some(&b"hi"[..]));
-    assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-    assert_eq!(base64_decode("").as_deref(), Some(&b""[..]));
-    assert_eq!(base64_decode("aGk"), None);
-    assert_eq!(base64_decode("aGl="), None, "non-zero trailing bits");
-    assert_eq!(base64_decode("a=Gk"), None);
-}
-
-#[test]
-fn path_text_is_kubectl_style() {
-    assert_eq!(
-        path_text(&seg(
-            "spec.template.metadata.labels[\"app.kubernetes.io/name\"]"
-        )),
-        "spec.template.metadata.labels[\"app.kubernetes.io/name\"]"
-    );
-    assert_eq!(
-        path_text(&seg("spec.containers[2].env")),
-        "spec.containers[2].env"
-    );
-}
-
-#[test]
-fn paths_parse_back() {
-    for text in [
-        "spec.template.spec.containers[0].image",
-        "metadata.annotations[\"a.b/c\"]",
-        "data[\"say \\\"hi\\\" \\\\ bye\"][3][\"\"]",
-        "[0]",
-    ] {
-        let path = parse_path(text).expect(text);
-        assert_eq!(path_text(&path), text);
-    }
-    assert_eq!(
-        parse_path("a.b[2][\"c.d\"]").expect("path"),
-        vec![
-            PathSeg::key("a"),
-            PathSeg::key("b"),
-            PathSeg::Index(2),
-            PathSeg::key("c.d")
-        ]
-    );
-    for bad in [
-        "a..b",
-        "a.[0]",
-        "a.",
-        "a[",
-        "a[x]",
-        "a[\"b",
-        "a[\"\\n\"]",
-        ".a",
-    ] {
-        assert!(parse_path(bad).is_err(), "{bad}");
-    }
 }

@@ -2,6 +2,21 @@
 //! Assignments written by `import::typed::assign` on real objects (cases in `cases.rs`).
 
 use super::cases::{apply, check};
+use dsl::k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, Deployment, DeploymentSpec,
+    RollingUpdateDaemonSet,
+};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMap, Container, ContainerPort, EnvVar, EnvVarSource, ExecAction,
+    HTTPGetAction, HostPathVolumeSource, Lifecycle, LifecycleHandler, ObjectFieldSelector,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource,
+    SecurityContext, Service, ServicePort, ServiceSpec, Toleration, Volume, VolumeMount,
+};
+use dsl::k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn assign_on_real_objects() {
@@ -24,57 +39,45 @@ fn assign_on_real_objects() {
 }
 
 /// Deployment/frontend `spec.replicas`: an optional scalar under an optional struct
-fn case_0() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+fn case_0() -> Deployment {
+    let mut o = Deployment {
+        metadata: ObjectMeta {
             name: Some("frontend".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+        spec: Some(DeploymentSpec {
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "guestbook".into()),
                     ("tier".into(), "frontend".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "guestbook".into()),
-                            ("tier".into(), "frontend".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "guestbook".into()),
+                        ("tier".into(), "frontend".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "GET_HOSTS_FROM".into(),
                             value: Some("dns".into()),
                             ..Default::default()
                         }]),
                         image: Some("gcr.io/google-samples/gb-frontend:v5".into()),
                         name: "php-redis".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 80,
                             ..Default::default()
                         }]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("100Mi".into())),
                             ])),
                             ..Default::default()
                         }),
@@ -87,51 +90,46 @@ fn case_0() -> dsl::k8s_openapi::api::apps::v1::Deployment {
         }),
         ..Default::default()
     };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec.get_or_insert_with(Default::default).replicas = Some(3);
-        },
-    );
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec.get_or_insert_with(Default::default).replicas = Some(3);
+    });
     o
 }
 
 /// Deployment/frontend `spec.template.spec.containers[0].resources.requests.cpu`: Options created on the way, a map entry, a Quantity
-fn case_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+fn case_1() -> Deployment {
+    let mut o = Deployment {
+        metadata: ObjectMeta {
             name: Some("frontend".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(3),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "guestbook".into()),
                     ("tier".into(), "frontend".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "guestbook".into()),
-                            ("tier".into(), "frontend".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "guestbook".into()),
+                        ("tier".into(), "frontend".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "GET_HOSTS_FROM".into(),
                             value: Some("dns".into()),
                             ..Default::default()
                         }]),
                         image: Some("gcr.io/google-samples/gb-frontend:v5".into()),
                         name: "php-redis".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 80,
                             ..Default::default()
                         }]),
@@ -144,59 +142,53 @@ fn case_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
         }),
         ..Default::default()
     };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers[0]
-                .resources
-                .get_or_insert_with(Default::default)
-                .requests
-                .get_or_insert_with(Default::default)
-                .insert(
-                    "cpu".into(),
-                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into()),
-                );
-        },
-    );
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers[0]
+            .resources
+            .get_or_insert_with(Default::default)
+            .requests
+            .get_or_insert_with(Default::default)
+            .insert("cpu".into(), Quantity("100m".into()));
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `metadata.labels["app.kubernetes.io/component"]`: a map key with dots and a slash, the map created
-fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+fn case_2() -> Deployment {
+    let mut o = Deployment {
+    metadata: ObjectMeta {
         name: Some("ingress-nginx-controller".into()),
         namespace: Some("ingress-nginx".into()),
         ..Default::default()
     },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+    spec: Some(DeploymentSpec {
         min_ready_seconds: Some(0),
         revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
             ])),
             ..Default::default()
         },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
             }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            spec: Some(PodSpec {
                 containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         args: Some(vec![
                             "/nginx-ingress-controller".into(),
                             "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
@@ -209,10 +201,10 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             "--validating-webhook-key=/usr/local/certificates/key".into(),
                         ]),
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "metadata.name".into(),
                                         ..Default::default()
                                     }),
@@ -220,10 +212,10 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "metadata.namespace".into(),
                                         ..Default::default()
                                     }),
@@ -231,7 +223,7 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "LD_PRELOAD".into(),
                                 value: Some("/usr/local/lib/libmimalloc.so".into()),
                                 ..Default::default()
@@ -239,20 +231,20 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ]),
                         image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
+                        lifecycle: Some(Lifecycle {
+                            pre_stop: Some(LifecycleHandler {
+                                exec: Some(ExecAction {
                                     command: Some(vec!["/wait-shutdown".into()]),
                                 }),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
+                        liveness_probe: Some(Probe {
                             failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
+                            http_get: Some(HTTPGetAction {
                                 path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
+                                port: IntOrString::Int(10254),
                                 scheme: Some("HTTP".into()),
                                 ..Default::default()
                             }),
@@ -264,30 +256,30 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         }),
                         name: "controller".into(),
                         ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 80,
                                 name: Some("http".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 443,
                                 name: Some("https".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 8443,
                                 name: Some("webhook".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
                         ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
+                        readiness_probe: Some(Probe {
                             failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
+                            http_get: Some(HTTPGetAction {
                                 path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
+                                port: IntOrString::Int(10254),
                                 scheme: Some("HTTP".into()),
                                 ..Default::default()
                             }),
@@ -297,16 +289,16 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             timeout_seconds: Some(1),
                             ..Default::default()
                         }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("90Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 add: Some(vec!["NET_BIND_SERVICE".into()]),
                                 drop: Some(vec!["ALL".into()]),
                             }),
@@ -314,7 +306,7 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             ..Default::default()
                         }),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/usr/local/certificates/".into(),
                                 name: "webhook-cert".into(),
                                 read_only: Some(true),
@@ -325,15 +317,15 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     },
                 ],
                 dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
+                node_selector: Some(BTreeMap::from([
                     ("kubernetes.io/os".into(), "linux".into()),
                 ])),
                 service_account_name: Some("ingress-nginx".into()),
                 termination_grace_period_seconds: Some(300),
                 volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
+                    Volume {
                         name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
+                        secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
@@ -347,223 +339,32 @@ fn case_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
     }),
     ..Default::default()
 };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.metadata
-                .labels
-                .get_or_insert_with(Default::default)
-                .insert("app.kubernetes.io/component".into(), "controller".into());
-        },
-    );
+    apply(&mut o, |d: &mut Deployment| {
+        d.metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert("app.kubernetes.io/component".into(), "controller".into());
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `metadata.labels["app.kubernetes.io/version"]`: a map key removed
-fn case_3() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
-            ..Default::default()
-        },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "controller".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ])),
-                ..Default::default()
-            }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
-                        args: Some(vec![
-                            "/nginx-ingress-controller".into(),
-                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--election-id=ingress-nginx-leader".into(),
-                            "--controller-class=k8s.io/ingress-nginx".into(),
-                            "--ingress-class=nginx".into(),
-                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--validating-webhook=:8443".into(),
-                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                            "--validating-webhook-key=/usr/local/certificates/key".into(),
-                        ]),
-                        env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.name".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "LD_PRELOAD".into(),
-                                value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                        image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                    command: Some(vec!["/wait-shutdown".into()]),
-                                }),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        name: "controller".into(),
-                        ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 80,
-                                name: Some("http".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 443,
-                                name: Some("https".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 8443,
-                                name: Some("webhook".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                drop: Some(vec!["ALL".into()]),
-                            }),
-                            run_as_user: Some(101),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                            secret_name: Some("ingress-nginx-admission".into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }),
-    ..Default::default()
-};
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.metadata
-                .labels
-                .get_or_insert_with(Default::default)
-                .remove("app.kubernetes.io/version");
-        },
-    );
+fn case_3() -> Deployment {
+    let mut o = super::ingress_nginx::object_14();
+    apply(&mut o, |d: &mut Deployment| {
+        d.metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .remove("app.kubernetes.io/version");
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].args`: a list replaced whole, under a Vec index
-fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
+fn case_4() -> Deployment {
+    let mut o = Deployment {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
             ("app.kubernetes.io/component".into(), "controller".into()),
             ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
             ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -574,34 +375,34 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
         namespace: Some("ingress-nginx".into()),
         ..Default::default()
     },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+    spec: Some(DeploymentSpec {
         min_ready_seconds: Some(0),
         revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
             ])),
             ..Default::default()
         },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
             }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            spec: Some(PodSpec {
                 containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "metadata.name".into(),
                                         ..Default::default()
                                     }),
@@ -609,10 +410,10 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "metadata.namespace".into(),
                                         ..Default::default()
                                     }),
@@ -620,7 +421,7 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "LD_PRELOAD".into(),
                                 value: Some("/usr/local/lib/libmimalloc.so".into()),
                                 ..Default::default()
@@ -628,20 +429,20 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ]),
                         image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
+                        lifecycle: Some(Lifecycle {
+                            pre_stop: Some(LifecycleHandler {
+                                exec: Some(ExecAction {
                                     command: Some(vec!["/wait-shutdown".into()]),
                                 }),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
+                        liveness_probe: Some(Probe {
                             failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
+                            http_get: Some(HTTPGetAction {
                                 path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
+                                port: IntOrString::Int(10254),
                                 scheme: Some("HTTP".into()),
                                 ..Default::default()
                             }),
@@ -653,30 +454,30 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         }),
                         name: "controller".into(),
                         ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 80,
                                 name: Some("http".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 443,
                                 name: Some("https".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 8443,
                                 name: Some("webhook".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
                         ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
+                        readiness_probe: Some(Probe {
                             failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
+                            http_get: Some(HTTPGetAction {
                                 path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
+                                port: IntOrString::Int(10254),
                                 scheme: Some("HTTP".into()),
                                 ..Default::default()
                             }),
@@ -686,16 +487,16 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             timeout_seconds: Some(1),
                             ..Default::default()
                         }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("90Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 add: Some(vec!["NET_BIND_SERVICE".into()]),
                                 drop: Some(vec!["ALL".into()]),
                             }),
@@ -703,7 +504,7 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             ..Default::default()
                         }),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/usr/local/certificates/".into(),
                                 name: "webhook-cert".into(),
                                 read_only: Some(true),
@@ -714,15 +515,15 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     },
                 ],
                 dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
+                node_selector: Some(BTreeMap::from([
                     ("kubernetes.io/os".into(), "linux".into()),
                 ])),
                 service_account_name: Some("ingress-nginx".into()),
                 termination_grace_period_seconds: Some(300),
                 volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
+                    Volume {
                         name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
+                        secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
@@ -736,36 +537,33 @@ fn case_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
     }),
     ..Default::default()
 };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers[0]
-                .args = Some(vec![
-                "/nginx-ingress-controller".into(),
-                "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                "--election-id=ingress-nginx-leader".into(),
-                "--controller-class=k8s.io/ingress-nginx".into(),
-                "--ingress-class=nginx".into(),
-                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                "--validating-webhook=:8443".into(),
-                "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                "--validating-webhook-key=/usr/local/certificates/key".into(),
-            ]);
-        },
-    );
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers[0]
+            .args = Some(vec![
+            "/nginx-ingress-controller".into(),
+            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
+            "--election-id=ingress-nginx-leader".into(),
+            "--controller-class=k8s.io/ingress-nginx".into(),
+            "--ingress-class=nginx".into(),
+            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
+            "--validating-webhook=:8443".into(),
+            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
+            "--validating-webhook-key=/usr/local/certificates/key".into(),
+        ]);
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].livenessProbe.httpGet.port`: a required IntOrString::Int under created Options
-fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
+fn case_5() -> Deployment {
+    let mut o = Deployment {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
             ("app.kubernetes.io/component".into(), "controller".into()),
             ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
             ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -776,29 +574,29 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
         namespace: Some("ingress-nginx".into()),
         ..Default::default()
     },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+    spec: Some(DeploymentSpec {
         min_ready_seconds: Some(0),
         revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
             ])),
             ..Default::default()
         },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
             }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            spec: Some(PodSpec {
                 containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         args: Some(vec![
                             "/nginx-ingress-controller".into(),
                             "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
@@ -811,10 +609,10 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             "--validating-webhook-key=/usr/local/certificates/key".into(),
                         ]),
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "metadata.name".into(),
                                         ..Default::default()
                                     }),
@@ -822,10 +620,10 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "metadata.namespace".into(),
                                         ..Default::default()
                                     }),
@@ -833,7 +631,7 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "LD_PRELOAD".into(),
                                 value: Some("/usr/local/lib/libmimalloc.so".into()),
                                 ..Default::default()
@@ -841,9 +639,9 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ]),
                         image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
+                        lifecycle: Some(Lifecycle {
+                            pre_stop: Some(LifecycleHandler {
+                                exec: Some(ExecAction {
                                     command: Some(vec!["/wait-shutdown".into()]),
                                 }),
                                 ..Default::default()
@@ -852,30 +650,30 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         }),
                         name: "controller".into(),
                         ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 80,
                                 name: Some("http".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 443,
                                 name: Some("https".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 8443,
                                 name: Some("webhook".into()),
                                 protocol: Some("TCP".into()),
                                 ..Default::default()
                             },
                         ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
+                        readiness_probe: Some(Probe {
                             failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
+                            http_get: Some(HTTPGetAction {
                                 path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
+                                port: IntOrString::Int(10254),
                                 scheme: Some("HTTP".into()),
                                 ..Default::default()
                             }),
@@ -885,16 +683,16 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             timeout_seconds: Some(1),
                             ..Default::default()
                         }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("90Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 add: Some(vec!["NET_BIND_SERVICE".into()]),
                                 drop: Some(vec!["ALL".into()]),
                             }),
@@ -902,7 +700,7 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                             ..Default::default()
                         }),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/usr/local/certificates/".into(),
                                 name: "webhook-cert".into(),
                                 read_only: Some(true),
@@ -913,15 +711,15 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     },
                 ],
                 dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
+                node_selector: Some(BTreeMap::from([
                     ("kubernetes.io/os".into(), "linux".into()),
                 ])),
                 service_account_name: Some("ingress-nginx".into()),
                 termination_grace_period_seconds: Some(300),
                 volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
+                    Volume {
                         name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
+                        secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
@@ -935,1041 +733,98 @@ fn case_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
     }),
     ..Default::default()
 };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers[0]
-                .liveness_probe
-                .get_or_insert_with(Default::default)
-                .http_get
-                .get_or_insert_with(Default::default)
-                .port = dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254);
-        },
-    );
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers[0]
+            .liveness_probe
+            .get_or_insert_with(Default::default)
+            .http_get
+            .get_or_insert_with(Default::default)
+            .port = IntOrString::Int(10254);
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].securityContext`: an optional struct removed (= None)
-fn case_6() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
-            ..Default::default()
-        },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "controller".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ])),
-                ..Default::default()
-            }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
-                        args: Some(vec![
-                            "/nginx-ingress-controller".into(),
-                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--election-id=ingress-nginx-leader".into(),
-                            "--controller-class=k8s.io/ingress-nginx".into(),
-                            "--ingress-class=nginx".into(),
-                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--validating-webhook=:8443".into(),
-                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                            "--validating-webhook-key=/usr/local/certificates/key".into(),
-                        ]),
-                        env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.name".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "LD_PRELOAD".into(),
-                                value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                        image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                    command: Some(vec!["/wait-shutdown".into()]),
-                                }),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        name: "controller".into(),
-                        ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 80,
-                                name: Some("http".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 443,
-                                name: Some("https".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 8443,
-                                name: Some("webhook".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                drop: Some(vec!["ALL".into()]),
-                            }),
-                            run_as_user: Some(101),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                            secret_name: Some("ingress-nginx-admission".into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }),
-    ..Default::default()
-};
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers[0]
-                .security_context = None;
-        },
-    );
+fn case_6() -> Deployment {
+    let mut o = super::ingress_nginx::object_14();
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers[0]
+            .security_context = None;
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].ports[1]`: a list element removed
-fn case_7() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
-            ..Default::default()
-        },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "controller".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ])),
-                ..Default::default()
-            }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
-                        args: Some(vec![
-                            "/nginx-ingress-controller".into(),
-                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--election-id=ingress-nginx-leader".into(),
-                            "--controller-class=k8s.io/ingress-nginx".into(),
-                            "--ingress-class=nginx".into(),
-                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--validating-webhook=:8443".into(),
-                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                            "--validating-webhook-key=/usr/local/certificates/key".into(),
-                        ]),
-                        env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.name".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "LD_PRELOAD".into(),
-                                value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                        image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                    command: Some(vec!["/wait-shutdown".into()]),
-                                }),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        name: "controller".into(),
-                        ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 80,
-                                name: Some("http".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 443,
-                                name: Some("https".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 8443,
-                                name: Some("webhook".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                drop: Some(vec!["ALL".into()]),
-                            }),
-                            run_as_user: Some(101),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                            secret_name: Some("ingress-nginx-admission".into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }),
-    ..Default::default()
-};
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers[0]
-                .ports
-                .get_or_insert_with(Default::default)
-                .remove(1);
-        },
-    );
+fn case_7() -> Deployment {
+    let mut o = super::ingress_nginx::object_14();
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers[0]
+            .ports
+            .get_or_insert_with(Default::default)
+            .remove(1);
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].name`: a required string removed (= Default::default())
-fn case_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
-            ..Default::default()
-        },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "controller".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ])),
-                ..Default::default()
-            }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
-                        args: Some(vec![
-                            "/nginx-ingress-controller".into(),
-                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--election-id=ingress-nginx-leader".into(),
-                            "--controller-class=k8s.io/ingress-nginx".into(),
-                            "--ingress-class=nginx".into(),
-                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--validating-webhook=:8443".into(),
-                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                            "--validating-webhook-key=/usr/local/certificates/key".into(),
-                        ]),
-                        env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.name".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "LD_PRELOAD".into(),
-                                value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                        image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                    command: Some(vec!["/wait-shutdown".into()]),
-                                }),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        name: "controller".into(),
-                        ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 80,
-                                name: Some("http".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 443,
-                                name: Some("https".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 8443,
-                                name: Some("webhook".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                drop: Some(vec!["ALL".into()]),
-                            }),
-                            run_as_user: Some(101),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                            secret_name: Some("ingress-nginx-admission".into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }),
-    ..Default::default()
-};
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers[0]
-                .name = Default::default();
-        },
-    );
+fn case_8() -> Deployment {
+    let mut o = super::ingress_nginx::object_14();
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers[0]
+            .name = Default::default();
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers`: a required list removed (.clear())
-fn case_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
-            ..Default::default()
-        },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "controller".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ])),
-                ..Default::default()
-            }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
-                        args: Some(vec![
-                            "/nginx-ingress-controller".into(),
-                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--election-id=ingress-nginx-leader".into(),
-                            "--controller-class=k8s.io/ingress-nginx".into(),
-                            "--ingress-class=nginx".into(),
-                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--validating-webhook=:8443".into(),
-                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                            "--validating-webhook-key=/usr/local/certificates/key".into(),
-                        ]),
-                        env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.name".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "LD_PRELOAD".into(),
-                                value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                        image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                    command: Some(vec!["/wait-shutdown".into()]),
-                                }),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        name: "controller".into(),
-                        ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 80,
-                                name: Some("http".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 443,
-                                name: Some("https".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 8443,
-                                name: Some("webhook".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                drop: Some(vec!["ALL".into()]),
-                            }),
-                            run_as_user: Some(101),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                            secret_name: Some("ingress-nginx-admission".into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }),
-    ..Default::default()
-};
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .containers
-                .clear();
-        },
-    );
+fn case_9() -> Deployment {
+    let mut o = super::ingress_nginx::object_14();
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .containers
+            .clear();
+    });
     o
 }
 
 /// Deployment/ingress-nginx-controller `spec.selector`: a required struct removed (= Default::default())
-fn case_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    let mut o = dsl::k8s_openapi::api::apps::v1::Deployment {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
-            ..Default::default()
-        },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "controller".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ])),
-                ..Default::default()
-            }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
-                        args: Some(vec![
-                            "/nginx-ingress-controller".into(),
-                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--election-id=ingress-nginx-leader".into(),
-                            "--controller-class=k8s.io/ingress-nginx".into(),
-                            "--ingress-class=nginx".into(),
-                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                            "--validating-webhook=:8443".into(),
-                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                            "--validating-webhook-key=/usr/local/certificates/key".into(),
-                        ]),
-                        env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAME".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.name".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
-                                name: "LD_PRELOAD".into(),
-                                value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                        image_pull_policy: Some("IfNotPresent".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                    command: Some(vec!["/wait-shutdown".into()]),
-                                }),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(5),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        name: "controller".into(),
-                        ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 80,
-                                name: Some("http".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 443,
-                                name: Some("https".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                container_port: 8443,
-                                name: Some("webhook".into()),
-                                protocol: Some("TCP".into()),
-                                ..Default::default()
-                            },
-                        ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            failure_threshold: Some(3),
-                            http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                path: Some("/healthz".into()),
-                                port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                scheme: Some("HTTP".into()),
-                                ..Default::default()
-                            }),
-                            initial_delay_seconds: Some(10),
-                            period_seconds: Some(10),
-                            success_threshold: Some(1),
-                            timeout_seconds: Some(1),
-                            ..Default::default()
-                        }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            allow_privilege_escalation: Some(true),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                drop: Some(vec!["ALL".into()]),
-                            }),
-                            run_as_user: Some(101),
-                            ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(std::collections::BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        name: "webhook-cert".into(),
-                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                            secret_name: Some("ingress-nginx-admission".into()),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
-        ..Default::default()
-    }),
-    ..Default::default()
-};
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::Deployment| {
-            d.spec.get_or_insert_with(Default::default).selector = Default::default();
-        },
-    );
+fn case_10() -> Deployment {
+    let mut o = super::ingress_nginx::object_14();
+    apply(&mut o, |d: &mut Deployment| {
+        d.spec.get_or_insert_with(Default::default).selector = Default::default();
+    });
     o
 }
 
 /// Service/ingress-nginx-controller `spec.ports[0].targetPort`: IntOrString::String
-fn case_11() -> dsl::k8s_openapi::api::core::v1::Service {
-    let mut o = dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+fn case_11() -> Service {
+    let mut o = Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -1980,32 +835,28 @@ fn case_11() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             external_traffic_policy: Some("Local".into()),
             ip_families: Some(vec!["IPv4".into()]),
             ip_family_policy: Some("SingleStack".into()),
             ports: Some(vec![
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     app_protocol: Some("http".into()),
                     name: Some("http".into()),
                     port: 80,
                     protocol: Some("TCP".into()),
                     ..Default::default()
                 },
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     app_protocol: Some("https".into()),
                     name: Some("https".into()),
                     port: 443,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                            "https".into(),
-                        ),
-                    ),
+                    target_port: Some(IntOrString::String("https".into())),
                     ..Default::default()
                 },
             ]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -2015,28 +866,21 @@ fn case_11() -> dsl::k8s_openapi::api::core::v1::Service {
         }),
         ..Default::default()
     };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::core::v1::Service| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .ports
-                .get_or_insert_with(Default::default)[0]
-                .target_port = Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                    "http".into(),
-                ),
-            );
-        },
-    );
+    apply(&mut o, |d: &mut Service| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .ports
+            .get_or_insert_with(Default::default)[0]
+            .target_port = Some(IntOrString::String("http".into()));
+    });
     o
 }
 
 /// ClusterRole/ingress-nginx `rules[0].verbs`: a field of an extra object kind (ClusterRole)
-fn case_12() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    let mut o = dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+fn case_12() -> ClusterRole {
+    let mut o = ClusterRole {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
@@ -2046,7 +890,7 @@ fn case_12() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec![
                     "configmaps".into(),
@@ -2058,49 +902,49 @@ fn case_12() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
                 ]),
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["coordination.k8s.io".into()]),
                 resources: Some(vec!["leases".into()]),
                 verbs: vec!["list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["nodes".into()]),
                 verbs: vec!["get".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["services".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingresses".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["events".into()]),
                 verbs: vec!["create".into(), "patch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingresses/status".into()]),
                 verbs: vec!["update".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingressclasses".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["discovery.k8s.io".into()]),
                 resources: Some(vec!["endpointslices".into()]),
                 verbs: vec!["list".into(), "watch".into(), "get".into()],
@@ -2109,21 +953,17 @@ fn case_12() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
         ]),
         ..Default::default()
     };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::rbac::v1::ClusterRole| {
-            d.rules.get_or_insert_with(Default::default)[0].verbs =
-                vec!["list".into(), "watch".into()];
-        },
-    );
+    apply(&mut o, |d: &mut ClusterRole| {
+        d.rules.get_or_insert_with(Default::default)[0].verbs = vec!["list".into(), "watch".into()];
+    });
     o
 }
 
 /// DaemonSet/node-exporter `spec.template.spec.hostNetwork`: a bool
-fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    let mut o = dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
+fn case_13() -> DaemonSet {
+    let mut o = DaemonSet {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
             ("app.kubernetes.io/component".into(), "exporter".into()),
             ("app.kubernetes.io/name".into(), "node-exporter".into()),
             ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -2133,21 +973,21 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
         namespace: Some("monitoring".into()),
         ..Default::default()
     },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetSpec {
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
+    spec: Some(DaemonSetSpec {
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
             ])),
             ..Default::default()
         },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                annotations: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                annotations: Some(BTreeMap::from([
                     ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
                 ])),
-                labels: Some(std::collections::BTreeMap::from([
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -2155,10 +995,10 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                 ])),
                 ..Default::default()
             }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            spec: Some(PodSpec {
                 automount_service_account_token: Some(true),
                 containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         args: Some(vec![
                             "--web.listen-address=127.0.0.1:9100".into(),
                             "--path.sysfs=/host/sys".into(),
@@ -2173,20 +1013,20 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                         ]),
                         image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
                         name: "node-exporter".into(),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("180Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("180Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("102m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("180Mi".into())),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("102m".into())),
+                                ("memory".into(), Quantity("180Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 add: Some(vec!["SYS_TIME".into()]),
                                 drop: Some(vec!["ALL".into()]),
                             }),
@@ -2194,14 +1034,14 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                             ..Default::default()
                         }),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/host/sys".into(),
                                 mount_propagation: Some("HostToContainer".into()),
                                 name: "sys".into(),
                                 read_only: Some(true),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/host/root".into(),
                                 mount_propagation: Some("HostToContainer".into()),
                                 name: "root".into(),
@@ -2211,17 +1051,17 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                         ]),
                         ..Default::default()
                     },
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         args: Some(vec![
                             "--secure-listen-address=[$(IP)]:9100".into(),
                             "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
                             "--upstream=http://127.0.0.1:9100/".into(),
                         ]),
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "IP".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "status.podIP".into(),
                                         ..Default::default()
                                     }),
@@ -2233,27 +1073,27 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                         image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
                         name: "kube-rbac-proxy".into(),
                         ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 9100,
                                 host_port: Some(9100),
                                 name: Some("https".into()),
                                 ..Default::default()
                             },
                         ]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("20m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("40Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("20m".into())),
+                                ("memory".into(), Quantity("40Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("20Mi".into())),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("20Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
@@ -2267,33 +1107,33 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     },
                 ],
                 host_pid: Some(true),
-                node_selector: Some(std::collections::BTreeMap::from([
+                node_selector: Some(BTreeMap::from([
                     ("kubernetes.io/os".into(), "linux".into()),
                 ])),
                 priority_class_name: Some("system-cluster-critical".into()),
-                security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                security_context: Some(PodSecurityContext {
                     run_as_non_root: Some(true),
                     run_as_user: Some(65534),
                     ..Default::default()
                 }),
                 service_account_name: Some("node-exporter".into()),
                 tolerations: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Toleration {
+                    Toleration {
                         operator: Some("Exists".into()),
                         ..Default::default()
                     },
                 ]),
                 volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
+                    Volume {
+                        host_path: Some(HostPathVolumeSource {
                             path: "/sys".into(),
                             ..Default::default()
                         }),
                         name: "sys".into(),
                         ..Default::default()
                     },
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
+                    Volume {
+                        host_path: Some(HostPathVolumeSource {
                             path: "/".into(),
                             ..Default::default()
                         }),
@@ -2304,9 +1144,9 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                 ..Default::default()
             }),
         },
-        update_strategy: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy {
-            rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateDaemonSet {
-                max_unavailable: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("10%".into())),
+        update_strategy: Some(DaemonSetUpdateStrategy {
+            rolling_update: Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(IntOrString::String("10%".into())),
                 ..Default::default()
             }),
             type_: Some("RollingUpdate".into()),
@@ -2315,25 +1155,22 @@ fn case_13() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
     }),
     ..Default::default()
 };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::DaemonSet| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .host_network = Some(true);
-        },
-    );
+    apply(&mut o, |d: &mut DaemonSet| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .host_network = Some(true);
+    });
     o
 }
 
 /// DaemonSet/node-exporter `spec.template.spec.volumes[0].hostPath.path`: a required string under an optional struct in a list
-fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    let mut o = dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-        labels: Some(std::collections::BTreeMap::from([
+fn case_14() -> DaemonSet {
+    let mut o = DaemonSet {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
             ("app.kubernetes.io/component".into(), "exporter".into()),
             ("app.kubernetes.io/name".into(), "node-exporter".into()),
             ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -2343,21 +1180,21 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
         namespace: Some("monitoring".into()),
         ..Default::default()
     },
-    spec: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetSpec {
-        selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-            match_labels: Some(std::collections::BTreeMap::from([
+    spec: Some(DaemonSetSpec {
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
             ])),
             ..Default::default()
         },
-        template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-            metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                annotations: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                annotations: Some(BTreeMap::from([
                     ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
                 ])),
-                labels: Some(std::collections::BTreeMap::from([
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -2365,10 +1202,10 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                 ])),
                 ..Default::default()
             }),
-            spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            spec: Some(PodSpec {
                 automount_service_account_token: Some(true),
                 containers: vec![
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         args: Some(vec![
                             "--web.listen-address=127.0.0.1:9100".into(),
                             "--path.sysfs=/host/sys".into(),
@@ -2383,20 +1220,20 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                         ]),
                         image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
                         name: "node-exporter".into(),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("180Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("180Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("102m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("180Mi".into())),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("102m".into())),
+                                ("memory".into(), Quantity("180Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 add: Some(vec!["SYS_TIME".into()]),
                                 drop: Some(vec!["ALL".into()]),
                             }),
@@ -2404,14 +1241,14 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                             ..Default::default()
                         }),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/host/sys".into(),
                                 mount_propagation: Some("HostToContainer".into()),
                                 name: "sys".into(),
                                 read_only: Some(true),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/host/root".into(),
                                 mount_propagation: Some("HostToContainer".into()),
                                 name: "root".into(),
@@ -2421,17 +1258,17 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                         ]),
                         ..Default::default()
                     },
-                    dsl::k8s_openapi::api::core::v1::Container {
+                    Container {
                         args: Some(vec![
                             "--secure-listen-address=[$(IP)]:9100".into(),
                             "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
                             "--upstream=http://127.0.0.1:9100/".into(),
                         ]),
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "IP".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
                                         field_path: "status.podIP".into(),
                                         ..Default::default()
                                     }),
@@ -2443,27 +1280,27 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                         image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
                         name: "kube-rbac-proxy".into(),
                         ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 9100,
                                 host_port: Some(9100),
                                 name: Some("https".into()),
                                 ..Default::default()
                             },
                         ]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("20m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("40Mi".into())),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("20m".into())),
+                                ("memory".into(), Quantity("40Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("20Mi".into())),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("20Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
@@ -2478,30 +1315,30 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                 ],
                 host_network: Some(true),
                 host_pid: Some(true),
-                node_selector: Some(std::collections::BTreeMap::from([
+                node_selector: Some(BTreeMap::from([
                     ("kubernetes.io/os".into(), "linux".into()),
                 ])),
                 priority_class_name: Some("system-cluster-critical".into()),
-                security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                security_context: Some(PodSecurityContext {
                     run_as_non_root: Some(true),
                     run_as_user: Some(65534),
                     ..Default::default()
                 }),
                 service_account_name: Some("node-exporter".into()),
                 tolerations: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Toleration {
+                    Toleration {
                         operator: Some("Exists".into()),
                         ..Default::default()
                     },
                 ]),
                 volumes: Some(vec![
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource::default()),
+                    Volume {
+                        host_path: Some(HostPathVolumeSource::default()),
                         name: "sys".into(),
                         ..Default::default()
                     },
-                    dsl::k8s_openapi::api::core::v1::Volume {
-                        host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
+                    Volume {
+                        host_path: Some(HostPathVolumeSource {
                             path: "/".into(),
                             ..Default::default()
                         }),
@@ -2512,9 +1349,9 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                 ..Default::default()
             }),
         },
-        update_strategy: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy {
-            rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateDaemonSet {
-                max_unavailable: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("10%".into())),
+        update_strategy: Some(DaemonSetUpdateStrategy {
+            rolling_update: Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(IntOrString::String("10%".into())),
                 ..Default::default()
             }),
             type_: Some("RollingUpdate".into()),
@@ -2523,29 +1360,26 @@ fn case_14() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
     }),
     ..Default::default()
 };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::apps::v1::DaemonSet| {
-            d.spec
-                .get_or_insert_with(Default::default)
-                .template
-                .spec
-                .get_or_insert_with(Default::default)
-                .volumes
-                .get_or_insert_with(Default::default)[0]
-                .host_path
-                .get_or_insert_with(Default::default)
-                .path = "/sys".into();
-        },
-    );
+    apply(&mut o, |d: &mut DaemonSet| {
+        d.spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default)
+            .volumes
+            .get_or_insert_with(Default::default)[0]
+            .host_path
+            .get_or_insert_with(Default::default)
+            .path = "/sys".into();
+    });
     o
 }
 
 /// ConfigMap/terrapod-api-config `data["config.yaml"]`: a text of several lines (concat!) as a map value
-fn case_15() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    let mut o = dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+fn case_15() -> ConfigMap {
+    let mut o = ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2560,38 +1394,35 @@ fn case_15() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
         },
         ..Default::default()
     };
-    apply(
-        &mut o,
-        |d: &mut dsl::k8s_openapi::api::core::v1::ConfigMap| {
-            d.data.get_or_insert_with(Default::default).insert(
-                "config.yaml".into(),
-                concat!(
-                    "log_level: info\n",
-                    "storage:\n",
-                    "  backend: s3\n",
-                    "  s3:\n",
-                    "    bucket: terrapod-storage\n",
-                    "    region: eu-west-1\n",
-                    "auth:\n",
-                    "  local_enabled: true\n",
-                    "  callback_base_url: https://terrapod.example.com\n",
-                    "  session_ttl_hours: 12\n",
-                    "  api_token_max_ttl_hours: 8760\n",
-                    "registry:\n",
-                    "  enabled: true\n",
-                    "  module_cache:\n",
-                    "    enabled: true\n",
-                    "  provider_cache:\n",
-                    "    enabled: true\n",
-                    "  binary_cache:\n",
-                    "    enabled: true\n",
-                    "vcs:\n",
-                    "  enabled: true\n",
-                    "  poll_interval_seconds: 60\n",
-                )
-                .into(),
-            );
-        },
-    );
+    apply(&mut o, |d: &mut ConfigMap| {
+        d.data.get_or_insert_with(Default::default).insert(
+            "config.yaml".into(),
+            concat!(
+                "log_level: info\n",
+                "storage:\n",
+                "  backend: s3\n",
+                "  s3:\n",
+                "    bucket: terrapod-storage\n",
+                "    region: eu-west-1\n",
+                "auth:\n",
+                "  local_enabled: true\n",
+                "  callback_base_url: https://terrapod.example.com\n",
+                "  session_ttl_hours: 12\n",
+                "  api_token_max_ttl_hours: 8760\n",
+                "registry:\n",
+                "  enabled: true\n",
+                "  module_cache:\n",
+                "    enabled: true\n",
+                "  provider_cache:\n",
+                "    enabled: true\n",
+                "  binary_cache:\n",
+                "    enabled: true\n",
+                "vcs:\n",
+                "  enabled: true\n",
+                "  poll_interval_seconds: 60\n"
+            )
+            .into(),
+        );
+    });
     o
 }

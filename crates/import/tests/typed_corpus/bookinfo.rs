@@ -2,6 +2,13 @@
 //! `shared/bookinfo`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EmptyDirVolumeSource, EnvVar, PodSpec, PodTemplateSpec, Service,
+    ServiceAccount, ServicePort, ServiceSpec, Volume, VolumeMount,
+};
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use std::collections::BTreeMap;
 
 #[test]
 fn bookinfo() {
@@ -26,26 +33,23 @@ fn bookinfo() {
 }
 
 /// Service/details (bookinfo.yaml:32)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_0() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "details".into()),
                 ("service".into(), "details".into()),
             ])),
             name: Some("details".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 9080,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "details".into(),
-            )])),
+            selector: Some(BTreeMap::from([("app".into(), "details".into())])),
             ..Default::default()
         }),
         ..Default::default()
@@ -53,13 +57,10 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/bookinfo-details (bookinfo.yaml:46)
-fn object_1() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
-                "account".into(),
-                "details".into(),
-            )])),
+pub fn object_1() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([("account".into(), "details".into())])),
             name: Some("bookinfo-details".into()),
             ..Default::default()
         },
@@ -68,43 +69,41 @@ fn object_1() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// Deployment/details-v1 (bookinfo.yaml:53)
-fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "details".into()),
                 ("version".into(), "v1".into()),
             ])),
             name: Some("details-v1".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "details".into()),
                     ("version".into(), "v1".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "details".into()),
-                            ("version".into(), "v1".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "details".into()),
+                        ("version".into(), "v1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         image: Some(
                             "registry.istio.io/release/examples-bookinfo-details-v1:1.20.3".into(),
                         ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "details".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 9080,
                             ..Default::default()
                         }]),
@@ -121,26 +120,23 @@ fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Service/ratings (bookinfo.yaml:83)
-fn object_3() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "ratings".into()),
                 ("service".into(), "ratings".into()),
             ])),
             name: Some("ratings".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 9080,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "ratings".into(),
-            )])),
+            selector: Some(BTreeMap::from([("app".into(), "ratings".into())])),
             ..Default::default()
         }),
         ..Default::default()
@@ -148,13 +144,10 @@ fn object_3() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/bookinfo-ratings (bookinfo.yaml:97)
-fn object_4() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
-                "account".into(),
-                "ratings".into(),
-            )])),
+pub fn object_4() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([("account".into(), "ratings".into())])),
             name: Some("bookinfo-ratings".into()),
             ..Default::default()
         },
@@ -163,43 +156,41 @@ fn object_4() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// Deployment/ratings-v1 (bookinfo.yaml:104)
-fn object_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "ratings".into()),
                 ("version".into(), "v1".into()),
             ])),
             name: Some("ratings-v1".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "ratings".into()),
                     ("version".into(), "v1".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "ratings".into()),
-                            ("version".into(), "v1".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "ratings".into()),
+                        ("version".into(), "v1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         image: Some(
                             "registry.istio.io/release/examples-bookinfo-ratings-v1:1.20.3".into(),
                         ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "ratings".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 9080,
                             ..Default::default()
                         }]),
@@ -216,26 +207,23 @@ fn object_5() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Service/reviews (bookinfo.yaml:134)
-fn object_6() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_6() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "reviews".into()),
                 ("service".into(), "reviews".into()),
             ])),
             name: Some("reviews".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 9080,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "reviews".into(),
-            )])),
+            selector: Some(BTreeMap::from([("app".into(), "reviews".into())])),
             ..Default::default()
         }),
         ..Default::default()
@@ -243,13 +231,10 @@ fn object_6() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/bookinfo-reviews (bookinfo.yaml:148)
-fn object_7() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
-                "account".into(),
-                "reviews".into(),
-            )])),
+pub fn object_7() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([("account".into(), "reviews".into())])),
             name: Some("bookinfo-reviews".into()),
             ..Default::default()
         },
@@ -258,38 +243,36 @@ fn object_7() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// Deployment/reviews-v1 (bookinfo.yaml:155)
-fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "reviews".into()),
                 ("version".into(), "v1".into()),
             ])),
             name: Some("reviews-v1".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "reviews".into()),
                     ("version".into(), "v1".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "reviews".into()),
-                            ("version".into(), "v1".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "reviews".into()),
+                        ("version".into(), "v1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "LOG_DIR".into(),
                             value: Some("/tmp/logs".into()),
                             ..Default::default()
@@ -299,17 +282,17 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "reviews".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 9080,
                             ..Default::default()
                         }]),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/tmp".into(),
                                 name: "tmp".into(),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/opt/ibm/wlp/output".into(),
                                 name: "wlp-output".into(),
                                 ..Default::default()
@@ -319,17 +302,13 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     }],
                     service_account_name: Some("bookinfo-reviews".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(
-                                dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                            ),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
                             name: "wlp-output".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(
-                                dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                            ),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
                             name: "tmp".into(),
                             ..Default::default()
                         },
@@ -344,38 +323,36 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/reviews-v2 (bookinfo.yaml:195)
-fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "reviews".into()),
                 ("version".into(), "v2".into()),
             ])),
             name: Some("reviews-v2".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "reviews".into()),
                     ("version".into(), "v2".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "reviews".into()),
-                            ("version".into(), "v2".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "reviews".into()),
+                        ("version".into(), "v2".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "LOG_DIR".into(),
                             value: Some("/tmp/logs".into()),
                             ..Default::default()
@@ -385,17 +362,17 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "reviews".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 9080,
                             ..Default::default()
                         }]),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/tmp".into(),
                                 name: "tmp".into(),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/opt/ibm/wlp/output".into(),
                                 name: "wlp-output".into(),
                                 ..Default::default()
@@ -405,17 +382,13 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     }],
                     service_account_name: Some("bookinfo-reviews".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(
-                                dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                            ),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
                             name: "wlp-output".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(
-                                dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                            ),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
                             name: "tmp".into(),
                             ..Default::default()
                         },
@@ -430,38 +403,36 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/reviews-v3 (bookinfo.yaml:235)
-fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_10() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "reviews".into()),
                 ("version".into(), "v3".into()),
             ])),
             name: Some("reviews-v3".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "reviews".into()),
                     ("version".into(), "v3".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "reviews".into()),
-                            ("version".into(), "v3".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "reviews".into()),
+                        ("version".into(), "v3".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "LOG_DIR".into(),
                             value: Some("/tmp/logs".into()),
                             ..Default::default()
@@ -471,17 +442,17 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "reviews".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 9080,
                             ..Default::default()
                         }]),
                         volume_mounts: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/tmp".into(),
                                 name: "tmp".into(),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::VolumeMount {
+                            VolumeMount {
                                 mount_path: "/opt/ibm/wlp/output".into(),
                                 name: "wlp-output".into(),
                                 ..Default::default()
@@ -491,17 +462,13 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     }],
                     service_account_name: Some("bookinfo-reviews".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(
-                                dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                            ),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
                             name: "wlp-output".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(
-                                dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                            ),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource::default()),
                             name: "tmp".into(),
                             ..Default::default()
                         },
@@ -516,26 +483,23 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Service/productpage (bookinfo.yaml:278)
-fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_11() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "productpage".into()),
                 ("service".into(), "productpage".into()),
             ])),
             name: Some("productpage".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 9080,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "productpage".into(),
-            )])),
+            selector: Some(BTreeMap::from([("app".into(), "productpage".into())])),
             ..Default::default()
         }),
         ..Default::default()
@@ -543,13 +507,10 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/bookinfo-productpage (bookinfo.yaml:292)
-fn object_12() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
-                "account".into(),
-                "productpage".into(),
-            )])),
+pub fn object_12() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([("account".into(), "productpage".into())])),
             name: Some("bookinfo-productpage".into()),
             ..Default::default()
         },
@@ -558,53 +519,51 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// Deployment/productpage-v1 (bookinfo.yaml:299)
-fn object_13() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_13() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "productpage".into()),
                 ("version".into(), "v1".into()),
             ])),
             name: Some("productpage-v1".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "productpage".into()),
                     ("version".into(), "v1".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        annotations: Some(std::collections::BTreeMap::from([
-                            ("prometheus.io/path".into(), "/metrics".into()),
-                            ("prometheus.io/port".into(), "9080".into()),
-                            ("prometheus.io/scrape".into(), "true".into()),
-                        ])),
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "productpage".into()),
-                            ("version".into(), "v1".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([
+                        ("prometheus.io/path".into(), "/metrics".into()),
+                        ("prometheus.io/port".into(), "9080".into()),
+                        ("prometheus.io/scrape".into(), "true".into()),
+                    ])),
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "productpage".into()),
+                        ("version".into(), "v1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         image: Some(
                             "registry.istio.io/release/examples-bookinfo-productpage-v1:1.20.3"
                                 .into(),
                         ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "productpage".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 9080,
                             ..Default::default()
                         }]),
-                        volume_mounts: Some(vec![dsl::k8s_openapi::api::core::v1::VolumeMount {
+                        volume_mounts: Some(vec![VolumeMount {
                             mount_path: "/tmp".into(),
                             name: "tmp".into(),
                             ..Default::default()
@@ -612,10 +571,8 @@ fn object_13() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }],
                     service_account_name: Some("bookinfo-productpage".into()),
-                    volumes: Some(vec![dsl::k8s_openapi::api::core::v1::Volume {
-                        empty_dir: Some(
-                            dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default(),
-                        ),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource::default()),
                         name: "tmp".into(),
                         ..Default::default()
                     }]),

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::support::Set;
+use super::support::{sets, with_uses, Set};
 
 /// What a case does.
 pub enum Op {
@@ -260,7 +260,7 @@ pub fn check<T: Serialize + DeserializeOwned>(n: usize, built: T) {
     let case = &CASES[n];
     let set = Set::load(case.0);
     let Some(set) = set else { return };
-    let (_, source) = set.find(case.1);
+    let (_, _, source) = set.find(case.1);
     let (_, expected) = start_and_expected(case, &source.value);
     let expected: T = serde_json::from_value(expected).expect("the expected object parses");
     assert_eq!(
@@ -275,16 +275,12 @@ pub fn check<T: Serialize + DeserializeOwned>(n: usize, built: T) {
 }
 
 /// The text of `typed_corpus/assign.rs`, or `None` when a set is not there.
-pub fn file(header: &str) -> Option<String> {
-    let mut t = String::from(header);
-    t.push_str(
-        "//! Assignments written by `import::typed::assign` on real objects (cases in `cases.rs`).\n\n\
-         use super::cases::{apply, check};\n\n#[test]\nfn assign_on_real_objects() {\n",
-    );
+pub fn file() -> Option<String> {
+    let mut t = String::from("#[test]\nfn assign_on_real_objects() {\n");
     let mut fns = String::new();
     for (n, case) in CASES.iter().enumerate() {
         let set = Set::load(case.0)?;
-        let (def, doc) = set.find(case.1);
+        let (index, def, doc) = set.find(case.1);
         let (start, _) = start_and_expected(case, &doc.value);
         let value = match case.3 {
             Op::Set { .. } => get(&doc.value, &path(case.2)),
@@ -292,7 +288,18 @@ pub fn file(header: &str) -> Option<String> {
         };
         let stmts =
             assign(def, "d", &path(case.2), value).unwrap_or_else(|e| panic!("case {n}: {e}"));
-        let start = expr(def, &start).unwrap_or_else(|e| panic!("case {n}: {e}"));
+        // The source object itself is the set's `object_N()` (proved by the set's test).
+        let start = match case.3 {
+            Op::Remove => {
+                let module = sets()
+                    .into_iter()
+                    .find(|(_, l)| l == case.0)
+                    .map(|(m, _)| m)
+                    .expect("a set");
+                format!("super::{module}::object_{index}()")
+            }
+            Op::Set { .. } => expr(def, &start).unwrap_or_else(|e| panic!("case {n}: {e}")),
+        };
         let ty = rust_type_path(def);
         let _ = writeln!(t, "    check({n}, case_{n}());");
         let _ = write!(
@@ -304,5 +311,11 @@ pub fn file(header: &str) -> Option<String> {
     }
     t.push_str("}\n");
     t.push_str(&fns);
-    Some(t)
+    let doc = "//! Assignments written by `import::typed::assign` on real objects (cases in `cases.rs`).\n";
+    Some(with_uses(
+        doc,
+        &["use super::cases::{apply, check};"],
+        &t,
+        &["apply", "check"],
+    ))
 }

@@ -2,6 +2,17 @@
 //! `shared/cassandra`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, ExecAction, Lifecycle,
+    LifecycleHandler, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecurityContext, Service, ServicePort,
+    ServiceSpec, VolumeMount, VolumeResourceRequirements,
+};
+use dsl::k8s_openapi::api::storage::v1::StorageClass;
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use std::collections::BTreeMap;
 
 #[test]
 fn cassandra() {
@@ -15,26 +26,20 @@ fn cassandra() {
 }
 
 /// Service/cassandra (cassandra-service.yaml:1)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "cassandra".into(),
-            )])),
+pub fn object_0() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
             name: Some("cassandra".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             cluster_ip: Some("None".into()),
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+            ports: Some(vec![ServicePort {
                 port: 9042,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "cassandra".into(),
-            )])),
+            selector: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
             ..Default::default()
         }),
         ..Default::default()
@@ -42,85 +47,72 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// StatefulSet/cassandra (cassandra-statefulset.yaml:1)
-fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
-    dsl::k8s_openapi::api::apps::v1::StatefulSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
-                "app".into(),
-                "cassandra".into(),
-            )])),
+pub fn object_1() -> StatefulSet {
+    StatefulSet {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
             name: Some("cassandra".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetSpec {
+        spec: Some(StatefulSetSpec {
             replicas: Some(3),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([(
-                    "app".into(),
-                    "cassandra".into(),
-                )])),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
                 ..Default::default()
             },
             service_name: Some("cassandra".into()),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([(
-                            "app".into(),
-                            "cassandra".into(),
-                        )])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([("app".into(), "cassandra".into())])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "MAX_HEAP_SIZE".into(),
                                 value: Some("512M".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "HEAP_NEWSIZE".into(),
                                 value: Some("100M".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "CASSANDRA_SEEDS".into(),
                                 value: Some(
                                     "cassandra-0.cassandra.default.svc.cluster.local".into(),
                                 ),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "CASSANDRA_CLUSTER_NAME".into(),
                                 value: Some("K8Demo".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "CASSANDRA_DC".into(),
                                 value: Some("DC1-K8Demo".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "CASSANDRA_RACK".into(),
                                 value: Some("Rack1-K8Demo".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "CASSANDRA_SEED_PROVIDER".into(),
                                 value: Some("io.k8s.cassandra.KubernetesSeedProvider".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "POD_IP".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    field_ref: Some(
-                                        dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "status.podIP".into(),
-                                            ..Default::default()
-                                        },
-                                    ),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "status.podIP".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
@@ -128,9 +120,9 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                         ]),
                         image: Some("gcr.io/google-samples/cassandra:v14".into()),
                         image_pull_policy: Some("Always".into()),
-                        lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                            pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
+                        lifecycle: Some(Lifecycle {
+                            pre_stop: Some(LifecycleHandler {
+                                exec: Some(ExecAction {
                                     command: Some(vec![
                                         "/bin/sh".into(),
                                         "-c".into(),
@@ -141,8 +133,8 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                             }),
                             ..Default::default()
                         }),
-                        liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
+                        liveness_probe: Some(Probe {
+                            exec: Some(ExecAction {
                                 command: Some(vec![
                                     "/bin/bash".into(),
                                     "-c".into(),
@@ -157,29 +149,29 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                         }),
                         name: "cassandra".into(),
                         ports: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 7000,
                                 name: Some("intra-node".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 7001,
                                 name: Some("tls-intra-node".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 7199,
                                 name: Some("jmx".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::ContainerPort {
+                            ContainerPort {
                                 container_port: 9042,
                                 name: Some("cql".into()),
                                 ..Default::default()
                             },
                         ]),
-                        readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                            exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
+                        readiness_probe: Some(Probe {
+                            exec: Some(ExecAction {
                                 command: Some(vec![
                                     "/bin/bash".into(),
                                     "-c".into(),
@@ -192,45 +184,25 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                             timeout_seconds: Some(5),
                             ..Default::default()
                         }),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "500m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "1Gi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("1Gi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "500m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "1Gi".into(),
-                                    ),
-                                ),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("1Gi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                        security_context: Some(SecurityContext {
+                            capabilities: Some(Capabilities {
                                 add: Some(vec!["IPC_LOCK".into()]),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![dsl::k8s_openapi::api::core::v1::VolumeMount {
+                        volume_mounts: Some(vec![VolumeMount {
                             mount_path: "/var/lib/cassandra".into(),
                             name: "cassandra-data".into(),
                             ..Default::default()
@@ -241,34 +213,28 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                     ..Default::default()
                 }),
             },
-            volume_claim_templates: Some(vec![
-                dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-                    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        annotations: Some(std::collections::BTreeMap::from([(
-                            "volume.beta.kubernetes.io/storage-class".into(),
-                            "fast".into(),
+            volume_claim_templates: Some(vec![PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "volume.beta.kubernetes.io/storage-class".into(),
+                        "fast".into(),
+                    )])),
+                    name: Some("cassandra-data".into()),
+                    ..Default::default()
+                },
+                spec: Some(PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([(
+                            "storage".into(),
+                            Quantity("1Gi".into()),
                         )])),
-                        name: Some("cassandra-data".into()),
-                        ..Default::default()
-                    },
-                    spec: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
-                        access_modes: Some(vec!["ReadWriteOnce".into()]),
-                        resources: Some(
-                            dsl::k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                                requests: Some(std::collections::BTreeMap::from([(
-                                    "storage".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "1Gi".into(),
-                                    ),
-                                )])),
-                                ..Default::default()
-                            },
-                        ),
                         ..Default::default()
                     }),
                     ..Default::default()
-                },
-            ]),
+                }),
+                ..Default::default()
+            }]),
             ..Default::default()
         }),
         ..Default::default()
@@ -276,16 +242,13 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
 }
 
 /// StorageClass/fast (cassandra-statefulset.yaml:109)
-fn object_2() -> dsl::k8s_openapi::api::storage::v1::StorageClass {
-    dsl::k8s_openapi::api::storage::v1::StorageClass {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+pub fn object_2() -> StorageClass {
+    StorageClass {
+        metadata: ObjectMeta {
             name: Some("fast".into()),
             ..Default::default()
         },
-        parameters: Some(std::collections::BTreeMap::from([(
-            "type".into(),
-            "pd-ssd".into(),
-        )])),
+        parameters: Some(BTreeMap::from([("type".into(), "pd-ssd".into())])),
         provisioner: "k8s.io/minikube-hostpath".into(),
         ..Default::default()
     }

@@ -2,6 +2,17 @@
 //! `fixtures/dask-kubernetes-operator`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, Container, HTTPGetAction, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SecurityContext, ServiceAccount,
+};
+use dsl::k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject,
+};
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn dask_kubernetes_operator() {
@@ -28,10 +39,10 @@ fn dask_kubernetes_operator() {
 }
 
 /// ServiceAccount/release-dask-kubernetes-operator (operator.yaml:3)
-fn object_4() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "release".into()),
                 ("app.kubernetes.io/managed-by".into(), "Helm".into()),
                 (
@@ -52,32 +63,32 @@ fn object_4() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ClusterRole/release-dask-kubernetes-operator-role-cluster (operator.yaml:15)
-fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+pub fn object_5() -> ClusterRole {
+    ClusterRole {
+        metadata: ObjectMeta {
             name: Some("release-dask-kubernetes-operator-role-cluster".into()),
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["kopf.dev".into()]),
                 resources: Some(vec!["clusterkopfpeerings".into()]),
                 verbs: vec!["list".into(), "watch".into(), "patch".into(), "get".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["apiextensions.k8s.io".into()]),
                 resources: Some(vec!["customresourcedefinitions".into()]),
                 verbs: vec!["list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["namespaces".into()]),
                 verbs: vec!["list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec![
                     "admissionregistration.k8s.io/v1".into(),
                     "admissionregistration.k8s.io/v1beta1".into(),
@@ -89,7 +100,7 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
                 verbs: vec!["create".into(), "patch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["kubernetes.dask.org".into()]),
                 resources: Some(vec![
                     "daskclusters".into(),
@@ -109,25 +120,25 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
                 ],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["pods".into(), "pods/status".into()]),
                 verbs: vec!["*".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["services".into(), "services/status".into()]),
                 verbs: vec!["*".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["apps".into()]),
                 resources: Some(vec!["deployments".into(), "deployments/status".into()]),
                 verbs: vec!["*".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into(), "events.k8s.io".into()]),
                 resources: Some(vec!["events".into()]),
                 verbs: vec!["*".into()],
@@ -139,18 +150,18 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
 }
 
 /// ClusterRoleBinding/release-dask-kubernetes-operator-rolebinding-cluster (operator.yaml:63)
-fn object_6() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+pub fn object_6() -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: ObjectMeta {
             name: Some("release-dask-kubernetes-operator-rolebinding-cluster".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "ClusterRole".into(),
             name: "release-dask-kubernetes-operator-role-cluster".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "release-dask-kubernetes-operator".into(),
             namespace: Some("default".into()),
@@ -160,75 +171,85 @@ fn object_6() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
 }
 
 /// Deployment/release-dask-kubernetes-operator (operator.yaml:77)
-fn object_7() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_7() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "release".into()),
                 ("app.kubernetes.io/managed-by".into(), "Helm".into()),
-                ("app.kubernetes.io/name".into(), "dask-kubernetes-operator".into()),
+                (
+                    "app.kubernetes.io/name".into(),
+                    "dask-kubernetes-operator".into(),
+                ),
                 ("app.kubernetes.io/version".into(), "2022.4.1".into()),
-                ("helm.sh/chart".into(), "dask-kubernetes-operator-2026.3.0".into()),
+                (
+                    "helm.sh/chart".into(),
+                    "dask-kubernetes-operator-2026.3.0".into(),
+                ),
             ])),
             name: Some("release-dask-kubernetes-operator".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+        spec: Some(DeploymentSpec {
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/instance".into(), "release".into()),
-                    ("app.kubernetes.io/name".into(), "dask-kubernetes-operator".into()),
+                    (
+                        "app.kubernetes.io/name".into(),
+                        "dask-kubernetes-operator".into(),
+                    ),
                 ])),
                 ..Default::default()
             },
-            strategy: Some(dsl::k8s_openapi::api::apps::v1::DeploymentStrategy {
+            strategy: Some(DeploymentStrategy {
                 type_: Some("Recreate".into()),
                 ..Default::default()
             }),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/instance".into(), "release".into()),
-                        ("app.kubernetes.io/name".into(), "dask-kubernetes-operator".into()),
+                        (
+                            "app.kubernetes.io/name".into(),
+                            "dask-kubernetes-operator".into(),
+                        ),
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "--liveness=http://0.0.0.0:8080/healthz".into(),
-                                "--all-namespaces".into(),
-                            ]),
-                            image: Some("ghcr.io/dask/dask-kubernetes-operator:2026.3.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/healthz".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8080),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(5),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        args: Some(vec![
+                            "--liveness=http://0.0.0.0:8080/healthz".into(),
+                            "--all-namespaces".into(),
+                        ]),
+                        image: Some("ghcr.io/dask/dask-kubernetes-operator:2026.3.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/healthz".into()),
+                                port: IntOrString::Int(8080),
                                 ..Default::default()
                             }),
-                            name: "dask-kubernetes-operator".into(),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements::default()),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                run_as_user: Some(1000),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(Vec::new()),
+                            timeout_seconds: Some(5),
                             ..Default::default()
-                        },
-                    ],
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext::default()),
+                        }),
+                        name: "dask-kubernetes-operator".into(),
+                        resources: Some(ResourceRequirements::default()),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            run_as_user: Some(1000),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(Vec::new()),
+                        ..Default::default()
+                    }],
+                    security_context: Some(PodSecurityContext::default()),
                     service_account_name: Some("release-dask-kubernetes-operator".into()),
                     volumes: Some(Vec::new()),
                     ..Default::default()

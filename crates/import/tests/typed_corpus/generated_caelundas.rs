@@ -2,6 +2,22 @@
 //! `generated/caelundas`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::batch::v1::{Job, JobSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, Container, EmptyDirVolumeSource, EnvVar, EnvVarSource, LocalObjectReference,
+    Namespace, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource,
+    PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecurityContext, ServiceAccount, Volume, VolumeMount,
+    VolumeResourceRequirements,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn generated_caelundas() {
@@ -21,16 +37,22 @@ fn generated_caelundas() {
 }
 
 /// Job/caelundas-generator-b59ff894 (production/job-caelundas-generator-b59ff894.yaml:2)
-fn object_1() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> Job {
+    Job {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "Sync".into()),
-                ("argocd.argoproj.io/hook-delete-policy".into(), "BeforeHookCreation".into()),
+                (
+                    "argocd.argoproj.io/hook-delete-policy".into(),
+                    "BeforeHookCreation".into(),
+                ),
                 ("argocd.argoproj.io/sync-wave".into(), "1".into()),
-                ("kairn.dev/external-secrets".into(), "caelundas-env-secret,ghcr-secret".into()),
+                (
+                    "kairn.dev/external-secrets".into(),
+                    "caelundas-env-secret,ghcr-secret".into(),
+                ),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "generator".into()),
                 ("app.kubernetes.io/instance".into(), "caelundas".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -43,13 +65,13 @@ fn object_1() -> dsl::k8s_openapi::api::batch::v1::Job {
             namespace: Some("caelundas".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+        spec: Some(JobSpec {
             backoff_limit: Some(1),
             completions: Some(1),
             parallelism: Some(1),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "generator".into()),
                         ("app.kubernetes.io/instance".into(), "caelundas".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -60,121 +82,117 @@ fn object_1() -> dsl::k8s_openapi::api::batch::v1::Job {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "START_DATE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "START_DATE".into(),
-                                            name: "caelundas-env-secret".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "START_DATE".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "START_DATE".into(),
+                                        name: "caelundas-env-secret".into(),
                                         ..Default::default()
                                     }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "END_DATE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "END_DATE".into(),
-                                            name: "caelundas-env-secret".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "LATITUDE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "LATITUDE".into(),
-                                            name: "caelundas-env-secret".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "LONGITUDE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "LONGITUDE".into(),
-                                            name: "caelundas-env-secret".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "HOME".into(),
-                                    value: Some("/tmp".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/jimmypaolini/caelundas:1.0.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            name: "generator".into(),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1Gi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
+                            },
+                            EnvVar {
+                                name: "END_DATE".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "END_DATE".into(),
+                                        name: "caelundas-env-secret".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/app/output".into(),
-                                    name: "output".into(),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "LATITUDE".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "LATITUDE".into(),
+                                        name: "caelundas-env-secret".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
-                                },
-                            ]),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "LONGITUDE".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "LONGITUDE".into(),
+                                        name: "caelundas-env-secret".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "HOME".into(),
+                                value: Some("/tmp".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/jimmypaolini/caelundas:1.0.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        name: "generator".into(),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("1".into())),
+                                ("memory".into(), Quantity("1Gi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/tmp".into(),
+                                name: "tmp".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/app/output".into(),
+                                name: "output".into(),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    image_pull_secrets: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::LocalObjectReference {
-                            name: "ghcr-secret".into(),
-                        },
-                    ]),
+                    image_pull_secrets: Some(vec![LocalObjectReference {
+                        name: "ghcr-secret".into(),
+                    }]),
                     restart_policy: Some("Never".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(1000),
                         run_as_group: Some(1000),
                         run_as_non_root: Some(true),
                         run_as_user: Some(1000),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -182,17 +200,17 @@ fn object_1() -> dsl::k8s_openapi::api::batch::v1::Job {
                     }),
                     service_account_name: Some("caelundas-generator".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource {
+                                size_limit: Some(Quantity("512Mi".into())),
                                 ..Default::default()
                             }),
                             name: "tmp".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
+                        Volume {
                             name: "output".into(),
-                            persistent_volume_claim: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimVolumeSource {
+                            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                                 claim_name: "caelundas-generator-output".into(),
                                 ..Default::default()
                             }),
@@ -210,10 +228,10 @@ fn object_1() -> dsl::k8s_openapi::api::batch::v1::Job {
 }
 
 /// Namespace/caelundas (production/namespace-caelundas.yaml:2)
-fn object_2() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "caelundas".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "caelundas".into()),
@@ -241,10 +259,10 @@ fn object_2() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/caelundas-generator (production/networkpolicy-caelundas-generator.yaml:2)
-fn object_3() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "generator".into()),
                 ("app.kubernetes.io/instance".into(), "caelundas".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -257,65 +275,61 @@ fn object_3() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("caelundas".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "generator".into()),
                     ("app.kubernetes.io/instance".into(), "caelundas".into()),
                     ("app.kubernetes.io/name".into(), "caelundas".into()),
@@ -328,17 +342,17 @@ fn object_3() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// PersistentVolumeClaim/caelundas-generator-output (production/persistentvolumeclaim-caelundas-generator-output.yaml:2)
-fn object_4() -> dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-    dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 (
                     "argocd.argoproj.io/sync-options".into(),
                     "Prune=false,Delete=false".into(),
                 ),
                 ("helm.sh/resource-policy".into(), "keep".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "generator".into()),
                 ("app.kubernetes.io/instance".into(), "caelundas".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -351,17 +365,12 @@ fn object_4() -> dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
             namespace: Some("caelundas".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
+        spec: Some(PersistentVolumeClaimSpec {
             access_modes: Some(vec!["ReadWriteOnce".into()]),
-            resources: Some(
-                dsl::k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                    requests: Some(std::collections::BTreeMap::from([(
-                        "storage".into(),
-                        dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into()),
-                    )])),
-                    ..Default::default()
-                },
-            ),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".into(), Quantity("2Gi".into()))])),
+                ..Default::default()
+            }),
             storage_class_name: Some("standard".into()),
             ..Default::default()
         }),
@@ -370,10 +379,10 @@ fn object_4() -> dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
 }
 
 /// ServiceAccount/caelundas-generator (production/serviceaccount-caelundas-generator.yaml:2)
-fn object_5() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "generator".into()),
                 ("app.kubernetes.io/instance".into(), "caelundas".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),

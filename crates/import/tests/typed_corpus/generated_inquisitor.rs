@@ -2,6 +2,33 @@
 //! `generated/inquisitor`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetSpec,
+    StatefulSetUpdateStrategy,
+};
+use dsl::k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
+    MetricTarget, ResourceMetricSource,
+};
+use dsl::k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, ConfigMap, ConfigMapEnvSource, ConfigMapKeySelector, Container,
+    ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction,
+    Namespace, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
+    PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, Service,
+    ServiceAccount, ServicePort, ServiceSpec, Volume, VolumeMount, VolumeResourceRequirements,
+    WeightedPodAffinityTerm,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicySpec,
+};
+use dsl::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use dsl::k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn generated_inquisitor() {
@@ -28,10 +55,10 @@ fn generated_inquisitor() {
 }
 
 /// ConfigMap/inquisitor-config (production/configmap-inquisitor-config.yaml:2)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_0() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -42,7 +69,7 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([
+        data: Some(BTreeMap::from([
             ("ARTIFACT_DIR".into(), "/app/artifacts".into()),
             ("LOG_FORMAT".into(), "json".into()),
             ("LOG_LEVEL".into(), "INFO".into()),
@@ -53,13 +80,14 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// Deployment/inquisitor-api (production/deployment-inquisitor-api.yaml:2)
-fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "inquisitor-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "inquisitor-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -72,22 +100,23 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                     ("app.kubernetes.io/name".into(), "inquisitor".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "5e233eb9f818b032".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "5e233eb9f818b032".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "api".into()),
                         ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -98,17 +127,26 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "api".into()),
-                                                ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                                                ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "api".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "inquisitor".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/name".into(),
+                                                    "inquisitor".into(),
+                                                ),
                                             ])),
                                             ..Default::default()
                                         }),
@@ -123,144 +161,138 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "API_KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "api-key".into(),
-                                            name: "inquisitor-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "API_KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "api-key".into(),
+                                        name: "inquisitor-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "INQUISITOR_CLUSTER_URL".into(),
-                                    value: Some("http://inquisitor-raft.inquisitor-system.svc:80".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "LOG_LEVEL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        config_map_key_ref: Some(dsl::k8s_openapi::api::core::v1::ConfigMapKeySelector {
-                                            key: "LOG_LEVEL".into(),
-                                            name: "inquisitor-config".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "INQUISITOR_CLUSTER_URL".into(),
+                                value: Some(
+                                    "http://inquisitor-raft.inquisitor-system.svc:80".into(),
+                                ),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "LOG_LEVEL".into(),
+                                value_from: Some(EnvVarSource {
+                                    config_map_key_ref: Some(ConfigMapKeySelector {
+                                        key: "LOG_LEVEL".into(),
+                                        name: "inquisitor-config".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "LOG_FORMAT".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        config_map_key_ref: Some(dsl::k8s_openapi::api::core::v1::ConfigMapKeySelector {
-                                            key: "LOG_FORMAT".into(),
-                                            name: "inquisitor-config".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "LOG_FORMAT".into(),
+                                value_from: Some(EnvVarSource {
+                                    config_map_key_ref: Some(ConfigMapKeySelector {
+                                        key: "LOG_FORMAT".into(),
+                                        name: "inquisitor-config".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/wadelabs/apparatus-system-harness:v0.1.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(30),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "api".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8000,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(10),
-                                period_seconds: Some(5),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1Gi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/wadelabs/apparatus-system-harness:v0.1.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
                             }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(30),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "api".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8000,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(10),
+                            period_seconds: Some(5),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("1".into())),
+                                ("memory".into(), Quantity("2Gi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("1Gi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/tmp".into(),
+                            name: "tmp".into(),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(1000),
                         run_as_group: Some(1000),
                         run_as_non_root: Some(true),
                         run_as_user: Some(1000),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("inquisitor-api".into()),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ..Default::default()
-                            }),
-                            name: "tmp".into(),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            size_limit: Some(Quantity("256Mi".into())),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "tmp".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -271,10 +303,10 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// HorizontalPodAutoscaler/inquisitor-api (production/horizontalpodautoscaler-inquisitor-api.yaml:2)
-fn object_2() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-    dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> HorizontalPodAutoscaler {
+    HorizontalPodAutoscaler {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -287,42 +319,37 @@ fn object_2() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(
-            dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec {
-                max_replicas: 10,
-                metrics: Some(vec![dsl::k8s_openapi::api::autoscaling::v2::MetricSpec {
-                    resource: Some(
-                        dsl::k8s_openapi::api::autoscaling::v2::ResourceMetricSource {
-                            name: "cpu".into(),
-                            target: dsl::k8s_openapi::api::autoscaling::v2::MetricTarget {
-                                average_utilization: Some(70),
-                                type_: "Utilization".into(),
-                                ..Default::default()
-                            },
-                        },
-                    ),
-                    type_: "Resource".into(),
-                    ..Default::default()
-                }]),
-                min_replicas: Some(2),
-                scale_target_ref:
-                    dsl::k8s_openapi::api::autoscaling::v2::CrossVersionObjectReference {
-                        api_version: Some("apps/v1".into()),
-                        kind: "Deployment".into(),
-                        name: "inquisitor-api".into(),
+        spec: Some(HorizontalPodAutoscalerSpec {
+            max_replicas: 10,
+            metrics: Some(vec![MetricSpec {
+                resource: Some(ResourceMetricSource {
+                    name: "cpu".into(),
+                    target: MetricTarget {
+                        average_utilization: Some(70),
+                        type_: "Utilization".into(),
+                        ..Default::default()
                     },
+                }),
+                type_: "Resource".into(),
                 ..Default::default()
+            }]),
+            min_replicas: Some(2),
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: "Deployment".into(),
+                name: "inquisitor-api".into(),
             },
-        ),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
 
 /// Namespace/inquisitor-system (production/namespace-inquisitor-system.yaml:2)
-fn object_3() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -353,10 +380,10 @@ fn object_3() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/inquisitor-api (production/networkpolicy-inquisitor-api.yaml:2)
-fn object_4() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -369,118 +396,109 @@ fn object_4() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8000)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(8000)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "raft".into()),
+                                ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                                ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "raft".into()),
-                                    ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                                    ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
+                NetworkPolicyIngressRule {
                     from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "10.0.0.0/8".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "172.16.0.0/12".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "192.168.0.0/16".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
                     ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "monitoring".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "monitoring".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                     ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -493,10 +511,10 @@ fn object_4() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/inquisitor-raft (production/networkpolicy-inquisitor-raft.yaml:2)
-fn object_5() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -509,153 +527,136 @@ fn object_5() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(4321)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(4321)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "raft".into()),
+                                ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                                ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "raft".into()),
-                                    ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                                    ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(443)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6443)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(6443)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "monitoring".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "monitoring".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                                    ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                                ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "raft".into()),
-                                    ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                                    ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "raft".into()),
+                                ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                                ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("raft".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("raft".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "raft".into()),
                     ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                     ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -668,10 +669,10 @@ fn object_5() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// PodDisruptionBudget/inquisitor-api (production/poddisruptionbudget-inquisitor-api.yaml:2)
-fn object_6() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_6() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -684,20 +685,16 @@ fn object_6() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            min_available: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "api".into()),
-                        ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                        ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            min_available: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "api".into()),
+                    ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                    ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -706,10 +703,10 @@ fn object_6() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/inquisitor-raft (production/poddisruptionbudget-inquisitor-raft.yaml:2)
-fn object_7() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_7() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -722,20 +719,16 @@ fn object_7() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            max_unavailable: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "raft".into()),
-                        ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                        ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "raft".into()),
+                    ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                    ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("IfHealthyBudget".into()),
             ..Default::default()
         }),
@@ -744,10 +737,10 @@ fn object_7() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// Role/inquisitor-raft (production/role-inquisitor-raft.yaml:2)
-fn object_9() -> dsl::k8s_openapi::api::rbac::v1::Role {
-    dsl::k8s_openapi::api::rbac::v1::Role {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> Role {
+    Role {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -761,14 +754,14 @@ fn object_9() -> dsl::k8s_openapi::api::rbac::v1::Role {
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resource_names: Some(vec!["inquisitor-config".into()]),
                 resources: Some(vec!["configmaps".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resource_names: Some(vec!["inquisitor-secrets".into()]),
                 resources: Some(vec!["secrets".into()]),
@@ -780,10 +773,10 @@ fn object_9() -> dsl::k8s_openapi::api::rbac::v1::Role {
 }
 
 /// RoleBinding/inquisitor-raft (production/rolebinding-inquisitor-raft.yaml:2)
-fn object_10() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_10() -> RoleBinding {
+    RoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -796,12 +789,12 @@ fn object_10() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "Role".into(),
             name: "inquisitor-raft".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "inquisitor-raft".into(),
             namespace: Some("inquisitor-system".into()),
@@ -811,10 +804,10 @@ fn object_10() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
 }
 
 /// Service/inquisitor-api (production/service-inquisitor-api.yaml:2)
-fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_11() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -827,25 +820,21 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             external_traffic_policy: Some("Local".into()),
             load_balancer_source_ranges: Some(vec![
                 "10.0.0.0/8".into(),
                 "172.16.0.0/12".into(),
                 "192.168.0.0/16".into(),
             ]),
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 80,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "http".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("http".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -858,10 +847,10 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/inquisitor-raft-headless (production/service-inquisitor-raft-headless.yaml:2)
-fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_12() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -874,21 +863,17 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             cluster_ip: Some("None".into()),
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+            ports: Some(vec![ServicePort {
                 name: Some("raft".into()),
                 port: 4321,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "raft".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("raft".into())),
                 ..Default::default()
             }]),
             publish_not_ready_addresses: Some(true),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -900,10 +885,10 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/inquisitor-raft (production/service-inquisitor-raft.yaml:2)
-fn object_13() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_13() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -916,19 +901,15 @@ fn object_13() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 80,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "http".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("http".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/name".into(), "inquisitor".into()),
@@ -941,10 +922,10 @@ fn object_13() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/inquisitor-api (production/serviceaccount-inquisitor-api.yaml:2)
-fn object_14() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_14() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -963,10 +944,10 @@ fn object_14() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/inquisitor-raft (production/serviceaccount-inquisitor-raft.yaml:2)
-fn object_15() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_15() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -985,308 +966,308 @@ fn object_15() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// StatefulSet/inquisitor-raft (production/statefulset-inquisitor-raft.yaml:2)
-fn object_18() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
-    dsl::k8s_openapi::api::apps::v1::StatefulSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "inquisitor-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_18() -> StatefulSet {
+    StatefulSet {
+    metadata: ObjectMeta {
+        annotations: Some(BTreeMap::from([
+            ("kairn.dev/external-secrets".into(), "inquisitor-secrets".into()),
+        ])),
+        labels: Some(BTreeMap::from([
+            ("app.kubernetes.io/component".into(), "raft".into()),
+            ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+            ("app.kubernetes.io/name".into(), "inquisitor".into()),
+            ("app.kubernetes.io/part-of".into(), "inquisitor".into()),
+            ("app.kubernetes.io/version".into(), "v0.1.0".into()),
+            ("kairn.dev/environment".into(), "production".into()),
+        ])),
+        name: Some("inquisitor-raft".into()),
+        namespace: Some("inquisitor-system".into()),
+        ..Default::default()
+    },
+    spec: Some(StatefulSetSpec {
+        pod_management_policy: Some("Parallel".into()),
+        replicas: Some(3),
+        revision_history_limit: Some(5),
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "raft".into()),
                 ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                ("app.kubernetes.io/part-of".into(), "inquisitor".into()),
-                ("app.kubernetes.io/version".into(), "v0.1.0".into()),
-                ("kairn.dev/environment".into(), "production".into()),
             ])),
-            name: Some("inquisitor-raft".into()),
-            namespace: Some("inquisitor-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetSpec {
-            pod_management_policy: Some("Parallel".into()),
-            replicas: Some(3),
-            revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+        service_name: Some("inquisitor-raft-headless".into()),
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                annotations: Some(BTreeMap::from([
+                    ("kairn.dev/config-hash".into(), "5e233eb9f818b032".into()),
+                ])),
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "raft".into()),
                     ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                    ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                     ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                    ("app.kubernetes.io/part-of".into(), "inquisitor".into()),
+                    ("app.kubernetes.io/version".into(), "v0.1.0".into()),
+                    ("kairn.dev/environment".into(), "production".into()),
                 ])),
                 ..Default::default()
-            },
-            service_name: Some("inquisitor-raft-headless".into()),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "5e233eb9f818b032".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            }),
+            spec: Some(PodSpec {
+                affinity: Some(Affinity {
+                    pod_anti_affinity: Some(PodAntiAffinity {
+                        required_during_scheduling_ignored_during_execution: Some(vec![
+                            PodAffinityTerm {
+                                label_selector: Some(LabelSelector {
+                                    match_labels: Some(BTreeMap::from([
+                                        ("app.kubernetes.io/component".into(), "raft".into()),
+                                        ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                                        ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                                    ])),
+                                    ..Default::default()
+                                }),
+                                topology_key: "kubernetes.io/hostname".into(),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                automount_service_account_token: Some(true),
+                containers: vec![
+                    Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "API_KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "api-key".into(),
+                                        name: "inquisitor-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "POD_NAME".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.name".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "POD_NAMESPACE".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.namespace".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "RAFT_NODE_ID".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.name".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "RAFT_PEERS".into(),
+                                value: Some("inquisitor-raft-0.inquisitor-raft-headless.inquisitor-system.svc:4321,inquisitor-raft-1.inquisitor-raft-headless.inquisitor-system.svc:4321,inquisitor-raft-2.inquisitor-raft-headless.inquisitor-system.svc:4321".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        env_from: Some(vec![
+                            EnvFromSource {
+                                config_map_ref: Some(ConfigMapEnvSource {
+                                    name: "inquisitor-config".into(),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/wadelabs/apparatus-system-harness:v0.1.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(30),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        name: "raft".into(),
+                        ports: Some(vec![
+                            ContainerPort {
+                                container_port: 8000,
+                                name: Some("http".into()),
+                                protocol: Some("TCP".into()),
+                                ..Default::default()
+                            },
+                            ContainerPort {
+                                container_port: 4321,
+                                name: Some("raft".into()),
+                                protocol: Some("TCP".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(10),
+                            period_seconds: Some(5),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("1".into())),
+                                ("memory".into(), Quantity("2Gi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("1Gi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/tmp".into(),
+                                name: "tmp".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/app/manifests".into(),
+                                name: "manifests".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/app/artifacts".into(),
+                                name: "artifacts".into(),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    },
+                ],
+                enable_service_links: Some(false),
+                security_context: Some(PodSecurityContext {
+                    fs_group: Some(1000),
+                    run_as_group: Some(1000),
+                    run_as_non_root: Some(true),
+                    run_as_user: Some(1000),
+                    seccomp_profile: Some(SeccompProfile {
+                        type_: "RuntimeDefault".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                service_account_name: Some("inquisitor-raft".into()),
+                volumes: Some(vec![
+                    Volume {
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            size_limit: Some(Quantity("256Mi".into())),
+                            ..Default::default()
+                        }),
+                        name: "tmp".into(),
+                        ..Default::default()
+                    },
+                ]),
+                ..Default::default()
+            }),
+        },
+        update_strategy: Some(StatefulSetUpdateStrategy {
+            rolling_update: Some(RollingUpdateStatefulSetStrategy {
+                partition: Some(0),
+                ..Default::default()
+            }),
+            type_: Some("RollingUpdate".into()),
+        }),
+        volume_claim_templates: Some(vec![
+            PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "raft".into()),
                         ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                        ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                         ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                        ("app.kubernetes.io/part-of".into(), "inquisitor".into()),
-                        ("app.kubernetes.io/version".into(), "v0.1.0".into()),
-                        ("kairn.dev/environment".into(), "production".into()),
                     ])),
+                    name: Some("manifests".into()),
                     ..Default::default()
-                }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
-                            required_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                    label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                        match_labels: Some(std::collections::BTreeMap::from([
-                                            ("app.kubernetes.io/component".into(), "raft".into()),
-                                            ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                                            ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                                        ])),
-                                        ..Default::default()
-                                    }),
-                                    topology_key: "kubernetes.io/hostname".into(),
-                                    ..Default::default()
-                                },
-                            ]),
-                            ..Default::default()
-                        }),
+                },
+                spec: Some(PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([
+                            ("storage".into(), Quantity("5Gi".into())),
+                        ])),
                         ..Default::default()
                     }),
-                    automount_service_account_token: Some(true),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "API_KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "api-key".into(),
-                                            name: "inquisitor-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "POD_NAME".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.name".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "POD_NAMESPACE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.namespace".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "RAFT_NODE_ID".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.name".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "RAFT_PEERS".into(),
-                                    value: Some("inquisitor-raft-0.inquisitor-raft-headless.inquisitor-system.svc:4321,inquisitor-raft-1.inquisitor-raft-headless.inquisitor-system.svc:4321,inquisitor-raft-2.inquisitor-raft-headless.inquisitor-system.svc:4321".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            env_from: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvFromSource {
-                                    config_map_ref: Some(dsl::k8s_openapi::api::core::v1::ConfigMapEnvSource {
-                                        name: "inquisitor-config".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/wadelabs/apparatus-system-harness:v0.1.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(30),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "raft".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8000,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 4321,
-                                    name: Some("raft".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(10),
-                                period_seconds: Some(5),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1Gi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/app/manifests".into(),
-                                    name: "manifests".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/app/artifacts".into(),
-                                    name: "artifacts".into(),
-                                    ..Default::default()
-                                },
-                            ]),
-                            ..Default::default()
-                        },
-                    ],
-                    enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
-                        fs_group: Some(1000),
-                        run_as_group: Some(1000),
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(1000),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                            type_: "RuntimeDefault".into(),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }),
-                    service_account_name: Some("inquisitor-raft".into()),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ..Default::default()
-                            }),
-                            name: "tmp".into(),
-                            ..Default::default()
-                        },
-                    ]),
+                    storage_class_name: Some("standard".into()),
                     ..Default::default()
                 }),
+                ..Default::default()
             },
-            update_strategy: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateStatefulSetStrategy {
-                    partition: Some(0),
+            PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "raft".into()),
+                        ("app.kubernetes.io/instance".into(), "inquisitor".into()),
+                        ("app.kubernetes.io/name".into(), "inquisitor".into()),
+                    ])),
+                    name: Some("artifacts".into()),
+                    ..Default::default()
+                },
+                spec: Some(PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([
+                            ("storage".into(), Quantity("10Gi".into())),
+                        ])),
+                        ..Default::default()
+                    }),
+                    storage_class_name: Some("standard".into()),
                     ..Default::default()
                 }),
-                type_: Some("RollingUpdate".into()),
-            }),
-            volume_claim_templates: Some(vec![
-                dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-                    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "raft".into()),
-                            ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                            ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                        ])),
-                        name: Some("manifests".into()),
-                        ..Default::default()
-                    },
-                    spec: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
-                        access_modes: Some(vec!["ReadWriteOnce".into()]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("storage".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("5Gi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        storage_class_name: Some("standard".into()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-                    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "raft".into()),
-                            ("app.kubernetes.io/instance".into(), "inquisitor".into()),
-                            ("app.kubernetes.io/name".into(), "inquisitor".into()),
-                        ])),
-                        name: Some("artifacts".into()),
-                        ..Default::default()
-                    },
-                    spec: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
-                        access_modes: Some(vec!["ReadWriteOnce".into()]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("storage".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10Gi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        storage_class_name: Some("standard".into()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-            ]),
-            ..Default::default()
-        }),
+                ..Default::default()
+            },
+        ]),
         ..Default::default()
-    }
+    }),
+    ..Default::default()
+}
 }

@@ -2,6 +2,31 @@
 //! `generated/terrapod`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use dsl::k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
+    MetricTarget, ResourceMetricSource,
+};
+use dsl::k8s_openapi::api::batch::v1::{Job, JobSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, ConfigMap, ConfigMapVolumeSource, Container, ContainerPort,
+    EmptyDirVolumeSource, EnvVar, EnvVarSource, HTTPGetAction, Namespace, PodAffinityTerm,
+    PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
+    SeccompProfile, SecretKeySelector, SecurityContext, Service, ServiceAccount, ServicePort,
+    ServiceSpec, TCPSocketAction, Volume, VolumeMount, WeightedPodAffinityTerm,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, IPBlock, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, NetworkPolicyEgressRule,
+    NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+    ServiceBackendPort,
+};
+use dsl::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use dsl::k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn generated_terrapod() {
@@ -41,10 +66,10 @@ fn generated_terrapod() {
 }
 
 /// Job/terrapod-migrations-74ce86ff (production/phases/1-before-deploy/job-terrapod-migrations-74ce86ff.yaml:2)
-fn object_3() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> Job {
+    Job {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PreSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -62,7 +87,7 @@ fn object_3() -> dsl::k8s_openapi::api::batch::v1::Job {
                     "terrapod-db-credentials".into(),
                 ),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "migrations".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -75,40 +100,36 @@ fn object_3() -> dsl::k8s_openapi::api::batch::v1::Job {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+        spec: Some(JobSpec {
             active_deadline_seconds: Some(900),
             backoff_limit: Some(1),
             completions: Some(1),
             parallelism: Some(1),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "migrations".into()),
-                            ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                            ("app.kubernetes.io/name".into(), "terrapod".into()),
-                            ("app.kubernetes.io/part-of".into(), "terrapod".into()),
-                            ("app.kubernetes.io/version".into(), "0.1.0".into()),
-                            ("kairn.dev/environment".into(), "production".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "migrations".into()),
+                        ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                        ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                        ("app.kubernetes.io/name".into(), "terrapod".into()),
+                        ("app.kubernetes.io/part-of".into(), "terrapod".into()),
+                        ("app.kubernetes.io/version".into(), "0.1.0".into()),
+                        ("kairn.dev/environment".into(), "production".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+                    containers: vec![Container {
                         args: Some(vec!["alembic".into(), "upgrade".into(), "head".into()]),
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+                        env: Some(vec![EnvVar {
                             name: "TERRAPOD_DATABASE_URL".into(),
-                            value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                secret_key_ref: Some(
-                                    dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                        key: "database-url".into(),
-                                        name: "terrapod-db-credentials".into(),
-                                        ..Default::default()
-                                    },
-                                ),
+                            value_from: Some(EnvVarSource {
+                                secret_key_ref: Some(SecretKeySelector {
+                                    key: "database-url".into(),
+                                    name: "terrapod-db-credentials".into(),
+                                    ..Default::default()
+                                }),
                                 ..Default::default()
                             }),
                             ..Default::default()
@@ -116,54 +137,32 @@ fn object_3() -> dsl::k8s_openapi::api::batch::v1::Job {
                         image: Some("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "migrations".into(),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "500m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "512Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "256Mi".into(),
-                                    ),
-                                ),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
                             read_only_root_filesystem: Some(true),
                             run_as_non_root: Some(true),
-                            seccomp_profile: Some(
-                                dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                },
-                            ),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![dsl::k8s_openapi::api::core::v1::VolumeMount {
+                        volume_mounts: Some(vec![VolumeMount {
                             mount_path: "/tmp".into(),
                             name: "tmp".into(),
                             ..Default::default()
@@ -172,25 +171,21 @@ fn object_3() -> dsl::k8s_openapi::api::batch::v1::Job {
                     }],
                     enable_service_links: Some(false),
                     restart_policy: Some("Never".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("terrapod-migrations".into()),
-                    volumes: Some(vec![dsl::k8s_openapi::api::core::v1::Volume {
-                        empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                            size_limit: Some(
-                                dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                    "128Mi".into(),
-                                ),
-                            ),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            size_limit: Some(Quantity("128Mi".into())),
                             ..Default::default()
                         }),
                         name: "tmp".into(),
@@ -207,10 +202,10 @@ fn object_3() -> dsl::k8s_openapi::api::batch::v1::Job {
 }
 
 /// Namespace/terrapod-runners (production/phases/1-before-deploy/namespace-terrapod-runners.yaml:2)
-fn object_4() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -241,10 +236,10 @@ fn object_4() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// Namespace/terrapod (production/phases/1-before-deploy/namespace-terrapod.yaml:2)
-fn object_5() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -272,115 +267,10 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/terrapod-migrations (production/phases/1-before-deploy/networkpolicy-terrapod-migrations.yaml:2)
-fn object_6() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("argocd.argoproj.io/hook".into(), "PreSync".into()),
-                ("argocd.argoproj.io/hook-delete-policy".into(), "BeforeHookCreation".into()),
-                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
-                ("helm.sh/hook".into(), "pre-install,pre-upgrade".into()),
-                ("helm.sh/hook-delete-policy".into(), "before-hook-creation".into()),
-                ("helm.sh/hook-weight".into(), "-1".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "migrations".into()),
-                ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                ("app.kubernetes.io/name".into(), "terrapod".into()),
-                ("app.kubernetes.io/part-of".into(), "terrapod".into()),
-                ("app.kubernetes.io/version".into(), "0.1.0".into()),
-                ("kairn.dev/environment".into(), "production".into()),
-            ])),
-            name: Some("terrapod-migrations".into()),
-            namespace: Some("terrapod".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("UDP".into()),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "10.0.0.0/8".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "172.16.0.0/12".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "192.168.0.0/16".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "migrations".into()),
-                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                ])),
-                ..Default::default()
-            }),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-        }),
-    }
-}
-
-/// ServiceAccount/terrapod-migrations (production/phases/1-before-deploy/serviceaccount-terrapod-migrations.yaml:2)
-fn object_7() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_6() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PreSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -394,7 +284,116 @@ fn object_7() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
                 ),
                 ("helm.sh/hook-weight".into(), "-1".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
+                ("app.kubernetes.io/component".into(), "migrations".into()),
+                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                ("app.kubernetes.io/part-of".into(), "terrapod".into()),
+                ("app.kubernetes.io/version".into(), "0.1.0".into()),
+                ("kairn.dev/environment".into(), "production".into()),
+            ])),
+            name: Some("terrapod-migrations".into()),
+            namespace: Some("terrapod".into()),
+            ..Default::default()
+        },
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("UDP".into()),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        },
+                    ]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                },
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
+                                cidr: "10.0.0.0/8".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
+                                cidr: "172.16.0.0/12".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
+                                cidr: "192.168.0.0/16".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                    ]),
+                },
+            ]),
+            ingress: Some(Vec::new()),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "migrations".into()),
+                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                    ("app.kubernetes.io/name".into(), "terrapod".into()),
+                ])),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+        }),
+    }
+}
+
+/// ServiceAccount/terrapod-migrations (production/phases/1-before-deploy/serviceaccount-terrapod-migrations.yaml:2)
+pub fn object_7() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
+                ("argocd.argoproj.io/hook".into(), "PreSync".into()),
+                (
+                    "argocd.argoproj.io/hook-delete-policy".into(),
+                    "BeforeHookCreation".into(),
+                ),
+                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
+                ("helm.sh/hook".into(), "pre-install,pre-upgrade".into()),
+                (
+                    "helm.sh/hook-delete-policy".into(),
+                    "before-hook-creation".into(),
+                ),
+                ("helm.sh/hook-weight".into(), "-1".into()),
+            ])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "migrations".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -413,10 +412,10 @@ fn object_7() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ConfigMap/terrapod-api-config (production/phases/2-deploy/configmap-terrapod-api-config.yaml:2)
-fn object_8() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -429,7 +428,7 @@ fn object_8() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "config.yaml".into(),
             concat!(
                 "log_level: info\n",
@@ -453,7 +452,7 @@ fn object_8() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
                 "    enabled: true\n",
                 "vcs:\n",
                 "  enabled: true\n",
-                "  poll_interval_seconds: 60\n",
+                "  poll_interval_seconds: 60\n"
             )
             .into(),
         )])),
@@ -462,10 +461,10 @@ fn object_8() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// ConfigMap/terrapod-listener-runners (production/phases/2-deploy/configmap-terrapod-listener-runners.yaml:2)
-fn object_9() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "listener".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -478,7 +477,7 @@ fn object_9() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "runners.yaml".into(),
             concat!(
                 "namespace: terrapod-runners\n",
@@ -507,7 +506,7 @@ fn object_9() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
                 "      limits:\n",
                 "        cpu: \"2\"\n",
                 "        memory: 4Gi\n",
-                "    ttl_seconds_after_finished: 600\n",
+                "    ttl_seconds_after_finished: 600\n"
             )
             .into(),
         )])),
@@ -516,13 +515,14 @@ fn object_9() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// Deployment/terrapod-api (production/phases/2-deploy/deployment-terrapod-api.yaml:2)
-fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "terrapod-db-credentials,terrapod-encryption,terrapod-redis-credentials".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_10() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "terrapod-db-credentials,terrapod-encryption,terrapod-redis-credentials".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -535,22 +535,23 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "terrapod".into()),
                     ("app.kubernetes.io/name".into(), "terrapod".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "6a553ace08d42fd6".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "6a553ace08d42fd6".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "api".into()),
                         ("app.kubernetes.io/instance".into(), "terrapod".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -561,17 +562,26 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "api".into()),
-                                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "api".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "terrapod".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/name".into(),
+                                                    "terrapod".into(),
+                                                ),
                                             ])),
                                             ..Default::default()
                                         }),
@@ -586,134 +596,130 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "terrapod-db-credentials".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "TERRAPOD_DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "terrapod-db-credentials".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "terrapod-redis-credentials".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TERRAPOD_REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "terrapod-redis-credentials".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_ENCRYPTION__KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "encryption-key".into(),
-                                            name: "terrapod-encryption".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TERRAPOD_ENCRYPTION__KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "encryption-key".into(),
+                                        name: "terrapod-encryption".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_CONFIG_FILE".into(),
-                                    value: Some("/etc/terrapod/config.yaml".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "api".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8000,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1Gi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TERRAPOD_CONFIG_FILE".into(),
+                                value: Some("/etc/terrapod/config.yaml".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
                             }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/terrapod".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "api".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8000,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("1".into())),
+                                ("memory".into(), Quantity("1Gi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/tmp".into(),
+                                name: "tmp".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/etc/terrapod".into(),
+                                name: "config".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -721,16 +727,16 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     }),
                     service_account_name: Some("terrapod-api".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1Gi".into())),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource {
+                                size_limit: Some(Quantity("1Gi".into())),
                                 ..Default::default()
                             }),
                             name: "tmp".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
+                        Volume {
+                            config_map: Some(ConfigMapVolumeSource {
                                 name: "terrapod-api-config".into(),
                                 ..Default::default()
                             }),
@@ -748,13 +754,14 @@ fn object_10() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/terrapod-listener (production/phases/2-deploy/deployment-terrapod-listener.yaml:2)
-fn object_11() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "terrapod-redis-credentials".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_11() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "terrapod-redis-credentials".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "listener".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -767,23 +774,24 @@ fn object_11() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "listener".into()),
                     ("app.kubernetes.io/instance".into(), "terrapod".into()),
                     ("app.kubernetes.io/name".into(), "terrapod".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "78ec83d1451b262a".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "78ec83d1451b262a".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "listener".into()),
                         ("app.kubernetes.io/instance".into(), "terrapod".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -794,86 +802,84 @@ fn object_11() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(true),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec!["listener".into()]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "terrapod-redis-credentials".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        args: Some(vec!["listener".into()]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "TERRAPOD_REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "terrapod-redis-credentials".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_API_URL".into(),
-                                    value: Some("http://terrapod-api.terrapod.svc:80".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_RUNNERS_FILE".into(),
-                                    value: Some("/etc/terrapod/runners.yaml".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            name: "listener".into(),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/terrapod".into(),
-                                    name: "runners".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            },
+                            EnvVar {
+                                name: "TERRAPOD_API_URL".into(),
+                                value: Some("http://terrapod-api.terrapod.svc:80".into()),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TERRAPOD_RUNNERS_FILE".into(),
+                                value: Some("/etc/terrapod/runners.yaml".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        name: "listener".into(),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/tmp".into(),
+                                name: "tmp".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/etc/terrapod".into(),
+                                name: "runners".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -881,16 +887,16 @@ fn object_11() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     }),
                     service_account_name: Some("terrapod-listener".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource {
+                                size_limit: Some(Quantity("256Mi".into())),
                                 ..Default::default()
                             }),
                             name: "tmp".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
+                        Volume {
+                            config_map: Some(ConfigMapVolumeSource {
                                 name: "terrapod-listener-runners".into(),
                                 ..Default::default()
                             }),
@@ -908,10 +914,10 @@ fn object_11() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/terrapod-web (production/phases/2-deploy/deployment-terrapod-web.yaml:2)
-fn object_12() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_12() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "web".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -924,20 +930,20 @@ fn object_12() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(2),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "web".into()),
                     ("app.kubernetes.io/instance".into(), "terrapod".into()),
                     ("app.kubernetes.io/name".into(), "terrapod".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "web".into()),
                         ("app.kubernetes.io/instance".into(), "terrapod".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -948,17 +954,26 @@ fn object_12() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "web".into()),
-                                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "web".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "terrapod".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/name".into(),
+                                                    "terrapod".into(),
+                                                ),
                                             ])),
                                             ..Default::default()
                                         }),
@@ -973,95 +988,89 @@ fn object_12() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TERRAPOD_API_URL".into(),
-                                    value: Some("http://terrapod-api.terrapod.svc:80".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/mattrobinsonsre/terrapod-web:0.1.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(10),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "web".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 3000,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(5),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/app/.next/cache".into(),
-                                    name: "next-cache".into(),
-                                    ..Default::default()
-                                },
-                            ]),
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
+                            name: "TERRAPOD_API_URL".into(),
+                            value: Some("http://terrapod-api.terrapod.svc:80".into()),
                             ..Default::default()
-                        },
-                    ],
+                        }]),
+                        image: Some("ghcr.io/mattrobinsonsre/terrapod-web:0.1.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(10),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        name: "web".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 3000,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(5),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/tmp".into(),
+                                name: "tmp".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/app/.next/cache".into(),
+                                name: "next-cache".into(),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -1069,17 +1078,17 @@ fn object_12() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     }),
                     service_account_name: Some("terrapod-web".into()),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource {
+                                size_limit: Some(Quantity("256Mi".into())),
                                 ..Default::default()
                             }),
                             name: "tmp".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
+                        Volume {
+                            empty_dir: Some(EmptyDirVolumeSource {
+                                size_limit: Some(Quantity("512Mi".into())),
                                 ..Default::default()
                             }),
                             name: "next-cache".into(),
@@ -1096,10 +1105,10 @@ fn object_12() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// HorizontalPodAutoscaler/terrapod-api (production/phases/2-deploy/horizontalpodautoscaler-terrapod-api.yaml:2)
-fn object_13() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-    dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_13() -> HorizontalPodAutoscaler {
+    HorizontalPodAutoscaler {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1112,45 +1121,41 @@ fn object_13() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscale
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(
-            dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec {
-                max_replicas: 10,
-                metrics: Some(vec![dsl::k8s_openapi::api::autoscaling::v2::MetricSpec {
-                    resource: Some(
-                        dsl::k8s_openapi::api::autoscaling::v2::ResourceMetricSource {
-                            name: "cpu".into(),
-                            target: dsl::k8s_openapi::api::autoscaling::v2::MetricTarget {
-                                average_utilization: Some(70),
-                                type_: "Utilization".into(),
-                                ..Default::default()
-                            },
-                        },
-                    ),
-                    type_: "Resource".into(),
-                    ..Default::default()
-                }]),
-                min_replicas: Some(2),
-                scale_target_ref:
-                    dsl::k8s_openapi::api::autoscaling::v2::CrossVersionObjectReference {
-                        api_version: Some("apps/v1".into()),
-                        kind: "Deployment".into(),
-                        name: "terrapod-api".into(),
+        spec: Some(HorizontalPodAutoscalerSpec {
+            max_replicas: 10,
+            metrics: Some(vec![MetricSpec {
+                resource: Some(ResourceMetricSource {
+                    name: "cpu".into(),
+                    target: MetricTarget {
+                        average_utilization: Some(70),
+                        type_: "Utilization".into(),
+                        ..Default::default()
                     },
+                }),
+                type_: "Resource".into(),
                 ..Default::default()
+            }]),
+            min_replicas: Some(2),
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: "Deployment".into(),
+                name: "terrapod-api".into(),
             },
-        ),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
 
 /// Ingress/terrapod (production/phases/2-deploy/ingress-terrapod.yaml:2)
-fn object_14() -> dsl::k8s_openapi::api::networking::v1::Ingress {
-    dsl::k8s_openapi::api::networking::v1::Ingress {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_14() -> Ingress {
+    Ingress {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "cert-manager.io/cluster-issuer".into(),
+                "letsencrypt-prod".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1161,37 +1166,31 @@ fn object_14() -> dsl::k8s_openapi::api::networking::v1::Ingress {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::IngressSpec {
+        spec: Some(IngressSpec {
             ingress_class_name: Some("nginx".into()),
-            rules: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressRule {
-                    host: Some("terrapod.example.com".into()),
-                    http: Some(dsl::k8s_openapi::api::networking::v1::HTTPIngressRuleValue {
-                        paths: vec![
-                            dsl::k8s_openapi::api::networking::v1::HTTPIngressPath {
-                                backend: dsl::k8s_openapi::api::networking::v1::IngressBackend {
-                                    service: Some(dsl::k8s_openapi::api::networking::v1::IngressServiceBackend {
-                                        name: "terrapod-web".into(),
-                                        port: Some(dsl::k8s_openapi::api::networking::v1::ServiceBackendPort {
-                                            name: Some("http".into()),
-                                            ..Default::default()
-                                        }),
-                                    }),
+            rules: Some(vec![IngressRule {
+                host: Some("terrapod.example.com".into()),
+                http: Some(HTTPIngressRuleValue {
+                    paths: vec![HTTPIngressPath {
+                        backend: IngressBackend {
+                            service: Some(IngressServiceBackend {
+                                name: "terrapod-web".into(),
+                                port: Some(ServiceBackendPort {
+                                    name: Some("http".into()),
                                     ..Default::default()
-                                },
-                                path: Some("/".into()),
-                                path_type: "Prefix".into(),
-                            },
-                        ],
-                    }),
-                },
-            ]),
-            tls: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressTLS {
-                    hosts: Some(vec!["terrapod.example.com".into()]),
-                    secret_name: Some("terrapod-tls".into()),
-                },
-            ]),
+                                }),
+                            }),
+                            ..Default::default()
+                        },
+                        path: Some("/".into()),
+                        path_type: "Prefix".into(),
+                    }],
+                }),
+            }]),
+            tls: Some(vec![IngressTLS {
+                hosts: Some(vec!["terrapod.example.com".into()]),
+                secret_name: Some("terrapod-tls".into()),
+            }]),
             ..Default::default()
         }),
         ..Default::default()
@@ -1199,10 +1198,10 @@ fn object_14() -> dsl::k8s_openapi::api::networking::v1::Ingress {
 }
 
 /// NetworkPolicy/terrapod-api (production/phases/2-deploy/networkpolicy-terrapod-api.yaml:2)
-fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_15() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1215,64 +1214,62 @@ fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                     to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "10.0.0.0/8".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "172.16.0.0/12".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "192.168.0.0/16".into(),
                                 ..Default::default()
                             }),
@@ -1280,31 +1277,29 @@ fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
                         },
                     ]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                     to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "10.0.0.0/8".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "172.16.0.0/12".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "192.168.0.0/16".into(),
                                 ..Default::default()
                             }),
@@ -1312,93 +1307,82 @@ fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
                         },
                     ]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(80)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(80)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "169.254.170.23/32".into(),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "169.254.170.23/32".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "web".into()),
-                                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "web".into()),
+                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                            ])),
                             ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "listener".into()),
-                                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                        }),
+                        ..Default::default()
+                    },
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "listener".into()),
+                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                            ])),
                             ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "terrapod-runners".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                        }),
+                        ..Default::default()
+                    },
+                    NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "terrapod-runners".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+                        }),
+                        ..Default::default()
+                    },
+                ]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::String("http".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "terrapod".into()),
                     ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1411,10 +1395,10 @@ fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/terrapod-listener (production/phases/2-deploy/networkpolicy-terrapod-listener.yaml:2)
-fn object_16() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_16() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "listener".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1427,86 +1411,80 @@ fn object_16() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8000)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(8000)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                     to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "10.0.0.0/8".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "172.16.0.0/12".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
                                 cidr: "192.168.0.0/16".into(),
                                 ..Default::default()
                             }),
@@ -1514,33 +1492,31 @@ fn object_16() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
                         },
                     ]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(443)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6443)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(6443)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "listener".into()),
                     ("app.kubernetes.io/instance".into(), "terrapod".into()),
                     ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1553,10 +1529,10 @@ fn object_16() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/terrapod-runner (production/phases/2-deploy/networkpolicy-terrapod-runner.yaml:2)
-fn object_17() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_17() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1567,102 +1543,95 @@ fn object_17() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("terrapod-runners".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8000)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(8000)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "terrapod".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "terrapod".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector::default()),
+            pod_selector: Some(LabelSelector::default()),
             policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
         }),
     }
 }
 
 /// NetworkPolicy/terrapod-web (production/phases/2-deploy/networkpolicy-terrapod-web.yaml:2)
-fn object_18() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_18() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "web".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1675,86 +1644,77 @@ fn object_18() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8000)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(8000)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "ingress-nginx".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![NetworkPolicyPeer {
+                    namespace_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([(
+                            "kubernetes.io/metadata.name".into(),
+                            "ingress-nginx".into(),
+                        )])),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::String("http".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "web".into()),
                     ("app.kubernetes.io/instance".into(), "terrapod".into()),
                     ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1767,10 +1727,10 @@ fn object_18() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// PodDisruptionBudget/terrapod-api (production/phases/2-deploy/poddisruptionbudget-terrapod-api.yaml:2)
-fn object_19() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_19() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1783,20 +1743,16 @@ fn object_19() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            min_available: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "api".into()),
-                        ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                        ("app.kubernetes.io/name".into(), "terrapod".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            min_available: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "api".into()),
+                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                    ("app.kubernetes.io/name".into(), "terrapod".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -1805,10 +1761,10 @@ fn object_19() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/terrapod-web (production/phases/2-deploy/poddisruptionbudget-terrapod-web.yaml:2)
-fn object_20() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_20() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "web".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1821,20 +1777,16 @@ fn object_20() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            min_available: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "web".into()),
-                        ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                        ("app.kubernetes.io/name".into(), "terrapod".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            min_available: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "web".into()),
+                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                    ("app.kubernetes.io/name".into(), "terrapod".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -1843,10 +1795,10 @@ fn object_20() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// Role/terrapod-listener-jobs (production/phases/2-deploy/role-terrapod-listener-jobs.yaml:2)
-fn object_21() -> dsl::k8s_openapi::api::rbac::v1::Role {
-    dsl::k8s_openapi::api::rbac::v1::Role {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_21() -> Role {
+    Role {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "listener".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1859,7 +1811,7 @@ fn object_21() -> dsl::k8s_openapi::api::rbac::v1::Role {
             namespace: Some("terrapod-runners".into()),
             ..Default::default()
         },
-        rules: Some(vec![dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+        rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["batch".into()]),
             resources: Some(vec!["jobs".into()]),
             verbs: vec![
@@ -1875,10 +1827,10 @@ fn object_21() -> dsl::k8s_openapi::api::rbac::v1::Role {
 }
 
 /// RoleBinding/terrapod-listener-jobs (production/phases/2-deploy/rolebinding-terrapod-listener-jobs.yaml:2)
-fn object_22() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_22() -> RoleBinding {
+    RoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "listener".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1891,12 +1843,12 @@ fn object_22() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
             namespace: Some("terrapod-runners".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "Role".into(),
             name: "terrapod-listener-jobs".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "terrapod-listener".into(),
             namespace: Some("terrapod".into()),
@@ -1906,10 +1858,10 @@ fn object_22() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
 }
 
 /// Service/terrapod-api (production/phases/2-deploy/service-terrapod-api.yaml:2)
-fn object_23() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_23() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1922,19 +1874,15 @@ fn object_23() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 80,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "http".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("http".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1947,10 +1895,10 @@ fn object_23() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/terrapod-web (production/phases/2-deploy/service-terrapod-web.yaml:2)
-fn object_24() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_24() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "web".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1963,19 +1911,15 @@ fn object_24() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 80,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "http".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("http".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "web".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -1988,10 +1932,10 @@ fn object_24() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/terrapod-api (production/phases/2-deploy/serviceaccount-terrapod-api.yaml:2)
-fn object_25() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_25() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2010,10 +1954,10 @@ fn object_25() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/terrapod-listener (production/phases/2-deploy/serviceaccount-terrapod-listener.yaml:2)
-fn object_26() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_26() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "listener".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2032,14 +1976,14 @@ fn object_26() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/terrapod-runner (production/phases/2-deploy/serviceaccount-terrapod-runner.yaml:2)
-fn object_27() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([(
+pub fn object_27() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
                 "kairn.dev/runtime-service-account".into(),
                 "true".into(),
             )])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "terrapod".into()),
@@ -2056,10 +2000,10 @@ fn object_27() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/terrapod-web (production/phases/2-deploy/serviceaccount-terrapod-web.yaml:2)
-fn object_28() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_28() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "web".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2078,10 +2022,10 @@ fn object_28() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// Job/terrapod-bootstrap-85c80a7d (production/phases/3-after-deploy/job-terrapod-bootstrap-85c80a7d.yaml:2)
-fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_29() -> Job {
+    Job {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PostSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -2099,7 +2043,7 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
                     "terrapod-admin-credentials,terrapod-db-credentials".into(),
                 ),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "bootstrap".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2112,60 +2056,54 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
             namespace: Some("terrapod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+        spec: Some(JobSpec {
             active_deadline_seconds: Some(600),
             backoff_limit: Some(2),
             completions: Some(1),
             parallelism: Some(1),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "bootstrap".into()),
-                            ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                            ("app.kubernetes.io/name".into(), "terrapod".into()),
-                            ("app.kubernetes.io/part-of".into(), "terrapod".into()),
-                            ("app.kubernetes.io/version".into(), "0.1.0".into()),
-                            ("kairn.dev/environment".into(), "production".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "bootstrap".into()),
+                        ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                        ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                        ("app.kubernetes.io/name".into(), "terrapod".into()),
+                        ("app.kubernetes.io/part-of".into(), "terrapod".into()),
+                        ("app.kubernetes.io/version".into(), "0.1.0".into()),
+                        ("kairn.dev/environment".into(), "production".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+                    containers: vec![Container {
                         args: Some(vec!["bootstrap".into()]),
                         env: Some(vec![
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "TERRAPOD_DATABASE_URL".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    secret_key_ref: Some(
-                                        dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "terrapod-db-credentials".into(),
-                                            ..Default::default()
-                                        },
-                                    ),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "terrapod-db-credentials".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "TERRAPOD_BOOTSTRAP__ADMIN_EMAIL".into(),
                                 value: Some("admin@example.com".into()),
                                 ..Default::default()
                             },
-                            dsl::k8s_openapi::api::core::v1::EnvVar {
+                            EnvVar {
                                 name: "TERRAPOD_BOOTSTRAP__ADMIN_PASSWORD".into(),
-                                value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                    secret_key_ref: Some(
-                                        dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "password".into(),
-                                            name: "terrapod-admin-credentials".into(),
-                                            ..Default::default()
-                                        },
-                                    ),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "password".into(),
+                                        name: "terrapod-admin-credentials".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
@@ -2174,54 +2112,32 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
                         image: Some("ghcr.io/mattrobinsonsre/terrapod-api:0.1.0".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "bootstrap".into(),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "500m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "512Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "256Mi".into(),
-                                    ),
-                                ),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
                             read_only_root_filesystem: Some(true),
                             run_as_non_root: Some(true),
-                            seccomp_profile: Some(
-                                dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                },
-                            ),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![dsl::k8s_openapi::api::core::v1::VolumeMount {
+                        volume_mounts: Some(vec![VolumeMount {
                             mount_path: "/tmp".into(),
                             name: "tmp".into(),
                             ..Default::default()
@@ -2230,25 +2146,21 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
                     }],
                     enable_service_links: Some(false),
                     restart_policy: Some("Never".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("terrapod-bootstrap".into()),
-                    volumes: Some(vec![dsl::k8s_openapi::api::core::v1::Volume {
-                        empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                            size_limit: Some(
-                                dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                    "128Mi".into(),
-                                ),
-                            ),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            size_limit: Some(Quantity("128Mi".into())),
                             ..Default::default()
                         }),
                         name: "tmp".into(),
@@ -2265,115 +2177,10 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
 }
 
 /// NetworkPolicy/terrapod-bootstrap (production/phases/3-after-deploy/networkpolicy-terrapod-bootstrap.yaml:2)
-fn object_30() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("argocd.argoproj.io/hook".into(), "PostSync".into()),
-                ("argocd.argoproj.io/hook-delete-policy".into(), "BeforeHookCreation".into()),
-                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
-                ("helm.sh/hook".into(), "post-install".into()),
-                ("helm.sh/hook-delete-policy".into(), "before-hook-creation".into()),
-                ("helm.sh/hook-weight".into(), "-1".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "bootstrap".into()),
-                ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                ("app.kubernetes.io/name".into(), "terrapod".into()),
-                ("app.kubernetes.io/part-of".into(), "terrapod".into()),
-                ("app.kubernetes.io/version".into(), "0.1.0".into()),
-                ("kairn.dev/environment".into(), "production".into()),
-            ])),
-            name: Some("terrapod-bootstrap".into()),
-            namespace: Some("terrapod".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("UDP".into()),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "10.0.0.0/8".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "172.16.0.0/12".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "192.168.0.0/16".into(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "bootstrap".into()),
-                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
-                    ("app.kubernetes.io/name".into(), "terrapod".into()),
-                ])),
-                ..Default::default()
-            }),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-        }),
-    }
-}
-
-/// ServiceAccount/terrapod-bootstrap (production/phases/3-after-deploy/serviceaccount-terrapod-bootstrap.yaml:2)
-fn object_31() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_30() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PostSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -2387,7 +2194,116 @@ fn object_31() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
                 ),
                 ("helm.sh/hook-weight".into(), "-1".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
+                ("app.kubernetes.io/component".into(), "bootstrap".into()),
+                ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                ("app.kubernetes.io/name".into(), "terrapod".into()),
+                ("app.kubernetes.io/part-of".into(), "terrapod".into()),
+                ("app.kubernetes.io/version".into(), "0.1.0".into()),
+                ("kairn.dev/environment".into(), "production".into()),
+            ])),
+            name: Some("terrapod-bootstrap".into()),
+            namespace: Some("terrapod".into()),
+            ..Default::default()
+        },
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("UDP".into()),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        },
+                    ]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                },
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
+                                cidr: "10.0.0.0/8".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
+                                cidr: "172.16.0.0/12".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPeer {
+                            ip_block: Some(IPBlock {
+                                cidr: "192.168.0.0/16".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                    ]),
+                },
+            ]),
+            ingress: Some(Vec::new()),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "bootstrap".into()),
+                    ("app.kubernetes.io/instance".into(), "terrapod".into()),
+                    ("app.kubernetes.io/name".into(), "terrapod".into()),
+                ])),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+        }),
+    }
+}
+
+/// ServiceAccount/terrapod-bootstrap (production/phases/3-after-deploy/serviceaccount-terrapod-bootstrap.yaml:2)
+pub fn object_31() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
+                ("argocd.argoproj.io/hook".into(), "PostSync".into()),
+                (
+                    "argocd.argoproj.io/hook-delete-policy".into(),
+                    "BeforeHookCreation".into(),
+                ),
+                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
+                ("helm.sh/hook".into(), "post-install".into()),
+                (
+                    "helm.sh/hook-delete-policy".into(),
+                    "before-hook-creation".into(),
+                ),
+                ("helm.sh/hook-weight".into(), "-1".into()),
+            ])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "bootstrap".into()),
                 ("app.kubernetes.io/instance".into(), "terrapod".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),

@@ -2,6 +2,30 @@
 //! `generated/triage-warden`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use dsl::k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
+    MetricTarget, ResourceMetricSource,
+};
+use dsl::k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, ConfigMap, ConfigMapEnvSource, Container, ContainerPort,
+    EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, Namespace,
+    PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecretKeySelector, SecurityContext, Service,
+    ServiceAccount, ServicePort, ServiceSpec, TopologySpreadConstraint, Volume, VolumeMount,
+    WeightedPodAffinityTerm,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, IPBlock, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, NetworkPolicyEgressRule,
+    NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+    ServiceBackendPort,
+};
+use dsl::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn generated_triage_warden() {
@@ -30,10 +54,10 @@ fn generated_triage_warden() {
 }
 
 /// ConfigMap/triage-warden-config (production/configmap-triage-warden-config.yaml:2)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_0() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "triage-warden".into()),
@@ -44,7 +68,7 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([
+        data: Some(BTreeMap::from([
             ("RUST_LOG".into(), "info".into()),
             ("TW_BASE_URL".into(), "https://triage.example.com".into()),
             ("TW_BIND_ADDRESS".into(), "0.0.0.0:8080".into()),
@@ -54,13 +78,14 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// Deployment/triage-warden-api (production/deployment-triage-warden-api.yaml:2)
-fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "triage-warden-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "triage-warden-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -73,22 +98,23 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                     ("app.kubernetes.io/name".into(), "triage-warden".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "7a06a025051405dc".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "7a06a025051405dc".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "api".into()),
                         ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -99,17 +125,26 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "api".into()),
-                                                ("app.kubernetes.io/instance".into(), "triage-warden".into()),
-                                                ("app.kubernetes.io/name".into(), "triage-warden".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "api".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "triage-warden".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/name".into(),
+                                                    "triage-warden".into(),
+                                                ),
                                             ])),
                                             ..Default::default()
                                         }),
@@ -124,188 +159,176 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "triage-warden-secrets".into(),
                                         ..Default::default()
                                     }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_ENCRYPTION_KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "encryption-key".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_JWT_SECRET".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "jwt-secret".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_SESSION_SECRET".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "session-secret".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                            ]),
-                            env_from: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvFromSource {
-                                    config_map_ref: Some(dsl::k8s_openapi::api::core::v1::ConfigMapEnvSource {
-                                        name: "triage-warden-config".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/triage-warden/triage-warden:v1.2.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/live".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(30),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(5),
-                                ..Default::default()
-                            }),
-                            name: "api".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8080,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(5),
-                                period_seconds: Some(5),
-                                timeout_seconds: Some(3),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
+                            },
+                            EnvVar {
+                                name: "TW_ENCRYPTION_KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "encryption-key".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
-                                },
-                            ]),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_JWT_SECRET".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "jwt-secret".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_SESSION_SECRET".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "session-secret".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                        ]),
+                        env_from: Some(vec![EnvFromSource {
+                            config_map_ref: Some(ConfigMapEnvSource {
+                                name: "triage-warden-config".into(),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        },
-                    ],
+                        }]),
+                        image: Some("ghcr.io/triage-warden/triage-warden:v1.2.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/live".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(30),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(5),
+                            ..Default::default()
+                        }),
+                        name: "api".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8080,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(5),
+                            period_seconds: Some(5),
+                            timeout_seconds: Some(3),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("2".into())),
+                                ("memory".into(), Quantity("2Gi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/tmp".into(),
+                            name: "tmp".into(),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(1000),
                         run_as_group: Some(1000),
                         run_as_non_root: Some(true),
                         run_as_user: Some(1000),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("triage-warden-api".into()),
-                    topology_spread_constraints: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::TopologySpreadConstraint {
-                            label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "triage-warden".into()),
-                                    ("app.kubernetes.io/name".into(), "triage-warden".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            max_skew: 1,
-                            topology_key: "topology.kubernetes.io/zone".into(),
-                            when_unsatisfiable: "DoNotSchedule".into(),
+                    topology_spread_constraints: Some(vec![TopologySpreadConstraint {
+                        label_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "triage-warden".into()),
+                                ("app.kubernetes.io/name".into(), "triage-warden".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ..Default::default()
-                            }),
-                            name: "tmp".into(),
+                        }),
+                        max_skew: 1,
+                        topology_key: "topology.kubernetes.io/zone".into(),
+                        when_unsatisfiable: "DoNotSchedule".into(),
+                        ..Default::default()
+                    }]),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            size_limit: Some(Quantity("256Mi".into())),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "tmp".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -316,13 +339,14 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/triage-warden-orchestrator (production/deployment-triage-warden-orchestrator.yaml:2)
-fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "triage-warden-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "triage-warden-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "orchestrator".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -335,23 +359,24 @@ fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(2),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "orchestrator".into()),
                     ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                     ("app.kubernetes.io/name".into(), "triage-warden".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "7a06a025051405dc".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "7a06a025051405dc".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "orchestrator".into()),
                         ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -362,17 +387,26 @@ fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "orchestrator".into()),
-                                                ("app.kubernetes.io/instance".into(), "triage-warden".into()),
-                                                ("app.kubernetes.io/name".into(), "triage-warden".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "orchestrator".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "triage-warden".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/name".into(),
+                                                    "triage-warden".into(),
+                                                ),
                                             ])),
                                             ..Default::default()
                                         }),
@@ -387,193 +421,183 @@ fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec!["orchestrator".into()]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        args: Some(vec!["orchestrator".into()]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "triage-warden-secrets".into(),
                                         ..Default::default()
                                     }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_ENCRYPTION_KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "encryption-key".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_JWT_SECRET".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "jwt-secret".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_SESSION_SECRET".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "session-secret".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "triage-warden-secrets".into(),
-                                            ..Default::default()
-                                        }),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_LEADER_ELECTION_ENABLED".into(),
-                                    value: Some("true".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_LEADER_ELECTION_LEASE_DURATION".into(),
-                                    value: Some("15s".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_LEADER_ELECTION_RENEW_DEADLINE".into(),
-                                    value: Some("10s".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "TW_LEADER_ELECTION_RETRY_PERIOD".into(),
-                                    value: Some("2s".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            env_from: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvFromSource {
-                                    config_map_ref: Some(dsl::k8s_openapi::api::core::v1::ConfigMapEnvSource {
-                                        name: "triage-warden-config".into(),
-                                        ..Default::default()
-                                    }),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/triage-warden/triage-warden:v1.2.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/live".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(30),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(5),
-                                ..Default::default()
-                            }),
-                            name: "orchestrator".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8080,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(5),
-                                period_seconds: Some(5),
-                                timeout_seconds: Some(3),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp".into(),
+                            },
+                            EnvVar {
+                                name: "TW_ENCRYPTION_KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "encryption-key".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
-                                },
-                            ]),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_JWT_SECRET".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "jwt-secret".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_SESSION_SECRET".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "session-secret".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "triage-warden-secrets".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_LEADER_ELECTION_ENABLED".into(),
+                                value: Some("true".into()),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_LEADER_ELECTION_LEASE_DURATION".into(),
+                                value: Some("15s".into()),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_LEADER_ELECTION_RENEW_DEADLINE".into(),
+                                value: Some("10s".into()),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "TW_LEADER_ELECTION_RETRY_PERIOD".into(),
+                                value: Some("2s".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        env_from: Some(vec![EnvFromSource {
+                            config_map_ref: Some(ConfigMapEnvSource {
+                                name: "triage-warden-config".into(),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        },
-                    ],
+                        }]),
+                        image: Some("ghcr.io/triage-warden/triage-warden:v1.2.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/live".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(30),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(5),
+                            ..Default::default()
+                        }),
+                        name: "orchestrator".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8080,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(5),
+                            period_seconds: Some(5),
+                            timeout_seconds: Some(3),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("2".into())),
+                                ("memory".into(), Quantity("2Gi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/tmp".into(),
+                            name: "tmp".into(),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(1000),
                         run_as_group: Some(1000),
                         run_as_non_root: Some(true),
                         run_as_user: Some(1000),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("triage-warden-orchestrator".into()),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource {
-                                size_limit: Some(dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ..Default::default()
-                            }),
-                            name: "tmp".into(),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            size_limit: Some(Quantity("256Mi".into())),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "tmp".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -584,10 +608,10 @@ fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// HorizontalPodAutoscaler/triage-warden-api (production/horizontalpodautoscaler-triage-warden-api.yaml:2)
-fn object_3() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-    dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> HorizontalPodAutoscaler {
+    HorizontalPodAutoscaler {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -600,115 +624,108 @@ fn object_3() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(
-            dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec {
-                max_replicas: 10,
-                metrics: Some(vec![
-                    dsl::k8s_openapi::api::autoscaling::v2::MetricSpec {
-                        resource: Some(
-                            dsl::k8s_openapi::api::autoscaling::v2::ResourceMetricSource {
-                                name: "cpu".into(),
-                                target: dsl::k8s_openapi::api::autoscaling::v2::MetricTarget {
-                                    average_utilization: Some(70),
-                                    type_: "Utilization".into(),
-                                    ..Default::default()
-                                },
-                            },
-                        ),
-                        type_: "Resource".into(),
-                        ..Default::default()
-                    },
-                    dsl::k8s_openapi::api::autoscaling::v2::MetricSpec {
-                        resource: Some(
-                            dsl::k8s_openapi::api::autoscaling::v2::ResourceMetricSource {
-                                name: "memory".into(),
-                                target: dsl::k8s_openapi::api::autoscaling::v2::MetricTarget {
-                                    average_utilization: Some(80),
-                                    type_: "Utilization".into(),
-                                    ..Default::default()
-                                },
-                            },
-                        ),
-                        type_: "Resource".into(),
-                        ..Default::default()
-                    },
-                ]),
-                min_replicas: Some(2),
-                scale_target_ref:
-                    dsl::k8s_openapi::api::autoscaling::v2::CrossVersionObjectReference {
-                        api_version: Some("apps/v1".into()),
-                        kind: "Deployment".into(),
-                        name: "triage-warden-api".into(),
-                    },
-                ..Default::default()
-            },
-        ),
-        ..Default::default()
-    }
-}
-
-/// Ingress/triage-warden (production/ingress-triage-warden.yaml:2)
-fn object_4() -> dsl::k8s_openapi::api::networking::v1::Ingress {
-    dsl::k8s_openapi::api::networking::v1::Ingress {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
-                ("kairn.dev/waive.metrics-exposed-by-ingress".into(), "Triage Warden serves /metrics on its only HTTP port (seed 001: `port: http, path: /metrics`), so the `/` route to the API reaches it, and an Ingress v1 path cannot exclude a sub-path. Deny `location = /metrics` in the ingress-nginx controller configuration until the app can serve metrics on a separate port.".into()),
-                ("nginx.ingress.kubernetes.io/proxy-body-size".into(), "10m".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/instance".into(), "triage-warden".into()),
-                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                ("app.kubernetes.io/name".into(), "triage-warden".into()),
-                ("app.kubernetes.io/part-of".into(), "triage-warden".into()),
-                ("kairn.dev/environment".into(), "production".into()),
-            ])),
-            name: Some("triage-warden".into()),
-            namespace: Some("triage-warden".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::IngressSpec {
-            ingress_class_name: Some("nginx".into()),
-            rules: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressRule {
-                    host: Some("triage.example.com".into()),
-                    http: Some(dsl::k8s_openapi::api::networking::v1::HTTPIngressRuleValue {
-                        paths: vec![
-                            dsl::k8s_openapi::api::networking::v1::HTTPIngressPath {
-                                backend: dsl::k8s_openapi::api::networking::v1::IngressBackend {
-                                    service: Some(dsl::k8s_openapi::api::networking::v1::IngressServiceBackend {
-                                        name: "triage-warden-api".into(),
-                                        port: Some(dsl::k8s_openapi::api::networking::v1::ServiceBackendPort {
-                                            name: Some("http".into()),
-                                            ..Default::default()
-                                        }),
-                                    }),
-                                    ..Default::default()
-                                },
-                                path: Some("/".into()),
-                                path_type: "Prefix".into(),
-                            },
-                        ],
+        spec: Some(HorizontalPodAutoscalerSpec {
+            max_replicas: 10,
+            metrics: Some(vec![
+                MetricSpec {
+                    resource: Some(ResourceMetricSource {
+                        name: "cpu".into(),
+                        target: MetricTarget {
+                            average_utilization: Some(70),
+                            type_: "Utilization".into(),
+                            ..Default::default()
+                        },
                     }),
+                    type_: "Resource".into(),
+                    ..Default::default()
+                },
+                MetricSpec {
+                    resource: Some(ResourceMetricSource {
+                        name: "memory".into(),
+                        target: MetricTarget {
+                            average_utilization: Some(80),
+                            type_: "Utilization".into(),
+                            ..Default::default()
+                        },
+                    }),
+                    type_: "Resource".into(),
+                    ..Default::default()
                 },
             ]),
-            tls: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressTLS {
-                    hosts: Some(vec!["triage.example.com".into()]),
-                    secret_name: Some("triage-warden-tls".into()),
-                },
-            ]),
+            min_replicas: Some(2),
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: "Deployment".into(),
+                name: "triage-warden-api".into(),
+            },
             ..Default::default()
         }),
         ..Default::default()
     }
 }
 
+/// Ingress/triage-warden (production/ingress-triage-warden.yaml:2)
+pub fn object_4() -> Ingress {
+    Ingress {
+    metadata: ObjectMeta {
+        annotations: Some(BTreeMap::from([
+            ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
+            ("kairn.dev/waive.metrics-exposed-by-ingress".into(), "Triage Warden serves /metrics on its only HTTP port (seed 001: `port: http, path: /metrics`), so the `/` route to the API reaches it, and an Ingress v1 path cannot exclude a sub-path. Deny `location = /metrics` in the ingress-nginx controller configuration until the app can serve metrics on a separate port.".into()),
+            ("nginx.ingress.kubernetes.io/proxy-body-size".into(), "10m".into()),
+        ])),
+        labels: Some(BTreeMap::from([
+            ("app.kubernetes.io/instance".into(), "triage-warden".into()),
+            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+            ("app.kubernetes.io/name".into(), "triage-warden".into()),
+            ("app.kubernetes.io/part-of".into(), "triage-warden".into()),
+            ("kairn.dev/environment".into(), "production".into()),
+        ])),
+        name: Some("triage-warden".into()),
+        namespace: Some("triage-warden".into()),
+        ..Default::default()
+    },
+    spec: Some(IngressSpec {
+        ingress_class_name: Some("nginx".into()),
+        rules: Some(vec![
+            IngressRule {
+                host: Some("triage.example.com".into()),
+                http: Some(HTTPIngressRuleValue {
+                    paths: vec![
+                        HTTPIngressPath {
+                            backend: IngressBackend {
+                                service: Some(IngressServiceBackend {
+                                    name: "triage-warden-api".into(),
+                                    port: Some(ServiceBackendPort {
+                                        name: Some("http".into()),
+                                        ..Default::default()
+                                    }),
+                                }),
+                                ..Default::default()
+                            },
+                            path: Some("/".into()),
+                            path_type: "Prefix".into(),
+                        },
+                    ],
+                }),
+            },
+        ]),
+        tls: Some(vec![
+            IngressTLS {
+                hosts: Some(vec!["triage.example.com".into()]),
+                secret_name: Some("triage-warden-tls".into()),
+            },
+        ]),
+        ..Default::default()
+    }),
+    ..Default::default()
+}
+}
+
 /// Namespace/triage-warden (production/namespace-triage-warden.yaml:2)
-fn object_5() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "triage-warden".into()),
@@ -736,10 +753,10 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/triage-warden-api (production/networkpolicy-triage-warden-api.yaml:2)
-fn object_6() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_6() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -752,146 +769,130 @@ fn object_6() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "redis".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "redis".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "ingress-nginx".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "ingress-nginx".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "monitoring".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "monitoring".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                     ("app.kubernetes.io/name".into(), "triage-warden".into()),
@@ -904,10 +905,10 @@ fn object_6() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/triage-warden-orchestrator (production/networkpolicy-triage-warden-orchestrator.yaml:2)
-fn object_7() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_7() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "orchestrator".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -920,126 +921,111 @@ fn object_7() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "redis".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "redis".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "monitoring".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![NetworkPolicyPeer {
+                    namespace_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([(
+                            "kubernetes.io/metadata.name".into(),
+                            "monitoring".into(),
+                        )])),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::String("http".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "orchestrator".into()),
                     ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                     ("app.kubernetes.io/name".into(), "triage-warden".into()),
@@ -1052,10 +1038,10 @@ fn object_7() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// PodDisruptionBudget/triage-warden-api (production/poddisruptionbudget-triage-warden-api.yaml:2)
-fn object_8() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1068,20 +1054,16 @@ fn object_8() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            min_available: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "api".into()),
-                        ("app.kubernetes.io/instance".into(), "triage-warden".into()),
-                        ("app.kubernetes.io/name".into(), "triage-warden".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            min_available: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "api".into()),
+                    ("app.kubernetes.io/instance".into(), "triage-warden".into()),
+                    ("app.kubernetes.io/name".into(), "triage-warden".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -1090,10 +1072,10 @@ fn object_8() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/triage-warden-orchestrator (production/poddisruptionbudget-triage-warden-orchestrator.yaml:2)
-fn object_9() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "orchestrator".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1106,20 +1088,16 @@ fn object_9() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            min_available: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "orchestrator".into()),
-                        ("app.kubernetes.io/instance".into(), "triage-warden".into()),
-                        ("app.kubernetes.io/name".into(), "triage-warden".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            min_available: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "orchestrator".into()),
+                    ("app.kubernetes.io/instance".into(), "triage-warden".into()),
+                    ("app.kubernetes.io/name".into(), "triage-warden".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -1128,10 +1106,10 @@ fn object_9() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// Service/triage-warden-api (production/service-triage-warden-api.yaml:2)
-fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_11() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1144,19 +1122,15 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 80,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "http".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("http".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/name".into(), "triage-warden".into()),
@@ -1169,10 +1143,10 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/triage-warden-orchestrator (production/service-triage-warden-orchestrator.yaml:2)
-fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_12() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "orchestrator".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1185,19 +1159,15 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("triage-warden".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("http".into()),
                 port: 8080,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "http".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("http".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "orchestrator".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/name".into(), "triage-warden".into()),
@@ -1210,10 +1180,10 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/triage-warden-api (production/serviceaccount-triage-warden-api.yaml:2)
-fn object_13() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_13() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1232,10 +1202,10 @@ fn object_13() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/triage-warden-orchestrator (production/serviceaccount-triage-warden-orchestrator.yaml:2)
-fn object_14() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_14() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "orchestrator".into()),
                 ("app.kubernetes.io/instance".into(), "triage-warden".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),

@@ -2,6 +2,15 @@
 //! `shared/guestbook`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements, Service,
+    ServicePort, ServiceSpec,
+};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn guestbook() {
@@ -18,58 +27,46 @@ fn guestbook() {
 }
 
 /// Deployment/frontend (frontend-deployment.yaml:1)
-fn object_0() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+pub fn object_0() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
             name: Some("frontend".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(3),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "guestbook".into()),
                     ("tier".into(), "frontend".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "guestbook".into()),
-                            ("tier".into(), "frontend".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "guestbook".into()),
+                        ("tier".into(), "frontend".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "GET_HOSTS_FROM".into(),
                             value: Some("dns".into()),
                             ..Default::default()
                         }]),
                         image: Some("gcr.io/google-samples/gb-frontend:v5".into()),
                         name: "php-redis".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 80,
                             ..Default::default()
                         }]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("100Mi".into())),
                             ])),
                             ..Default::default()
                         }),
@@ -85,22 +82,22 @@ fn object_0() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Service/frontend (frontend-service.yaml:1)
-fn object_1() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "guestbook".into()),
                 ("tier".into(), "frontend".into()),
             ])),
             name: Some("frontend".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 port: 80,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app".into(), "guestbook".into()),
                 ("tier".into(), "frontend".into()),
             ])),
@@ -112,55 +109,43 @@ fn object_1() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Deployment/redis-master (redis-master-deployment.yaml:1)
-fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+pub fn object_2() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
             name: Some("redis-master".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "redis".into()),
                     ("role".into(), "master".into()),
                     ("tier".into(), "backend".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "redis".into()),
-                            ("role".into(), "master".into()),
-                            ("tier".into(), "backend".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "redis".into()),
+                        ("role".into(), "master".into()),
+                        ("tier".into(), "backend".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         image: Some("registry.k8s.io/redis:e2e".into()),
                         name: "master".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 6379,
                             ..Default::default()
                         }]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("100Mi".into())),
                             ])),
                             ..Default::default()
                         }),
@@ -176,10 +161,10 @@ fn object_2() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Service/redis-master (redis-master-service.yaml:1)
-fn object_3() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "redis".into()),
                 ("role".into(), "master".into()),
                 ("tier".into(), "backend".into()),
@@ -187,15 +172,13 @@ fn object_3() -> dsl::k8s_openapi::api::core::v1::Service {
             name: Some("redis-master".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 port: 6379,
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379),
-                ),
+                target_port: Some(IntOrString::Int(6379)),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app".into(), "redis".into()),
                 ("role".into(), "master".into()),
                 ("tier".into(), "backend".into()),
@@ -207,60 +190,48 @@ fn object_3() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Deployment/redis-replica (redis-replica-deployment.yaml:1)
-fn object_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+pub fn object_4() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
             name: Some("redis-replica".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(2),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app".into(), "redis".into()),
                     ("role".into(), "replica".into()),
                     ("tier".into(), "backend".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app".into(), "redis".into()),
-                            ("role".into(), "replica".into()),
-                            ("tier".into(), "backend".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app".into(), "redis".into()),
+                        ("role".into(), "replica".into()),
+                        ("tier".into(), "backend".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        env: Some(vec![EnvVar {
                             name: "GET_HOSTS_FROM".into(),
                             value: Some("dns".into()),
                             ..Default::default()
                         }]),
                         image: Some("gcr.io/google_samples/gb-redisslave:v1".into()),
                         name: "slave".into(),
-                        ports: Some(vec![dsl::k8s_openapi::api::core::v1::ContainerPort {
+                        ports: Some(vec![ContainerPort {
                             container_port: 6379,
                             ..Default::default()
                         }]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("100Mi".into())),
                             ])),
                             ..Default::default()
                         }),
@@ -276,10 +247,10 @@ fn object_4() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Service/redis-replica (redis-replica-service.yaml:1)
-fn object_5() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app".into(), "redis".into()),
                 ("role".into(), "replica".into()),
                 ("tier".into(), "backend".into()),
@@ -287,12 +258,12 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::Service {
             name: Some("redis-replica".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 port: 6379,
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app".into(), "redis".into()),
                 ("role".into(), "replica".into()),
                 ("tier".into(), "backend".into()),

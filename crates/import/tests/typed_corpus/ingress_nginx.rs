@@ -2,6 +2,26 @@
 //! `fixtures/ingress-nginx`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::admissionregistration::v1::{
+    RuleWithOperations, ServiceReference, ValidatingWebhook, ValidatingWebhookConfiguration,
+    WebhookClientConfig,
+};
+use dsl::k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use dsl::k8s_openapi::api::batch::v1::{Job, JobSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMap, Container, ContainerPort, EnvVar, EnvVarSource, ExecAction,
+    HTTPGetAction, Lifecycle, LifecycleHandler, Namespace, ObjectFieldSelector, PodSecurityContext,
+    PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SecretVolumeSource, SecurityContext,
+    Service, ServiceAccount, ServicePort, ServiceSpec, Volume, VolumeMount,
+};
+use dsl::k8s_openapi::api::networking::v1::{IngressClass, IngressClassSpec};
+use dsl::k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
+};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn ingress_nginx() {
@@ -43,10 +63,10 @@ fn ingress_nginx() {
 }
 
 /// Namespace/ingress-nginx (deploy.yaml:1)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_0() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
             ])),
@@ -58,10 +78,10 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// ServiceAccount/ingress-nginx (deploy.yaml:9)
-fn object_1() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -78,10 +98,10 @@ fn object_1() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/ingress-nginx-admission (deploy.yaml:22)
-fn object_2() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "app.kubernetes.io/component".into(),
                     "admission-webhook".into(),
@@ -100,10 +120,10 @@ fn object_2() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// Role/ingress-nginx (deploy.yaml:34)
-fn object_3() -> dsl::k8s_openapi::api::rbac::v1::Role {
-    dsl::k8s_openapi::api::rbac::v1::Role {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> Role {
+    Role {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -115,13 +135,13 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::Role {
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["namespaces".into()]),
                 verbs: vec!["get".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec![
                     "configmaps".into(),
@@ -132,50 +152,50 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::Role {
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["services".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingresses".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingresses/status".into()]),
                 verbs: vec!["update".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingressclasses".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["coordination.k8s.io".into()]),
                 resource_names: Some(vec!["ingress-nginx-leader".into()]),
                 resources: Some(vec!["leases".into()]),
                 verbs: vec!["get".into(), "update".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["coordination.k8s.io".into()]),
                 resources: Some(vec!["leases".into()]),
                 verbs: vec!["create".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["events".into()]),
                 verbs: vec!["create".into(), "patch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["discovery.k8s.io".into()]),
                 resources: Some(vec!["endpointslices".into()]),
                 verbs: vec!["list".into(), "watch".into(), "get".into()],
@@ -186,10 +206,10 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::Role {
 }
 
 /// Role/ingress-nginx-admission (deploy.yaml:124)
-fn object_4() -> dsl::k8s_openapi::api::rbac::v1::Role {
-    dsl::k8s_openapi::api::rbac::v1::Role {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> Role {
+    Role {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "app.kubernetes.io/component".into(),
                     "admission-webhook".into(),
@@ -203,7 +223,7 @@ fn object_4() -> dsl::k8s_openapi::api::rbac::v1::Role {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        rules: Some(vec![dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+        rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["".into()]),
             resources: Some(vec!["secrets".into()]),
             verbs: vec!["get".into(), "create".into()],
@@ -213,10 +233,10 @@ fn object_4() -> dsl::k8s_openapi::api::rbac::v1::Role {
 }
 
 /// ClusterRole/ingress-nginx (deploy.yaml:144)
-fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> ClusterRole {
+    ClusterRole {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
@@ -226,7 +246,7 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec![
                     "configmaps".into(),
@@ -239,49 +259,49 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
                 verbs: vec!["list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["coordination.k8s.io".into()]),
                 resources: Some(vec!["leases".into()]),
                 verbs: vec!["list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["nodes".into()]),
                 verbs: vec!["get".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["services".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingresses".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["events".into()]),
                 verbs: vec!["create".into(), "patch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingresses/status".into()]),
                 verbs: vec!["update".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["networking.k8s.io".into()]),
                 resources: Some(vec!["ingressclasses".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["discovery.k8s.io".into()]),
                 resources: Some(vec!["endpointslices".into()]),
                 verbs: vec!["list".into(), "watch".into(), "get".into()],
@@ -293,10 +313,10 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
 }
 
 /// ClusterRole/ingress-nginx-admission (deploy.yaml:225)
-fn object_6() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_6() -> ClusterRole {
+    ClusterRole {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "app.kubernetes.io/component".into(),
                     "admission-webhook".into(),
@@ -309,7 +329,7 @@ fn object_6() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
             name: Some("ingress-nginx-admission".into()),
             ..Default::default()
         },
-        rules: Some(vec![dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+        rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["admissionregistration.k8s.io".into()]),
             resources: Some(vec!["validatingwebhookconfigurations".into()]),
             verbs: vec!["get".into(), "update".into()],
@@ -320,10 +340,10 @@ fn object_6() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
 }
 
 /// RoleBinding/ingress-nginx (deploy.yaml:244)
-fn object_7() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_7() -> RoleBinding {
+    RoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -334,12 +354,12 @@ fn object_7() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "Role".into(),
             name: "ingress-nginx".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "ingress-nginx".into(),
             namespace: Some("ingress-nginx".into()),
@@ -349,10 +369,10 @@ fn object_7() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
 }
 
 /// RoleBinding/ingress-nginx-admission (deploy.yaml:264)
-fn object_8() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> RoleBinding {
+    RoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "app.kubernetes.io/component".into(),
                     "admission-webhook".into(),
@@ -366,12 +386,12 @@ fn object_8() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "Role".into(),
             name: "ingress-nginx-admission".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "ingress-nginx-admission".into(),
             namespace: Some("ingress-nginx".into()),
@@ -381,10 +401,10 @@ fn object_8() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
 }
 
 /// ClusterRoleBinding/ingress-nginx (deploy.yaml:284)
-fn object_9() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
@@ -393,12 +413,12 @@ fn object_9() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
             name: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "ClusterRole".into(),
             name: "ingress-nginx".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "ingress-nginx".into(),
             namespace: Some("ingress-nginx".into()),
@@ -408,10 +428,10 @@ fn object_9() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
 }
 
 /// ClusterRoleBinding/ingress-nginx-admission (deploy.yaml:302)
-fn object_10() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_10() -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "app.kubernetes.io/component".into(),
                     "admission-webhook".into(),
@@ -424,12 +444,12 @@ fn object_10() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
             name: Some("ingress-nginx-admission".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "ClusterRole".into(),
             name: "ingress-nginx-admission".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "ingress-nginx-admission".into(),
             namespace: Some("ingress-nginx".into()),
@@ -439,10 +459,10 @@ fn object_10() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
 }
 
 /// ConfigMap/ingress-nginx-controller (deploy.yaml:321)
-fn object_11() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_11() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -453,7 +473,7 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "allow-snippet-annotations".into(),
             "true".into(),
         )])),
@@ -462,10 +482,10 @@ fn object_11() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// Service/ingress-nginx-controller (deploy.yaml:335)
-fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_12() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -476,37 +496,29 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             external_traffic_policy: Some("Local".into()),
             ip_families: Some(vec!["IPv4".into()]),
             ip_family_policy: Some("SingleStack".into()),
             ports: Some(vec![
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     app_protocol: Some("http".into()),
                     name: Some("http".into()),
                     port: 80,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                            "http".into(),
-                        ),
-                    ),
+                    target_port: Some(IntOrString::String("http".into())),
                     ..Default::default()
                 },
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     app_protocol: Some("https".into()),
                     name: Some("https".into()),
                     port: 443,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                            "https".into(),
-                        ),
-                    ),
+                    target_port: Some(IntOrString::String("https".into())),
                     ..Default::default()
                 },
             ]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -519,10 +531,10 @@ fn object_12() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/ingress-nginx-controller-admission (deploy.yaml:368)
-fn object_13() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_13() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -533,19 +545,15 @@ fn object_13() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 app_protocol: Some("https".into()),
                 name: Some("https-webhook".into()),
                 port: 443,
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "webhook".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("webhook".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -558,362 +566,362 @@ fn object_13() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Deployment/ingress-nginx-controller (deploy.yaml:391)
-fn object_14() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_14() -> Deployment {
+    Deployment {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
+            ("app.kubernetes.io/component".into(), "controller".into()),
+            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/version".into(), "1.5.2".into()),
+        ])),
+        name: Some("ingress-nginx-controller".into()),
+        namespace: Some("ingress-nginx".into()),
+        ..Default::default()
+    },
+    spec: Some(DeploymentSpec {
+        min_ready_seconds: Some(0),
+        revision_history_limit: Some(10),
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/version".into(), "1.5.2".into()),
             ])),
-            name: Some("ingress-nginx-controller".into()),
-            namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
-            min_ready_seconds: Some(0),
-            revision_history_limit: Some(10),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
-            },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "controller".into()),
-                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                    ])),
-                    ..Default::default()
-                }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "/nginx-ingress-controller".into(),
-                                "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                                "--election-id=ingress-nginx-leader".into(),
-                                "--controller-class=k8s.io/ingress-nginx".into(),
-                                "--ingress-class=nginx".into(),
-                                "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
-                                "--validating-webhook=:8443".into(),
-                                "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
-                                "--validating-webhook-key=/usr/local/certificates/key".into(),
-                            ]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "POD_NAME".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.name".into(),
-                                            ..Default::default()
-                                        }),
+            }),
+            spec: Some(PodSpec {
+                containers: vec![
+                    Container {
+                        args: Some(vec![
+                            "/nginx-ingress-controller".into(),
+                            "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
+                            "--election-id=ingress-nginx-leader".into(),
+                            "--controller-class=k8s.io/ingress-nginx".into(),
+                            "--ingress-class=nginx".into(),
+                            "--configmap=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
+                            "--validating-webhook=:8443".into(),
+                            "--validating-webhook-certificate=/usr/local/certificates/cert".into(),
+                            "--validating-webhook-key=/usr/local/certificates/key".into(),
+                        ]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "POD_NAME".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.name".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "POD_NAMESPACE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.namespace".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "POD_NAMESPACE".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.namespace".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "LD_PRELOAD".into(),
-                                    value: Some("/usr/local/lib/libmimalloc.so".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            lifecycle: Some(dsl::k8s_openapi::api::core::v1::Lifecycle {
-                                pre_stop: Some(dsl::k8s_openapi::api::core::v1::LifecycleHandler {
-                                    exec: Some(dsl::k8s_openapi::api::core::v1::ExecAction {
-                                        command: Some(vec!["/wait-shutdown".into()]),
-                                    }),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
-                            }),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(5),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/healthz".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                    scheme: Some("HTTP".into()),
-                                    ..Default::default()
+                            },
+                            EnvVar {
+                                name: "LD_PRELOAD".into(),
+                                value: Some("/usr/local/lib/libmimalloc.so".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        lifecycle: Some(Lifecycle {
+                            pre_stop: Some(LifecycleHandler {
+                                exec: Some(ExecAction {
+                                    command: Some(vec!["/wait-shutdown".into()]),
                                 }),
-                                initial_delay_seconds: Some(10),
-                                period_seconds: Some(10),
-                                success_threshold: Some(1),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "controller".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 80,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 443,
-                                    name: Some("https".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8443,
-                                    name: Some("webhook".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/healthz".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(10254),
-                                    scheme: Some("HTTP".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(10),
-                                period_seconds: Some(10),
-                                success_threshold: Some(1),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("90Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(true),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    add: Some(vec!["NET_BIND_SERVICE".into()]),
-                                    drop: Some(vec!["ALL".into()]),
-                                }),
-                                run_as_user: Some(101),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/usr/local/certificates/".into(),
-                                    name: "webhook-cert".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
-                            ..Default::default()
-                        },
-                    ],
-                    dns_policy: Some("ClusterFirst".into()),
-                    node_selector: Some(std::collections::BTreeMap::from([
-                        ("kubernetes.io/os".into(), "linux".into()),
-                    ])),
-                    service_account_name: Some("ingress-nginx".into()),
-                    termination_grace_period_seconds: Some(300),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            name: "webhook-cert".into(),
-                            secret: Some(dsl::k8s_openapi::api::core::v1::SecretVolumeSource {
-                                secret_name: Some("ingress-nginx-admission".into()),
                                 ..Default::default()
                             }),
                             ..Default::default()
-                        },
-                    ]),
-                    ..Default::default()
-                }),
-            },
-            ..Default::default()
-        }),
+                        }),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(5),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/healthz".into()),
+                                port: IntOrString::Int(10254),
+                                scheme: Some("HTTP".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(10),
+                            period_seconds: Some(10),
+                            success_threshold: Some(1),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        name: "controller".into(),
+                        ports: Some(vec![
+                            ContainerPort {
+                                container_port: 80,
+                                name: Some("http".into()),
+                                protocol: Some("TCP".into()),
+                                ..Default::default()
+                            },
+                            ContainerPort {
+                                container_port: 443,
+                                name: Some("https".into()),
+                                protocol: Some("TCP".into()),
+                                ..Default::default()
+                            },
+                            ContainerPort {
+                                container_port: 8443,
+                                name: Some("webhook".into()),
+                                protocol: Some("TCP".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/healthz".into()),
+                                port: IntOrString::Int(10254),
+                                scheme: Some("HTTP".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(10),
+                            period_seconds: Some(10),
+                            success_threshold: Some(1),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("90Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(true),
+                            capabilities: Some(Capabilities {
+                                add: Some(vec!["NET_BIND_SERVICE".into()]),
+                                drop: Some(vec!["ALL".into()]),
+                            }),
+                            run_as_user: Some(101),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/usr/local/certificates/".into(),
+                                name: "webhook-cert".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    },
+                ],
+                dns_policy: Some("ClusterFirst".into()),
+                node_selector: Some(BTreeMap::from([
+                    ("kubernetes.io/os".into(), "linux".into()),
+                ])),
+                service_account_name: Some("ingress-nginx".into()),
+                termination_grace_period_seconds: Some(300),
+                volumes: Some(vec![
+                    Volume {
+                        name: "webhook-cert".into(),
+                        secret: Some(SecretVolumeSource {
+                            secret_name: Some("ingress-nginx-admission".into()),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    },
+                ]),
+                ..Default::default()
+            }),
+        },
         ..Default::default()
-    }
+    }),
+    ..Default::default()
+}
 }
 
 /// Job/ingress-nginx-admission-create (deploy.yaml:503)
-fn object_15() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/version".into(), "1.5.2".into()),
-            ])),
-            name: Some("ingress-nginx-admission-create".into()),
-            namespace: Some("ingress-nginx".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/version".into(), "1.5.2".into()),
-                    ])),
-                    name: Some("ingress-nginx-admission-create".into()),
-                    ..Default::default()
-                }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "create".into(),
-                                "--host=ingress-nginx-controller-admission,ingress-nginx-controller-admission.$(POD_NAMESPACE).svc".into(),
-                                "--namespace=$(POD_NAMESPACE)".into(),
-                                "--secret-name=ingress-nginx-admission".into(),
-                            ]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "POD_NAMESPACE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.namespace".into(),
-                                            ..Default::default()
-                                        }),
+pub fn object_15() -> Job {
+    Job {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
+            ("app.kubernetes.io/component".into(), "admission-webhook".into()),
+            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/version".into(), "1.5.2".into()),
+        ])),
+        name: Some("ingress-nginx-admission-create".into()),
+        namespace: Some("ingress-nginx".into()),
+        ..Default::default()
+    },
+    spec: Some(JobSpec {
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "admission-webhook".into()),
+                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                    ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                    ("app.kubernetes.io/version".into(), "1.5.2".into()),
+                ])),
+                name: Some("ingress-nginx-admission-create".into()),
+                ..Default::default()
+            }),
+            spec: Some(PodSpec {
+                containers: vec![
+                    Container {
+                        args: Some(vec![
+                            "create".into(),
+                            "--host=ingress-nginx-controller-admission,ingress-nginx-controller-admission.$(POD_NAMESPACE).svc".into(),
+                            "--namespace=$(POD_NAMESPACE)".into(),
+                            "--secret-name=ingress-nginx-admission".into(),
+                        ]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "POD_NAMESPACE".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.namespace".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ]),
-                            image: Some("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c343@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f61e10f".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            name: "create".into(),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
+                                }),
                                 ..Default::default()
-                            }),
+                            },
+                        ]),
+                        image: Some("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c343@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f61e10f".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        name: "create".into(),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
                             ..Default::default()
-                        },
-                    ],
-                    node_selector: Some(std::collections::BTreeMap::from([
-                        ("kubernetes.io/os".into(), "linux".into()),
-                    ])),
-                    restart_policy: Some("OnFailure".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
-                        fs_group: Some(2000),
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(2000),
+                        }),
                         ..Default::default()
-                    }),
-                    service_account_name: Some("ingress-nginx-admission".into()),
+                    },
+                ],
+                node_selector: Some(BTreeMap::from([
+                    ("kubernetes.io/os".into(), "linux".into()),
+                ])),
+                restart_policy: Some("OnFailure".into()),
+                security_context: Some(PodSecurityContext {
+                    fs_group: Some(2000),
+                    run_as_non_root: Some(true),
+                    run_as_user: Some(2000),
                     ..Default::default()
                 }),
-            },
-            ..Default::default()
-        }),
+                service_account_name: Some("ingress-nginx-admission".into()),
+                ..Default::default()
+            }),
+        },
         ..Default::default()
-    }
+    }),
+    ..Default::default()
+}
 }
 
 /// Job/ingress-nginx-admission-patch (deploy.yaml:550)
-fn object_16() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/version".into(), "1.5.2".into()),
-            ])),
-            name: Some("ingress-nginx-admission-patch".into()),
-            namespace: Some("ingress-nginx".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                        ("app.kubernetes.io/version".into(), "1.5.2".into()),
-                    ])),
-                    name: Some("ingress-nginx-admission-patch".into()),
-                    ..Default::default()
-                }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "patch".into(),
-                                "--webhook-name=ingress-nginx-admission".into(),
-                                "--namespace=$(POD_NAMESPACE)".into(),
-                                "--patch-mutating=false".into(),
-                                "--secret-name=ingress-nginx-admission".into(),
-                                "--patch-failure-policy=Fail".into(),
-                            ]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "POD_NAMESPACE".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "metadata.namespace".into(),
-                                            ..Default::default()
-                                        }),
+pub fn object_16() -> Job {
+    Job {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
+            ("app.kubernetes.io/component".into(), "admission-webhook".into()),
+            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+            ("app.kubernetes.io/version".into(), "1.5.2".into()),
+        ])),
+        name: Some("ingress-nginx-admission-patch".into()),
+        namespace: Some("ingress-nginx".into()),
+        ..Default::default()
+    },
+    spec: Some(JobSpec {
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "admission-webhook".into()),
+                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                    ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                    ("app.kubernetes.io/version".into(), "1.5.2".into()),
+                ])),
+                name: Some("ingress-nginx-admission-patch".into()),
+                ..Default::default()
+            }),
+            spec: Some(PodSpec {
+                containers: vec![
+                    Container {
+                        args: Some(vec![
+                            "patch".into(),
+                            "--webhook-name=ingress-nginx-admission".into(),
+                            "--namespace=$(POD_NAMESPACE)".into(),
+                            "--patch-mutating=false".into(),
+                            "--secret-name=ingress-nginx-admission".into(),
+                            "--patch-failure-policy=Fail".into(),
+                        ]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "POD_NAMESPACE".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "metadata.namespace".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ]),
-                            image: Some("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c343@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f61e10f".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            name: "patch".into(),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
+                                }),
                                 ..Default::default()
-                            }),
+                            },
+                        ]),
+                        image: Some("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c343@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f61e10f".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        name: "patch".into(),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
                             ..Default::default()
-                        },
-                    ],
-                    node_selector: Some(std::collections::BTreeMap::from([
-                        ("kubernetes.io/os".into(), "linux".into()),
-                    ])),
-                    restart_policy: Some("OnFailure".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
-                        fs_group: Some(2000),
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(2000),
+                        }),
                         ..Default::default()
-                    }),
-                    service_account_name: Some("ingress-nginx-admission".into()),
+                    },
+                ],
+                node_selector: Some(BTreeMap::from([
+                    ("kubernetes.io/os".into(), "linux".into()),
+                ])),
+                restart_policy: Some("OnFailure".into()),
+                security_context: Some(PodSecurityContext {
+                    fs_group: Some(2000),
+                    run_as_non_root: Some(true),
+                    run_as_user: Some(2000),
                     ..Default::default()
                 }),
-            },
-            ..Default::default()
-        }),
+                service_account_name: Some("ingress-nginx-admission".into()),
+                ..Default::default()
+            }),
+        },
         ..Default::default()
-    }
+    }),
+    ..Default::default()
+}
 }
 
 /// IngressClass/nginx (deploy.yaml:599)
-fn object_17() -> dsl::k8s_openapi::api::networking::v1::IngressClass {
-    dsl::k8s_openapi::api::networking::v1::IngressClass {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_17() -> IngressClass {
+    IngressClass {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
@@ -923,7 +931,7 @@ fn object_17() -> dsl::k8s_openapi::api::networking::v1::IngressClass {
             name: Some("nginx".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::IngressClassSpec {
+        spec: Some(IngressClassSpec {
             controller: Some("k8s.io/ingress-nginx".into()),
             ..Default::default()
         }),
@@ -931,10 +939,10 @@ fn object_17() -> dsl::k8s_openapi::api::networking::v1::IngressClass {
 }
 
 /// ValidatingWebhookConfiguration/ingress-nginx-admission (deploy.yaml:612)
-fn object_18() -> dsl::k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration {
-    dsl::k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_18() -> ValidatingWebhookConfiguration {
+    ValidatingWebhookConfiguration {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "app.kubernetes.io/component".into(),
                     "admission-webhook".into(),
@@ -947,36 +955,29 @@ fn object_18() -> dsl::k8s_openapi::api::admissionregistration::v1::ValidatingWe
             name: Some("ingress-nginx-admission".into()),
             ..Default::default()
         },
-        webhooks: Some(vec![
-            dsl::k8s_openapi::api::admissionregistration::v1::ValidatingWebhook {
-                admission_review_versions: vec!["v1".into()],
-                client_config:
-                    dsl::k8s_openapi::api::admissionregistration::v1::WebhookClientConfig {
-                        service: Some(
-                            dsl::k8s_openapi::api::admissionregistration::v1::ServiceReference {
-                                name: "ingress-nginx-controller-admission".into(),
-                                namespace: "ingress-nginx".into(),
-                                path: Some("/networking/v1/ingresses".into()),
-                                ..Default::default()
-                            },
-                        ),
-                        ..Default::default()
-                    },
-                failure_policy: Some("Fail".into()),
-                match_policy: Some("Equivalent".into()),
-                name: "validate.nginx.ingress.kubernetes.io".into(),
-                rules: Some(vec![
-                    dsl::k8s_openapi::api::admissionregistration::v1::RuleWithOperations {
-                        api_groups: Some(vec!["networking.k8s.io".into()]),
-                        api_versions: Some(vec!["v1".into()]),
-                        operations: Some(vec!["CREATE".into(), "UPDATE".into()]),
-                        resources: Some(vec!["ingresses".into()]),
-                        ..Default::default()
-                    },
-                ]),
-                side_effects: "None".into(),
+        webhooks: Some(vec![ValidatingWebhook {
+            admission_review_versions: vec!["v1".into()],
+            client_config: WebhookClientConfig {
+                service: Some(ServiceReference {
+                    name: "ingress-nginx-controller-admission".into(),
+                    namespace: "ingress-nginx".into(),
+                    path: Some("/networking/v1/ingresses".into()),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
-        ]),
+            failure_policy: Some("Fail".into()),
+            match_policy: Some("Equivalent".into()),
+            name: "validate.nginx.ingress.kubernetes.io".into(),
+            rules: Some(vec![RuleWithOperations {
+                api_groups: Some(vec!["networking.k8s.io".into()]),
+                api_versions: Some(vec!["v1".into()]),
+                operations: Some(vec!["CREATE".into(), "UPDATE".into()]),
+                resources: Some(vec!["ingresses".into()]),
+                ..Default::default()
+            }]),
+            side_effects: "None".into(),
+            ..Default::default()
+        }]),
     }
 }

@@ -2,6 +2,26 @@
 //! `fixtures/kube-prometheus-node-exporter`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet,
+};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, HostPathVolumeSource, Namespace,
+    ObjectFieldSelector, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements,
+    SecurityContext, Service, ServiceAccount, ServicePort, ServiceSpec, Toleration, Volume,
+    VolumeMount,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicySpec,
+};
+use dsl::k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject,
+};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn kube_prometheus_node_exporter() {
@@ -19,10 +39,10 @@ fn kube_prometheus_node_exporter() {
 }
 
 /// Namespace/monitoring (namespace.yaml:1)
-fn object_1() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 (
                     "pod-security.kubernetes.io/warn".into(),
                     "privileged".into(),
@@ -40,10 +60,10 @@ fn object_1() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// ClusterRole/node-exporter (nodeExporter-clusterRole.yaml:1)
-fn object_2() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> ClusterRole {
+    ClusterRole {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -53,13 +73,13 @@ fn object_2() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["authentication.k8s.io".into()]),
                 resources: Some(vec!["tokenreviews".into()]),
                 verbs: vec!["create".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["authorization.k8s.io".into()]),
                 resources: Some(vec!["subjectaccessreviews".into()]),
                 verbs: vec!["create".into()],
@@ -71,10 +91,10 @@ fn object_2() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
 }
 
 /// ClusterRoleBinding/node-exporter (nodeExporter-clusterRoleBinding.yaml:1)
-fn object_3() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -83,12 +103,12 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
             name: Some("node-exporter".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "ClusterRole".into(),
             name: "node-exporter".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "node-exporter".into(),
             namespace: Some("monitoring".into()),
@@ -98,209 +118,209 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
 }
 
 /// DaemonSet/node-exporter (nodeExporter-daemonset.yaml:1)
-fn object_4() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    dsl::k8s_openapi::api::apps::v1::DaemonSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> DaemonSet {
+    DaemonSet {
+    metadata: ObjectMeta {
+        labels: Some(BTreeMap::from([
+            ("app.kubernetes.io/component".into(), "exporter".into()),
+            ("app.kubernetes.io/name".into(), "node-exporter".into()),
+            ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+            ("app.kubernetes.io/version".into(), "1.6.1".into()),
+        ])),
+        name: Some("node-exporter".into()),
+        namespace: Some("monitoring".into()),
+        ..Default::default()
+    },
+    spec: Some(DaemonSetSpec {
+        selector: LabelSelector {
+            match_labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-                ("app.kubernetes.io/version".into(), "1.6.1".into()),
             ])),
-            name: Some("node-exporter".into()),
-            namespace: Some("monitoring".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetSpec {
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+        template: PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                annotations: Some(BTreeMap::from([
+                    ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
+                ])),
+                labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                    ("app.kubernetes.io/version".into(), "1.6.1".into()),
                 ])),
                 ..Default::default()
-            },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "exporter".into()),
-                        ("app.kubernetes.io/name".into(), "node-exporter".into()),
-                        ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-                        ("app.kubernetes.io/version".into(), "1.6.1".into()),
-                    ])),
-                    ..Default::default()
-                }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    automount_service_account_token: Some(true),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "--web.listen-address=127.0.0.1:9100".into(),
-                                "--path.sysfs=/host/sys".into(),
-                                "--path.rootfs=/host/root".into(),
-                                "--path.udev.data=/host/root/run/udev/data".into(),
-                                "--no-collector.wifi".into(),
-                                "--no-collector.hwmon".into(),
-                                "--no-collector.btrfs".into(),
-                                "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)".into(),
-                                "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$".into(),
-                                "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
-                            ]),
-                            image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
-                            name: "node-exporter".into(),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("180Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("102m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("180Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    add: Some(vec!["SYS_TIME".into()]),
-                                    drop: Some(vec!["ALL".into()]),
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/host/sys".into(),
-                                    mount_propagation: Some("HostToContainer".into()),
-                                    name: "sys".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/host/root".into(),
-                                    mount_propagation: Some("HostToContainer".into()),
-                                    name: "root".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+            }),
+            spec: Some(PodSpec {
+                automount_service_account_token: Some(true),
+                containers: vec![
+                    Container {
+                        args: Some(vec![
+                            "--web.listen-address=127.0.0.1:9100".into(),
+                            "--path.sysfs=/host/sys".into(),
+                            "--path.rootfs=/host/root".into(),
+                            "--path.udev.data=/host/root/run/udev/data".into(),
+                            "--no-collector.wifi".into(),
+                            "--no-collector.hwmon".into(),
+                            "--no-collector.btrfs".into(),
+                            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)".into(),
+                            "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$".into(),
+                            "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
+                        ]),
+                        image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
+                        name: "node-exporter".into(),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("180Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("102m".into())),
+                                ("memory".into(), Quantity("180Mi".into())),
+                            ])),
                             ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "--secure-listen-address=[$(IP)]:9100".into(),
-                                "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
-                                "--upstream=http://127.0.0.1:9100/".into(),
-                            ]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "IP".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        field_ref: Some(dsl::k8s_openapi::api::core::v1::ObjectFieldSelector {
-                                            field_path: "status.podIP".into(),
-                                            ..Default::default()
-                                        }),
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                add: Some(vec!["SYS_TIME".into()]),
+                                drop: Some(vec!["ALL".into()]),
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/host/sys".into(),
+                                mount_propagation: Some("HostToContainer".into()),
+                                name: "sys".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/host/root".into(),
+                                mount_propagation: Some("HostToContainer".into()),
+                                name: "root".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    },
+                    Container {
+                        args: Some(vec![
+                            "--secure-listen-address=[$(IP)]:9100".into(),
+                            "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
+                            "--upstream=http://127.0.0.1:9100/".into(),
+                        ]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "IP".into(),
+                                value_from: Some(EnvVarSource {
+                                    field_ref: Some(ObjectFieldSelector {
+                                        field_path: "status.podIP".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ]),
-                            image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
-                            name: "kube-rbac-proxy".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 9100,
-                                    host_port: Some(9100),
-                                    name: Some("https".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("20m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("40Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("20Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
                                 }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_group: Some(65532),
-                                run_as_non_root: Some(true),
-                                run_as_user: Some(65532),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
+                        name: "kube-rbac-proxy".into(),
+                        ports: Some(vec![
+                            ContainerPort {
+                                container_port: 9100,
+                                host_port: Some(9100),
+                                name: Some("https".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("20m".into())),
+                                ("memory".into(), Quantity("40Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("20Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_group: Some(65532),
+                            run_as_non_root: Some(true),
+                            run_as_user: Some(65532),
                             ..Default::default()
-                        },
-                    ],
-                    host_network: Some(true),
-                    host_pid: Some(true),
-                    node_selector: Some(std::collections::BTreeMap::from([
-                        ("kubernetes.io/os".into(), "linux".into()),
-                    ])),
-                    priority_class_name: Some("system-cluster-critical".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(65534),
+                        }),
                         ..Default::default()
-                    }),
-                    service_account_name: Some("node-exporter".into()),
-                    tolerations: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Toleration {
-                            operator: Some("Exists".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
-                                path: "/sys".into(),
-                                ..Default::default()
-                            }),
-                            name: "sys".into(),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
-                                path: "/".into(),
-                                ..Default::default()
-                            }),
-                            name: "root".into(),
-                            ..Default::default()
-                        },
-                    ]),
+                    },
+                ],
+                host_network: Some(true),
+                host_pid: Some(true),
+                node_selector: Some(BTreeMap::from([
+                    ("kubernetes.io/os".into(), "linux".into()),
+                ])),
+                priority_class_name: Some("system-cluster-critical".into()),
+                security_context: Some(PodSecurityContext {
+                    run_as_non_root: Some(true),
+                    run_as_user: Some(65534),
                     ..Default::default()
                 }),
-            },
-            update_strategy: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateDaemonSet {
-                    max_unavailable: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("10%".into())),
-                    ..Default::default()
-                }),
-                type_: Some("RollingUpdate".into()),
+                service_account_name: Some("node-exporter".into()),
+                tolerations: Some(vec![
+                    Toleration {
+                        operator: Some("Exists".into()),
+                        ..Default::default()
+                    },
+                ]),
+                volumes: Some(vec![
+                    Volume {
+                        host_path: Some(HostPathVolumeSource {
+                            path: "/sys".into(),
+                            ..Default::default()
+                        }),
+                        name: "sys".into(),
+                        ..Default::default()
+                    },
+                    Volume {
+                        host_path: Some(HostPathVolumeSource {
+                            path: "/".into(),
+                            ..Default::default()
+                        }),
+                        name: "root".into(),
+                        ..Default::default()
+                    },
+                ]),
+                ..Default::default()
             }),
-            ..Default::default()
+        },
+        update_strategy: Some(DaemonSetUpdateStrategy {
+            rolling_update: Some(RollingUpdateDaemonSet {
+                max_unavailable: Some(IntOrString::String("10%".into())),
+                ..Default::default()
+            }),
+            type_: Some("RollingUpdate".into()),
         }),
         ..Default::default()
-    }
+    }),
+    ..Default::default()
+}
 }
 
 /// NetworkPolicy/node-exporter (nodeExporter-networkPolicy.yaml:1)
-fn object_5() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -310,34 +330,27 @@ fn object_5() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("monitoring".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule::default(),
-            ]),
-            ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "prometheus".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(9100)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![NetworkPolicyEgressRule::default()]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![NetworkPolicyPeer {
+                    pod_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([(
+                            "app.kubernetes.io/name".into(),
+                            "prometheus".into(),
+                        )])),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::Int(9100)),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -350,10 +363,10 @@ fn object_5() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// Service/node-exporter (nodeExporter-service.yaml:1)
-fn object_7() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_7() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -363,19 +376,15 @@ fn object_7() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("monitoring".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             cluster_ip: Some("None".into()),
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+            ports: Some(vec![ServicePort {
                 name: Some("https".into()),
                 port: 9100,
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "https".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("https".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
@@ -387,10 +396,10 @@ fn object_7() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/node-exporter (nodeExporter-serviceAccount.yaml:1)
-fn object_8() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),

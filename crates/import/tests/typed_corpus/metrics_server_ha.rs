@@ -2,6 +2,26 @@
 //! `shared/metrics-server-ha`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
+};
+use dsl::k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, Container, ContainerPort, EmptyDirVolumeSource, HTTPGetAction,
+    PodAffinityTerm, PodAntiAffinity, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
+    SeccompProfile, SecurityContext, Service, ServiceAccount, ServicePort, ServiceSpec, Volume,
+    VolumeMount,
+};
+use dsl::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use dsl::k8s_openapi::api::rbac::v1::{
+    ClusterRole, ClusterRoleBinding, PolicyRule, RoleBinding, RoleRef, Subject,
+};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use dsl::k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::{
+    APIService, APIServiceSpec, ServiceReference,
+};
+use std::collections::BTreeMap;
 
 #[test]
 fn metrics_server_ha() {
@@ -30,10 +50,10 @@ fn metrics_server_ha() {
 }
 
 /// ServiceAccount/metrics-server (components.yaml:1)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_0() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
@@ -46,10 +66,10 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ClusterRole/system:aggregated-metrics-reader (components.yaml:9)
-fn object_1() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_1() -> ClusterRole {
+    ClusterRole {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("k8s-app".into(), "metrics-server".into()),
                 (
                     "rbac.authorization.k8s.io/aggregate-to-admin".into(),
@@ -67,7 +87,7 @@ fn object_1() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
             name: Some("system:aggregated-metrics-reader".into()),
             ..Default::default()
         },
-        rules: Some(vec![dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+        rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["metrics.k8s.io".into()]),
             resources: Some(vec!["pods".into(), "nodes".into()]),
             verbs: vec!["get".into(), "list".into(), "watch".into()],
@@ -78,10 +98,10 @@ fn object_1() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
 }
 
 /// ClusterRole/system:metrics-server (components.yaml:29)
-fn object_2() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRole {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_2() -> ClusterRole {
+    ClusterRole {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
@@ -89,13 +109,13 @@ fn object_2() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
             ..Default::default()
         },
         rules: Some(vec![
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["nodes/metrics".into()]),
                 verbs: vec!["get".into()],
                 ..Default::default()
             },
-            dsl::k8s_openapi::api::rbac::v1::PolicyRule {
+            PolicyRule {
                 api_groups: Some(vec!["".into()]),
                 resources: Some(vec!["pods".into(), "nodes".into()]),
                 verbs: vec!["get".into(), "list".into(), "watch".into()],
@@ -107,10 +127,10 @@ fn object_2() -> dsl::k8s_openapi::api::rbac::v1::ClusterRole {
 }
 
 /// RoleBinding/metrics-server-auth-reader (components.yaml:52)
-fn object_3() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::RoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_3() -> RoleBinding {
+    RoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
@@ -118,12 +138,12 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
             namespace: Some("kube-system".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "Role".into(),
             name: "extension-apiserver-authentication-reader".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "metrics-server".into(),
             namespace: Some("kube-system".into()),
@@ -133,22 +153,22 @@ fn object_3() -> dsl::k8s_openapi::api::rbac::v1::RoleBinding {
 }
 
 /// ClusterRoleBinding/metrics-server:system:auth-delegator (components.yaml:68)
-fn object_4() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_4() -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
             name: Some("metrics-server:system:auth-delegator".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "ClusterRole".into(),
             name: "system:auth-delegator".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "metrics-server".into(),
             namespace: Some("kube-system".into()),
@@ -158,22 +178,22 @@ fn object_4() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
 }
 
 /// ClusterRoleBinding/system:metrics-server (components.yaml:83)
-fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-    dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_5() -> ClusterRoleBinding {
+    ClusterRoleBinding {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
             name: Some("system:metrics-server".into()),
             ..Default::default()
         },
-        role_ref: dsl::k8s_openapi::api::rbac::v1::RoleRef {
+        role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".into(),
             kind: "ClusterRole".into(),
             name: "system:metrics-server".into(),
         },
-        subjects: Some(vec![dsl::k8s_openapi::api::rbac::v1::Subject {
+        subjects: Some(vec![Subject {
             kind: "ServiceAccount".into(),
             name: "metrics-server".into(),
             namespace: Some("kube-system".into()),
@@ -183,10 +203,10 @@ fn object_5() -> dsl::k8s_openapi::api::rbac::v1::ClusterRoleBinding {
 }
 
 /// Service/metrics-server (components.yaml:98)
-fn object_6() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_6() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
@@ -194,20 +214,16 @@ fn object_6() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("kube-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 app_protocol: Some("https".into()),
                 name: Some("https".into()),
                 port: 443,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "https".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("https".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([(
+            selector: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
@@ -218,47 +234,51 @@ fn object_6() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Deployment/metrics-server (components.yaml:115)
-fn object_7() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
-                ("k8s-app".into(), "metrics-server".into()),
-            ])),
+pub fn object_7() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
+                "k8s-app".into(),
+                "metrics-server".into(),
+            )])),
             name: Some("metrics-server".into()),
             namespace: Some("kube-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(2),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
-                    ("k8s-app".into(), "metrics-server".into()),
-                ])),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([(
+                    "k8s-app".into(),
+                    "metrics-server".into(),
+                )])),
                 ..Default::default()
             },
-            strategy: Some(dsl::k8s_openapi::api::apps::v1::DeploymentStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateDeployment {
-                    max_unavailable: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1)),
+            strategy: Some(DeploymentStrategy {
+                rolling_update: Some(RollingUpdateDeployment {
+                    max_unavailable: Some(IntOrString::Int(1)),
                     ..Default::default()
                 }),
                 ..Default::default()
             }),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
-                        ("k8s-app".into(), "metrics-server".into()),
-                    ])),
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([(
+                        "k8s-app".into(),
+                        "metrics-server".into(),
+                    )])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             required_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                    label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                        match_labels: Some(std::collections::BTreeMap::from([
-                                            ("k8s-app".into(), "metrics-server".into()),
-                                        ])),
+                                PodAffinityTerm {
+                                    label_selector: Some(LabelSelector {
+                                        match_labels: Some(BTreeMap::from([(
+                                            "k8s-app".into(),
+                                            "metrics-server".into(),
+                                        )])),
                                         ..Default::default()
                                     }),
                                     namespaces: Some(vec!["kube-system".into()]),
@@ -270,93 +290,87 @@ fn object_7() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         }),
                         ..Default::default()
                     }),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "--cert-dir=/tmp".into(),
-                                "--secure-port=10250".into(),
-                                "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname".into(),
-                                "--kubelet-use-node-status-port".into(),
-                                "--metric-resolution=15s".into(),
-                            ]),
-                            image: Some("registry.k8s.io/metrics-server/metrics-server:v0.9.0".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/livez".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("https".into()),
-                                    scheme: Some("HTTPS".into()),
-                                    ..Default::default()
-                                }),
-                                period_seconds: Some(10),
+                    containers: vec![Container {
+                        args: Some(vec![
+                            "--cert-dir=/tmp".into(),
+                            "--secure-port=10250".into(),
+                            "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname"
+                                .into(),
+                            "--kubelet-use-node-status-port".into(),
+                            "--metric-resolution=15s".into(),
+                        ]),
+                        image: Some("registry.k8s.io/metrics-server/metrics-server:v0.9.0".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/livez".into()),
+                                port: IntOrString::String("https".into()),
+                                scheme: Some("HTTPS".into()),
                                 ..Default::default()
                             }),
-                            name: "metrics-server".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 10250,
-                                    name: Some("https".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/readyz".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("https".into()),
-                                    scheme: Some("HTTPS".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(20),
-                                period_seconds: Some(10),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("200Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                run_as_user: Some(1000),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/tmp".into(),
-                                    name: "tmp-dir".into(),
-                                    ..Default::default()
-                                },
-                            ]),
+                            period_seconds: Some(10),
                             ..Default::default()
-                        },
-                    ],
-                    node_selector: Some(std::collections::BTreeMap::from([
-                        ("kubernetes.io/os".into(), "linux".into()),
-                    ])),
-                    priority_class_name: Some("system-cluster-critical".into()),
-                    service_account_name: Some("metrics-server".into()),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            empty_dir: Some(dsl::k8s_openapi::api::core::v1::EmptyDirVolumeSource::default()),
+                        }),
+                        name: "metrics-server".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 10250,
+                            name: Some("https".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/readyz".into()),
+                                port: IntOrString::String("https".into()),
+                                scheme: Some("HTTPS".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(20),
+                            period_seconds: Some(10),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("200Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            run_as_user: Some(1000),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/tmp".into(),
                             name: "tmp-dir".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }]),
+                        ..Default::default()
+                    }],
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    priority_class_name: Some("system-cluster-critical".into()),
+                    service_account_name: Some("metrics-server".into()),
+                    volumes: Some(vec![Volume {
+                        empty_dir: Some(EmptyDirVolumeSource::default()),
+                        name: "tmp-dir".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -367,10 +381,10 @@ fn object_7() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// PodDisruptionBudget/metrics-server (components.yaml:198)
-fn object_8() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([(
+pub fn object_8() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
                 "k8s-app".into(),
                 "metrics-server".into(),
             )])),
@@ -378,19 +392,15 @@ fn object_8() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("kube-system".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            min_available: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([(
-                        "k8s-app".into(),
-                        "metrics-server".into(),
-                    )])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            min_available: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([(
+                    "k8s-app".into(),
+                    "metrics-server".into(),
+                )])),
+                ..Default::default()
+            }),
             ..Default::default()
         }),
         ..Default::default()
@@ -398,20 +408,21 @@ fn object_8() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// APIService/v1beta1.metrics.k8s.io (components.yaml:211)
-fn object_9() -> dsl::k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService {
-    dsl::k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
-                ("k8s-app".into(), "metrics-server".into()),
-            ])),
+pub fn object_9() -> APIService {
+    APIService {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([(
+                "k8s-app".into(),
+                "metrics-server".into(),
+            )])),
             name: Some("v1beta1.metrics.k8s.io".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIServiceSpec {
+        spec: Some(APIServiceSpec {
             group: Some("metrics.k8s.io".into()),
             group_priority_minimum: 100,
             insecure_skip_tls_verify: Some(true),
-            service: Some(dsl::k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::ServiceReference {
+            service: Some(ServiceReference {
                 name: Some("metrics-server".into()),
                 namespace: Some("kube-system".into()),
                 ..Default::default()

@@ -2,6 +2,35 @@
 //! `examples/shop/generated/shop`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetSpec,
+    StatefulSetUpdateStrategy,
+};
+use dsl::k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
+    MetricTarget, ResourceMetricSource,
+};
+use dsl::k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use dsl::k8s_openapi::api::core::v1::{
+    Affinity, Capabilities, ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, EnvVar,
+    EnvVarSource, HTTPGetAction, KeyToPath, Namespace, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec,
+    PodTemplateSpec, Probe, ProjectedVolumeSource, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecretProjection, SecurityContext, Service, ServiceAccount, ServicePort,
+    ServiceSpec, TCPSocketAction, TopologySpreadConstraint, Volume, VolumeMount, VolumeProjection,
+    VolumeResourceRequirements, WeightedPodAffinityTerm,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, IPBlock, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressTLS, NetworkPolicy, NetworkPolicyEgressRule,
+    NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
+    ServiceBackendPort,
+};
+use dsl::k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn shop_shop() {
@@ -58,10 +87,10 @@ fn shop_shop() {
 }
 
 /// Job/shop-migrate-f8c27075 (production/phases/1-before-deploy/job-shop-migrate-f8c27075.yaml:2)
-fn object_2() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_2() -> Job {
+    Job {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PreSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -76,7 +105,7 @@ fn object_2() -> dsl::k8s_openapi::api::batch::v1::Job {
                 ("helm.sh/hook-weight".into(), "0".into()),
                 ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "migrate".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -89,40 +118,36 @@ fn object_2() -> dsl::k8s_openapi::api::batch::v1::Job {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+        spec: Some(JobSpec {
             active_deadline_seconds: Some(600),
             backoff_limit: Some(1),
             completions: Some(1),
             parallelism: Some(1),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "migrate".into()),
-                            ("app.kubernetes.io/instance".into(), "shop".into()),
-                            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                            ("app.kubernetes.io/name".into(), "shop".into()),
-                            ("app.kubernetes.io/part-of".into(), "shop".into()),
-                            ("app.kubernetes.io/version".into(), "1.4.2".into()),
-                            ("kairn.dev/environment".into(), "production".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "migrate".into()),
+                        ("app.kubernetes.io/instance".into(), "shop".into()),
+                        ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                        ("app.kubernetes.io/name".into(), "shop".into()),
+                        ("app.kubernetes.io/part-of".into(), "shop".into()),
+                        ("app.kubernetes.io/version".into(), "1.4.2".into()),
+                        ("kairn.dev/environment".into(), "production".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+                    containers: vec![Container {
                         command: Some(vec!["/app/shop".into(), "migrate".into()]),
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+                        env: Some(vec![EnvVar {
                             name: "DATABASE_URL".into(),
-                            value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                secret_key_ref: Some(
-                                    dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                        key: "database-url".into(),
-                                        name: "shop-secrets".into(),
-                                        ..Default::default()
-                                    },
-                                ),
+                            value_from: Some(EnvVarSource {
+                                secret_key_ref: Some(SecretKeySelector {
+                                    key: "database-url".into(),
+                                    name: "shop-secrets".into(),
+                                    ..Default::default()
+                                }),
                                 ..Default::default()
                             }),
                             ..Default::default()
@@ -130,63 +155,41 @@ fn object_2() -> dsl::k8s_openapi::api::batch::v1::Job {
                         image: Some("ghcr.io/acme/shop:1.4.2".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "migrate".into(),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "500m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "256Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "128Mi".into(),
-                                    ),
-                                ),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
                             read_only_root_filesystem: Some(true),
                             run_as_non_root: Some(true),
-                            seccomp_profile: Some(
-                                dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                },
-                            ),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }],
                     enable_service_links: Some(false),
                     restart_policy: Some("Never".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -204,10 +207,10 @@ fn object_2() -> dsl::k8s_openapi::api::batch::v1::Job {
 }
 
 /// Namespace/shop-prod (production/phases/1-before-deploy/namespace-shop-prod.yaml:2)
-fn object_3() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -235,103 +238,10 @@ fn object_3() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/shop-migrate (production/phases/1-before-deploy/networkpolicy-shop-migrate.yaml:2)
-fn object_4() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("argocd.argoproj.io/hook".into(), "PreSync".into()),
-                ("argocd.argoproj.io/hook-delete-policy".into(), "BeforeHookCreation".into()),
-                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
-                ("helm.sh/hook".into(), "pre-install,pre-upgrade".into()),
-                ("helm.sh/hook-delete-policy".into(), "before-hook-creation".into()),
-                ("helm.sh/hook-weight".into(), "-1".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "migrate".into()),
-                ("app.kubernetes.io/instance".into(), "shop".into()),
-                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                ("app.kubernetes.io/name".into(), "shop".into()),
-                ("app.kubernetes.io/part-of".into(), "shop".into()),
-                ("app.kubernetes.io/version".into(), "1.4.2".into()),
-                ("kairn.dev/environment".into(), "production".into()),
-            ])),
-            name: Some("shop-migrate".into()),
-            namespace: Some("shop-prod".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("UDP".into()),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "migrate".into()),
-                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                    ("app.kubernetes.io/name".into(), "shop".into()),
-                ])),
-                ..Default::default()
-            }),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-        }),
-    }
-}
-
-/// ServiceAccount/shop-migrate (production/phases/1-before-deploy/serviceaccount-shop-migrate.yaml:2)
-fn object_5() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PreSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -345,7 +255,103 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
                 ),
                 ("helm.sh/hook-weight".into(), "-1".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
+                ("app.kubernetes.io/component".into(), "migrate".into()),
+                ("app.kubernetes.io/instance".into(), "shop".into()),
+                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                ("app.kubernetes.io/name".into(), "shop".into()),
+                ("app.kubernetes.io/part-of".into(), "shop".into()),
+                ("app.kubernetes.io/version".into(), "1.4.2".into()),
+                ("kairn.dev/environment".into(), "production".into()),
+            ])),
+            name: Some("shop-migrate".into()),
+            namespace: Some("shop-prod".into()),
+            ..Default::default()
+        },
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("UDP".into()),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        },
+                    ]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                },
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                },
+            ]),
+            ingress: Some(Vec::new()),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "migrate".into()),
+                    ("app.kubernetes.io/instance".into(), "shop".into()),
+                    ("app.kubernetes.io/name".into(), "shop".into()),
+                ])),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+        }),
+    }
+}
+
+/// ServiceAccount/shop-migrate (production/phases/1-before-deploy/serviceaccount-shop-migrate.yaml:2)
+pub fn object_5() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
+                ("argocd.argoproj.io/hook".into(), "PreSync".into()),
+                (
+                    "argocd.argoproj.io/hook-delete-policy".into(),
+                    "BeforeHookCreation".into(),
+                ),
+                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
+                ("helm.sh/hook".into(), "pre-install,pre-upgrade".into()),
+                (
+                    "helm.sh/hook-delete-policy".into(),
+                    "before-hook-creation".into(),
+                ),
+                ("helm.sh/hook-weight".into(), "-1".into()),
+            ])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "migrate".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -364,10 +370,10 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ConfigMap/shop-config-930dfb3e0d (production/phases/2-deploy/configmap-shop-config-930dfb3e0d.yaml:2)
-fn object_6() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_6() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -378,13 +384,13 @@ fn object_6() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "shop.yaml".into(),
             concat!(
                 "log_level: info\n",
                 "currency: EUR\n",
                 "page_size: 48\n",
-                "checkout_enabled: true\n",
+                "checkout_enabled: true\n"
             )
             .into(),
         )])),
@@ -393,13 +399,14 @@ fn object_6() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// CronJob/shop-report (production/phases/2-deploy/cronjob-shop-report.yaml:2)
-fn object_7() -> dsl::k8s_openapi::api::batch::v1::CronJob {
-    dsl::k8s_openapi::api::batch::v1::CronJob {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_7() -> CronJob {
+    CronJob {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "report".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -412,12 +419,12 @@ fn object_7() -> dsl::k8s_openapi::api::batch::v1::CronJob {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::CronJobSpec {
+        spec: Some(CronJobSpec {
             concurrency_policy: Some("Forbid".into()),
             failed_jobs_history_limit: Some(1),
-            job_template: dsl::k8s_openapi::api::batch::v1::JobTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "report".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -428,12 +435,12 @@ fn object_7() -> dsl::k8s_openapi::api::batch::v1::CronJob {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+                spec: Some(JobSpec {
                     active_deadline_seconds: Some(1800),
                     backoff_limit: Some(2),
-                    template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                        metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                            labels: Some(std::collections::BTreeMap::from([
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta {
+                            labels: Some(BTreeMap::from([
                                 ("app.kubernetes.io/component".into(), "report".into()),
                                 ("app.kubernetes.io/instance".into(), "shop".into()),
                                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -444,67 +451,60 @@ fn object_7() -> dsl::k8s_openapi::api::batch::v1::CronJob {
                             ])),
                             ..Default::default()
                         }),
-                        spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                        spec: Some(PodSpec {
                             automount_service_account_token: Some(false),
-                            containers: vec![
-                                dsl::k8s_openapi::api::core::v1::Container {
-                                    command: Some(vec![
-                                        "/app/shop".into(),
-                                        "report".into(),
-                                    ]),
-                                    env: Some(vec![
-                                        dsl::k8s_openapi::api::core::v1::EnvVar {
-                                            name: "DATABASE_URL".into(),
-                                            value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                                secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                                    key: "database-url".into(),
-                                                    name: "shop-secrets".into(),
-                                                    ..Default::default()
-                                                }),
-                                                ..Default::default()
-                                            }),
-                                            ..Default::default()
-                                        },
-                                    ]),
-                                    image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                                    image_pull_policy: Some("IfNotPresent".into()),
-                                    name: "report".into(),
-                                    resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                        limits: Some(std::collections::BTreeMap::from([
-                                            ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                            ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                        ])),
-                                        requests: Some(std::collections::BTreeMap::from([
-                                            ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                            ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                        ])),
-                                        ..Default::default()
-                                    }),
-                                    security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                        allow_privilege_escalation: Some(false),
-                                        capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                            drop: Some(vec!["ALL".into()]),
-                                            ..Default::default()
-                                        }),
-                                        read_only_root_filesystem: Some(true),
-                                        run_as_non_root: Some(true),
-                                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                            type_: "RuntimeDefault".into(),
+                            containers: vec![Container {
+                                command: Some(vec!["/app/shop".into(), "report".into()]),
+                                env: Some(vec![EnvVar {
+                                    name: "DATABASE_URL".into(),
+                                    value_from: Some(EnvVarSource {
+                                        secret_key_ref: Some(SecretKeySelector {
+                                            key: "database-url".into(),
+                                            name: "shop-secrets".into(),
                                             ..Default::default()
                                         }),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ],
+                                }]),
+                                image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                                image_pull_policy: Some("IfNotPresent".into()),
+                                name: "report".into(),
+                                resources: Some(ResourceRequirements {
+                                    limits: Some(BTreeMap::from([
+                                        ("cpu".into(), Quantity("500m".into())),
+                                        ("memory".into(), Quantity("256Mi".into())),
+                                    ])),
+                                    requests: Some(BTreeMap::from([
+                                        ("cpu".into(), Quantity("100m".into())),
+                                        ("memory".into(), Quantity("128Mi".into())),
+                                    ])),
+                                    ..Default::default()
+                                }),
+                                security_context: Some(SecurityContext {
+                                    allow_privilege_escalation: Some(false),
+                                    capabilities: Some(Capabilities {
+                                        drop: Some(vec!["ALL".into()]),
+                                        ..Default::default()
+                                    }),
+                                    read_only_root_filesystem: Some(true),
+                                    run_as_non_root: Some(true),
+                                    seccomp_profile: Some(SeccompProfile {
+                                        type_: "RuntimeDefault".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            }],
                             enable_service_links: Some(false),
                             restart_policy: Some("Never".into()),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                            security_context: Some(PodSecurityContext {
                                 fs_group: Some(65532),
                                 run_as_group: Some(65532),
                                 run_as_non_root: Some(true),
                                 run_as_user: Some(65532),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                                seccomp_profile: Some(SeccompProfile {
                                     type_: "RuntimeDefault".into(),
                                     ..Default::default()
                                 }),
@@ -529,13 +529,14 @@ fn object_7() -> dsl::k8s_openapi::api::batch::v1::CronJob {
 }
 
 /// Deployment/shop-api (production/phases/2-deploy/deployment-shop-api.yaml:2)
-fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -548,23 +549,24 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             min_ready_seconds: Some(10),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "930dfb3e0daf677e".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "930dfb3e0daf677e".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "api".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -575,16 +577,22 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "api".into()),
-                                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "api".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "shop".into(),
+                                                ),
                                                 ("app.kubernetes.io/name".into(), "shop".into()),
                                             ])),
                                             ..Default::default()
@@ -600,230 +608,216 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "PAYMENTS_API_KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "payments-api-key".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "PAYMENTS_API_KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "payments-api-key".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "SHOP_CONFIG".into(),
-                                    value: Some("/etc/shop/shop.yaml".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "STATSD_ADDRESS".into(),
-                                    value: Some("127.0.0.1:9125".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/live".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "api".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8080,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("1".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
+                            },
+                            EnvVar {
+                                name: "SHOP_CONFIG".into(),
+                                value: Some("/etc/shop/shop.yaml".into()),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "STATSD_ADDRESS".into(),
+                                value: Some("127.0.0.1:9125".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/live".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
                             }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/shop".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "api".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8080,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("1".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/etc/shop".into(),
+                            name: "config".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    init_containers: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            image: Some("docker.io/prom/statsd-exporter:v0.27.1".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("metrics".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
+                    init_containers: Some(vec![Container {
+                        image: Some("docker.io/prom/statsd-exporter:v0.27.1".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("metrics".into()),
                                 ..Default::default()
                             }),
-                            name: "statsd".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 9102,
-                                    name: Some("metrics".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("metrics".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        name: "statsd".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 9102,
+                            name: Some("metrics".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("metrics".into()),
                                 ..Default::default()
                             }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("64Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("32Mi".into())),
-                                ])),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("64Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("32Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        restart_policy: Some("Always".into()),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
-                            restart_policy: Some("Always".into()),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
-                        },
-                    ]),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                        }),
+                        ..Default::default()
+                    }]),
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("shop-api".into()),
-                    topology_spread_constraints: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::TopologySpreadConstraint {
-                            label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            max_skew: 1,
-                            topology_key: "topology.kubernetes.io/zone".into(),
-                            when_unsatisfiable: "DoNotSchedule".into(),
+                    topology_spread_constraints: Some(vec![TopologySpreadConstraint {
+                        label_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
-                                name: "shop-config-930dfb3e0d".into(),
-                                ..Default::default()
-                            }),
-                            name: "config".into(),
+                        }),
+                        max_skew: 1,
+                        topology_key: "topology.kubernetes.io/zone".into(),
+                        when_unsatisfiable: "DoNotSchedule".into(),
+                        ..Default::default()
+                    }]),
+                    volumes: Some(vec![Volume {
+                        config_map: Some(ConfigMapVolumeSource {
+                            name: "shop-config-930dfb3e0d".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "config".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -834,13 +828,14 @@ fn object_8() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/shop-worker (production/phases/2-deploy/deployment-shop-worker.yaml:2)
-fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -853,23 +848,24 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(3),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "worker".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "930dfb3e0daf677e".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "930dfb3e0daf677e".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "worker".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -880,16 +876,22 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "worker".into()),
-                                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "worker".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "shop".into(),
+                                                ),
                                                 ("app.kubernetes.io/name".into(), "shop".into()),
                                             ])),
                                             ..Default::default()
@@ -905,213 +907,198 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            command: Some(vec!["/app/shop".into(), "worker".into()]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        command: Some(vec!["/app/shop".into(), "worker".into()]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "SHOP_CONFIG".into(),
-                                    value: Some("/etc/shop/shop.yaml".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/live".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("health".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "worker".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8081,
-                                    name: Some("health".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("health".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
+                            },
+                            EnvVar {
+                                name: "SHOP_CONFIG".into(),
+                                value: Some("/etc/shop/shop.yaml".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/live".into()),
+                                port: IntOrString::String("health".into()),
+                                ..Default::default()
                             }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/shop".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "worker".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8081,
+                            name: Some("health".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/ready".into()),
+                                port: IntOrString::String("health".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/etc/shop".into(),
+                            name: "config".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    init_containers: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            command: Some(vec![
-                                "/app/shop".into(),
-                                "wait-for-stores".into(),
-                            ]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    init_containers: Some(vec![Container {
+                        command: Some(vec!["/app/shop".into(), "wait-for-stores".into()]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            name: "wait-for-stores".into(),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("64Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("32Mi".into())),
-                                ])),
+                                }),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        name: "wait-for-stores".into(),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("64Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("32Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
-                        },
-                    ]),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                        }),
+                        ..Default::default()
+                    }]),
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("shop-worker".into()),
-                    topology_spread_constraints: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::TopologySpreadConstraint {
-                            label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "worker".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            max_skew: 1,
-                            topology_key: "topology.kubernetes.io/zone".into(),
-                            when_unsatisfiable: "DoNotSchedule".into(),
+                    topology_spread_constraints: Some(vec![TopologySpreadConstraint {
+                        label_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "worker".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
-                                name: "shop-config-930dfb3e0d".into(),
-                                ..Default::default()
-                            }),
-                            name: "config".into(),
+                        }),
+                        max_skew: 1,
+                        topology_key: "topology.kubernetes.io/zone".into(),
+                        when_unsatisfiable: "DoNotSchedule".into(),
+                        ..Default::default()
+                    }]),
+                    volumes: Some(vec![Volume {
+                        config_map: Some(ConfigMapVolumeSource {
+                            name: "shop-config-930dfb3e0d".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "config".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -1122,10 +1109,10 @@ fn object_9() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// HorizontalPodAutoscaler/shop-api (production/phases/2-deploy/horizontalpodautoscaler-shop-api.yaml:2)
-fn object_10() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-    dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_10() -> HorizontalPodAutoscaler {
+    HorizontalPodAutoscaler {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1138,45 +1125,41 @@ fn object_10() -> dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscale
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(
-            dsl::k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec {
-                max_replicas: 12,
-                metrics: Some(vec![dsl::k8s_openapi::api::autoscaling::v2::MetricSpec {
-                    resource: Some(
-                        dsl::k8s_openapi::api::autoscaling::v2::ResourceMetricSource {
-                            name: "cpu".into(),
-                            target: dsl::k8s_openapi::api::autoscaling::v2::MetricTarget {
-                                average_utilization: Some(70),
-                                type_: "Utilization".into(),
-                                ..Default::default()
-                            },
-                        },
-                    ),
-                    type_: "Resource".into(),
-                    ..Default::default()
-                }]),
-                min_replicas: Some(3),
-                scale_target_ref:
-                    dsl::k8s_openapi::api::autoscaling::v2::CrossVersionObjectReference {
-                        api_version: Some("apps/v1".into()),
-                        kind: "Deployment".into(),
-                        name: "shop-api".into(),
+        spec: Some(HorizontalPodAutoscalerSpec {
+            max_replicas: 12,
+            metrics: Some(vec![MetricSpec {
+                resource: Some(ResourceMetricSource {
+                    name: "cpu".into(),
+                    target: MetricTarget {
+                        average_utilization: Some(70),
+                        type_: "Utilization".into(),
+                        ..Default::default()
                     },
+                }),
+                type_: "Resource".into(),
                 ..Default::default()
+            }]),
+            min_replicas: Some(3),
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: "Deployment".into(),
+                name: "shop-api".into(),
             },
-        ),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }
 
 /// Ingress/shop (production/phases/2-deploy/ingress-shop.yaml:2)
-fn object_11() -> dsl::k8s_openapi::api::networking::v1::Ingress {
-    dsl::k8s_openapi::api::networking::v1::Ingress {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_11() -> Ingress {
+    Ingress {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "cert-manager.io/cluster-issuer".into(),
+                "letsencrypt-prod".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1187,37 +1170,31 @@ fn object_11() -> dsl::k8s_openapi::api::networking::v1::Ingress {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::IngressSpec {
+        spec: Some(IngressSpec {
             ingress_class_name: Some("nginx".into()),
-            rules: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressRule {
-                    host: Some("shop.example.com".into()),
-                    http: Some(dsl::k8s_openapi::api::networking::v1::HTTPIngressRuleValue {
-                        paths: vec![
-                            dsl::k8s_openapi::api::networking::v1::HTTPIngressPath {
-                                backend: dsl::k8s_openapi::api::networking::v1::IngressBackend {
-                                    service: Some(dsl::k8s_openapi::api::networking::v1::IngressServiceBackend {
-                                        name: "shop-api".into(),
-                                        port: Some(dsl::k8s_openapi::api::networking::v1::ServiceBackendPort {
-                                            name: Some("http".into()),
-                                            ..Default::default()
-                                        }),
-                                    }),
+            rules: Some(vec![IngressRule {
+                host: Some("shop.example.com".into()),
+                http: Some(HTTPIngressRuleValue {
+                    paths: vec![HTTPIngressPath {
+                        backend: IngressBackend {
+                            service: Some(IngressServiceBackend {
+                                name: "shop-api".into(),
+                                port: Some(ServiceBackendPort {
+                                    name: Some("http".into()),
                                     ..Default::default()
-                                },
-                                path: Some("/".into()),
-                                path_type: "Prefix".into(),
-                            },
-                        ],
-                    }),
-                },
-            ]),
-            tls: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressTLS {
-                    hosts: Some(vec!["shop.example.com".into()]),
-                    secret_name: Some("shop-tls".into()),
-                },
-            ]),
+                                }),
+                            }),
+                            ..Default::default()
+                        },
+                        path: Some("/".into()),
+                        path_type: "Prefix".into(),
+                    }],
+                }),
+            }]),
+            tls: Some(vec![IngressTLS {
+                hosts: Some(vec!["shop.example.com".into()]),
+                secret_name: Some("shop-tls".into()),
+            }]),
             ..Default::default()
         }),
         ..Default::default()
@@ -1225,10 +1202,10 @@ fn object_11() -> dsl::k8s_openapi::api::networking::v1::Ingress {
 }
 
 /// NetworkPolicy/shop-api (production/phases/2-deploy/networkpolicy-shop-api.yaml:2)
-fn object_12() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_12() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1241,148 +1218,131 @@ fn object_12() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "redis".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "redis".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "ingress-nginx".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "ingress-nginx".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "monitoring".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "monitoring".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(9102)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(9102)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1395,10 +1355,10 @@ fn object_12() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-redis (production/phases/2-deploy/networkpolicy-shop-redis.yaml:2)
-fn object_13() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_13() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1411,77 +1371,68 @@ fn object_13() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("UDP".into()),
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![NetworkPolicyEgressRule {
+                ports: Some(vec![
+                    NetworkPolicyPort {
+                        port: Some(IntOrString::Int(53)),
+                        protocol: Some("UDP".into()),
+                        ..Default::default()
+                    },
+                    NetworkPolicyPort {
+                        port: Some(IntOrString::Int(53)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    },
+                ]),
+                to: Some(vec![NetworkPolicyPeer {
+                    namespace_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([(
+                            "kubernetes.io/metadata.name".into(),
+                            "kube-system".into(),
+                        )])),
+                        ..Default::default()
+                    }),
+                    pod_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([("k8s-app".into(), "kube-dns".into())])),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+            }]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("TCP".into()),
+                        }),
+                        ..Default::default()
+                    },
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "worker".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "worker".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+                        }),
+                        ..Default::default()
+                    },
+                ]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::String("redis".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "redis".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1494,10 +1445,10 @@ fn object_13() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-report (production/phases/2-deploy/networkpolicy-shop-report.yaml:2)
-fn object_14() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_14() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "report".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1510,63 +1461,60 @@ fn object_14() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "report".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1579,10 +1527,10 @@ fn object_14() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-worker (production/phases/2-deploy/networkpolicy-shop-worker.yaml:2)
-fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_15() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1595,85 +1543,78 @@ fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "redis".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "redis".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "worker".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1686,10 +1627,10 @@ fn object_15() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// PodDisruptionBudget/shop-api (production/phases/2-deploy/poddisruptionbudget-shop-api.yaml:2)
-fn object_16() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_16() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1702,20 +1643,16 @@ fn object_16() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            max_unavailable: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "api".into()),
-                        ("app.kubernetes.io/instance".into(), "shop".into()),
-                        ("app.kubernetes.io/name".into(), "shop".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "api".into()),
+                    ("app.kubernetes.io/instance".into(), "shop".into()),
+                    ("app.kubernetes.io/name".into(), "shop".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -1724,10 +1661,10 @@ fn object_16() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// PodDisruptionBudget/shop-worker (production/phases/2-deploy/poddisruptionbudget-shop-worker.yaml:2)
-fn object_17() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_17() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1740,20 +1677,16 @@ fn object_17() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            max_unavailable: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "worker".into()),
-                        ("app.kubernetes.io/instance".into(), "shop".into()),
-                        ("app.kubernetes.io/name".into(), "shop".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "worker".into()),
+                    ("app.kubernetes.io/instance".into(), "shop".into()),
+                    ("app.kubernetes.io/name".into(), "shop".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -1762,10 +1695,10 @@ fn object_17() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// Service/shop-api (production/phases/2-deploy/service-shop-api.yaml:2)
-fn object_18() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_18() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1778,30 +1711,24 @@ fn object_18() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             ports: Some(vec![
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     name: Some("http".into()),
                     port: 80,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                            "http".into(),
-                        ),
-                    ),
+                    target_port: Some(IntOrString::String("http".into())),
                     ..Default::default()
                 },
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     name: Some("metrics".into()),
                     port: 9102,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(9102),
-                    ),
+                    target_port: Some(IntOrString::Int(9102)),
                     ..Default::default()
                 },
             ]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1814,10 +1741,10 @@ fn object_18() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/shop-redis-headless (production/phases/2-deploy/service-shop-redis-headless.yaml:2)
-fn object_19() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_19() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1830,21 +1757,17 @@ fn object_19() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             cluster_ip: Some("None".into()),
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+            ports: Some(vec![ServicePort {
                 name: Some("redis".into()),
                 port: 6379,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "redis".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("redis".into())),
                 ..Default::default()
             }]),
             publish_not_ready_addresses: Some(true),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1856,10 +1779,10 @@ fn object_19() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/shop-redis (production/phases/2-deploy/service-shop-redis.yaml:2)
-fn object_20() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_20() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1872,19 +1795,15 @@ fn object_20() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("redis".into()),
                 port: 6379,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "redis".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("redis".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -1897,10 +1816,10 @@ fn object_20() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/shop-api (production/phases/2-deploy/serviceaccount-shop-api.yaml:2)
-fn object_21() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_21() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1919,10 +1838,10 @@ fn object_21() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/shop-redis (production/phases/2-deploy/serviceaccount-shop-redis.yaml:2)
-fn object_22() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_22() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1941,10 +1860,10 @@ fn object_22() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/shop-report (production/phases/2-deploy/serviceaccount-shop-report.yaml:2)
-fn object_23() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_23() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "report".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1963,10 +1882,10 @@ fn object_23() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/shop-worker (production/phases/2-deploy/serviceaccount-shop-worker.yaml:2)
-fn object_24() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_24() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -1985,13 +1904,14 @@ fn object_24() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// StatefulSet/shop-redis (production/phases/2-deploy/statefulset-shop-redis.yaml:2)
-fn object_26() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
-    dsl::k8s_openapi::api::apps::v1::StatefulSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_26() -> StatefulSet {
+    StatefulSet {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2004,12 +1924,12 @@ fn object_26() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
             namespace: Some("shop-prod".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetSpec {
+        spec: Some(StatefulSetSpec {
             pod_management_policy: Some("Parallel".into()),
             replicas: Some(1),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "redis".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -2017,9 +1937,9 @@ fn object_26() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                 ..Default::default()
             },
             service_name: Some("shop-redis-headless".into()),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "redis".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2030,160 +1950,146 @@ fn object_26() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            command: Some(vec![
-                                "redis-server".into(),
-                                "/etc/redis/redis.conf".into(),
-                            ]),
-                            image: Some("docker.io/library/redis:7.2.5".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
+                    containers: vec![Container {
+                        command: Some(vec!["redis-server".into(), "/etc/redis/redis.conf".into()]),
+                        image: Some("docker.io/library/redis:7.2.5".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("redis".into()),
                                 ..Default::default()
                             }),
-                            name: "redis".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 6379,
-                                    name: Some("redis".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/data".into(),
-                                    name: "data".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/redis".into(),
-                                    name: "redis-config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "redis".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 6379,
+                            name: Some("redis".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("redis".into()),
+                                ..Default::default()
+                            }),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/data".into(),
+                                name: "data".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/etc/redis".into(),
+                                name: "redis-config".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("shop-redis".into()),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            name: "redis-config".into(),
-                            projected: Some(dsl::k8s_openapi::api::core::v1::ProjectedVolumeSource {
-                                default_mode: Some(288),
-                                sources: Some(vec![
-                                    dsl::k8s_openapi::api::core::v1::VolumeProjection {
-                                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretProjection {
-                                            items: Some(vec![
-                                                dsl::k8s_openapi::api::core::v1::KeyToPath {
-                                                    key: "redis.conf".into(),
-                                                    path: "redis.conf".into(),
-                                                    ..Default::default()
-                                                },
-                                            ]),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    volumes: Some(vec![Volume {
+                        name: "redis-config".into(),
+                        projected: Some(ProjectedVolumeSource {
+                            default_mode: Some(288),
+                            sources: Some(vec![VolumeProjection {
+                                secret: Some(SecretProjection {
+                                    items: Some(vec![KeyToPath {
+                                        key: "redis.conf".into(),
+                                        path: "redis.conf".into(),
                                         ..Default::default()
-                                    },
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                                    }]),
+                                    name: "shop-secrets".into(),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            }]),
+                        }),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
-            update_strategy: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateStatefulSetStrategy {
+            update_strategy: Some(StatefulSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateStatefulSetStrategy {
                     partition: Some(0),
                     ..Default::default()
                 }),
                 type_: Some("RollingUpdate".into()),
             }),
-            volume_claim_templates: Some(vec![
-                dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-                    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "redis".into()),
-                            ("app.kubernetes.io/instance".into(), "shop".into()),
-                            ("app.kubernetes.io/name".into(), "shop".into()),
-                        ])),
-                        name: Some("data".into()),
-                        ..Default::default()
-                    },
-                    spec: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
-                        access_modes: Some(vec!["ReadWriteOnce".into()]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("storage".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
+            volume_claim_templates: Some(vec![PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "redis".into()),
+                        ("app.kubernetes.io/instance".into(), "shop".into()),
+                        ("app.kubernetes.io/name".into(), "shop".into()),
+                    ])),
+                    name: Some("data".into()),
+                    ..Default::default()
+                },
+                spec: Some(PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([(
+                            "storage".into(),
+                            Quantity("2Gi".into()),
+                        )])),
                         ..Default::default()
                     }),
                     ..Default::default()
-                },
-            ]),
+                }),
+                ..Default::default()
+            }]),
             ..Default::default()
         }),
         ..Default::default()
@@ -2191,10 +2097,10 @@ fn object_26() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
 }
 
 /// Job/shop-migrate-0ce19ce4 (staging/phases/1-before-deploy/job-shop-migrate-0ce19ce4.yaml:2)
-fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
-    dsl::k8s_openapi::api::batch::v1::Job {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_29() -> Job {
+    Job {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PreSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -2209,7 +2115,7 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
                 ("helm.sh/hook-weight".into(), "0".into()),
                 ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "migrate".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2222,40 +2128,36 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+        spec: Some(JobSpec {
             active_deadline_seconds: Some(600),
             backoff_limit: Some(1),
             completions: Some(1),
             parallelism: Some(1),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "migrate".into()),
-                            ("app.kubernetes.io/instance".into(), "shop".into()),
-                            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                            ("app.kubernetes.io/name".into(), "shop".into()),
-                            ("app.kubernetes.io/part-of".into(), "shop".into()),
-                            ("app.kubernetes.io/version".into(), "1.4.2".into()),
-                            ("kairn.dev/environment".into(), "staging".into()),
-                        ])),
-                        ..Default::default()
-                    },
-                ),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "migrate".into()),
+                        ("app.kubernetes.io/instance".into(), "shop".into()),
+                        ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                        ("app.kubernetes.io/name".into(), "shop".into()),
+                        ("app.kubernetes.io/part-of".into(), "shop".into()),
+                        ("app.kubernetes.io/version".into(), "1.4.2".into()),
+                        ("kairn.dev/environment".into(), "staging".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![dsl::k8s_openapi::api::core::v1::Container {
+                    containers: vec![Container {
                         command: Some(vec!["/app/shop".into(), "migrate".into()]),
-                        env: Some(vec![dsl::k8s_openapi::api::core::v1::EnvVar {
+                        env: Some(vec![EnvVar {
                             name: "DATABASE_URL".into(),
-                            value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                secret_key_ref: Some(
-                                    dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                        key: "database-url".into(),
-                                        name: "shop-secrets".into(),
-                                        ..Default::default()
-                                    },
-                                ),
+                            value_from: Some(EnvVarSource {
+                                secret_key_ref: Some(SecretKeySelector {
+                                    key: "database-url".into(),
+                                    name: "shop-secrets".into(),
+                                    ..Default::default()
+                                }),
                                 ..Default::default()
                             }),
                             ..Default::default()
@@ -2263,63 +2165,41 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
                         image: Some("ghcr.io/acme/shop:1.4.2".into()),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "migrate".into(),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                            limits: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "500m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "256Mi".into(),
-                                    ),
-                                ),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
                             ])),
-                            requests: Some(std::collections::BTreeMap::from([
-                                (
-                                    "cpu".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "100m".into(),
-                                    ),
-                                ),
-                                (
-                                    "memory".into(),
-                                    dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity(
-                                        "128Mi".into(),
-                                    ),
-                                ),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
                             ])),
                             ..Default::default()
                         }),
-                        security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
+                        security_context: Some(SecurityContext {
                             allow_privilege_escalation: Some(false),
-                            capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
+                            capabilities: Some(Capabilities {
                                 drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
                             read_only_root_filesystem: Some(true),
                             run_as_non_root: Some(true),
-                            seccomp_profile: Some(
-                                dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                },
-                            ),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }],
                     enable_service_links: Some(false),
                     restart_policy: Some("Never".into()),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -2337,10 +2217,10 @@ fn object_29() -> dsl::k8s_openapi::api::batch::v1::Job {
 }
 
 /// Namespace/shop-staging (staging/phases/1-before-deploy/namespace-shop-staging.yaml:2)
-fn object_30() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_30() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -2368,103 +2248,10 @@ fn object_30() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/shop-migrate (staging/phases/1-before-deploy/networkpolicy-shop-migrate.yaml:2)
-fn object_31() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("argocd.argoproj.io/hook".into(), "PreSync".into()),
-                ("argocd.argoproj.io/hook-delete-policy".into(), "BeforeHookCreation".into()),
-                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
-                ("helm.sh/hook".into(), "pre-install,pre-upgrade".into()),
-                ("helm.sh/hook-delete-policy".into(), "before-hook-creation".into()),
-                ("helm.sh/hook-weight".into(), "-1".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "migrate".into()),
-                ("app.kubernetes.io/instance".into(), "shop".into()),
-                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-                ("app.kubernetes.io/name".into(), "shop".into()),
-                ("app.kubernetes.io/part-of".into(), "shop".into()),
-                ("app.kubernetes.io/version".into(), "1.4.2".into()),
-                ("kairn.dev/environment".into(), "staging".into()),
-            ])),
-            name: Some("shop-migrate".into()),
-            namespace: Some("shop-staging".into()),
-            ..Default::default()
-        },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("UDP".into()),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "migrate".into()),
-                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                    ("app.kubernetes.io/name".into(), "shop".into()),
-                ])),
-                ..Default::default()
-            }),
-            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-        }),
-    }
-}
-
-/// ServiceAccount/shop-migrate (staging/phases/1-before-deploy/serviceaccount-shop-migrate.yaml:2)
-fn object_32() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
+pub fn object_31() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
                 ("argocd.argoproj.io/hook".into(), "PreSync".into()),
                 (
                     "argocd.argoproj.io/hook-delete-policy".into(),
@@ -2478,7 +2265,103 @@ fn object_32() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
                 ),
                 ("helm.sh/hook-weight".into(), "-1".into()),
             ])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
+                ("app.kubernetes.io/component".into(), "migrate".into()),
+                ("app.kubernetes.io/instance".into(), "shop".into()),
+                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                ("app.kubernetes.io/name".into(), "shop".into()),
+                ("app.kubernetes.io/part-of".into(), "shop".into()),
+                ("app.kubernetes.io/version".into(), "1.4.2".into()),
+                ("kairn.dev/environment".into(), "staging".into()),
+            ])),
+            name: Some("shop-migrate".into()),
+            namespace: Some("shop-staging".into()),
+            ..Default::default()
+        },
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("UDP".into()),
+                            ..Default::default()
+                        },
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        },
+                    ]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                },
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
+                },
+            ]),
+            ingress: Some(Vec::new()),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "migrate".into()),
+                    ("app.kubernetes.io/instance".into(), "shop".into()),
+                    ("app.kubernetes.io/name".into(), "shop".into()),
+                ])),
+                ..Default::default()
+            }),
+            policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
+        }),
+    }
+}
+
+/// ServiceAccount/shop-migrate (staging/phases/1-before-deploy/serviceaccount-shop-migrate.yaml:2)
+pub fn object_32() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
+                ("argocd.argoproj.io/hook".into(), "PreSync".into()),
+                (
+                    "argocd.argoproj.io/hook-delete-policy".into(),
+                    "BeforeHookCreation".into(),
+                ),
+                ("argocd.argoproj.io/sync-wave".into(), "-1".into()),
+                ("helm.sh/hook".into(), "pre-install,pre-upgrade".into()),
+                (
+                    "helm.sh/hook-delete-policy".into(),
+                    "before-hook-creation".into(),
+                ),
+                ("helm.sh/hook-weight".into(), "-1".into()),
+            ])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "migrate".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2497,10 +2380,10 @@ fn object_32() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ConfigMap/shop-config-3fe81aa66e (staging/phases/2-deploy/configmap-shop-config-3fe81aa66e.yaml:2)
-fn object_33() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_33() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -2511,13 +2394,13 @@ fn object_33() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "shop.yaml".into(),
             concat!(
                 "log_level: debug\n",
                 "currency: EUR\n",
                 "page_size: 48\n",
-                "checkout_enabled: true\n",
+                "checkout_enabled: true\n"
             )
             .into(),
         )])),
@@ -2526,13 +2409,14 @@ fn object_33() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// CronJob/shop-report (staging/phases/2-deploy/cronjob-shop-report.yaml:2)
-fn object_34() -> dsl::k8s_openapi::api::batch::v1::CronJob {
-    dsl::k8s_openapi::api::batch::v1::CronJob {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_34() -> CronJob {
+    CronJob {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "report".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2545,12 +2429,12 @@ fn object_34() -> dsl::k8s_openapi::api::batch::v1::CronJob {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::batch::v1::CronJobSpec {
+        spec: Some(CronJobSpec {
             concurrency_policy: Some("Forbid".into()),
             failed_jobs_history_limit: Some(1),
-            job_template: dsl::k8s_openapi::api::batch::v1::JobTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "report".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2561,12 +2445,12 @@ fn object_34() -> dsl::k8s_openapi::api::batch::v1::CronJob {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::batch::v1::JobSpec {
+                spec: Some(JobSpec {
                     active_deadline_seconds: Some(1800),
                     backoff_limit: Some(2),
-                    template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                        metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                            labels: Some(std::collections::BTreeMap::from([
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta {
+                            labels: Some(BTreeMap::from([
                                 ("app.kubernetes.io/component".into(), "report".into()),
                                 ("app.kubernetes.io/instance".into(), "shop".into()),
                                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2577,67 +2461,60 @@ fn object_34() -> dsl::k8s_openapi::api::batch::v1::CronJob {
                             ])),
                             ..Default::default()
                         }),
-                        spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                        spec: Some(PodSpec {
                             automount_service_account_token: Some(false),
-                            containers: vec![
-                                dsl::k8s_openapi::api::core::v1::Container {
-                                    command: Some(vec![
-                                        "/app/shop".into(),
-                                        "report".into(),
-                                    ]),
-                                    env: Some(vec![
-                                        dsl::k8s_openapi::api::core::v1::EnvVar {
-                                            name: "DATABASE_URL".into(),
-                                            value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                                secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                                    key: "database-url".into(),
-                                                    name: "shop-secrets".into(),
-                                                    ..Default::default()
-                                                }),
-                                                ..Default::default()
-                                            }),
-                                            ..Default::default()
-                                        },
-                                    ]),
-                                    image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                                    image_pull_policy: Some("IfNotPresent".into()),
-                                    name: "report".into(),
-                                    resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                        limits: Some(std::collections::BTreeMap::from([
-                                            ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                            ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                        ])),
-                                        requests: Some(std::collections::BTreeMap::from([
-                                            ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                            ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                        ])),
-                                        ..Default::default()
-                                    }),
-                                    security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                        allow_privilege_escalation: Some(false),
-                                        capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                            drop: Some(vec!["ALL".into()]),
-                                            ..Default::default()
-                                        }),
-                                        read_only_root_filesystem: Some(true),
-                                        run_as_non_root: Some(true),
-                                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                            type_: "RuntimeDefault".into(),
+                            containers: vec![Container {
+                                command: Some(vec!["/app/shop".into(), "report".into()]),
+                                env: Some(vec![EnvVar {
+                                    name: "DATABASE_URL".into(),
+                                    value_from: Some(EnvVarSource {
+                                        secret_key_ref: Some(SecretKeySelector {
+                                            key: "database-url".into(),
+                                            name: "shop-secrets".into(),
                                             ..Default::default()
                                         }),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ],
+                                }]),
+                                image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                                image_pull_policy: Some("IfNotPresent".into()),
+                                name: "report".into(),
+                                resources: Some(ResourceRequirements {
+                                    limits: Some(BTreeMap::from([
+                                        ("cpu".into(), Quantity("500m".into())),
+                                        ("memory".into(), Quantity("256Mi".into())),
+                                    ])),
+                                    requests: Some(BTreeMap::from([
+                                        ("cpu".into(), Quantity("100m".into())),
+                                        ("memory".into(), Quantity("128Mi".into())),
+                                    ])),
+                                    ..Default::default()
+                                }),
+                                security_context: Some(SecurityContext {
+                                    allow_privilege_escalation: Some(false),
+                                    capabilities: Some(Capabilities {
+                                        drop: Some(vec!["ALL".into()]),
+                                        ..Default::default()
+                                    }),
+                                    read_only_root_filesystem: Some(true),
+                                    run_as_non_root: Some(true),
+                                    seccomp_profile: Some(SeccompProfile {
+                                        type_: "RuntimeDefault".into(),
+                                        ..Default::default()
+                                    }),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            }],
                             enable_service_links: Some(false),
                             restart_policy: Some("Never".into()),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                            security_context: Some(PodSecurityContext {
                                 fs_group: Some(65532),
                                 run_as_group: Some(65532),
                                 run_as_non_root: Some(true),
                                 run_as_user: Some(65532),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                                seccomp_profile: Some(SeccompProfile {
                                     type_: "RuntimeDefault".into(),
                                     ..Default::default()
                                 }),
@@ -2662,13 +2539,14 @@ fn object_34() -> dsl::k8s_openapi::api::batch::v1::CronJob {
 }
 
 /// Deployment/shop-api (staging/phases/2-deploy/deployment-shop-api.yaml:2)
-fn object_35() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_35() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2681,24 +2559,25 @@ fn object_35() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             min_ready_seconds: Some(10),
             replicas: Some(2),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "3fe81aa66ece1007".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "3fe81aa66ece1007".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "api".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2709,16 +2588,22 @@ fn object_35() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "api".into()),
-                                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "api".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "shop".into(),
+                                                ),
                                                 ("app.kubernetes.io/name".into(), "shop".into()),
                                             ])),
                                             ..Default::default()
@@ -2734,230 +2619,216 @@ fn object_35() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "PAYMENTS_API_KEY".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "payments-api-key".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "PAYMENTS_API_KEY".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "payments-api-key".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "SHOP_CONFIG".into(),
-                                    value: Some("/etc/shop/shop.yaml".into()),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "STATSD_ADDRESS".into(),
-                                    value: Some("127.0.0.1:9125".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/live".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "api".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8080,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
+                            },
+                            EnvVar {
+                                name: "SHOP_CONFIG".into(),
+                                value: Some("/etc/shop/shop.yaml".into()),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "STATSD_ADDRESS".into(),
+                                value: Some("127.0.0.1:9125".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/live".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
                             }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/shop".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "api".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8080,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/ready".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/etc/shop".into(),
+                            name: "config".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    init_containers: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            image: Some("docker.io/prom/statsd-exporter:v0.27.1".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("metrics".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
+                    init_containers: Some(vec![Container {
+                        image: Some("docker.io/prom/statsd-exporter:v0.27.1".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("metrics".into()),
                                 ..Default::default()
                             }),
-                            name: "statsd".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 9102,
-                                    name: Some("metrics".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("metrics".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        name: "statsd".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 9102,
+                            name: Some("metrics".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("metrics".into()),
                                 ..Default::default()
                             }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("64Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("32Mi".into())),
-                                ])),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("64Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("32Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        restart_policy: Some("Always".into()),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
-                            restart_policy: Some("Always".into()),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
-                        },
-                    ]),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                        }),
+                        ..Default::default()
+                    }]),
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("shop-api".into()),
-                    topology_spread_constraints: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::TopologySpreadConstraint {
-                            label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            max_skew: 1,
-                            topology_key: "topology.kubernetes.io/zone".into(),
-                            when_unsatisfiable: "ScheduleAnyway".into(),
+                    topology_spread_constraints: Some(vec![TopologySpreadConstraint {
+                        label_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
-                                name: "shop-config-3fe81aa66e".into(),
-                                ..Default::default()
-                            }),
-                            name: "config".into(),
+                        }),
+                        max_skew: 1,
+                        topology_key: "topology.kubernetes.io/zone".into(),
+                        when_unsatisfiable: "ScheduleAnyway".into(),
+                        ..Default::default()
+                    }]),
+                    volumes: Some(vec![Volume {
+                        config_map: Some(ConfigMapVolumeSource {
+                            name: "shop-config-3fe81aa66e".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "config".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -2968,13 +2839,14 @@ fn object_35() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Deployment/shop-worker (staging/phases/2-deploy/deployment-shop-worker.yaml:2)
-fn object_36() -> dsl::k8s_openapi::api::apps::v1::Deployment {
-    dsl::k8s_openapi::api::apps::v1::Deployment {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_36() -> Deployment {
+    Deployment {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -2987,23 +2859,24 @@ fn object_36() -> dsl::k8s_openapi::api::apps::v1::Deployment {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DeploymentSpec {
+        spec: Some(DeploymentSpec {
             replicas: Some(1),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "worker".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "3fe81aa66ece1007".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "3fe81aa66ece1007".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "worker".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3014,16 +2887,22 @@ fn object_36() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
-                    affinity: Some(dsl::k8s_openapi::api::core::v1::Affinity {
-                        pod_anti_affinity: Some(dsl::k8s_openapi::api::core::v1::PodAntiAffinity {
+                spec: Some(PodSpec {
+                    affinity: Some(Affinity {
+                        pod_anti_affinity: Some(PodAntiAffinity {
                             preferred_during_scheduling_ignored_during_execution: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::WeightedPodAffinityTerm {
-                                    pod_affinity_term: dsl::k8s_openapi::api::core::v1::PodAffinityTerm {
-                                        label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                            match_labels: Some(std::collections::BTreeMap::from([
-                                                ("app.kubernetes.io/component".into(), "worker".into()),
-                                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                WeightedPodAffinityTerm {
+                                    pod_affinity_term: PodAffinityTerm {
+                                        label_selector: Some(LabelSelector {
+                                            match_labels: Some(BTreeMap::from([
+                                                (
+                                                    "app.kubernetes.io/component".into(),
+                                                    "worker".into(),
+                                                ),
+                                                (
+                                                    "app.kubernetes.io/instance".into(),
+                                                    "shop".into(),
+                                                ),
                                                 ("app.kubernetes.io/name".into(), "shop".into()),
                                             ])),
                                             ..Default::default()
@@ -3039,213 +2918,198 @@ fn object_36() -> dsl::k8s_openapi::api::apps::v1::Deployment {
                         ..Default::default()
                     }),
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            command: Some(vec!["/app/shop".into(), "worker".into()]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    containers: vec![Container {
+                        command: Some(vec!["/app/shop".into(), "worker".into()]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "SHOP_CONFIG".into(),
-                                    value: Some("/etc/shop/shop.yaml".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/live".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("health".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            name: "worker".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 8081,
-                                    name: Some("health".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/health/ready".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("health".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("250m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
                                 }),
                                 ..Default::default()
+                            },
+                            EnvVar {
+                                name: "SHOP_CONFIG".into(),
+                                value: Some("/etc/shop/shop.yaml".into()),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/live".into()),
+                                port: IntOrString::String("health".into()),
+                                ..Default::default()
                             }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/shop".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "worker".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 8081,
+                            name: Some("health".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/health/ready".into()),
+                                port: IntOrString::String("health".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("250m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/etc/shop".into(),
+                            name: "config".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    init_containers: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            command: Some(vec![
-                                "/app/shop".into(),
-                                "wait-for-stores".into(),
-                            ]),
-                            env: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "DATABASE_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "database-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    init_containers: Some(vec![Container {
+                        command: Some(vec!["/app/shop".into(), "wait-for-stores".into()]),
+                        env: Some(vec![
+                            EnvVar {
+                                name: "DATABASE_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "database-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::EnvVar {
-                                    name: "REDIS_URL".into(),
-                                    value_from: Some(dsl::k8s_openapi::api::core::v1::EnvVarSource {
-                                        secret_key_ref: Some(dsl::k8s_openapi::api::core::v1::SecretKeySelector {
-                                            key: "redis-url".into(),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                                }),
+                                ..Default::default()
+                            },
+                            EnvVar {
+                                name: "REDIS_URL".into(),
+                                value_from: Some(EnvVarSource {
+                                    secret_key_ref: Some(SecretKeySelector {
+                                        key: "redis-url".into(),
+                                        name: "shop-secrets".into(),
                                         ..Default::default()
                                     }),
                                     ..Default::default()
-                                },
-                            ]),
-                            image: Some("ghcr.io/acme/shop:1.4.2".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            name: "wait-for-stores".into(),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("64Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("10m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("32Mi".into())),
-                                ])),
+                                }),
+                                ..Default::default()
+                            },
+                        ]),
+                        image: Some("ghcr.io/acme/shop:1.4.2".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        name: "wait-for-stores".into(),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("64Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("10m".into())),
+                                ("memory".into(), Quantity("32Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
                                 ..Default::default()
                             }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
                                 ..Default::default()
                             }),
                             ..Default::default()
-                        },
-                    ]),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                        }),
+                        ..Default::default()
+                    }]),
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("shop-worker".into()),
-                    topology_spread_constraints: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::TopologySpreadConstraint {
-                            label_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "worker".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            max_skew: 1,
-                            topology_key: "topology.kubernetes.io/zone".into(),
-                            when_unsatisfiable: "ScheduleAnyway".into(),
+                    topology_spread_constraints: Some(vec![TopologySpreadConstraint {
+                        label_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "worker".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
-                                name: "shop-config-3fe81aa66e".into(),
-                                ..Default::default()
-                            }),
-                            name: "config".into(),
+                        }),
+                        max_skew: 1,
+                        topology_key: "topology.kubernetes.io/zone".into(),
+                        when_unsatisfiable: "ScheduleAnyway".into(),
+                        ..Default::default()
+                    }]),
+                    volumes: Some(vec![Volume {
+                        config_map: Some(ConfigMapVolumeSource {
+                            name: "shop-config-3fe81aa66e".into(),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        name: "config".into(),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
@@ -3256,13 +3120,14 @@ fn object_36() -> dsl::k8s_openapi::api::apps::v1::Deployment {
 }
 
 /// Ingress/shop (staging/phases/2-deploy/ingress-shop.yaml:2)
-fn object_37() -> dsl::k8s_openapi::api::networking::v1::Ingress {
-    dsl::k8s_openapi::api::networking::v1::Ingress {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_37() -> Ingress {
+    Ingress {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "cert-manager.io/cluster-issuer".into(),
+                "letsencrypt-prod".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3273,37 +3138,31 @@ fn object_37() -> dsl::k8s_openapi::api::networking::v1::Ingress {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::IngressSpec {
+        spec: Some(IngressSpec {
             ingress_class_name: Some("nginx".into()),
-            rules: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressRule {
-                    host: Some("shop.staging.example.com".into()),
-                    http: Some(dsl::k8s_openapi::api::networking::v1::HTTPIngressRuleValue {
-                        paths: vec![
-                            dsl::k8s_openapi::api::networking::v1::HTTPIngressPath {
-                                backend: dsl::k8s_openapi::api::networking::v1::IngressBackend {
-                                    service: Some(dsl::k8s_openapi::api::networking::v1::IngressServiceBackend {
-                                        name: "shop-api".into(),
-                                        port: Some(dsl::k8s_openapi::api::networking::v1::ServiceBackendPort {
-                                            name: Some("http".into()),
-                                            ..Default::default()
-                                        }),
-                                    }),
+            rules: Some(vec![IngressRule {
+                host: Some("shop.staging.example.com".into()),
+                http: Some(HTTPIngressRuleValue {
+                    paths: vec![HTTPIngressPath {
+                        backend: IngressBackend {
+                            service: Some(IngressServiceBackend {
+                                name: "shop-api".into(),
+                                port: Some(ServiceBackendPort {
+                                    name: Some("http".into()),
                                     ..Default::default()
-                                },
-                                path: Some("/".into()),
-                                path_type: "Prefix".into(),
-                            },
-                        ],
-                    }),
-                },
-            ]),
-            tls: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::IngressTLS {
-                    hosts: Some(vec!["shop.staging.example.com".into()]),
-                    secret_name: Some("shop-tls".into()),
-                },
-            ]),
+                                }),
+                            }),
+                            ..Default::default()
+                        },
+                        path: Some("/".into()),
+                        path_type: "Prefix".into(),
+                    }],
+                }),
+            }]),
+            tls: Some(vec![IngressTLS {
+                hosts: Some(vec!["shop.staging.example.com".into()]),
+                secret_name: Some("shop-tls".into()),
+            }]),
             ..Default::default()
         }),
         ..Default::default()
@@ -3311,10 +3170,10 @@ fn object_37() -> dsl::k8s_openapi::api::networking::v1::Ingress {
 }
 
 /// NetworkPolicy/shop-api (staging/phases/2-deploy/networkpolicy-shop-api.yaml:2)
-fn object_38() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_38() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3327,148 +3186,131 @@ fn object_38() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "redis".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "redis".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "ingress-nginx".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "ingress-nginx".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::String("http".into())),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "monitoring".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                NetworkPolicyIngressRule {
+                    from: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "monitoring".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(9102)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(9102)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
                 },
             ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "api".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3481,10 +3323,10 @@ fn object_38() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-redis (staging/phases/2-deploy/networkpolicy-shop-redis.yaml:2)
-fn object_39() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_39() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3497,77 +3339,68 @@ fn object_39() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
-            egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("UDP".into()),
+        spec: Some(NetworkPolicySpec {
+            egress: Some(vec![NetworkPolicyEgressRule {
+                ports: Some(vec![
+                    NetworkPolicyPort {
+                        port: Some(IntOrString::Int(53)),
+                        protocol: Some("UDP".into()),
+                        ..Default::default()
+                    },
+                    NetworkPolicyPort {
+                        port: Some(IntOrString::Int(53)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    },
+                ]),
+                to: Some(vec![NetworkPolicyPeer {
+                    namespace_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([(
+                            "kubernetes.io/metadata.name".into(),
+                            "kube-system".into(),
+                        )])),
+                        ..Default::default()
+                    }),
+                    pod_selector: Some(LabelSelector {
+                        match_labels: Some(BTreeMap::from([("k8s-app".into(), "kube-dns".into())])),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+            }]),
+            ingress: Some(vec![NetworkPolicyIngressRule {
+                from: Some(vec![
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "api".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
-                            protocol: Some("TCP".into()),
+                        }),
+                        ..Default::default()
+                    },
+                    NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "worker".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            ingress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyIngressRule {
-                    from: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "worker".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into())),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                },
-            ]),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+                        }),
+                        ..Default::default()
+                    },
+                ]),
+                ports: Some(vec![NetworkPolicyPort {
+                    port: Some(IntOrString::String("redis".into())),
+                    protocol: Some("TCP".into()),
+                    ..Default::default()
+                }]),
+            }]),
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "redis".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3580,10 +3413,10 @@ fn object_39() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-report (staging/phases/2-deploy/networkpolicy-shop-report.yaml:2)
-fn object_40() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_40() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "report".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3596,63 +3429,60 @@ fn object_40() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "report".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3665,10 +3495,10 @@ fn object_40() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// NetworkPolicy/shop-worker (staging/phases/2-deploy/networkpolicy-shop-worker.yaml:2)
-fn object_41() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_41() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3681,85 +3511,78 @@ fn object_41() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(5432)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(5432)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "app.kubernetes.io/name".into(),
+                                "postgresql".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/name".into(), "postgresql".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(6379)),
-                            protocol: Some("TCP".into()),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(6379)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([
+                                ("app.kubernetes.io/component".into(), "redis".into()),
+                                ("app.kubernetes.io/instance".into(), "shop".into()),
+                                ("app.kubernetes.io/name".into(), "shop".into()),
+                            ])),
                             ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "redis".into()),
-                                    ("app.kubernetes.io/instance".into(), "shop".into()),
-                                    ("app.kubernetes.io/name".into(), "shop".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "worker".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3772,10 +3595,10 @@ fn object_41() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// PodDisruptionBudget/shop-api (staging/phases/2-deploy/poddisruptionbudget-shop-api.yaml:2)
-fn object_42() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-    dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_42() -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3788,20 +3611,16 @@ fn object_42() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::policy::v1::PodDisruptionBudgetSpec {
-            max_unavailable: Some(
-                dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1),
-            ),
-            selector: Some(
-                dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                    match_labels: Some(std::collections::BTreeMap::from([
-                        ("app.kubernetes.io/component".into(), "api".into()),
-                        ("app.kubernetes.io/instance".into(), "shop".into()),
-                        ("app.kubernetes.io/name".into(), "shop".into()),
-                    ])),
-                    ..Default::default()
-                },
-            ),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(1)),
+            selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
+                    ("app.kubernetes.io/component".into(), "api".into()),
+                    ("app.kubernetes.io/instance".into(), "shop".into()),
+                    ("app.kubernetes.io/name".into(), "shop".into()),
+                ])),
+                ..Default::default()
+            }),
             unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
             ..Default::default()
         }),
@@ -3810,10 +3629,10 @@ fn object_42() -> dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget {
 }
 
 /// Service/shop-api (staging/phases/2-deploy/service-shop-api.yaml:2)
-fn object_43() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_43() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3826,30 +3645,24 @@ fn object_43() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             ports: Some(vec![
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     name: Some("http".into()),
                     port: 80,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                            "http".into(),
-                        ),
-                    ),
+                    target_port: Some(IntOrString::String("http".into())),
                     ..Default::default()
                 },
-                dsl::k8s_openapi::api::core::v1::ServicePort {
+                ServicePort {
                     name: Some("metrics".into()),
                     port: 9102,
                     protocol: Some("TCP".into()),
-                    target_port: Some(
-                        dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(9102),
-                    ),
+                    target_port: Some(IntOrString::Int(9102)),
                     ..Default::default()
                 },
             ]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3862,10 +3675,10 @@ fn object_43() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/shop-redis-headless (staging/phases/2-deploy/service-shop-redis-headless.yaml:2)
-fn object_44() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_44() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3878,21 +3691,17 @@ fn object_44() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
+        spec: Some(ServiceSpec {
             cluster_ip: Some("None".into()),
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+            ports: Some(vec![ServicePort {
                 name: Some("redis".into()),
                 port: 6379,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "redis".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("redis".into())),
                 ..Default::default()
             }]),
             publish_not_ready_addresses: Some(true),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3904,10 +3713,10 @@ fn object_44() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// Service/shop-redis (staging/phases/2-deploy/service-shop-redis.yaml:2)
-fn object_45() -> dsl::k8s_openapi::api::core::v1::Service {
-    dsl::k8s_openapi::api::core::v1::Service {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_45() -> Service {
+    Service {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3920,19 +3729,15 @@ fn object_45() -> dsl::k8s_openapi::api::core::v1::Service {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::core::v1::ServiceSpec {
-            ports: Some(vec![dsl::k8s_openapi::api::core::v1::ServicePort {
+        spec: Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
                 name: Some("redis".into()),
                 port: 6379,
                 protocol: Some("TCP".into()),
-                target_port: Some(
-                    dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(
-                        "redis".into(),
-                    ),
-                ),
+                target_port: Some(IntOrString::String("redis".into())),
                 ..Default::default()
             }]),
-            selector: Some(std::collections::BTreeMap::from([
+            selector: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/name".into(), "shop".into()),
@@ -3945,10 +3750,10 @@ fn object_45() -> dsl::k8s_openapi::api::core::v1::Service {
 }
 
 /// ServiceAccount/shop-api (staging/phases/2-deploy/serviceaccount-shop-api.yaml:2)
-fn object_46() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_46() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "api".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3967,10 +3772,10 @@ fn object_46() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/shop-redis (staging/phases/2-deploy/serviceaccount-shop-redis.yaml:2)
-fn object_47() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_47() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -3989,10 +3794,10 @@ fn object_47() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/shop-report (staging/phases/2-deploy/serviceaccount-shop-report.yaml:2)
-fn object_48() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_48() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "report".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -4011,10 +3816,10 @@ fn object_48() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ServiceAccount/shop-worker (staging/phases/2-deploy/serviceaccount-shop-worker.yaml:2)
-fn object_49() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_49() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "worker".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -4033,13 +3838,14 @@ fn object_49() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// StatefulSet/shop-redis (staging/phases/2-deploy/statefulset-shop-redis.yaml:2)
-fn object_51() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
-    dsl::k8s_openapi::api::apps::v1::StatefulSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/external-secrets".into(), "shop-secrets".into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_51() -> StatefulSet {
+    StatefulSet {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/external-secrets".into(),
+                "shop-secrets".into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "redis".into()),
                 ("app.kubernetes.io/instance".into(), "shop".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -4052,12 +3858,12 @@ fn object_51() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
             namespace: Some("shop-staging".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetSpec {
+        spec: Some(StatefulSetSpec {
             pod_management_policy: Some("Parallel".into()),
             replicas: Some(1),
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "redis".into()),
                     ("app.kubernetes.io/instance".into(), "shop".into()),
                     ("app.kubernetes.io/name".into(), "shop".into()),
@@ -4065,9 +3871,9 @@ fn object_51() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                 ..Default::default()
             },
             service_name: Some("shop-redis-headless".into()),
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "redis".into()),
                         ("app.kubernetes.io/instance".into(), "shop".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -4078,160 +3884,146 @@ fn object_51() -> dsl::k8s_openapi::api::apps::v1::StatefulSet {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            command: Some(vec![
-                                "redis-server".into(),
-                                "/etc/redis/redis.conf".into(),
-                            ]),
-                            image: Some("docker.io/library/redis:7.2.5".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
+                    containers: vec![Container {
+                        command: Some(vec!["redis-server".into(), "/etc/redis/redis.conf".into()]),
+                        image: Some("docker.io/library/redis:7.2.5".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("redis".into()),
                                 ..Default::default()
                             }),
-                            name: "redis".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 6379,
-                                    name: Some("redis".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                tcp_socket: Some(dsl::k8s_openapi::api::core::v1::TCPSocketAction {
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into()),
-                                    ..Default::default()
-                                }),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("500m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("512Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("100m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("256Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_non_root: Some(true),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/data".into(),
-                                    name: "data".into(),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/redis".into(),
-                                    name: "redis-config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "redis".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 6379,
+                            name: Some("redis".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            tcp_socket: Some(TCPSocketAction {
+                                port: IntOrString::String("redis".into()),
+                                ..Default::default()
+                            }),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("500m".into())),
+                                ("memory".into(), Quantity("512Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("100m".into())),
+                                ("memory".into(), Quantity("256Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_non_root: Some(true),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/data".into(),
+                                name: "data".into(),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/etc/redis".into(),
+                                name: "redis-config".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
                         ..Default::default()
                     }),
                     service_account_name: Some("shop-redis".into()),
-                    volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            name: "redis-config".into(),
-                            projected: Some(dsl::k8s_openapi::api::core::v1::ProjectedVolumeSource {
-                                default_mode: Some(288),
-                                sources: Some(vec![
-                                    dsl::k8s_openapi::api::core::v1::VolumeProjection {
-                                        secret: Some(dsl::k8s_openapi::api::core::v1::SecretProjection {
-                                            items: Some(vec![
-                                                dsl::k8s_openapi::api::core::v1::KeyToPath {
-                                                    key: "redis.conf".into(),
-                                                    path: "redis.conf".into(),
-                                                    ..Default::default()
-                                                },
-                                            ]),
-                                            name: "shop-secrets".into(),
-                                            ..Default::default()
-                                        }),
+                    volumes: Some(vec![Volume {
+                        name: "redis-config".into(),
+                        projected: Some(ProjectedVolumeSource {
+                            default_mode: Some(288),
+                            sources: Some(vec![VolumeProjection {
+                                secret: Some(SecretProjection {
+                                    items: Some(vec![KeyToPath {
+                                        key: "redis.conf".into(),
+                                        path: "redis.conf".into(),
                                         ..Default::default()
-                                    },
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                                    }]),
+                                    name: "shop-secrets".into(),
+                                    ..Default::default()
+                                }),
+                                ..Default::default()
+                            }]),
+                        }),
+                        ..Default::default()
+                    }]),
                     ..Default::default()
                 }),
             },
-            update_strategy: Some(dsl::k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateStatefulSetStrategy {
+            update_strategy: Some(StatefulSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateStatefulSetStrategy {
                     partition: Some(0),
                     ..Default::default()
                 }),
                 type_: Some("RollingUpdate".into()),
             }),
-            volume_claim_templates: Some(vec![
-                dsl::k8s_openapi::api::core::v1::PersistentVolumeClaim {
-                    metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                        labels: Some(std::collections::BTreeMap::from([
-                            ("app.kubernetes.io/component".into(), "redis".into()),
-                            ("app.kubernetes.io/instance".into(), "shop".into()),
-                            ("app.kubernetes.io/name".into(), "shop".into()),
-                        ])),
-                        name: Some("data".into()),
-                        ..Default::default()
-                    },
-                    spec: Some(dsl::k8s_openapi::api::core::v1::PersistentVolumeClaimSpec {
-                        access_modes: Some(vec!["ReadWriteOnce".into()]),
-                        resources: Some(dsl::k8s_openapi::api::core::v1::VolumeResourceRequirements {
-                            requests: Some(std::collections::BTreeMap::from([
-                                ("storage".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
+            volume_claim_templates: Some(vec![PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "redis".into()),
+                        ("app.kubernetes.io/instance".into(), "shop".into()),
+                        ("app.kubernetes.io/name".into(), "shop".into()),
+                    ])),
+                    name: Some("data".into()),
+                    ..Default::default()
+                },
+                spec: Some(PersistentVolumeClaimSpec {
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    resources: Some(VolumeResourceRequirements {
+                        requests: Some(BTreeMap::from([(
+                            "storage".into(),
+                            Quantity("2Gi".into()),
+                        )])),
                         ..Default::default()
                     }),
                     ..Default::default()
-                },
-            ]),
+                }),
+                ..Default::default()
+            }]),
             ..Default::default()
         }),
         ..Default::default()

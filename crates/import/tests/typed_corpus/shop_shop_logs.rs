@@ -2,6 +2,23 @@
 //! `examples/shop/generated/shop-logs`: each object k8s-openapi types, built by `import::typed::expr`.
 
 use super::support::Set;
+use dsl::k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet,
+};
+use dsl::k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, ContainerPort, HTTPGetAction,
+    HostPathVolumeSource, Namespace, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SeccompProfile, SecurityContext, ServiceAccount, Toleration, Volume,
+    VolumeMount,
+};
+use dsl::k8s_openapi::api::networking::v1::{
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort,
+    NetworkPolicySpec,
+};
+use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 #[test]
 fn shop_shop_logs() {
@@ -22,10 +39,10 @@ fn shop_shop_logs() {
 }
 
 /// ConfigMap/shop-logs-shipper-config (production/configmap-shop-logs-shipper-config.yaml:2)
-fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_0() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -38,7 +55,7 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("shop-prod-logs".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "fluent-bit.yaml".into(),
             concat!(
                 "service:\n",
@@ -59,7 +76,7 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
                 "      host: logs.example.com\n",
                 "      port: 443\n",
                 "      tls: on\n",
-                "      labels: namespace=shop-prod\n",
+                "      labels: namespace=shop-prod\n"
             )
             .into(),
         )])),
@@ -68,16 +85,18 @@ fn object_0() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// DaemonSet/shop-logs-shipper (production/daemonset-shop-logs-shipper.yaml:2)
-fn object_1() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    dsl::k8s_openapi::api::apps::v1::DaemonSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/host-access".into(), concat!(
+pub fn object_1() -> DaemonSet {
+    DaemonSet {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/host-access".into(),
+                concat!(
                     "hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "runAsRoot: reads root-owned container logs under /var/log",
-                ).into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+                    "runAsRoot: reads root-owned container logs under /var/log"
+                )
+                .into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -90,22 +109,23 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
             namespace: Some("shop-prod-logs".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetSpec {
+        spec: Some(DaemonSetSpec {
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "shipper".into()),
                     ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                     ("app.kubernetes.io/name".into(), "shop-logs".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "1d814c253272f17a".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "1d814c253272f17a".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "shipper".into()),
                         ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -116,100 +136,96 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "--config".into(),
-                                "/etc/fluent-bit/fluent-bit.yaml".into(),
-                            ]),
-                            image: Some("cr.fluentbit.io/fluent/fluent-bit:3.1.9".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
+                    containers: vec![Container {
+                        args: Some(vec![
+                            "--config".into(),
+                            "/etc/fluent-bit/fluent-bit.yaml".into(),
+                        ]),
+                        image: Some("cr.fluentbit.io/fluent/fluent-bit:3.1.9".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/".into()),
+                                port: IntOrString::String("http".into()),
                                 ..Default::default()
                             }),
-                            name: "shipper".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 2020,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/api/v1/health".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("200m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("50m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("64Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_group: Some(0),
-                                run_as_non_root: Some(false),
-                                run_as_user: Some(0),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/fluent-bit".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/var/log".into(),
-                                    name: "host-path-0".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "shipper".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 2020,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/api/v1/health".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("200m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("50m".into())),
+                                ("memory".into(), Quantity("64Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_group: Some(0),
+                            run_as_non_root: Some(false),
+                            run_as_user: Some(0),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/etc/fluent-bit".into(),
+                                name: "config".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/var/log".into(),
+                                name: "host-path-0".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -217,33 +233,33 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     }),
                     service_account_name: Some("shop-logs-shipper".into()),
                     tolerations: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Toleration {
+                        Toleration {
                             effect: Some("NoSchedule".into()),
                             operator: Some("Exists".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Toleration {
+                        Toleration {
                             effect: Some("PreferNoSchedule".into()),
                             operator: Some("Exists".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Toleration {
+                        Toleration {
                             effect: Some("NoExecute".into()),
                             operator: Some("Exists".into()),
                             ..Default::default()
                         },
                     ]),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
+                        Volume {
+                            config_map: Some(ConfigMapVolumeSource {
                                 name: "shop-logs-shipper-config".into(),
                                 ..Default::default()
                             }),
                             name: "config".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
                                 path: "/var/log".into(),
                                 type_: Some("Directory".into()),
                             }),
@@ -254,10 +270,10 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     ..Default::default()
                 }),
             },
-            update_strategy: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateDaemonSet {
-                    max_surge: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(0)),
-                    max_unavailable: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1)),
+            update_strategy: Some(DaemonSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateDaemonSet {
+                    max_surge: Some(IntOrString::Int(0)),
+                    max_unavailable: Some(IntOrString::Int(1)),
                 }),
                 type_: Some("RollingUpdate".into()),
             }),
@@ -268,18 +284,18 @@ fn object_1() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
 }
 
 /// Namespace/shop-prod-logs (production/namespace-shop-prod-logs.yaml:2)
-fn object_2() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([(
+pub fn object_2() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
                 "kairn.dev/pod-security-exception".into(),
                 concat!(
                     "shipper: hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "shipper: runAsRoot: reads root-owned container logs under /var/log",
+                    "shipper: runAsRoot: reads root-owned container logs under /var/log"
                 )
                 .into(),
             )])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop-logs".into()),
@@ -310,10 +326,10 @@ fn object_2() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/shop-logs-shipper (production/networkpolicy-shop-logs-shipper.yaml:2)
-fn object_3() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_3() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -326,65 +342,61 @@ fn object_3() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-prod-logs".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "shipper".into()),
                     ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                     ("app.kubernetes.io/name".into(), "shop-logs".into()),
@@ -397,10 +409,10 @@ fn object_3() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// ServiceAccount/shop-logs-shipper (production/serviceaccount-shop-logs-shipper.yaml:2)
-fn object_4() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_4() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -419,10 +431,10 @@ fn object_4() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
 }
 
 /// ConfigMap/shop-logs-shipper-config (staging/configmap-shop-logs-shipper-config.yaml:2)
-fn object_5() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
-    dsl::k8s_openapi::api::core::v1::ConfigMap {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_5() -> ConfigMap {
+    ConfigMap {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -435,7 +447,7 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
             namespace: Some("shop-staging-logs".into()),
             ..Default::default()
         },
-        data: Some(std::collections::BTreeMap::from([(
+        data: Some(BTreeMap::from([(
             "fluent-bit.yaml".into(),
             concat!(
                 "service:\n",
@@ -456,7 +468,7 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
                 "      host: logs.example.com\n",
                 "      port: 443\n",
                 "      tls: on\n",
-                "      labels: namespace=shop-staging\n",
+                "      labels: namespace=shop-staging\n"
             )
             .into(),
         )])),
@@ -465,16 +477,18 @@ fn object_5() -> dsl::k8s_openapi::api::core::v1::ConfigMap {
 }
 
 /// DaemonSet/shop-logs-shipper (staging/daemonset-shop-logs-shipper.yaml:2)
-fn object_6() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
-    dsl::k8s_openapi::api::apps::v1::DaemonSet {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([
-                ("kairn.dev/host-access".into(), concat!(
+pub fn object_6() -> DaemonSet {
+    DaemonSet {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "kairn.dev/host-access".into(),
+                concat!(
                     "hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "runAsRoot: reads root-owned container logs under /var/log",
-                ).into()),
-            ])),
-            labels: Some(std::collections::BTreeMap::from([
+                    "runAsRoot: reads root-owned container logs under /var/log"
+                )
+                .into(),
+            )])),
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -487,22 +501,23 @@ fn object_6() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
             namespace: Some("shop-staging-logs".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetSpec {
+        spec: Some(DaemonSetSpec {
             revision_history_limit: Some(5),
-            selector: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "shipper".into()),
                     ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                     ("app.kubernetes.io/name".into(), "shop-logs".into()),
                 ])),
                 ..Default::default()
             },
-            template: dsl::k8s_openapi::api::core::v1::PodTemplateSpec {
-                metadata: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-                    annotations: Some(std::collections::BTreeMap::from([
-                        ("kairn.dev/config-hash".into(), "7b536e2d1edf55f0".into()),
-                    ])),
-                    labels: Some(std::collections::BTreeMap::from([
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kairn.dev/config-hash".into(),
+                        "7b536e2d1edf55f0".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
                         ("app.kubernetes.io/component".into(), "shipper".into()),
                         ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                         ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -513,100 +528,96 @@ fn object_6() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     ])),
                     ..Default::default()
                 }),
-                spec: Some(dsl::k8s_openapi::api::core::v1::PodSpec {
+                spec: Some(PodSpec {
                     automount_service_account_token: Some(false),
-                    containers: vec![
-                        dsl::k8s_openapi::api::core::v1::Container {
-                            args: Some(vec![
-                                "--config".into(),
-                                "/etc/fluent-bit/fluent-bit.yaml".into(),
-                            ]),
-                            image: Some("cr.fluentbit.io/fluent/fluent-bit:3.1.9".into()),
-                            image_pull_policy: Some("IfNotPresent".into()),
-                            liveness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
+                    containers: vec![Container {
+                        args: Some(vec![
+                            "--config".into(),
+                            "/etc/fluent-bit/fluent-bit.yaml".into(),
+                        ]),
+                        image: Some("cr.fluentbit.io/fluent/fluent-bit:3.1.9".into()),
+                        image_pull_policy: Some("IfNotPresent".into()),
+                        liveness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/".into()),
+                                port: IntOrString::String("http".into()),
                                 ..Default::default()
                             }),
-                            name: "shipper".into(),
-                            ports: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::ContainerPort {
-                                    container_port: 2020,
-                                    name: Some("http".into()),
-                                    protocol: Some("TCP".into()),
-                                    ..Default::default()
-                                },
-                            ]),
-                            readiness_probe: Some(dsl::k8s_openapi::api::core::v1::Probe {
-                                failure_threshold: Some(3),
-                                http_get: Some(dsl::k8s_openapi::api::core::v1::HTTPGetAction {
-                                    path: Some("/api/v1/health".into()),
-                                    port: dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into()),
-                                    ..Default::default()
-                                }),
-                                initial_delay_seconds: Some(0),
-                                period_seconds: Some(10),
-                                timeout_seconds: Some(1),
-                                ..Default::default()
-                            }),
-                            resources: Some(dsl::k8s_openapi::api::core::v1::ResourceRequirements {
-                                limits: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("200m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("128Mi".into())),
-                                ])),
-                                requests: Some(std::collections::BTreeMap::from([
-                                    ("cpu".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("50m".into())),
-                                    ("memory".into(), dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity("64Mi".into())),
-                                ])),
-                                ..Default::default()
-                            }),
-                            security_context: Some(dsl::k8s_openapi::api::core::v1::SecurityContext {
-                                allow_privilege_escalation: Some(false),
-                                capabilities: Some(dsl::k8s_openapi::api::core::v1::Capabilities {
-                                    drop: Some(vec!["ALL".into()]),
-                                    ..Default::default()
-                                }),
-                                read_only_root_filesystem: Some(true),
-                                run_as_group: Some(0),
-                                run_as_non_root: Some(false),
-                                run_as_user: Some(0),
-                                seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
-                                    type_: "RuntimeDefault".into(),
-                                    ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
-                            volume_mounts: Some(vec![
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/etc/fluent-bit".into(),
-                                    name: "config".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                                dsl::k8s_openapi::api::core::v1::VolumeMount {
-                                    mount_path: "/var/log".into(),
-                                    name: "host-path-0".into(),
-                                    read_only: Some(true),
-                                    ..Default::default()
-                                },
-                            ]),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
                             ..Default::default()
-                        },
-                    ],
+                        }),
+                        name: "shipper".into(),
+                        ports: Some(vec![ContainerPort {
+                            container_port: 2020,
+                            name: Some("http".into()),
+                            protocol: Some("TCP".into()),
+                            ..Default::default()
+                        }]),
+                        readiness_probe: Some(Probe {
+                            failure_threshold: Some(3),
+                            http_get: Some(HTTPGetAction {
+                                path: Some("/api/v1/health".into()),
+                                port: IntOrString::String("http".into()),
+                                ..Default::default()
+                            }),
+                            initial_delay_seconds: Some(0),
+                            period_seconds: Some(10),
+                            timeout_seconds: Some(1),
+                            ..Default::default()
+                        }),
+                        resources: Some(ResourceRequirements {
+                            limits: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("200m".into())),
+                                ("memory".into(), Quantity("128Mi".into())),
+                            ])),
+                            requests: Some(BTreeMap::from([
+                                ("cpu".into(), Quantity("50m".into())),
+                                ("memory".into(), Quantity("64Mi".into())),
+                            ])),
+                            ..Default::default()
+                        }),
+                        security_context: Some(SecurityContext {
+                            allow_privilege_escalation: Some(false),
+                            capabilities: Some(Capabilities {
+                                drop: Some(vec!["ALL".into()]),
+                                ..Default::default()
+                            }),
+                            read_only_root_filesystem: Some(true),
+                            run_as_group: Some(0),
+                            run_as_non_root: Some(false),
+                            run_as_user: Some(0),
+                            seccomp_profile: Some(SeccompProfile {
+                                type_: "RuntimeDefault".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        }),
+                        volume_mounts: Some(vec![
+                            VolumeMount {
+                                mount_path: "/etc/fluent-bit".into(),
+                                name: "config".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                            VolumeMount {
+                                mount_path: "/var/log".into(),
+                                name: "host-path-0".into(),
+                                read_only: Some(true),
+                                ..Default::default()
+                            },
+                        ]),
+                        ..Default::default()
+                    }],
                     enable_service_links: Some(false),
-                    security_context: Some(dsl::k8s_openapi::api::core::v1::PodSecurityContext {
+                    security_context: Some(PodSecurityContext {
                         fs_group: Some(65532),
                         run_as_group: Some(65532),
                         run_as_non_root: Some(true),
                         run_as_user: Some(65532),
-                        seccomp_profile: Some(dsl::k8s_openapi::api::core::v1::SeccompProfile {
+                        seccomp_profile: Some(SeccompProfile {
                             type_: "RuntimeDefault".into(),
                             ..Default::default()
                         }),
@@ -614,33 +625,33 @@ fn object_6() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     }),
                     service_account_name: Some("shop-logs-shipper".into()),
                     tolerations: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Toleration {
+                        Toleration {
                             effect: Some("NoSchedule".into()),
                             operator: Some("Exists".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Toleration {
+                        Toleration {
                             effect: Some("PreferNoSchedule".into()),
                             operator: Some("Exists".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Toleration {
+                        Toleration {
                             effect: Some("NoExecute".into()),
                             operator: Some("Exists".into()),
                             ..Default::default()
                         },
                     ]),
                     volumes: Some(vec![
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            config_map: Some(dsl::k8s_openapi::api::core::v1::ConfigMapVolumeSource {
+                        Volume {
+                            config_map: Some(ConfigMapVolumeSource {
                                 name: "shop-logs-shipper-config".into(),
                                 ..Default::default()
                             }),
                             name: "config".into(),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::core::v1::Volume {
-                            host_path: Some(dsl::k8s_openapi::api::core::v1::HostPathVolumeSource {
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
                                 path: "/var/log".into(),
                                 type_: Some("Directory".into()),
                             }),
@@ -651,10 +662,10 @@ fn object_6() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
                     ..Default::default()
                 }),
             },
-            update_strategy: Some(dsl::k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy {
-                rolling_update: Some(dsl::k8s_openapi::api::apps::v1::RollingUpdateDaemonSet {
-                    max_surge: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(0)),
-                    max_unavailable: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1)),
+            update_strategy: Some(DaemonSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateDaemonSet {
+                    max_surge: Some(IntOrString::Int(0)),
+                    max_unavailable: Some(IntOrString::Int(1)),
                 }),
                 type_: Some("RollingUpdate".into()),
             }),
@@ -665,18 +676,18 @@ fn object_6() -> dsl::k8s_openapi::api::apps::v1::DaemonSet {
 }
 
 /// Namespace/shop-staging-logs (staging/namespace-shop-staging-logs.yaml:2)
-fn object_7() -> dsl::k8s_openapi::api::core::v1::Namespace {
-    dsl::k8s_openapi::api::core::v1::Namespace {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            annotations: Some(std::collections::BTreeMap::from([(
+pub fn object_7() -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
                 "kairn.dev/pod-security-exception".into(),
                 concat!(
                     "shipper: hostPath=/var/log: tails the shop's container logs on the node\n",
-                    "shipper: runAsRoot: reads root-owned container logs under /var/log",
+                    "shipper: runAsRoot: reads root-owned container logs under /var/log"
                 )
                 .into(),
             )])),
-            labels: Some(std::collections::BTreeMap::from([
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
                 ("app.kubernetes.io/name".into(), "shop-logs".into()),
@@ -707,10 +718,10 @@ fn object_7() -> dsl::k8s_openapi::api::core::v1::Namespace {
 }
 
 /// NetworkPolicy/shop-logs-shipper (staging/networkpolicy-shop-logs-shipper.yaml:2)
-fn object_8() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-    dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_8() -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),
@@ -723,65 +734,61 @@ fn object_8() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
             namespace: Some("shop-staging-logs".into()),
             ..Default::default()
         },
-        spec: Some(dsl::k8s_openapi::api::networking::v1::NetworkPolicySpec {
+        spec: Some(NetworkPolicySpec {
             egress: Some(vec![
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
+                NetworkPolicyEgressRule {
                     ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("UDP".into()),
                             ..Default::default()
                         },
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(53)),
+                        NetworkPolicyPort {
+                            port: Some(IntOrString::Int(53)),
                             protocol: Some("TCP".into()),
                             ..Default::default()
                         },
                     ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            namespace_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("kubernetes.io/metadata.name".into(), "kube-system".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                                match_labels: Some(std::collections::BTreeMap::from([
-                                    ("k8s-app".into(), "kube-dns".into()),
-                                ])),
-                                ..Default::default()
-                            }),
+                    to: Some(vec![NetworkPolicyPeer {
+                        namespace_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "kubernetes.io/metadata.name".into(),
+                                "kube-system".into(),
+                            )])),
                             ..Default::default()
-                        },
-                    ]),
+                        }),
+                        pod_selector: Some(LabelSelector {
+                            match_labels: Some(BTreeMap::from([(
+                                "k8s-app".into(),
+                                "kube-dns".into(),
+                            )])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }]),
                 },
-                dsl::k8s_openapi::api::networking::v1::NetworkPolicyEgressRule {
-                    ports: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPort {
-                            port: Some(dsl::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(443)),
-                            protocol: Some("TCP".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    to: Some(vec![
-                        dsl::k8s_openapi::api::networking::v1::NetworkPolicyPeer {
-                            ip_block: Some(dsl::k8s_openapi::api::networking::v1::IPBlock {
-                                cidr: "0.0.0.0/0".into(),
-                                except: Some(vec![
-                                    "10.0.0.0/8".into(),
-                                    "172.16.0.0/12".into(),
-                                    "192.168.0.0/16".into(),
-                                ]),
-                            }),
-                            ..Default::default()
-                        },
-                    ]),
+                NetworkPolicyEgressRule {
+                    ports: Some(vec![NetworkPolicyPort {
+                        port: Some(IntOrString::Int(443)),
+                        protocol: Some("TCP".into()),
+                        ..Default::default()
+                    }]),
+                    to: Some(vec![NetworkPolicyPeer {
+                        ip_block: Some(IPBlock {
+                            cidr: "0.0.0.0/0".into(),
+                            except: Some(vec![
+                                "10.0.0.0/8".into(),
+                                "172.16.0.0/12".into(),
+                                "192.168.0.0/16".into(),
+                            ]),
+                        }),
+                        ..Default::default()
+                    }]),
                 },
             ]),
             ingress: Some(Vec::new()),
-            pod_selector: Some(dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(std::collections::BTreeMap::from([
+            pod_selector: Some(LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "shipper".into()),
                     ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                     ("app.kubernetes.io/name".into(), "shop-logs".into()),
@@ -794,10 +801,10 @@ fn object_8() -> dsl::k8s_openapi::api::networking::v1::NetworkPolicy {
 }
 
 /// ServiceAccount/shop-logs-shipper (staging/serviceaccount-shop-logs-shipper.yaml:2)
-fn object_9() -> dsl::k8s_openapi::api::core::v1::ServiceAccount {
-    dsl::k8s_openapi::api::core::v1::ServiceAccount {
-        metadata: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
-            labels: Some(std::collections::BTreeMap::from([
+pub fn object_9() -> ServiceAccount {
+    ServiceAccount {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "shipper".into()),
                 ("app.kubernetes.io/instance".into(), "shop-logs".into()),
                 ("app.kubernetes.io/managed-by".into(), "kairn".into()),

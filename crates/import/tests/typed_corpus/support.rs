@@ -48,7 +48,7 @@ fn dir_of(location: &str) -> PathBuf {
 /// One set, loaded.
 pub struct Set {
     location: String,
-    dir: PathBuf,
+    pub dir: PathBuf,
     docs: Vec<Document>,
     checked: usize,
     failures: Vec<String>,
@@ -81,7 +81,7 @@ impl Set {
     }
 
     /// The documents k8s-openapi types, with their index and definition.
-    fn typed(&self) -> Vec<(usize, &'static str, &Document)> {
+    pub fn typed(&self) -> Vec<(usize, &'static str, &Document)> {
         self.docs
             .iter()
             .enumerate()
@@ -91,8 +91,8 @@ impl Set {
             .collect()
     }
 
-    /// The one typed document `Kind/name` of the set, with its definition.
-    pub fn find(&self, label: &str) -> (&'static str, &Document) {
+    /// The one typed document `Kind/name` of the set, with its index and definition.
+    pub fn find(&self, label: &str) -> (usize, &'static str, &Document) {
         let found: Vec<_> = self
             .typed()
             .into_iter()
@@ -104,7 +104,7 @@ impl Set {
             "{}: {label} is not one object",
             self.location
         );
-        (found[0].1, found[0].2)
+        found[0]
     }
 
     /// Checks that `built` serializes as document `index` read into `T`.
@@ -136,6 +136,17 @@ impl Set {
                 serde_json::to_string_pretty(&want).unwrap_or_default()
             ));
         }
+    }
+
+    /// Each object checked came out equal.
+    pub fn assert_ok(self) {
+        assert!(
+            self.failures.is_empty(),
+            "{}: {} objects differ:\n{}",
+            self.location,
+            self.failures.len(),
+            self.failures.join("\n\n")
+        );
     }
 
     /// Every typed document was checked, and each came out equal.
@@ -176,6 +187,10 @@ pub fn sets() -> Vec<(String, String)> {
     for s in subdirs("tests/fixtures/corpus") {
         out.push((module(&s), format!("fixtures/{s}")));
     }
+    out.push((
+        "synthetic".to_owned(),
+        "crates/import/tests/typed_corpus/synthetic".to_owned(),
+    ));
     for s in subdirs("generated") {
         out.push((
             format!("generated_{}", module(&s)),
@@ -204,11 +219,18 @@ pub fn main_file(sets: &[(String, String)]) -> String {
         "//! Every object of the corpora that k8s-openapi types, written as Rust by
 //! `import::typed::expr`, compiles and builds exactly the source object (one test per set,
 //! in `typed_corpus/<set>.rs`); `typed_corpus_current` fails when these files are not what the
-//! generator (`typed_corpus/support.rs`) writes today. To rewrite them:
-//! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus`.\n
+//! generator (`typed_corpus/support.rs`) writes today (after a change to `import::typed` or
+//! to the corpora, e.g. `generated/`). To rewrite them:
+//! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus` (with the shared corpus in
+//! `../shared/corpus`, or at `$KAIRN_SHARED_CORPUS`; without it its sets are skipped).
+//!
+//! Also here: assignments on real objects (`cases.rs`, `assign.rs`), the differences between
+//! environments as closures (`pairs.rs`, `diff.rs`), and every field of the schema table
+//! against the compiled k8s-openapi (`fields.rs`).\n
 #[path = \"typed_corpus/support.rs\"]\nmod support;\n\
 #[path = \"typed_corpus/cases.rs\"]\nmod cases;\n#[path = \"typed_corpus/assign.rs\"]\nmod assign;\n\
-#[path = \"typed_corpus/fields.rs\"]\nmod fields;\n",
+#[path = \"typed_corpus/fields.rs\"]\nmod fields;\n\
+#[path = \"typed_corpus/pairs.rs\"]\nmod pairs;\n#[path = \"typed_corpus/diff.rs\"]\nmod diff;\n",
     );
     for (m, _) in sets {
         let _ = writeln!(t, "#[path = \"typed_corpus/{m}.rs\"]\nmod {m};");
@@ -217,15 +239,11 @@ pub fn main_file(sets: &[(String, String)]) -> String {
     t
 }
 
-/// The text of `typed_corpus/<module>.rs`, or `None` when the set is not there.
+/// The text of `typed_corpus/<module>.rs`, or `None` when the set is not there. Types are
+/// written short with `use` lines ([`import::typed::shorten`]), as the import writes them.
 pub fn set_file(module: &str, location: &str) -> Option<String> {
     let set = Set::load(location)?;
-    let mut t = String::from(HEADER);
-    let _ = writeln!(
-        t,
-        "//! `{location}`: each object k8s-openapi types, built by `import::typed::expr`.\n"
-    );
-    t.push_str("use super::support::Set;\n\n#[test]\n");
+    let mut t = String::from("#[test]\n");
     let _ = writeln!(t, "fn {module}() {{");
     let _ = writeln!(t, "    let Some(mut set) = Set::load({location:?}) else {{");
     t.push_str("        return;\n    };\n");
@@ -240,15 +258,25 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
             .map_or_else(|_| doc.file.clone(), |p| p.display().to_string());
         let _ = write!(
             fns,
-            "\n/// {label} ({file}:{})\nfn object_{i}() -> {} {{\n    {}\n}}\n",
+            "\n/// {label} ({file}:{})\npub fn object_{i}() -> {} {{\n{body}\n}}\n",
             doc.line,
             import::typed::rust_type_path(def),
-            body.replace('\n', "\n    ")
         );
     }
     t.push_str("    set.done();\n}\n");
     t.push_str(&fns);
-    Some(t)
+    let doc = format!(
+        "//! `{location}`: each object k8s-openapi types, built by `import::typed::expr`.\n"
+    );
+    Some(with_uses(&doc, &["use super::support::Set;"], &t, &["Set"]))
+}
+
+/// `HEADER`, the module doc, the `use` lines, and `code` with short type names.
+pub fn with_uses(doc: &str, uses: &[&str], code: &str, taken: &[&str]) -> String {
+    let (code, more) = import::typed::shorten(code, taken);
+    let mut all: Vec<String> = uses.iter().map(|u| (*u).to_owned()).collect();
+    all.extend(more);
+    format!("{HEADER}{doc}\n{}\n\n{code}", all.join("\n"))
 }
 
 /// The text of `typed_corpus/fields.rs`: for every struct of the table, a function that
@@ -325,16 +353,20 @@ pub fn current() {
     }
     files.push((tests.join("typed_corpus/fields.rs"), Some(fields_file())));
     files.push((
-        tests.join("typed_corpus/assign.rs"),
-        super::cases::file(HEADER),
+        tests.join("typed_corpus/diff.rs"),
+        Some(super::pairs::file()),
     ));
+    files.push((tests.join("typed_corpus/assign.rs"), super::cases::file()));
     let mut stale = Vec::new();
     // Files of sets that are gone.
     let written: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     for entry in std::fs::read_dir(tests.join("typed_corpus")).expect("typed_corpus/") {
         let path = entry.expect("an entry").path();
-        let hand_written = ["support.rs", "cases.rs"].iter().any(|n| path.ends_with(n));
-        if !hand_written && !written.contains(&path) {
+        let hand_written = ["support.rs", "cases.rs", "pairs.rs"]
+            .iter()
+            .any(|n| path.ends_with(n));
+        let rust = path.extension().is_some_and(|e| e == "rs");
+        if rust && !hand_written && !written.contains(&path) {
             if update {
                 std::fs::remove_file(&path).expect("removes");
             } else {

@@ -141,9 +141,10 @@ fn run(cmd: &mut Command, what: &str) -> String {
 #[ignore = "builds a Cargo workspace: run by scripts/test.sh, step `kairn import`"]
 fn every_set_imports_compiles_emits_and_keeps_its_source() {
     let root = root();
-    let kairn = PathBuf::from(std::env::var("KAIRN_BIN").unwrap_or_else(|_| root.join("target/debug/kairn").display().to_string()));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let kairn = std::env::var_os("KAIRN_BIN").map_or_else(|| target.join("debug/kairn"), PathBuf::from);
     assert!(kairn.exists(), "{} missing: `cargo build -p cli` first", kairn.display());
-    let work = root.join("target/import-check");
+    let work = target.join("import-check");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("work dir");
     let workspace = work.join("fleet");
@@ -156,11 +157,12 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
             .expect("report written");
     }
     // Build once, emit every app.
+    // Compiled dependencies are reused from this repository's target directory.
     let in_workspace = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO"));
         c.current_dir(&workspace)
-            .env("CARGO_BUILD_BUILD_DIR", root.join("target"))
-            .env("CARGO_TARGET_DIR", root.join("target/import-check-bin"))
+            .env("CARGO_BUILD_BUILD_DIR", &target)
+            .env("CARGO_TARGET_DIR", target.join("import-check-bin"))
             .args(args);
         c
     };

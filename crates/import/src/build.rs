@@ -139,7 +139,7 @@ fn resources(values: &[Option<String>; 4]) -> Result<Resources, ImportError> {
                 memory_request: c,
                 memory_limit: d,
             },
-            reason("kept from the source: not every request and limit is set")?,
+            reason("imported: the source sets not every request and limit")?,
         ),
     })
 }

@@ -6,10 +6,10 @@ use dsl::object::Manifest;
 use serde_json::Value;
 
 use crate::normalize::{canonical, normalize, Normalized};
-use crate::plan::{AppPlan, EnvPlan, KindEdits, WaiverPlan};
+use crate::plan::{AppPlan, EnvPlan, KeptPlan, KindEdits, WaiverPlan};
 use crate::recognize::{app_namespace, kairn_labels, recognize, CLUSTER_SCOPED};
 use crate::report::{FieldChange, HardeningStep, ObjectEntry, Placement, Report};
-use crate::residual::{diff, Edit, Seg};
+use crate::residual::diff;
 use crate::source::SourceApp;
 use crate::{build, ImportError};
 
@@ -120,56 +120,30 @@ fn import_env(
     counted: &mut (usize, usize),
 ) -> Result<EnvPlan, ImportError> {
     let recognized = recognize(env_name, namespace, objects, kairn);
-    let mut plan = recognized.plan;
+    let mut plan = recognized.plan.clone();
     for (c, consumed) in plan.components.iter_mut().zip(&recognized.consumed) {
         c.sources = consumed
             .iter()
             .map(|&i| format!("{} ({} {})", objects[i].at, objects[i].kind, objects[i].name))
             .collect();
     }
-    // Pair each rendered object with the source object it stands for.
-    let (_, manifests) = render(app_plan, &plan)?;
-    let mut extra_of: Vec<Option<usize>> = recognized.extra_index.iter().map(|&i| Some(i)).collect();
-    let mut pairs: Vec<(usize, usize)> = Vec::new(); // (manifest, source object)
-    let mut additions = Vec::new();
-    for (m, manifest) in manifests.iter().enumerate() {
-        if manifest.origin.hand_written {
-            continue;
-        }
-        let kind = manifest.object.kind();
-        let by_role = manifest.origin.component.as_ref().and_then(|c| {
-            let ci = plan.components.iter().position(|p| &p.name == c)?;
-            let same_kind: Vec<usize> = recognized.consumed[ci]
-                .iter()
-                .copied()
-                .filter(|&i| objects[i].kind == kind)
-                .collect();
-            let rendered_of_kind = manifests
-                .iter()
-                .filter(|o| o.origin.component.as_ref() == Some(c) && o.object.kind() == kind)
-                .count();
-            (same_kind.len() == 1 && rendered_of_kind == 1).then(|| same_kind[0])
-        });
-        let by_name = || {
-            extra_of.iter().position(|e| {
-                e.is_some_and(|i| {
-                    objects[i].kind == kind
-                        && objects[i].name == manifest.object.name()
-                        && objects[i].namespace.as_deref() == manifest.object.namespace()
-                })
-            })
-        };
-        match by_role {
-            Some(i) => pairs.push((m, i)),
-            None => match by_name() {
-                Some(e) => {
-                    pairs.push((m, extra_of[e].expect("matched above")));
-                    extra_of[e] = None;
-                }
-                None => additions.push(m),
-            },
+    // Which source NetworkPolicies select each component's pods; none: the network stays
+    // open, as it was.
+    for (ci, c) in plan.components.iter_mut().enumerate() {
+        let pod_labels = pod_labels(&objects[recognized.consumed[ci][0]]);
+        if !objects.iter().any(|o| o.kind == "NetworkPolicy" && selects(o, &pod_labels)) {
+            c.open_network = Some("imported: no NetworkPolicy of the source selects these pods".to_owned());
         }
     }
+    // Pair each rendered object with the source object it stands for, then keep the
+    // source's names, labels and selectors where kairn derives others, and pair again.
+    let (_, manifests) = render(app_plan, &plan)?;
+    let (pairs, _, _) = pair(&manifests, &plan, &recognized, objects);
+    for (ci, c) in plan.components.iter_mut().enumerate() {
+        c.kept = kept_identity(&manifests, &pairs, objects, &c.name, &recognized.consumed[ci]);
+    }
+    let (_, manifests) = render(app_plan, &plan)?;
+    let (pairs, additions, extra_of) = pair(&manifests, &plan, &recognized, objects);
     // Objects now reproduced by a component are no longer extra objects.
     let mut keep = extra_of.iter().map(Option::is_some);
     plan.extras.retain(|_| keep.next().unwrap_or(true));
@@ -196,22 +170,6 @@ fn import_env(
                 name: several.then(|| manifest.object.name().to_owned()),
                 edits,
             });
-        }
-    }
-    // What kairn adds that the source did not have: a NetworkPolicy stays open.
-    for &m in &additions {
-        let manifest = &manifests[m];
-        let Some(component) = manifest.origin.component.as_ref() else {
-            continue;
-        };
-        if manifest.object.kind() == "NetworkPolicy" {
-            if let Some(c) = plan.components.iter_mut().find(|c| &c.name == component) {
-                c.edits.push(KindEdits {
-                    kind: "NetworkPolicy".into(),
-                    name: None,
-                    edits: open_network_edits(),
-                });
-            }
         }
     }
     // Check: every paired object is now reproduced exactly.
@@ -361,17 +319,179 @@ fn first_sentence(message: &str) -> String {
     one.trim_end_matches('.').replace('"', "'")
 }
 
-/// Edits that make a rendered NetworkPolicy allow every flow (the source had none).
-fn open_network_edits() -> Vec<Edit> {
-    let key = |k: &str| Seg::Key(k.to_owned());
-    vec![
-        Edit {
-            path: vec![key("spec"), key("ingress")],
-            value: Some(serde_json::json!([{}])),
-        },
-        Edit {
-            path: vec![key("spec"), key("egress")],
-            value: Some(serde_json::json!([{}])),
-        },
-    ]
+/// Labels of a workload's pods.
+fn pod_labels(o: &Normalized) -> serde_json::Map<String, Value> {
+    let template = if o.kind == "CronJob" { "/spec/jobTemplate/spec/template" } else { "/spec/template" };
+    o.json
+        .pointer(&format!("{template}/metadata/labels"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Whether a NetworkPolicy's `podSelector` selects pods with these labels.
+fn selects(np: &Normalized, labels: &serde_json::Map<String, Value>) -> bool {
+    let selector = np.json.pointer("/spec/podSelector");
+    let match_labels = selector
+        .and_then(|s| s.get("matchLabels"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let expressions = selector
+        .and_then(|s| s.get("matchExpressions"))
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    !expressions && match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Rendered objects paired with the source objects they stand for (manifest, object),
+/// the rendered objects the source does not have, and which extra objects are left.
+fn pair(
+    manifests: &[Manifest],
+    plan: &EnvPlan,
+    recognized: &crate::recognize::Recognized,
+    objects: &[Normalized],
+) -> (Vec<(usize, usize)>, Vec<usize>, Vec<Option<usize>>) {
+    let mut extra_of: Vec<Option<usize>> = recognized.extra_index.iter().map(|&i| Some(i)).collect();
+    let mut pairs = Vec::new();
+    let mut additions = Vec::new();
+    for (m, manifest) in manifests.iter().enumerate() {
+        if manifest.origin.hand_written {
+            continue;
+        }
+        let kind = manifest.object.kind();
+        let component = manifest.origin.component.as_ref();
+        let ci = component.and_then(|c| plan.components.iter().position(|p| &p.name == c));
+        let by_role = ci.and_then(|ci| {
+            let same_kind: Vec<usize> = recognized.consumed[ci]
+                .iter()
+                .copied()
+                .filter(|&i| objects[i].kind == kind)
+                .collect();
+            let rendered_of_kind = manifests
+                .iter()
+                .filter(|o| o.origin.component.as_ref() == component && o.object.kind() == kind)
+                .count();
+            (same_kind.len() == 1 && rendered_of_kind == 1).then(|| same_kind[0])
+        });
+        let same_name = |i: usize| {
+            objects[i].kind == kind
+                && objects[i].name == manifest.object.name()
+                && objects[i].namespace.as_deref() == manifest.object.namespace()
+        };
+        // A component's NetworkPolicy stands for the source's most specific one that
+        // selects its pods.
+        let by_selection = |extra_of: &[Option<usize>]| -> Option<usize> {
+            let ci = ci.filter(|_| kind == "NetworkPolicy")?;
+            let labels = pod_labels(&objects[recognized.consumed[ci][0]]);
+            extra_of
+                .iter()
+                .enumerate()
+                .filter_map(|(e, i)| i.map(|i| (e, i)))
+                .filter(|(_, i)| objects[*i].kind == "NetworkPolicy" && selects(&objects[*i], &labels))
+                .max_by_key(|(_, i)| {
+                    objects[*i]
+                        .json
+                        .pointer("/spec/podSelector/matchLabels")
+                        .and_then(Value::as_object)
+                        .map_or(0, |m| m.len())
+                })
+                .filter(|(_, i)| {
+                    objects[*i]
+                        .json
+                        .pointer("/spec/podSelector/matchLabels")
+                        .and_then(Value::as_object)
+                        .is_some_and(|m| !m.is_empty())
+                })
+                .map(|(e, _)| e)
+        };
+        let by_name = extra_of.iter().position(|e| e.is_some_and(same_name));
+        match (by_role, by_name.or_else(|| by_selection(&extra_of))) {
+            (Some(i), _) => pairs.push((m, i)),
+            (None, Some(e)) => {
+                pairs.push((m, extra_of[e].expect("matched above")));
+                extra_of[e] = None;
+            }
+            (None, None) => additions.push(m),
+        }
+    }
+    (pairs, additions, extra_of)
+}
+
+fn labels_at(v: &Value, pointer: &str) -> Option<Vec<(String, String)>> {
+    Some(
+        v.pointer(pointer)
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+/// The names, labels and selectors of the source where they differ from kairn's.
+fn kept_identity(
+    manifests: &[Manifest],
+    pairs: &[(usize, usize)],
+    objects: &[Normalized],
+    component: &str,
+    consumed: &[usize],
+) -> KeptPlan {
+    let mut kept = KeptPlan::default();
+    let rendered = |i: usize| {
+        pairs
+            .iter()
+            .find(|(_, s)| *s == i)
+            .map(|(m, _)| canonical(&manifests[*m].object))
+    };
+    let differs = |a: &Option<Vec<(String, String)>>, b: &Option<Vec<(String, String)>>| a != b;
+    let workload = consumed[0];
+    let source = &objects[workload].json;
+    let Some(render) = rendered(workload) else {
+        return kept;
+    };
+    if objects[workload].name != render.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("") {
+        kept.workload_name = Some(objects[workload].name.clone());
+    }
+    let labels = labels_at(source, "/metadata/labels");
+    if differs(&labels, &labels_at(&render, "/metadata/labels")) {
+        kept.labels = labels;
+    }
+    let template = if objects[workload].kind == "CronJob" { "/spec/jobTemplate/spec/template" } else { "/spec/template" };
+    if !matches!(objects[workload].kind.as_str(), "Job" | "CronJob") {
+        let selector = labels_at(source, "/spec/selector/matchLabels");
+        if differs(&selector, &labels_at(&render, "/spec/selector/matchLabels")) {
+            kept.selector = selector;
+        }
+    }
+    let pod = labels_at(source, &format!("{template}/metadata/labels"));
+    if differs(&pod, &labels_at(&render, &format!("{template}/metadata/labels"))) {
+        kept.pod_labels = pod;
+    }
+    let text = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_owned);
+    let container = format!("{template}/spec/containers/0/name");
+    if text(source, &container) != text(&render, &container) {
+        kept.container_name = text(source, &container);
+    }
+    let account = format!("{template}/spec/serviceAccountName");
+    let source_account = text(source, &account).unwrap_or_else(|| "default".to_owned());
+    if Some(&source_account) != text(&render, &account).as_ref() {
+        kept.service_account = Some(source_account);
+    }
+    if objects[workload].kind == "StatefulSet" && text(source, "/spec/serviceName") != text(&render, "/spec/serviceName") {
+        kept.headless_service_name = text(source, "/spec/serviceName");
+    }
+    for &i in &consumed[1..] {
+        if objects[i].kind == "Service" {
+            if let Some(r) = rendered(i) {
+                if text(&r, "/metadata/name").as_deref() != Some(objects[i].name.as_str()) {
+                    kept.service_name = Some(objects[i].name.clone());
+                }
+            }
+        }
+    }
+    let _ = component;
+    kept
 }

@@ -320,7 +320,7 @@ fn workload(
     });
     ports.served = served;
     let checks = probe_checks(container, &ports);
-    let no_probes = || format!("the source ({}) has no liveness and readiness probe pair", o.at);
+    let no_probes = || "imported: the source has no liveness and readiness probes".to_owned();
     let job_spec = match o.kind.as_str() {
         "CronJob" => o.json.pointer("/spec/jobTemplate/spec"),
         _ => o.json.pointer("/spec"),
@@ -333,7 +333,7 @@ fn workload(
         .and_then(|s| s.get("ttlSecondsAfterFinished"))
         .and_then(Value::as_u64)
         .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| format!("the source ({}) keeps finished Jobs: no ttlSecondsAfterFinished", o.at));
+        .ok_or_else(|| "imported: the source keeps finished Jobs (no TTL)".to_owned());
     let workload = match (o.kind.as_str(), service, served) {
         ("Deployment", Some(j), Some(number)) => {
             consumed.push(j);

@@ -85,20 +85,30 @@ pub fn app_module(plan: &AppPlan) -> Result<String, ImportError> {
     secrets(&mut w, plan);
     waivers(&mut w, plan);
     extras(&mut w, plan)?;
+    let (body, uses) = typed::shorten(&w.body, DSL_NAMES);
     let mut out = w.head;
     out.push_str("use dsl::registry::{Declaration, InputError, Inputs};\nuse dsl::*;\n");
-    for u in &w.uses {
-        out.push_str(&format!("use {u};\n"));
+    for u in uses {
+        out.push_str(&u);
+        out.push('\n');
     }
     out.push('\n');
-    out.push_str(&w.body);
+    out.push_str(&body);
     Ok(format_rust(&out))
 }
+
+/// Names the written module takes from `dsl::*` (and its own), which a k8s-openapi type
+/// must not shadow.
+const DSL_NAMES: &[&str] = &[
+    "App", "BatchJob", "Check", "Component", "Env", "ExternalSecret", "ExtraObject", "Hook",
+    "HttpService", "Image", "Kept", "Name", "NamedPort", "NodeAgent", "Port", "Probe", "Probes",
+    "Replicas", "Resources", "ResourcesAsSource", "ScheduledJob", "StatefulService", "Worker",
+    "Declaration", "InputError", "Inputs", "Container", "Volume", "Toleration", "EnvVar",
+];
 
 #[derive(Default)]
 struct Writer {
     head: String,
-    uses: BTreeSet<String>,
     body: String,
 }
 
@@ -120,6 +130,15 @@ fn per_env(plan: &AppPlan, values: &[String]) -> String {
     }
     s.push('}');
     s
+}
+
+/// `env`, or `_env` when every environment has the same value.
+fn env_param(values: &[String]) -> &'static str {
+    if values.windows(2).all(|w| w[0] == w[1]) {
+        "_env"
+    } else {
+        "env"
+    }
 }
 
 /// Present in some environments: the pattern that matches them.
@@ -163,7 +182,7 @@ fn components(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
         }
         let bodies: Vec<Option<String>> = per
             .iter()
-            .map(|c| c.map(|c| component_body(w, c)).transpose())
+            .map(|c| c.map(component_body).transpose())
             .collect::<Result<_, _>>()?;
         let first = per.iter().flatten().next().expect("present somewhere");
         fns.push_str(&format!("\n/// `{name}`, from {}.\n", first.sources.join(", ")));
@@ -259,7 +278,7 @@ fn ttl(t: &Result<u32, String>) -> String {
     }
 }
 
-fn component_body(w: &mut Writer, c: &ComponentPlan) -> Result<String, ImportError> {
+fn component_body(c: &ComponentPlan) -> Result<String, ImportError> {
     let mut s = String::new();
     let r = &c.resources;
     let resources = if r.iter().all(Option::is_some) {
@@ -272,7 +291,7 @@ fn component_body(w: &mut Writer, c: &ComponentPlan) -> Result<String, ImportErr
         )
     } else {
         format!(
-            "Resources::as_source(ResourcesAsSource {{ cpu_request: {}, cpu_limit: {}, memory_request: {}, memory_limit: {} }}, reason!(\"kept from the source: not every request and limit is set\"))",
+            "Resources::as_source(ResourcesAsSource {{ cpu_request: {}, cpu_limit: {}, memory_request: {}, memory_limit: {} }}, reason!(\"imported: the source sets not every request and limit\"))",
             quantity("cpu", &r[0]),
             quantity("cpu", &r[1]),
             quantity("memory", &r[2]),
@@ -374,7 +393,7 @@ fn component_body(w: &mut Writer, c: &ComponentPlan) -> Result<String, ImportErr
         s.push_str(&format!("        .keep({})\n", kept(&c.kept)));
     }
     for e in &c.edits {
-        s.push_str(&customize(w, e)?);
+        s.push_str(&customize(e)?);
     }
     Ok(s)
 }
@@ -419,7 +438,7 @@ fn kept(k: &crate::plan::KeptPlan) -> String {
             fields.push(format!("{name}: {value}"));
         }
     }
-    format!("Kept {{ {}, ..Default::default() }}", fields.join(", "))
+    format!("Kept {{\n{},\n..Default::default()\n}}", fields.join(",\n"))
 }
 
 /// The `(api_version, type name)` of the kinds a component's objects are edited as.
@@ -443,34 +462,46 @@ fn edited_type(kind: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-fn customize(w: &mut Writer, e: &KindEdits) -> Result<String, ImportError> {
+fn customize(e: &KindEdits) -> Result<String, ImportError> {
     let (api_version, path) = edited_type(&e.kind)
         .ok_or_else(|| ImportError::Other(format!("import: cannot write edits of a {}", e.kind)))?;
-    let short = path.rsplit("::").next().unwrap_or(path);
-    w.uses.insert(path.to_owned());
     let definition = typed::root_type(api_version, &e.kind)
         .ok_or_else(|| ImportError::Other(format!("import: no schema for {api_version} {}", e.kind)))?;
-    let var = short.chars().next().unwrap_or('o').to_ascii_lowercase().to_string();
+    let short = path.rsplit("::").next().unwrap_or(path);
+    let var = match short {
+        "Deployment" | "DaemonSet" => "d",
+        "StatefulSet" => "set",
+        "Service" => "svc",
+        "ServiceAccount" => "account",
+        "NetworkPolicy" => "policy",
+        "PodDisruptionBudget" => "budget",
+        "HorizontalPodAutoscaler" => "hpa",
+        "Job" | "CronJob" => "job",
+        _ => "o",
+    };
     let mut body = String::new();
     if let Some(name) = &e.name {
         body.push_str(&format!("if {var}.metadata.name.as_deref() != Some({}) {{ return; }}\n", lit(name)));
     }
-    for edit in &e.edits {
-        let path: Vec<typed::PathSeg> = edit
-            .path
-            .iter()
-            .map(|s| match s {
-                Seg::Key(k) => typed::PathSeg::Key(k.clone()),
-                Seg::Index(i) => typed::PathSeg::Index(*i),
-            })
-            .collect();
-        let stmt = typed::assign(definition, &var, &path, edit.value.as_ref()).map_err(|err| {
-            ImportError::Other(format!("import: cannot write {} of a {}: {err}", edit.path_text(), e.kind))
-        })?;
-        body.push_str(&stmt);
-        body.push('\n');
-    }
-    Ok(format!("        .customize(|{var}: &mut {short}| {{\n{body}}})\n"))
+    let changes: Vec<typed::Change> = e
+        .edits
+        .iter()
+        .map(|edit| {
+            let path = edit
+                .path
+                .iter()
+                .map(|s| match s {
+                    Seg::Key(k) => typed::PathSeg::Key(k.clone()),
+                    Seg::Index(i) => typed::PathSeg::Index(*i),
+                })
+                .collect();
+            (path, edit.value.clone())
+        })
+        .collect();
+    let stmts = typed::assign_all(definition, var, &changes)
+        .map_err(|err| ImportError::Other(format!("import: cannot write the edits of a {}: {err}", e.kind)))?;
+    body.push_str(&stmts);
+    Ok(format!("        .customize(|{var}: &mut {path}| {{\n{body}}})\n"))
 }
 
 fn secrets(w: &mut Writer, plan: &AppPlan) {
@@ -496,7 +527,8 @@ fn secrets(w: &mut Writer, plan: &AppPlan) {
         })
         .collect();
     w.line(&format!(
-        "/// Secrets the app reads: created outside git (only their key names are here).\nfn secrets(env: Env) -> Vec<ExternalSecret> {{\n    {}\n}}\n",
+        "/// Secrets the app reads: created outside git (only their key names are here).\nfn secrets({}: Env) -> Vec<ExternalSecret> {{\n    {}\n}}\n",
+        env_param(&values),
         per_env(plan, &values)
     ));
 }
@@ -526,7 +558,8 @@ fn waivers(w: &mut Writer, plan: &AppPlan) {
         })
         .collect();
     w.line(&format!(
-        "/// What the source does that kairn would refuse, kept so the app runs as before: each is a\n/// hardening step (see `import-report.md`).\nfn waivers(env: Env) -> Vec<dsl::validate::Waiver> {{\n    {}\n}}\n",
+        "/// What the source does that kairn would refuse, kept so the app runs as before: each is a\n/// hardening step (see `import-report.md`).\nfn waivers({}: Env) -> Vec<dsl::validate::Waiver> {{\n    {}\n}}\n",
+        env_param(&values),
         per_env(plan, &values)
     ));
 }
@@ -568,7 +601,7 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
             }
         }
     }
-    let mut s = String::from("/// Objects kairn keeps as the source has them (kinds it has no component for).\nfn extra_objects(env: Env) -> Vec<ExtraObject> {\n    let mut objects = Vec::new();\n");
+    let mut s = String::from("/// Objects kairn keeps as the source has them (kinds it has no component for).\nfn extra_objects(env: Env) -> Vec<ExtraObject> {\n    let _ = env;\n    let mut objects = Vec::new();\n");
     for i in &ids {
         let per: Vec<Option<&ExtraPlan>> = plan.envs.iter().map(|e| e.extras.iter().find(|x| &id(x) == i)).collect();
         let exprs: Vec<Option<String>> = per.iter().map(|x| x.map(extra_expr).transpose()).collect::<Result<_, _>>()?;

@@ -143,7 +143,7 @@ fn import_env(
         c.kept = kept_identity(&manifests, &pairs, objects, &c.name, &recognized.consumed[ci]);
     }
     let (_, manifests) = render(app_plan, &plan)?;
-    let (pairs, additions, extra_of) = pair(&manifests, &plan, &recognized, objects);
+    let (pairs, _, extra_of) = pair(&manifests, &plan, &recognized, objects);
     // Objects now reproduced by a component are no longer extra objects.
     let mut keep = extra_of.iter().map(Option::is_some);
     plan.extras.retain(|_| keep.next().unwrap_or(true));
@@ -174,6 +174,7 @@ fn import_env(
     }
     // Check: every paired object is now reproduced exactly.
     let (app, manifests) = render(app_plan, &plan)?;
+    let (pairs, additions, _) = pair(&manifests, &plan, &recognized, objects);
     for &(m, i) in &pairs {
         let got = crate::residual::without_added_records(&canonical(&manifests[m].object), &objects[i].json);
         if got != objects[i].json {

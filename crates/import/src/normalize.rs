@@ -65,9 +65,12 @@ pub fn normalize(source: &SourceObject) -> Result<Normalized, crate::ImportError
     let namespace = text("/metadata/namespace");
     let typed = Object::from_value(value.clone())
         .map_err(|e| err(format!("{kind} {name} is not a valid {api_version} {kind}: {e}")))?;
-    let json = match &typed {
-        Some(object) => canonical(object),
-        None => value.clone(),
+    let json = match (&typed, crate::typed::root_type(&api_version, &kind)) {
+        (Some(object), _) => canonical(object),
+        // A kind k8s-openapi types but kairn's objects do not (ClusterRole, IngressClass,
+        // ...): the fields the type does not have are left out, as its value would.
+        (None, Some(definition)) => crate::typed::known_fields(definition, value).0,
+        (None, None) => value.clone(),
     };
     let mut dropped = Vec::new();
     lost_leaves(value, &json, String::new(), &mut dropped);

@@ -1,10 +1,10 @@
 //! The import report: per source object where it went, what kairn changes, and the
 //! hardening steps the import postponed.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where one source object went.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectEntry {
     /// App id.
     pub app: String,
@@ -19,7 +19,7 @@ pub struct ObjectEntry {
 }
 
 /// Where a source object went.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "as", rename_all = "kebab-case")]
 pub enum Placement {
     /// Part of a component (`component`), made by `call` (e.g. `HttpService`).
@@ -35,7 +35,7 @@ pub enum Placement {
 }
 
 /// One field of a source object that the emitted object does not have as it was.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     /// App id.
     pub app: String,
@@ -52,7 +52,7 @@ pub struct FieldChange {
 }
 
 /// A place where the imported declaration keeps the source's weaker behaviour.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HardeningStep {
     /// App id.
     pub app: String,
@@ -65,7 +65,7 @@ pub struct HardeningStep {
 }
 
 /// The whole report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Every source object.
     pub objects: Vec<ObjectEntry>,

@@ -565,12 +565,16 @@ fn waivers(w: &mut Writer, plan: &AppPlan) {
 }
 
 fn extra_expr(x: &ExtraPlan) -> Result<String, ImportError> {
-    let typed_def = x.typed.then(|| typed::root_type(&x.api_version, &x.kind)).flatten();
-    Ok(match typed_def {
+    Ok(match typed::root_type(&x.api_version, &x.kind) {
         Some(def) => {
             let e = typed::expr(def, &x.value)
                 .map_err(|err| ImportError::Object { at: x.at.clone(), message: err.to_string() })?;
-            format!("ExtraObject::new({e})")
+            if x.typed {
+                format!("ExtraObject::new({e})")
+            } else {
+                // k8s-openapi types it, kairn's object graph does not: a typed custom object.
+                format!("ExtraObject::custom(&{e})\n.expect(\"a {} serialises to an object\")", x.kind)
+            }
         }
         None => format!(
             "ExtraObject::json(dsl::serde_json::json!({}))\n.expect(\"a {} with apiVersion, kind and name\")",

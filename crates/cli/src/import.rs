@@ -180,12 +180,20 @@ pub fn workspace_files(
         teams,
     };
     let mut files = workspace.files();
+    let src = workspace.team_dir().join("src");
+    // `json!` of a large custom resource nests deeper than rustc's default macro recursion.
+    let deep_json = imported
+        .apps
+        .iter()
+        .any(|a| a.source.contains("serde_json::json!("));
     for (path, text) in &mut files {
         if path == Path::new("README.md") {
             text.push_str(&readme_section(command));
         }
+        if deep_json && *path == src.join("lib.rs") {
+            *text = text.replacen("\n\nmod ", "\n\n// `serde_json::json!` of large custom resources nests deeply.\n#![recursion_limit = \"4096\"]\n\nmod ", 1);
+        }
     }
-    let src = workspace.team_dir().join("src");
     for app in &imported.apps {
         files.push((src.join(format!("{}.rs", app.module)), app.source.clone()));
     }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::normalize::{canonical, normalize, Normalized};
 use crate::plan::{AppPlan, EnvPlan, KeptPlan, KindEdits, WaiverPlan};
-use crate::recognize::{app_namespace, kairn_labels, recognize, CLUSTER_SCOPED};
+use crate::recognize::{app_namespace, kairn_labels, recognize};
 use crate::report::{FieldChange, HardeningStep, ObjectEntry, Placement, Report};
 use crate::residual::diff;
 use crate::source::SourceApp;
@@ -50,7 +50,7 @@ pub fn app_id(name: &str) -> String {
 }
 
 fn is_namespaced(kind: &str) -> bool {
-    !CLUSTER_SCOPED.contains(&kind)
+    !lint::object::is_cluster_scoped(kind)
 }
 
 /// Imports one app; appends to the report.
@@ -71,12 +71,13 @@ pub fn import_app(source: &SourceApp, report: &mut Report) -> Result<AppPlan, Im
             .map(normalize)
             .collect::<Result<Vec<_>, _>>()?;
         let kairn = kairn_labels(&objects);
+        let (mut name_prefix, mut instance) = (None, None);
         if let Some(k) = &kairn {
             plan.id = k.app.clone();
             if k.instance != k.app {
                 match k.instance.strip_suffix(&format!("-{}", k.app)) {
-                    Some(prefix) => plan.name_prefix = Some(prefix.to_owned()),
-                    None => plan.instance = Some(k.instance.clone()),
+                    Some(prefix) => name_prefix = Some(prefix.to_owned()),
+                    None => instance = Some(k.instance.clone()),
                 }
             }
         }
@@ -89,12 +90,29 @@ pub fn import_app(source: &SourceApp, report: &mut Report) -> Result<AppPlan, Im
                 }
             }
         }
-        envs.push((env.name.clone(), objects, namespace, kairn.is_some()));
+        envs.push((
+            env.name.clone(),
+            objects,
+            namespace,
+            kairn.is_some(),
+            name_prefix,
+            instance,
+        ));
     }
     plan.module = module_name(&plan.id);
     let mut counted = (0, 0);
-    for (env_name, objects, namespace, kairn) in &envs {
-        let env = import_env(&plan, env_name, namespace, objects, *kairn, report, &mut counted)?;
+    for (env_name, objects, namespace, kairn, name_prefix, instance) in envs {
+        plan.name_prefix = name_prefix;
+        plan.instance = instance;
+        let env = import_env(
+            &plan,
+            &env_name,
+            &namespace,
+            &objects,
+            kairn,
+            report,
+            &mut counted,
+        )?;
         plan.envs.push(env);
     }
     report.workloads_as_components.0 += counted.0;
@@ -102,7 +120,15 @@ pub fn import_app(source: &SourceApp, report: &mut Report) -> Result<AppPlan, Im
     Ok(plan)
 }
 
-const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet", "Pod"];
+const WORKLOADS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "CronJob",
+    "Job",
+    "ReplicaSet",
+    "Pod",
+];
 
 fn render(plan: &AppPlan, env: &EnvPlan) -> Result<(dsl::App, Vec<Manifest>), ImportError> {
     let app = build::app(plan, env)?;
@@ -121,18 +147,29 @@ fn import_env(
 ) -> Result<EnvPlan, ImportError> {
     let recognized = recognize(env_name, namespace, objects, kairn);
     let mut plan = recognized.plan.clone();
+    plan.name_prefix = app_plan.name_prefix.clone();
+    plan.instance = app_plan.instance.clone();
     for (c, consumed) in plan.components.iter_mut().zip(&recognized.consumed) {
         c.sources = consumed
             .iter()
-            .map(|&i| format!("{} ({} {})", objects[i].at, objects[i].kind, objects[i].name))
+            .map(|&i| {
+                format!(
+                    "{} ({} {})",
+                    objects[i].at, objects[i].kind, objects[i].name
+                )
+            })
             .collect();
     }
     // Which source NetworkPolicies select each component's pods; none: the network stays
     // open, as it was.
     for (ci, c) in plan.components.iter_mut().enumerate() {
         let pod_labels = pod_labels(&objects[recognized.consumed[ci][0]]);
-        if !objects.iter().any(|o| o.kind == "NetworkPolicy" && selects(o, &pod_labels)) {
-            c.open_network = Some("imported: no NetworkPolicy of the source selects these pods".to_owned());
+        if !objects
+            .iter()
+            .any(|o| o.kind == "NetworkPolicy" && selects(o, &pod_labels))
+        {
+            c.open_network =
+                Some("imported: no NetworkPolicy of the source selects these pods".to_owned());
         }
     }
     // Pair each rendered object with the source object it stands for, then keep the
@@ -140,7 +177,13 @@ fn import_env(
     let (_, manifests) = render(app_plan, &plan)?;
     let (pairs, _, _) = pair(&manifests, &plan, &recognized, objects);
     for (ci, c) in plan.components.iter_mut().enumerate() {
-        c.kept = kept_identity(&manifests, &pairs, objects, &c.name, &recognized.consumed[ci]);
+        c.kept = kept_identity(
+            &manifests,
+            &pairs,
+            objects,
+            &c.name,
+            &recognized.consumed[ci],
+        );
     }
     let (_, manifests) = render(app_plan, &plan)?;
     let (pairs, _, extra_of) = pair(&manifests, &plan, &recognized, objects);
@@ -154,7 +197,11 @@ fn import_env(
         let Some(component) = manifest.origin.component.as_ref() else {
             continue;
         };
-        let edits = diff(&canonical(&manifest.object), &objects[i].json);
+        let mut edits = diff(&canonical(&manifest.object), &objects[i].json);
+        // A Job's name is kairn's (a hash of its spec) or kept: never edited.
+        if manifest.object.kind() == "Job" {
+            edits.retain(|e| e.path_text() != "metadata.name");
+        }
         if edits.is_empty() {
             continue;
         }
@@ -176,7 +223,10 @@ fn import_env(
     let (app, manifests) = render(app_plan, &plan)?;
     let (pairs, additions, _) = pair(&manifests, &plan, &recognized, objects);
     for &(m, i) in &pairs {
-        let got = crate::residual::without_added_records(&canonical(&manifests[m].object), &objects[i].json);
+        let got = crate::residual::without_added_records(
+            &canonical(&manifests[m].object),
+            &objects[i].json,
+        );
         if got != objects[i].json {
             for e in diff(&got, &objects[i].json) {
                 report.fields.push(FieldChange {
@@ -193,12 +243,25 @@ fn import_env(
     // Findings the source's own form causes are kept as waivers, each a hardening step.
     let mut waivers = BTreeSet::new();
     let findings = dsl::validate(&manifests, &dsl::validate::context_for(&app));
-    for f in findings.findings.iter().filter(|f| f.is_error() && f.waived.is_none()) {
+    for f in findings
+        .findings
+        .iter()
+        .filter(|f| f.is_error() && f.waived.is_none())
+    {
+        if NEVER_WAIVED.contains(&f.rule) {
+            return Err(ImportError::Other(format!(
+                "import: {} {}/{}: the imported declaration would emit a broken set ({}: {}); this is a bug of `kairn import`, please report it with the source",
+                env_name, f.kind, f.name, f.rule, f.message
+            )));
+        }
         let at = objects
             .iter()
             .find(|o| o.kind == f.kind && o.name == f.name)
             .map_or_else(|| app_plan.origin.clone(), |o| o.at.clone());
-        let reason = format!("kept from the source ({at}): {}", first_sentence(&f.message));
+        let reason = format!(
+            "kept from the source ({at}): {}",
+            first_sentence(&f.message)
+        );
         waivers.insert(WaiverPlan {
             rule: f.rule.to_owned(),
             kind: f.kind.clone(),
@@ -213,7 +276,11 @@ fn import_env(
             component: plan
                 .components
                 .iter()
-                .find(|c| manifests.iter().any(|m| m.origin.component.as_ref() == Some(&c.name) && m.object.name() == w.name))
+                .find(|c| {
+                    manifests.iter().any(|m| {
+                        m.origin.component.as_ref() == Some(&c.name) && m.object.name() == w.name
+                    })
+                })
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
             rule: w.rule.clone(),
@@ -255,7 +322,8 @@ fn import_env(
                 object: o.id(),
                 path: "data".into(),
                 change: "dropped".into(),
-                why: "secret values are never copied into source: create this Secret outside git".into(),
+                why: "secret values are never copied into source: create this Secret outside git"
+                    .into(),
             });
             Placement::ExternalSecret {
                 name: o.name.clone(),
@@ -266,7 +334,10 @@ fn import_env(
                 why: if o.typed.is_some() {
                     format!("kairn has no component for this {}", o.kind)
                 } else {
-                    format!("{} is a kind kairn has no type for (written with json!)", o.kind)
+                    format!(
+                        "{} is a kind kairn has no type for (written with json!)",
+                        o.kind
+                    )
                 },
             }
         } else {
@@ -287,7 +358,10 @@ fn import_env(
                 object: o.id(),
                 path: path.clone(),
                 change: "dropped".into(),
-                why: format!("not a field of {} {} in Kubernetes 1.33", o.api_version, o.kind),
+                why: format!(
+                    "not a field of {} {} in Kubernetes 1.33",
+                    o.api_version, o.kind
+                ),
             });
         }
         report.objects.push(ObjectEntry {
@@ -303,7 +377,12 @@ fn import_env(
         report.objects.push(ObjectEntry {
             app: app_plan.id.clone(),
             environment: env_name.to_owned(),
-            object: format!("{}/{}/{}", o.object.kind(), o.object.namespace().unwrap_or(""), o.object.name()),
+            object: format!(
+                "{}/{}/{}",
+                o.object.kind(),
+                o.object.namespace().unwrap_or(""),
+                o.object.name()
+            ),
             source: String::new(),
             placement: Placement::Component {
                 component: o.origin.component.clone().unwrap_or_default(),
@@ -314,6 +393,10 @@ fn import_env(
     Ok(plan)
 }
 
+/// Rules about the output itself (not the source's behaviour): an import that triggers
+/// one is wrong, and says so instead of waiving it.
+const NEVER_WAIVED: &[&str] = &["duplicate-object", "kept-identity", "dangling-reference"];
+
 fn first_sentence(message: &str) -> String {
     let one = message.lines().next().unwrap_or("");
     let one = one.split(". ").next().unwrap_or(one);
@@ -322,7 +405,11 @@ fn first_sentence(message: &str) -> String {
 
 /// Labels of a workload's pods.
 fn pod_labels(o: &Normalized) -> serde_json::Map<String, Value> {
-    let template = if o.kind == "CronJob" { "/spec/jobTemplate/spec/template" } else { "/spec/template" };
+    let template = if o.kind == "CronJob" {
+        "/spec/jobTemplate/spec/template"
+    } else {
+        "/spec/template"
+    };
     o.json
         .pointer(&format!("{template}/metadata/labels"))
         .and_then(Value::as_object)
@@ -347,75 +434,91 @@ fn selects(np: &Normalized, labels: &serde_json::Map<String, Value>) -> bool {
 
 /// Rendered objects paired with the source objects they stand for (manifest, object),
 /// the rendered objects the source does not have, and which extra objects are left.
+///
+/// First by name (kind, namespace, name), then by role (the one source object of that kind
+/// a component stands for), then a component's NetworkPolicy by the source's most specific
+/// policy that selects its pods.
 fn pair(
     manifests: &[Manifest],
     plan: &EnvPlan,
     recognized: &crate::recognize::Recognized,
     objects: &[Normalized],
 ) -> (Vec<(usize, usize)>, Vec<usize>, Vec<Option<usize>>) {
-    let mut extra_of: Vec<Option<usize>> = recognized.extra_index.iter().map(|&i| Some(i)).collect();
+    // Source objects a rendered object may stand for: extra objects and those a component
+    // was made from.
+    let mut free = vec![false; objects.len()];
+    for &i in recognized
+        .extra_index
+        .iter()
+        .chain(recognized.consumed.iter().flatten())
+    {
+        free[i] = true;
+    }
     let mut pairs = Vec::new();
-    let mut additions = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
     for (m, manifest) in manifests.iter().enumerate() {
         if manifest.origin.hand_written {
             continue;
         }
         let kind = manifest.object.kind();
+        let found = (0..objects.len()).find(|&i| {
+            free[i]
+                && objects[i].kind == kind
+                && objects[i].name == manifest.object.name()
+                && objects[i].namespace.as_deref() == manifest.object.namespace()
+        });
+        match found {
+            Some(i) => {
+                free[i] = false;
+                pairs.push((m, i));
+            }
+            None => open.push(m),
+        }
+    }
+    let mut additions = Vec::new();
+    for m in open {
+        let manifest = &manifests[m];
+        let kind = manifest.object.kind();
         let component = manifest.origin.component.as_ref();
         let ci = component.and_then(|c| plan.components.iter().position(|p| &p.name == c));
         let by_role = ci.and_then(|ci| {
-            let same_kind: Vec<usize> = recognized.consumed[ci]
+            let candidates: Vec<usize> = recognized.consumed[ci]
                 .iter()
                 .copied()
-                .filter(|&i| objects[i].kind == kind)
+                .filter(|&i| free[i] && objects[i].kind == kind)
                 .collect();
-            let rendered_of_kind = manifests
-                .iter()
-                .filter(|o| o.origin.component.as_ref() == component && o.object.kind() == kind)
-                .count();
-            (same_kind.len() == 1 && rendered_of_kind == 1).then(|| same_kind[0])
+            (candidates.len() == 1).then(|| candidates[0])
         });
-        let same_name = |i: usize| {
-            objects[i].kind == kind
-                && objects[i].name == manifest.object.name()
-                && objects[i].namespace.as_deref() == manifest.object.namespace()
-        };
-        // A component's NetworkPolicy stands for the source's most specific one that
-        // selects its pods.
-        let by_selection = |extra_of: &[Option<usize>]| -> Option<usize> {
+        let by_selection = || -> Option<usize> {
             let ci = ci.filter(|_| kind == "NetworkPolicy")?;
             let labels = pod_labels(&objects[recognized.consumed[ci][0]]);
-            extra_of
-                .iter()
-                .enumerate()
-                .filter_map(|(e, i)| i.map(|i| (e, i)))
-                .filter(|(_, i)| objects[*i].kind == "NetworkPolicy" && selects(&objects[*i], &labels))
-                .max_by_key(|(_, i)| {
-                    objects[*i]
-                        .json
-                        .pointer("/spec/podSelector/matchLabels")
-                        .and_then(Value::as_object)
-                        .map_or(0, |m| m.len())
+            let specific = |i: usize| {
+                objects[i]
+                    .json
+                    .pointer("/spec/podSelector/matchLabels")
+                    .and_then(Value::as_object)
+                    .map_or(0, |m| m.len())
+            };
+            (0..objects.len())
+                .filter(|&i| {
+                    free[i] && objects[i].kind == "NetworkPolicy" && selects(&objects[i], &labels)
                 })
-                .filter(|(_, i)| {
-                    objects[*i]
-                        .json
-                        .pointer("/spec/podSelector/matchLabels")
-                        .and_then(Value::as_object)
-                        .is_some_and(|m| !m.is_empty())
-                })
-                .map(|(e, _)| e)
+                .max_by_key(|&i| specific(i))
+                .filter(|&i| specific(i) > 0)
         };
-        let by_name = extra_of.iter().position(|e| e.is_some_and(same_name));
-        match (by_role, by_name.or_else(|| by_selection(&extra_of))) {
-            (Some(i), _) => pairs.push((m, i)),
-            (None, Some(e)) => {
-                pairs.push((m, extra_of[e].expect("matched above")));
-                extra_of[e] = None;
+        match by_role.or_else(by_selection) {
+            Some(i) => {
+                free[i] = false;
+                pairs.push((m, i));
             }
-            (None, None) => additions.push(m),
+            None => additions.push(m),
         }
     }
+    let extra_of = recognized
+        .extra_index
+        .iter()
+        .map(|&i| free[i].then_some(i))
+        .collect();
     (pairs, additions, extra_of)
 }
 
@@ -453,14 +556,23 @@ fn kept_identity(
     let Some(render) = rendered(workload) else {
         return kept;
     };
-    if objects[workload].name != render.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("") {
+    if objects[workload].name
+        != render
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    {
         kept.workload_name = Some(objects[workload].name.clone());
     }
     let labels = labels_at(source, "/metadata/labels");
     if differs(&labels, &labels_at(&render, "/metadata/labels")) {
         kept.labels = labels;
     }
-    let template = if objects[workload].kind == "CronJob" { "/spec/jobTemplate/spec/template" } else { "/spec/template" };
+    let template = if objects[workload].kind == "CronJob" {
+        "/spec/jobTemplate/spec/template"
+    } else {
+        "/spec/template"
+    };
     if !matches!(objects[workload].kind.as_str(), "Job" | "CronJob") {
         let selector = labels_at(source, "/spec/selector/matchLabels");
         if differs(&selector, &labels_at(&render, "/spec/selector/matchLabels")) {
@@ -468,8 +580,19 @@ fn kept_identity(
         }
     }
     let pod = labels_at(source, &format!("{template}/metadata/labels"));
-    if differs(&pod, &labels_at(&render, &format!("{template}/metadata/labels"))) {
-        kept.pod_labels = pod;
+    if differs(
+        &pod,
+        &labels_at(&render, &format!("{template}/metadata/labels")),
+    ) {
+        kept.pod_labels = pod.clone();
+        // A Job's pods are selected by the Job controller's own label; kairn's
+        // NetworkPolicy selects them by the kept pod labels.
+        if matches!(objects[workload].kind.as_str(), "Job" | "CronJob") {
+            kept.selector = pod.filter(|p| !p.is_empty());
+            if kept.selector.is_none() {
+                kept.pod_labels = None;
+            }
+        }
     }
     let text = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_owned);
     let container = format!("{template}/spec/containers/0/name");
@@ -481,8 +604,17 @@ fn kept_identity(
     if Some(&source_account) != text(&render, &account).as_ref() {
         kept.service_account = Some(source_account);
     }
-    if objects[workload].kind == "StatefulSet" && text(source, "/spec/serviceName") != text(&render, "/spec/serviceName") {
-        kept.headless_service_name = text(source, "/spec/serviceName");
+    // The StatefulSet's (immutable) serviceName, unless it is the client Service itself:
+    // kairn's headless Service then keeps its own name and the closure sets serviceName.
+    let service_name = text(source, "/spec/serviceName");
+    let is_client = consumed[1..]
+        .iter()
+        .any(|&i| objects[i].kind == "Service" && Some(&objects[i].name) == service_name.as_ref());
+    if objects[workload].kind == "StatefulSet"
+        && !is_client
+        && service_name != text(&render, "/spec/serviceName")
+    {
+        kept.headless_service_name = service_name;
     }
     for &i in &consumed[1..] {
         if objects[i].kind == "Service" {

@@ -13,9 +13,9 @@ pub struct AppPlan {
     pub id: String,
     /// Rust module name.
     pub module: String,
-    /// `App::name_prefix` (kairn's own output).
+    /// `App::name_prefix` of the environment being imported (kairn's own output).
     pub name_prefix: Option<String>,
-    /// `App::instance` (kairn's own output).
+    /// `App::instance` of the environment being imported (kairn's own output).
     pub instance: Option<String>,
     /// Where it came from (`--helm charts/web`).
     pub origin: String,
@@ -30,6 +30,10 @@ pub struct EnvPlan {
     pub env: String,
     /// The app's namespace.
     pub namespace: String,
+    /// `App::name_prefix` (kairn's own output).
+    pub name_prefix: Option<String>,
+    /// `App::instance` (kairn's own output).
+    pub instance: Option<String>,
     /// Components, in source order.
     pub components: Vec<ComponentPlan>,
     /// Objects kept as they are.

@@ -15,26 +15,6 @@ use serde_json::Value;
 use crate::normalize::Normalized;
 use crate::plan::{CheckPlan, ComponentPlan, EnvPlan, ExtraPlan, HookPlan, KeptPlan, WorkloadPlan};
 
-/// Kinds that live outside namespaces.
-pub const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "StorageClass",
-    "PersistentVolume",
-    "IngressClass",
-    "APIService",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "PriorityClass",
-    "RuntimeClass",
-    "CSIDriver",
-    "Node",
-];
-
 /// What recognition decided for one environment.
 #[derive(Clone, Debug)]
 pub struct Recognized {
@@ -53,7 +33,10 @@ pub struct Recognized {
 /// Why an object is not part of the deployed app, if it is not: Helm's test hooks run
 /// only under `helm test` (their names are often random per render).
 pub fn not_deployed(o: &Normalized) -> Option<String> {
-    let hook = o.json.pointer("/metadata/annotations/helm.sh~1hook")?.as_str()?;
+    let hook = o
+        .json
+        .pointer("/metadata/annotations/helm.sh~1hook")?
+        .as_str()?;
     hook.split(',')
         .any(|h| matches!(h.trim(), "test" | "test-success" | "test-failure"))
         .then(|| format!("a Helm test hook (`helm.sh/hook: {hook}`): it runs only under `helm test`, not on deploy"))
@@ -134,11 +117,23 @@ pub fn recognize(env: &str, namespace: &str, objects: &[Normalized], kairn: bool
                 .collect();
             keys.sort();
             keys.dedup();
-            if !keys.is_empty() && dsl::Name::parse(o.name.clone()).is_ok() && keys.iter().all(|k| dsl::DataKey::parse(k.clone()).is_ok()) {
+            if !keys.is_empty()
+                && dsl::Name::parse(o.name.clone()).is_ok()
+                && keys.iter().all(|k| dsl::DataKey::parse(k.clone()).is_ok())
+            {
                 used[i] = true;
                 secrets.push(i);
                 secret_plans.push((o.name.clone(), keys));
             }
+        }
+    }
+    // Secrets the pods read that the set does not hold: they exist in the cluster.
+    for (name, keys) in referenced_secrets(objects) {
+        let in_set = objects.iter().any(|o| o.kind == "Secret" && o.name == name);
+        let valid = dsl::Name::parse(name.clone()).is_ok()
+            && keys.iter().all(|k| dsl::DataKey::parse(k.clone()).is_ok());
+        if !in_set && valid && !secret_plans.iter().any(|(n, _)| *n == name) {
+            secret_plans.push((name, keys.into_iter().collect()));
         }
     }
     let mut extras = Vec::new();
@@ -160,6 +155,8 @@ pub fn recognize(env: &str, namespace: &str, objects: &[Normalized], kairn: bool
         plan: EnvPlan {
             env: env.to_owned(),
             namespace: namespace.to_owned(),
+            name_prefix: None,
+            instance: None,
             components,
             extras,
             secrets: secret_plans,
@@ -179,7 +176,11 @@ fn text(v: &Value, p: &str) -> Option<String> {
 fn strings(v: &Value, p: &str) -> Vec<String> {
     v.pointer(p)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -226,7 +227,10 @@ impl Ports {
                     .collect()
             })
             .unwrap_or_default();
-        Ports { ports, served: None }
+        Ports {
+            ports,
+            served: None,
+        }
     }
 
     fn named(&self, number: u16) -> (String, u16) {
@@ -252,11 +256,12 @@ impl Ports {
             Value::Number(n) => u16::try_from(n.as_u64()?).ok()?,
             Value::String(name) => match name.parse::<u16>() {
                 Ok(n) => n,
-                Err(_) => self
-                    .ports
-                    .iter()
-                    .find(|(n, _)| n.as_deref() == Some(name.as_str()))?
-                    .1,
+                Err(_) => {
+                    self.ports
+                        .iter()
+                        .find(|(n, _)| n.as_deref() == Some(name.as_str()))?
+                        .1
+                }
             },
             _ => return None,
         };
@@ -313,7 +318,13 @@ fn workload(
         let port = s.pointer("/spec/ports/0/port").cloned();
         let number = match target.or(port)? {
             Value::Number(n) => u16::try_from(n.as_u64()?).ok()?,
-            Value::String(name) => ports.ports.iter().find(|(n, _)| n.as_deref() == Some(name.as_str()))?.1,
+            Value::String(name) => {
+                ports
+                    .ports
+                    .iter()
+                    .find(|(n, _)| n.as_deref() == Some(name.as_str()))?
+                    .1
+            }
             _ => return None,
         };
         (number > 0).then_some(number)
@@ -381,7 +392,11 @@ fn workload(
         "/resources/limits/memory",
     ]
     .map(|p| container.pointer(p).map(quantity_text));
-    if resources.iter().flatten().any(|q| dsl::Memory::parse(q).is_err() && dsl::Cpu::parse(q).is_err()) {
+    if resources
+        .iter()
+        .flatten()
+        .any(|q| dsl::Memory::parse(q).is_err() && dsl::Cpu::parse(q).is_err())
+    {
         return None;
     }
     Some((
@@ -452,7 +467,10 @@ fn probe_checks(container: &Value, ports: &Ports) -> Option<(CheckPlan, CheckPla
         if let Some(h) = p.get("httpGet") {
             let path = h.get("path").and_then(Value::as_str).unwrap_or("/");
             dsl::HttpPath::parse(path.to_owned()).ok()?;
-            return Some(CheckPlan::Http(path.to_owned(), ports.resolve(h.get("port")?)?));
+            return Some(CheckPlan::Http(
+                path.to_owned(),
+                ports.resolve(h.get("port")?)?,
+            ));
         }
         if let Some(t) = p.get("tcpSocket") {
             return Some(CheckPlan::Tcp(ports.resolve(t.get("port")?)?));
@@ -461,4 +479,82 @@ fn probe_checks(container: &Value, ports: &Ports) -> Option<(CheckPlan, CheckPla
         (!command.is_empty()).then_some(CheckPlan::Exec(command))
     };
     Some((one("livenessProbe")?, one("readinessProbe")?))
+}
+
+/// Every Secret the set's pods read (env, envFrom, volumes, projected volumes) or kairn's
+/// output declares external, with the keys read by name.
+pub fn referenced_secrets(
+    objects: &[Normalized],
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    fn walk(
+        v: &Value,
+        out: &mut std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    ) {
+        match v {
+            Value::Object(m) => {
+                if let Some(r) = m.get("secretKeyRef") {
+                    if let (Some(n), Some(k)) = (
+                        r.get("name").and_then(Value::as_str),
+                        r.get("key").and_then(Value::as_str),
+                    ) {
+                        out.entry(n.to_owned()).or_default().insert(k.to_owned());
+                    }
+                }
+                if let Some(n) = m
+                    .get("secretRef")
+                    .and_then(|r| r.get("name"))
+                    .and_then(Value::as_str)
+                {
+                    out.entry(n.to_owned()).or_default();
+                }
+                if let Some(sec) = m.get("secret") {
+                    let name = sec
+                        .get("secretName")
+                        .or_else(|| sec.get("name"))
+                        .and_then(Value::as_str);
+                    if let Some(n) = name {
+                        let keys = out.entry(n.to_owned()).or_default();
+                        for item in sec
+                            .get("items")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if let Some(k) = item.get("key").and_then(Value::as_str) {
+                                keys.insert(k.to_owned());
+                            }
+                        }
+                    }
+                }
+                for child in m.values() {
+                    walk(child, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|c| walk(c, out)),
+            _ => {}
+        }
+    }
+    for o in objects {
+        if matches!(
+            o.kind.as_str(),
+            "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "CronJob" | "Pod" | "ReplicaSet"
+        ) {
+            walk(o.json.get("spec").unwrap_or(&Value::Null), &mut out);
+        }
+        let declared = o
+            .json
+            .pointer("/metadata/annotations/kairn.dev~1external-secrets")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        for n in declared
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            out.entry(n.to_owned()).or_default();
+        }
+    }
+    out
 }

@@ -165,6 +165,40 @@ pub fn typed_api_version(kind: &str) -> Option<&'static str> {
     crate::source::expected_api_version(kind)
 }
 
+/// Whether objects of `kind` live outside namespaces (`ClusterRole`, `StorageClass`,
+/// `CustomResourceDefinition`, ...; the built-in kinds and the common operators' cluster
+/// kinds such as `ClusterIssuer`).
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "APIService"
+            | "RuntimeClass"
+            | "CSIDriver"
+            | "CSINode"
+            | "VolumeAttachment"
+            | "CertificateSigningRequest"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "MutatingAdmissionPolicy"
+            | "MutatingAdmissionPolicyBinding"
+            | "Node"
+            | "FlowSchema"
+            | "PriorityLevelConfiguration"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "IngressClass"
+            | "StorageClass"
+            | "PersistentVolume"
+            | "CustomResourceDefinition"
+            | "PriorityClass"
+            | "ClusterIssuer"
+            | "ClusterSecretStore"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+    )
+}
+
 /// An object of any kind, kept as its apiVersion, kind, metadata and the rest of its
 /// fields as JSON (see [`Object::Custom`]).
 #[derive(Clone, Debug, PartialEq)]

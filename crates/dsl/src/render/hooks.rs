@@ -73,10 +73,15 @@ fn name_by_spec(job: &mut k8s_openapi::api::batch::v1::Job) {
 ///
 /// Helm and plain kubectl keep the TTL; an unchanged spec applied again after the TTL
 /// deleted the Job runs it again (documented in `docs/parity.md`).
-pub(crate) fn make_run_once(objects: &mut [Object]) {
+///
+/// A Job whose name is kept from an imported app ([`Kept::workload_name`](crate::Kept))
+/// keeps it: it names a Job that exists already.
+pub(crate) fn make_run_once(objects: &mut [Object], kept_name: bool) {
     for object in objects.iter_mut() {
         let Object::Job(job) = object else { continue };
-        name_by_spec(job);
+        if !kept_name {
+            name_by_spec(job);
+        }
         job.metadata
             .annotations
             .get_or_insert_with(BTreeMap::new)
@@ -94,8 +99,9 @@ pub(crate) fn make_run_once(objects: &mut [Object]) {
 /// Turns a hook component's objects into hooks: the Job gets the hook annotations and a
 /// name ending in a hash of its spec; its ServiceAccount, RBAC, NetworkPolicy and
 /// ConfigMaps become hooks of the same phase that run just before it. Claims that must
-/// outlive the Job are left as ordinary objects.
-pub(crate) fn make_hooks(hook: &Hook, objects: &mut [Object]) {
+/// outlive the Job are left as ordinary objects. A kept Job name is not hashed (see
+/// [`make_run_once`]).
+pub(crate) fn make_hooks(hook: &Hook, objects: &mut [Object], kept_name: bool) {
     for object in objects.iter_mut() {
         let is_job = matches!(object, Object::Job(_));
         let support = matches!(
@@ -109,7 +115,7 @@ pub(crate) fn make_hooks(hook: &Hook, objects: &mut [Object]) {
         if !is_job && !support {
             continue;
         }
-        if let Object::Job(job) = object {
+        if let (Object::Job(job), false) = (&mut *object, kept_name) {
             name_by_spec(job);
         }
         let weight = if is_job {

@@ -166,9 +166,10 @@ pub fn render(app: &App) -> Vec<Manifest> {
                 );
             }
         }
+        let kept_name = c.kept.as_ref().is_some_and(|k| k.workload_name.is_some());
         match (&c.workload, c.workload.hook()) {
-            (_, Some(hook)) => hooks::make_hooks(hook, &mut objects),
-            (Workload::Job(_), None) => hooks::make_run_once(&mut objects),
+            (_, Some(hook)) => hooks::make_hooks(hook, &mut objects, kept_name),
+            (Workload::Job(_), None) => hooks::make_run_once(&mut objects, kept_name),
             _ => {}
         }
         let start = out.len();
@@ -195,7 +196,7 @@ pub fn render(app: &App) -> Vec<Manifest> {
     }
     for extra in &app.extra_objects {
         let mut object = extra.object.clone();
-        if object.namespace().is_none() && !matches!(object, Object::Namespace(_)) {
+        if object.namespace().is_none() && !crate::object::is_cluster_scoped(object.kind()) {
             object.metadata_mut().namespace = Some(app.namespace.to_string());
         }
         let mut origin = origin(None);

@@ -1,22 +1,6 @@
 //! Which kinds are cluster-scoped and which are known to be namespaced.
 
-pub(super) fn is_cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "IngressClass"
-            | "StorageClass"
-            | "PersistentVolume"
-            | "CustomResourceDefinition"
-            | "PriorityClass"
-            | "ClusterIssuer"
-            | "ClusterSecretStore"
-            | "ValidatingWebhookConfiguration"
-            | "MutatingWebhookConfiguration"
-    )
-}
+pub(super) use crate::object::is_cluster_scoped;
 
 /// Untyped kinds known to be namespaced.
 pub(super) const KNOWN_NAMESPACED: &[&str] = &[

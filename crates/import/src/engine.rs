@@ -287,6 +287,40 @@ fn import_env(
             step: format!("{} {}: {}", w.kind, w.name, w.reason),
         });
     }
+    // Declared exceptions and kairn defaults the closures take back are hardening steps.
+    for c in &plan.components {
+        let step = |rule: &str, text: String| HardeningStep {
+            app: app_plan.id.clone(),
+            component: c.name.clone(),
+            rule: rule.to_owned(),
+            step: text,
+        };
+        if let crate::plan::WorkloadPlan::Http { probes: Err(_), .. }
+        | crate::plan::WorkloadPlan::NodeAgent { probes: Err(_) } = &c.workload
+        {
+            report.hardening.push(step("probes", format!("{env_name}: give `{}` liveness and readiness probes (`.probes(..)` instead of `.without_probes(..)`)", c.name)));
+        }
+        if c.resources.iter().any(Option::is_none) {
+            report.hardening.push(step("resources", format!("{env_name}: set every request and limit of `{}` (`Resources::new(..)` instead of `Resources::as_source(..)`)", c.name)));
+        }
+        if c.open_network.is_some() {
+            report.hardening.push(step("network", format!("{env_name}: declare who `{}` talks to (`.talks_to(..)`, routes, monitoring) and drop `.open_network(..)`: kairn then derives a NetworkPolicy that allows only that", c.name)));
+        }
+        for e in &c.edits {
+            for edit in &e.edits {
+                let path = edit.path_text();
+                let weakens = edit.value.is_none()
+                    || path.contains("securityContext")
+                    || path.contains("automountServiceAccountToken");
+                if weakens && HARDENING_FIELDS.iter().any(|f| path.contains(f)) {
+                    report.hardening.push(step("kairn-default", format!(
+                        "{env_name}: the `{}` closure of `{}` takes back kairn's `{path}` to keep the source's behaviour: delete that line to take kairn's default",
+                        e.kind, c.name
+                    )));
+                }
+            }
+        }
+    }
     // The report: where each source object went.
     for (i, o) in objects.iter().enumerate() {
         let placement = if let Some((_, why)) = recognized.dropped.iter().find(|(d, _)| *d == i) {
@@ -331,13 +365,13 @@ fn import_env(
             }
         } else if extra_sources.contains(&i) {
             Placement::ExtraObject {
-                why: if o.typed.is_some() {
-                    format!("kairn has no component for this {}", o.kind)
-                } else {
-                    format!(
-                        "{} is a kind kairn has no type for (written with json!)",
+                why: match (&o.typed, crate::typed::root_type(&o.api_version, &o.kind)) {
+                    (Some(_), _) => format!("kairn's model has no component for this {}", o.kind),
+                    (None, Some(_)) => format!(
+                        "a typed k8s-openapi {} (`ExtraObject::custom`): kairn's model has no component for it",
                         o.kind
-                    )
+                    ),
+                    (None, None) => format!("{} has no Rust type: written with `json!`", o.kind),
                 },
             }
         } else {
@@ -392,6 +426,22 @@ fn import_env(
     }
     Ok(plan)
 }
+
+/// Fields whose kairn default hardens a pod: a closure that takes one back is a hardening
+/// step in the report.
+const HARDENING_FIELDS: &[&str] = &[
+    "securityContext",
+    "automountServiceAccountToken",
+    "readOnlyRootFilesystem",
+    "allowPrivilegeEscalation",
+    "runAsNonRoot",
+    "seccompProfile",
+    "capabilities",
+    "enableServiceLinks",
+    "resources",
+    "livenessProbe",
+    "readinessProbe",
+];
 
 /// Rules about the output itself (not the source's behaviour): an import that triggers
 /// one is wrong, and says so instead of waiving it.

@@ -94,17 +94,11 @@ impl std::error::Error for ImportError {}
 /// Turns the apps into declarations and a report (the engine; see the module list above).
 pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportError> {
     let _ = &options.team;
-    let mut report = Report::default();
-    let mut modules = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for app in apps {
+    // Apps are independent: each is imported on its own thread, then every module is
+    // formatted (rustfmt runs are the larger part of an import's time).
+    let done = dsl::parallel::map(apps, |app| {
+        let mut report = Report::default();
         let plan = engine::import_app(app, &mut report)?;
-        if !seen.insert(plan.id.clone()) {
-            return Err(ImportError::Other(format!(
-                "import: two sources make the app `{}`: give one of them another name (--app)",
-                plan.id
-            )));
-        }
         let source = rust::app_module(&plan)?;
         let yaml_lines: usize = app
             .envs
@@ -112,8 +106,28 @@ pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportE
             .flat_map(|e| &e.objects)
             .map(|o| dsl::yaml::to_yaml(&o.value).map_or(0, |s| s.lines().count()))
             .sum();
-        report.lines.0 += source.lines().count();
         report.lines.1 += yaml_lines;
+        Ok::<_, ImportError>((plan, source, report))
+    });
+    let mut report = Report::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut plans = Vec::new();
+    for result in done {
+        let (plan, source, part) = result?;
+        if !seen.insert(plan.id.clone()) {
+            return Err(ImportError::Other(format!(
+                "import: two sources make the app `{}`: give one of them another name (--app)",
+                plan.id
+            )));
+        }
+        report.merge(part);
+        plans.push((plan, source));
+    }
+    let rustfmt = rust::rustfmt_command();
+    let formatted = dsl::parallel::map(&plans, |(_, source)| rust::format_rust(&rustfmt, source));
+    let mut modules = Vec::new();
+    for ((plan, _), source) in plans.iter().zip(formatted) {
+        report.lines.0 += source.lines().count();
         modules.push(AppModule {
             module: plan.module.clone(),
             id: plan.id.clone(),

@@ -80,3 +80,17 @@ pub struct Report {
     /// Lines of Rust written / lines of YAML read.
     pub lines: (usize, usize),
 }
+
+impl Report {
+    /// Appends another app's report to this one.
+    pub fn merge(&mut self, other: Report) {
+        self.objects.extend(other.objects);
+        self.fields.extend(other.fields);
+        self.secrets_to_create.extend(other.secrets_to_create);
+        self.hardening.extend(other.hardening);
+        self.workloads_as_components.0 += other.workloads_as_components.0;
+        self.workloads_as_components.1 += other.workloads_as_components.1;
+        self.lines.0 += other.lines.0;
+        self.lines.1 += other.lines.1;
+    }
+}

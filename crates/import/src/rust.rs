@@ -143,7 +143,7 @@ pub fn app_module(plan: &AppPlan) -> Result<String, ImportError> {
     }
     out.push('\n');
     out.push_str(&body);
-    Ok(format_rust(&out))
+    Ok(out)
 }
 
 /// Names the written module takes from `dsl::*` (and its own), which a k8s-openapi type
@@ -763,11 +763,35 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Formats with rustfmt when it is installed (it is with every rustup toolchain).
-pub fn format_rust(text: &str) -> String {
+/// The rustfmt to run: `$RUSTFMT`, else the active toolchain's binary (`rustup which
+/// rustfmt`: no proxy start per file), else `rustfmt` on `PATH`.
+pub fn rustfmt_command() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("RUSTFMT") {
+        return path.into();
+    }
+    let which = std::process::Command::new("rustup")
+        .args(["which", "rustfmt"])
+        .stderr(std::process::Stdio::null())
+        .output();
+    match which {
+        Ok(o) if o.status.success() => {
+            let path = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+            if path.is_empty() {
+                "rustfmt".into()
+            } else {
+                path.into()
+            }
+        }
+        _ => "rustfmt".into(),
+    }
+}
+
+/// Formats with rustfmt when it is installed (it is with every rustup toolchain); the
+/// text as written otherwise.
+pub fn format_rust(rustfmt: &std::path::Path, text: &str) -> String {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let Ok(mut child) = Command::new("rustfmt")
+    let Ok(mut child) = Command::new(rustfmt)
         .args(["--edition", "2021", "--emit", "stdout"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -20,6 +20,7 @@ pub mod build;
 pub mod engine;
 pub mod load;
 pub mod normalize;
+pub mod pairing;
 pub mod plan;
 pub mod recognize;
 pub mod report;

@@ -46,11 +46,12 @@ fn identity(v: &Value) -> (String, String, String) {
     (s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
 }
 
+/// Emitted objects by `(kind, namespace, name)`: the file (relative) and the object.
+pub type Emitted = BTreeMap<(String, String, String), (PathBuf, Value)>;
+
 /// Every YAML document under `dir` (kairn's layout files left out), by identity, with its
 /// path relative to `dir`.
-pub fn emitted_objects(
-    dir: &Path,
-) -> Result<BTreeMap<(String, String, String), (PathBuf, Value)>, String> {
+pub fn emitted_objects(dir: &Path) -> Result<Emitted, String> {
     let mut files = Vec::new();
     collect(dir, &mut files);
     let (loaded, errors) = lint::source::load_files(&files);

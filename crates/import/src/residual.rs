@@ -212,10 +212,10 @@ mod tests {
         assert_eq!(
             paths,
             [
-                "metadata.name",
                 "metadata.labels.y",
-                "spec.template.spec.containers",
+                "metadata.name",
                 "spec.paused",
+                "spec.template.spec.containers",
                 "spec.replicas"
             ]
         );

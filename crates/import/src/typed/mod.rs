@@ -60,7 +60,7 @@ use std::fmt;
 
 pub use assign::assign;
 pub use diff::{assign_all, diff, Change};
-pub use expr::expr;
+pub use expr::{expr, expr_split};
 pub use known::known_fields;
 pub use lit::{one_lit, str_lit, str_lit_at};
 pub use paths::shorten;

@@ -58,33 +58,18 @@ fn cases() -> Vec<Case> {
     let root = root();
     let mut kairn = request();
     kairn.sources = sets(&root.join("generated"));
-    kairn
-        .sources
-        .extend(sets(&root.join("examples/shop/generated")));
+    kairn.sources.extend(sets(&root.join("examples/shop/generated")));
     let mut corpus = request();
     corpus.sources = sets(&root.join("../shared/corpus"));
-    corpus
-        .sources
-        .extend(sets(&root.join("tests/fixtures/corpus")));
+    corpus.sources.extend(sets(&root.join("tests/fixtures/corpus")));
     let mut cases = vec![
-        Case {
-            team: "kairn_output",
-            request: kairn,
-            exact: true,
-        },
-        Case {
-            team: "corpus",
-            request: corpus,
-            exact: false,
-        },
+        Case { team: "kairn_output", request: kairn, exact: true },
+        Case { team: "corpus", request: corpus, exact: false },
     ];
     let fixtures = root.join("tests/fixtures/import");
     let tsv = std::fs::read_to_string(fixtures.join("sets.tsv")).expect("sets.tsv");
     let mut by_set: Vec<(String, Vec<Vec<String>>)> = Vec::new();
-    for line in tsv
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
+    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let cols: Vec<String> = line.split('\t').map(str::to_owned).collect();
         match by_set.iter_mut().find(|(s, _)| *s == cols[0]) {
             Some((_, rows)) => rows.push(cols),
@@ -96,8 +81,7 @@ fn cases() -> Vec<Case> {
         let mut r = request();
         r.app = Some(set.clone());
         for row in &rows {
-            let (env, kind, source, values, namespace) =
-                (&row[1], &row[2], &row[3], &row[4], &row[6]);
+            let (env, kind, source, values, namespace) = (&row[1], &row[2], &row[3], &row[4], &row[6]);
             match kind.as_str() {
                 "helm" => {
                     if r.helm.is_empty() {
@@ -116,11 +100,7 @@ fn cases() -> Vec<Case> {
             r.app = Some(set.clone());
         }
         let team: &'static str = Box::leak(set.replace('-', "_").into_boxed_str());
-        cases.push(Case {
-            team,
-            request: r,
-            exact: false,
-        });
+        cases.push(Case { team, request: r, exact: false });
     }
     cases
 }
@@ -161,15 +141,9 @@ fn run(cmd: &mut Command, what: &str) -> String {
 #[ignore = "builds a Cargo workspace: run by scripts/test.sh, step `kairn import`"]
 fn every_set_imports_compiles_emits_and_keeps_its_source() {
     let root = root();
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let kairn =
-        std::env::var_os("KAIRN_BIN").map_or_else(|| target.join("debug/kairn"), PathBuf::from);
-    assert!(
-        kairn.exists(),
-        "{} missing: `cargo build -p cli` first",
-        kairn.display()
-    );
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let kairn = std::env::var_os("KAIRN_BIN").map_or_else(|| target.join("debug/kairn"), PathBuf::from);
+    assert!(kairn.exists(), "{} missing: `cargo build -p cli` first", kairn.display());
     let work = target.join("import-check");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("work dir");
@@ -177,16 +151,10 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
     let cases = cases();
     for case in &cases {
         let mut cmd = Command::new(&kairn);
-        cmd.arg("import")
-            .args(args(&case.request))
-            .args(["--team", case.team, "--out"])
-            .arg(&workspace);
+        cmd.arg("import").args(args(&case.request)).args(["--team", case.team, "--out"]).arg(&workspace);
         run(&mut cmd, &format!("kairn import ({})", case.team));
-        std::fs::copy(
-            workspace.join("import-report.json"),
-            work.join(format!("{}.json", case.team)),
-        )
-        .expect("report written");
+        std::fs::copy(workspace.join("import-report.json"), work.join(format!("{}.json", case.team)))
+            .expect("report written");
     }
     // Build once, emit every app.
     // Compiled dependencies are reused from this repository's target directory.
@@ -198,21 +166,10 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
             .args(args);
         c
     };
-    run(
-        &mut in_workspace(&["build", "--offline", "-q"]),
-        "cargo build of the imported workspace",
-    );
+    run(&mut in_workspace(&["build", "--offline", "-q"]), "cargo build of the imported workspace");
     let emitted = work.join("emitted");
     let log = run(
-        &mut in_workspace(&[
-            "run",
-            "--offline",
-            "-q",
-            "--",
-            "emit",
-            "--out",
-            emitted.to_str().expect("utf-8"),
-        ]),
+        &mut in_workspace(&["run", "--offline", "-q", "--", "emit", "--out", emitted.to_str().expect("utf-8")]),
         "emit of the imported workspace",
     );
     assert!(
@@ -229,12 +186,7 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
         .expect("report parses");
         let apps = load(&case.request).unwrap_or_else(|e| panic!("{}: {e}", case.team));
         for app in &apps {
-            let first = app
-                .envs
-                .iter()
-                .flat_map(|e| &e.objects)
-                .next()
-                .expect("objects");
+            let first = app.envs.iter().flat_map(|e| &e.objects).next().expect("objects");
             let at = format!("{}:{}", first.file.display(), first.line);
             let id = report
                 .objects
@@ -243,28 +195,17 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
                 .map(|e| e.app.clone())
                 .unwrap_or_else(|| panic!("{}: {at} not in the report", app.name));
             let v = import::verify::verify(app, &id, &emitted.join(&id), &report, case.exact);
-            let share = if v.components.1 == 0 {
-                100
-            } else {
-                v.components.0 * 100 / v.components.1
-            };
+            let share = if v.components.1 == 0 { 100 } else { v.components.0 * 100 / v.components.1 };
             summary.push(format!(
                 "{:<28} {:>4} objects, {}/{} workloads as components ({share} %)",
                 id, v.objects, v.components.0, v.components.1
             ));
             if share < 80 {
-                failures.push(format!(
-                    "{id}: only {share} % of the workload objects became components"
-                ));
+                failures.push(format!("{id}: only {share} % of the workload objects became components"));
             }
             failures.extend(v.problems.into_iter().map(|p| format!("{id}: {p}")));
         }
     }
     println!("{}", summary.join("\n"));
-    assert!(
-        failures.is_empty(),
-        "{} problems:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
 }

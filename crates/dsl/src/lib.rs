@@ -33,13 +33,13 @@ pub mod yaml;
 /// as `dsl::k8s_openapi::...` without a dependency of its own whose version and feature
 /// would have to match kairn's.
 pub use k8s_openapi;
+/// `serde_json`, re-exported so that a team crate (and `kairn import`'s output) writes
+/// `dsl::serde_json::json!` for kinds kairn has no type for, without a dependency of its own.
+pub use serde_json;
 /// Typed custom resources that kairn emits (re-exported from [`lint::crd`]).
 pub use lint::crd;
 /// The rendered object graph (re-exported from [`lint::object`]).
 pub use lint::object;
-/// `serde_json`, re-exported so that a team crate (and `kairn import`'s output) writes
-/// `dsl::serde_json::json!` for kinds kairn has no type for, without a dependency of its own.
-pub use serde_json;
 
 /// The product's name, used in the `app.kubernetes.io/managed-by` label.
 pub const PRODUCT: &str = "kairn";

@@ -6,16 +6,12 @@ use std::sync::Arc;
 use dsl::object::{Object, ObjectKind};
 use dsl::*;
 
-use crate::plan::{
-    AppPlan, CheckPlan, ComponentPlan, EnvPlan, HookPlan, KindEdits, PortPlan, WorkloadPlan,
-};
+use crate::plan::{AppPlan, CheckPlan, ComponentPlan, EnvPlan, HookPlan, KindEdits, PortPlan, WorkloadPlan};
 use crate::residual;
 use crate::ImportError;
 
 fn bad(what: &str, value: &str, e: impl std::fmt::Display) -> ImportError {
-    ImportError::Other(format!(
-        "import: {what} {value:?} is not valid in kairn: {e}"
-    ))
+    ImportError::Other(format!("import: {what} {value:?} is not valid in kairn: {e}"))
 }
 
 fn name(value: &str) -> Result<Name, ImportError> {
@@ -133,12 +129,7 @@ fn resources(values: &[Option<String>; 4]) -> Result<Resources, ImportError> {
             .map(|s| Memory::parse(s).map_err(|e| bad("memory", s, e)))
             .transpose()
     };
-    let (a, b, c, d) = (
-        cpu(&values[0])?,
-        cpu(&values[1])?,
-        memory(&values[2])?,
-        memory(&values[3])?,
-    );
+    let (a, b, c, d) = (cpu(&values[0])?, cpu(&values[1])?, memory(&values[2])?, memory(&values[3])?);
     Ok(match (a, b, c, d) {
         (Some(a), Some(b), Some(c), Some(d)) => Resources::new(a, b, c, d),
         (a, b, c, d) => Resources::as_source(
@@ -188,10 +179,7 @@ pub fn component(plan: &ComponentPlan) -> Result<Component, ImportError> {
             };
             builder.workload(service).build().into()
         }
-        WorkloadPlan::Worker {
-            replicas,
-            probes: checks,
-        } => {
+        WorkloadPlan::Worker { replicas, probes: checks } => {
             let worker = Worker::builder().replicas(Replicas::Fixed(*replicas));
             let worker = match checks {
                 Some(pair) => worker.probes(probes(pair)?).build(),
@@ -206,11 +194,7 @@ pub fn component(plan: &ComponentPlan) -> Result<Component, ImportError> {
             };
             builder.workload(agent).build()
         }
-        WorkloadPlan::Stateful {
-            port,
-            replicas,
-            probes: pair,
-        } => {
+        WorkloadPlan::Stateful { port, replicas, probes: pair } => {
             let members = std::num::NonZeroU32::new(*replicas).unwrap_or(std::num::NonZeroU32::MIN);
             let stateful = StatefulService::builder()
                 .replicas(members)
@@ -219,11 +203,7 @@ pub fn component(plan: &ComponentPlan) -> Result<Component, ImportError> {
                 .build();
             builder.workload(stateful).build()
         }
-        WorkloadPlan::Job {
-            backoff_limit,
-            ttl,
-            hook: h,
-        } => {
+        WorkloadPlan::Job { backoff_limit, ttl, hook: h } => {
             let job = BatchJob::builder().backoff_limit(*backoff_limit);
             let job = match h {
                 Some(h) => job.hook(hook(h)),
@@ -235,16 +215,9 @@ pub fn component(plan: &ComponentPlan) -> Result<Component, ImportError> {
             };
             builder.workload(job).build()
         }
-        WorkloadPlan::Scheduled {
-            schedule,
-            backoff_limit,
-            ttl,
-        } => {
+        WorkloadPlan::Scheduled { schedule, backoff_limit, ttl } => {
             let job = ScheduledJob::builder()
-                .schedule(
-                    CronSchedule::parse(schedule.clone())
-                        .map_err(|e| bad("schedule", schedule, e))?,
-                )
+                .schedule(CronSchedule::parse(schedule.clone()).map_err(|e| bad("schedule", schedule, e))?)
                 .backoff_limit(*backoff_limit);
             let job = match ttl {
                 Ok(seconds) => job.ttl_seconds_after_finished(*seconds).build(),
@@ -282,10 +255,7 @@ pub fn kept(k: &crate::plan::KeptPlan) -> Kept {
 
 fn typed<T>(edits: &KindEdits) -> Customization
 where
-    T: ObjectKind
-        + serde::Serialize
-        + serde::de::DeserializeOwned
-        + k8s_openapi::Metadata<Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    T: ObjectKind + serde::Serialize + serde::de::DeserializeOwned + k8s_openapi::Metadata<Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
 {
     let edits = Arc::new(edits.clone());
     Customization::new(move |object: &mut T| {

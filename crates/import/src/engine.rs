@@ -94,15 +94,7 @@ pub fn import_app(source: &SourceApp, report: &mut Report) -> Result<AppPlan, Im
     plan.module = module_name(&plan.id);
     let mut counted = (0, 0);
     for (env_name, objects, namespace, kairn) in &envs {
-        let env = import_env(
-            &plan,
-            env_name,
-            namespace,
-            objects,
-            *kairn,
-            report,
-            &mut counted,
-        )?;
+        let env = import_env(&plan, env_name, namespace, objects, *kairn, report, &mut counted)?;
         plan.envs.push(env);
     }
     report.workloads_as_components.0 += counted.0;
@@ -110,15 +102,7 @@ pub fn import_app(source: &SourceApp, report: &mut Report) -> Result<AppPlan, Im
     Ok(plan)
 }
 
-const WORKLOADS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "CronJob",
-    "Job",
-    "ReplicaSet",
-    "Pod",
-];
+const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet", "Pod"];
 
 fn render(plan: &AppPlan, env: &EnvPlan) -> Result<(dsl::App, Vec<Manifest>), ImportError> {
     let app = build::app(plan, env)?;
@@ -140,24 +124,15 @@ fn import_env(
     for (c, consumed) in plan.components.iter_mut().zip(&recognized.consumed) {
         c.sources = consumed
             .iter()
-            .map(|&i| {
-                format!(
-                    "{} ({} {})",
-                    objects[i].at, objects[i].kind, objects[i].name
-                )
-            })
+            .map(|&i| format!("{} ({} {})", objects[i].at, objects[i].kind, objects[i].name))
             .collect();
     }
     // Which source NetworkPolicies select each component's pods; none: the network stays
     // open, as it was.
     for (ci, c) in plan.components.iter_mut().enumerate() {
         let pod_labels = pod_labels(&objects[recognized.consumed[ci][0]]);
-        if !objects
-            .iter()
-            .any(|o| o.kind == "NetworkPolicy" && selects(o, &pod_labels))
-        {
-            c.open_network =
-                Some("imported: no NetworkPolicy of the source selects these pods".to_owned());
+        if !objects.iter().any(|o| o.kind == "NetworkPolicy" && selects(o, &pod_labels)) {
+            c.open_network = Some("imported: no NetworkPolicy of the source selects these pods".to_owned());
         }
     }
     // Pair each rendered object with the source object it stands for, then keep the
@@ -165,13 +140,7 @@ fn import_env(
     let (_, manifests) = render(app_plan, &plan)?;
     let (pairs, _, _) = pair(&manifests, &plan, &recognized, objects);
     for (ci, c) in plan.components.iter_mut().enumerate() {
-        c.kept = kept_identity(
-            &manifests,
-            &pairs,
-            objects,
-            &c.name,
-            &recognized.consumed[ci],
-        );
+        c.kept = kept_identity(&manifests, &pairs, objects, &c.name, &recognized.consumed[ci]);
     }
     let (_, manifests) = render(app_plan, &plan)?;
     let (pairs, _, extra_of) = pair(&manifests, &plan, &recognized, objects);
@@ -207,10 +176,7 @@ fn import_env(
     let (app, manifests) = render(app_plan, &plan)?;
     let (pairs, additions, _) = pair(&manifests, &plan, &recognized, objects);
     for &(m, i) in &pairs {
-        let got = crate::residual::without_added_records(
-            &canonical(&manifests[m].object),
-            &objects[i].json,
-        );
+        let got = crate::residual::without_added_records(&canonical(&manifests[m].object), &objects[i].json);
         if got != objects[i].json {
             for e in diff(&got, &objects[i].json) {
                 report.fields.push(FieldChange {
@@ -227,19 +193,12 @@ fn import_env(
     // Findings the source's own form causes are kept as waivers, each a hardening step.
     let mut waivers = BTreeSet::new();
     let findings = dsl::validate(&manifests, &dsl::validate::context_for(&app));
-    for f in findings
-        .findings
-        .iter()
-        .filter(|f| f.is_error() && f.waived.is_none())
-    {
+    for f in findings.findings.iter().filter(|f| f.is_error() && f.waived.is_none()) {
         let at = objects
             .iter()
             .find(|o| o.kind == f.kind && o.name == f.name)
             .map_or_else(|| app_plan.origin.clone(), |o| o.at.clone());
-        let reason = format!(
-            "kept from the source ({at}): {}",
-            first_sentence(&f.message)
-        );
+        let reason = format!("kept from the source ({at}): {}", first_sentence(&f.message));
         waivers.insert(WaiverPlan {
             rule: f.rule.to_owned(),
             kind: f.kind.clone(),
@@ -254,11 +213,7 @@ fn import_env(
             component: plan
                 .components
                 .iter()
-                .find(|c| {
-                    manifests.iter().any(|m| {
-                        m.origin.component.as_ref() == Some(&c.name) && m.object.name() == w.name
-                    })
-                })
+                .find(|c| manifests.iter().any(|m| m.origin.component.as_ref() == Some(&c.name) && m.object.name() == w.name))
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
             rule: w.rule.clone(),
@@ -300,8 +255,7 @@ fn import_env(
                 object: o.id(),
                 path: "data".into(),
                 change: "dropped".into(),
-                why: "secret values are never copied into source: create this Secret outside git"
-                    .into(),
+                why: "secret values are never copied into source: create this Secret outside git".into(),
             });
             Placement::ExternalSecret {
                 name: o.name.clone(),
@@ -312,10 +266,7 @@ fn import_env(
                 why: if o.typed.is_some() {
                     format!("kairn has no component for this {}", o.kind)
                 } else {
-                    format!(
-                        "{} is a kind kairn has no type for (written with json!)",
-                        o.kind
-                    )
+                    format!("{} is a kind kairn has no type for (written with json!)", o.kind)
                 },
             }
         } else {
@@ -336,10 +287,7 @@ fn import_env(
                 object: o.id(),
                 path: path.clone(),
                 change: "dropped".into(),
-                why: format!(
-                    "not a field of {} {} in Kubernetes 1.33",
-                    o.api_version, o.kind
-                ),
+                why: format!("not a field of {} {} in Kubernetes 1.33", o.api_version, o.kind),
             });
         }
         report.objects.push(ObjectEntry {
@@ -355,12 +303,7 @@ fn import_env(
         report.objects.push(ObjectEntry {
             app: app_plan.id.clone(),
             environment: env_name.to_owned(),
-            object: format!(
-                "{}/{}/{}",
-                o.object.kind(),
-                o.object.namespace().unwrap_or(""),
-                o.object.name()
-            ),
+            object: format!("{}/{}/{}", o.object.kind(), o.object.namespace().unwrap_or(""), o.object.name()),
             source: String::new(),
             placement: Placement::Component {
                 component: o.origin.component.clone().unwrap_or_default(),
@@ -379,11 +322,7 @@ fn first_sentence(message: &str) -> String {
 
 /// Labels of a workload's pods.
 fn pod_labels(o: &Normalized) -> serde_json::Map<String, Value> {
-    let template = if o.kind == "CronJob" {
-        "/spec/jobTemplate/spec/template"
-    } else {
-        "/spec/template"
-    };
+    let template = if o.kind == "CronJob" { "/spec/jobTemplate/spec/template" } else { "/spec/template" };
     o.json
         .pointer(&format!("{template}/metadata/labels"))
         .and_then(Value::as_object)
@@ -414,8 +353,7 @@ fn pair(
     recognized: &crate::recognize::Recognized,
     objects: &[Normalized],
 ) -> (Vec<(usize, usize)>, Vec<usize>, Vec<Option<usize>>) {
-    let mut extra_of: Vec<Option<usize>> =
-        recognized.extra_index.iter().map(|&i| Some(i)).collect();
+    let mut extra_of: Vec<Option<usize>> = recognized.extra_index.iter().map(|&i| Some(i)).collect();
     let mut pairs = Vec::new();
     let mut additions = Vec::new();
     for (m, manifest) in manifests.iter().enumerate() {
@@ -451,9 +389,7 @@ fn pair(
                 .iter()
                 .enumerate()
                 .filter_map(|(e, i)| i.map(|i| (e, i)))
-                .filter(|(_, i)| {
-                    objects[*i].kind == "NetworkPolicy" && selects(&objects[*i], &labels)
-                })
+                .filter(|(_, i)| objects[*i].kind == "NetworkPolicy" && selects(&objects[*i], &labels))
                 .max_by_key(|(_, i)| {
                     objects[*i]
                         .json
@@ -517,23 +453,14 @@ fn kept_identity(
     let Some(render) = rendered(workload) else {
         return kept;
     };
-    if objects[workload].name
-        != render
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-    {
+    if objects[workload].name != render.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("") {
         kept.workload_name = Some(objects[workload].name.clone());
     }
     let labels = labels_at(source, "/metadata/labels");
     if differs(&labels, &labels_at(&render, "/metadata/labels")) {
         kept.labels = labels;
     }
-    let template = if objects[workload].kind == "CronJob" {
-        "/spec/jobTemplate/spec/template"
-    } else {
-        "/spec/template"
-    };
+    let template = if objects[workload].kind == "CronJob" { "/spec/jobTemplate/spec/template" } else { "/spec/template" };
     if !matches!(objects[workload].kind.as_str(), "Job" | "CronJob") {
         let selector = labels_at(source, "/spec/selector/matchLabels");
         if differs(&selector, &labels_at(&render, "/spec/selector/matchLabels")) {
@@ -541,10 +468,7 @@ fn kept_identity(
         }
     }
     let pod = labels_at(source, &format!("{template}/metadata/labels"));
-    if differs(
-        &pod,
-        &labels_at(&render, &format!("{template}/metadata/labels")),
-    ) {
+    if differs(&pod, &labels_at(&render, &format!("{template}/metadata/labels"))) {
         kept.pod_labels = pod;
     }
     let text = |v: &Value, p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_owned);
@@ -557,9 +481,7 @@ fn kept_identity(
     if Some(&source_account) != text(&render, &account).as_ref() {
         kept.service_account = Some(source_account);
     }
-    if objects[workload].kind == "StatefulSet"
-        && text(source, "/spec/serviceName") != text(&render, "/spec/serviceName")
-    {
+    if objects[workload].kind == "StatefulSet" && text(source, "/spec/serviceName") != text(&render, "/spec/serviceName") {
         kept.headless_service_name = text(source, "/spec/serviceName");
     }
     for &i in &consumed[1..] {

@@ -72,18 +72,10 @@ fn deployments_become_components_and_secrets_travel_as_key_names() {
     let kinds: Vec<(&str, bool)> = env
         .components
         .iter()
-        .map(|c| {
-            (
-                c.name.as_str(),
-                matches!(c.workload, WorkloadPlan::Http { .. }),
-            )
-        })
+        .map(|c| (c.name.as_str(), matches!(c.workload, WorkloadPlan::Http { .. })))
         .collect();
     assert_eq!(kinds, [("web", true), ("queue", false)]);
-    assert_eq!(
-        env.secrets,
-        [("web-secrets".to_owned(), vec!["token".to_owned()])]
-    );
+    assert_eq!(env.secrets, [("web-secrets".to_owned(), vec!["token".to_owned()])]);
     assert_eq!(env.extras.len(), 1, "the ConfigMap stays an extra object");
     assert_eq!(report.workloads_as_components, (2, 2));
     let secret = report
@@ -101,10 +93,7 @@ fn the_render_of_the_plan_reproduces_each_source_object() {
     let source = app(web_set());
     let plan = engine::import_app(&source, &mut report).expect("imports");
     let app = build::app(&plan, &plan.envs[0]).expect("builds");
-    let rendered: Vec<Value> = dsl::render(&app)
-        .iter()
-        .map(|m| canonical(&m.object))
-        .collect();
+    let rendered: Vec<Value> = dsl::render(&app).iter().map(|m| canonical(&m.object)).collect();
     for o in &source.envs[0].objects {
         let mut want = crate::normalize::normalize(o).expect("reads").json;
         if want["kind"] == "Secret" {
@@ -123,25 +112,15 @@ fn the_render_of_the_plan_reproduces_each_source_object() {
             serde_json::to_string_pretty(&rendered).unwrap_or_default()
         );
     }
-    assert!(
-        report.fields.iter().all(|f| f.change != "changed"),
-        "{:?}",
-        report.fields
-    );
+    assert!(report.fields.iter().all(|f| f.change != "changed"), "{:?}", report.fields);
 }
 
 #[test]
 fn an_object_without_a_name_is_an_error_naming_file_and_line() {
     let mut report = Report::default();
-    let bad = app(vec![object(
-        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}),
-        7,
-    )]);
+    let bad = app(vec![object(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}), 7)]);
     let err = engine::import_app(&bad, &mut report).expect_err("refused");
-    assert_eq!(
-        err.to_string(),
-        "app.yaml:7: ConfigMap without metadata.name (generateName is not supported)"
-    );
+    assert_eq!(err.to_string(), "app.yaml:7: ConfigMap without metadata.name (generateName is not supported)");
 }
 
 #[test]

@@ -60,17 +60,11 @@ pub fn normalize(source: &SourceObject) -> Result<Normalized, crate::ImportError
     let text = |p: &str| value.pointer(p).and_then(Value::as_str).map(str::to_owned);
     let api_version = text("/apiVersion").ok_or_else(|| err("no apiVersion".into()))?;
     let kind = text("/kind").ok_or_else(|| err("no kind".into()))?;
-    let name = text("/metadata/name").ok_or_else(|| {
-        err(format!(
-            "{kind} without metadata.name (generateName is not supported)"
-        ))
-    })?;
+    let name = text("/metadata/name")
+        .ok_or_else(|| err(format!("{kind} without metadata.name (generateName is not supported)")))?;
     let namespace = text("/metadata/namespace");
-    let typed = Object::from_value(value.clone()).map_err(|e| {
-        err(format!(
-            "{kind} {name} is not a valid {api_version} {kind}: {e}"
-        ))
-    })?;
+    let typed = Object::from_value(value.clone())
+        .map_err(|e| err(format!("{kind} {name} is not a valid {api_version} {kind}: {e}")))?;
     let json = match (&typed, crate::typed::root_type(&api_version, &kind)) {
         (Some(object), _) => canonical(object),
         // A kind k8s-openapi types but kairn's objects do not (ClusterRole, IngressClass,

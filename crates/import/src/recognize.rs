@@ -53,10 +53,7 @@ pub struct Recognized {
 /// Why an object is not part of the deployed app, if it is not: Helm's test hooks run
 /// only under `helm test` (their names are often random per render).
 pub fn not_deployed(o: &Normalized) -> Option<String> {
-    let hook = o
-        .json
-        .pointer("/metadata/annotations/helm.sh~1hook")?
-        .as_str()?;
+    let hook = o.json.pointer("/metadata/annotations/helm.sh~1hook")?.as_str()?;
     hook.split(',')
         .any(|h| matches!(h.trim(), "test" | "test-success" | "test-failure"))
         .then(|| format!("a Helm test hook (`helm.sh/hook: {hook}`): it runs only under `helm test`, not on deploy"))
@@ -137,10 +134,7 @@ pub fn recognize(env: &str, namespace: &str, objects: &[Normalized], kairn: bool
                 .collect();
             keys.sort();
             keys.dedup();
-            if !keys.is_empty()
-                && dsl::Name::parse(o.name.clone()).is_ok()
-                && keys.iter().all(|k| dsl::DataKey::parse(k.clone()).is_ok())
-            {
+            if !keys.is_empty() && dsl::Name::parse(o.name.clone()).is_ok() && keys.iter().all(|k| dsl::DataKey::parse(k.clone()).is_ok()) {
                 used[i] = true;
                 secrets.push(i);
                 secret_plans.push((o.name.clone(), keys));
@@ -185,11 +179,7 @@ fn text(v: &Value, p: &str) -> Option<String> {
 fn strings(v: &Value, p: &str) -> Vec<String> {
     v.pointer(p)
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
 }
 
@@ -236,10 +226,7 @@ impl Ports {
                     .collect()
             })
             .unwrap_or_default();
-        Ports {
-            ports,
-            served: None,
-        }
+        Ports { ports, served: None }
     }
 
     fn named(&self, number: u16) -> (String, u16) {
@@ -265,12 +252,11 @@ impl Ports {
             Value::Number(n) => u16::try_from(n.as_u64()?).ok()?,
             Value::String(name) => match name.parse::<u16>() {
                 Ok(n) => n,
-                Err(_) => {
-                    self.ports
-                        .iter()
-                        .find(|(n, _)| n.as_deref() == Some(name.as_str()))?
-                        .1
-                }
+                Err(_) => self
+                    .ports
+                    .iter()
+                    .find(|(n, _)| n.as_deref() == Some(name.as_str()))?
+                    .1,
             },
             _ => return None,
         };
@@ -327,13 +313,7 @@ fn workload(
         let port = s.pointer("/spec/ports/0/port").cloned();
         let number = match target.or(port)? {
             Value::Number(n) => u16::try_from(n.as_u64()?).ok()?,
-            Value::String(name) => {
-                ports
-                    .ports
-                    .iter()
-                    .find(|(n, _)| n.as_deref() == Some(name.as_str()))?
-                    .1
-            }
+            Value::String(name) => ports.ports.iter().find(|(n, _)| n.as_deref() == Some(name.as_str()))?.1,
             _ => return None,
         };
         (number > 0).then_some(number)
@@ -401,11 +381,7 @@ fn workload(
         "/resources/limits/memory",
     ]
     .map(|p| container.pointer(p).map(quantity_text));
-    if resources
-        .iter()
-        .flatten()
-        .any(|q| dsl::Memory::parse(q).is_err() && dsl::Cpu::parse(q).is_err())
-    {
+    if resources.iter().flatten().any(|q| dsl::Memory::parse(q).is_err() && dsl::Cpu::parse(q).is_err()) {
         return None;
     }
     Some((
@@ -476,10 +452,7 @@ fn probe_checks(container: &Value, ports: &Ports) -> Option<(CheckPlan, CheckPla
         if let Some(h) = p.get("httpGet") {
             let path = h.get("path").and_then(Value::as_str).unwrap_or("/");
             dsl::HttpPath::parse(path.to_owned()).ok()?;
-            return Some(CheckPlan::Http(
-                path.to_owned(),
-                ports.resolve(h.get("port")?)?,
-            ));
+            return Some(CheckPlan::Http(path.to_owned(), ports.resolve(h.get("port")?)?));
         }
         if let Some(t) = p.get("tcpSocket") {
             return Some(CheckPlan::Tcp(ports.resolve(t.get("port")?)?));

@@ -19,12 +19,8 @@ fn strip(v: &mut Value, source: Option<&Value>) {
     match v {
         Value::Object(m) => {
             if let Some(Value::Object(a)) = m.get_mut("annotations") {
-                let src = source
-                    .and_then(|s| s.get("annotations"))
-                    .and_then(Value::as_object);
-                a.retain(|k, _| {
-                    !k.starts_with(KAIRN_PREFIX) || src.is_some_and(|s| s.contains_key(k))
-                });
+                let src = source.and_then(|s| s.get("annotations")).and_then(Value::as_object);
+                a.retain(|k, _| !k.starts_with(KAIRN_PREFIX) || src.is_some_and(|s| s.contains_key(k)));
                 if a.is_empty() && source.and_then(|s| s.get("annotations")).is_none() {
                     m.remove("annotations");
                 }
@@ -109,10 +105,7 @@ fn walk(rendered: &Value, source: &Value, path: &mut Vec<Seg>, out: &mut Vec<Edi
                 path.push(Seg::Key(key.clone()));
                 match r.get(key) {
                     // Keep kairn's record of the declaration; remove the rest one by one.
-                    Some(Value::Object(m))
-                        if key == "annotations"
-                            && m.keys().any(|k| k.starts_with(KAIRN_PREFIX)) =>
-                    {
+                    Some(Value::Object(m)) if key == "annotations" && m.keys().any(|k| k.starts_with(KAIRN_PREFIX)) => {
                         walk(&r[key], &Value::Object(Default::default()), path, out)
                     }
                     _ => out.push(Edit {
@@ -211,13 +204,7 @@ mod tests {
         let paths: Vec<_> = edits.iter().map(Edit::path_text).collect();
         assert_eq!(
             paths,
-            [
-                "metadata.name",
-                "metadata.labels.y",
-                "spec.template.spec.containers",
-                "spec.paused",
-                "spec.replicas"
-            ]
+            ["metadata.name", "metadata.labels.y", "spec.template.spec.containers", "spec.paused", "spec.replicas"]
         );
         let mut patched = rendered.clone();
         apply(&mut patched, &edits);

@@ -4,10 +4,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::plan::{
-    AppPlan, CheckPlan, ComponentPlan, EnvPlan, ExtraPlan, HookPlan, KindEdits, PortPlan,
-    WorkloadPlan,
-};
+use crate::plan::{AppPlan, CheckPlan, ComponentPlan, EnvPlan, ExtraPlan, HookPlan, KindEdits, PortPlan, WorkloadPlan};
 use crate::residual::Seg;
 use crate::typed;
 use crate::ImportError;
@@ -15,10 +12,7 @@ use crate::ImportError;
 /// `staging` → `Staging`, `prod-eu` → `ProdEu`.
 pub fn camel(s: &str) -> String {
     let mut out = String::new();
-    for part in s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-    {
+    for part in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -55,33 +49,17 @@ pub fn app_module(plan: &AppPlan) -> Result<String, ImportError> {
     )
     .ok();
     w.line("environments! {");
-    w.line(&format!(
-        "    /// The environments of {}, as the source has them.",
-        plan.id
-    ));
+    w.line(&format!("    /// The environments of {}, as the source has them.", plan.id));
     w.line("    pub enum Env {");
     for e in &envs {
         w.line(&format!("        {} => {},", camel(e), lit(e)));
     }
     w.line("    }\n}\n");
-    w.line(&format!(
-        "/// The {} declaration.\npub struct {ty};\n\ndsl::register!({ty});\n",
-        plan.id
-    ));
-    w.line(&format!(
-        "impl Declaration for {ty} {{\n    type Env = Env;\n    const ID: &'static str = {};\n",
-        lit(&plan.id)
-    ));
+    w.line(&format!("/// The {} declaration.\npub struct {ty};\n\ndsl::register!({ty});\n", plan.id));
+    w.line(&format!("impl Declaration for {ty} {{\n    type Env = Env;\n    const ID: &'static str = {};\n", lit(&plan.id)));
     w.line("    fn declare(env: Env, _inputs: &Inputs) -> Result<App, InputError> {");
-    let namespaces: Vec<String> = plan
-        .envs
-        .iter()
-        .map(|e| format!("name!({})", lit(&e.namespace)))
-        .collect();
-    w.line(&format!(
-        "        let namespace = {};",
-        per_env(plan, &namespaces)
-    ));
+    let namespaces: Vec<String> = plan.envs.iter().map(|e| format!("name!({})", lit(&e.namespace))).collect();
+    w.line(&format!("        let namespace = {};", per_env(plan, &namespaces)));
     let mut app = String::from("        Ok(App::builder()\n            .name(name!(");
     app.push_str(&lit(&plan.id));
     app.push_str("))\n            .environment(env.name())\n            .namespace(namespace)\n");
@@ -122,36 +100,10 @@ pub fn app_module(plan: &AppPlan) -> Result<String, ImportError> {
 /// Names the written module takes from `dsl::*` (and its own), which a k8s-openapi type
 /// must not shadow.
 const DSL_NAMES: &[&str] = &[
-    "App",
-    "BatchJob",
-    "Check",
-    "Component",
-    "Env",
-    "ExternalSecret",
-    "ExtraObject",
-    "Hook",
-    "HttpService",
-    "Image",
-    "Kept",
-    "Name",
-    "NamedPort",
-    "NodeAgent",
-    "Port",
-    "Probe",
-    "Probes",
-    "Replicas",
-    "Resources",
-    "ResourcesAsSource",
-    "ScheduledJob",
-    "StatefulService",
-    "Worker",
-    "Declaration",
-    "InputError",
-    "Inputs",
-    "Container",
-    "Volume",
-    "Toleration",
-    "EnvVar",
+    "App", "BatchJob", "Check", "Component", "Env", "ExternalSecret", "ExtraObject", "Hook",
+    "HttpService", "Image", "Kept", "Name", "NamedPort", "NodeAgent", "Port", "Probe", "Probes",
+    "Replicas", "Resources", "ResourcesAsSource", "ScheduledJob", "StatefulService", "Worker",
+    "Declaration", "InputError", "Inputs", "Container", "Volume", "Toleration", "EnvVar",
 ];
 
 #[derive(Default)]
@@ -226,19 +178,14 @@ fn components(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
         let present: Vec<bool> = per.iter().map(Option::is_some).collect();
         match env_pattern(plan, &present) {
             None => list.push_str(&format!("    components.push({f}(env));\n")),
-            Some(p) => list.push_str(&format!(
-                "    if matches!(env, {p}) {{\n        components.push({f}(env));\n    }}\n"
-            )),
+            Some(p) => list.push_str(&format!("    if matches!(env, {p}) {{\n        components.push({f}(env));\n    }}\n")),
         }
         let bodies: Vec<Option<String>> = per
             .iter()
             .map(|c| c.map(component_body).transpose())
             .collect::<Result<_, _>>()?;
         let first = per.iter().flatten().next().expect("present somewhere");
-        fns.push_str(&format!(
-            "\n/// `{name}`, from {}.\n",
-            first.sources.join(", ")
-        ));
+        fns.push_str(&format!("\n/// `{name}`, from {}.\n", first.sources.join(", ")));
         fns.push_str(&format!("fn {f}(env: Env) -> Component {{\n"));
         let present_bodies: Vec<&String> = bodies.iter().flatten().collect();
         if present_bodies.windows(2).all(|p| p[0] == p[1]) {
@@ -283,20 +230,12 @@ fn port_var(name: &str) -> String {
 
 fn check(c: &CheckPlan) -> String {
     match c {
-        CheckPlan::Http(path, port) => format!(
-            "Check::http(http_path!({}), &{})",
-            lit(path),
-            port_var(&port.0)
-        ),
+        CheckPlan::Http(path, port) => format!("Check::http(http_path!({}), &{})", lit(path), port_var(&port.0)),
         CheckPlan::Tcp(port) => format!("Check::tcp(&{})", port_var(&port.0)),
         CheckPlan::Exec(cmd) => format!(
             "Check::exec({}, [{}])",
             lit(&cmd[0]),
-            cmd[1..]
-                .iter()
-                .map(|a| lit(a))
-                .collect::<Vec<_>>()
-                .join(", ")
+            cmd[1..].iter().map(|a| lit(a)).collect::<Vec<_>>().join(", ")
         ),
     }
 }
@@ -440,17 +379,12 @@ fn component_body(c: &ComponentPlan) -> Result<String, ImportError> {
     s.push_str(&format!("        .image(image!({}))\n", lit(&c.image)));
     s.push_str(&format!("        .resources({resources})\n"));
     if !c.command.is_empty() {
-        s.push_str(&format!(
-            "        .command(vec![{}])\n",
-            strings(&c.command)
-        ));
+        s.push_str(&format!("        .command(vec![{}])\n", strings(&c.command)));
     }
     if !c.args.is_empty() {
         s.push_str(&format!("        .args(vec![{}])\n", strings(&c.args)));
     }
-    s.push_str(&format!(
-        "        .workload({workload})\n        .build(){into};\n"
-    ));
+    s.push_str(&format!("        .workload({workload})\n        .build(){into};\n"));
     s.push_str("    component\n");
     if let Some(why) = &c.open_network {
         s.push_str(&format!("        .open_network(reason!({}))\n", lit(why)));
@@ -465,10 +399,7 @@ fn component_body(c: &ComponentPlan) -> Result<String, ImportError> {
 }
 
 fn strings(v: &[String]) -> String {
-    v.iter()
-        .map(|a| format!("{}.into()", lit(a)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    v.iter().map(|a| format!("{}.into()", lit(a))).collect::<Vec<_>>().join(", ")
 }
 
 fn pairs(v: &Option<Vec<(String, String)>>) -> String {
@@ -517,14 +448,8 @@ fn edited_type(kind: &str) -> Option<(&'static str, &'static str)> {
         "Service" => ("v1", "dsl::k8s_openapi::api::core::v1::Service"),
         "ServiceAccount" => ("v1", "dsl::k8s_openapi::api::core::v1::ServiceAccount"),
         "ConfigMap" => ("v1", "dsl::k8s_openapi::api::core::v1::ConfigMap"),
-        "NetworkPolicy" => (
-            "networking.k8s.io/v1",
-            "dsl::k8s_openapi::api::networking::v1::NetworkPolicy",
-        ),
-        "PodDisruptionBudget" => (
-            "policy/v1",
-            "dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget",
-        ),
+        "NetworkPolicy" => ("networking.k8s.io/v1", "dsl::k8s_openapi::api::networking::v1::NetworkPolicy"),
+        "PodDisruptionBudget" => ("policy/v1", "dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget"),
         "DaemonSet" => ("apps/v1", "dsl::k8s_openapi::api::apps::v1::DaemonSet"),
         "StatefulSet" => ("apps/v1", "dsl::k8s_openapi::api::apps::v1::StatefulSet"),
         "Job" => ("batch/v1", "dsl::k8s_openapi::api::batch::v1::Job"),
@@ -540,9 +465,8 @@ fn edited_type(kind: &str) -> Option<(&'static str, &'static str)> {
 fn customize(e: &KindEdits) -> Result<String, ImportError> {
     let (api_version, path) = edited_type(&e.kind)
         .ok_or_else(|| ImportError::Other(format!("import: cannot write edits of a {}", e.kind)))?;
-    let definition = typed::root_type(api_version, &e.kind).ok_or_else(|| {
-        ImportError::Other(format!("import: no schema for {api_version} {}", e.kind))
-    })?;
+    let definition = typed::root_type(api_version, &e.kind)
+        .ok_or_else(|| ImportError::Other(format!("import: no schema for {api_version} {}", e.kind)))?;
     let short = path.rsplit("::").next().unwrap_or(path);
     let var = match short {
         "Deployment" | "DaemonSet" => "d",
@@ -557,10 +481,7 @@ fn customize(e: &KindEdits) -> Result<String, ImportError> {
     };
     let mut body = String::new();
     if let Some(name) = &e.name {
-        body.push_str(&format!(
-            "if {var}.metadata.name.as_deref() != Some({}) {{ return; }}\n",
-            lit(name)
-        ));
+        body.push_str(&format!("if {var}.metadata.name.as_deref() != Some({}) {{ return; }}\n", lit(name)));
     }
     let changes: Vec<typed::Change> = e
         .edits
@@ -577,16 +498,10 @@ fn customize(e: &KindEdits) -> Result<String, ImportError> {
             (path, edit.value.clone())
         })
         .collect();
-    let stmts = typed::assign_all(definition, var, &changes).map_err(|err| {
-        ImportError::Other(format!(
-            "import: cannot write the edits of a {}: {err}",
-            e.kind
-        ))
-    })?;
+    let stmts = typed::assign_all(definition, var, &changes)
+        .map_err(|err| ImportError::Other(format!("import: cannot write the edits of a {}: {err}", e.kind)))?;
     body.push_str(&stmts);
-    Ok(format!(
-        "        .customize(|{var}: &mut {path}| {{\n{body}}})\n"
-    ))
+    Ok(format!("        .customize(|{var}: &mut {path}| {{\n{body}}})\n"))
 }
 
 fn secrets(w: &mut Writer, plan: &AppPlan) {
@@ -604,10 +519,7 @@ fn secrets(w: &mut Writer, plan: &AppPlan) {
                     format!(
                         "ExternalSecret::new(name!({}), [{}])",
                         lit(n),
-                        keys.iter()
-                            .map(|k| format!("key!({})", lit(k)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        keys.iter().map(|k| format!("key!({})", lit(k))).collect::<Vec<_>>().join(", ")
                     )
                 })
                 .collect();
@@ -680,16 +592,8 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
     let id = |x: &ExtraPlan| {
         (
             x.kind.clone(),
-            x.value
-                .pointer("/metadata/namespace")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_owned(),
-            x.value
-                .pointer("/metadata/name")
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_owned(),
+            x.value.pointer("/metadata/namespace").and_then(|v| v.as_str()).unwrap_or("").to_owned(),
+            x.value.pointer("/metadata/name").and_then(|v| v.as_str()).unwrap_or("").to_owned(),
         )
     };
     let mut ids = Vec::new();
@@ -703,15 +607,8 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
     }
     let mut s = String::from("/// Objects kairn keeps as the source has them (kinds it has no component for).\nfn extra_objects(env: Env) -> Vec<ExtraObject> {\n    let _ = env;\n    let mut objects = Vec::new();\n");
     for i in &ids {
-        let per: Vec<Option<&ExtraPlan>> = plan
-            .envs
-            .iter()
-            .map(|e| e.extras.iter().find(|x| &id(x) == i))
-            .collect();
-        let exprs: Vec<Option<String>> = per
-            .iter()
-            .map(|x| x.map(extra_expr).transpose())
-            .collect::<Result<_, _>>()?;
+        let per: Vec<Option<&ExtraPlan>> = plan.envs.iter().map(|e| e.extras.iter().find(|x| &id(x) == i)).collect();
+        let exprs: Vec<Option<String>> = per.iter().map(|x| x.map(extra_expr).transpose()).collect::<Result<_, _>>()?;
         let first = per.iter().flatten().next().expect("present");
         s.push_str(&format!("    // {} {} ({})\n", i.0, i.2, first.at));
         let present: Vec<&String> = exprs.iter().flatten().collect();
@@ -721,10 +618,7 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
             s.push_str("    match env {\n");
             for (e, x) in plan.envs.iter().zip(&exprs) {
                 match x {
-                    Some(x) => s.push_str(&format!(
-                        "        Env::{} => objects.push({x}),\n",
-                        camel(&e.env)
-                    )),
+                    Some(x) => s.push_str(&format!("        Env::{} => objects.push({x}),\n", camel(&e.env))),
                     None => s.push_str(&format!("        Env::{} => {{}}\n", camel(&e.env))),
                 }
             }
@@ -759,9 +653,7 @@ pub fn format_rust(text: &str) -> String {
     let output = child.wait_with_output();
     let _ = writer.join();
     match output {
-        Ok(o) if o.status.success() => {
-            String::from_utf8(o.stdout).unwrap_or_else(|_| text.to_owned())
-        }
+        Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap_or_else(|_| text.to_owned()),
         _ => text.to_owned(),
     }
 }

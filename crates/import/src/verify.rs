@@ -26,31 +26,16 @@ pub struct Verified {
 }
 
 /// Kinds of pod-owning objects.
-pub const WORKLOADS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "CronJob",
-    "Job",
-    "ReplicaSet",
-    "Pod",
-];
+pub const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet", "Pod"];
 
 fn identity(v: &Value) -> (String, String, String) {
-    let s = |p: &str| {
-        v.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
+    let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").to_owned();
     (s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
 }
 
 /// Every YAML document under `dir` (kairn's layout files left out), by identity, with its
 /// path relative to `dir`.
-pub fn emitted_objects(
-    dir: &Path,
-) -> Result<BTreeMap<(String, String, String), (PathBuf, Value)>, String> {
+pub fn emitted_objects(dir: &Path) -> Result<BTreeMap<(String, String, String), (PathBuf, Value)>, String> {
     let mut files = Vec::new();
     collect(dir, &mut files);
     let (loaded, errors) = lint::source::load_files(&files);
@@ -128,22 +113,14 @@ fn at_path<'a>(mut v: &'a Value, path: &str) -> Option<&'a Value> {
 fn scalar_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::String(x), Value::Number(y)) | (Value::Number(y), Value::String(x)) => {
-            x == &y.to_string()
-        }
+        (Value::String(x), Value::Number(y)) | (Value::Number(y), Value::String(x)) => x == &y.to_string(),
         _ => a == b,
     }
 }
 
 /// Checks one app. `emitted` is `<emit root>/<app id>`, holding one directory per
 /// environment; `exact` asks for the same files object for object (a set kairn wrote).
-pub fn verify(
-    source: &SourceApp,
-    app_id: &str,
-    emitted: &Path,
-    report: &Report,
-    exact: bool,
-) -> Verified {
+pub fn verify(source: &SourceApp, app_id: &str, emitted: &Path, report: &Report, exact: bool) -> Verified {
     let mut v = Verified::default();
     for env in &source.envs {
         let dir = emitted.join(&env.name);
@@ -154,11 +131,7 @@ pub fn verify(
                 continue;
             }
         };
-        let normalized: Vec<_> = env
-            .objects
-            .iter()
-            .filter_map(|o| normalize(o).ok())
-            .collect();
+        let normalized: Vec<_> = env.objects.iter().filter_map(|o| normalize(o).ok()).collect();
         let namespace = app_namespace(&normalized, None);
         let mut seen = Vec::new();
         for o in &normalized {
@@ -178,16 +151,12 @@ pub fn verify(
                 .iter()
                 .find(|e| e.app == app_id && e.environment == env.name && e.object == id);
             let Some(entry) = entry else {
-                v.problems
-                    .push(format!("{}: {id} is not in the report", o.at));
+                v.problems.push(format!("{}: {id} is not in the report", o.at));
                 continue;
             };
-            if WORKLOADS.contains(&o.kind.as_str())
-                && !matches!(entry.placement, Placement::Dropped { .. })
-            {
+            if WORKLOADS.contains(&o.kind.as_str()) && !matches!(entry.placement, Placement::Dropped { .. }) {
                 v.components.1 += 1;
-                if matches!(&entry.placement, Placement::Component { call, .. } if !call.starts_with("rendered") && !call.starts_with("added"))
-                {
+                if matches!(&entry.placement, Placement::Component { call, .. } if !call.starts_with("rendered") && !call.starts_with("added")) {
                     v.components.0 += 1;
                 }
             }
@@ -199,13 +168,8 @@ pub fn verify(
                 .collect();
             match &entry.placement {
                 Placement::ExternalSecret { .. } | Placement::Regenerated => {
-                    if matches!(entry.placement, Placement::ExternalSecret { .. })
-                        && !changed.contains(&"data")
-                    {
-                        v.problems.push(format!(
-                            "{}: {id}: the secret's data is not reported as dropped",
-                            o.at
-                        ));
+                    if matches!(entry.placement, Placement::ExternalSecret { .. }) && !changed.contains(&"data") {
+                        v.problems.push(format!("{}: {id}: the secret's data is not reported as dropped", o.at));
                     }
                     continue;
                 }
@@ -221,21 +185,15 @@ pub fn verify(
             let mut all = Vec::new();
             leaves(&json, String::new(), &mut all);
             for (path, want) in all {
-                let reported = changed.iter().any(|c| {
-                    path == *c
-                        || path.starts_with(&format!("{c}."))
-                        || path.starts_with(&format!("{c}["))
-                });
+                let reported = changed.iter().any(|c| path == *c || path.starts_with(&format!("{c}.")) || path.starts_with(&format!("{c}[")));
                 let kept = at_path(out, &path).is_some_and(|got| scalar_eq(got, &want))
                     || (want.is_null() && at_path(out, &path).is_none());
                 if !kept && !reported {
-                    v.problems
-                        .push(format!("{}: {id}: {path} = {want} is lost silently", o.at));
+                    v.problems.push(format!("{}: {id}: {path} = {want} is lost silently", o.at));
                 }
             }
             if exact && json != *out {
-                v.problems
-                    .push(format!("{}: {id} differs from {}", o.at, file.display()));
+                v.problems.push(format!("{}: {id} differs from {}", o.at, file.display()));
             }
         }
         for (key, (file, out)) in &objects {
@@ -243,17 +201,10 @@ pub fn verify(
                 continue;
             }
             if exact {
-                v.problems.push(format!(
-                    "{}: {}/{}/{} is not in the source",
-                    file.display(),
-                    key.0,
-                    key.1,
-                    key.2
-                ));
+                v.problems.push(format!("{}: {}/{}/{} is not in the source", file.display(), key.0, key.1, key.2));
             }
             if key.0 == "NetworkPolicy" {
-                let open =
-                    |k: &str| out.pointer(&format!("/spec/{k}")) == Some(&serde_json::json!([{}]));
+                let open = |k: &str| out.pointer(&format!("/spec/{k}")) == Some(&serde_json::json!([{}]));
                 let types: Vec<&str> = out
                     .pointer("/spec/policyTypes")
                     .and_then(Value::as_array)

@@ -94,12 +94,10 @@ impl ExtraObject {
             return Err(invalid("`metadata.name` is missing"));
         }
         let has_variant = crate::object::typed_api_version(&kind) == Some(api_version.as_str())
-            && Object::from_value(
-                serde_json::json!({"apiVersion": api_version, "kind": kind, "metadata": {}}),
-            )
-            .ok()
-            .flatten()
-            .is_some();
+            && Object::from_value(serde_json::json!({"apiVersion": api_version, "kind": kind, "metadata": {}}))
+                .ok()
+                .flatten()
+                .is_some();
         if has_variant {
             return Err(invalid(format!(
                 "kairn has a type for {api_version} {kind}: build it as a `dsl::k8s_openapi` \

@@ -250,9 +250,9 @@ pub(crate) fn cron_job(
                 spec: Some(JobSpec {
                     backoff_limit: Some(int(job.backoff_limit)),
                     ttl_seconds_after_finished: job
-                        .kept_finished
-                        .is_none()
-                        .then(|| int(job.ttl_seconds_after_finished)),
+                    .kept_finished
+                    .is_none()
+                    .then(|| int(job.ttl_seconds_after_finished)),
                     active_deadline_seconds: job.active_deadline_seconds.map(i64::from),
                     template: pod_template(
                         app,

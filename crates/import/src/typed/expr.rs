@@ -30,7 +30,7 @@ pub fn expr(definition: &str, value: &Value) -> Result<String, TypedError> {
 
 /// Like [`expr`], but every `JSONSchemaProps` whose text is `min` bytes or more is written as
 /// a function of its own (`fn {prefix}_1() -> JSONSchemaProps { .. }`, called where the value
-/// goes), innermost first: a CRD of a megabyte becomes many small functions instead of one
+/// goes; not the value asked for itself), innermost first: a CRD of a megabyte becomes many small functions instead of one
 /// expression nested thirty levels deep, which rustc and rustfmt handle far faster. Returns
 /// the expression and the functions (to write beside it, at module level).
 pub fn expr_split(
@@ -66,8 +66,9 @@ thread_local! {
 }
 
 /// Under [`expr_split`]: a large schema's text moved into a function, and its call.
-fn split_off(def: &Definition, text: String) -> String {
-    if !def.name.ends_with(".JSONSchemaProps") {
+fn split_off(def: &Definition, text: String, ind: usize) -> String {
+    // Not the value asked for itself (indentation 0).
+    if ind == 0 || !def.name.ends_with(".JSONSchemaProps") {
         return text;
     }
     SPLIT.with(|s| match s.borrow_mut().as_mut() {
@@ -298,6 +299,7 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
             Ok(split_off(
                 def,
                 format!("{ty_path} {{\n{}\n{}}}", lines.join("\n"), " ".repeat(ind)),
+                ind,
             ))
         }
     }

@@ -26,7 +26,7 @@ pub const KAIRN: &str = "crates/import/tests/typed_corpus/kairn";
 
 /// Schemas of a CRD this long or longer become functions of their own
 /// ([`import::typed::expr_split`]).
-const SPLIT_AT: usize = 2000;
+const SPLIT_AT: usize = 600;
 
 /// The command that rewrites the generated files.
 pub const UPDATE: &str = "KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus";

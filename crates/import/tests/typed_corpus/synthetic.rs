@@ -92,7 +92,7 @@ pub fn object_0() -> CustomResourceDefinition {
                 deprecated: Some(false),
                 name: "v1".into(),
                 schema: Some(CustomResourceValidation {
-                    open_api_v3_schema: Some(schema_0_3()),
+                    open_api_v3_schema: Some(schema_0_14()),
                 }),
                 selectable_fields: Some(vec![SelectableField {
                     json_path: ".spec.color".into(),
@@ -134,6 +134,65 @@ pub fn object_0() -> CustomResourceDefinition {
 
 fn schema_0_1() -> JSONSchemaProps {
     JSONSchemaProps {
+        enum_: Some(vec![
+            JSON(dsl::k8s_openapi::serde_json::json!("red")),
+            JSON(dsl::k8s_openapi::serde_json::json!("green")),
+            JSON(dsl::k8s_openapi::serde_json::json!(null)),
+        ]),
+        nullable: Some(true),
+        type_: Some("string".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_2() -> JSONSchemaProps {
+    JSONSchemaProps {
+        all_of: Some(vec![JSONSchemaProps::default()]),
+        one_of: Some(vec![
+            JSONSchemaProps {
+                required: Some(vec!["a".into()]),
+                ..Default::default()
+            },
+            JSONSchemaProps {
+                required: Some(vec!["b".into()]),
+                ..Default::default()
+            },
+        ]),
+        ..Default::default()
+    }
+}
+
+fn schema_0_3() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_properties: Some(JSONSchemaPropsOrBool::Bool(false)),
+        default: Some(JSON(dsl::k8s_openapi::serde_json::json!({
+            "a": [
+                1,
+                2.5,
+                "x",
+                true,
+                null
+            ],
+            "b": {}
+        }))),
+        type_: Some("object".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_4() -> JSONSchemaProps {
+    JSONSchemaProps {
+        enum_: Some(vec![JSON(dsl::k8s_openapi::serde_json::json!("blue"))]),
+        not: Some(Box::new(JSONSchemaProps {
+            type_: Some("integer".into()),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+fn schema_0_5() -> JSONSchemaProps {
+    JSONSchemaProps {
         default: Some(JSON(dsl::k8s_openapi::serde_json::json!("red"))),
         enum_: Some(vec![
             JSON(dsl::k8s_openapi::serde_json::json!("red")),
@@ -141,20 +200,118 @@ fn schema_0_1() -> JSONSchemaProps {
             JSON(dsl::k8s_openapi::serde_json::json!(null)),
         ]),
         example: Some(JSON(dsl::k8s_openapi::serde_json::json!("green"))),
-        not: Some(Box::new(JSONSchemaProps {
-            enum_: Some(vec![JSON(dsl::k8s_openapi::serde_json::json!("blue"))]),
-            not: Some(Box::new(JSONSchemaProps {
-                type_: Some("integer".into()),
-                ..Default::default()
-            })),
-            ..Default::default()
-        })),
+        not: Some(Box::new(schema_0_4())),
         type_: Some("string".into()),
         ..Default::default()
     }
 }
 
-fn schema_0_2() -> JSONSchemaProps {
+fn schema_0_6() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_properties: Some(JSONSchemaPropsOrBool::Schema(Box::new(JSONSchemaProps {
+            max_length: Some(63),
+            min_length: Some(1),
+            type_: Some("string".into()),
+            ..Default::default()
+        }))),
+        type_: Some("object".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_7() -> JSONSchemaProps {
+    JSONSchemaProps {
+        properties: Some(BTreeMap::from([(
+            "name".into(),
+            JSONSchemaProps {
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+        )])),
+        required: Some(vec!["name".into()]),
+        type_: Some("object".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_8() -> JSONSchemaProps {
+    JSONSchemaProps {
+        items: Some(JSONSchemaPropsOrArray::Schema(Box::new(schema_0_7()))),
+        max_items: Some(5),
+        min_items: Some(0),
+        type_: Some("array".into()),
+        unique_items: Some(true),
+        x_kubernetes_list_map_keys: Some(vec!["name".into()]),
+        x_kubernetes_list_type: Some("map".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_9() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_items: Some(JSONSchemaPropsOrBool::Schema(Box::new(JSONSchemaProps {
+            type_: Some("string".into()),
+            ..Default::default()
+        }))),
+        items: Some(JSONSchemaPropsOrArray::Schema(Box::new(JSONSchemaProps {
+            type_: Some("object".into()),
+            ..Default::default()
+        }))),
+        type_: Some("array".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_10() -> JSONSchemaProps {
+    JSONSchemaProps {
+        any_of: Some(vec![
+            JSONSchemaProps {
+                type_: Some("integer".into()),
+                ..Default::default()
+            },
+            JSONSchemaProps {
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+        ]),
+        x_kubernetes_int_or_string: Some(true),
+        ..Default::default()
+    }
+}
+
+fn schema_0_11() -> JSONSchemaProps {
+    JSONSchemaProps {
+        default: Some(JSON(dsl::k8s_openapi::serde_json::json!(3))),
+        exclusive_maximum: Some(true),
+        exclusive_minimum: Some(false),
+        format: Some("int32".into()),
+        maximum: Some(10.5),
+        minimum: Some(0.0),
+        multiple_of: Some(0.5),
+        type_: Some("integer".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_12() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_items: Some(JSONSchemaPropsOrBool::Bool(false)),
+        items: Some(JSONSchemaPropsOrArray::Schemas(vec![
+            JSONSchemaProps {
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+            JSONSchemaProps {
+                type_: Some("integer".into()),
+                ..Default::default()
+            },
+        ])),
+        type_: Some("array".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_13() -> JSONSchemaProps {
     JSONSchemaProps {
         dependencies: Some(BTreeMap::from([
             (
@@ -180,42 +337,9 @@ fn schema_0_2() -> JSONSchemaProps {
             },
         )])),
         properties: Some(BTreeMap::from([
-            (
-                "choice".into(),
-                JSONSchemaProps {
-                    all_of: Some(vec![JSONSchemaProps::default()]),
-                    one_of: Some(vec![
-                        JSONSchemaProps {
-                            required: Some(vec!["a".into()]),
-                            ..Default::default()
-                        },
-                        JSONSchemaProps {
-                            required: Some(vec!["b".into()]),
-                            ..Default::default()
-                        },
-                    ]),
-                    ..Default::default()
-                },
-            ),
-            (
-                "closed".into(),
-                JSONSchemaProps {
-                    additional_properties: Some(JSONSchemaPropsOrBool::Bool(false)),
-                    default: Some(JSON(dsl::k8s_openapi::serde_json::json!({
-                        "a": [
-                            1,
-                            2.5,
-                            "x",
-                            true,
-                            null
-                        ],
-                        "b": {}
-                    }))),
-                    type_: Some("object".into()),
-                    ..Default::default()
-                },
-            ),
-            ("color".into(), schema_0_1()),
+            ("choice".into(), schema_0_2()),
+            ("closed".into(), schema_0_3()),
+            ("color".into(), schema_0_5()),
             (
                 "embedded".into(),
                 JSONSchemaProps {
@@ -233,79 +357,10 @@ fn schema_0_2() -> JSONSchemaProps {
                     ..Default::default()
                 },
             ),
-            (
-                "labels".into(),
-                JSONSchemaProps {
-                    additional_properties: Some(JSONSchemaPropsOrBool::Schema(Box::new(
-                        JSONSchemaProps {
-                            max_length: Some(63),
-                            min_length: Some(1),
-                            type_: Some("string".into()),
-                            ..Default::default()
-                        },
-                    ))),
-                    type_: Some("object".into()),
-                    ..Default::default()
-                },
-            ),
-            (
-                "list".into(),
-                JSONSchemaProps {
-                    items: Some(JSONSchemaPropsOrArray::Schema(Box::new(JSONSchemaProps {
-                        properties: Some(BTreeMap::from([(
-                            "name".into(),
-                            JSONSchemaProps {
-                                type_: Some("string".into()),
-                                ..Default::default()
-                            },
-                        )])),
-                        required: Some(vec!["name".into()]),
-                        type_: Some("object".into()),
-                        ..Default::default()
-                    }))),
-                    max_items: Some(5),
-                    min_items: Some(0),
-                    type_: Some("array".into()),
-                    unique_items: Some(true),
-                    x_kubernetes_list_map_keys: Some(vec!["name".into()]),
-                    x_kubernetes_list_type: Some("map".into()),
-                    ..Default::default()
-                },
-            ),
-            (
-                "open".into(),
-                JSONSchemaProps {
-                    additional_items: Some(JSONSchemaPropsOrBool::Schema(Box::new(
-                        JSONSchemaProps {
-                            type_: Some("string".into()),
-                            ..Default::default()
-                        },
-                    ))),
-                    items: Some(JSONSchemaPropsOrArray::Schema(Box::new(JSONSchemaProps {
-                        type_: Some("object".into()),
-                        ..Default::default()
-                    }))),
-                    type_: Some("array".into()),
-                    ..Default::default()
-                },
-            ),
-            (
-                "port".into(),
-                JSONSchemaProps {
-                    any_of: Some(vec![
-                        JSONSchemaProps {
-                            type_: Some("integer".into()),
-                            ..Default::default()
-                        },
-                        JSONSchemaProps {
-                            type_: Some("string".into()),
-                            ..Default::default()
-                        },
-                    ]),
-                    x_kubernetes_int_or_string: Some(true),
-                    ..Default::default()
-                },
-            ),
+            ("labels".into(), schema_0_6()),
+            ("list".into(), schema_0_8()),
+            ("open".into(), schema_0_9()),
+            ("port".into(), schema_0_10()),
             (
                 "ref".into(),
                 JSONSchemaProps {
@@ -313,38 +368,8 @@ fn schema_0_2() -> JSONSchemaProps {
                     ..Default::default()
                 },
             ),
-            (
-                "size".into(),
-                JSONSchemaProps {
-                    default: Some(JSON(dsl::k8s_openapi::serde_json::json!(3))),
-                    exclusive_maximum: Some(true),
-                    exclusive_minimum: Some(false),
-                    format: Some("int32".into()),
-                    maximum: Some(10.5),
-                    minimum: Some(0.0),
-                    multiple_of: Some(0.5),
-                    type_: Some("integer".into()),
-                    ..Default::default()
-                },
-            ),
-            (
-                "tuple".into(),
-                JSONSchemaProps {
-                    additional_items: Some(JSONSchemaPropsOrBool::Bool(false)),
-                    items: Some(JSONSchemaPropsOrArray::Schemas(vec![
-                        JSONSchemaProps {
-                            type_: Some("string".into()),
-                            ..Default::default()
-                        },
-                        JSONSchemaProps {
-                            type_: Some("integer".into()),
-                            ..Default::default()
-                        },
-                    ])),
-                    type_: Some("array".into()),
-                    ..Default::default()
-                },
-            ),
+            ("size".into(), schema_0_11()),
+            ("tuple".into(), schema_0_12()),
         ])),
         type_: Some("object".into()),
         x_kubernetes_map_type: Some("granular".into()),
@@ -353,22 +378,10 @@ fn schema_0_2() -> JSONSchemaProps {
     }
 }
 
-fn schema_0_3() -> JSONSchemaProps {
+fn schema_0_14() -> JSONSchemaProps {
     JSONSchemaProps {
         schema: Some("http://json-schema.org/draft-04/schema#".into()),
-        definitions: Some(BTreeMap::from([(
-            "color".into(),
-            JSONSchemaProps {
-                enum_: Some(vec![
-                    JSON(dsl::k8s_openapi::serde_json::json!("red")),
-                    JSON(dsl::k8s_openapi::serde_json::json!("green")),
-                    JSON(dsl::k8s_openapi::serde_json::json!(null)),
-                ]),
-                nullable: Some(true),
-                type_: Some("string".into()),
-                ..Default::default()
-            },
-        )])),
+        definitions: Some(BTreeMap::from([("color".into(), schema_0_1())])),
         description: Some(
             concat!("A widget.\n", "Two lines, a \"quote\" and a \\backslash.\n").into(),
         ),
@@ -385,7 +398,7 @@ fn schema_0_3() -> JSONSchemaProps {
                     ..Default::default()
                 },
             ),
-            ("spec".into(), schema_0_2()),
+            ("spec".into(), schema_0_13()),
         ])),
         required: Some(vec!["spec".into()]),
         title: Some("Widget".into()),

@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 
 use crate::model::builder_macro::{typestate_builder, NotYetSet};
+use crate::model::host_access::Reason;
 use crate::model::component::{
     AccessMode, BatchJob, ConcurrencyPolicy, JobRestart, OutputVolume, ScheduledJob,
 };
 use crate::model::dependency::Dependency;
 use crate::model::handles::TalksTo;
 use crate::model::hook::Hook;
-use crate::model::host_access::Reason;
 use crate::model::jobs::SpawnedJobs;
 use crate::model::storage::CloudIdentity;
 use crate::primitives::quantity::Storage;

@@ -10,7 +10,8 @@ installs kubernetes_validate into .tools/venv).
 
 Kept: every definition reachable from the kinds k8s-openapi 0.29 (feature v1_33) has as a
 `Resource` under `api::*`, `apimachinery` and `kube_aggregator` (APIService), without the `*List`
-kinds (import flattens lists) and without apiextensions (import writes CRDs with `json!`).
+kinds (import flattens lists), plus apiextensions v1 (CustomResourceDefinition, with the
+special types of JSONSchemaProps).
 
 Usage:
   scripts/import-schema.py                 # write the table
@@ -39,7 +40,10 @@ SOURCE = os.environ.get("KAIRN_SCHEMA_SOURCE") or os.path.join(
 SOURCE_NAME = "kubernetes_validate 1.37.0, kubernetes-json-schema/v1.33.0-local/_definitions.json"
 OUT = os.path.join(ROOT, "crates/import/src/typed/k8s-v1.33.json")
 
-PREFIXES = ("io.k8s.api.", "io.k8s.apimachinery.", "io.k8s.kube-aggregator.")
+PREFIXES = ("io.k8s.api.", "io.k8s.apimachinery.", "io.k8s.kube-aggregator.",
+            "io.k8s.apiextensions-apiserver.")
+APIEXT = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1."
+PROPS = APIEXT + "JSONSchemaProps"
 
 # Definitions k8s-openapi writes as something other than a struct of named fields.
 SPECIAL = {
@@ -49,7 +53,23 @@ SPECIAL = {
     "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": "time",
     "io.k8s.apimachinery.pkg.runtime.RawExtension": "json",
     "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1": "json",
+    APIEXT + "JSON": "json",
+    # Enums over JSONSchemaProps (`of`): `Schema(Box<..>)` or `Schemas(Vec<..>)`,
+    # `Bool(bool)`, `Strings(Vec<String>)`.
+    APIEXT + "JSONSchemaPropsOrArray": "orarray",
+    APIEXT + "JSONSchemaPropsOrBool": "orbool",
+    APIEXT + "JSONSchemaPropsOrStringArray": "orstrings",
 }
+# The variants k8s-openapi has for each enum special (checked by --check).
+P = "crate::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps"
+UNION_VARIANTS = {
+    "orarray": [("Schema", f"std::boxed::Box<{P}>"), ("Schemas", f"std::vec::Vec<{P}>")],
+    "orbool": [("Schema", f"std::boxed::Box<{P}>"), ("Bool", "bool")],
+    "orstrings": [("Schema", f"std::boxed::Box<{P}>"),
+                  ("Strings", "std::vec::Vec<std::string::String>")],
+}
+# Fields k8s-openapi boxes (a struct that holds itself): the table writes `^T` for Box<T>.
+BOXED = {(PROPS, "not")}
 # Where k8s-openapi's codegen overrides the schema's `required` (its fixups; found by --check).
 REQUIRED_FIXUPS = {
     # `name` is "effectively required" (the API defaults it to ""): k8s-openapi has String.
@@ -66,7 +86,9 @@ NO_DEFAULT_SPECIAL = {"time"}
 # k8s-openapi's own words for JSON names (its codegen's `get_rust_ident`).
 KEYWORDS = {"as", "continue", "enum", "type", "ref", "fn", "for", "match", "mod", "in", "crate",
             "struct", "use", "where", "loop", "let", "self", "static", "trait", "impl", "move"}
-SPECIAL_IDENTS = {"$ref": "ref_path", "$schema": "schema", "-": "minus", "+": "plus"}
+SPECIAL_IDENTS = {"$ref": "ref_path", "$schema": "schema", "-": "minus", "+": "plus",
+                  # the codegen's own exception (`get_rust_ident`)
+                  "openAPIV3Schema": "open_api_v3_schema"}
 
 
 def rust_ident(name):
@@ -127,7 +149,7 @@ def kinds(defs):
 
 def field_type(p):
     """A property's type in the table's notation: s, b, i32, i64, f64, bytes, [T (Vec),
-    {T (BTreeMap<String, T>), or a definition name."""
+    {T (BTreeMap<String, T>), ^T (Box<T>, set by BOXED), or a definition name."""
     if "$ref" in p:
         return ref_name(p["$ref"])
     t = p.get("type")
@@ -152,7 +174,7 @@ def field_type(p):
 
 
 def refs_of(t):
-    t = t.lstrip("[{")
+    t = t.lstrip("[{^")
     return [t] if "." in t else []
 
 
@@ -167,11 +189,15 @@ def build(defs):
         keep.add(n)
         for p in defs[n].get("properties", {}).values():
             todo.extend(refs_of(field_type(p)))
+        if SPECIAL.get(n, "").startswith("or"):
+            todo.append(PROPS)
     table = {}
     for n in sorted(keep):
         d = defs[n]
         if n in SPECIAL:
             table[n] = {"special": SPECIAL[n]}
+            if SPECIAL[n].startswith("or"):
+                table[n]["of"] = PROPS
             continue
         if not d.get("properties"):
             # An object without properties (StorageVersionSpec): k8s-openapi wraps a JSON value.
@@ -183,6 +209,8 @@ def build(defs):
             if n in root_names and json_name in ("apiVersion", "kind"):
                 continue
             t = field_type(p)
+            if (n, json_name) in BOXED:
+                t = "^" + t
             # k8s-openapi: a resource's `metadata` is never Option.
             req = json_name in required or (n in root_names and json_name == "metadata")
             req = REQUIRED_FIXUPS.get((n, json_name), req)
@@ -198,7 +226,7 @@ def build(defs):
     def has_default(n, seen=()):
         e = table[n]
         if "special" in e:
-            return e["special"] not in NO_DEFAULT_SPECIAL
+            return e["special"] not in NO_DEFAULT_SPECIAL and not e["special"].startswith("or")
         for f in e["fields"]:
             if len(f) > 2 and f[2] and f[1] in table and f[1] not in seen:
                 if not has_default(f[1], seen + (n,)):
@@ -235,6 +263,8 @@ def rust_type(t):
         return f"std::vec::Vec<{rust_type(t[1:])}>"
     if t.startswith("{"):
         return f"std::collections::BTreeMap<std::string::String, {rust_type(t[1:])}>"
+    if t.startswith("^"):
+        return f"std::boxed::Box<{rust_type(t[1:])}>"
     return SCALARS.get(t) or rust_path(t)
 
 
@@ -249,15 +279,23 @@ def parse_source(src):
         if s is None:
             continue  # list.rs: the generic List<T>
         fields, derive = {}, [x.strip() for x in s.group(1).split(",")]
+        variants, newtype = [], None
         if s.group(4).strip() == "{" and s.group(2) == "struct":
             body = text[s.end():text.index("\n}\n", s.end())]
             for fm in re.finditer(r"^    pub (\w+): (.*),$", body, re.M):
                 fields[fm.group(1)] = fm.group(2)
+        elif s.group(2) == "enum":
+            body = text[s.end():text.index("\n}\n", s.end())]
+            variants = re.findall(r"^    (\w+)\((.*)\),$", body, re.M)
+        else:
+            nt = re.match(r"pub (.*)\);", text[s.end():])
+            newtype = nt.group(1) if nt else None
         names = dict(re.findall(r'"([^"]+)" => Field::Key_(\w+),', text))
         resource = re.search(r'impl crate::Resource for \w+ \{\n    const API_VERSION: '
                              r'&\'static str = "([^"]*)";\n.*\n    const KIND: &\'static str = "([^"]*)";',
                              text)
         structs[m.group(1)] = {"resource": resource.groups() if resource else None,"derive": derive, "fields": fields, "names": names,
+                               "variants": variants, "newtype": newtype,
                                "kind": s.group(2), "tuple": s.group(4) == "("}
     return structs
 
@@ -267,8 +305,6 @@ def check(table, src):
     errors, fields_checked = [], 0
     kinds_kept = {k[2]: (k[0], k[1]) for k in table["kinds"]}
     for n, s in structs.items():
-        if n.startswith("io.k8s.apiextensions-apiserver."):
-            continue  # left out on purpose: import writes CRDs with `json!`
         if s["resource"] and kinds_kept.get(n) != s["resource"]:
             errors.append(f"{n}: k8s-openapi resource {s['resource']}, table {kinds_kept.get(n)}")
     for n, e in table["definitions"].items():
@@ -277,6 +313,14 @@ def check(table, src):
             errors.append(f"{n}: not in k8s-openapi")
             continue
         if "special" in e:
+            sp = e["special"]
+            if sp in UNION_VARIANTS and (s["kind"] != "enum" or s["variants"] != UNION_VARIANTS[sp]
+                                         or "Default" in s["derive"]):
+                errors.append(f"{n}: k8s-openapi has {s['kind']} {s['variants']}, not {sp}")
+            if sp == "json" and s["newtype"] != "crate::serde_json::Value":
+                errors.append(f"{n}: k8s-openapi has {s['kind']} ({s['newtype']}), not a JSON newtype")
+            if sp in UNION_VARIANTS or sp == "json":
+                fields_checked += 1
             continue
         if s["kind"] != "struct" or s["tuple"]:
             errors.append(f"{n}: k8s-openapi has a {s['kind']}, not a struct of fields")

@@ -3,7 +3,7 @@
 //! `import::typed::expr`, compiles and builds exactly the source object (one test per set,
 //! in `typed_corpus/<set>.rs`); `typed_corpus_current` fails when these files are not what the
 //! generator (`typed_corpus/support.rs`) writes today (after a change to `import::typed` or
-//! to the corpora, e.g. `generated/`). To rewrite them:
+//! to the corpora). To rewrite them:
 //! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus` (with the shared corpus in
 //! `../shared/corpus`, or at `$KAIRN_SHARED_CORPUS`; without it its sets are skipped).
 //!
@@ -19,36 +19,38 @@ mod bookinfo;
 mod cases;
 #[path = "typed_corpus/cassandra.rs"]
 mod cassandra;
+#[path = "typed_corpus/cloudnative_pg.rs"]
+mod cloudnative_pg;
 #[path = "typed_corpus/dask_kubernetes_operator.rs"]
 mod dask_kubernetes_operator;
 #[path = "typed_corpus/diff.rs"]
 mod diff;
 #[path = "typed_corpus/fields.rs"]
 mod fields;
-#[path = "typed_corpus/generated_caelundas.rs"]
-mod generated_caelundas;
-#[path = "typed_corpus/generated_gorax.rs"]
-mod generated_gorax;
-#[path = "typed_corpus/generated_inquisitor.rs"]
-mod generated_inquisitor;
-#[path = "typed_corpus/generated_terrapod.rs"]
-mod generated_terrapod;
-#[path = "typed_corpus/generated_triage_warden.rs"]
-mod generated_triage_warden;
 #[path = "typed_corpus/guestbook.rs"]
 mod guestbook;
 #[path = "typed_corpus/ingress_nginx.rs"]
 mod ingress_nginx;
+#[path = "typed_corpus/kairn_caelundas.rs"]
+mod kairn_caelundas;
+#[path = "typed_corpus/kairn_gorax.rs"]
+mod kairn_gorax;
+#[path = "typed_corpus/kairn_inquisitor.rs"]
+mod kairn_inquisitor;
+#[path = "typed_corpus/kairn_shop.rs"]
+mod kairn_shop;
+#[path = "typed_corpus/kairn_shop_logs.rs"]
+mod kairn_shop_logs;
+#[path = "typed_corpus/kairn_terrapod.rs"]
+mod kairn_terrapod;
+#[path = "typed_corpus/kairn_triage_warden.rs"]
+mod kairn_triage_warden;
 #[path = "typed_corpus/kube_prometheus_node_exporter.rs"]
 mod kube_prometheus_node_exporter;
 #[path = "typed_corpus/metrics_server_ha.rs"]
 mod metrics_server_ha;
 #[path = "typed_corpus/pairs.rs"]
 mod pairs;
-#[path = "typed_corpus/shop_shop.rs"]
-mod shop_shop;
-#[path = "typed_corpus/shop_shop_logs.rs"]
-mod shop_shop_logs;
 #[path = "typed_corpus/support.rs"]
 mod support;
 #[path = "typed_corpus/synthetic.rs"]

@@ -354,16 +354,26 @@ fn waivers(w: &mut Writer, plan: &AppPlan) {
     ));
 }
 
+/// Schemas of a CRD this long or longer are written as functions ([`typed::expr_split`]):
+/// one expression nested thirty deep takes rustfmt minutes, small functions seconds.
+const SPLIT_AT: usize = 600;
+
 fn extra_expr(x: &ExtraPlan) -> Result<String, ImportError> {
     Ok(match typed::root_type(&x.api_version, &x.kind) {
         Some(def) => {
-            let e = typed::expr(def, &x.value)
+            // Large schemas (a CRD's) as functions of their own, inside the expression's block.
+            let (e, helpers) = typed::expr_split(def, &x.value, "schema", SPLIT_AT)
                 .map_err(|err| ImportError::Object { at: x.at.clone(), message: err.to_string() })?;
-            if x.typed {
+            let call = if x.typed {
                 format!("ExtraObject::new({e})")
             } else {
                 // k8s-openapi types it, kairn's object graph does not: a typed custom object.
                 format!("ExtraObject::custom(&{e})\n.expect(\"a {} serialises to an object\")", x.kind)
+            };
+            if helpers.is_empty() {
+                call
+            } else {
+                format!("{{\n{}\n{call}\n}}", helpers.join("\n"))
             }
         }
         None => format!(

@@ -159,7 +159,8 @@ pub(crate) fn descend(mut at: At, path: &[PathSeg]) -> Result<Reached<'_>, Typed
             Step::Index { index, ty } => (format!("{}[{index}]", at.place), ty),
         };
         at = At {
-            ty,
+            // Field access and method calls see through a `Box`.
+            ty: ty.unboxed().clone(),
             place,
             json_path: here,
         };

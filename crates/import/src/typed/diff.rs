@@ -215,6 +215,7 @@ fn walk(
         return Ok(());
     }
     match (ty, from, to) {
+        (Ty::Boxed(inner), _, _) => walk(inner, from, to, path, out),
         (Ty::Def(name), Value::Object(a), Value::Object(b)) => {
             let Some(def) = find(name).filter(|d| d.special.is_none()) else {
                 out.push((path.clone(), Some(to.clone())));

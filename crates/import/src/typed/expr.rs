@@ -28,6 +28,65 @@ pub fn expr(definition: &str, value: &Value) -> Result<String, TypedError> {
     def_expr(def, value, "", 0)
 }
 
+/// Like [`expr`], but every `JSONSchemaProps` whose text is `min` bytes or more is written as
+/// a function of its own (`fn {prefix}_1() -> JSONSchemaProps { .. }`, called where the value
+/// goes; not the value asked for itself), innermost first: a CRD of a megabyte becomes many small functions instead of one
+/// expression nested thirty levels deep, which rustc and rustfmt handle far faster. Returns
+/// the expression and the functions (to write beside it, at module level).
+pub fn expr_split(
+    definition: &str,
+    value: &Value,
+    prefix: &str,
+    min: usize,
+) -> Result<(String, Vec<String>), TypedError> {
+    SPLIT.with(|s| {
+        *s.borrow_mut() = Some(Split {
+            prefix: prefix.to_owned(),
+            min,
+            fns: Vec::new(),
+        })
+    });
+    let out = expr(definition, value);
+    let fns = SPLIT
+        .with(|s| s.borrow_mut().take())
+        .map(|s| s.fns)
+        .unwrap_or_default();
+    out.map(|e| (e, fns))
+}
+
+/// The functions [`expr_split`] collects while it runs.
+struct Split {
+    prefix: String,
+    min: usize,
+    fns: Vec<String>,
+}
+
+thread_local! {
+    static SPLIT: std::cell::RefCell<Option<Split>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Under [`expr_split`]: a large schema's text moved into a function, and its call.
+fn split_off(def: &Definition, text: String, ind: usize) -> String {
+    // Not the value asked for itself (indentation 0).
+    if ind == 0 || !def.name.ends_with(".JSONSchemaProps") {
+        return text;
+    }
+    SPLIT.with(|s| match s.borrow_mut().as_mut() {
+        Some(split) if text.len() >= split.min => {
+            let name = format!("{}_{}", split.prefix, split.fns.len() + 1);
+            split.fns.push(format!(
+                "fn {name}() -> {} {{
+{text}
+}}
+",
+                rust_type_path(def.name)
+            ));
+            format!("{name}()")
+        }
+        _ => text,
+    })
+}
+
 /// The expression of `v` as `ty` at JSON path `path`, laid out for indentation `ind`.
 pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<String, TypedError> {
     let mismatch = |want: &str| {
@@ -69,7 +128,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
             let mut parts = Vec::with_capacity(items.len());
             for (i, item_value) in items.iter().enumerate() {
                 let p = sub(path, &PathSeg::Index(i));
-                if item_value.is_null() {
+                if item_value.is_null() && !holds_null(item) {
                     return Err(null_item(&p));
                 }
                 parts.push(ty_expr(item, item_value, &p, ind + 4)?);
@@ -84,7 +143,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
             let mut parts = Vec::with_capacity(map.len());
             for (k, item_value) in map {
                 let p = sub(path, &PathSeg::Key(k.clone()));
-                if item_value.is_null() {
+                if item_value.is_null() && !holds_null(item) {
                     return Err(null_item(&p));
                 }
                 let e = ty_expr(item, item_value, &p, ind + 4)?;
@@ -92,6 +151,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
             }
             Ok(list(&format!("{BTREE_MAP}::from(["), &parts, "])", ind))
         }
+        Ty::Boxed(inner) => Ok(format!("Box::new({})", ty_expr(inner, v, path, ind)?)),
         Ty::Def(name) => {
             let def = find(name).ok_or_else(|| {
                 TypedError::new(
@@ -151,6 +211,26 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
             "{ty_path}(dsl::k8s_openapi::serde_json::json!({}))",
             json_body(v, ind)
         )),
+        Some(
+            union @ (Special::SchemaOrArray | Special::SchemaOrBool | Special::SchemaOrStrings),
+        ) => {
+            let of = def.of.map(Ty::Def).ok_or_else(|| mismatch("a schema"))?;
+            let (variant, ty) = match (union, v) {
+                (_, Value::Object(_)) => ("Schema", Ty::Boxed(Box::new(of))),
+                (Special::SchemaOrArray, Value::Array(_)) => ("Schemas", Ty::Vec(Box::new(of))),
+                (Special::SchemaOrBool, Value::Bool(_)) => ("Bool", Ty::Bool),
+                (Special::SchemaOrStrings, Value::Array(_)) => {
+                    ("Strings", Ty::Vec(Box::new(Ty::Str)))
+                }
+                (Special::SchemaOrArray, _) => return Err(mismatch("a schema or a list of them")),
+                (Special::SchemaOrBool, _) => return Err(mismatch("a schema or a boolean")),
+                _ => return Err(mismatch("a schema or a list of strings")),
+            };
+            Ok(format!(
+                "{ty_path}::{variant}({})",
+                ty_expr(&ty, v, path, ind)?
+            ))
+        }
         None => {
             let obj = v.as_object().ok_or_else(|| mismatch("an object"))?;
             // A top-level kind (also nested: a StatefulSet's volumeClaimTemplates): k8s-openapi
@@ -216,10 +296,10 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
             if left_out {
                 lines.push(format!("{pad}..Default::default()"));
             }
-            Ok(format!(
-                "{ty_path} {{\n{}\n{}}}",
-                lines.join("\n"),
-                " ".repeat(ind)
+            Ok(split_off(
+                def,
+                format!("{ty_path} {{\n{}\n{}}}", lines.join("\n"), " ".repeat(ind)),
+                ind,
             ))
         }
     }
@@ -227,10 +307,16 @@ fn def_expr(def: &Definition, v: &Value, path: &str, ind: usize) -> Result<Strin
 
 /// Whether a value of `ty` can be made with `Default::default()`.
 pub(crate) fn ty_default(ty: &Ty) -> bool {
-    match ty {
+    match ty.unboxed() {
         Ty::Def(name) => find(name).is_some_and(|d| d.default),
         _ => true,
     }
+}
+
+/// Whether `null` is a value of `ty` inside a list or map: a JSON newtype (`enum: [a, null]`
+/// of a nullable schema is `JSON(Value::Null)`).
+fn holds_null(ty: &Ty) -> bool {
+    matches!(ty, Ty::Def(name) if find(name).is_some_and(|d| d.special == Some(Special::Json)))
 }
 
 pub(crate) fn is_root(def: &Definition) -> bool {

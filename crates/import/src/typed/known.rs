@@ -36,6 +36,7 @@ fn leak_name(definition: &str) -> &'static str {
 
 fn walk(ty: &Ty, v: &Value, path: &mut Vec<PathSeg>, dropped: &mut Vec<Vec<PathSeg>>) -> Value {
     match (ty, v) {
+        (Ty::Boxed(inner), _) => walk(inner, v, path, dropped),
         (Ty::Vec(item), Value::Array(items)) => Value::Array(
             items
                 .iter()
@@ -58,6 +59,15 @@ fn walk(ty: &Ty, v: &Value, path: &mut Vec<PathSeg>, dropped: &mut Vec<Vec<PathS
                 })
                 .collect(),
         ),
+        (Ty::Def(name), _) if find(name).is_some_and(|d| d.of.is_some()) => {
+            // A schema, or a list of them (the variants of the enums over JSONSchemaProps).
+            let of = find(name).and_then(|d| d.of).map(Ty::Def);
+            match (of, v) {
+                (Some(of), Value::Object(_)) => walk(&of, v, path, dropped),
+                (Some(of), Value::Array(_)) => walk(&Ty::Vec(Box::new(of)), v, path, dropped),
+                _ => v.clone(),
+            }
+        }
         (Ty::Def(name), Value::Object(map)) => {
             let Some(def) = find(name).filter(|d| d.special.is_none()) else {
                 return v.clone();

@@ -4,8 +4,8 @@
 //!
 //! Both read the schema table `k8s-v1.33.json` beside this file: every definition reachable
 //! from the kinds k8s-openapi 0.29 (feature `v1_33`) has as resources under `api`,
-//! `apimachinery` and `kube_aggregator` (no `*List` kinds, no apiextensions: the import writes
-//! CRDs with `json!`), with each field's JSON name, Rust name, type and whether k8s-openapi
+//! `apimachinery`, `kube_aggregator` and `apiextensions_apiserver` (CustomResourceDefinition;
+//! no `*List` kinds), with each field's JSON name, Rust name, type and whether k8s-openapi
 //! wraps it in `Option`. `scripts/import-schema.py` writes the table from
 //! kubernetes_validate's `v1.33.0-local/_definitions.json`, and `--check` compares every field
 //! with k8s-openapi's generated source (names, types, `Option`, `Default`).
@@ -34,6 +34,16 @@
 //! statements), [`known_fields`] (the fields k8s-openapi would drop silently, to report them),
 //! [`parse_path`] / [`path_text`] (kubectl-style paths), [`rust_type`], [`definition`].
 //!
+//! CRDs: `JSONSchemaProps` is a struct like the others (its `not` is a `Box`, written
+//! `Box::new(..)`); its enums are written by the JSON value's shape
+//! (`JSONSchemaPropsOrArray::Schema(Box::new(..))` for an object, `::Schemas(vec![..])` for
+//! an array; `JSONSchemaPropsOrBool::Bool(false)`; `JSONSchemaPropsOrStringArray::Strings(..)`),
+//! and `JSON` values (`default`, `enum`, `example`) as `JSON(dsl::k8s_openapi::serde_json::json!(..))`.
+//! [`assign`] and [`diff`] go through the `Box` but not into the enums (they set an enum
+//! whole). A CRD of a megabyte is one expression nested thirty deep: [`expr_split`] writes its
+//! large schemas as functions of their own, which rustfmt formats in seconds instead of
+//! minutes.
+//!
 //! Times are written `Time("2024-01-02T03:04:05Z".parse().expect(..))`: the text is checked
 //! as RFC 3339 here, so the `expect` cannot fire. RawExtension-like values (a JSON value inside)
 //! are written with `dsl::k8s_openapi::serde_json::json!`.
@@ -45,6 +55,8 @@
 //! table field by field (names, types, `Option`s as compiled k8s-openapi has them).
 
 mod assign;
+#[cfg(test)]
+mod crd_tests;
 mod diff;
 mod expr;
 mod known;
@@ -60,7 +72,7 @@ use std::fmt;
 
 pub use assign::assign;
 pub use diff::{assign_all, diff, Change};
-pub use expr::expr;
+pub use expr::{expr, expr_split};
 pub use known::known_fields;
 pub use lit::{one_lit, str_lit, str_lit_at};
 pub use paths::shorten;

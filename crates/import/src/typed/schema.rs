@@ -1,7 +1,8 @@
 //! The schema table `k8s-v1.33.json` (written by `scripts/import-schema.py`), loaded once.
 //!
 //! Notation of a field's type in the table: `s` (String), `b` (bool), `i32`, `i64`, `f64`,
-//! `bytes` (ByteString), `[T` (`Vec<T>`), `{T` (`BTreeMap<String, T>`), or a definition name.
+//! `bytes` (ByteString), `[T` (`Vec<T>`), `{T` (`BTreeMap<String, T>`), `^T` (`Box<T>`, where
+//! k8s-openapi boxes a struct inside itself: `JSONSchemaProps.not`), or a definition name.
 //! A field is `[json, type]`, `[json, type, required]` or `[json, type, required, rust]`
 //! where `rust` is given only when it is not [`snake`] of `json`.
 
@@ -22,8 +23,25 @@ pub enum Special {
     IntOrString,
     /// `Time(jiff::Timestamp)` and `MicroTime(jiff::Timestamp)`.
     Time,
-    /// A newtype over `serde_json::Value` (`RawExtension`, `FieldsV1`, `StorageVersionSpec`).
+    /// A newtype over `serde_json::Value` (`RawExtension`, `FieldsV1`, `StorageVersionSpec`,
+    /// apiextensions' `JSON`).
     Json,
+    /// `JSONSchemaPropsOrArray::{Schema(Box<JSONSchemaProps>), Schemas(Vec<JSONSchemaProps>)}`.
+    SchemaOrArray,
+    /// `JSONSchemaPropsOrBool::{Schema(Box<JSONSchemaProps>), Bool(bool)}`.
+    SchemaOrBool,
+    /// `JSONSchemaPropsOrStringArray::{Schema(Box<JSONSchemaProps>), Strings(Vec<String>)}`.
+    SchemaOrStrings,
+}
+
+impl Special {
+    /// Whether this is one of the enums over a schema ([`Definition::of`]).
+    pub fn is_union(self) -> bool {
+        matches!(
+            self,
+            Special::SchemaOrArray | Special::SchemaOrBool | Special::SchemaOrStrings
+        )
+    }
 }
 
 /// The Rust type of a field.
@@ -45,8 +63,20 @@ pub enum Ty {
     Vec(Box<Ty>),
     /// `BTreeMap<String, T>`.
     Map(Box<Ty>),
+    /// `Box<T>`.
+    Boxed(Box<Ty>),
     /// A definition of the table.
     Def(&'static str),
+}
+
+impl Ty {
+    /// The type inside a `Box` (field access and method calls see through it).
+    pub fn unboxed(&self) -> &Ty {
+        match self {
+            Ty::Boxed(t) => t.unboxed(),
+            t => t,
+        }
+    }
 }
 
 /// One field of a struct.
@@ -73,6 +103,9 @@ pub struct Definition {
     pub fields: Vec<Field>,
     /// Whether the Rust type implements `Default`.
     pub default: bool,
+    /// For the enums over a schema ([`Special::is_union`]): the definition of their
+    /// `Schema(Box<..>)` variant (`JSONSchemaProps`).
+    pub of: Option<&'static str>,
 }
 
 impl Definition {
@@ -123,6 +156,9 @@ fn parse(value: &'static Value) -> Schema {
             "quantity" => Special::Quantity,
             "intorstring" => Special::IntOrString,
             "time" => Special::Time,
+            "orarray" => Special::SchemaOrArray,
+            "orbool" => Special::SchemaOrBool,
+            "orstrings" => Special::SchemaOrStrings,
             _ => Special::Json,
         });
         let fields = entry["fields"]
@@ -140,7 +176,7 @@ fn parse(value: &'static Value) -> Schema {
             })
             .collect();
         let default = match special {
-            Some(sp) => sp != Special::Time,
+            Some(sp) => sp != Special::Time && !sp.is_union(),
             None => entry["noDefault"].as_i64() != Some(1),
         };
         definitions.insert(
@@ -150,6 +186,7 @@ fn parse(value: &'static Value) -> Schema {
                 special,
                 fields,
                 default,
+                of: entry["of"].as_str(),
             },
         );
     }
@@ -167,6 +204,9 @@ fn ty(t: &'static str) -> Ty {
     }
     if let Some(inner) = t.strip_prefix('{') {
         return Ty::Map(Box::new(ty(inner)));
+    }
+    if let Some(inner) = t.strip_prefix('^') {
+        return Ty::Boxed(Box::new(ty(inner)));
     }
     match t {
         "s" => Ty::Str,
@@ -237,6 +277,7 @@ pub fn rust_type(ty: &Ty, required: bool) -> String {
         Ty::Bytes => "dsl::k8s_openapi::ByteString".to_owned(),
         Ty::Vec(t) => format!("Vec<{}>", rust_type(t, true)),
         Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", rust_type(t, true)),
+        Ty::Boxed(t) => format!("Box<{}>", rust_type(t, true)),
         Ty::Def(name) => rust_type_path(name),
     };
     if required {

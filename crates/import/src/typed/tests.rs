@@ -21,7 +21,7 @@ pub(super) fn flat(s: &str) -> String {
 fn table_loads_and_names_k8s_openapi_fields() {
     let s = schema();
     assert!(s.source.contains("v1.33.0-local"), "{}", s.source);
-    assert_eq!(s.kinds.len(), 95);
+    assert_eq!(s.kinds.len(), 96);
     assert_eq!(root_type("apps/v1", "Deployment"), Some(DEPLOYMENT));
     assert_eq!(
         root_type("v1", "ConfigMap"),
@@ -33,6 +33,10 @@ fn table_loads_and_names_k8s_openapi_fields() {
     );
     assert_eq!(
         root_type("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+        Some("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition")
+    );
+    assert_eq!(
+        root_type("apiextensions.k8s.io/v1", "CustomResourceDefinitionList"),
         None
     );
     assert_eq!(root_type("v1", "List"), None);

@@ -157,7 +157,7 @@ pub const CASES: &[Case] = &[
         "a required string under an optional struct in a list",
     ),
     Case(
-        "generated/terrapod",
+        "crates/import/tests/typed_corpus/kairn/terrapod",
         "ConfigMap/terrapod-api-config",
         "data[\"config.yaml\"]",
         Op::Set { blank: "data" },

@@ -6,10 +6,10 @@ use super::support::Set;
 use dsl::k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use dsl::k8s_openapi::api::batch::v1::CronJob;
 use dsl::k8s_openapi::api::core::v1::{
-    Affinity, ConfigMap, PodAffinityTerm, PodAntiAffinity, Service, ServiceAccount,
-    TopologySpreadConstraint, WeightedPodAffinityTerm,
+    Affinity, ConfigMap, PodAffinityTerm, PodAntiAffinity, Service, TopologySpreadConstraint,
+    WeightedPodAffinityTerm,
 };
-use dsl::k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use dsl::k8s_openapi::api::networking::v1::Ingress;
 use dsl::k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
@@ -17,100 +17,29 @@ use std::collections::BTreeMap;
 
 #[test]
 fn environments_differ_by_closures() {
-    if let Some(mut set) = Set::load("generated/gorax") {
-        set.check(22, "NetworkPolicy/prod-gorax-migrate", pair_0());
-        set.check(23, "ServiceAccount/prod-gorax-migrate", pair_1());
-        set.check(24, "ConfigMap/prod-gorax-config", pair_2());
-        set.check(25, "Deployment/prod-gorax-api", pair_3());
-        set.check(26, "Deployment/prod-gorax-worker", pair_4());
-        set.check(29, "Ingress/prod-gorax", pair_5());
-        set.check(30, "NetworkPolicy/prod-gorax-api", pair_6());
-        set.check(31, "NetworkPolicy/prod-gorax-worker", pair_7());
-        set.check(34, "Service/prod-gorax-api", pair_8());
-        set.check(35, "Service/prod-gorax-worker", pair_9());
-        set.check(36, "ServiceAccount/prod-gorax-api", pair_10());
-        set.check(37, "ServiceAccount/prod-gorax-worker", pair_11());
-        set.check(44, "NetworkPolicy/staging-gorax-migrate", pair_12());
-        set.check(45, "ServiceAccount/staging-gorax-migrate", pair_13());
-        set.check(46, "ConfigMap/staging-gorax-config", pair_14());
-        set.check(47, "Deployment/staging-gorax-api", pair_15());
-        set.check(48, "Deployment/staging-gorax-worker", pair_16());
-        set.check(51, "Ingress/staging-gorax", pair_17());
-        set.check(52, "NetworkPolicy/staging-gorax-api", pair_18());
-        set.check(53, "NetworkPolicy/staging-gorax-worker", pair_19());
-        set.check(56, "Service/staging-gorax-api", pair_20());
-        set.check(57, "Service/staging-gorax-worker", pair_21());
-        set.check(58, "ServiceAccount/staging-gorax-api", pair_22());
-        set.check(59, "ServiceAccount/staging-gorax-worker", pair_23());
+    if let Some(mut set) = Set::load("crates/import/tests/typed_corpus/kairn/gorax") {
+        set.check(3, "ConfigMap/prod-gorax-config", pair_0());
+        set.check(4, "Deployment/prod-gorax-api", pair_1());
+        set.check(5, "Ingress/prod-gorax", pair_2());
         set.assert_ok();
     }
-    if let Some(mut set) = Set::load("examples/shop/generated/shop") {
-        set.check(31, "NetworkPolicy/shop-migrate", pair_24());
-        set.check(32, "ServiceAccount/shop-migrate", pair_25());
-        set.check(34, "CronJob/shop-report", pair_26());
-        set.check(35, "Deployment/shop-api", pair_27());
-        set.check(36, "Deployment/shop-worker", pair_28());
-        set.check(37, "Ingress/shop", pair_29());
-        set.check(38, "NetworkPolicy/shop-api", pair_30());
-        set.check(39, "NetworkPolicy/shop-redis", pair_31());
-        set.check(40, "NetworkPolicy/shop-report", pair_32());
-        set.check(41, "NetworkPolicy/shop-worker", pair_33());
-        set.check(42, "PodDisruptionBudget/shop-api", pair_34());
-        set.check(43, "Service/shop-api", pair_35());
-        set.check(44, "Service/shop-redis-headless", pair_36());
-        set.check(45, "Service/shop-redis", pair_37());
-        set.check(46, "ServiceAccount/shop-api", pair_38());
-        set.check(47, "ServiceAccount/shop-redis", pair_39());
-        set.check(48, "ServiceAccount/shop-report", pair_40());
-        set.check(49, "ServiceAccount/shop-worker", pair_41());
-        set.check(51, "StatefulSet/shop-redis", pair_42());
+    if let Some(mut set) = Set::load("crates/import/tests/typed_corpus/kairn/shop") {
+        set.check(5, "CronJob/shop-report", pair_3());
+        set.check(6, "Deployment/shop-api", pair_4());
+        set.check(7, "PodDisruptionBudget/shop-api", pair_5());
+        set.check(8, "Service/shop-redis-headless", pair_6());
+        set.check(9, "StatefulSet/shop-redis", pair_7());
         set.assert_ok();
     }
-    if let Some(mut set) = Set::load("examples/shop/generated/shop-logs") {
-        set.check(5, "ConfigMap/shop-logs-shipper-config", pair_43());
-        set.check(6, "DaemonSet/shop-logs-shipper", pair_44());
-        set.check(8, "NetworkPolicy/shop-logs-shipper", pair_45());
-        set.check(9, "ServiceAccount/shop-logs-shipper", pair_46());
+    if let Some(mut set) = Set::load("crates/import/tests/typed_corpus/kairn/shop-logs") {
+        set.check(1, "DaemonSet/shop-logs-shipper", pair_8());
         set.assert_ok();
     }
 }
 
-/// generated/gorax: NetworkPolicy/prod-gorax-migrate, development → production (5 changes)
-fn pair_0() -> NetworkPolicy {
-    let mut o = super::generated_gorax::object_4();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-migrate".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .pod_selector
-            .get_or_insert_with(Default::default)
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: ServiceAccount/prod-gorax-migrate, development → production (4 changes)
-fn pair_1() -> ServiceAccount {
-    let mut o = super::generated_gorax::object_5();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-migrate".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-    });
-    o
-}
-
-/// generated/gorax: ConfigMap/prod-gorax-config, development → production (6 changes)
-fn pair_2() -> ConfigMap {
-    let mut o = super::generated_gorax::object_6();
+/// crates/import/tests/typed_corpus/kairn/gorax: ConfigMap/prod-gorax-config, development → production (6 changes)
+fn pair_0() -> ConfigMap {
+    let mut o = super::kairn_gorax::object_0();
     apply(&mut o, |d: &mut ConfigMap| {
         let data = d.data.get_or_insert_with(Default::default);
         data.insert(
@@ -127,9 +56,9 @@ fn pair_2() -> ConfigMap {
     o
 }
 
-/// generated/gorax: Deployment/prod-gorax-api, development → production (30 changes)
-fn pair_3() -> Deployment {
-    let mut o = super::generated_gorax::object_7();
+/// crates/import/tests/typed_corpus/kairn/gorax: Deployment/prod-gorax-api, development → production (30 changes)
+fn pair_1() -> Deployment {
+    let mut o = super::kairn_gorax::object_1();
     apply(&mut o, |d: &mut Deployment| {
         d.metadata
             .annotations
@@ -287,169 +216,9 @@ fn pair_3() -> Deployment {
     o
 }
 
-/// generated/gorax: Deployment/prod-gorax-worker, development → production (30 changes)
-fn pair_4() -> Deployment {
-    let mut o = super::generated_gorax::object_8();
-    apply(&mut o, |d: &mut Deployment| {
-        d.metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert(
-                "kairn.dev/external-secrets".into(),
-                "prod-gorax-secrets".into(),
-            );
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-        let spec = d.spec.get_or_insert_with(Default::default);
-        spec.replicas = None;
-        spec.selector
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        let metadata = spec.template.metadata.get_or_insert_with(Default::default);
-        metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/config-hash".into(), "4f6af64e1eb1c53a".into());
-        let labels_2 = metadata.labels.get_or_insert_with(Default::default);
-        labels_2.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels_2.insert("kairn.dev/environment".into(), "production".into());
-        let pod_spec = spec.template.spec.get_or_insert_with(Default::default);
-        pod_spec.affinity = Some(Affinity {
-            pod_anti_affinity: Some(PodAntiAffinity {
-                preferred_during_scheduling_ignored_during_execution: Some(vec![
-                    WeightedPodAffinityTerm {
-                        pod_affinity_term: PodAffinityTerm {
-                            label_selector: Some(LabelSelector {
-                                match_labels: Some(BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "worker".into()),
-                                    ("app.kubernetes.io/instance".into(), "prod-gorax".into()),
-                                    ("app.kubernetes.io/name".into(), "gorax".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            topology_key: "kubernetes.io/hostname".into(),
-                            ..Default::default()
-                        },
-                        weight: 100,
-                    },
-                ]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-        let container = &mut pod_spec.containers[0];
-        let env = container.env.get_or_insert_with(Default::default);
-        env[0]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-secrets".into();
-        env[1]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-secrets".into();
-        env[2]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-secrets".into();
-        env[3]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[4]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[5]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[6]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[7]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[8]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[9]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[10]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[11]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        env[12]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "prod-gorax-config".into();
-        let resources = container.resources.get_or_insert_with(Default::default);
-        let limits = resources.limits.get_or_insert_with(Default::default);
-        limits.insert("cpu".into(), Quantity("1".into()));
-        limits.insert("memory".into(), Quantity("1Gi".into()));
-        let requests = resources.requests.get_or_insert_with(Default::default);
-        requests.insert("cpu".into(), Quantity("500m".into()));
-        requests.insert("memory".into(), Quantity("512Mi".into()));
-        pod_spec.service_account_name = Some("prod-gorax-worker".into());
-        pod_spec.topology_spread_constraints = Some(vec![TopologySpreadConstraint {
-            label_selector: Some(LabelSelector {
-                match_labels: Some(BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "worker".into()),
-                    ("app.kubernetes.io/instance".into(), "prod-gorax".into()),
-                    ("app.kubernetes.io/name".into(), "gorax".into()),
-                ])),
-                ..Default::default()
-            }),
-            max_skew: 1,
-            topology_key: "topology.kubernetes.io/zone".into(),
-            when_unsatisfiable: "DoNotSchedule".into(),
-            ..Default::default()
-        }]);
-    });
-    o
-}
-
-/// generated/gorax: Ingress/prod-gorax, development → production (11 changes)
-fn pair_5() -> Ingress {
-    let mut o = super::generated_gorax::object_9();
+/// crates/import/tests/typed_corpus/kairn/gorax: Ingress/prod-gorax, development → production (11 changes)
+fn pair_2() -> Ingress {
+    let mut o = super::kairn_gorax::object_2();
     apply(&mut o, |d: &mut Ingress| {
         let labels = d.metadata.labels.get_or_insert_with(Default::default);
         labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
@@ -484,620 +253,9 @@ fn pair_5() -> Ingress {
     o
 }
 
-/// generated/gorax: NetworkPolicy/prod-gorax-api, development → production (5 changes)
-fn pair_6() -> NetworkPolicy {
-    let mut o = super::generated_gorax::object_10();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-api".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .pod_selector
-            .get_or_insert_with(Default::default)
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: NetworkPolicy/prod-gorax-worker, development → production (5 changes)
-fn pair_7() -> NetworkPolicy {
-    let mut o = super::generated_gorax::object_11();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .pod_selector
-            .get_or_insert_with(Default::default)
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: Service/prod-gorax-api, development → production (5 changes)
-fn pair_8() -> Service {
-    let mut o = super::generated_gorax::object_12();
-    apply(&mut o, |d: &mut Service| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-api".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .selector
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: Service/prod-gorax-worker, development → production (5 changes)
-fn pair_9() -> Service {
-    let mut o = super::generated_gorax::object_13();
-    apply(&mut o, |d: &mut Service| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .selector
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: ServiceAccount/prod-gorax-api, development → production (4 changes)
-fn pair_10() -> ServiceAccount {
-    let mut o = super::generated_gorax::object_14();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-api".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-    });
-    o
-}
-
-/// generated/gorax: ServiceAccount/prod-gorax-worker, development → production (4 changes)
-fn pair_11() -> ServiceAccount {
-    let mut o = super::generated_gorax::object_15();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "prod-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "production".into());
-        d.metadata.name = Some("prod-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-prod".into());
-    });
-    o
-}
-
-/// generated/gorax: NetworkPolicy/staging-gorax-migrate, development → staging (5 changes)
-fn pair_12() -> NetworkPolicy {
-    let mut o = super::generated_gorax::object_4();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-migrate".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .pod_selector
-            .get_or_insert_with(Default::default)
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: ServiceAccount/staging-gorax-migrate, development → staging (4 changes)
-fn pair_13() -> ServiceAccount {
-    let mut o = super::generated_gorax::object_5();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-migrate".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-    });
-    o
-}
-
-/// generated/gorax: ConfigMap/staging-gorax-config, development → staging (6 changes)
-fn pair_14() -> ConfigMap {
-    let mut o = super::generated_gorax::object_6();
-    apply(&mut o, |d: &mut ConfigMap| {
-        let data = d.data.get_or_insert_with(Default::default);
-        data.insert(
-            "cors-allowed-origins".into(),
-            "https://api.staging.gorax.io,https://webhooks.staging.gorax.io".into(),
-        );
-        data.insert("log-level".into(), "info".into());
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-config".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-    });
-    o
-}
-
-/// generated/gorax: Deployment/staging-gorax-api, development → staging (29 changes)
-fn pair_15() -> Deployment {
-    let mut o = super::generated_gorax::object_7();
-    apply(&mut o, |d: &mut Deployment| {
-        d.metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert(
-                "kairn.dev/external-secrets".into(),
-                "staging-gorax-secrets".into(),
-            );
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-api".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        let spec = d.spec.get_or_insert_with(Default::default);
-        spec.replicas = None;
-        spec.selector
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        let metadata = spec.template.metadata.get_or_insert_with(Default::default);
-        metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/config-hash".into(), "56875af011720aae".into());
-        let labels_2 = metadata.labels.get_or_insert_with(Default::default);
-        labels_2.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels_2.insert("kairn.dev/environment".into(), "staging".into());
-        let pod_spec = spec.template.spec.get_or_insert_with(Default::default);
-        pod_spec.affinity = Some(Affinity {
-            pod_anti_affinity: Some(PodAntiAffinity {
-                preferred_during_scheduling_ignored_during_execution: Some(vec![
-                    WeightedPodAffinityTerm {
-                        pod_affinity_term: PodAffinityTerm {
-                            label_selector: Some(LabelSelector {
-                                match_labels: Some(BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "api".into()),
-                                    ("app.kubernetes.io/instance".into(), "staging-gorax".into()),
-                                    ("app.kubernetes.io/name".into(), "gorax".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            topology_key: "kubernetes.io/hostname".into(),
-                            ..Default::default()
-                        },
-                        weight: 100,
-                    },
-                ]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-        let container = &mut pod_spec.containers[0];
-        let env = container.env.get_or_insert_with(Default::default);
-        env[0]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-secrets".into();
-        env[1]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-secrets".into();
-        env[2]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-secrets".into();
-        env[3]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[4]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[5]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[6]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[7]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[8]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[9]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[10]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[11]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[12]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        let resources = container.resources.get_or_insert_with(Default::default);
-        let limits = resources.limits.get_or_insert_with(Default::default);
-        limits.insert("cpu".into(), Quantity("400m".into()));
-        limits.insert("memory".into(), Quantity("384Mi".into()));
-        let requests = resources.requests.get_or_insert_with(Default::default);
-        requests.insert("cpu".into(), Quantity("200m".into()));
-        requests.insert("memory".into(), Quantity("192Mi".into()));
-        pod_spec.service_account_name = Some("staging-gorax-api".into());
-    });
-    o
-}
-
-/// generated/gorax: Deployment/staging-gorax-worker, development → staging (29 changes)
-fn pair_16() -> Deployment {
-    let mut o = super::generated_gorax::object_8();
-    apply(&mut o, |d: &mut Deployment| {
-        d.metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert(
-                "kairn.dev/external-secrets".into(),
-                "staging-gorax-secrets".into(),
-            );
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        let spec = d.spec.get_or_insert_with(Default::default);
-        spec.replicas = None;
-        spec.selector
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        let metadata = spec.template.metadata.get_or_insert_with(Default::default);
-        metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/config-hash".into(), "56875af011720aae".into());
-        let labels_2 = metadata.labels.get_or_insert_with(Default::default);
-        labels_2.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels_2.insert("kairn.dev/environment".into(), "staging".into());
-        let pod_spec = spec.template.spec.get_or_insert_with(Default::default);
-        pod_spec.affinity = Some(Affinity {
-            pod_anti_affinity: Some(PodAntiAffinity {
-                preferred_during_scheduling_ignored_during_execution: Some(vec![
-                    WeightedPodAffinityTerm {
-                        pod_affinity_term: PodAffinityTerm {
-                            label_selector: Some(LabelSelector {
-                                match_labels: Some(BTreeMap::from([
-                                    ("app.kubernetes.io/component".into(), "worker".into()),
-                                    ("app.kubernetes.io/instance".into(), "staging-gorax".into()),
-                                    ("app.kubernetes.io/name".into(), "gorax".into()),
-                                ])),
-                                ..Default::default()
-                            }),
-                            topology_key: "kubernetes.io/hostname".into(),
-                            ..Default::default()
-                        },
-                        weight: 100,
-                    },
-                ]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-        let container = &mut pod_spec.containers[0];
-        let env = container.env.get_or_insert_with(Default::default);
-        env[0]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-secrets".into();
-        env[1]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-secrets".into();
-        env[2]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .secret_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-secrets".into();
-        env[3]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[4]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[5]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[6]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[7]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[8]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[9]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[10]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[11]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        env[12]
-            .value_from
-            .get_or_insert_with(Default::default)
-            .config_map_key_ref
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-config".into();
-        let resources = container.resources.get_or_insert_with(Default::default);
-        let limits = resources.limits.get_or_insert_with(Default::default);
-        limits.insert("cpu".into(), Quantity("400m".into()));
-        limits.insert("memory".into(), Quantity("384Mi".into()));
-        let requests = resources.requests.get_or_insert_with(Default::default);
-        requests.insert("cpu".into(), Quantity("200m".into()));
-        requests.insert("memory".into(), Quantity("192Mi".into()));
-        pod_spec.service_account_name = Some("staging-gorax-worker".into());
-    });
-    o
-}
-
-/// generated/gorax: Ingress/staging-gorax, development → staging (11 changes)
-fn pair_17() -> Ingress {
-    let mut o = super::generated_gorax::object_9();
-    apply(&mut o, |d: &mut Ingress| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        let spec = d.spec.get_or_insert_with(Default::default);
-        let rules = spec.rules.get_or_insert_with(Default::default);
-        let ingress_rule = &mut rules[0];
-        ingress_rule.host = Some("api.staging.gorax.io".into());
-        ingress_rule.http.get_or_insert_with(Default::default).paths[0]
-            .backend
-            .service
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-api".into();
-        let ingress_rule_2 = &mut rules[1];
-        ingress_rule_2.host = Some("webhooks.staging.gorax.io".into());
-        ingress_rule_2
-            .http
-            .get_or_insert_with(Default::default)
-            .paths[0]
-            .backend
-            .service
-            .get_or_insert_with(Default::default)
-            .name = "staging-gorax-api".into();
-        let ingress_tls = &mut spec.tls.get_or_insert_with(Default::default)[0];
-        let hosts = ingress_tls.hosts.get_or_insert_with(Default::default);
-        hosts[0] = "api.staging.gorax.io".into();
-        hosts[1] = "webhooks.staging.gorax.io".into();
-        ingress_tls.secret_name = Some("staging-gorax-tls".into());
-    });
-    o
-}
-
-/// generated/gorax: NetworkPolicy/staging-gorax-api, development → staging (5 changes)
-fn pair_18() -> NetworkPolicy {
-    let mut o = super::generated_gorax::object_10();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-api".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .pod_selector
-            .get_or_insert_with(Default::default)
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: NetworkPolicy/staging-gorax-worker, development → staging (5 changes)
-fn pair_19() -> NetworkPolicy {
-    let mut o = super::generated_gorax::object_11();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .pod_selector
-            .get_or_insert_with(Default::default)
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: Service/staging-gorax-api, development → staging (5 changes)
-fn pair_20() -> Service {
-    let mut o = super::generated_gorax::object_12();
-    apply(&mut o, |d: &mut Service| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-api".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .selector
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: Service/staging-gorax-worker, development → staging (5 changes)
-fn pair_21() -> Service {
-    let mut o = super::generated_gorax::object_13();
-    apply(&mut o, |d: &mut Service| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-        d.spec
-            .get_or_insert_with(Default::default)
-            .selector
-            .get_or_insert_with(Default::default)
-            .insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-    });
-    o
-}
-
-/// generated/gorax: ServiceAccount/staging-gorax-api, development → staging (4 changes)
-fn pair_22() -> ServiceAccount {
-    let mut o = super::generated_gorax::object_14();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-api".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-    });
-    o
-}
-
-/// generated/gorax: ServiceAccount/staging-gorax-worker, development → staging (4 changes)
-fn pair_23() -> ServiceAccount {
-    let mut o = super::generated_gorax::object_15();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        let labels = d.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("app.kubernetes.io/instance".into(), "staging-gorax".into());
-        labels.insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.name = Some("staging-gorax-worker".into());
-        d.metadata.namespace = Some("gorax-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: NetworkPolicy/shop-migrate, production → staging (2 changes)
-fn pair_24() -> NetworkPolicy {
-    let mut o = super::shop_shop::object_4();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: ServiceAccount/shop-migrate, production → staging (2 changes)
-fn pair_25() -> ServiceAccount {
-    let mut o = super::shop_shop::object_5();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: CronJob/shop-report, production → staging (4 changes)
-fn pair_26() -> CronJob {
-    let mut o = super::shop_shop::object_7();
+/// crates/import/tests/typed_corpus/kairn/shop: CronJob/shop-report, production → staging (4 changes)
+fn pair_3() -> CronJob {
+    let mut o = super::kairn_shop::object_0();
     apply(&mut o, |d: &mut CronJob| {
         d.metadata
             .labels
@@ -1124,9 +282,9 @@ fn pair_26() -> CronJob {
     o
 }
 
-/// examples/shop/generated/shop: Deployment/shop-api, production → staging (11 changes)
-fn pair_27() -> Deployment {
-    let mut o = super::shop_shop::object_8();
+/// crates/import/tests/typed_corpus/kairn/shop: Deployment/shop-api, production → staging (11 changes)
+fn pair_4() -> Deployment {
+    let mut o = super::kairn_shop::object_1();
     apply(&mut o, |d: &mut Deployment| {
         d.metadata
             .labels
@@ -1166,122 +324,9 @@ fn pair_27() -> Deployment {
     o
 }
 
-/// examples/shop/generated/shop: Deployment/shop-worker, production → staging (11 changes)
-fn pair_28() -> Deployment {
-    let mut o = super::shop_shop::object_9();
-    apply(&mut o, |d: &mut Deployment| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-        let spec = d.spec.get_or_insert_with(Default::default);
-        spec.replicas = Some(1);
-        let metadata = spec.template.metadata.get_or_insert_with(Default::default);
-        metadata
-            .annotations
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/config-hash".into(), "3fe81aa66ece1007".into());
-        metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        let pod_spec = spec.template.spec.get_or_insert_with(Default::default);
-        let resources = pod_spec.containers[0]
-            .resources
-            .get_or_insert_with(Default::default);
-        let limits = resources.limits.get_or_insert_with(Default::default);
-        limits.insert("cpu".into(), Quantity("250m".into()));
-        limits.insert("memory".into(), Quantity("256Mi".into()));
-        let requests = resources.requests.get_or_insert_with(Default::default);
-        requests.insert("cpu".into(), Quantity("100m".into()));
-        requests.insert("memory".into(), Quantity("128Mi".into()));
-        pod_spec
-            .topology_spread_constraints
-            .get_or_insert_with(Default::default)[0]
-            .when_unsatisfiable = "ScheduleAnyway".into();
-        pod_spec.volumes.get_or_insert_with(Default::default)[0]
-            .config_map
-            .get_or_insert_with(Default::default)
-            .name = "shop-config-3fe81aa66e".into();
-    });
-    o
-}
-
-/// examples/shop/generated/shop: Ingress/shop, production → staging (4 changes)
-fn pair_29() -> Ingress {
-    let mut o = super::shop_shop::object_11();
-    apply(&mut o, |d: &mut Ingress| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-        let spec = d.spec.get_or_insert_with(Default::default);
-        spec.rules.get_or_insert_with(Default::default)[0].host =
-            Some("shop.staging.example.com".into());
-        spec.tls.get_or_insert_with(Default::default)[0]
-            .hosts
-            .get_or_insert_with(Default::default)[0] = "shop.staging.example.com".into();
-    });
-    o
-}
-
-/// examples/shop/generated/shop: NetworkPolicy/shop-api, production → staging (2 changes)
-fn pair_30() -> NetworkPolicy {
-    let mut o = super::shop_shop::object_12();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: NetworkPolicy/shop-redis, production → staging (2 changes)
-fn pair_31() -> NetworkPolicy {
-    let mut o = super::shop_shop::object_13();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: NetworkPolicy/shop-report, production → staging (2 changes)
-fn pair_32() -> NetworkPolicy {
-    let mut o = super::shop_shop::object_14();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: NetworkPolicy/shop-worker, production → staging (2 changes)
-fn pair_33() -> NetworkPolicy {
-    let mut o = super::shop_shop::object_15();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: PodDisruptionBudget/shop-api, production → staging (2 changes)
-fn pair_34() -> PodDisruptionBudget {
-    let mut o = super::shop_shop::object_16();
+/// crates/import/tests/typed_corpus/kairn/shop: PodDisruptionBudget/shop-api, production → staging (2 changes)
+fn pair_5() -> PodDisruptionBudget {
+    let mut o = super::kairn_shop::object_2();
     apply(&mut o, |d: &mut PodDisruptionBudget| {
         d.metadata
             .labels
@@ -1292,9 +337,9 @@ fn pair_34() -> PodDisruptionBudget {
     o
 }
 
-/// examples/shop/generated/shop: Service/shop-api, production → staging (2 changes)
-fn pair_35() -> Service {
-    let mut o = super::shop_shop::object_18();
+/// crates/import/tests/typed_corpus/kairn/shop: Service/shop-redis-headless, production → staging (2 changes)
+fn pair_6() -> Service {
+    let mut o = super::kairn_shop::object_3();
     apply(&mut o, |d: &mut Service| {
         d.metadata
             .labels
@@ -1305,87 +350,9 @@ fn pair_35() -> Service {
     o
 }
 
-/// examples/shop/generated/shop: Service/shop-redis-headless, production → staging (2 changes)
-fn pair_36() -> Service {
-    let mut o = super::shop_shop::object_19();
-    apply(&mut o, |d: &mut Service| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: Service/shop-redis, production → staging (2 changes)
-fn pair_37() -> Service {
-    let mut o = super::shop_shop::object_20();
-    apply(&mut o, |d: &mut Service| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: ServiceAccount/shop-api, production → staging (2 changes)
-fn pair_38() -> ServiceAccount {
-    let mut o = super::shop_shop::object_21();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: ServiceAccount/shop-redis, production → staging (2 changes)
-fn pair_39() -> ServiceAccount {
-    let mut o = super::shop_shop::object_22();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: ServiceAccount/shop-report, production → staging (2 changes)
-fn pair_40() -> ServiceAccount {
-    let mut o = super::shop_shop::object_23();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: ServiceAccount/shop-worker, production → staging (2 changes)
-fn pair_41() -> ServiceAccount {
-    let mut o = super::shop_shop::object_24();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop: StatefulSet/shop-redis, production → staging (3 changes)
-fn pair_42() -> StatefulSet {
-    let mut o = super::shop_shop::object_26();
+/// crates/import/tests/typed_corpus/kairn/shop: StatefulSet/shop-redis, production → staging (3 changes)
+fn pair_7() -> StatefulSet {
+    let mut o = super::kairn_shop::object_4();
     apply(&mut o, |d: &mut StatefulSet| {
         d.metadata
             .labels
@@ -1404,47 +371,9 @@ fn pair_42() -> StatefulSet {
     o
 }
 
-/// examples/shop/generated/shop-logs: ConfigMap/shop-logs-shipper-config, production → staging (3 changes)
-fn pair_43() -> ConfigMap {
-    let mut o = super::shop_shop_logs::object_0();
-    apply(&mut o, |d: &mut ConfigMap| {
-        d.data.get_or_insert_with(Default::default).insert(
-            "fluent-bit.yaml".into(),
-            concat!(
-                "service:\n",
-                "  http_server: on\n",
-                "  http_listen: 0.0.0.0\n",
-                "  http_port: 2020\n",
-                "  health_check: on\n",
-                "pipeline:\n",
-                "  inputs:\n",
-                "    - name: tail\n",
-                "      path: /var/log/containers/*_shop-staging_*.log\n",
-                "      multiline.parser: cri\n",
-                "      tag: shop.*\n",
-                "      mem_buf_limit: 16MB\n",
-                "  outputs:\n",
-                "    - name: loki\n",
-                "      match: '*'\n",
-                "      host: logs.example.com\n",
-                "      port: 443\n",
-                "      tls: on\n",
-                "      labels: namespace=shop-staging\n"
-            )
-            .into(),
-        );
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging-logs".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop-logs: DaemonSet/shop-logs-shipper, production → staging (4 changes)
-fn pair_44() -> DaemonSet {
-    let mut o = super::shop_shop_logs::object_1();
+/// crates/import/tests/typed_corpus/kairn/shop-logs: DaemonSet/shop-logs-shipper, production → staging (4 changes)
+fn pair_8() -> DaemonSet {
+    let mut o = super::kairn_shop_logs::object_0();
     apply(&mut o, |d: &mut DaemonSet| {
         d.metadata
             .labels
@@ -1465,32 +394,6 @@ fn pair_44() -> DaemonSet {
             .labels
             .get_or_insert_with(Default::default)
             .insert("kairn.dev/environment".into(), "staging".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop-logs: NetworkPolicy/shop-logs-shipper, production → staging (2 changes)
-fn pair_45() -> NetworkPolicy {
-    let mut o = super::shop_shop_logs::object_3();
-    apply(&mut o, |d: &mut NetworkPolicy| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging-logs".into());
-    });
-    o
-}
-
-/// examples/shop/generated/shop-logs: ServiceAccount/shop-logs-shipper, production → staging (2 changes)
-fn pair_46() -> ServiceAccount {
-    let mut o = super::shop_shop_logs::object_4();
-    apply(&mut o, |d: &mut ServiceAccount| {
-        d.metadata
-            .labels
-            .get_or_insert_with(Default::default)
-            .insert("kairn.dev/environment".into(), "staging".into());
-        d.metadata.namespace = Some("shop-staging-logs".into());
     });
     o
 }

@@ -8177,6 +8177,313 @@ fn io_k8s_api_storagemigration_v1alpha1_storageversionmigrationstatus(
         dsl::k8s_openapi::api::storagemigration::v1alpha1::StorageVersionMigrationStatus::default();
 }
 
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcecolumndefinition(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceColumnDefinition,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceColumnDefinition { description, format, json_path, name, priority, type_ } = x;
+    let _: Option<String> = description;
+    let _: Option<String> = format;
+    let _: String = json_path;
+    let _: String = name;
+    let _: Option<i32> = priority;
+    let _: String = type_;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceColumnDefinition::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourceconversion(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceConversion,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceConversion { strategy, webhook } = x;
+    let _: String = strategy;
+    let _: Option<
+        dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookConversion,
+    > = webhook;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceConversion::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcedefinition(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition { metadata, spec, status } = x;
+    let _: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta = metadata;
+    let _: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionSpec = spec;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionStatus> = status;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcedefinitioncondition(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionCondition,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionCondition { last_transition_time, message, reason, status, type_ } = x;
+    let _: Option<dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time> = last_transition_time;
+    let _: Option<String> = message;
+    let _: Option<String> = reason;
+    let _: String = status;
+    let _: String = type_;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionCondition::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcedefinitionnames(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionNames,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionNames { categories, kind, list_kind, plural, short_names, singular } = x;
+    let _: Option<Vec<String>> = categories;
+    let _: String = kind;
+    let _: Option<String> = list_kind;
+    let _: String = plural;
+    let _: Option<Vec<String>> = short_names;
+    let _: Option<String> = singular;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionNames::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcedefinitionspec(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionSpec,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionSpec { conversion, group, names, preserve_unknown_fields, scope, versions } = x;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceConversion> = conversion;
+    let _: String = group;
+    let _: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionNames = names;
+    let _: Option<bool> = preserve_unknown_fields;
+    let _: String = scope;
+    let _: Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionVersion> = versions;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionSpec::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcedefinitionstatus(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionStatus,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionStatus { accepted_names, conditions, stored_versions } = x;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionNames> = accepted_names;
+    let _: Option<Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionCondition>> = conditions;
+    let _: Option<Vec<String>> = stored_versions;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionStatus::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcedefinitionversion(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionVersion,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionVersion { additional_printer_columns, deprecated, deprecation_warning, name, schema, selectable_fields, served, storage, subresources } = x;
+    let _: Option<Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceColumnDefinition>> = additional_printer_columns;
+    let _: Option<bool> = deprecated;
+    let _: Option<String> = deprecation_warning;
+    let _: String = name;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceValidation> = schema;
+    let _: Option<Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::SelectableField>> = selectable_fields;
+    let _: bool = served;
+    let _: bool = storage;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresources> = subresources;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinitionVersion::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcesubresourcescale(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresourceScale,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresourceScale { label_selector_path, spec_replicas_path, status_replicas_path } = x;
+    let _: Option<String> = label_selector_path;
+    let _: String = spec_replicas_path;
+    let _: String = status_replicas_path;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresourceScale::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcesubresources(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresources,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresources { scale, status } = x;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresourceScale> = scale;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresourceStatus> = status;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceSubresources::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_customresourcevalidation(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceValidation,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceValidation { open_api_v3_schema } = x;
+    let _: Option<
+        dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps,
+    > = open_api_v3_schema;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceValidation::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_externaldocumentation(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ExternalDocumentation,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ExternalDocumentation { description, url } = x;
+    let _: Option<String> = description;
+    let _: Option<String> = url;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ExternalDocumentation::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_jsonschemaprops(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps {
+        ref_path,
+        schema,
+        additional_items,
+        additional_properties,
+        all_of,
+        any_of,
+        default,
+        definitions,
+        dependencies,
+        description,
+        enum_,
+        example,
+        exclusive_maximum,
+        exclusive_minimum,
+        external_docs,
+        format,
+        id,
+        items,
+        max_items,
+        max_length,
+        max_properties,
+        maximum,
+        min_items,
+        min_length,
+        min_properties,
+        minimum,
+        multiple_of,
+        not,
+        nullable,
+        one_of,
+        pattern,
+        pattern_properties,
+        properties,
+        required,
+        title,
+        type_,
+        unique_items,
+        x_kubernetes_embedded_resource,
+        x_kubernetes_int_or_string,
+        x_kubernetes_list_map_keys,
+        x_kubernetes_list_type,
+        x_kubernetes_map_type,
+        x_kubernetes_preserve_unknown_fields,
+        x_kubernetes_validations,
+    } = x;
+    let _: Option<String> = ref_path;
+    let _: Option<String> = schema;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrBool> = additional_items;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrBool> = additional_properties;
+    let _: Option<Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = all_of;
+    let _: Option<Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = any_of;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSON> =
+        default;
+    let _: Option<std::collections::BTreeMap<String, dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = definitions;
+    let _: Option<std::collections::BTreeMap<String, dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrStringArray>> = dependencies;
+    let _: Option<String> = description;
+    let _: Option<
+        Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSON>,
+    > = enum_;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSON> =
+        example;
+    let _: Option<bool> = exclusive_maximum;
+    let _: Option<bool> = exclusive_minimum;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ExternalDocumentation> = external_docs;
+    let _: Option<String> = format;
+    let _: Option<String> = id;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrArray> = items;
+    let _: Option<i64> = max_items;
+    let _: Option<i64> = max_length;
+    let _: Option<i64> = max_properties;
+    let _: Option<f64> = maximum;
+    let _: Option<i64> = min_items;
+    let _: Option<i64> = min_length;
+    let _: Option<i64> = min_properties;
+    let _: Option<f64> = minimum;
+    let _: Option<f64> = multiple_of;
+    let _: Option<Box<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = not;
+    let _: Option<bool> = nullable;
+    let _: Option<Vec<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = one_of;
+    let _: Option<String> = pattern;
+    let _: Option<std::collections::BTreeMap<String, dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = pattern_properties;
+    let _: Option<std::collections::BTreeMap<String, dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps>> = properties;
+    let _: Option<Vec<String>> = required;
+    let _: Option<String> = title;
+    let _: Option<String> = type_;
+    let _: Option<bool> = unique_items;
+    let _: Option<bool> = x_kubernetes_embedded_resource;
+    let _: Option<bool> = x_kubernetes_int_or_string;
+    let _: Option<Vec<String>> = x_kubernetes_list_map_keys;
+    let _: Option<String> = x_kubernetes_list_type;
+    let _: Option<String> = x_kubernetes_map_type;
+    let _: Option<bool> = x_kubernetes_preserve_unknown_fields;
+    let _: Option<
+        Vec<
+            dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ValidationRule,
+        >,
+    > = x_kubernetes_validations;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_selectablefield(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::SelectableField,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::SelectableField {
+        json_path,
+    } = x;
+    let _: String = json_path;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::SelectableField::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_servicereference(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ServiceReference,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ServiceReference {
+        name,
+        namespace,
+        path,
+        port,
+    } = x;
+    let _: String = name;
+    let _: String = namespace;
+    let _: Option<String> = path;
+    let _: Option<i32> = port;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ServiceReference::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_validationrule(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ValidationRule,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ValidationRule {
+        field_path,
+        message,
+        message_expression,
+        optional_old_self,
+        reason,
+        rule,
+    } = x;
+    let _: Option<String> = field_path;
+    let _: Option<String> = message;
+    let _: Option<String> = message_expression;
+    let _: Option<bool> = optional_old_self;
+    let _: Option<String> = reason;
+    let _: String = rule;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ValidationRule::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_webhookclientconfig(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookClientConfig,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookClientConfig { ca_bundle, service, url } = x;
+    let _: Option<dsl::k8s_openapi::ByteString> = ca_bundle;
+    let _: Option<
+        dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::ServiceReference,
+    > = service;
+    let _: Option<String> = url;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookClientConfig::default();
+}
+
+fn io_k8s_apiextensions_apiserver_pkg_apis_apiextensions_v1_webhookconversion(
+    x: dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookConversion,
+) {
+    let dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookConversion { client_config, conversion_review_versions } = x;
+    let _: Option<dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookClientConfig> = client_config;
+    let _: Vec<String> = conversion_review_versions;
+    let _ = dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::WebhookConversion::default();
+}
+
 fn io_k8s_apimachinery_pkg_apis_meta_v1_apigroup(
     x: dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::APIGroup,
 ) {

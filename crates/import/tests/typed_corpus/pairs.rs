@@ -1,6 +1,6 @@
 //! Differences between environments as `customize` closures: for each object of kairn's own
-//! output that exists in two environments of an app (`generated/gorax/development` and
-//! `.../production`), `import::typed::diff` gives the changes from the first environment's
+//! output (the frozen sample `typed_corpus/kairn/<app>/<env>`) that exists in two environments
+//! of an app (`kairn/gorax/development` and `.../production`), `import::typed::diff` gives the changes from the first environment's
 //! object to the other's and `assign_all` writes them; the generated `typed_corpus/diff.rs`
 //! builds the first object (with the set's `object_N()`, proved equal to the source by the
 //! set's own test), runs the closure, and must get the second.
@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use import::typed::{assign_all, diff, rust_type_path};
 
-use super::support::{sets, with_uses, Set};
+use super::support::{sets, with_uses, Set, KAIRN};
 
 /// Environment directory of a document: the first component under the set's directory.
 fn env_of(set: &Set, file: &str) -> String {
@@ -27,7 +27,7 @@ pub fn file() -> String {
     let mut fns = String::new();
     let mut n = 0;
     for (module, location) in sets() {
-        if !(location.starts_with("generated/") || location.starts_with("examples/")) {
+        if !location.starts_with(KAIRN) {
             continue;
         }
         let Some(set) = Set::load(&location) else {

@@ -2,7 +2,8 @@
 //!
 //! A set is a directory of YAML: the shared corpus beside the workspace
 //! (`../shared/corpus/<set>`, or `$KAIRN_SHARED_CORPUS/<set>`), `tests/fixtures/corpus/<set>`,
-//! and each app of `generated/` and `examples/shop/generated/`. For every document whose
+//! the CRDs of `tests/fixtures/import/cloudnative-pg`, the hand-written `synthetic`, and each
+//! app of the frozen sample of kairn's output in `typed_corpus/kairn/`. For every document whose
 //! `apiVersion` and `kind` k8s-openapi types ([`import::typed::root_type`]), the generator
 //! writes a function whose body is [`import::typed::expr`]'s output, and the set's test
 //! checks that the object it builds serializes exactly as the source document read into the
@@ -19,6 +20,13 @@ use serde::Serialize;
 
 /// Sets of the shared corpus (fixed: the directory is not always there).
 const SHARED: &[&str] = &["bookinfo", "cassandra", "guestbook", "metrics-server-ha"];
+
+/// The frozen sample of kairn's output, one directory per app, one per environment inside.
+pub const KAIRN: &str = "crates/import/tests/typed_corpus/kairn";
+
+/// Schemas of a CRD this long or longer become functions of their own
+/// ([`import::typed::expr_split`]).
+const SPLIT_AT: usize = 600;
 
 /// The command that rewrites the generated files.
 pub const UPDATE: &str = "KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus";
@@ -191,17 +199,15 @@ pub fn sets() -> Vec<(String, String)> {
         "synthetic".to_owned(),
         "crates/import/tests/typed_corpus/synthetic".to_owned(),
     ));
-    for s in subdirs("generated") {
-        out.push((
-            format!("generated_{}", module(&s)),
-            format!("generated/{s}"),
-        ));
-    }
-    for s in subdirs("examples/shop/generated") {
-        out.push((
-            format!("shop_{}", module(&s)),
-            format!("examples/shop/generated/{s}"),
-        ));
+    // CRDs of a real operator (11, 1.2 MB of YAML).
+    out.push((
+        "cloudnative_pg".to_owned(),
+        "tests/fixtures/import/cloudnative-pg".to_owned(),
+    ));
+    // A frozen sample of kairn's own output (see `kairn/README.md`): not `generated/`, so
+    // that a change to what kairn emits does not rewrite these files.
+    for s in subdirs(KAIRN) {
+        out.push((format!("kairn_{}", module(&s)), format!("{KAIRN}/{s}")));
     }
     out
 }
@@ -220,7 +226,7 @@ pub fn main_file(sets: &[(String, String)]) -> String {
 //! `import::typed::expr`, compiles and builds exactly the source object (one test per set,
 //! in `typed_corpus/<set>.rs`); `typed_corpus_current` fails when these files are not what the
 //! generator (`typed_corpus/support.rs`) writes today (after a change to `import::typed` or
-//! to the corpora, e.g. `generated/`). To rewrite them:
+//! to the corpora). To rewrite them:
 //! `KAIRN_UPDATE_TYPED=1 cargo test -p import --test typed_corpus` (with the shared corpus in
 //! `../shared/corpus`, or at `$KAIRN_SHARED_CORPUS`; without it its sets are skipped).
 //!
@@ -251,8 +257,9 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
     for (i, def, doc) in set.typed() {
         let label = format!("{}/{}", doc.kind, doc.name);
         let _ = writeln!(t, "    set.check({i}, {label:?}, object_{i}());");
-        let body = import::typed::expr(def, &doc.value)
-            .unwrap_or_else(|e| panic!("{location}: {label} ({}:{}): {e}", doc.file, doc.line));
+        let (body, helpers) =
+            import::typed::expr_split(def, &doc.value, &format!("schema_{i}"), SPLIT_AT)
+                .unwrap_or_else(|e| panic!("{location}: {label} ({}:{}): {e}", doc.file, doc.line));
         let file = Path::new(&doc.file)
             .strip_prefix(&set.dir)
             .map_or_else(|_| doc.file.clone(), |p| p.display().to_string());
@@ -262,6 +269,9 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
             doc.line,
             import::typed::rust_type_path(def),
         );
+        for helper in helpers {
+            let _ = write!(fns, "\n{helper}");
+        }
     }
     t.push_str("    set.done();\n}\n");
     t.push_str(&fns);

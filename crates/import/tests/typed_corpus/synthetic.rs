@@ -8,6 +8,15 @@ use dsl::k8s_openapi::api::core::v1::{
     ResourceRequirements, Secret,
 };
 use dsl::k8s_openapi::api::events::v1::{Event, EventSeries};
+use dsl::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
+    CustomResourceColumnDefinition, CustomResourceConversion, CustomResourceDefinition,
+    CustomResourceDefinitionCondition, CustomResourceDefinitionNames, CustomResourceDefinitionSpec,
+    CustomResourceDefinitionStatus, CustomResourceDefinitionVersion,
+    CustomResourceSubresourceScale, CustomResourceSubresourceStatus, CustomResourceSubresources,
+    CustomResourceValidation, ExternalDocumentation, JSONSchemaProps, JSONSchemaPropsOrArray,
+    JSONSchemaPropsOrBool, JSONSchemaPropsOrStringArray, SelectableField, ServiceReference,
+    ValidationRule, WebhookClientConfig, WebhookConversion, JSON,
+};
 use dsl::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use dsl::k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
 use dsl::k8s_openapi::apimachinery::pkg::runtime::RawExtension;
@@ -19,16 +28,395 @@ fn synthetic() {
     let Some(mut set) = Set::load("crates/import/tests/typed_corpus/synthetic") else {
         return;
     };
-    set.check(0, "ConfigMap/literals", object_0());
-    set.check(1, "Secret/keys-only", object_1());
-    set.check(2, "ControllerRevision/revision", object_2());
-    set.check(3, "Event/event", object_3());
-    set.check(4, "Pod/pod", object_4());
+    set.check(
+        0,
+        "CustomResourceDefinition/widgets.example.com",
+        object_0(),
+    );
+    set.check(1, "ConfigMap/literals", object_1());
+    set.check(2, "Secret/keys-only", object_2());
+    set.check(3, "ControllerRevision/revision", object_3());
+    set.check(4, "Event/event", object_4());
+    set.check(5, "Pod/pod", object_5());
     set.done();
 }
 
+/// CustomResourceDefinition/widgets.example.com (crd.yaml:6)
+pub fn object_0() -> CustomResourceDefinition {
+    CustomResourceDefinition {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([(
+                "controller-gen.kubebuilder.io/version".into(),
+                "v0.16.0".into(),
+            )])),
+            name: Some("widgets.example.com".into()),
+            ..Default::default()
+        },
+        spec: CustomResourceDefinitionSpec {
+            conversion: Some(CustomResourceConversion {
+                strategy: "Webhook".into(),
+                webhook: Some(WebhookConversion {
+                    client_config: Some(WebhookClientConfig {
+                        ca_bundle: Some(ByteString("-----BEGIN CERTIFICATE-----\n".into())),
+                        service: Some(ServiceReference {
+                            name: "widget-webhook".into(),
+                            namespace: "widgets".into(),
+                            path: Some("/convert".into()),
+                            port: Some(9443),
+                        }),
+                        ..Default::default()
+                    }),
+                    conversion_review_versions: vec!["v1".into(), "v1beta1".into()],
+                }),
+            }),
+            group: "example.com".into(),
+            names: CustomResourceDefinitionNames {
+                categories: Some(vec!["all".into()]),
+                kind: "Widget".into(),
+                list_kind: Some("WidgetList".into()),
+                plural: "widgets".into(),
+                short_names: Some(vec!["wd".into()]),
+                singular: Some("widget".into()),
+            },
+            preserve_unknown_fields: Some(false),
+            scope: "Namespaced".into(),
+            versions: vec![CustomResourceDefinitionVersion {
+                additional_printer_columns: Some(vec![CustomResourceColumnDefinition {
+                    description: Some(r#"size "in" units"#.into()),
+                    format: Some("int32".into()),
+                    json_path: ".spec.size".into(),
+                    name: "Size".into(),
+                    priority: Some(1),
+                    type_: "integer".into(),
+                }]),
+                deprecated: Some(false),
+                name: "v1".into(),
+                schema: Some(CustomResourceValidation {
+                    open_api_v3_schema: Some(schema_0_14()),
+                }),
+                selectable_fields: Some(vec![SelectableField {
+                    json_path: ".spec.color".into(),
+                }]),
+                served: true,
+                storage: true,
+                subresources: Some(CustomResourceSubresources {
+                    scale: Some(CustomResourceSubresourceScale {
+                        label_selector_path: Some(".status.selector".into()),
+                        spec_replicas_path: ".spec.replicas".into(),
+                        status_replicas_path: ".status.replicas".into(),
+                    }),
+                    status: Some(CustomResourceSubresourceStatus(
+                        dsl::k8s_openapi::serde_json::json!({}),
+                    )),
+                }),
+                ..Default::default()
+            }],
+        },
+        status: Some(CustomResourceDefinitionStatus {
+            accepted_names: Some(CustomResourceDefinitionNames {
+                kind: "Widget".into(),
+                plural: "widgets".into(),
+                ..Default::default()
+            }),
+            conditions: Some(vec![CustomResourceDefinitionCondition {
+                last_transition_time: Some(Time(
+                    "2024-05-06T07:08:09Z".parse().expect("an RFC 3339 time"),
+                )),
+                message: Some("the initial names have been accepted".into()),
+                reason: Some("InitialNamesAccepted".into()),
+                status: "True".into(),
+                type_: "Established".into(),
+            }]),
+            stored_versions: Some(vec!["v1".into()]),
+        }),
+    }
+}
+
+fn schema_0_1() -> JSONSchemaProps {
+    JSONSchemaProps {
+        enum_: Some(vec![
+            JSON(dsl::k8s_openapi::serde_json::json!("red")),
+            JSON(dsl::k8s_openapi::serde_json::json!("green")),
+            JSON(dsl::k8s_openapi::serde_json::json!(null)),
+        ]),
+        nullable: Some(true),
+        type_: Some("string".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_2() -> JSONSchemaProps {
+    JSONSchemaProps {
+        all_of: Some(vec![JSONSchemaProps::default()]),
+        one_of: Some(vec![
+            JSONSchemaProps {
+                required: Some(vec!["a".into()]),
+                ..Default::default()
+            },
+            JSONSchemaProps {
+                required: Some(vec!["b".into()]),
+                ..Default::default()
+            },
+        ]),
+        ..Default::default()
+    }
+}
+
+fn schema_0_3() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_properties: Some(JSONSchemaPropsOrBool::Bool(false)),
+        default: Some(JSON(dsl::k8s_openapi::serde_json::json!({
+            "a": [
+                1,
+                2.5,
+                "x",
+                true,
+                null
+            ],
+            "b": {}
+        }))),
+        type_: Some("object".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_4() -> JSONSchemaProps {
+    JSONSchemaProps {
+        enum_: Some(vec![JSON(dsl::k8s_openapi::serde_json::json!("blue"))]),
+        not: Some(Box::new(JSONSchemaProps {
+            type_: Some("integer".into()),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+fn schema_0_5() -> JSONSchemaProps {
+    JSONSchemaProps {
+        default: Some(JSON(dsl::k8s_openapi::serde_json::json!("red"))),
+        enum_: Some(vec![
+            JSON(dsl::k8s_openapi::serde_json::json!("red")),
+            JSON(dsl::k8s_openapi::serde_json::json!("green")),
+            JSON(dsl::k8s_openapi::serde_json::json!(null)),
+        ]),
+        example: Some(JSON(dsl::k8s_openapi::serde_json::json!("green"))),
+        not: Some(Box::new(schema_0_4())),
+        type_: Some("string".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_6() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_properties: Some(JSONSchemaPropsOrBool::Schema(Box::new(JSONSchemaProps {
+            max_length: Some(63),
+            min_length: Some(1),
+            type_: Some("string".into()),
+            ..Default::default()
+        }))),
+        type_: Some("object".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_7() -> JSONSchemaProps {
+    JSONSchemaProps {
+        properties: Some(BTreeMap::from([(
+            "name".into(),
+            JSONSchemaProps {
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+        )])),
+        required: Some(vec!["name".into()]),
+        type_: Some("object".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_8() -> JSONSchemaProps {
+    JSONSchemaProps {
+        items: Some(JSONSchemaPropsOrArray::Schema(Box::new(schema_0_7()))),
+        max_items: Some(5),
+        min_items: Some(0),
+        type_: Some("array".into()),
+        unique_items: Some(true),
+        x_kubernetes_list_map_keys: Some(vec!["name".into()]),
+        x_kubernetes_list_type: Some("map".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_9() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_items: Some(JSONSchemaPropsOrBool::Schema(Box::new(JSONSchemaProps {
+            type_: Some("string".into()),
+            ..Default::default()
+        }))),
+        items: Some(JSONSchemaPropsOrArray::Schema(Box::new(JSONSchemaProps {
+            type_: Some("object".into()),
+            ..Default::default()
+        }))),
+        type_: Some("array".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_10() -> JSONSchemaProps {
+    JSONSchemaProps {
+        any_of: Some(vec![
+            JSONSchemaProps {
+                type_: Some("integer".into()),
+                ..Default::default()
+            },
+            JSONSchemaProps {
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+        ]),
+        x_kubernetes_int_or_string: Some(true),
+        ..Default::default()
+    }
+}
+
+fn schema_0_11() -> JSONSchemaProps {
+    JSONSchemaProps {
+        default: Some(JSON(dsl::k8s_openapi::serde_json::json!(3))),
+        exclusive_maximum: Some(true),
+        exclusive_minimum: Some(false),
+        format: Some("int32".into()),
+        maximum: Some(10.5),
+        minimum: Some(0.0),
+        multiple_of: Some(0.5),
+        type_: Some("integer".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_12() -> JSONSchemaProps {
+    JSONSchemaProps {
+        additional_items: Some(JSONSchemaPropsOrBool::Bool(false)),
+        items: Some(JSONSchemaPropsOrArray::Schemas(vec![
+            JSONSchemaProps {
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+            JSONSchemaProps {
+                type_: Some("integer".into()),
+                ..Default::default()
+            },
+        ])),
+        type_: Some("array".into()),
+        ..Default::default()
+    }
+}
+
+fn schema_0_13() -> JSONSchemaProps {
+    JSONSchemaProps {
+        dependencies: Some(BTreeMap::from([
+            (
+                "shape".into(),
+                JSONSchemaPropsOrStringArray::Schema(Box::new(JSONSchemaProps {
+                    required: Some(vec!["size".into()]),
+                    ..Default::default()
+                })),
+            ),
+            (
+                "size".into(),
+                JSONSchemaPropsOrStringArray::Strings(vec!["color".into()]),
+            ),
+        ])),
+        max_properties: Some(20),
+        min_properties: Some(1),
+        pattern_properties: Some(BTreeMap::from([(
+            "^x-".into(),
+            JSONSchemaProps {
+                pattern: Some(r"^[a-z]+\d*$".into()),
+                type_: Some("string".into()),
+                ..Default::default()
+            },
+        )])),
+        properties: Some(BTreeMap::from([
+            ("choice".into(), schema_0_2()),
+            ("closed".into(), schema_0_3()),
+            ("color".into(), schema_0_5()),
+            (
+                "embedded".into(),
+                JSONSchemaProps {
+                    type_: Some("object".into()),
+                    x_kubernetes_embedded_resource: Some(true),
+                    x_kubernetes_preserve_unknown_fields: Some(true),
+                    ..Default::default()
+                },
+            ),
+            (
+                "free".into(),
+                JSONSchemaProps {
+                    additional_properties: Some(JSONSchemaPropsOrBool::Bool(true)),
+                    type_: Some("object".into()),
+                    ..Default::default()
+                },
+            ),
+            ("labels".into(), schema_0_6()),
+            ("list".into(), schema_0_8()),
+            ("open".into(), schema_0_9()),
+            ("port".into(), schema_0_10()),
+            (
+                "ref".into(),
+                JSONSchemaProps {
+                    ref_path: Some("#/definitions/color".into()),
+                    ..Default::default()
+                },
+            ),
+            ("size".into(), schema_0_11()),
+            ("tuple".into(), schema_0_12()),
+        ])),
+        type_: Some("object".into()),
+        x_kubernetes_map_type: Some("granular".into()),
+        x_kubernetes_preserve_unknown_fields: Some(true),
+        ..Default::default()
+    }
+}
+
+fn schema_0_14() -> JSONSchemaProps {
+    JSONSchemaProps {
+        schema: Some("http://json-schema.org/draft-04/schema#".into()),
+        definitions: Some(BTreeMap::from([("color".into(), schema_0_1())])),
+        description: Some(
+            concat!("A widget.\n", "Two lines, a \"quote\" and a \\backslash.\n").into(),
+        ),
+        external_docs: Some(ExternalDocumentation {
+            description: Some("docs".into()),
+            url: Some("https://example.com/docs".into()),
+        }),
+        id: Some("widget".into()),
+        properties: Some(BTreeMap::from([
+            (
+                "apiVersion".into(),
+                JSONSchemaProps {
+                    type_: Some("string".into()),
+                    ..Default::default()
+                },
+            ),
+            ("spec".into(), schema_0_13()),
+        ])),
+        required: Some(vec!["spec".into()]),
+        title: Some("Widget".into()),
+        type_: Some("object".into()),
+        x_kubernetes_validations: Some(vec![ValidationRule {
+            field_path: Some(".spec.size".into()),
+            message: Some("too big".into()),
+            message_expression: Some("'size ' + string(self.spec.size)".into()),
+            optional_old_self: Some(true),
+            reason: Some("FieldValueInvalid".into()),
+            rule: "self.spec.size <= 10".into(),
+        }]),
+        ..Default::default()
+    }
+}
+
 /// ConfigMap/literals (objects.yaml:4)
-pub fn object_0() -> ConfigMap {
+pub fn object_1() -> ConfigMap {
     ConfigMap {
         metadata: ObjectMeta {
             creation_timestamp: Some(Time(
@@ -68,7 +456,7 @@ pub fn object_0() -> ConfigMap {
 }
 
 /// Secret/keys-only (objects.yaml:24)
-pub fn object_1() -> Secret {
+pub fn object_2() -> Secret {
     Secret {
         metadata: ObjectMeta {
             name: Some("keys-only".into()),
@@ -81,7 +469,7 @@ pub fn object_1() -> Secret {
 }
 
 /// ControllerRevision/revision (objects.yaml:32)
-pub fn object_2() -> ControllerRevision {
+pub fn object_3() -> ControllerRevision {
     ControllerRevision {
         metadata: ObjectMeta {
             name: Some("revision".into()),
@@ -110,7 +498,7 @@ pub fn object_2() -> ControllerRevision {
 }
 
 /// Event/event (objects.yaml:43)
-pub fn object_3() -> Event {
+pub fn object_4() -> Event {
     Event {
         metadata: ObjectMeta {
             name: Some("event".into()),
@@ -145,7 +533,7 @@ pub fn object_3() -> Event {
 }
 
 /// Pod/pod (objects.yaml:61)
-pub fn object_4() -> Pod {
+pub fn object_5() -> Pod {
     Pod {
         metadata: ObjectMeta {
             name: Some("pod".into()),

@@ -243,11 +243,9 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
                 .map(|e| e.app.clone())
                 .unwrap_or_else(|| panic!("{}: {at} not in the report", app.name));
             let v = import::verify::verify(app, &id, &emitted.join(&id), &report, case.exact);
-            let share = if v.components.1 == 0 {
-                100
-            } else {
-                v.components.0 * 100 / v.components.1
-            };
+            let share = (v.components.0 * 100)
+                .checked_div(v.components.1)
+                .unwrap_or(100);
             summary.push(format!(
                 "{:<28} {:>4} objects, {}/{} workloads as components ({share} %)",
                 id, v.objects, v.components.0, v.components.1

@@ -151,3 +151,32 @@ fn app_ids_and_modules_are_valid() {
     assert_eq!(engine::module_name("type"), "app_type");
     assert_eq!(crate::rust::camel("prod-eu"), "ProdEu");
 }
+
+#[test]
+fn hostile_objects_are_errors_or_extra_objects_never_panics() {
+    let odd = [
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}, "spec": {"template": {"spec": {"containers": []}}}}),
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "b"}, "spec": {"replicas": 99_999_999_999_u64, "template": {"spec": {"containers": [{"name": "c", "image": "UPPER/Case:tag"}]}}}}),
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "c"}, "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.27", "ports": [{"containerPort": 70000}],
+            "livenessProbe": {"httpGet": {"path": "no-slash", "port": "missing"}}, "resources": {"limits": {"cpu": "lots"}}}]}}}}),
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"selector": {}, "ports": [{"port": 0, "targetPort": "x"}]}}),
+        json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "j"}, "spec": {"schedule": "every day", "jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox:1.36"}]}}}}}}),
+        json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"deep": [[[{"x": null}]]]}}),
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "Bad_Name"}, "data": {"k": "dg=="}}),
+    ];
+    for (i, value) in odd.into_iter().enumerate() {
+        let result = std::panic::catch_unwind(|| {
+            let mut report = Report::default();
+            engine::import_app(&app(vec![object(value.clone(), 1)]), &mut report)
+                .and_then(|plan| crate::rust::app_module(&plan))
+        });
+        match result {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => assert!(
+                e.to_string().contains("app.yaml:1") || e.to_string().starts_with("import:"),
+                "case {i}: {e}"
+            ),
+            Err(_) => panic!("case {i} panicked: {value}"),
+        }
+    }
+}

@@ -238,6 +238,12 @@ pub fn verify(
                 v.problems
                     .push(format!("{}: {id} differs from {}", o.at, file.display()));
             }
+            // kairn's own layout (phase directories, file names) comes back too.
+            let source_file = o.at.rsplit_once(':').map_or(o.at.as_str(), |(f, _)| f);
+            if exact && !Path::new(source_file).ends_with(file) {
+                v.problems
+                    .push(format!("{}: {id} is emitted as {}", o.at, file.display()));
+            }
         }
         for (key, (file, out)) in &objects {
             if seen.contains(key) {

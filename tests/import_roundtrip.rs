@@ -202,6 +202,11 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
         &mut in_workspace(&["build", "--offline", "-q"]),
         "cargo build of the imported workspace",
     );
+    // As written, the modules are what rustfmt makes of them (its `--check` finds nothing).
+    run(
+        &mut in_workspace(&["fmt", "--all", "--", "--check"]),
+        "cargo fmt --check of the imported workspace",
+    );
     let emitted = work.join("emitted");
     let log = run(
         &mut in_workspace(&[

@@ -95,12 +95,14 @@ impl std::error::Error for ImportError {}
 /// Turns the apps into declarations and a report (the engine; see the module list above).
 pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportError> {
     let _ = &options.team;
-    // Apps are independent: each is imported on its own thread, then every module is
-    // formatted (rustfmt runs are the larger part of an import's time).
+    // Apps are independent: each is imported on its own thread and its module formatted
+    // there at once (rustfmt runs are the larger part of an import's time: while one runs,
+    // the other threads go on with their apps).
+    let rustfmt = rust::rustfmt_command();
     let done = dsl::parallel::map(apps, |app| {
         let mut report = Report::default();
         let plan = engine::import_app(app, &mut report)?;
-        let source = rust::app_module(&plan)?;
+        let source = rust::format_rust(&rustfmt, &rust::app_module(&plan)?);
         let yaml_lines: usize = app
             .envs
             .iter()
@@ -124,10 +126,8 @@ pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportE
         report.merge(part);
         plans.push((plan, source));
     }
-    let rustfmt = rust::rustfmt_command();
-    let formatted = dsl::parallel::map(&plans, |(_, source)| rust::format_rust(&rustfmt, source));
     let mut modules = Vec::new();
-    for ((plan, _), source) in plans.iter().zip(formatted) {
+    for (plan, source) in plans {
         report.lines.0 += source.lines().count();
         modules.push(AppModule {
             module: plan.module.clone(),

@@ -354,15 +354,28 @@ fn waivers(w: &mut Writer, plan: &AppPlan) {
     ));
 }
 
-/// Schemas of a CRD this long or longer are written as functions ([`typed::expr_split`]):
-/// one expression nested thirty deep takes rustfmt minutes, small functions seconds.
+/// Schemas of a CRD this long or longer are written as functions ([`typed::expr_split_module`]):
+/// one expression nested thirty deep takes rustc and rustfmt minutes, small functions seconds.
 const SPLIT_AT: usize = 600;
 
-fn extra_expr(x: &ExtraPlan) -> Result<String, ImportError> {
+/// The module the large schemas go in: rustfmt skips it (see [`SCHEMAS_DOC`]).
+const SCHEMAS: &str = "schemas";
+
+const SCHEMAS_DOC: &str =
+    "/// The CRDs' schemas, one function per large schema. Laid out by `kairn import` rather than
+/// rustfmt: their description lines are longer than rustfmt's 100 columns, which it cannot
+/// break, so it would spend seconds on them to change nothing.";
+
+/// The expression of one extra object, laid out for indentation `ind`, and the schema
+/// functions it calls (`prefix_1`, ..).
+fn extra_expr(
+    x: &ExtraPlan,
+    prefix: &str,
+    ind: usize,
+) -> Result<(String, Vec<String>), ImportError> {
     Ok(match typed::root_type(&x.api_version, &x.kind) {
         Some(def) => {
-            // Large schemas (a CRD's) as functions of their own, inside the expression's block.
-            let (e, helpers) = typed::expr_split(def, &x.value, "schema", SPLIT_AT)
+            let (e, helpers) = typed::expr_split_module(def, &x.value, prefix, SPLIT_AT, SCHEMAS)
                 .map_err(|err| ImportError::Object { at: x.at.clone(), message: err.to_string() })?;
             let call = if x.typed {
                 format!("ExtraObject::new({e})")
@@ -370,18 +383,43 @@ fn extra_expr(x: &ExtraPlan) -> Result<String, ImportError> {
                 // k8s-openapi types it, kairn's object graph does not: a typed custom object.
                 format!("ExtraObject::custom(&{e})\n.expect(\"a {} serialises to an object\")", x.kind)
             };
-            if helpers.is_empty() {
-                call
-            } else {
-                format!("{{\n{}\n{call}\n}}", helpers.join("\n"))
-            }
+            (call, helpers)
         }
-        None => format!(
-            "ExtraObject::json(dsl::serde_json::json!({}))\n.expect(\"a {} with apiVersion, kind and name\")",
-            serde_json::to_string_pretty(&x.value).unwrap_or_default(),
-            x.kind
+        // rustfmt leaves a `json!` body as written: laid out here, where rustfmt puts the call
+        // (`objects.push(` and the call on lines of their own, one step in).
+        None => (
+            format!(
+                "ExtraObject::json(dsl::serde_json::json!({}))\n.expect(\"a {} with apiVersion, kind and name\")",
+                typed::json_body(&x.value, ind + 4),
+                x.kind
+            ),
+            Vec::new(),
         ),
     })
+}
+
+/// A name for an object's schema functions, unique in the app: the CRD's plural
+/// (`clusters.postgresql.cnpg.io` → `clusters`), else the kind.
+fn schema_prefix(x: &ExtraPlan, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let name = x
+        .value
+        .pointer("/metadata/name")
+        .and_then(|v| v.as_str())
+        .and_then(|n| n.split('.').next())
+        .filter(|_| x.kind == "CustomResourceDefinition")
+        .unwrap_or(&x.kind);
+    unique(snake(name), taken)
+}
+
+/// `base`, or `base_v2`, `base_v3`, .. when taken.
+fn unique(base: String, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let mut prefix = base.clone();
+    let mut n = 2;
+    while !taken.insert(prefix.clone()) {
+        prefix = format!("{base}_v{n}");
+        n += 1;
+    }
+    prefix
 }
 
 fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
@@ -413,6 +451,8 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
             }
         }
     }
+    let mut taken = std::collections::BTreeSet::new();
+    let mut schema_fns = Vec::new();
     let mut s = String::from("/// Objects kairn keeps as the source has them (kinds it has no component for).\nfn extra_objects(env: Env) -> Vec<ExtraObject> {\n    let _ = env;\n    let mut objects = Vec::new();\n");
     for i in &ids {
         let per: Vec<Option<&ExtraPlan>> = plan
@@ -420,23 +460,32 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
             .iter()
             .map(|e| e.extras.iter().find(|x| &id(x) == i))
             .collect();
-        let exprs: Vec<Option<String>> = per
-            .iter()
-            .map(|x| x.map(extra_expr).transpose())
-            .collect::<Result<_, _>>()?;
         let first = per.iter().flatten().next().expect("present");
+        let prefix = schema_prefix(first, &mut taken);
+        // The same for every environment: one expression (at indentation 4); else a
+        // `match env` arm each (at 8), each with schema functions of its own.
+        let same = per.iter().all(Option::is_some)
+            && per
+                .windows(2)
+                .all(|p| p[0].map(|x| &x.value) == p[1].map(|x| &x.value));
         s.push_str(&format!("    // {} {} ({})\n", i.0, i.2, first.at));
-        let present: Vec<&String> = exprs.iter().flatten().collect();
-        if present.len() == exprs.len() && present.windows(2).all(|p| p[0] == p[1]) {
-            s.push_str(&format!("    objects.push({});\n", present[0]));
+        if same {
+            let (e, fns) = extra_expr(first, &prefix, 4)?;
+            schema_fns.extend(fns);
+            s.push_str(&format!("    objects.push({e});\n"));
         } else {
             s.push_str("    match env {\n");
-            for (e, x) in plan.envs.iter().zip(&exprs) {
+            for (e, x) in plan.envs.iter().zip(&per) {
                 match x {
-                    Some(x) => s.push_str(&format!(
-                        "        Env::{} => objects.push({x}),\n",
-                        camel(&e.env)
-                    )),
+                    Some(x) => {
+                        let env_prefix = unique(format!("{prefix}_{}", snake(&e.env)), &mut taken);
+                        let (expr, fns) = extra_expr(x, &env_prefix, 8)?;
+                        schema_fns.extend(fns);
+                        s.push_str(&format!(
+                            "        Env::{} => objects.push({expr}),\n",
+                            camel(&e.env)
+                        ))
+                    }
                     None => s.push_str(&format!("        Env::{} => {{}}\n", camel(&e.env))),
                 }
             }
@@ -444,6 +493,12 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
         }
     }
     s.push_str("    objects\n}\n");
+    if !schema_fns.is_empty() {
+        s.push_str(&format!(
+            "\n{SCHEMAS_DOC}\n#[rustfmt::skip]\nmod {SCHEMAS} {{\n    use super::*;\n\n{}}}\n",
+            schema_fns.join("\n")
+        ));
+    }
     w.line(&s);
     Ok(())
 }

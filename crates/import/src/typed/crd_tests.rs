@@ -110,3 +110,37 @@ fn expr_split_moves_large_schemas_into_functions() {
     // Without a split nothing is collected, and the split does not stay on.
     assert!(!expr(PROPS, &v).expect("typed").contains("s_1()"));
 }
+
+#[test]
+fn expr_split_module_lays_functions_out_for_a_module_of_their_own() {
+    let big = json!({"description": "x".repeat(100), "type": "string"});
+    let v = json!({"properties": {"a": big, "b": {"properties": {"c": big}}}});
+    let (e, fns) = crate::typed::expr_split_module(PROPS, &v, "s", 100, "m").expect("typed");
+    assert_eq!(fns.len(), 3, "{fns:?}");
+    // One step in for the module, two for the body, and every line moved with it.
+    let first: Vec<&str> = fns[0].lines().collect();
+    assert!(
+        first[0].starts_with("    pub(super) fn s_1() -> dsl::k8s_openapi::"),
+        "{}",
+        fns[0]
+    );
+    assert!(
+        first[1].starts_with("        dsl::k8s_openapi::"),
+        "{}",
+        fns[0]
+    );
+    assert!(
+        first[2].starts_with("            description: "),
+        "{}",
+        fns[0]
+    );
+    assert_eq!(first[first.len() - 2], "        }", "{}", fns[0]);
+    assert_eq!(first[first.len() - 1], "    }", "{}", fns[0]);
+    // Calls name the module, inside it too.
+    assert!(
+        flat(&fns[2]).contains("(\"c\".into(), m::s_2())"),
+        "{}",
+        fns[2]
+    );
+    assert!(flat(&e).contains("(\"b\".into(), m::s_3())"), "{e}");
+}

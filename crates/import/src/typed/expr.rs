@@ -39,10 +39,37 @@ pub fn expr_split(
     prefix: &str,
     min: usize,
 ) -> Result<(String, Vec<String>), TypedError> {
+    split_with(definition, value, prefix, min, None)
+}
+
+/// Like [`expr_split`], but the functions are laid out for an inline module `module` of their
+/// own (`    pub(super) fn {prefix}_1() -> JSONSchemaProps {`, bodies at indentation 8, every
+/// line re-indented from where the value sat) and every call is `{module}::{prefix}_N()`
+/// (inside the module too: its `use super::*;` names the module itself). `kairn import`
+/// writes that module under `#[rustfmt::skip]`: rustfmt cannot lay out the long
+/// description lines of a CRD, and would spend seconds to change nothing.
+pub fn expr_split_module(
+    definition: &str,
+    value: &Value,
+    prefix: &str,
+    min: usize,
+    module: &str,
+) -> Result<(String, Vec<String>), TypedError> {
+    split_with(definition, value, prefix, min, Some(module))
+}
+
+fn split_with(
+    definition: &str,
+    value: &Value,
+    prefix: &str,
+    min: usize,
+    module: Option<&str>,
+) -> Result<(String, Vec<String>), TypedError> {
     SPLIT.with(|s| {
         *s.borrow_mut() = Some(Split {
             prefix: prefix.to_owned(),
             min,
+            module: module.map(str::to_owned),
             fns: Vec::new(),
         })
     });
@@ -58,6 +85,8 @@ pub fn expr_split(
 struct Split {
     prefix: String,
     min: usize,
+    /// The inline module the functions go in ([`expr_split_module`]), if any.
+    module: Option<String>,
     fns: Vec<String>,
 }
 
@@ -74,17 +103,47 @@ fn split_off(def: &Definition, text: String, ind: usize) -> String {
     SPLIT.with(|s| match s.borrow_mut().as_mut() {
         Some(split) if text.len() >= split.min => {
             let name = format!("{}_{}", split.prefix, split.fns.len() + 1);
-            split.fns.push(format!(
-                "fn {name}() -> {} {{
-{text}
-}}
-",
-                rust_type_path(def.name)
-            ));
-            format!("{name}()")
+            let ty = rust_type_path(def.name);
+            match &split.module {
+                None => {
+                    split
+                        .fns
+                        .push(format!("fn {name}() -> {ty} {{\n{text}\n}}\n"));
+                    format!("{name}()")
+                }
+                Some(module) => {
+                    split.fns.push(format!(
+                        "    pub(super) fn {name}() -> {ty} {{\n        {}\n    }}\n",
+                        reindent(&text, ind, 8)
+                    ));
+                    format!("{module}::{name}()")
+                }
+            }
         }
         _ => text,
     })
+}
+
+/// `text` laid out for indentation `from` (its first line where the value starts, the others
+/// indented `from` and deeper) moved to indentation `to`. Line by line is safe: no string
+/// literal the writer makes spans lines (a newline in a string is `\n`).
+fn reindent(text: &str, from: usize, to: usize) -> String {
+    let pad = " ".repeat(to);
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let rest = &line[spaces.min(from)..];
+            if !rest.is_empty() {
+                out.push_str(&pad);
+            }
+            out.push_str(rest);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// The expression of `v` as `ty` at JSON path `path`, laid out for indentation `ind`.

@@ -72,9 +72,9 @@ use std::fmt;
 
 pub use assign::assign;
 pub use diff::{assign_all, diff, Change};
-pub use expr::{expr, expr_split};
+pub use expr::{expr, expr_split, expr_split_module};
 pub use known::known_fields;
-pub use lit::{one_lit, str_lit, str_lit_at};
+pub use lit::{json_body, one_lit, str_lit, str_lit_at};
 pub use paths::shorten;
 pub use schema::{definition, rust_type, schema, Definition, Field, Schema, Special, Ty};
 

@@ -235,7 +235,10 @@ pub struct Workspace<'a> {
 impl Workspace<'_> {
     /// `text` with the workspace's `{{key}}`s filled in, then `extra` ones.
     pub fn fill(&self, text: &str, extra: &[(&str, String)]) -> String {
-        let mods: String = self.modules.iter().map(|m| format!("mod {m};\n")).collect();
+        // In rustfmt's order (it sorts adjacent `mod`s by name, byte for byte, in edition 2021).
+        let mut sorted: Vec<&String> = self.modules.iter().collect();
+        sorted.sort_unstable();
+        let mods: String = sorted.iter().map(|m| format!("mod {m};\n")).collect();
         let mut teams: Vec<&str> = self.teams.iter().map(String::as_str).collect();
         if !teams.contains(&self.team) {
             teams.push(self.team);

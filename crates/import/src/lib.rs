@@ -95,14 +95,15 @@ impl std::error::Error for ImportError {}
 /// Turns the apps into declarations and a report (the engine; see the module list above).
 pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportError> {
     let _ = &options.team;
-    // Apps are independent: each is imported on its own thread and its module formatted
-    // there at once (rustfmt runs are the larger part of an import's time: while one runs,
-    // the other threads go on with their apps).
-    let rustfmt = rust::rustfmt_command();
-    let done = dsl::parallel::map(apps, |app| {
+    // Apps are independent: each is imported on its own thread, and its module formatted
+    // while the others go on (rustfmt is the larger part of an import's time: see
+    // [`rust::Formatter`]).
+    let formatter = rust::Formatter::new(rust::rustfmt_command());
+    let indexed: Vec<(usize, &SourceApp)> = apps.iter().enumerate().collect();
+    let done = dsl::parallel::map(&indexed, |&(index, app)| {
         let mut report = Report::default();
         let plan = engine::import_app(app, &mut report)?;
-        let source = rust::format_rust(&rustfmt, &rust::app_module(&plan)?);
+        formatter.add(index, rust::app_module(&plan)?);
         let yaml_lines: usize = app
             .envs
             .iter()
@@ -110,13 +111,13 @@ pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportE
             .map(|o| dsl::yaml::to_yaml(&o.value).map_or(0, |s| s.lines().count()))
             .sum();
         report.lines.1 += yaml_lines;
-        Ok::<_, ImportError>((plan, source, report))
+        Ok::<_, ImportError>((plan, report))
     });
     let mut report = Report::default();
     let mut seen = std::collections::BTreeSet::new();
     let mut plans = Vec::new();
-    for result in done {
-        let (plan, source, part) = result?;
+    for (index, result) in done.into_iter().enumerate() {
+        let (plan, part) = result?;
         if !seen.insert(plan.id.clone()) {
             return Err(ImportError::Other(format!(
                 "import: two sources make the app `{}`: give one of them another name (--app)",
@@ -124,10 +125,17 @@ pub fn import(apps: &[SourceApp], options: &Options) -> Result<Imported, ImportE
             )));
         }
         report.merge(part);
-        plans.push((plan, source));
+        plans.push((index, plan));
     }
+    let mut formatted = formatter.finish();
     let mut modules = Vec::new();
-    for (plan, source) in plans {
+    for (index, plan) in plans {
+        let source = formatted.remove(&index).ok_or_else(|| {
+            ImportError::Other(format!(
+                "import: the module of `{}` went missing while it was formatted (a bug in kairn import)",
+                plan.id
+            ))
+        })?;
         report.lines.0 += source.lines().count();
         modules.push(AppModule {
             module: plan.module.clone(),

@@ -106,9 +106,16 @@ pub fn load_noted(request: &LoadRequest) -> Result<LoadOutcome, ImportError> {
                 .into(),
         ));
     }
-    for source in &request.sources {
-        out.apps
-            .extend(load_source(source, named, &render, &mut out.notes)?);
+    // Sources are independent (files read and parsed, kustomize run): on every thread, in
+    // the order given.
+    let loaded = dsl::parallel::map(&request.sources, |source| {
+        let mut notes = Vec::new();
+        load_source(source, named, &render, &mut notes).map(|apps| (apps, notes))
+    });
+    for result in loaded {
+        let (apps, notes) = result?;
+        out.apps.extend(apps);
+        out.notes.extend(notes);
     }
     for chart in &request.helm {
         let name = app_name(helm::chart_name(chart)?);

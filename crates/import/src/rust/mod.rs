@@ -4,8 +4,10 @@
 use std::fmt::Write as _;
 
 mod component;
+mod format;
 
 use component::component_body;
+pub use format::{format_rust, Formatter};
 
 use crate::plan::{AppPlan, ComponentPlan, EnvPlan, ExtraPlan};
 use crate::typed;
@@ -366,35 +368,48 @@ const SCHEMAS_DOC: &str =
 /// rustfmt: their description lines are longer than rustfmt's 100 columns, which it cannot
 /// break, so it would spend seconds on them to change nothing.";
 
-/// The expression of one extra object, laid out for indentation `ind`, and the schema
-/// functions it calls (`prefix_1`, ..).
+/// The expression of one extra object, laid out for indentation `ind`, and what it needs at
+/// module level: the schema functions it calls (`prefix_1`, ..) and its long texts as
+/// constants (names unique against `consts`).
 fn extra_expr(
     x: &ExtraPlan,
     prefix: &str,
     ind: usize,
-) -> Result<(String, Vec<String>), ImportError> {
+    consts: &mut std::collections::BTreeSet<String>,
+) -> Result<typed::ModuleExpr, ImportError> {
     Ok(match typed::root_type(&x.api_version, &x.kind) {
         Some(def) => {
-            let (e, helpers) = typed::expr_split_module(def, &x.value, prefix, SPLIT_AT, SCHEMAS)
+            let name = x
+                .value
+                .pointer("/metadata/name")
+                .and_then(|v| v.as_str())
+                .unwrap_or(&x.kind);
+            let label = format!("{} `{name}`", x.kind);
+            let const_prefix = snake(name).to_ascii_uppercase();
+            // A CRD's descriptions stay where they are read (in the schemas module).
+            let hoist = (x.kind != "CustomResourceDefinition").then_some((const_prefix.as_str(), label.as_str()));
+            let layout = typed::ModuleLayout { prefix, min: SPLIT_AT, module: SCHEMAS, ind, hoist };
+            let mut out = typed::expr_split_module(def, &x.value, &layout, consts)
                 .map_err(|err| ImportError::Object { at: x.at.clone(), message: err.to_string() })?;
-            let call = if x.typed {
+            let e = &out.expr;
+            out.expr = if x.typed {
                 format!("ExtraObject::new({e})")
             } else {
                 // k8s-openapi types it, kairn's object graph does not: a typed custom object.
                 format!("ExtraObject::custom(&{e})\n.expect(\"a {} serialises to an object\")", x.kind)
             };
-            (call, helpers)
+            out
         }
         // rustfmt leaves a `json!` body as written: laid out here, where rustfmt puts the call
         // (`objects.push(` and the call on lines of their own, one step in).
-        None => (
-            format!(
+        None => typed::ModuleExpr {
+            expr: format!(
                 "ExtraObject::json(dsl::serde_json::json!({}))\n.expect(\"a {} with apiVersion, kind and name\")",
                 typed::json_body(&x.value, ind + 4),
                 x.kind
             ),
-            Vec::new(),
-        ),
+            ..Default::default()
+        },
     })
 }
 
@@ -452,7 +467,9 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
         }
     }
     let mut taken = std::collections::BTreeSet::new();
+    let mut const_names = std::collections::BTreeSet::new();
     let mut schema_fns = Vec::new();
+    let mut consts = Vec::new();
     let mut s = String::from("/// Objects kairn keeps as the source has them (kinds it has no component for).\nfn extra_objects(env: Env) -> Vec<ExtraObject> {\n    let _ = env;\n    let mut objects = Vec::new();\n");
     for i in &ids {
         let per: Vec<Option<&ExtraPlan>> = plan
@@ -470,20 +487,23 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
                 .all(|p| p[0].map(|x| &x.value) == p[1].map(|x| &x.value));
         s.push_str(&format!("    // {} {} ({})\n", i.0, i.2, first.at));
         if same {
-            let (e, fns) = extra_expr(first, &prefix, 4)?;
-            schema_fns.extend(fns);
-            s.push_str(&format!("    objects.push({e});\n"));
+            let out = extra_expr(first, &prefix, 4, &mut const_names)?;
+            schema_fns.extend(out.fns);
+            consts.extend(out.consts);
+            s.push_str(&format!("    objects.push({});\n", out.expr));
         } else {
             s.push_str("    match env {\n");
             for (e, x) in plan.envs.iter().zip(&per) {
                 match x {
                     Some(x) => {
                         let env_prefix = unique(format!("{prefix}_{}", snake(&e.env)), &mut taken);
-                        let (expr, fns) = extra_expr(x, &env_prefix, 8)?;
-                        schema_fns.extend(fns);
+                        let out = extra_expr(x, &env_prefix, 8, &mut const_names)?;
+                        schema_fns.extend(out.fns);
+                        consts.extend(out.consts);
                         s.push_str(&format!(
-                            "        Env::{} => objects.push({expr}),\n",
-                            camel(&e.env)
+                            "        Env::{} => objects.push({}),\n",
+                            camel(&e.env),
+                            out.expr
                         ))
                     }
                     None => s.push_str(&format!("        Env::{} => {{}}\n", camel(&e.env))),
@@ -493,6 +513,10 @@ fn extras(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
         }
     }
     s.push_str("    objects\n}\n");
+    for c in consts {
+        s.push('\n');
+        s.push_str(&c);
+    }
     if !schema_fns.is_empty() {
         s.push_str(&format!(
             "\n{SCHEMAS_DOC}\n#[rustfmt::skip]\nmod {SCHEMAS} {{\n    use super::*;\n\n{}}}\n",
@@ -523,37 +547,6 @@ pub fn rustfmt_command() -> std::path::PathBuf {
             }
         }
         _ => "rustfmt".into(),
-    }
-}
-
-/// Formats with rustfmt when it is installed (it is with every rustup toolchain); the
-/// text as written otherwise.
-pub fn format_rust(rustfmt: &std::path::Path, text: &str) -> String {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let Ok(mut child) = Command::new(rustfmt)
-        .args(["--edition", "2021", "--emit", "stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return text.to_owned();
-    };
-    let mut stdin = child.stdin.take();
-    let input = text.to_owned();
-    let writer = std::thread::spawn(move || {
-        if let Some(s) = stdin.as_mut() {
-            let _ = s.write_all(input.as_bytes());
-        }
-    });
-    let output = child.wait_with_output();
-    let _ = writer.join();
-    match output {
-        Ok(o) if o.status.success() => {
-            String::from_utf8(o.stdout).unwrap_or_else(|_| text.to_owned())
-        }
-        _ => text.to_owned(),
     }
 }
 

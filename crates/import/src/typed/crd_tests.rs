@@ -115,7 +115,16 @@ fn expr_split_moves_large_schemas_into_functions() {
 fn expr_split_module_lays_functions_out_for_a_module_of_their_own() {
     let big = json!({"description": "x".repeat(100), "type": "string"});
     let v = json!({"properties": {"a": big, "b": {"properties": {"c": big}}}});
-    let (e, fns) = crate::typed::expr_split_module(PROPS, &v, "s", 100, "m").expect("typed");
+    let layout = crate::typed::ModuleLayout {
+        prefix: "s",
+        min: 100,
+        module: "m",
+        ind: 0,
+        hoist: None,
+    };
+    let out = crate::typed::expr_split_module(PROPS, &v, &layout, &mut Default::default())
+        .expect("typed");
+    let (e, fns) = (out.expr, out.fns);
     assert_eq!(fns.len(), 3, "{fns:?}");
     // One step in for the module, two for the body, and every line moved with it.
     let first: Vec<&str> = fns[0].lines().collect();
@@ -143,4 +152,34 @@ fn expr_split_module_lays_functions_out_for_a_module_of_their_own() {
         fns[2]
     );
     assert!(flat(&e).contains("(\"b\".into(), m::s_3())"), "{e}");
+}
+
+#[test]
+fn long_texts_become_constants_named_after_their_field() {
+    let cm = "io.k8s.api.core.v1.ConfigMap";
+    let text = "a: 1\nb: 2\nc: 3\nd: 4\n";
+    let v = json!({"metadata": {"name": "m"}, "data": {"app.yaml": text, "short": "x\ny\n"}});
+    let layout = crate::typed::ModuleLayout {
+        prefix: "s",
+        min: 600,
+        module: "m",
+        ind: 4,
+        hoist: Some(("M", "ConfigMap `m`")),
+    };
+    let mut taken = std::collections::BTreeSet::from(["M_DATA_APP_YAML".to_owned()]);
+    let out = crate::typed::expr_split_module(cm, &v, &layout, &mut taken).expect("typed");
+    // Named after the field, unique against the names taken; short texts stay in place.
+    assert_eq!(out.consts.len(), 1, "{:?}", out.consts);
+    assert!(
+        out.consts[0].starts_with("/// `data[\"app.yaml\"]` of ConfigMap `m`.\nconst M_DATA_APP_YAML_2: &str = concat!(\n"),
+        "{}",
+        out.consts[0]
+    );
+    assert!(
+        flat(&out.expr).contains("(\"app.yaml\".into(), M_DATA_APP_YAML_2.into())"),
+        "{}",
+        out.expr
+    );
+    assert!(flat(&out.expr).contains("\"x\\ny\\n\""), "{}", out.expr);
+    assert!(taken.contains("M_DATA_APP_YAML_2"));
 }

@@ -1,6 +1,7 @@
 //! A JSON value as the Rust expression that constructs it as its k8s-openapi type.
 
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 use super::lit::{base64_decode, f64_lit, json_body, one_lit, str_lit_at};
 use super::schema::{definition as find, rust_type_path, schema, Definition, Special, Ty};
@@ -39,23 +40,134 @@ pub fn expr_split(
     prefix: &str,
     min: usize,
 ) -> Result<(String, Vec<String>), TypedError> {
-    split_with(definition, value, prefix, min, None)
+    split_with(definition, value, prefix, min, None, 0)
 }
 
-/// Like [`expr_split`], but the functions are laid out for an inline module `module` of their
-/// own (`    pub(super) fn {prefix}_1() -> JSONSchemaProps {`, bodies at indentation 8, every
-/// line re-indented from where the value sat) and every call is `{module}::{prefix}_N()`
+/// Like [`expr_split`], but the value is laid out for indentation `ind` (where the caller
+/// writes it), and the functions for an inline module `module` of their own
+/// (`    pub(super) fn {prefix}_1() -> JSONSchemaProps {`, bodies at indentation 8, every
+/// line re-indented from where the value sat); every call is `{module}::{prefix}_N()`
 /// (inside the module too: its `use super::*;` names the module itself). `kairn import`
 /// writes that module under `#[rustfmt::skip]`: rustfmt cannot lay out the long
 /// description lines of a CRD, and would spend seconds to change nothing.
+///
+/// With `hoist`, a string of [`HOIST_LINES`] lines or more (a config file in a ConfigMap)
+/// becomes a constant of its own (`const {HOIST.0}_DATA_QUERIES: &str = concat!(..);`,
+/// named after the field, unique against `taken`), and the value names it: easier to read
+/// and edit, and rustfmt lays a constant out in milliseconds where the same text deep in an
+/// expression takes it a third of a second.
 pub fn expr_split_module(
     definition: &str,
     value: &Value,
-    prefix: &str,
-    min: usize,
-    module: &str,
-) -> Result<(String, Vec<String>), TypedError> {
-    split_with(definition, value, prefix, min, Some(module))
+    layout: &ModuleLayout<'_>,
+    taken: &mut BTreeSet<String>,
+) -> Result<ModuleExpr, TypedError> {
+    SPLIT.with(|s| {
+        *s.borrow_mut() = Some(Split {
+            prefix: layout.prefix.to_owned(),
+            min: layout.min,
+            module: Some(layout.module.to_owned()),
+            root: layout.ind,
+            fns: Vec::new(),
+            hoist: layout
+                .hoist
+                .map(|(name, label)| (name.to_owned(), label.to_owned())),
+            consts: Vec::new(),
+            taken: std::mem::take(taken),
+        })
+    });
+    let out = def_of(definition).and_then(|def| def_expr(def, value, "", layout.ind));
+    let split = SPLIT.with(|s| s.borrow_mut().take());
+    let (fns, consts) = match split {
+        Some(split) => {
+            *taken = split.taken;
+            (split.fns, split.consts)
+        }
+        None => Default::default(),
+    };
+    out.map(|expr| ModuleExpr { expr, fns, consts })
+}
+
+/// Where [`expr_split_module`] lays an expression out.
+#[derive(Clone, Copy, Debug)]
+pub struct ModuleLayout<'a> {
+    /// The functions' names: `{prefix}_1`, ..
+    pub prefix: &'a str,
+    /// Schemas this long (bytes of text) or longer become functions.
+    pub min: usize,
+    /// The module the functions go in.
+    pub module: &'a str,
+    /// The indentation the expression is written at.
+    pub ind: usize,
+    /// Long strings as constants: the constants' name prefix (`CNPG_MONITORING`) and what
+    /// their doc comment calls the object (`ConfigMap cnpg-monitoring`).
+    pub hoist: Option<(&'a str, &'a str)>,
+}
+
+/// What [`expr_split_module`] writes: the expression, the module's functions, and the
+/// constants (module level, beside the expression's function).
+#[derive(Clone, Debug, Default)]
+pub struct ModuleExpr {
+    pub expr: String,
+    pub fns: Vec<String>,
+    pub consts: Vec<String>,
+}
+
+/// Strings of this many lines or more become constants under [`ModuleLayout::hoist`].
+pub const HOIST_LINES: usize = 4;
+
+fn def_of(definition: &str) -> Result<&'static Definition, TypedError> {
+    find(definition).ok_or_else(|| {
+        TypedError::new(
+            TypedErrorKind::UnknownDefinition,
+            "",
+            format!("`{definition}` is not a Kubernetes 1.33 definition k8s-openapi has"),
+        )
+    })
+}
+
+/// A string's expression at `path`: a constant's name under a hoisting [`expr_split_module`]
+/// when it has [`HOIST_LINES`] lines or more, else its literal ([`str_lit_at`]).
+fn text_at(s: &str, path: &str, ind: usize) -> String {
+    if s.split_inclusive('\n').count() < HOIST_LINES {
+        return str_lit_at(s, ind);
+    }
+    SPLIT.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let Some(split) = cell.as_mut() else {
+            return str_lit_at(s, ind);
+        };
+        let Some((prefix, label)) = &split.hoist else {
+            return str_lit_at(s, ind);
+        };
+        let field: String = path
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let field = field
+            .split('_')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        let base = format!("{prefix}_{field}");
+        let mut name = base.clone();
+        let mut n = 2;
+        while !split.taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        split.consts.push(format!(
+            "/// `{path}` of {label}.\nconst {name}: &str = {};\n",
+            str_lit_at(s, 0)
+        ));
+        name
+    })
 }
 
 fn split_with(
@@ -64,16 +176,21 @@ fn split_with(
     prefix: &str,
     min: usize,
     module: Option<&str>,
+    ind: usize,
 ) -> Result<(String, Vec<String>), TypedError> {
     SPLIT.with(|s| {
         *s.borrow_mut() = Some(Split {
             prefix: prefix.to_owned(),
             min,
             module: module.map(str::to_owned),
+            root: ind,
             fns: Vec::new(),
+            hoist: None,
+            consts: Vec::new(),
+            taken: BTreeSet::new(),
         })
     });
-    let out = expr(definition, value);
+    let out = def_of(definition).and_then(|def| def_expr(def, value, "", ind));
     let fns = SPLIT
         .with(|s| s.borrow_mut().take())
         .map(|s| s.fns)
@@ -87,7 +204,14 @@ struct Split {
     min: usize,
     /// The inline module the functions go in ([`expr_split_module`]), if any.
     module: Option<String>,
+    /// The indentation of the value asked for (which is never split off).
+    root: usize,
     fns: Vec<String>,
+    /// [`ModuleLayout::hoist`], owned.
+    hoist: Option<(String, String)>,
+    consts: Vec<String>,
+    /// Constant names in use.
+    taken: BTreeSet<String>,
 }
 
 thread_local! {
@@ -96,12 +220,12 @@ thread_local! {
 
 /// Under [`expr_split`]: a large schema's text moved into a function, and its call.
 fn split_off(def: &Definition, text: String, ind: usize) -> String {
-    // Not the value asked for itself (indentation 0).
-    if ind == 0 || !def.name.ends_with(".JSONSchemaProps") {
+    if !def.name.ends_with(".JSONSchemaProps") {
         return text;
     }
     SPLIT.with(|s| match s.borrow_mut().as_mut() {
-        Some(split) if text.len() >= split.min => {
+        // Not the value asked for itself.
+        Some(split) if ind != split.root && text.len() >= split.min => {
             let name = format!("{}_{}", split.prefix, split.fns.len() + 1);
             let ty = rust_type_path(def.name);
             match &split.module {
@@ -158,7 +282,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
     match ty {
         Ty::Str => v
             .as_str()
-            .map(|s| format!("{}.into()", str_lit_at(s, ind)))
+            .map(|s| format!("{}.into()", text_at(s, path, ind)))
             .ok_or_else(|| mismatch("a string")),
         Ty::Bool => v
             .as_bool()
@@ -171,7 +295,7 @@ pub(crate) fn ty_expr(ty: &Ty, v: &Value, path: &str, ind: usize) -> Result<Stri
             let s = v.as_str().ok_or_else(|| mismatch("a base64 string"))?;
             let bytes = base64_decode(s).ok_or_else(|| mismatch("standard base64"))?;
             let inner = match String::from_utf8(bytes) {
-                Ok(text) => format!("{}.into()", str_lit_at(&text, ind)),
+                Ok(text) => format!("{}.into()", text_at(&text, path, ind)),
                 Err(e) => {
                     let nums: Vec<String> = e.as_bytes().iter().map(u8::to_string).collect();
                     format!("vec![{}]", nums.join(", "))

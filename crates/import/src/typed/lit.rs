@@ -9,19 +9,57 @@ pub fn str_lit(s: &str) -> String {
 
 /// A Rust string expression for `s` of type `&'static str`: text of several lines as
 /// `concat!("line 1\n", "line 2\n", ..)`, one line a literal (so that no later indentation of
-/// the Rust text can change the string, and rustfmt lays it out); a single line, or two short
-/// ones, as one literal ([`one_lit`]).
+/// the Rust text can change the string, and rustfmt lays it out), a line too long for 100
+/// columns at indentation `ind` in pieces cut after a space where there is one (rustfmt
+/// cannot break a literal: a line over its width makes it give up on the whole expression,
+/// slowly); a single line, or two short ones, as one literal ([`one_lit`]).
 pub fn str_lit_at(s: &str, ind: usize) -> String {
+    // A piece's line is `{pad}{literal},` with the pad `ind + 4` wide.
+    let max = 95usize.saturating_sub(ind).max(40);
     let lines: Vec<&str> = s.split_inclusive('\n').collect();
-    if lines.len() < 2 || (lines.len() == 2 && s.len() <= 40) {
+    let pieces: Vec<&str> = lines.iter().flat_map(|l| pieces(l, max)).collect();
+    if pieces.len() < 2 || (lines.len() == 2 && pieces.len() == 2 && s.len() <= 40) {
         return one_lit(s);
     }
     let pad = " ".repeat(ind + 4);
-    let parts: Vec<String> = lines
+    let parts: Vec<String> = pieces
         .iter()
         .map(|l| format!("{pad}{}", one_lit(l)))
         .collect();
     format!("concat!(\n{}\n{})", parts.join(",\n"), " ".repeat(ind))
+}
+
+/// `line` in pieces whose escaped literal is at most `max` characters, each cut after the
+/// last space of its second half when it has one.
+fn pieces(line: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    loop {
+        // Quotes and the escapes of the quoted form: an upper bound of either literal's width.
+        let mut width = 2;
+        let mut end = rest.len();
+        let mut space = None;
+        for (i, c) in rest.char_indices() {
+            width += c.escape_debug().count();
+            if width > max && i > 0 {
+                end = i;
+                break;
+            }
+            if c == ' ' {
+                space = Some(i + 1);
+            }
+        }
+        if end == rest.len() {
+            out.push(rest);
+            return out;
+        }
+        let cut = match space {
+            Some(at) if at > end / 2 && at < end => at,
+            _ => end,
+        };
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
 }
 
 /// One Rust string literal: a raw string (`r#"..."#`) when `s` has quotes or backslashes

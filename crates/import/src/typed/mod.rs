@@ -72,7 +72,7 @@ use std::fmt;
 
 pub use assign::assign;
 pub use diff::{assign_all, diff, Change};
-pub use expr::{expr, expr_split, expr_split_module};
+pub use expr::{expr, expr_split, expr_split_module, ModuleExpr, ModuleLayout, HOIST_LINES};
 pub use known::known_fields;
 pub use lit::{json_body, one_lit, str_lit, str_lit_at};
 pub use paths::shorten;

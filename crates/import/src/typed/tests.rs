@@ -406,6 +406,27 @@ fn string_literals() {
     assert_eq!(str_lit("a\nb"), "\"a\\nb\"");
     let long = "a long single line that is longer than forty characters";
     assert_eq!(str_lit(long), format!("{long:?}"));
+    // A line longer than 100 columns at its indentation: pieces cut after a space, which
+    // concatenate to the line.
+    let words = "word ".repeat(40);
+    let cut = str_lit_at(&words, 8);
+    assert!(cut.starts_with("concat!(\n"), "{cut}");
+    let pieces: Vec<&str> = cut.lines().skip(1).filter(|l| l.contains('"')).collect();
+    assert!(pieces.len() >= 3, "{cut}");
+    for p in &pieces {
+        assert!(p.len() <= 100, "{p}");
+        assert!(p.trim().trim_end_matches(',').ends_with(" \""), "{p}");
+    }
+    let joined: String = pieces
+        .iter()
+        .map(|p| p.trim().trim_end_matches(',').trim_matches('"'))
+        .collect();
+    assert_eq!(joined, words);
+    // No space to cut at, escapes counted, a character never split.
+    let dense = format!("{}\u{e9}\"", "x".repeat(150));
+    let cut = str_lit_at(&dense, 0);
+    assert!(cut.lines().all(|l| l.len() <= 100), "{cut}");
+    assert!(cut.contains('\u{e9}'), "{cut}");
     assert_eq!(str_lit("one line\n"), "\"one line\\n\"");
     assert_eq!(str_lit("say \"hi\""), "r#\"say \"hi\"\"#");
     assert_eq!(str_lit("\"##"), "r###\"\"##\"###");

@@ -161,34 +161,33 @@ fn case_1() -> Deployment {
 /// Deployment/ingress-nginx-controller `metadata.labels["app.kubernetes.io/component"]`: a map key with dots and a slash, the map created
 fn case_2() -> Deployment {
     let mut o = Deployment {
-    metadata: ObjectMeta {
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
-                ("app.kubernetes.io/component".into(), "controller".into()),
-                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ])),
+        metadata: ObjectMeta {
+            name: Some("ingress-nginx-controller".into()),
+            namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                labels: Some(BTreeMap::from([
+        spec: Some(DeploymentSpec {
+            min_ready_seconds: Some(0),
+            revision_history_limit: Some(10),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                containers: vec![
-                    Container {
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "controller".into()),
+                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         args: Some(vec![
                             "/nginx-ingress-controller".into(),
                             "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
@@ -229,7 +228,13 @@ fn case_2() -> Deployment {
                                 ..Default::default()
                             },
                         ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
+                        image: Some(
+                            concat!(
+                            "registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9",
+                            "efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655"
+                        )
+                            .into(),
+                        ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         lifecycle: Some(Lifecycle {
                             pre_stop: Some(LifecycleHandler {
@@ -305,40 +310,36 @@ fn case_2() -> Deployment {
                             run_as_user: Some(101),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/usr/local/certificates/".into(),
+                            name: "webhook-cert".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
                         ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    Volume {
+                    }],
+                    dns_policy: Some("ClusterFirst".into()),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    service_account_name: Some("ingress-nginx".into()),
+                    termination_grace_period_seconds: Some(300),
+                    volumes: Some(vec![Volume {
                         name: "webhook-cert".into(),
                         secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
                         ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
+                    }]),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-};
+    };
     apply(&mut o, |d: &mut Deployment| {
         d.metadata
             .labels
@@ -363,41 +364,40 @@ fn case_3() -> Deployment {
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].args`: a list replaced whole, under a Vec index
 fn case_4() -> Deployment {
     let mut o = Deployment {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/version".into(), "1.5.2".into()),
             ])),
+            name: Some("ingress-nginx-controller".into()),
+            namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                labels: Some(BTreeMap::from([
+        spec: Some(DeploymentSpec {
+            min_ready_seconds: Some(0),
+            revision_history_limit: Some(10),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                containers: vec![
-                    Container {
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "controller".into()),
+                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         env: Some(vec![
                             EnvVar {
                                 name: "POD_NAME".into(),
@@ -427,7 +427,13 @@ fn case_4() -> Deployment {
                                 ..Default::default()
                             },
                         ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
+                        image: Some(
+                            concat!(
+                            "registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9",
+                            "efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655"
+                        )
+                            .into(),
+                        ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         lifecycle: Some(Lifecycle {
                             pre_stop: Some(LifecycleHandler {
@@ -503,40 +509,36 @@ fn case_4() -> Deployment {
                             run_as_user: Some(101),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/usr/local/certificates/".into(),
+                            name: "webhook-cert".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
                         ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    Volume {
+                    }],
+                    dns_policy: Some("ClusterFirst".into()),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    service_account_name: Some("ingress-nginx".into()),
+                    termination_grace_period_seconds: Some(300),
+                    volumes: Some(vec![Volume {
                         name: "webhook-cert".into(),
                         secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
                         ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
+                    }]),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-};
+    };
     apply(&mut o, |d: &mut Deployment| {
         d.spec
             .get_or_insert_with(Default::default)
@@ -562,41 +564,40 @@ fn case_4() -> Deployment {
 /// Deployment/ingress-nginx-controller `spec.template.spec.containers[0].livenessProbe.httpGet.port`: a required IntOrString::Int under created Options
 fn case_5() -> Deployment {
     let mut o = Deployment {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/version".into(), "1.5.2".into()),
             ])),
+            name: Some("ingress-nginx-controller".into()),
+            namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                labels: Some(BTreeMap::from([
+        spec: Some(DeploymentSpec {
+            min_ready_seconds: Some(0),
+            revision_history_limit: Some(10),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                containers: vec![
-                    Container {
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "controller".into()),
+                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         args: Some(vec![
                             "/nginx-ingress-controller".into(),
                             "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
@@ -637,7 +638,13 @@ fn case_5() -> Deployment {
                                 ..Default::default()
                             },
                         ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
+                        image: Some(
+                            concat!(
+                            "registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9",
+                            "efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655"
+                        )
+                            .into(),
+                        ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         lifecycle: Some(Lifecycle {
                             pre_stop: Some(LifecycleHandler {
@@ -699,40 +706,36 @@ fn case_5() -> Deployment {
                             run_as_user: Some(101),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/usr/local/certificates/".into(),
+                            name: "webhook-cert".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
                         ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    Volume {
+                    }],
+                    dns_policy: Some("ClusterFirst".into()),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    service_account_name: Some("ingress-nginx".into()),
+                    termination_grace_period_seconds: Some(300),
+                    volumes: Some(vec![Volume {
                         name: "webhook-cert".into(),
                         secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
                         ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
+                    }]),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-};
+    };
     apply(&mut o, |d: &mut Deployment| {
         d.spec
             .get_or_insert_with(Default::default)
@@ -962,103 +965,114 @@ fn case_12() -> ClusterRole {
 /// DaemonSet/node-exporter `spec.template.spec.hostNetwork`: a bool
 fn case_13() -> DaemonSet {
     let mut o = DaemonSet {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "exporter".into()),
-            ("app.kubernetes.io/name".into(), "node-exporter".into()),
-            ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-            ("app.kubernetes.io/version".into(), "1.6.1".into()),
-        ])),
-        name: Some("node-exporter".into()),
-        namespace: Some("monitoring".into()),
-        ..Default::default()
-    },
-    spec: Some(DaemonSetSpec {
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                ("app.kubernetes.io/version".into(), "1.6.1".into()),
             ])),
+            name: Some("node-exporter".into()),
+            namespace: Some("monitoring".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                annotations: Some(BTreeMap::from([
-                    ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
-                ])),
-                labels: Some(BTreeMap::from([
+        spec: Some(DaemonSetSpec {
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-                    ("app.kubernetes.io/version".into(), "1.6.1".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                automount_service_account_token: Some(true),
-                containers: vec![
-                    Container {
-                        args: Some(vec![
-                            "--web.listen-address=127.0.0.1:9100".into(),
-                            "--path.sysfs=/host/sys".into(),
-                            "--path.rootfs=/host/root".into(),
-                            "--path.udev.data=/host/root/run/udev/data".into(),
-                            "--no-collector.wifi".into(),
-                            "--no-collector.hwmon".into(),
-                            "--no-collector.btrfs".into(),
-                            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)".into(),
-                            "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$".into(),
-                            "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
-                        ]),
-                        image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
-                        name: "node-exporter".into(),
-                        resources: Some(ResourceRequirements {
-                            limits: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("250m".into())),
-                                ("memory".into(), Quantity("180Mi".into())),
-                            ])),
-                            requests: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("102m".into())),
-                                ("memory".into(), Quantity("180Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(SecurityContext {
-                            allow_privilege_escalation: Some(false),
-                            capabilities: Some(Capabilities {
-                                add: Some(vec!["SYS_TIME".into()]),
-                                drop: Some(vec!["ALL".into()]),
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kubectl.kubernetes.io/default-container".into(),
+                        "node-exporter".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "exporter".into()),
+                        ("app.kubernetes.io/name".into(), "node-exporter".into()),
+                        ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                        ("app.kubernetes.io/version".into(), "1.6.1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    automount_service_account_token: Some(true),
+                    containers: vec![
+                        Container {
+                            args: Some(vec![
+                                "--web.listen-address=127.0.0.1:9100".into(),
+                                "--path.sysfs=/host/sys".into(),
+                                "--path.rootfs=/host/root".into(),
+                                "--path.udev.data=/host/root/run/udev/data".into(),
+                                "--no-collector.wifi".into(),
+                                "--no-collector.hwmon".into(),
+                                "--no-collector.btrfs".into(),
+                                concat!(
+                                "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k",
+                                "3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)"
+                            )
+                                .into(),
+                                "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$"
+                                    .into(),
+                                "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
+                            ]),
+                            image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
+                            name: "node-exporter".into(),
+                            resources: Some(ResourceRequirements {
+                                limits: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("250m".into())),
+                                    ("memory".into(), Quantity("180Mi".into())),
+                                ])),
+                                requests: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("102m".into())),
+                                    ("memory".into(), Quantity("180Mi".into())),
+                                ])),
+                                ..Default::default()
                             }),
-                            read_only_root_filesystem: Some(true),
+                            security_context: Some(SecurityContext {
+                                allow_privilege_escalation: Some(false),
+                                capabilities: Some(Capabilities {
+                                    add: Some(vec!["SYS_TIME".into()]),
+                                    drop: Some(vec!["ALL".into()]),
+                                }),
+                                read_only_root_filesystem: Some(true),
+                                ..Default::default()
+                            }),
+                            volume_mounts: Some(vec![
+                                VolumeMount {
+                                    mount_path: "/host/sys".into(),
+                                    mount_propagation: Some("HostToContainer".into()),
+                                    name: "sys".into(),
+                                    read_only: Some(true),
+                                    ..Default::default()
+                                },
+                                VolumeMount {
+                                    mount_path: "/host/root".into(),
+                                    mount_propagation: Some("HostToContainer".into()),
+                                    name: "root".into(),
+                                    read_only: Some(true),
+                                    ..Default::default()
+                                },
+                            ]),
                             ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/host/sys".into(),
-                                mount_propagation: Some("HostToContainer".into()),
-                                name: "sys".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                            VolumeMount {
-                                mount_path: "/host/root".into(),
-                                mount_propagation: Some("HostToContainer".into()),
-                                name: "root".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                    Container {
-                        args: Some(vec![
-                            "--secure-listen-address=[$(IP)]:9100".into(),
-                            "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
-                            "--upstream=http://127.0.0.1:9100/".into(),
-                        ]),
-                        env: Some(vec![
-                            EnvVar {
+                        },
+                        Container {
+                            args: Some(vec![
+                                "--secure-listen-address=[$(IP)]:9100".into(),
+                                concat!(
+                                "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECD",
+                                "HE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_S",
+                                "HA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_",
+                                "CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305"
+                            )
+                                .into(),
+                                "--upstream=http://127.0.0.1:9100/".into(),
+                            ]),
+                            env: Some(vec![EnvVar {
                                 name: "IP".into(),
                                 value_from: Some(EnvVarSource {
                                     field_ref: Some(ObjectFieldSelector {
@@ -1068,93 +1082,89 @@ fn case_13() -> DaemonSet {
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            },
-                        ]),
-                        image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
-                        name: "kube-rbac-proxy".into(),
-                        ports: Some(vec![
-                            ContainerPort {
+                            }]),
+                            image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
+                            name: "kube-rbac-proxy".into(),
+                            ports: Some(vec![ContainerPort {
                                 container_port: 9100,
                                 host_port: Some(9100),
                                 name: Some("https".into()),
                                 ..Default::default()
-                            },
-                        ]),
-                        resources: Some(ResourceRequirements {
-                            limits: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("20m".into())),
-                                ("memory".into(), Quantity("40Mi".into())),
-                            ])),
-                            requests: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("10m".into())),
-                                ("memory".into(), Quantity("20Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(SecurityContext {
-                            allow_privilege_escalation: Some(false),
-                            capabilities: Some(Capabilities {
-                                drop: Some(vec!["ALL".into()]),
+                            }]),
+                            resources: Some(ResourceRequirements {
+                                limits: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("20m".into())),
+                                    ("memory".into(), Quantity("40Mi".into())),
+                                ])),
+                                requests: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("10m".into())),
+                                    ("memory".into(), Quantity("20Mi".into())),
+                                ])),
                                 ..Default::default()
                             }),
-                            read_only_root_filesystem: Some(true),
-                            run_as_group: Some(65532),
-                            run_as_non_root: Some(true),
-                            run_as_user: Some(65532),
+                            security_context: Some(SecurityContext {
+                                allow_privilege_escalation: Some(false),
+                                capabilities: Some(Capabilities {
+                                    drop: Some(vec!["ALL".into()]),
+                                    ..Default::default()
+                                }),
+                                read_only_root_filesystem: Some(true),
+                                run_as_group: Some(65532),
+                                run_as_non_root: Some(true),
+                                run_as_user: Some(65532),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
+                        },
+                    ],
+                    host_pid: Some(true),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    priority_class_name: Some("system-cluster-critical".into()),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(65534),
                         ..Default::default()
-                    },
-                ],
-                host_pid: Some(true),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                priority_class_name: Some("system-cluster-critical".into()),
-                security_context: Some(PodSecurityContext {
-                    run_as_non_root: Some(true),
-                    run_as_user: Some(65534),
-                    ..Default::default()
-                }),
-                service_account_name: Some("node-exporter".into()),
-                tolerations: Some(vec![
-                    Toleration {
+                    }),
+                    service_account_name: Some("node-exporter".into()),
+                    tolerations: Some(vec![Toleration {
                         operator: Some("Exists".into()),
                         ..Default::default()
-                    },
-                ]),
-                volumes: Some(vec![
-                    Volume {
-                        host_path: Some(HostPathVolumeSource {
-                            path: "/sys".into(),
+                    }]),
+                    volumes: Some(vec![
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
+                                path: "/sys".into(),
+                                ..Default::default()
+                            }),
+                            name: "sys".into(),
                             ..Default::default()
-                        }),
-                        name: "sys".into(),
-                        ..Default::default()
-                    },
-                    Volume {
-                        host_path: Some(HostPathVolumeSource {
-                            path: "/".into(),
+                        },
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
+                                path: "/".into(),
+                                ..Default::default()
+                            }),
+                            name: "root".into(),
                             ..Default::default()
-                        }),
-                        name: "root".into(),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
+                        },
+                    ]),
+                    ..Default::default()
+                }),
+            },
+            update_strategy: Some(DaemonSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateDaemonSet {
+                    max_unavailable: Some(IntOrString::String("10%".into())),
+                    ..Default::default()
+                }),
+                type_: Some("RollingUpdate".into()),
             }),
-        },
-        update_strategy: Some(DaemonSetUpdateStrategy {
-            rolling_update: Some(RollingUpdateDaemonSet {
-                max_unavailable: Some(IntOrString::String("10%".into())),
-                ..Default::default()
-            }),
-            type_: Some("RollingUpdate".into()),
+            ..Default::default()
         }),
         ..Default::default()
-    }),
-    ..Default::default()
-};
+    };
     apply(&mut o, |d: &mut DaemonSet| {
         d.spec
             .get_or_insert_with(Default::default)
@@ -1169,103 +1179,114 @@ fn case_13() -> DaemonSet {
 /// DaemonSet/node-exporter `spec.template.spec.volumes[0].hostPath.path`: a required string under an optional struct in a list
 fn case_14() -> DaemonSet {
     let mut o = DaemonSet {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "exporter".into()),
-            ("app.kubernetes.io/name".into(), "node-exporter".into()),
-            ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-            ("app.kubernetes.io/version".into(), "1.6.1".into()),
-        ])),
-        name: Some("node-exporter".into()),
-        namespace: Some("monitoring".into()),
-        ..Default::default()
-    },
-    spec: Some(DaemonSetSpec {
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                ("app.kubernetes.io/version".into(), "1.6.1".into()),
             ])),
+            name: Some("node-exporter".into()),
+            namespace: Some("monitoring".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                annotations: Some(BTreeMap::from([
-                    ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
-                ])),
-                labels: Some(BTreeMap::from([
+        spec: Some(DaemonSetSpec {
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-                    ("app.kubernetes.io/version".into(), "1.6.1".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                automount_service_account_token: Some(true),
-                containers: vec![
-                    Container {
-                        args: Some(vec![
-                            "--web.listen-address=127.0.0.1:9100".into(),
-                            "--path.sysfs=/host/sys".into(),
-                            "--path.rootfs=/host/root".into(),
-                            "--path.udev.data=/host/root/run/udev/data".into(),
-                            "--no-collector.wifi".into(),
-                            "--no-collector.hwmon".into(),
-                            "--no-collector.btrfs".into(),
-                            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)".into(),
-                            "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$".into(),
-                            "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
-                        ]),
-                        image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
-                        name: "node-exporter".into(),
-                        resources: Some(ResourceRequirements {
-                            limits: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("250m".into())),
-                                ("memory".into(), Quantity("180Mi".into())),
-                            ])),
-                            requests: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("102m".into())),
-                                ("memory".into(), Quantity("180Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(SecurityContext {
-                            allow_privilege_escalation: Some(false),
-                            capabilities: Some(Capabilities {
-                                add: Some(vec!["SYS_TIME".into()]),
-                                drop: Some(vec!["ALL".into()]),
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kubectl.kubernetes.io/default-container".into(),
+                        "node-exporter".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "exporter".into()),
+                        ("app.kubernetes.io/name".into(), "node-exporter".into()),
+                        ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                        ("app.kubernetes.io/version".into(), "1.6.1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    automount_service_account_token: Some(true),
+                    containers: vec![
+                        Container {
+                            args: Some(vec![
+                                "--web.listen-address=127.0.0.1:9100".into(),
+                                "--path.sysfs=/host/sys".into(),
+                                "--path.rootfs=/host/root".into(),
+                                "--path.udev.data=/host/root/run/udev/data".into(),
+                                "--no-collector.wifi".into(),
+                                "--no-collector.hwmon".into(),
+                                "--no-collector.btrfs".into(),
+                                concat!(
+                                "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k",
+                                "3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)"
+                            )
+                                .into(),
+                                "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$"
+                                    .into(),
+                                "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
+                            ]),
+                            image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
+                            name: "node-exporter".into(),
+                            resources: Some(ResourceRequirements {
+                                limits: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("250m".into())),
+                                    ("memory".into(), Quantity("180Mi".into())),
+                                ])),
+                                requests: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("102m".into())),
+                                    ("memory".into(), Quantity("180Mi".into())),
+                                ])),
+                                ..Default::default()
                             }),
-                            read_only_root_filesystem: Some(true),
+                            security_context: Some(SecurityContext {
+                                allow_privilege_escalation: Some(false),
+                                capabilities: Some(Capabilities {
+                                    add: Some(vec!["SYS_TIME".into()]),
+                                    drop: Some(vec!["ALL".into()]),
+                                }),
+                                read_only_root_filesystem: Some(true),
+                                ..Default::default()
+                            }),
+                            volume_mounts: Some(vec![
+                                VolumeMount {
+                                    mount_path: "/host/sys".into(),
+                                    mount_propagation: Some("HostToContainer".into()),
+                                    name: "sys".into(),
+                                    read_only: Some(true),
+                                    ..Default::default()
+                                },
+                                VolumeMount {
+                                    mount_path: "/host/root".into(),
+                                    mount_propagation: Some("HostToContainer".into()),
+                                    name: "root".into(),
+                                    read_only: Some(true),
+                                    ..Default::default()
+                                },
+                            ]),
                             ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/host/sys".into(),
-                                mount_propagation: Some("HostToContainer".into()),
-                                name: "sys".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                            VolumeMount {
-                                mount_path: "/host/root".into(),
-                                mount_propagation: Some("HostToContainer".into()),
-                                name: "root".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                    Container {
-                        args: Some(vec![
-                            "--secure-listen-address=[$(IP)]:9100".into(),
-                            "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
-                            "--upstream=http://127.0.0.1:9100/".into(),
-                        ]),
-                        env: Some(vec![
-                            EnvVar {
+                        },
+                        Container {
+                            args: Some(vec![
+                                "--secure-listen-address=[$(IP)]:9100".into(),
+                                concat!(
+                                "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECD",
+                                "HE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_S",
+                                "HA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_",
+                                "CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305"
+                            )
+                                .into(),
+                                "--upstream=http://127.0.0.1:9100/".into(),
+                            ]),
+                            env: Some(vec![EnvVar {
                                 name: "IP".into(),
                                 value_from: Some(EnvVarSource {
                                     field_ref: Some(ObjectFieldSelector {
@@ -1275,91 +1296,87 @@ fn case_14() -> DaemonSet {
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            },
-                        ]),
-                        image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
-                        name: "kube-rbac-proxy".into(),
-                        ports: Some(vec![
-                            ContainerPort {
+                            }]),
+                            image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
+                            name: "kube-rbac-proxy".into(),
+                            ports: Some(vec![ContainerPort {
                                 container_port: 9100,
                                 host_port: Some(9100),
                                 name: Some("https".into()),
                                 ..Default::default()
-                            },
-                        ]),
-                        resources: Some(ResourceRequirements {
-                            limits: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("20m".into())),
-                                ("memory".into(), Quantity("40Mi".into())),
-                            ])),
-                            requests: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("10m".into())),
-                                ("memory".into(), Quantity("20Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(SecurityContext {
-                            allow_privilege_escalation: Some(false),
-                            capabilities: Some(Capabilities {
-                                drop: Some(vec!["ALL".into()]),
+                            }]),
+                            resources: Some(ResourceRequirements {
+                                limits: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("20m".into())),
+                                    ("memory".into(), Quantity("40Mi".into())),
+                                ])),
+                                requests: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("10m".into())),
+                                    ("memory".into(), Quantity("20Mi".into())),
+                                ])),
                                 ..Default::default()
                             }),
-                            read_only_root_filesystem: Some(true),
-                            run_as_group: Some(65532),
-                            run_as_non_root: Some(true),
-                            run_as_user: Some(65532),
+                            security_context: Some(SecurityContext {
+                                allow_privilege_escalation: Some(false),
+                                capabilities: Some(Capabilities {
+                                    drop: Some(vec!["ALL".into()]),
+                                    ..Default::default()
+                                }),
+                                read_only_root_filesystem: Some(true),
+                                run_as_group: Some(65532),
+                                run_as_non_root: Some(true),
+                                run_as_user: Some(65532),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
+                        },
+                    ],
+                    host_network: Some(true),
+                    host_pid: Some(true),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    priority_class_name: Some("system-cluster-critical".into()),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(65534),
                         ..Default::default()
-                    },
-                ],
-                host_network: Some(true),
-                host_pid: Some(true),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                priority_class_name: Some("system-cluster-critical".into()),
-                security_context: Some(PodSecurityContext {
-                    run_as_non_root: Some(true),
-                    run_as_user: Some(65534),
-                    ..Default::default()
-                }),
-                service_account_name: Some("node-exporter".into()),
-                tolerations: Some(vec![
-                    Toleration {
+                    }),
+                    service_account_name: Some("node-exporter".into()),
+                    tolerations: Some(vec![Toleration {
                         operator: Some("Exists".into()),
                         ..Default::default()
-                    },
-                ]),
-                volumes: Some(vec![
-                    Volume {
-                        host_path: Some(HostPathVolumeSource::default()),
-                        name: "sys".into(),
-                        ..Default::default()
-                    },
-                    Volume {
-                        host_path: Some(HostPathVolumeSource {
-                            path: "/".into(),
+                    }]),
+                    volumes: Some(vec![
+                        Volume {
+                            host_path: Some(HostPathVolumeSource::default()),
+                            name: "sys".into(),
                             ..Default::default()
-                        }),
-                        name: "root".into(),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
+                        },
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
+                                path: "/".into(),
+                                ..Default::default()
+                            }),
+                            name: "root".into(),
+                            ..Default::default()
+                        },
+                    ]),
+                    ..Default::default()
+                }),
+            },
+            update_strategy: Some(DaemonSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateDaemonSet {
+                    max_unavailable: Some(IntOrString::String("10%".into())),
+                    ..Default::default()
+                }),
+                type_: Some("RollingUpdate".into()),
             }),
-        },
-        update_strategy: Some(DaemonSetUpdateStrategy {
-            rolling_update: Some(RollingUpdateDaemonSet {
-                max_unavailable: Some(IntOrString::String("10%".into())),
-                ..Default::default()
-            }),
-            type_: Some("RollingUpdate".into()),
+            ..Default::default()
         }),
         ..Default::default()
-    }),
-    ..Default::default()
-};
+    };
     apply(&mut o, |d: &mut DaemonSet| {
         d.spec
             .get_or_insert_with(Default::default)

@@ -129,7 +129,11 @@ fn schema_0_1() -> JSONSchemaProps {
                 "cluster".into(),
                 JSONSchemaProps {
                     description: Some(
-                        "Name of the cluster to associate this worker group with".into(),
+                        concat!(
+                            "Name of the cluster to associate this worker group ",
+                            "with"
+                        )
+                        .into(),
                     ),
                     type_: Some("string".into()),
                     ..Default::default()
@@ -51811,7 +51815,11 @@ fn schema_3_371() -> JSONSchemaProps {
                 "cluster".into(),
                 JSONSchemaProps {
                     description: Some(
-                        "Name of the cluster to associate this worker group with".into(),
+                        concat!(
+                            "Name of the cluster to associate this worker group ",
+                            "with"
+                        )
+                        .into(),
                     ),
                     type_: Some("string".into()),
                     ..Default::default()

@@ -568,41 +568,40 @@ pub fn object_13() -> Service {
 /// Deployment/ingress-nginx-controller (deploy.yaml:391)
 pub fn object_14() -> Deployment {
     Deployment {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "controller".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-controller".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(DeploymentSpec {
-        min_ready_seconds: Some(0),
-        revision_history_limit: Some(10),
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "controller".into()),
                 ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                 ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/version".into(), "1.5.2".into()),
             ])),
+            name: Some("ingress-nginx-controller".into()),
+            namespace: Some("ingress-nginx".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                labels: Some(BTreeMap::from([
+        spec: Some(DeploymentSpec {
+            min_ready_seconds: Some(0),
+            revision_history_limit: Some(10),
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "controller".into()),
                     ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
                     ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                containers: vec![
-                    Container {
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "controller".into()),
+                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         args: Some(vec![
                             "/nginx-ingress-controller".into(),
                             "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
@@ -643,7 +642,13 @@ pub fn object_14() -> Deployment {
                                 ..Default::default()
                             },
                         ]),
-                        image: Some("registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655".into()),
+                        image: Some(
+                            concat!(
+                            "registry.k8s.io/ingress-nginx/controller:v1.5.2@sha256:3870522ed937c9",
+                            "efb94bfa31a7eb16009831567a0d4cbe01846fc5486d622655"
+                        )
+                            .into(),
+                        ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         lifecycle: Some(Lifecycle {
                             pre_stop: Some(LifecycleHandler {
@@ -719,93 +724,103 @@ pub fn object_14() -> Deployment {
                             run_as_user: Some(101),
                             ..Default::default()
                         }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/usr/local/certificates/".into(),
-                                name: "webhook-cert".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
+                        volume_mounts: Some(vec![VolumeMount {
+                            mount_path: "/usr/local/certificates/".into(),
+                            name: "webhook-cert".into(),
+                            read_only: Some(true),
+                            ..Default::default()
+                        }]),
                         ..Default::default()
-                    },
-                ],
-                dns_policy: Some("ClusterFirst".into()),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                service_account_name: Some("ingress-nginx".into()),
-                termination_grace_period_seconds: Some(300),
-                volumes: Some(vec![
-                    Volume {
+                    }],
+                    dns_policy: Some("ClusterFirst".into()),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    service_account_name: Some("ingress-nginx".into()),
+                    termination_grace_period_seconds: Some(300),
+                    volumes: Some(vec![Volume {
                         name: "webhook-cert".into(),
                         secret: Some(SecretVolumeSource {
                             secret_name: Some("ingress-nginx-admission".into()),
                             ..Default::default()
                         }),
                         ..Default::default()
-                    },
-                ]),
-                ..Default::default()
-            }),
-        },
+                    }]),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-}
+    }
 }
 
 /// Job/ingress-nginx-admission-create (deploy.yaml:503)
 pub fn object_15() -> Job {
     Job {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-admission-create".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(JobSpec {
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                labels: Some(BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/version".into(), "1.5.2".into()),
-                ])),
-                name: Some("ingress-nginx-admission-create".into()),
-                ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                containers: vec![
-                    Container {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
+                (
+                    "app.kubernetes.io/component".into(),
+                    "admission-webhook".into(),
+                ),
+                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/version".into(), "1.5.2".into()),
+            ])),
+            name: Some("ingress-nginx-admission-create".into()),
+            namespace: Some("ingress-nginx".into()),
+            ..Default::default()
+        },
+        spec: Some(JobSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        (
+                            "app.kubernetes.io/component".into(),
+                            "admission-webhook".into(),
+                        ),
+                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/version".into(), "1.5.2".into()),
+                    ])),
+                    name: Some("ingress-nginx-admission-create".into()),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         args: Some(vec![
                             "create".into(),
-                            "--host=ingress-nginx-controller-admission,ingress-nginx-controller-admission.$(POD_NAMESPACE).svc".into(),
+                            concat!(
+                                "--host=ingress-nginx-controller-admission,ingress-nginx-controlle",
+                                "r-admission.$(POD_NAMESPACE).svc"
+                            )
+                            .into(),
                             "--namespace=$(POD_NAMESPACE)".into(),
                             "--secret-name=ingress-nginx-admission".into(),
                         ]),
-                        env: Some(vec![
-                            EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(EnvVarSource {
-                                    field_ref: Some(ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
+                        env: Some(vec![EnvVar {
+                            name: "POD_NAMESPACE".into(),
+                            value_from: Some(EnvVarSource {
+                                field_ref: Some(ObjectFieldSelector {
+                                    field_path: "metadata.namespace".into(),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c343@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f61e10f".into()),
+                            }),
+                            ..Default::default()
+                        }]),
+                        image: Some(
+                            concat!(
+                            "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c3",
+                            "43@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f6",
+                            "1e10f"
+                        )
+                            .into(),
+                        ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "create".into(),
                         security_context: Some(SecurityContext {
@@ -813,59 +828,64 @@ pub fn object_15() -> Job {
                             ..Default::default()
                         }),
                         ..Default::default()
-                    },
-                ],
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                restart_policy: Some("OnFailure".into()),
-                security_context: Some(PodSecurityContext {
-                    fs_group: Some(2000),
-                    run_as_non_root: Some(true),
-                    run_as_user: Some(2000),
+                    }],
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    restart_policy: Some("OnFailure".into()),
+                    security_context: Some(PodSecurityContext {
+                        fs_group: Some(2000),
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(2000),
+                        ..Default::default()
+                    }),
+                    service_account_name: Some("ingress-nginx-admission".into()),
                     ..Default::default()
                 }),
-                service_account_name: Some("ingress-nginx-admission".into()),
-                ..Default::default()
-            }),
-        },
+            },
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-}
+    }
 }
 
 /// Job/ingress-nginx-admission-patch (deploy.yaml:550)
 pub fn object_16() -> Job {
     Job {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-            ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-            ("app.kubernetes.io/version".into(), "1.5.2".into()),
-        ])),
-        name: Some("ingress-nginx-admission-patch".into()),
-        namespace: Some("ingress-nginx".into()),
-        ..Default::default()
-    },
-    spec: Some(JobSpec {
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                labels: Some(BTreeMap::from([
-                    ("app.kubernetes.io/component".into(), "admission-webhook".into()),
-                    ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
-                    ("app.kubernetes.io/version".into(), "1.5.2".into()),
-                ])),
-                name: Some("ingress-nginx-admission-patch".into()),
-                ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                containers: vec![
-                    Container {
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
+                (
+                    "app.kubernetes.io/component".into(),
+                    "admission-webhook".into(),
+                ),
+                ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                ("app.kubernetes.io/version".into(), "1.5.2".into()),
+            ])),
+            name: Some("ingress-nginx-admission-patch".into()),
+            namespace: Some("ingress-nginx".into()),
+            ..Default::default()
+        },
+        spec: Some(JobSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(BTreeMap::from([
+                        (
+                            "app.kubernetes.io/component".into(),
+                            "admission-webhook".into(),
+                        ),
+                        ("app.kubernetes.io/instance".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/part-of".into(), "ingress-nginx".into()),
+                        ("app.kubernetes.io/version".into(), "1.5.2".into()),
+                    ])),
+                    name: Some("ingress-nginx-admission-patch".into()),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
                         args: Some(vec![
                             "patch".into(),
                             "--webhook-name=ingress-nginx-admission".into(),
@@ -874,20 +894,25 @@ pub fn object_16() -> Job {
                             "--secret-name=ingress-nginx-admission".into(),
                             "--patch-failure-policy=Fail".into(),
                         ]),
-                        env: Some(vec![
-                            EnvVar {
-                                name: "POD_NAMESPACE".into(),
-                                value_from: Some(EnvVarSource {
-                                    field_ref: Some(ObjectFieldSelector {
-                                        field_path: "metadata.namespace".into(),
-                                        ..Default::default()
-                                    }),
+                        env: Some(vec![EnvVar {
+                            name: "POD_NAMESPACE".into(),
+                            value_from: Some(EnvVarSource {
+                                field_ref: Some(ObjectFieldSelector {
+                                    field_path: "metadata.namespace".into(),
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            },
-                        ]),
-                        image: Some("registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c343@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f61e10f".into()),
+                            }),
+                            ..Default::default()
+                        }]),
+                        image: Some(
+                            concat!(
+                            "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20220916-gd32f8c3",
+                            "43@sha256:39c5b2e3310dc4264d638ad28d9d1d96c4cbb2b2dcfb52368fe4e3c63f6",
+                            "1e10f"
+                        )
+                            .into(),
+                        ),
                         image_pull_policy: Some("IfNotPresent".into()),
                         name: "patch".into(),
                         security_context: Some(SecurityContext {
@@ -895,26 +920,26 @@ pub fn object_16() -> Job {
                             ..Default::default()
                         }),
                         ..Default::default()
-                    },
-                ],
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                restart_policy: Some("OnFailure".into()),
-                security_context: Some(PodSecurityContext {
-                    fs_group: Some(2000),
-                    run_as_non_root: Some(true),
-                    run_as_user: Some(2000),
+                    }],
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    restart_policy: Some("OnFailure".into()),
+                    security_context: Some(PodSecurityContext {
+                        fs_group: Some(2000),
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(2000),
+                        ..Default::default()
+                    }),
+                    service_account_name: Some("ingress-nginx-admission".into()),
                     ..Default::default()
                 }),
-                service_account_name: Some("ingress-nginx-admission".into()),
-                ..Default::default()
-            }),
-        },
+            },
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-}
+    }
 }
 
 /// IngressClass/nginx (deploy.yaml:599)

@@ -378,30 +378,42 @@ pub fn object_1() -> Deployment {
 /// Ingress/dev-gorax (development/ingress-dev-gorax.yaml:2)
 pub fn object_2() -> Ingress {
     Ingress {
-    metadata: ObjectMeta {
-        annotations: Some(BTreeMap::from([
-            ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
-            ("kairn.dev/waive.metrics-exposed-by-ingress".into(), "Gorax serves /metrics on its only HTTP port (seed: API :8080/metrics), so every route to the API reaches it, and an Ingress v1 path cannot deny a sub-path. Block /metrics at the controller (ingress-nginx: a `location = /metrics { deny all; }` snippet where snippets are allowed) until the API serves metrics on a separate port.".into()),
-        ])),
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/instance".into(), "dev-gorax".into()),
-            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-            ("app.kubernetes.io/name".into(), "gorax".into()),
-            ("app.kubernetes.io/part-of".into(), "gorax".into()),
-            ("kairn.dev/environment".into(), "development".into()),
-        ])),
-        name: Some("dev-gorax".into()),
-        namespace: Some("gorax-dev".into()),
-        ..Default::default()
-    },
-    spec: Some(IngressSpec {
-        ingress_class_name: Some("nginx".into()),
-        rules: Some(vec![
-            IngressRule {
-                host: Some("api.dev.gorax.io".into()),
-                http: Some(HTTPIngressRuleValue {
-                    paths: vec![
-                        HTTPIngressPath {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
+                (
+                    "cert-manager.io/cluster-issuer".into(),
+                    "letsencrypt-prod".into(),
+                ),
+                (
+                    "kairn.dev/waive.metrics-exposed-by-ingress".into(),
+                    concat!(
+                "Gorax serves /metrics on its only HTTP port (seed: API :8080/metrics), so every ",
+                "route to the API reaches it, and an Ingress v1 path cannot deny a sub-path. ",
+                "Block /metrics at the controller (ingress-nginx: a `location = /metrics { deny ",
+                "all; }` snippet where snippets are allowed) until the API serves metrics on a ",
+                "separate port."
+            )
+                    .into(),
+                ),
+            ])),
+            labels: Some(BTreeMap::from([
+                ("app.kubernetes.io/instance".into(), "dev-gorax".into()),
+                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                ("app.kubernetes.io/name".into(), "gorax".into()),
+                ("app.kubernetes.io/part-of".into(), "gorax".into()),
+                ("kairn.dev/environment".into(), "development".into()),
+            ])),
+            name: Some("dev-gorax".into()),
+            namespace: Some("gorax-dev".into()),
+            ..Default::default()
+        },
+        spec: Some(IngressSpec {
+            ingress_class_name: Some("nginx".into()),
+            rules: Some(vec![
+                IngressRule {
+                    host: Some("api.dev.gorax.io".into()),
+                    http: Some(HTTPIngressRuleValue {
+                        paths: vec![HTTPIngressPath {
                             backend: IngressBackend {
                                 service: Some(IngressServiceBackend {
                                     name: "dev-gorax-api".into(),
@@ -414,15 +426,13 @@ pub fn object_2() -> Ingress {
                             },
                             path: Some("/".into()),
                             path_type: "Prefix".into(),
-                        },
-                    ],
-                }),
-            },
-            IngressRule {
-                host: Some("webhooks.dev.gorax.io".into()),
-                http: Some(HTTPIngressRuleValue {
-                    paths: vec![
-                        HTTPIngressPath {
+                        }],
+                    }),
+                },
+                IngressRule {
+                    host: Some("webhooks.dev.gorax.io".into()),
+                    http: Some(HTTPIngressRuleValue {
+                        paths: vec![HTTPIngressPath {
                             backend: IngressBackend {
                                 service: Some(IngressServiceBackend {
                                     name: "dev-gorax-api".into(),
@@ -435,24 +445,21 @@ pub fn object_2() -> Ingress {
                             },
                             path: Some("/".into()),
                             path_type: "Prefix".into(),
-                        },
-                    ],
-                }),
-            },
-        ]),
-        tls: Some(vec![
-            IngressTLS {
+                        }],
+                    }),
+                },
+            ]),
+            tls: Some(vec![IngressTLS {
                 hosts: Some(vec![
                     "api.dev.gorax.io".into(),
                     "webhooks.dev.gorax.io".into(),
                 ]),
                 secret_name: Some("dev-gorax-tls".into()),
-            },
-        ]),
+            }]),
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-}
+    }
 }
 
 /// ConfigMap/prod-gorax-config (production/configmap-prod-gorax-config.yaml:2)
@@ -842,30 +849,42 @@ pub fn object_4() -> Deployment {
 /// Ingress/prod-gorax (production/ingress-prod-gorax.yaml:2)
 pub fn object_5() -> Ingress {
     Ingress {
-    metadata: ObjectMeta {
-        annotations: Some(BTreeMap::from([
-            ("cert-manager.io/cluster-issuer".into(), "letsencrypt-prod".into()),
-            ("kairn.dev/waive.metrics-exposed-by-ingress".into(), "Gorax serves /metrics on its only HTTP port (seed: API :8080/metrics), so every route to the API reaches it, and an Ingress v1 path cannot deny a sub-path. Block /metrics at the controller (ingress-nginx: a `location = /metrics { deny all; }` snippet where snippets are allowed) until the API serves metrics on a separate port.".into()),
-        ])),
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/instance".into(), "prod-gorax".into()),
-            ("app.kubernetes.io/managed-by".into(), "kairn".into()),
-            ("app.kubernetes.io/name".into(), "gorax".into()),
-            ("app.kubernetes.io/part-of".into(), "gorax".into()),
-            ("kairn.dev/environment".into(), "production".into()),
-        ])),
-        name: Some("prod-gorax".into()),
-        namespace: Some("gorax-prod".into()),
-        ..Default::default()
-    },
-    spec: Some(IngressSpec {
-        ingress_class_name: Some("nginx".into()),
-        rules: Some(vec![
-            IngressRule {
-                host: Some("api.gorax.io".into()),
-                http: Some(HTTPIngressRuleValue {
-                    paths: vec![
-                        HTTPIngressPath {
+        metadata: ObjectMeta {
+            annotations: Some(BTreeMap::from([
+                (
+                    "cert-manager.io/cluster-issuer".into(),
+                    "letsencrypt-prod".into(),
+                ),
+                (
+                    "kairn.dev/waive.metrics-exposed-by-ingress".into(),
+                    concat!(
+                "Gorax serves /metrics on its only HTTP port (seed: API :8080/metrics), so every ",
+                "route to the API reaches it, and an Ingress v1 path cannot deny a sub-path. ",
+                "Block /metrics at the controller (ingress-nginx: a `location = /metrics { deny ",
+                "all; }` snippet where snippets are allowed) until the API serves metrics on a ",
+                "separate port."
+            )
+                    .into(),
+                ),
+            ])),
+            labels: Some(BTreeMap::from([
+                ("app.kubernetes.io/instance".into(), "prod-gorax".into()),
+                ("app.kubernetes.io/managed-by".into(), "kairn".into()),
+                ("app.kubernetes.io/name".into(), "gorax".into()),
+                ("app.kubernetes.io/part-of".into(), "gorax".into()),
+                ("kairn.dev/environment".into(), "production".into()),
+            ])),
+            name: Some("prod-gorax".into()),
+            namespace: Some("gorax-prod".into()),
+            ..Default::default()
+        },
+        spec: Some(IngressSpec {
+            ingress_class_name: Some("nginx".into()),
+            rules: Some(vec![
+                IngressRule {
+                    host: Some("api.gorax.io".into()),
+                    http: Some(HTTPIngressRuleValue {
+                        paths: vec![HTTPIngressPath {
                             backend: IngressBackend {
                                 service: Some(IngressServiceBackend {
                                     name: "prod-gorax-api".into(),
@@ -878,15 +897,13 @@ pub fn object_5() -> Ingress {
                             },
                             path: Some("/".into()),
                             path_type: "Prefix".into(),
-                        },
-                    ],
-                }),
-            },
-            IngressRule {
-                host: Some("webhooks.gorax.io".into()),
-                http: Some(HTTPIngressRuleValue {
-                    paths: vec![
-                        HTTPIngressPath {
+                        }],
+                    }),
+                },
+                IngressRule {
+                    host: Some("webhooks.gorax.io".into()),
+                    http: Some(HTTPIngressRuleValue {
+                        paths: vec![HTTPIngressPath {
                             backend: IngressBackend {
                                 service: Some(IngressServiceBackend {
                                     name: "prod-gorax-api".into(),
@@ -899,19 +916,16 @@ pub fn object_5() -> Ingress {
                             },
                             path: Some("/".into()),
                             path_type: "Prefix".into(),
-                        },
-                    ],
-                }),
-            },
-        ]),
-        tls: Some(vec![
-            IngressTLS {
+                        }],
+                    }),
+                },
+            ]),
+            tls: Some(vec![IngressTLS {
                 hosts: Some(vec!["api.gorax.io".into(), "webhooks.gorax.io".into()]),
                 secret_name: Some("prod-gorax-tls".into()),
-            },
-        ]),
+            }]),
+            ..Default::default()
+        }),
         ..Default::default()
-    }),
-    ..Default::default()
-}
+    }
 }

@@ -120,103 +120,114 @@ pub fn object_3() -> ClusterRoleBinding {
 /// DaemonSet/node-exporter (nodeExporter-daemonset.yaml:1)
 pub fn object_4() -> DaemonSet {
     DaemonSet {
-    metadata: ObjectMeta {
-        labels: Some(BTreeMap::from([
-            ("app.kubernetes.io/component".into(), "exporter".into()),
-            ("app.kubernetes.io/name".into(), "node-exporter".into()),
-            ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-            ("app.kubernetes.io/version".into(), "1.6.1".into()),
-        ])),
-        name: Some("node-exporter".into()),
-        namespace: Some("monitoring".into()),
-        ..Default::default()
-    },
-    spec: Some(DaemonSetSpec {
-        selector: LabelSelector {
-            match_labels: Some(BTreeMap::from([
+        metadata: ObjectMeta {
+            labels: Some(BTreeMap::from([
                 ("app.kubernetes.io/component".into(), "exporter".into()),
                 ("app.kubernetes.io/name".into(), "node-exporter".into()),
                 ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                ("app.kubernetes.io/version".into(), "1.6.1".into()),
             ])),
+            name: Some("node-exporter".into()),
+            namespace: Some("monitoring".into()),
             ..Default::default()
         },
-        template: PodTemplateSpec {
-            metadata: Some(ObjectMeta {
-                annotations: Some(BTreeMap::from([
-                    ("kubectl.kubernetes.io/default-container".into(), "node-exporter".into()),
-                ])),
-                labels: Some(BTreeMap::from([
+        spec: Some(DaemonSetSpec {
+            selector: LabelSelector {
+                match_labels: Some(BTreeMap::from([
                     ("app.kubernetes.io/component".into(), "exporter".into()),
                     ("app.kubernetes.io/name".into(), "node-exporter".into()),
                     ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
-                    ("app.kubernetes.io/version".into(), "1.6.1".into()),
                 ])),
                 ..Default::default()
-            }),
-            spec: Some(PodSpec {
-                automount_service_account_token: Some(true),
-                containers: vec![
-                    Container {
-                        args: Some(vec![
-                            "--web.listen-address=127.0.0.1:9100".into(),
-                            "--path.sysfs=/host/sys".into(),
-                            "--path.rootfs=/host/root".into(),
-                            "--path.udev.data=/host/root/run/udev/data".into(),
-                            "--no-collector.wifi".into(),
-                            "--no-collector.hwmon".into(),
-                            "--no-collector.btrfs".into(),
-                            "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)".into(),
-                            "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$".into(),
-                            "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
-                        ]),
-                        image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
-                        name: "node-exporter".into(),
-                        resources: Some(ResourceRequirements {
-                            limits: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("250m".into())),
-                                ("memory".into(), Quantity("180Mi".into())),
-                            ])),
-                            requests: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("102m".into())),
-                                ("memory".into(), Quantity("180Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(SecurityContext {
-                            allow_privilege_escalation: Some(false),
-                            capabilities: Some(Capabilities {
-                                add: Some(vec!["SYS_TIME".into()]),
-                                drop: Some(vec!["ALL".into()]),
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    annotations: Some(BTreeMap::from([(
+                        "kubectl.kubernetes.io/default-container".into(),
+                        "node-exporter".into(),
+                    )])),
+                    labels: Some(BTreeMap::from([
+                        ("app.kubernetes.io/component".into(), "exporter".into()),
+                        ("app.kubernetes.io/name".into(), "node-exporter".into()),
+                        ("app.kubernetes.io/part-of".into(), "kube-prometheus".into()),
+                        ("app.kubernetes.io/version".into(), "1.6.1".into()),
+                    ])),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    automount_service_account_token: Some(true),
+                    containers: vec![
+                        Container {
+                            args: Some(vec![
+                                "--web.listen-address=127.0.0.1:9100".into(),
+                                "--path.sysfs=/host/sys".into(),
+                                "--path.rootfs=/host/root".into(),
+                                "--path.udev.data=/host/root/run/udev/data".into(),
+                                "--no-collector.wifi".into(),
+                                "--no-collector.hwmon".into(),
+                                "--no-collector.btrfs".into(),
+                                concat!(
+                                "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/k",
+                                "3s/containerd/.+|var/lib/docker/.+|var/lib/kubelet/pods/.+)($|/)"
+                            )
+                                .into(),
+                                "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$"
+                                    .into(),
+                                "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$".into(),
+                            ]),
+                            image: Some("quay.io/prometheus/node-exporter:v1.6.1".into()),
+                            name: "node-exporter".into(),
+                            resources: Some(ResourceRequirements {
+                                limits: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("250m".into())),
+                                    ("memory".into(), Quantity("180Mi".into())),
+                                ])),
+                                requests: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("102m".into())),
+                                    ("memory".into(), Quantity("180Mi".into())),
+                                ])),
+                                ..Default::default()
                             }),
-                            read_only_root_filesystem: Some(true),
+                            security_context: Some(SecurityContext {
+                                allow_privilege_escalation: Some(false),
+                                capabilities: Some(Capabilities {
+                                    add: Some(vec!["SYS_TIME".into()]),
+                                    drop: Some(vec!["ALL".into()]),
+                                }),
+                                read_only_root_filesystem: Some(true),
+                                ..Default::default()
+                            }),
+                            volume_mounts: Some(vec![
+                                VolumeMount {
+                                    mount_path: "/host/sys".into(),
+                                    mount_propagation: Some("HostToContainer".into()),
+                                    name: "sys".into(),
+                                    read_only: Some(true),
+                                    ..Default::default()
+                                },
+                                VolumeMount {
+                                    mount_path: "/host/root".into(),
+                                    mount_propagation: Some("HostToContainer".into()),
+                                    name: "root".into(),
+                                    read_only: Some(true),
+                                    ..Default::default()
+                                },
+                            ]),
                             ..Default::default()
-                        }),
-                        volume_mounts: Some(vec![
-                            VolumeMount {
-                                mount_path: "/host/sys".into(),
-                                mount_propagation: Some("HostToContainer".into()),
-                                name: "sys".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                            VolumeMount {
-                                mount_path: "/host/root".into(),
-                                mount_propagation: Some("HostToContainer".into()),
-                                name: "root".into(),
-                                read_only: Some(true),
-                                ..Default::default()
-                            },
-                        ]),
-                        ..Default::default()
-                    },
-                    Container {
-                        args: Some(vec![
-                            "--secure-listen-address=[$(IP)]:9100".into(),
-                            "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305".into(),
-                            "--upstream=http://127.0.0.1:9100/".into(),
-                        ]),
-                        env: Some(vec![
-                            EnvVar {
+                        },
+                        Container {
+                            args: Some(vec![
+                                "--secure-listen-address=[$(IP)]:9100".into(),
+                                concat!(
+                                "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECD",
+                                "HE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_S",
+                                "HA384,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_",
+                                "CHACHA20_POLY1305,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305"
+                            )
+                                .into(),
+                                "--upstream=http://127.0.0.1:9100/".into(),
+                            ]),
+                            env: Some(vec![EnvVar {
                                 name: "IP".into(),
                                 value_from: Some(EnvVarSource {
                                     field_ref: Some(ObjectFieldSelector {
@@ -226,94 +237,90 @@ pub fn object_4() -> DaemonSet {
                                     ..Default::default()
                                 }),
                                 ..Default::default()
-                            },
-                        ]),
-                        image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
-                        name: "kube-rbac-proxy".into(),
-                        ports: Some(vec![
-                            ContainerPort {
+                            }]),
+                            image: Some("quay.io/brancz/kube-rbac-proxy:v0.14.2".into()),
+                            name: "kube-rbac-proxy".into(),
+                            ports: Some(vec![ContainerPort {
                                 container_port: 9100,
                                 host_port: Some(9100),
                                 name: Some("https".into()),
                                 ..Default::default()
-                            },
-                        ]),
-                        resources: Some(ResourceRequirements {
-                            limits: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("20m".into())),
-                                ("memory".into(), Quantity("40Mi".into())),
-                            ])),
-                            requests: Some(BTreeMap::from([
-                                ("cpu".into(), Quantity("10m".into())),
-                                ("memory".into(), Quantity("20Mi".into())),
-                            ])),
-                            ..Default::default()
-                        }),
-                        security_context: Some(SecurityContext {
-                            allow_privilege_escalation: Some(false),
-                            capabilities: Some(Capabilities {
-                                drop: Some(vec!["ALL".into()]),
+                            }]),
+                            resources: Some(ResourceRequirements {
+                                limits: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("20m".into())),
+                                    ("memory".into(), Quantity("40Mi".into())),
+                                ])),
+                                requests: Some(BTreeMap::from([
+                                    ("cpu".into(), Quantity("10m".into())),
+                                    ("memory".into(), Quantity("20Mi".into())),
+                                ])),
                                 ..Default::default()
                             }),
-                            read_only_root_filesystem: Some(true),
-                            run_as_group: Some(65532),
-                            run_as_non_root: Some(true),
-                            run_as_user: Some(65532),
+                            security_context: Some(SecurityContext {
+                                allow_privilege_escalation: Some(false),
+                                capabilities: Some(Capabilities {
+                                    drop: Some(vec!["ALL".into()]),
+                                    ..Default::default()
+                                }),
+                                read_only_root_filesystem: Some(true),
+                                run_as_group: Some(65532),
+                                run_as_non_root: Some(true),
+                                run_as_user: Some(65532),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
+                        },
+                    ],
+                    host_network: Some(true),
+                    host_pid: Some(true),
+                    node_selector: Some(BTreeMap::from([(
+                        "kubernetes.io/os".into(),
+                        "linux".into(),
+                    )])),
+                    priority_class_name: Some("system-cluster-critical".into()),
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        run_as_user: Some(65534),
                         ..Default::default()
-                    },
-                ],
-                host_network: Some(true),
-                host_pid: Some(true),
-                node_selector: Some(BTreeMap::from([
-                    ("kubernetes.io/os".into(), "linux".into()),
-                ])),
-                priority_class_name: Some("system-cluster-critical".into()),
-                security_context: Some(PodSecurityContext {
-                    run_as_non_root: Some(true),
-                    run_as_user: Some(65534),
-                    ..Default::default()
-                }),
-                service_account_name: Some("node-exporter".into()),
-                tolerations: Some(vec![
-                    Toleration {
+                    }),
+                    service_account_name: Some("node-exporter".into()),
+                    tolerations: Some(vec![Toleration {
                         operator: Some("Exists".into()),
                         ..Default::default()
-                    },
-                ]),
-                volumes: Some(vec![
-                    Volume {
-                        host_path: Some(HostPathVolumeSource {
-                            path: "/sys".into(),
+                    }]),
+                    volumes: Some(vec![
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
+                                path: "/sys".into(),
+                                ..Default::default()
+                            }),
+                            name: "sys".into(),
                             ..Default::default()
-                        }),
-                        name: "sys".into(),
-                        ..Default::default()
-                    },
-                    Volume {
-                        host_path: Some(HostPathVolumeSource {
-                            path: "/".into(),
+                        },
+                        Volume {
+                            host_path: Some(HostPathVolumeSource {
+                                path: "/".into(),
+                                ..Default::default()
+                            }),
+                            name: "root".into(),
                             ..Default::default()
-                        }),
-                        name: "root".into(),
-                        ..Default::default()
-                    },
-                ]),
-                ..Default::default()
+                        },
+                    ]),
+                    ..Default::default()
+                }),
+            },
+            update_strategy: Some(DaemonSetUpdateStrategy {
+                rolling_update: Some(RollingUpdateDaemonSet {
+                    max_unavailable: Some(IntOrString::String("10%".into())),
+                    ..Default::default()
+                }),
+                type_: Some("RollingUpdate".into()),
             }),
-        },
-        update_strategy: Some(DaemonSetUpdateStrategy {
-            rolling_update: Some(RollingUpdateDaemonSet {
-                max_unavailable: Some(IntOrString::String("10%".into())),
-                ..Default::default()
-            }),
-            type_: Some("RollingUpdate".into()),
+            ..Default::default()
         }),
         ..Default::default()
-    }),
-    ..Default::default()
-}
+    }
 }
 
 /// NetworkPolicy/node-exporter (nodeExporter-networkPolicy.yaml:1)

@@ -228,10 +228,19 @@ fn import_env(
         pairs, additions, ..
     } = pair(&manifests, &plan, &recognized, objects);
     for &(m, i) in &pairs {
-        let got = crate::residual::without_added_records(
-            &canonical(&manifests[m].object),
-            &objects[i].json,
-        );
+        let rendered = canonical(&manifests[m].object);
+        let got = crate::residual::without_added_records(&rendered, &objects[i].json);
+        // What kairn adds on top of the source: its records of the declaration, each a field.
+        for path in crate::residual::added_records(&rendered, &objects[i].json) {
+            report.fields.push(FieldChange {
+                app: app_plan.id.clone(),
+                environment: env_name.to_owned(),
+                object: objects[i].id(),
+                path,
+                change: "added".into(),
+                why: "kairn records the declaration (an exception, external secret or waiver) for `kairn lint` of the output".into(),
+            });
+        }
         if got != objects[i].json {
             for e in diff(&got, &objects[i].json) {
                 report.fields.push(FieldChange {

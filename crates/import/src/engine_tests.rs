@@ -128,6 +128,15 @@ fn the_render_of_the_plan_reproduces_each_source_object() {
         "{:?}",
         report.fields
     );
+    // The probe-less web service keeps none, which kairn records on the Deployment; the
+    // report says so, as a field kairn adds.
+    assert!(
+        report.fields.iter().any(|f| f.change == "added"
+            && f.object.starts_with("Deployment/")
+            && f.path.contains("kairn.dev/")),
+        "{:?}",
+        report.fields
+    );
 }
 
 #[test]

@@ -162,7 +162,7 @@ pub fn markdown(report: &Report) -> String {
     } else {
         let _ = writeln!(
             md,
-            "Fields of the source that kairn's output does not have as they were.\n"
+            "The difference between the source and kairn's emit, field by field: what kairn's output does not have as the source had it (`dropped`, `changed`), and what it adds (`added`), each with why.\n"
         );
         let _ = writeln!(
             md,

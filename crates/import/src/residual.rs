@@ -15,6 +15,54 @@ pub fn without_added_records(rendered: &Value, source: &Value) -> Value {
     out
 }
 
+/// The `kairn.dev/*` annotations `rendered` has and `source` lacks, as field paths
+/// (`spec.template.metadata.annotations["kairn.dev/no-probes"]`): what
+/// [`without_added_records`] takes away.
+pub fn added_records(rendered: &Value, source: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_added(rendered, Some(source), "", &mut out);
+    out
+}
+
+fn collect_added(v: &Value, source: Option<&Value>, path: &str, out: &mut Vec<String>) {
+    let join = |seg: &str| {
+        if path.is_empty() {
+            seg.to_owned()
+        } else {
+            format!("{path}.{seg}")
+        }
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                let src = source.and_then(|s| s.get(k));
+                if k == "annotations" {
+                    if let Value::Object(a) = child {
+                        for key in a.keys().filter(|key| key.starts_with(KAIRN_PREFIX)) {
+                            if src.and_then(|s| s.get(key)).is_none() {
+                                out.push(format!("{}[{key:?}]", join(k)));
+                            }
+                        }
+                    }
+                } else {
+                    collect_added(child, src, &join(k), out);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                collect_added(
+                    child,
+                    source.and_then(|s| s.get(i)),
+                    &format!("{path}[{i}]"),
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
 fn strip(v: &mut Value, source: Option<&Value>) {
     match v {
         Value::Object(m) => {

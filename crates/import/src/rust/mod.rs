@@ -1,6 +1,7 @@
 //! The plan as Rust: one module per app, in the style of `crates/apps` (an `environments!`
 //! enum, `Declaration::declare` with one exhaustive `match` where environments differ).
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 mod component;
@@ -244,6 +245,7 @@ fn components(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
     }
     let mut list = String::from("/// The components, per environment.\nfn components(env: Env) -> Vec<Component> {\n    let mut components = Vec::new();\n");
     let mut fns = String::new();
+    let mut images_consts = String::new();
     for name in &names {
         let f = snake(name);
         let per: Vec<Option<&ComponentPlan>> = plan
@@ -258,10 +260,23 @@ fn components(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
                 "    if matches!(env, {p}) {{\n        components.push({f}(env));\n    }}\n"
             )),
         }
-        let bodies: Vec<Option<String>> = per
+        let mut bodies: Vec<Option<String>> = per
             .iter()
             .map(|c| c.map(component_body).transpose())
             .collect::<Result<_, _>>()?;
+        // One image in every environment: a named constant, as the apps of `crates/apps` have.
+        let images: BTreeSet<&str> = per.iter().flatten().map(|c| c.image.as_str()).collect();
+        if let [image] = images.into_iter().collect::<Vec<_>>()[..] {
+            let constant = format!("{}_IMAGE", f.to_ascii_uppercase());
+            let call = format!(".image(image!({}))\n", lit(image));
+            for body in bodies.iter_mut().flatten() {
+                *body = body.replacen(&call, &format!(".image({constant})\n"), 1);
+            }
+            images_consts.push_str(&format!(
+                "const {constant}: Image = image!({});\n",
+                lit(image)
+            ));
+        }
         let first = per.iter().flatten().next().expect("present somewhere");
         fns.push_str(&format!(
             "\n/// `{name}`, from {}.\n",
@@ -288,6 +303,11 @@ fn components(w: &mut Writer, plan: &AppPlan) -> Result<(), ImportError> {
         fns.push_str("}\n");
     }
     list.push_str("    components\n}\n");
+    if !images_consts.is_empty() {
+        w.line(&format!(
+            "/// The components' images, as the source has them.\n{images_consts}"
+        ));
+    }
     w.line(&list);
     w.line(&fns);
     Ok(())

@@ -62,6 +62,7 @@
 pub mod checks;
 pub mod crd;
 mod declared;
+pub mod defaults;
 mod finding;
 pub mod image;
 mod index;

@@ -712,7 +712,11 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
             path: String::new(),
         };
         match Object::deserialize_kind(&doc.kind, de) {
-            Ok(Some(o)) => doc.object = Some(o),
+            Ok(Some(mut o)) => {
+                // What the API server would run: its defaults, before any rule.
+                crate::defaults::apply(&mut o);
+                doc.object = Some(o);
+            }
             Ok(None) => {
                 doc.skipped = Some(format!(
                     "kind {} is not typed; only its apiVersion and references are checked",

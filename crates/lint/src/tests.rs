@@ -1260,3 +1260,66 @@ spec:
     let elsewhere = deployment("").replace("namespace: shop", "namespace: other");
     assert!(rules_of(&lint_text(&elsewhere, &declared)).contains("pvc-missing"));
 }
+
+/// Precision class (issue 18): the API server defaults a Service's `targetPort` of `0` or
+/// `""` to its `port` before validating, so those are no error; a port outside 1-65535 is.
+#[test]
+fn service_target_port_zero_or_empty_is_the_port() {
+    let service = |target: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: ns\nspec:\n  selector: {{app: x}}\n  ports:\n    - name: http\n      port: 80\n      targetPort: {target}\n")
+    };
+    for pass in ["0", "\"\""] {
+        let report = lint_text(&service(pass), &Context::lint());
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.rule != "invalid-value" && f.rule != "port-name-format"),
+            "targetPort {pass}: {:?}",
+            report.findings
+        );
+    }
+    let report = lint_text(&service("70000"), &Context::lint());
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "invalid-value")
+        .expect("70000 is outside 1-65535");
+    assert_eq!(f.line, Some(11));
+}
+
+/// The defaults reach the rules: a Deployment whose `minReadySeconds` is at least the
+/// defaulted `progressDeadlineSeconds` (600) is rejected by the API server, and by lint.
+#[test]
+fn defaults_apply_before_the_rules() {
+    let deployment = |min_ready: u32| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d, namespace: ns}}\nspec:\n  minReadySeconds: {min_ready}\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers: [{{name: c, image: \"ghcr.io/acme/c:1.0.0\"}}]\n")
+    };
+    let rollout = |min_ready| {
+        lint_text(&deployment(min_ready), &Context::lint())
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "rollout-invalid")
+            .count()
+    };
+    assert_eq!(rollout(600), 1);
+    assert_eq!(rollout(599), 0);
+    // The copy is defaulted, the document's own JSON is not.
+    let loaded = parse_str("d.yaml", &deployment(5)).expect("parses");
+    assert!(loaded.documents[0].value["spec"].get("strategy").is_none());
+    let Some(crate::object::Object::Deployment(d)) = &loaded.documents[0].object else {
+        panic!("typed");
+    };
+    let spec = d.spec.as_ref().expect("spec");
+    assert_eq!(
+        spec.strategy.as_ref().and_then(|s| s.type_.as_deref()),
+        Some("RollingUpdate")
+    );
+    assert_eq!(
+        spec.template
+            .spec
+            .as_ref()
+            .and_then(|s| s.restart_policy.as_deref()),
+        Some("Always")
+    );
+}

@@ -1323,3 +1323,56 @@ fn defaults_apply_before_the_rules() {
         Some("Always")
     );
 }
+
+/// Precision class (issue 18): a Secret whose values are all empty is a placeholder the app
+/// fills at run time, not committed secret data; one value is enough to be.
+#[test]
+fn empty_secret_values_are_placeholders() {
+    let secret = |data: &str| {
+        format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: s, namespace: ns}}\n{data}\n")
+    };
+    let literal = |yaml: String| {
+        lint_text(&yaml, &Context::lint())
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "secret-literal-data")
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+    };
+    assert!(literal(secret("data: {token: \"\"}")).is_empty());
+    assert!(literal(secret("stringData: {token: \"\", ca: \"\"}")).is_empty());
+    let found = literal(secret("data: {token: \"\", key: c2VjcmV0}"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("(key)"), "{found:?}");
+    assert_eq!(literal(secret("stringData: {token: abc}")).len(), 1);
+}
+
+/// Precision class (issue 18): a deprecated annotation kept beside the field that replaces it
+/// (for older controllers) is a warning, not an error; alone it stays an error.
+#[test]
+fn deprecated_annotation_beside_its_replacement_is_a_warning() {
+    let ingress = |class_name: &str| {
+        format!("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  namespace: ns\n  annotations: {{kubernetes.io/ingress.class: nginx}}\nspec:\n{class_name}  defaultBackend: {{service: {{name: s, port: {{number: 80}}}}}}\n")
+    };
+    let deprecated = |yaml: String| {
+        lint_text(&yaml, &Context::lint())
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "deprecated-annotation")
+            .map(|f| (f.is_error(), f.line))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(deprecated(ingress("")), [(true, Some(6))]);
+    assert_eq!(
+        deprecated(ingress("  ingressClassName: nginx\n")),
+        [(false, Some(6))]
+    );
+    let pvc = |class: &str| {
+        format!("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\n  namespace: ns\n  annotations: {{volume.beta.kubernetes.io/storage-class: fast}}\nspec:\n{class}  accessModes: [ReadWriteOnce]\n  resources: {{requests: {{storage: 1Gi}}}}\n")
+    };
+    assert_eq!(deprecated(pvc("")), [(true, Some(6))]);
+    assert_eq!(
+        deprecated(pvc("  storageClassName: fast\n")),
+        [(false, Some(6))]
+    );
+}

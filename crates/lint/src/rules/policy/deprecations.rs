@@ -1,5 +1,7 @@
 //! `deprecated-annotation`, `deprecated-field`.
 
+use k8s_openapi::api::core::v1::PodSpec;
+
 use crate::object::Object;
 use crate::set::{Set, Sink};
 use crate::source::join_key;
@@ -46,6 +48,46 @@ fn deprecated_annotation(key: &str) -> Option<&'static str> {
         .map(|(_, r)| *r)
 }
 
+/// Whether `object` (with its pod spec, for a workload) sets the field that replaces a
+/// deprecated annotation.
+fn replacement_is_set(object: &Object, pod: Option<&PodSpec>, replacement: &str) -> bool {
+    let containers = || {
+        pod.into_iter().flat_map(|p| {
+            p.containers
+                .iter()
+                .chain(p.init_containers.iter().flatten())
+        })
+    };
+    match replacement {
+        "spec.ingressClassName" => matches!(object, Object::Ingress(i)
+            if i.spec.as_ref().is_some_and(|s| s.ingress_class_name.is_some())),
+        "securityContext.seccompProfile" => {
+            pod.and_then(|p| p.security_context.as_ref())
+                .is_some_and(|c| c.seccomp_profile.is_some())
+                || containers().any(|c| {
+                    c.security_context
+                        .as_ref()
+                        .is_some_and(|s| s.seccomp_profile.is_some())
+                })
+        }
+        "securityContext.appArmorProfile" => {
+            pod.and_then(|p| p.security_context.as_ref())
+                .is_some_and(|c| c.app_armor_profile.is_some())
+                || containers().any(|c| {
+                    c.security_context
+                        .as_ref()
+                        .is_some_and(|s| s.app_armor_profile.is_some())
+                })
+        }
+        "priorityClassName" => pod.is_some_and(|p| p.priority_class_name.is_some()),
+        "spec.publishNotReadyAddresses" => matches!(object, Object::Service(s)
+            if s.spec.as_ref().is_some_and(|s| s.publish_not_ready_addresses.is_some())),
+        "spec.storageClassName" => matches!(object, Object::PersistentVolumeClaim(c)
+            if c.spec.as_ref().is_some_and(|s| s.storage_class_name.is_some())),
+        _ => false,
+    }
+}
+
 pub(super) fn deprecations(set: &Set<'_>, sink: &mut Sink) {
     for (i, item) in set.items.iter().enumerate() {
         let Some(object) = item.object else { continue };
@@ -73,8 +115,21 @@ pub(super) fn deprecations(set: &Set<'_>, sink: &mut Sink) {
                     .map(|(k, _)| (join_key("spec.template.metadata.annotations", k), k)),
             );
         }
+        let pod = set.workload_at(i).map(|w| &w.spec);
         for (field, key) in annotations {
             if let Some(replacement) = deprecated_annotation(key) {
+                if replacement_is_set(object, pod.map(|p| &**p), replacement) {
+                    // Kept beside its replacement for older controllers: the field wins.
+                    sink.add(
+                        i,
+                        "deprecated-annotation",
+                        field,
+                        format!("annotation `{key}` is deprecated; the object also sets {replacement}, which takes precedence"),
+                        "remove the annotation once no controller of the cluster reads it",
+                    );
+                    sink.as_warning();
+                    continue;
+                }
                 let extra = match object {
                     Object::Ingress(ing)
                         if ing

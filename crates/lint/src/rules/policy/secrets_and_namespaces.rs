@@ -40,14 +40,24 @@ pub(super) fn secrets_and_namespaces(set: &Set<'_>, sink: &mut Sink) {
         if s.type_.as_deref() == Some("kubernetes.io/service-account-token") {
             continue;
         }
+        // Keys with a value: an empty one is a placeholder the app or an operator fills
+        // at run time (a CNI plugin's token, a webhook's certificate), not a secret.
         let keys: Vec<&String> = s
             .data
             .iter()
-            .flat_map(|d| d.keys())
-            .chain(s.string_data.iter().flat_map(|d| d.keys()))
+            .flat_map(|d| d.iter().filter(|(_, v)| !v.0.is_empty()).map(|(k, _)| k))
+            .chain(
+                s.string_data
+                    .iter()
+                    .flat_map(|d| d.iter().filter(|(_, v)| !v.is_empty()).map(|(k, _)| k)),
+            )
             .collect();
         if !keys.is_empty() {
-            let field = if s.string_data.as_ref().is_some_and(|d| !d.is_empty()) {
+            let field = if s
+                .string_data
+                .as_ref()
+                .is_some_and(|d| d.values().any(|v| !v.is_empty()))
+            {
                 "stringData"
             } else {
                 "data"

@@ -1376,3 +1376,31 @@ fn deprecated_annotation_beside_its_replacement_is_a_warning() {
         [(false, Some(6))]
     );
 }
+
+/// Precision class (issue 18): a missing Secret read into env fails the container
+/// (CreateContainerConfigError); mounted as a volume, the pod waits on the mount instead.
+#[test]
+fn a_missing_secret_names_the_symptom_of_how_it_is_used() {
+    let deployment = |pod: &str| {
+        // The set owns namespace `ns` and has Secrets, so a missing one is an error.
+        format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: ns}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {{name: other, namespace: ns}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d, namespace: ns}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n{pod}")
+    };
+    let missing = |yaml: String| {
+        lint_text(&yaml, &Context::lint())
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "secret-missing")
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+    };
+    let env = missing(deployment("      containers:\n        - name: c\n          image: \"ghcr.io/acme/c:1.0.0\"\n          env: [{name: T, valueFrom: {secretKeyRef: {name: gone, key: t}}}]\n"));
+    assert_eq!(env.len(), 1, "{env:?}");
+    assert!(env[0].contains("CreateContainerConfigError"), "{env:?}");
+    let volume = missing(deployment("      containers:\n        - name: c\n          image: \"ghcr.io/acme/c:1.0.0\"\n          volumeMounts: [{name: v, mountPath: /v}]\n      volumes: [{name: v, secret: {secretName: gone}}]\n"));
+    assert_eq!(volume.len(), 1, "{volume:?}");
+    assert!(
+        volume[0].contains("ContainerCreating")
+            && !volume[0].contains("CreateContainerConfigError"),
+        "{volume:?}"
+    );
+}

@@ -121,7 +121,14 @@ impl Refs<'_, '_> {
         match secret_keys(self.set, name, self.w.ns) {
             None => {
                 let (rule, why) = self.set.unresolved("secret-missing", "Secret", self.w.ns);
-                self.sink.add(self.w.idx, rule, field, format!("Secret `{name}` is neither in the set nor declared as external, so the pod fails with CreateContainerConfigError{why}"), "add the Secret to the set, or declare it as an external secret with its keys");
+                // Read into env, the container fails to be created; mounted, the pod waits
+                // on the volume instead.
+                let symptom = if field.contains(".volumes[") {
+                    "the pod waits in ContainerCreating on the mount (FailedMount events)"
+                } else {
+                    "the container fails with CreateContainerConfigError"
+                };
+                self.sink.add(self.w.idx, rule, field, format!("Secret `{name}` is neither in the set nor declared as external, so {symptom}{why}"), "add the Secret to the set, or declare it as an external secret with its keys");
             }
             Some(Some(keys)) => {
                 if let Some(k) = key {

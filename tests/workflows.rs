@@ -390,3 +390,133 @@ fn shell_scripts_pass_shellcheck() {
         ran.stderr()
     );
 }
+
+/// The composite Action (`action.yml`, issue 18): zizmor finds nothing in it, and actionlint
+/// checks a workflow's `with:` against its inputs: the project's own `lint-manifests.yml`
+/// uses it and passes (`workflows_pass_actionlint_with_shellcheck`); a planted unknown input
+/// is reported, so the check is real.
+#[test]
+fn lint_action_passes_zizmor_and_actionlint_reads_its_inputs() {
+    let action = workspace_root().join("action.yml");
+    let (ran, findings) = zizmor(&action);
+    assert!(
+        findings.is_empty() && ran.success(),
+        "zizmor reported findings in action.yml:\n{findings:#?}\n{}",
+        ran.stderr()
+    );
+    assert!(
+        ran.stderr()
+            .lines()
+            .any(|l| l.contains("completed") && l.ends_with("action.yml")),
+        "zizmor did not audit action.yml:\n{}",
+        ran.stderr()
+    );
+    let uses =
+        std::fs::read_to_string(workspace_root().join(".github/workflows/lint-manifests.yml"))
+            .expect("lint-manifests.yml");
+    assert!(
+        uses.contains("uses: ./"),
+        "lint-manifests.yml does not use the Action"
+    );
+    let tmp = TempDir::new("action");
+    let workflows = tmp.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).expect("scratch repository");
+    std::fs::copy(&action, tmp.path().join("action.yml")).expect("action.yml copied");
+    // actionlint resolves `./` from the root of the git repository the workflow is in.
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(tmp.path())
+        .status()
+        .expect("git runs");
+    assert!(git.success());
+    let planted = workflows.join("planted.yml");
+    std::fs::write(
+        &planted,
+        "on: push\npermissions: {}\njobs:\n  lint:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n      security-events: write\n    steps:\n      - uses: ./\n        with:\n          pathz: generated\n",
+    )
+    .expect("planted workflow");
+    let (_, errors) = actionlint(std::slice::from_ref(&planted));
+    assert!(
+        errors
+            .iter()
+            .any(|e| field(e, "kind") == "action" && field(e, "message").contains("\"pathz\"")),
+        "actionlint did not check the Action's inputs: {errors:#?}"
+    );
+}
+
+/// The pre-commit hook (`.pre-commit-hooks.yaml`, issue 18), run as a user's repository
+/// runs it: `pre-commit try-repo` (pre-commit pinned in scripts/install-test-tools.sh) in a
+/// scratch git repository, with this checkout's `kairn` on PATH. It fails on a file with an
+/// error and names the rule; it passes on a clean file.
+#[test]
+fn pre_commit_hook_runs_kairn_lint() {
+    let root = workspace_root();
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let bin = target.join("debug");
+    assert!(
+        bin.join("kairn").is_file(),
+        "{} missing: `cargo build -p cli` first",
+        display(&bin.join("kairn"))
+    );
+    let tmp = TempDir::new("pre-commit");
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).expect("scratch repository");
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&repo)
+        .status()
+        .expect("git runs");
+    assert!(git.success());
+    std::fs::write(
+        repo.join("bad.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\nspec:\n  selector: {app: x}\n  ports: [{name: http, port: 80, targetPort: 70000}]\n",
+    )
+    .expect("bad.yaml");
+    std::fs::write(
+        repo.join("good.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns}\ndata: {a: \"1\"}\n",
+    )
+    .expect("good.yaml");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let hook = |file: &str| {
+        let out = std::process::Command::new(venv_tool("pre-commit"))
+            .args(["try-repo"])
+            .arg(&root)
+            .args(["kairn-lint", "--files", file])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", tmp.path().join("cache"))
+            // try-repo commits a checkout's uncommitted changes to a scratch copy.
+            .env("GIT_AUTHOR_NAME", "kairn test")
+            .env("GIT_AUTHOR_EMAIL", "test@kairn.invalid")
+            .env("GIT_COMMITTER_NAME", "kairn test")
+            .env("GIT_COMMITTER_EMAIL", "test@kairn.invalid")
+            .output()
+            .expect("pre-commit runs");
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (ok, out) = hook("bad.yaml");
+    assert!(
+        !ok && out.contains("kairn lint")
+            && out.contains("Failed")
+            && out.contains("error[invalid-value] bad.yaml:6"),
+        "the hook did not fail on bad.yaml:\n{out}"
+    );
+    let (ok, out) = hook("good.yaml");
+    assert!(
+        ok && out.contains("Passed"),
+        "the hook did not pass good.yaml:\n{out}"
+    );
+}

@@ -113,10 +113,3 @@ impl Drop for Formatter {
         }
     }
 }
-
-/// Formats one text (see [`Formatter`]).
-pub fn format_rust(rustfmt: &Path, text: &str) -> String {
-    let f = Formatter::new(rustfmt.to_owned());
-    f.add(0, text.to_owned());
-    f.finish().remove(&0).unwrap_or_else(|| text.to_owned())
-}

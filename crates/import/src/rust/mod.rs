@@ -8,7 +8,7 @@ mod component;
 mod format;
 
 use component::component_body;
-pub use format::{format_rust, Formatter};
+pub use format::Formatter;
 
 use crate::plan::{AppPlan, ComponentPlan, EnvPlan, ExtraPlan};
 use crate::typed;

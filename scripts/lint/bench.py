@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Runs `kairn lint` on generated sets and prints a markdown table (scripts/bench-lint.sh).
 
-    bench.py KAIRN SETS_DIR N... [--runs R] [--label TEXT]
+    bench.py KAIRN SETS_DIR SET... [--runs R] [--label TEXT]
 
-For each N, lints SETS_DIR/N (written by generate.py) R times (default 5; 3 from 10,000
-objects on) and reports the median wall time, the median peak resident set size of the
+For each SET (N: a set of N objects written by generate.py; copiesN: N renamed copies of
+kairn's own output written by copies.py), lints SETS_DIR/SET R times (default 5; 3 from
+10,000 objects or 10 MB on) and reports the median wall time, the median peak resident set size of the
 `kairn` process (its own rusage, from wait4: what `/usr/bin/time -v` reports as "Maximum
 resident set size") and the findings counted once. The load average before and after is
 printed with the table: the machine may be shared, and single numbers move with it.
@@ -43,33 +44,39 @@ def main():
         del args[i:i + 2]
     if len(args) < 3:
         sys.exit(__doc__)
-    kairn, sets, sizes = args[0], args[1], [int(n) for n in args[2:]]
+    kairn, sets, names = args[0], args[1], args[2:]
     load_before = os.getloadavg()
     rows = []
-    for n in sizes:
-        path = os.path.join(sets, str(n))
-        r = runs or (5 if n < 10_000 else 3)
+    for name in names:
+        path = os.path.join(sets, name)
+        objects, size = 0, 0
+        for d, _, files in os.walk(path):
+            for f in files:
+                if f.endswith((".yaml", ".yml")):
+                    with open(os.path.join(d, f), "rb") as fh:
+                        body = fh.read()
+                    size += len(body)
+                    objects += sum(1 for line in body.splitlines() if line.startswith(b"kind: "))
+        r = runs or (5 if objects < 10_000 and size < 10e6 else 3)
         times, rss, out = [], [], b""
         for _ in range(r):
             wall, mb, out = run_once(kairn, path)
             times.append(wall)
             rss.append(mb)
         findings = json.loads(out)
-        objects = 0
-        for name in sorted(os.listdir(path)):
-            with open(os.path.join(path, name)) as f:
-                objects += sum(1 for line in f if line.startswith("kind: "))
         errors = sum(1 for f in findings if f["severity"] == "error")
-        rows.append((n, objects, statistics.median(times), statistics.median(rss), r,
+        t = statistics.median(times)
+        rows.append((name, objects, size / 1e6, t, statistics.median(rss), r,
                      errors, len(findings) - errors))
     load_after = os.getloadavg()
     print(f"{label}: median of R runs; load average (1, 5, 15 min) "
           f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
           f"{' '.join(f'{x:.2f}' for x in load_after)} after\n")
-    print("| objects (target) | documents | wall time | peak RSS | runs | errors | warnings |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for n, objects, t, mb, r, e, w in rows:
-        print(f"| {n:,} | {objects:,} | {t:.2f} s | {mb:.0f} MB | {r} | {e} | {w} |")
+    print("| set | documents | input | wall time | MB/s | peak RSS | runs | errors | warnings |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, objects, size, t, mb, r, e, w in rows:
+        print(f"| {name} | {objects:,} | {size:.1f} MB | {t:.2f} s | {size / t:.1f} | "
+              f"{mb:.0f} MB | {r} | {e} | {w} |")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ pub(crate) use say;
 /// Runs `write` against locked standard output and flushes it; a failure becomes the
 /// exit status to return ([`failed_stdout`]).
 pub fn stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), ExitCode> {
-    let mut out = io::stdout().lock();
+    // Buffered: standard output is line-buffered, a system call per line of a report.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     write(&mut out)
         .and_then(|()| out.flush())
         .map_err(failed_stdout)

@@ -113,14 +113,16 @@ pub struct LintInput {
 /// other paths; what cannot be read is returned with the reason, the rest is read.
 #[cfg(test)]
 pub fn load(paths: &[PathBuf], limits: Limits) -> LintInput {
-    load_with(paths, limits, |_, _| None)
+    let found = validate::collect_files(&named_paths(paths));
+    load_with(paths, found, limits, |_, _| None)
 }
 
-/// [`load`], leaving out the `.kairn-lint.yaml` files found in directories and each file
-/// for which `exclude(file, named)` names the config file that excludes it (`named`: the
-/// file was named on the command line).
+/// [`load`] of the files `found` under `paths`, leaving out the `.kairn-lint.yaml` files
+/// found in directories and each file for which `exclude(file, named)` names the config
+/// file that excludes it (`named`: the file was named on the command line).
 fn load_with(
     paths: &[PathBuf],
+    found: validate::Collected,
     limits: Limits,
     exclude: impl Fn(&Path, bool) -> Option<PathBuf>,
 ) -> LintInput {
@@ -132,7 +134,6 @@ fn load_with(
         }
     }
     let named = named_paths(paths);
-    let found = validate::collect_files(&named);
     read.errors.extend(found.errors);
     read.notes.extend(found.notes);
     let mut files = Vec::with_capacity(found.files.len());
@@ -204,7 +205,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(p) => p,
         Err(errors) => return crate::emit::fail(EXIT_USAGE, &errors),
     };
-    let read = load_with(&args.paths, limits(), |f, named| {
+    let read = load_with(&args.paths, found, limits(), |f, named| {
         policy.excluded_by(f, named).map(|c| c.path.clone())
     });
     let mut ctx = Context::lint();

@@ -63,6 +63,7 @@ pub mod checks;
 pub mod crd;
 mod declared;
 pub mod defaults;
+mod events;
 mod finding;
 pub mod image;
 mod index;

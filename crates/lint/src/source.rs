@@ -520,7 +520,7 @@ const MAX_RECORDED_ANCHOR_EVENTS: usize = 100_000;
 /// Most merge keys (`<<`).
 const MAX_MERGE_KEYS: usize = 10_000;
 
-fn options() -> serde_saphyr::Options {
+pub(crate) fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_documents: MAX_DOCUMENTS,
@@ -741,14 +741,28 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
 
 /// Parses a multi-document YAML text. `file` labels the documents.
 pub fn parse_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
-    let roots: Vec<Spanned<NodeValue>> =
-        serde_saphyr::from_str_multiple_with_options(text, options())
-            .map_err(|e| yaml_error(file, &e))?;
     let mut out = Loaded::default();
-    for root in roots {
-        document(file, spanned(root), &mut out);
+    for root in roots(text).map_err(|e| yaml_error(file, &e))? {
+        document(file, root, &mut out);
     }
     Ok(out)
+}
+
+/// The documents of a YAML text as line-numbered trees: the fast path of
+/// [`crate::events`] when the text is plain, else serde-saphyr's reader.
+fn roots(text: &str) -> Result<Vec<Node>, serde_saphyr::Error> {
+    if let Some(roots) = crate::events::roots(text, MAX_NESTING, MAX_NODES) {
+        return Ok(roots);
+    }
+    full_roots(text)
+}
+
+/// The documents of a YAML text read by serde-saphyr (anchors, aliases, tags, merge keys,
+/// limits and errors as it reads them).
+fn full_roots(text: &str) -> Result<Vec<Node>, serde_saphyr::Error> {
+    let roots: Vec<Spanned<NodeValue>> =
+        serde_saphyr::from_str_multiple_with_options(text, options())?;
+    Ok(roots.into_iter().map(spanned).collect())
 }
 
 // ---- reading files and streams ---------------------------------------------------------
@@ -848,6 +862,17 @@ impl Input {
     /// Reads one file or stream as UTF-8 text: at most the per-file limit and what is left
     /// of the total limit, or an error naming the limit.
     pub fn read_text(&mut self, label: &str, reader: impl Read) -> Result<String, LoadError> {
+        self.read_text_sized(label, reader, 0)
+    }
+
+    /// [`Input::read_text`] into a buffer of `size` bytes to begin with (a file's length:
+    /// one read instead of a doubling series).
+    fn read_text_sized(
+        &mut self,
+        label: &str,
+        reader: impl Read,
+        size_hint: u64,
+    ) -> Result<String, LoadError> {
         let left = self.limits.total_bytes.saturating_sub(self.used);
         let cap = self.limits.file_bytes.min(left);
         let error = |message: String| LoadError {
@@ -855,7 +880,8 @@ impl Input {
             line: None,
             message,
         };
-        let mut bytes = Vec::new();
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(size_hint.min(cap).saturating_add(1)).unwrap_or(0));
         let read = reader.take(cap.saturating_add(1)).read_to_end(&mut bytes);
         self.used = self.used.saturating_add((bytes.len() as u64).min(cap));
         if let Err(e) = read {
@@ -904,13 +930,24 @@ impl Input {
     /// Opens, reads and parses one file into `into`. Special files (a FIFO, `/dev/stdin`,
     /// `/dev/zero`) are read like any other, up to the limits.
     pub fn load_file(&mut self, path: &Path, into: &mut Loaded) -> Result<(), LoadError> {
+        let (label, text) = self.read_file(path)?;
+        let loaded = parse_str(&label, &text)?;
+        into.documents.extend(loaded.documents);
+        into.skipped.extend(loaded.skipped);
+        Ok(())
+    }
+
+    /// Opens and reads one file: its label (the path as given) and text.
+    fn read_file(&mut self, path: &Path) -> Result<(String, String), LoadError> {
         let label = path.display().to_string();
         let file = fs::File::open(path).map_err(|e| LoadError {
             file: label.clone(),
             line: None,
             message: format!("cannot read: {}", io_text(&e)),
         })?;
-        self.load(&label, file, into)
+        let len = file.metadata().map_or(0, |m| m.len());
+        let text = self.read_text_sized(&label, file, len)?;
+        Ok((label, text))
     }
 }
 
@@ -926,11 +963,13 @@ pub fn load_files(files: &[PathBuf]) -> (Loaded, Vec<LoadError>) {
 /// Reads and parses files through `input` into `into`, returning what could not be read.
 /// Once the total limit is used up, the files left are reported in one error.
 pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) -> Vec<LoadError> {
-    let mut errors = Vec::new();
+    // Read in order (the limits count bytes in file order), parse on every core, keep
+    // the file order in what comes out.
+    let mut read: Vec<Result<(String, String), LoadError>> = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
         if input.exhausted() {
             let rest = files.len() - i;
-            errors.push(LoadError {
+            read.push(Err(LoadError {
                 file: f.display().to_string(),
                 line: None,
                 message: format!(
@@ -942,14 +981,62 @@ pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) 
                     size(input.limits.total_bytes),
                     input.limits.describe()
                 ),
-            });
+            }));
             break;
         }
-        if let Err(e) = input.load_file(f, into) {
-            errors.push(e);
+        read.push(input.read_file(f));
+    }
+    let parsed = parse_all(read);
+    let mut errors = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(loaded) => {
+                into.documents.extend(loaded.documents);
+                into.skipped.extend(loaded.skipped);
+            }
+            Err(e) => errors.push(e),
         }
     }
     errors
+}
+
+/// Parses every text read (`(label, text)`), on up to one thread per core, in order.
+fn parse_all(read: Vec<Result<(String, String), LoadError>>) -> Vec<Result<Loaded, LoadError>> {
+    let parse = |r: Result<(String, String), LoadError>| r.and_then(|(l, t)| parse_str(&l, &t));
+    let bytes: usize = read.iter().flatten().map(|(_, t)| t.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    // Below a megabyte, threads cost more than they save.
+    if threads < 2 || bytes < (1 << 20) {
+        return read.into_iter().map(parse).collect();
+    }
+    // Contiguous chunks of about equal bytes, one per thread.
+    let share = bytes.div_ceil(threads);
+    let mut chunks: Vec<Vec<Result<(String, String), LoadError>>> = vec![Vec::new()];
+    let mut in_chunk = 0;
+    for r in read {
+        let len = r.as_ref().map_or(0, |(_, t)| t.len());
+        if in_chunk >= share && chunks.len() < threads {
+            chunks.push(Vec::new());
+            in_chunk = 0;
+        }
+        in_chunk += len;
+        chunks.last_mut().expect("one chunk at least").push(r);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(parse).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(parsed) => parsed,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 // ---- finding files ---------------------------------------------------------------------
@@ -1207,6 +1294,44 @@ pub fn collect_files(paths: &[PathBuf]) -> Collected {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path and serde-saphyr's reader give equal trees (values and lines) on
+    /// every YAML file of the repository's real sets and kairn's own output, and the fast
+    /// path reads most of them.
+    #[test]
+    fn fast_path_reads_real_manifests_as_the_full_reader_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dirs = [
+            "generated",
+            "tests/fixtures",
+            "examples/shop/generated",
+            "../shared/corpus",
+        ];
+        let found = collect_files(
+            &dirs
+                .iter()
+                .map(|d| root.join(d))
+                .filter(|d| d.is_dir())
+                .collect::<Vec<_>>(),
+        );
+        let (mut fast, mut readable) = (0, 0);
+        for f in &found.files {
+            let Ok(text) = fs::read_to_string(f) else {
+                continue;
+            };
+            let full = full_roots(&text).map_err(|e| e.to_string());
+            readable += usize::from(full.is_ok());
+            if let Some(roots) = crate::events::roots(&text, MAX_NESTING, MAX_NODES) {
+                fast += 1;
+                assert_eq!(Ok(roots), full, "{}", f.display());
+            }
+        }
+        // Helm templates are not YAML: neither path reads them.
+        assert!(
+            readable > 300 && fast == readable,
+            "the fast path read {fast} of the {readable} files the full reader reads"
+        );
+    }
 
     fn limits(file_bytes: u64, total_bytes: u64) -> Limits {
         Limits {

@@ -238,6 +238,28 @@ pub fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_owned())
 }
 
+/// [`absolute`] for many files, each directory resolved once: a file that is not a
+/// symbolic link is its directory's absolute path joined with its name.
+#[derive(Debug, Default)]
+pub struct Absolutes {
+    dirs: std::collections::HashMap<PathBuf, PathBuf>,
+}
+
+impl Absolutes {
+    /// The absolute path of `file`, as [`absolute`] gives it.
+    pub fn of(&mut self, file: &Path) -> PathBuf {
+        let link = std::fs::symlink_metadata(file).map_or(true, |m| m.file_type().is_symlink());
+        match (link, file.parent(), file.file_name()) {
+            (false, Some(parent), Some(name)) => self
+                .dirs
+                .entry(parent.to_owned())
+                .or_insert_with(|| absolute(parent))
+                .join(name),
+            _ => absolute(file),
+        }
+    }
+}
+
 /// The config file that governs files in `dir`: the nearest `.kairn-lint.yaml` in `dir` or
 /// above it, looking no higher than the repository root (a directory holding `.git`) or
 /// the filesystem root.

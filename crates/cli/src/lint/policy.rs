@@ -44,6 +44,8 @@ pub struct Policy {
     configs: Vec<Config>,
     /// Config index per file label (as the loader names files), `None` for no config.
     by_file: HashMap<String, Option<usize>>,
+    /// Absolute path per file label, for the configs' `exclude` globs.
+    absolute: HashMap<String, PathBuf>,
     /// The config of input that is not a file (standard input): found from the current
     /// directory.
     default: Option<usize>,
@@ -82,6 +84,8 @@ impl Policy {
                 }
             };
         let mut by_file = HashMap::new();
+        let mut absolute = HashMap::new();
+        let mut absolutes = config::Absolutes::default();
         let default;
         match source {
             Source::Nothing => {
@@ -95,6 +99,7 @@ impl Policy {
                 default = Some(i);
                 for f in files {
                     by_file.insert(f.display().to_string(), Some(i));
+                    absolute.insert(f.display().to_string(), absolutes.of(f));
                 }
             }
             Source::Discover => {
@@ -106,12 +111,11 @@ impl Policy {
                         .clone()
                 };
                 for f in files {
-                    let dir = config::absolute(f)
-                        .parent()
-                        .map(Path::to_owned)
-                        .unwrap_or_default();
+                    let abs = absolutes.of(f);
+                    let dir = abs.parent().map(Path::to_owned).unwrap_or_default();
                     let found = find(dir).map(|p| index_of(p, &mut paths));
                     by_file.insert(f.display().to_string(), found);
+                    absolute.insert(f.display().to_string(), abs);
                 }
                 default = if stdin {
                     find(config::absolute(Path::new("."))).map(|p| index_of(p, &mut paths))
@@ -149,6 +153,7 @@ impl Policy {
         Ok(Policy {
             configs,
             by_file,
+            absolute,
             default,
             effective,
         })
@@ -169,8 +174,13 @@ impl Policy {
         if named {
             return None;
         }
-        let c = &self.configs[self.config_index(Some(&file.display().to_string()))?];
-        c.excludes(&config::absolute(file)).then_some(c)
+        let label = file.display().to_string();
+        let c = &self.configs[self.config_index(Some(&label))?];
+        let excluded = match self.absolute.get(&label) {
+            Some(abs) => c.excludes(abs),
+            None => c.excludes(&config::absolute(file)),
+        };
+        excluded.then_some(c)
     }
 
     /// Applies the policy to the validator's `report` over `loaded`.

@@ -18,6 +18,14 @@ use std::process::Command;
 use import::load::{load, LoadRequest};
 use import::report::Report;
 
+/// Corpus sets below the 80 % bar, each with the import's gap it shows (the test fails
+/// when one of them reaches the bar, so that the entry goes).
+const IMPORT_GAPS: &[(&str, &str)] = &[(
+    "stash-statefulset-guide",
+    "a StatefulSet whose container declares no port, behind a headless Service, is kept as \
+     an extra object: kairn's model has no component for it",
+)];
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -255,10 +263,15 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
                 "{:<28} {:>4} objects, {}/{} workloads as components ({share} %)",
                 id, v.objects, v.components.0, v.components.1
             ));
-            if share < 80 {
-                failures.push(format!(
+            let gap = IMPORT_GAPS.iter().find(|(set, _)| *set == id);
+            match gap {
+                None if share < 80 => failures.push(format!(
                     "{id}: only {share} % of the workload objects became components"
-                ));
+                )),
+                Some((_, why)) if share >= 80 => failures.push(format!(
+                    "{id}: {share} % of the workload objects became components: remove it from IMPORT_GAPS ({why})"
+                )),
+                _ => {}
             }
             failures.extend(v.problems.into_iter().map(|p| format!("{id}: {p}")));
         }

@@ -40,7 +40,32 @@ const LOCAL: &[Expected] = &[
              webhook-configuration rule grants nothing (kopf cannot manage its admission webhooks)",
         )],
     ),
+    ("flannel", &[]),
+    ("calico", &[]),
+    ("kubernetes-dashboard", &[]),
+    ("emojivoto", &[]),
+    ("local-path-provisioner", &[]),
+    ("nvidia-device-plugin", &[]),
+    (
+        "sock-shop",
+        &[
+            ("image-latest", "Deployment/carts-db", UNTAGGED),
+            ("image-latest", "Deployment/orders-db", UNTAGGED),
+            ("image-latest", "Deployment/rabbitmq", UNTAGGED),
+        ],
+    ),
+    (
+        "stash-statefulset-guide",
+        &[
+            ("image-latest", "StatefulSet/stash-demo", UNTAGGED),
+            ("image-latest", "StatefulSet/stash-recovered", UNTAGGED),
+        ],
+    ),
 ];
+
+/// Why an untagged image (`mongo`, `busybox`, `kbudde/rabbitmq-exporter`) is a real defect.
+const UNTAGGED: &str = "the image has no tag, so it is `latest`: each pull may run another build, \
+     and the replicas of one workload can run different versions";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -222,4 +247,146 @@ fn every_local_set_records_its_source() {
         }
     }
     assert!(total < 3 << 20, "the corpus fixtures total {total} bytes");
+}
+
+/// The findings of a local set (`fixtures/corpus/NAME`) on one object, and that object's JSON.
+fn on_object(
+    set: &str,
+    kind: &str,
+    name: &str,
+) -> (Vec<dsl::validate::Finding>, serde_json::Value) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/corpus")
+        .join(set);
+    let found = validate::collect_files(&[dir]);
+    let (loaded, errors) = validate::load_files(&found.files);
+    assert!(errors.is_empty(), "{set}: {errors:?}");
+    let doc = loaded
+        .documents
+        .iter()
+        .find(|d| d.kind == kind && d.name == name)
+        .unwrap_or_else(|| panic!("{set}: no {kind}/{name}"));
+    let value = doc.value.clone();
+    let report = validate::lint(&loaded, &Context::lint());
+    let findings = report
+        .findings
+        .into_iter()
+        .filter(|f| f.kind == kind && f.name == name)
+        .collect();
+    (findings, value)
+}
+
+fn rules(findings: &[dsl::validate::Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.rule).collect()
+}
+
+/// Each precision class of issue 18 on a real released set that has its shape (the planted
+/// fail and pass cases are in `crates/lint/src/tests.rs`). Each case first checks that the
+/// real object still has the shape, so it cannot pass on a changed fixture.
+#[test]
+fn precision_classes_hold_on_real_sets() {
+    // (1) Service `targetPort: 0`: the API server defaults it to `port` (Stash's guide).
+    let (f, svc) = on_object("stash-statefulset-guide", "Service", "headless");
+    assert_eq!(svc["spec"]["ports"][0]["targetPort"], 0);
+    assert!(
+        f.iter().all(|f| !f.is_error()) && !rules(&f).contains(&"invalid-value"),
+        "{f:?}"
+    );
+
+    // (2) A Secret whose only value is "" is a placeholder the dashboard fills at run time.
+    let (f, secret) = on_object(
+        "kubernetes-dashboard",
+        "Secret",
+        "kubernetes-dashboard-csrf",
+    );
+    assert_eq!(secret["data"], serde_json::json!({"csrf": ""}));
+    assert!(!rules(&f).contains(&"secret-literal-data"), "{f:?}");
+
+    // (3) A deprecated annotation kept beside its replacement field is a warning (the NVIDIA
+    // device plugin's DaemonSet: `critical-pod` beside `priorityClassName`).
+    let (f, ds) = on_object(
+        "nvidia-device-plugin",
+        "DaemonSet",
+        "nvidia-device-plugin-daemonset",
+    );
+    assert_eq!(
+        ds["spec"]["template"]["spec"]["priorityClassName"],
+        "system-node-critical"
+    );
+    let deprecated: Vec<_> = f
+        .iter()
+        .filter(|f| f.rule == "deprecated-annotation")
+        .map(|f| (f.is_error(), f.line, f.field.as_str()))
+        .collect();
+    assert_eq!(
+        deprecated,
+        [(
+            false,
+            Some(31),
+            "spec.template.metadata.annotations[\"scheduler.alpha.kubernetes.io/critical-pod\"]"
+        )],
+        "{f:?}"
+    );
+
+    // (4) A ServiceAccount no pod runs as, whose tokens a ClusterRole lets calico-node mint
+    // by name (`serviceaccounts/token` create, resourceNames), is used.
+    let (f, _) = on_object("calico", "ServiceAccount", "calico-cni-plugin");
+    let (_, role) = on_object("calico", "ClusterRole", "calico-node");
+    assert!(
+        role["rules"].as_array().expect("rules").iter().any(|r| {
+            r["resources"] == serde_json::json!(["serviceaccounts/token"])
+                && r["resourceNames"] == serde_json::json!(["calico-cni-plugin"])
+        }),
+        "{role}"
+    );
+    assert!(!rules(&f).contains(&"service-account-unused"), "{f:?}");
+
+    // (5) Secrets a Role names in resourceNames for the app to get and update are used,
+    // though no pod mounts them (the dashboard's key holder and CSRF token).
+    for name in [
+        "kubernetes-dashboard-key-holder",
+        "kubernetes-dashboard-csrf",
+    ] {
+        let (f, _) = on_object("kubernetes-dashboard", "Secret", name);
+        assert!(!rules(&f).contains(&"secret-unused"), "{name}: {f:?}");
+    }
+    let (_, role) = on_object("kubernetes-dashboard", "Role", "kubernetes-dashboard");
+    assert!(
+        role["rules"][0]["resourceNames"]
+            .as_array()
+            .is_some_and(|n| n.contains(&serde_json::json!("kubernetes-dashboard-key-holder"))),
+        "{role}"
+    );
+
+    // (6) A Secret missing from the set and mounted as a volume: the pod waits on the mount
+    // (ingress-nginx's admission certificate, which a Job creates at run time).
+    let (f, _) = on_object("ingress-nginx", "Deployment", "ingress-nginx-controller");
+    let missing: Vec<_> = f
+        .iter()
+        .filter(|f| f.message.contains("`ingress-nginx-admission`"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{f:?}");
+    assert_eq!(
+        missing[0].field,
+        "spec.template.spec.volumes[0].secret.secretName"
+    );
+    assert!(
+        missing[0].message.contains("ContainerCreating")
+            && missing[0].message.contains("FailedMount")
+            && !missing[0].message.contains("CreateContainerConfigError"),
+        "{:?}",
+        missing[0]
+    );
+
+    // A StatefulSet without a readiness probe behind a headless Service that does not publish
+    // not-ready addresses: its pods are Ready once they run, so peers find each other.
+    let (f, sts) = on_object("stash-statefulset-guide", "StatefulSet", "stash-demo");
+    assert!(sts["spec"]["template"]["spec"]["containers"][0]
+        .get("readinessProbe")
+        .is_none());
+    let (svc_findings, _) = on_object("stash-statefulset-guide", "Service", "headless");
+    assert!(
+        !rules(&svc_findings).contains(&"statefulset-headless-not-ready"),
+        "{f:?} {svc_findings:?}"
+    );
 }

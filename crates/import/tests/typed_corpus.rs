@@ -15,6 +15,8 @@
 mod assign;
 #[path = "typed_corpus/bookinfo.rs"]
 mod bookinfo;
+#[path = "typed_corpus/calico.rs"]
+mod calico;
 #[path = "typed_corpus/cases.rs"]
 mod cases;
 #[path = "typed_corpus/cassandra.rs"]
@@ -25,8 +27,12 @@ mod cloudnative_pg;
 mod dask_kubernetes_operator;
 #[path = "typed_corpus/diff.rs"]
 mod diff;
+#[path = "typed_corpus/emojivoto.rs"]
+mod emojivoto;
 #[path = "typed_corpus/fields.rs"]
 mod fields;
+#[path = "typed_corpus/flannel.rs"]
+mod flannel;
 #[path = "typed_corpus/guestbook.rs"]
 mod guestbook;
 #[path = "typed_corpus/ingress_nginx.rs"]
@@ -47,10 +53,20 @@ mod kairn_terrapod;
 mod kairn_triage_warden;
 #[path = "typed_corpus/kube_prometheus_node_exporter.rs"]
 mod kube_prometheus_node_exporter;
+#[path = "typed_corpus/kubernetes_dashboard.rs"]
+mod kubernetes_dashboard;
+#[path = "typed_corpus/local_path_provisioner.rs"]
+mod local_path_provisioner;
 #[path = "typed_corpus/metrics_server_ha.rs"]
 mod metrics_server_ha;
+#[path = "typed_corpus/nvidia_device_plugin.rs"]
+mod nvidia_device_plugin;
 #[path = "typed_corpus/pairs.rs"]
 mod pairs;
+#[path = "typed_corpus/sock_shop.rs"]
+mod sock_shop;
+#[path = "typed_corpus/stash_statefulset_guide.rs"]
+mod stash_statefulset_guide;
 #[path = "typed_corpus/support.rs"]
 mod support;
 #[path = "typed_corpus/synthetic.rs"]

@@ -88,7 +88,7 @@ pub use source::{
     LoadError, Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
 };
 
-use crate::object::Manifest;
+use crate::object::{Manifest, Object};
 use set::{Item, Set, Sink};
 
 /// Annotation prefix that waives a rule on one object in plain YAML (`lint`):
@@ -291,13 +291,24 @@ impl Context {
 
 /// Validates rendered manifests (one application environment, or any set).
 pub fn validate(manifests: &[Manifest], ctx: &Context) -> Report {
+    // What the API server would run: its defaults, as for YAML read by `load_files`
+    // (a Service `targetPort: 0` kept from an imported source is the port).
+    let objects: Vec<Object> = manifests
+        .iter()
+        .map(|m| {
+            let mut o = m.object.clone();
+            defaults::apply(&mut o);
+            o
+        })
+        .collect();
     let items = manifests
         .iter()
-        .map(|m| Item {
-            kind: m.object.kind(),
-            name: m.object.name(),
-            namespace: m.object.namespace(),
-            object: Some(&m.object),
+        .zip(&objects)
+        .map(|(m, o)| Item {
+            kind: o.kind(),
+            name: o.name(),
+            namespace: o.namespace(),
+            object: Some(o),
             doc: None,
             origin: Some(&m.origin),
         })

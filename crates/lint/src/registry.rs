@@ -196,7 +196,7 @@ rules!(
     ("config-placeholder", E, Policy, "A ConfigMap value or literal environment variable holds an unmistakable placeholder: `your-…`, `changeme`, `<…>` (outside markup), or an AWS documentation account id in an ARN."),
     ("oidc-issuer-example-domain", W, Policy, "An OIDC issuer URL (a ConfigMap or environment key naming an issuer) is on a reserved example domain (`example.com`/`.net`/`.org`, `.example`, `.test`, `.invalid`)."),
     ("service-external-load-balancer", W, Policy, "A LoadBalancer Service exposes pods to the internet directly, with no source ranges and no internal-load-balancer annotation (often the point, e.g. for an ingress controller: the warning says the risk)."),
-    ("statefulset-headless-not-ready", W, Policy, "The headless Service of a multi-replica StatefulSet does not publish not-ready addresses, so peers cannot find each other while the cluster forms."),
+    ("statefulset-headless-not-ready", W, Policy, "The headless Service of a multi-replica StatefulSet whose pods have a readiness probe does not publish not-ready addresses, so peers cannot find each other while the cluster forms."),
     ("statefulset-ordered-ready", W, Policy, "A multi-replica StatefulSet with readiness probes uses OrderedReady pod management, which can deadlock quorum bootstrap."),
     ("statefulset-no-spread", W, Policy, "A multi-replica StatefulSet has no pod anti-affinity or topology spread, so all members can land on one node."),
     ("netpol-dns-too-broad", W, Policy, "A NetworkPolicy allows DNS to every pod in every namespace (or anywhere) instead of kube-dns."),

@@ -1430,3 +1430,6 @@ fn objects_named_in_rbac_resource_names_are_used() {
     let other = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: mint}\nrules: [{apiGroups: [\"\"], resources: [serviceaccounts/token], verbs: [create], resourceNames: [other]}, {apiGroups: [\"\"], resources: [secrets], verbs: [delete], resourceNames: [state]}]\n";
     assert_eq!(unused(other), ["secret-unused", "service-account-unused"]);
 }
+
+#[path = "tests_real_sets.rs"]
+mod real_sets;

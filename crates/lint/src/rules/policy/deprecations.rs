@@ -98,21 +98,39 @@ pub(super) fn deprecations(set: &Set<'_>, sink: &mut Sink) {
             .flatten()
             .map(|(k, _)| (join_key("metadata.annotations", k), k))
             .collect();
-        if let Some(w) = set.workload_at(i) {
-            let template = match object {
-                Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
-                Object::StatefulSet(d) => {
-                    d.spec.as_ref().and_then(|s| s.template.metadata.as_ref())
-                }
-                Object::Job(d) => d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
-                _ => None,
+        if set.workload_at(i).is_some() {
+            // The pod template's annotations, for every workload kind with a template.
+            let (template, path) = match object {
+                Object::Deployment(d) => (
+                    d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+                    "spec.template.metadata.annotations",
+                ),
+                Object::StatefulSet(d) => (
+                    d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+                    "spec.template.metadata.annotations",
+                ),
+                Object::DaemonSet(d) => (
+                    d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+                    "spec.template.metadata.annotations",
+                ),
+                Object::Job(d) => (
+                    d.spec.as_ref().and_then(|s| s.template.metadata.as_ref()),
+                    "spec.template.metadata.annotations",
+                ),
+                Object::CronJob(d) => (
+                    d.spec
+                        .as_ref()
+                        .and_then(|s| s.job_template.spec.as_ref())
+                        .and_then(|s| s.template.metadata.as_ref()),
+                    "spec.jobTemplate.spec.template.metadata.annotations",
+                ),
+                _ => (None, ""),
             };
-            let _ = w;
             annotations.extend(
                 template
                     .iter()
                     .flat_map(|m| m.annotations.iter().flatten())
-                    .map(|(k, _)| (join_key("spec.template.metadata.annotations", k), k)),
+                    .map(|(k, _)| (join_key(path, k), k)),
             );
         }
         let pod = set.workload_at(i).map(|w| &w.spec);

@@ -251,10 +251,7 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
                 level,
                 "pss-volume-types",
                 format!("{p}.volumes[{j}].{bad}"),
-                format!(
-                    "volume `{}` is of type {bad}, which the restricted profile forbids",
-                    v.name
-                ),
+                format!("volume `{}` is of type {bad}", v.name),
                 "use a persistentVolumeClaim, emptyDir, configMap, secret or projected volume",
             );
         }
@@ -375,7 +372,24 @@ pub(super) fn pod_security(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
         }
         let non_root = sc.and_then(|s| s.run_as_non_root).or(pod_non_root);
         if non_root != Some(true) {
-            pss.add_host(sink, declared.run_as_root, Level::Baseline, Level::Restricted, "pss-run-as-non-root", sc_field(&f, "runAsNonRoot"), format!("container `{name}` may run as root: runAsNonRoot is not true on the container or the pod"), "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod");
+            // A non-zero runAsUser keeps it off root, but the profile still asks for the flag.
+            let uid = sc
+                .and_then(|s| s.run_as_user)
+                .or(pod_sc.and_then(|s| s.run_as_user));
+            let message = match uid {
+                Some(uid) if uid != 0 => format!("container `{name}` runs as UID {uid}, but runAsNonRoot is not true on the container or the pod"),
+                _ => format!("container `{name}` may run as root: runAsNonRoot is not true on the container or the pod"),
+            };
+            pss.add_host(
+                sink,
+                declared.run_as_root,
+                Level::Baseline,
+                Level::Restricted,
+                "pss-run-as-non-root",
+                sc_field(&f, "runAsNonRoot"),
+                message,
+                "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod",
+            );
         }
         if sc.and_then(|s| s.run_as_user) == Some(0) {
             pss.add_host(

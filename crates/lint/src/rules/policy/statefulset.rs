@@ -47,6 +47,11 @@ pub(super) fn stateful_set(set: &Set<'_>, w: &Workload<'_>, sink: &mut Sink) {
     if !affinity && !spread {
         sink.add(w.idx, "statefulset-no-spread", format!("{}.affinity", w.prefix), format!("nothing keeps the {} members apart, so they can all land on one node and one node failure loses the whole cluster", w.max), "add a podAntiAffinity on kubernetes.io/hostname or a topologySpreadConstraint");
     }
+    // Without a readiness probe a pod is Ready as soon as its containers run (the probe's
+    // default state is Success), so its DNS records appear before the cluster forms.
+    if !ready {
+        return;
+    }
     let svc_name = spec.service_name.as_deref().unwrap_or_default();
     if let Some((si, svc)) = each_named!(set, Service, w.ns, svc_name).find(|(i, sv)| {
         sv.metadata.name.as_deref() == Some(svc_name) && same_ns(set.items[*i].namespace, w.ns)

@@ -69,7 +69,7 @@ pub(super) fn services(set: &Set<'_>, sink: &mut Sink) {
                         } else {
                             format!("targets port {number} by number")
                         };
-                        sink.add(i, "numeric-port-reference", f.clone(), format!("Service port {} {how}, which the container names `{name}`", p.name.as_deref().unwrap_or("")), format!("use targetPort: {name}, so renumbering the container port cannot break the Service"));
+                        sink.add(i, "numeric-port-reference", f.clone(), format!("Service port {} {how}, which the container names `{name}`", p.name.clone().unwrap_or_else(|| p.port.to_string())), format!("use targetPort: {name}, so renumbering the container port cannot break the Service"));
                     }
                 }
                 _ => {}

@@ -1,12 +1,17 @@
 //! `kairn lint PATH...`: the validator over existing YAML (Helm or kustomize output,
-//! hand-written manifests), all paths as one set, with rule selection (`--disable`,
-//! `--enable`, `--min-severity`, `.kairn-lint.yaml`) and waivers on objects or in the
-//! config file.
+//! hand-written manifests), all plain YAML files as one set, each Helm chart (per values
+//! file) and kustomization found in a directory rendered and linted as a set of its own,
+//! with rule selection (`--disable`, `--enable`, `--min-severity`, `.kairn-lint.yaml`)
+//! and waivers on objects or in the config file.
 
 mod annotations;
 mod config;
+mod kustomization;
+mod locate;
 mod policy;
+mod render;
 mod select;
+mod units;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -58,6 +63,13 @@ pub struct LintArgs {
     /// Ignore `.kairn-lint.yaml` files.
     #[arg(long)]
     pub no_config: bool,
+    /// Values file for the Helm charts found (repeatable): every chart is linted once per
+    /// file, instead of once per values file found beside it.
+    #[arg(long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+    /// `KEY=VALUE` passed to every `helm template` run (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 /// The input rules and exit codes, shown after the options in `kairn lint --help`.
@@ -76,6 +88,14 @@ fn after_help() -> String {
          command line comes after it. An object waives a rule with the annotation \
          `kairn.dev/waive.<rule>: <reason>`. Waived findings are counted per rule \
          (`--verbose` lists them). See docs/lint.md.\n\n\
+         Charts and overlays: a directory holding `Chart.yaml` is rendered with helm once \
+         per values file (--values, else ci/*-values.yaml, values-*.yaml and values.*.yaml \
+         beside Chart.yaml, and values-*.yaml and values.*.yaml in the directory above \
+         when it holds no other chart, else the chart's defaults); a directory \
+         holding `kustomization.yaml` with `kubectl kustomize`, unless another \
+         kustomization builds on it. Each is linted as its own set, findings placed in \
+         the template, base or patch file; the files they read are not linted as plain \
+         YAML. helm and kubectl come from KAIRN_HELM and KAIRN_KUBECTL, else PATH.\n\n\
          Exit status: 0 no errors, 1 errors found, 2 an unknown rule, a bad config file, or \
          some input could not be read or checked (findings for the rest are still printed).",
         limits().describe()
@@ -114,17 +134,19 @@ pub struct LintInput {
 #[cfg(test)]
 pub fn load(paths: &[PathBuf], limits: Limits) -> LintInput {
     let found = validate::collect_files(&named_paths(paths));
-    load_with(paths, found, limits, |_, _| None)
+    load_with(paths, found, limits, |_, _| None, |_| false)
 }
 
 /// [`load`] of the files `found` under `paths`, leaving out the `.kairn-lint.yaml` files
 /// found in directories and each file for which `exclude(file, named)` names the config
-/// file that excludes it (`named`: the file was named on the command line).
+/// file that excludes it (`named`: the file was named on the command line), and the files
+/// for which `taken(file)` holds (a chart's or a kustomization's) unless named.
 fn load_with(
     paths: &[PathBuf],
     found: validate::Collected,
     limits: Limits,
     exclude: impl Fn(&Path, bool) -> Option<PathBuf>,
+    taken: impl Fn(&Path) -> bool,
 ) -> LintInput {
     let mut read = LintInput::default();
     let mut input = Input::new(limits);
@@ -141,6 +163,9 @@ fn load_with(
         let named = named.contains(&f);
         // The config files are settings, not manifests.
         if !named && f.file_name().is_some_and(|n| n == config::CONFIG_FILE) {
+            continue;
+        }
+        if !named && taken(&f) {
             continue;
         }
         match exclude(&f, named) {
@@ -205,9 +230,43 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(p) => p,
         Err(errors) => return crate::emit::fail(EXIT_USAGE, &errors),
     };
-    let read = load_with(&args.paths, found, limits(), |f, named| {
-        policy.excluded_by(f, named).map(|c| c.path.clone())
+    let named = named_paths(&args.paths);
+    let mut found_units = units::discover(&named, &args.values);
+    // A config's `exclude` covers a chart or kustomization through its Chart.yaml or
+    // kustomization file.
+    let mut excluded_units = Vec::new();
+    found_units.units.retain(|u| {
+        let key = u.key_file();
+        match policy.excluded_by(&key, named.iter().any(|n| n == u.dir())) {
+            Some(c) => {
+                if !excluded_units.iter().any(|(k, _)| *k == key) {
+                    excluded_units.push((key, c.path.clone()));
+                }
+                false
+            }
+            None => true,
+        }
     });
+    if !args.values.is_empty()
+        && !found_units
+            .units
+            .iter()
+            .any(|u| matches!(u, units::Unit::Chart { .. }))
+    {
+        return crate::emit::fail(
+            EXIT_USAGE,
+            &["--values is for Helm charts, and the paths hold none (no directory with Chart.yaml)".to_owned()],
+        );
+    }
+    let mut read = load_with(
+        &args.paths,
+        found,
+        limits(),
+        |f, named| policy.excluded_by(f, named).map(|c| c.path.clone()),
+        |f| units::is_taken(&found_units, f),
+    );
+    read.errors.extend(found_units.errors.iter().cloned());
+    read.excluded.extend(excluded_units);
     let mut ctx = Context::lint();
     ctx.environment = args.environment.clone();
     if !args.prometheus_namespaces.is_empty() {
@@ -215,8 +274,30 @@ pub fn run(args: &LintArgs) -> ExitCode {
     }
     let mut report = validate::lint(&read.loaded, &ctx);
     report.findings.extend(annotations::check(&read.loaded));
-    let applied = policy.apply(report, &read.loaded);
+    let rendered = render::lint_units(&found_units, &args.set, &named, &ctx);
+    let objects = read.loaded.documents.len() + rendered.loaded.documents.len();
+    let rendered_summary = rendered.summary();
+    report.extend(rendered.report);
+    read.errors.extend(rendered.errors);
+    read.notes.extend(rendered.notes);
+    let mut all = std::mem::take(&mut read.loaded);
+    all.documents.extend(rendered.loaded.documents);
+    let applied = policy.apply(report, &all);
     let verbose = console::verbose();
+    if verbose {
+        for (dir, by) in &found_units.through {
+            let by: Vec<String> = by.iter().map(|d| d.display().to_string()).collect();
+            if by.is_empty() {
+                say!("note: {}: a kustomize component, linted through the kustomizations that use it", dir.display());
+            } else {
+                say!(
+                    "note: {}: a kustomize base, linted through {}",
+                    dir.display(),
+                    by.join(", ")
+                );
+            }
+        }
+    }
     let mut notes = Vec::new();
     let _ = report::write_notes(&mut notes, &applied.report);
     if !notes.is_empty() {
@@ -256,11 +337,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
         }
     }
     say!(
-        "linted {} object(s): {}{}{}",
-        read.loaded.documents.len(),
+        "linted {} object(s): {}{}{}{}",
+        objects,
         report::summary(&applied.report),
         policy_summary(&applied, &read),
-        input_summary(&read)
+        input_summary(&read),
+        rendered_summary
     );
     ExitCode::from(exit_code(&read.errors, &applied.report))
 }

@@ -50,6 +50,9 @@ pub fn write_finding(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
     if !f.fix.is_empty() && f.waived.is_none() {
         writeln!(out, "  fix: {}", f.fix)?;
     }
+    if let Some(unit) = &f.unit {
+        writeln!(out, "  rendered from: {unit}")?;
+    }
     match (&f.declared_at, customized(f)) {
         (Some(at), Some(closures)) => writeln!(out, "  declared at {at}; {closures}")?,
         (Some(at), None) => writeln!(out, "  declared at {at}")?,
@@ -134,6 +137,7 @@ mod tests {
             fix: "pin a version tag or a digest".into(),
             declared_at: Some("crates/apps/src/shop.rs:42".into()),
             customized_at: Vec::new(),
+            unit: None,
             file: None,
             line: None,
             waived: None,

@@ -177,6 +177,9 @@ fn result(f: &Finding, waived_in_config: bool, cwd: &Path) -> Value {
     if let Some(i) = RULES.iter().position(|r| r.id == f.rule) {
         r["ruleIndex"] = json!(i);
     }
+    if let Some(unit) = &f.unit {
+        r["properties"] = json!({"unit": unit});
+    }
     if let Some(reason) = &f.waived {
         r["suppressions"] = json!([{
             "kind": if waived_in_config { "external" } else { "inSource" },
@@ -198,6 +201,14 @@ fn fingerprint(f: &Finding) -> String {
     ] {
         h.update(part.as_bytes());
         h.update([0]);
+    }
+    // A rendered unit's finding: also its file and units (the same template or base
+    // renders the same object in several units).
+    if let Some(unit) = &f.unit {
+        for part in [f.file.as_deref().unwrap_or(""), unit] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
     }
     h.finalize()
         .iter()
@@ -329,6 +340,7 @@ mod tests {
             fix: "pin a version tag or a digest".into(),
             declared_at: None,
             customized_at: Vec::new(),
+            unit: None,
             file: Some("deploy/api.yaml".into()),
             line: Some(12),
             waived: None,

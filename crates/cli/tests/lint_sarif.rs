@@ -154,6 +154,15 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         "local corpus".to_owned(),
         sarif(&[local.to_str().expect("UTF-8")]).1,
     ));
+    // Kustomize overlays rendered (kubectl on PATH): results name their unit.
+    let (_, overlays) = sarif(&["tests/fixtures/import/podinfo-kustomize"]);
+    assert!(
+        overlays["runs"][0]["results"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty() && r.iter().all(|r| r["properties"]["unit"].is_string())),
+        "{overlays}"
+    );
+    logs.push(("kustomize overlays".to_owned(), overlays));
     let corpus = workspace_root().join("../shared/corpus");
     if corpus.is_dir() {
         logs.push((

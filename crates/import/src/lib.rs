@@ -23,6 +23,7 @@ pub mod normalize;
 pub mod pairing;
 pub mod plan;
 pub mod recognize;
+pub mod render;
 pub mod report;
 pub mod report_md;
 pub mod residual;

@@ -67,6 +67,11 @@ pub struct Finding {
     pub line: Option<u64>,
     /// The written reason when the finding was waived; waived findings never fail a run.
     pub waived: Option<String>,
+    /// The rendered unit the object belongs to (`lint DIR` over a Helm chart or a
+    /// kustomization: `charts/web (values-prod.yaml)`, `deploy/overlays/prod`); each unit
+    /// is linted as its own set. Absent for plain YAML, and then left out of JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 impl Finding {

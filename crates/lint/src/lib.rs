@@ -467,6 +467,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
             fix: hit.fix,
             declared_at,
             customized_at: item.origin.map(located::customized_at).unwrap_or_default(),
+            unit: None,
             waived,
         });
     }
@@ -516,6 +517,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
             fix: fix.to_owned(),
             declared_at: Some(format!("{}:{}", w.declared_at.file(), w.declared_at.line())),
             customized_at: Vec::new(),
+            unit: None,
             file: None,
             line: None,
             waived: None,

@@ -200,6 +200,62 @@ impl Node {
     }
 }
 
+impl Node {
+    /// The line of the node at a field path when the whole path exists in this node, e.g.
+    /// `spec.replicas` in a patch that sets it; `None` when some segment is missing.
+    /// `name_of(depth)` may give, for a sequence index at the path's `depth`-th segment,
+    /// the `name` of the item the path means (strategic merge patches match list items
+    /// by name, not position): then the item with that `name` is taken.
+    pub fn find_path(&self, path: &str, name_of: &dyn Fn(usize) -> Option<String>) -> Option<u32> {
+        let mut node = self;
+        let mut line = self.line;
+        for (depth, seg) in path_segments(path).into_iter().enumerate() {
+            match (&node.value, seg) {
+                (NodeValue::Map(m), Segment::Key(k)) => {
+                    let (_, l, v) = m.iter().find(|(key, _, _)| *key == k)?;
+                    line = *l;
+                    node = v;
+                }
+                (NodeValue::Seq(s), Segment::Index(i)) => {
+                    let by_name = name_of(depth).and_then(|name| {
+                        s.iter()
+                            .find(|item| item.get("name").and_then(Node::as_str) == Some(&name))
+                    });
+                    let item = match by_name {
+                        Some(item) => item,
+                        None => s.get(i)?,
+                    };
+                    line = item.line;
+                    node = item;
+                }
+                _ => return None,
+            }
+        }
+        Some(line)
+    }
+}
+
+/// The keys and indexes of a field path such as `spec.containers[0].image` or
+/// `metadata.labels["a/b"]`: `Ok(key)` for a key, `Err(index)` for a list index.
+pub fn field_segments(path: &str) -> Vec<Result<String, usize>> {
+    path_segments(path)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Key(k) => Ok(k),
+            Segment::Index(i) => Err(i),
+        })
+        .collect()
+}
+
+/// Parses a multi-document YAML text into nodes with lines (any YAML, not only
+/// Kubernetes objects: a kustomize patch, a JSON patch list). `file` labels errors.
+pub fn parse_nodes(file: &str, text: &str) -> Result<Vec<Node>, LoadError> {
+    let roots: Vec<Spanned<NodeValue>> =
+        serde_saphyr::from_str_multiple_with_options(text, options())
+            .map_err(|e| yaml_error(file, &e))?;
+    Ok(roots.into_iter().map(spanned).collect())
+}
+
 enum Segment {
     Key(String),
     Index(usize),

@@ -53,6 +53,7 @@ pub fn check(loaded: &Loaded) -> Vec<Finding> {
                 fix,
                 declared_at: None,
                 customized_at: Vec::new(),
+                unit: None,
                 waived: None,
             });
         }

@@ -297,6 +297,7 @@ impl Policy {
                             .to_owned(),
                         declared_at: None,
                         customized_at: Vec::new(),
+                        unit: None,
                         file: Some(c.path.display().to_string()),
                         line: Some(w.line),
                         waived: None,

@@ -44,6 +44,7 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
                 ),
                 declared_at: Some(format!("{}:{}", c.declared_at.file(), c.declared_at.line())),
                 customized_at: Vec::new(),
+                unit: None,
                 file: None,
                 line: None,
                 waived: None,

@@ -247,6 +247,7 @@ fn finding(
         fix,
         declared_at: Some(format!("{}:{}", c.declared_at.file(), c.declared_at.line())),
         customized_at: Vec::new(),
+        unit: None,
         file: None,
         line: None,
         waived: None,

@@ -227,6 +227,7 @@ pub(super) fn finding(
         fix,
         declared_at: declared_at.map(|l| format!("{}:{}", l.file(), l.line())),
         customized_at: Vec::new(),
+        unit: None,
         file: None,
         line: None,
         waived: None,

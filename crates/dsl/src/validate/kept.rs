@@ -117,6 +117,7 @@ fn finding(app: &App, c: &Component, p: Problem) -> Finding {
         namespace: Some(app.namespace.to_string()),
         field: p.field.to_owned(),
         customized_at: Vec::new(),
+        unit: None,
         message: format!(
             "{}/{}: component `{}`: {}",
             app.name, app.environment, c.name, p.message

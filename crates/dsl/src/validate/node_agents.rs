@@ -59,6 +59,7 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
                 namespace: Some(app.namespace.to_string()),
                 field: "host_access".to_owned(),
                 customized_at: Vec::new(),
+                unit: None,
                 message: format!(
                     "{}/{}: node agent `{agent}` needs the `{level}` Pod Security level for its \
                      host access ({}), and {namespace_note} `{level}` for every pod in it, so \

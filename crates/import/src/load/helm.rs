@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::tool::HELM;
+use super::tool::{ToolError, HELM};
 use super::yaml::read_error;
 use super::{dns_label, Render};
 use crate::source::SourceObject;
@@ -80,22 +80,36 @@ pub(crate) fn render(
     values: Option<&Path>,
     settings: &Render<'_>,
 ) -> Result<Vec<SourceObject>, ImportError> {
+    render_tool(chart, release, values, settings).map_err(|e| e.into_import(&HELM))
+}
+
+/// [`render`], telling a missing helm from a failing render.
+pub(crate) fn render_tool(
+    chart: &Path,
+    release: &str,
+    values: Option<&Path>,
+    settings: &Render<'_>,
+) -> Result<Vec<SourceObject>, ToolError> {
+    let failed = |e: ImportError| ToolError::Failed(e.to_string());
     if !chart.exists() {
-        return Err(ImportError::Other(format!(
+        return Err(ToolError::Failed(format!(
             "{}: no such chart (a directory with Chart.yaml, or a packaged .tgz)",
             chart.display()
         )));
     }
     if chart.is_dir() && !chart.join("Chart.yaml").is_file() {
-        return Err(ImportError::Other(format!(
+        return Err(ToolError::Failed(format!(
             "{}: not a Helm chart (no Chart.yaml)",
             chart.display()
         )));
     }
     if let Some(values) = values {
-        fs::metadata(values).map_err(|e| read_error(values, &e))?;
+        fs::metadata(values).map_err(|e| failed(read_error(values, &e)))?;
     }
     let mut args: Vec<OsString> = vec!["template".into(), release.into(), chart.into()];
+    if settings.skip_tests {
+        args.push("--skip-tests".into());
+    }
     if let Some(ns) = settings.namespace {
         args.extend(["--namespace".into(), ns.into()]);
     }
@@ -109,8 +123,8 @@ pub(crate) fn render(
     if let Some(values) = values {
         what.push_str(&format!(" --values {}", values.display()));
     }
-    let out = HELM.run(&args, None, &what)?;
-    split(chart, &out, &what)
+    let out = HELM.output(&args, None, &what)?;
+    split(chart, &out, &what).map_err(failed)
 }
 
 /// The objects of helm's output, each with the template it came from.

@@ -21,26 +21,34 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 use super::normalize;
-use super::tool::KUBECTL;
+use super::tool::{ToolError, KUBECTL};
 use super::yaml::parse;
 use crate::source::SourceObject;
 use crate::ImportError;
 
 /// The file names kustomize reads a kustomization from.
-pub(crate) const KUSTOMIZATION_FILES: &[&str] =
+pub const KUSTOMIZATION_FILES: &[&str] =
     &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 const ORIGIN: &str = "config.kubernetes.io/origin";
 
 /// Builds the kustomization in `dir`.
 pub(crate) fn build(dir: &Path, notes: &mut Vec<String>) -> Result<Vec<SourceObject>, ImportError> {
+    build_tool(dir, notes).map_err(|e| e.into_import(&KUBECTL))
+}
+
+/// [`build`], telling a missing kubectl from a failing build.
+pub(crate) fn build_tool(
+    dir: &Path,
+    notes: &mut Vec<String>,
+) -> Result<Vec<SourceObject>, ToolError> {
     let what = format!("kubectl kustomize {}", dir.display());
     if let Some(objects) = build_with_origins(dir, &what, notes) {
         return Ok(objects);
     }
-    let out = KUBECTL.run(&kustomize_args(dir.as_os_str()), None, &what)?;
+    let out = KUBECTL.output(&kustomize_args(dir.as_os_str()), None, &what)?;
     let mut objects = parse(Path::new(&what), &out, notes)
-        .map_err(|e| ImportError::Other(format!("{what} printed YAML kairn cannot read: {e}")))?;
+        .map_err(|e| ToolError::Failed(format!("{what} printed YAML kairn cannot read: {e}")))?;
     for o in &mut objects {
         o.file = dir.to_path_buf();
         o.line = 1;

@@ -13,16 +13,17 @@
 //! the source is applied to (as with `kubectl apply -n NS` or `helm template --namespace
 //! NS`): namespaced objects without one get it.
 
-mod helm;
+pub(crate) mod helm;
 mod kairn;
-mod kustomize;
+pub(crate) mod kustomize;
 mod names;
-mod tool;
+pub(crate) mod tool;
 mod yaml;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+pub use kustomize::KUSTOMIZATION_FILES;
 pub use names::common_name;
 pub(crate) use names::{app_name_of, dns_label, normalize};
 
@@ -90,6 +91,7 @@ pub fn load_noted(request: &LoadRequest) -> Result<LoadOutcome, ImportError> {
     let render = Render {
         set: &request.set,
         namespace: request.namespace.as_deref(),
+        skip_tests: false,
     };
     let single = given == 1;
     let app_name = |default: String| -> String {
@@ -203,6 +205,8 @@ pub fn load_noted(request: &LoadRequest) -> Result<LoadOutcome, ImportError> {
 pub(crate) struct Render<'a> {
     pub set: &'a [String],
     pub namespace: Option<&'a str>,
+    /// `helm template --skip-tests`: leave out the chart's `helm test` hooks.
+    pub skip_tests: bool,
 }
 
 /// An environment name: a DNS label of at most 40 characters, starting with a letter.

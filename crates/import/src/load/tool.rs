@@ -31,6 +31,33 @@ pub(crate) const KUBECTL: Tool = Tool {
     install: "https://kubernetes.io/docs/tasks/tools/",
 };
 
+/// Why a tool run gave no output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ToolError {
+    /// The binary is not there (not on `PATH`, or the variable names no file).
+    Missing {
+        /// What was being done.
+        what: String,
+        /// The binary looked for.
+        binary: String,
+    },
+    /// It could not run, failed, or printed what is not text: one line.
+    Failed(String),
+}
+
+impl ToolError {
+    /// The error as `import` reports it.
+    pub fn into_import(self, tool: &Tool) -> ImportError {
+        match self {
+            ToolError::Missing { what, binary } => ImportError::Other(format!(
+                "{what}: {} not found ({binary}): install {} ({}) or set {}",
+                tool.name, tool.name, tool.install, tool.var
+            )),
+            ToolError::Failed(message) => ImportError::Other(message),
+        }
+    }
+}
+
 /// Most lines of a failing tool's standard error quoted in the error.
 const STDERR_LINES: usize = 3;
 
@@ -49,6 +76,17 @@ impl Tool {
         dir: Option<&Path>,
         what: &str,
     ) -> Result<String, ImportError> {
+        self.output(args, dir, what)
+            .map_err(|e| e.into_import(self))
+    }
+
+    /// [`Tool::run`], telling a missing binary from a failing run.
+    pub fn output(
+        &self,
+        args: &[OsString],
+        dir: Option<&Path>,
+        what: &str,
+    ) -> Result<String, ToolError> {
         let bin = self.binary();
         let mut command = Command::new(&bin);
         command.args(args);
@@ -58,17 +96,13 @@ impl Tool {
         let output = match command.output() {
             Ok(o) => o,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(ImportError::Other(format!(
-                    "{what}: {} not found ({}): install {} ({}) or set {}",
-                    self.name,
-                    Path::new(&bin).display(),
-                    self.name,
-                    self.install,
-                    self.var
-                )))
+                return Err(ToolError::Missing {
+                    what: what.to_owned(),
+                    binary: Path::new(&bin).display().to_string(),
+                })
             }
             Err(e) => {
-                return Err(ImportError::Other(format!(
+                return Err(ToolError::Failed(format!(
                     "{what}: cannot run {}: {e}",
                     Path::new(&bin).display()
                 )))
@@ -86,7 +120,7 @@ impl Tool {
                 .status
                 .code()
                 .map_or_else(|| "killed by a signal".to_owned(), |c| format!("exit {c}"));
-            return Err(ImportError::Other(format!(
+            return Err(ToolError::Failed(format!(
                 "{what} failed ({status}): {}",
                 if said.is_empty() {
                     "it printed nothing on standard error".to_owned()
@@ -96,6 +130,6 @@ impl Tool {
             )));
         }
         String::from_utf8(output.stdout)
-            .map_err(|_| ImportError::Other(format!("{what}: its output is not UTF-8 text")))
+            .map_err(|_| ToolError::Failed(format!("{what}: its output is not UTF-8 text")))
     }
 }

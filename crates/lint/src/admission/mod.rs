@@ -1,0 +1,190 @@
+//! The cluster's own ValidatingAdmissionPolicies, evaluated at review time.
+//!
+//! The policies and bindings of the linted set, and those read from `kairn lint
+//! --policy` (with their param objects), are compiled once with the `cel` crate
+//! ([`functions`] adds what the Kubernetes CEL libraries have and it lacks). Each object
+//! of the set is then taken as the API server would take its creation: matched against
+//! every binding and its policy (resource rules, namespace and object selectors,
+//! `paramRef`, `matchConditions`), and every validation evaluated with `object`,
+//! `oldObject` (null), `request`, `params`, `namespaceObject` and `variables`.
+//! Findings carry the API server's own message and follow the binding's
+//! `validationActions`: Deny is an error, Warn a warning, Audit a note.
+
+mod convert;
+mod eval;
+mod functions;
+mod matching;
+mod model;
+mod request;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cel::Value as Cel;
+
+use crate::finding::{Note, Severity};
+use crate::set::Hit;
+use crate::source::{Document, LoadError, Loaded};
+use eval::Decision;
+
+/// The rule id of every admission-policy finding.
+pub(crate) const RULE: &str = "admission-policy";
+
+/// What the policies found: hits on the set's documents (by index), notes, and the
+/// policies that could not be used.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub hits: Vec<Hit>,
+    pub notes: Vec<Note>,
+    pub errors: Vec<LoadError>,
+}
+
+/// Whether a document is a ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding.
+pub fn is_policy_document(doc: &Document) -> bool {
+    model::is_admission_document(doc)
+}
+
+fn note(doc: &Document, message: String) -> Note {
+    Note {
+        file: Some(doc.file.clone()),
+        line: Some(doc.line),
+        message,
+    }
+}
+
+/// Evaluates the policies of `set` and `extra` on every object of `set`.
+pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
+    let mut out = Outcome::default();
+    let all = || set.documents.iter().chain(extra.documents.iter());
+    if !all().any(model::is_admission_document) {
+        return out;
+    }
+    let env = Arc::new(functions::environment());
+    let (policies, bindings, broken) = model::read(all(), &env);
+    for b in broken {
+        out.errors.push(LoadError {
+            file: b.doc.file.clone(),
+            line: Some(b.doc.line_of_path(&b.field)),
+            message: b.message,
+        });
+    }
+    let policies: BTreeMap<&str, &model::Policy<'_>> =
+        policies.iter().map(|p| (p.name.as_str(), p)).collect();
+    for p in policies.values() {
+        if !bindings
+            .iter()
+            .any(|b| b.spec.policy_name.as_deref() == Some(p.name.as_str()))
+        {
+            out.notes.push(note(
+                p.doc,
+                format!("ValidatingAdmissionPolicy '{}' has no binding in the set or the --policy files: the API server does not enforce it, and it is not evaluated", p.name),
+            ));
+        }
+    }
+    let namespaces = request::namespaces(set);
+    for (idx, doc) in set.documents.iter().enumerate() {
+        if doc.kind.is_empty() || doc.error.is_some() {
+            continue;
+        }
+        let req = request::request(doc, &namespaces);
+        let object = request::admitted_object(doc, &req);
+        let base = eval::Inputs {
+            object: convert::to_cel(&object),
+            request: request::request_value(&req),
+            params: Cel::Null,
+            namespace_object: request::namespace_object(&req, &namespaces),
+        };
+        for binding in &bindings {
+            let Some(policy) = binding
+                .spec
+                .policy_name
+                .as_deref()
+                .and_then(|n| policies.get(n))
+            else {
+                continue;
+            };
+            if !matching::matches(policy.spec.match_constraints.as_ref(), &req)
+                || !matching::matches(binding.spec.match_resources.as_ref(), &req)
+            {
+                continue;
+            }
+            let params = match request::params(policy, binding, &req, set, extra) {
+                Ok(p) => p,
+                Err(request::NoParams::Allow) => continue,
+                Err(request::NoParams::Deny(message)) => {
+                    let decision = if policy.fails_closed() {
+                        Decision::Reject {
+                            message,
+                            reason: None,
+                        }
+                    } else {
+                        Decision::Ignored(message)
+                    };
+                    report(&mut out, idx, doc, policy, binding, decision);
+                    continue;
+                }
+            };
+            for param in params {
+                let inputs = eval::Inputs {
+                    params: param,
+                    object: base.object.clone(),
+                    request: base.request.clone(),
+                    namespace_object: base.namespace_object.clone(),
+                };
+                for decision in eval::evaluate(policy, &env, &inputs) {
+                    report(&mut out, idx, doc, policy, binding, decision);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn report(
+    out: &mut Outcome,
+    idx: usize,
+    doc: &Document,
+    policy: &model::Policy<'_>,
+    binding: &model::Binding<'_>,
+    decision: Decision,
+) {
+    let (p, b) = (&policy.name, &binding.name);
+    let at = format!("{}:{}", policy.doc.file, policy.doc.line);
+    match decision {
+        Decision::Reject { message, reason } => {
+            let actions = binding.spec.validation_actions.clone().unwrap_or_default();
+            let reason = reason.map(|r| format!("; the API server answers with reason {r}")).unwrap_or_default();
+            let fix = format!("change the object so that the policy admits it, or change the policy or its binding (policy at {at}, binding at {}:{}){reason}", binding.doc.file, binding.doc.line);
+            if actions.iter().any(|a| a == "Deny") {
+                out.hits.push(hit(idx, format!("ValidatingAdmissionPolicy '{p}' with binding '{b}' denied request: {message}"), fix.clone(), None));
+            } else if actions.iter().any(|a| a == "Warn") {
+                out.hits.push(hit(idx, format!("Validation failed for ValidatingAdmissionPolicy '{p}' with binding '{b}': {message}"), fix.clone(), Some(Severity::Warning)));
+            }
+            if actions.iter().any(|a| a == "Audit") {
+                out.notes.push(note(doc, format!("{}/{}: ValidatingAdmissionPolicy '{p}' with binding '{b}' would record an audit annotation: {message}", doc.kind, doc.name)));
+            }
+        }
+        Decision::Ignored(error) => out.notes.push(note(
+            doc,
+            format!("{}/{}: ValidatingAdmissionPolicy '{p}' with binding '{b}' failed and is ignored (failurePolicy: Ignore): {error}", doc.kind, doc.name),
+        )),
+        Decision::NotEvaluated(field, why) => out.notes.push(note(
+            doc,
+            format!("{}/{}: ValidatingAdmissionPolicy '{p}' {field} {why}; not evaluated", doc.kind, doc.name),
+        )),
+    }
+}
+
+fn hit(idx: usize, message: String, fix: String, severity: Option<Severity>) -> Hit {
+    Hit {
+        idx,
+        rule: RULE,
+        field: String::new(),
+        message,
+        fix,
+        severity,
+    }
+}

@@ -85,33 +85,86 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
         }
     }
     let namespaces = request::namespaces(set);
+    let scope = Scope {
+        env: &env,
+        policies: &policies,
+        bindings: &bindings,
+        set,
+        extra,
+    };
     for (idx, doc) in set.documents.iter().enumerate() {
         if doc.kind.is_empty() || doc.error.is_some() {
             continue;
         }
         let req = request::request(doc, &namespaces);
         let object = request::admitted_object(doc, &req);
+        let decided = scope.decide(&req, &object, &namespaces);
+        let mut applied = Vec::new();
+        for (policy, binding, decision) in decided {
+            applied.push((policy.name.as_str(), binding.name.as_str()));
+            report(&mut out, idx, doc, policy, binding, decision, None);
+        }
+        // The pods a workload's controller creates are admitted one by one: a policy on
+        // pods that the workload itself does not meet rejects them.
+        if let Some((field, pod)) = request::template_pod(doc, &req) {
+            let pod_doc = Document {
+                api_version: "v1".to_owned(),
+                kind: "Pod".to_owned(),
+                name: String::new(),
+                value: pod,
+                ..doc.clone()
+            };
+            let pod_req = request::request(&pod_doc, &namespaces);
+            let pod_object = request::admitted_object(&pod_doc, &pod_req);
+            for (policy, binding, decision) in scope.decide(&pod_req, &pod_object, &namespaces) {
+                if !applied.contains(&(policy.name.as_str(), binding.name.as_str())) {
+                    report(&mut out, idx, doc, policy, binding, decision, Some(field));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The compiled policies and bindings, and where params are found.
+struct Scope<'s, 'a> {
+    env: &'s Arc<cel::Env>,
+    policies: &'s BTreeMap<&'s str, &'s model::Policy<'a>>,
+    bindings: &'s [model::Binding<'a>],
+    set: &'s Loaded,
+    extra: &'s Loaded,
+}
+
+impl<'s, 'a> Scope<'s, 'a> {
+    /// Every decision of every binding (and its policy) that selects the request.
+    fn decide(
+        &self,
+        req: &matching::Request,
+        object: &serde_json::Value,
+        namespaces: &BTreeMap<&str, &Document>,
+    ) -> Vec<(&'s model::Policy<'a>, &'s model::Binding<'a>, Decision)> {
+        let mut out = Vec::new();
         let base = eval::Inputs {
-            object: convert::to_cel(&object),
-            request: request::request_value(&req),
+            object: convert::to_cel(object),
+            request: request::request_value(req),
             params: Cel::Null,
-            namespace_object: request::namespace_object(&req, &namespaces),
+            namespace_object: request::namespace_object(req, namespaces),
         };
-        for binding in &bindings {
+        for binding in self.bindings {
             let Some(policy) = binding
                 .spec
                 .policy_name
                 .as_deref()
-                .and_then(|n| policies.get(n))
+                .and_then(|n| self.policies.get(n))
             else {
                 continue;
             };
-            if !matching::matches(policy.spec.match_constraints.as_ref(), &req)
-                || !matching::matches(binding.spec.match_resources.as_ref(), &req)
+            if !matching::matches(policy.spec.match_constraints.as_ref(), req)
+                || !matching::matches(binding.spec.match_resources.as_ref(), req)
             {
                 continue;
             }
-            let params = match request::params(policy, binding, &req, set, extra) {
+            let params = match request::params(policy, binding, req, self.set, self.extra) {
                 Ok(p) => p,
                 Err(request::NoParams::Allow) => continue,
                 Err(request::NoParams::Deny(message)) => {
@@ -123,7 +176,7 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
                     } else {
                         Decision::Ignored(message)
                     };
-                    report(&mut out, idx, doc, policy, binding, decision);
+                    out.push((*policy, binding, decision));
                     continue;
                 }
             };
@@ -134,15 +187,17 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
                     request: base.request.clone(),
                     namespace_object: base.namespace_object.clone(),
                 };
-                for decision in eval::evaluate(policy, &env, &inputs) {
-                    report(&mut out, idx, doc, policy, binding, decision);
+                for decision in eval::evaluate(policy, self.env, &inputs) {
+                    out.push((*policy, binding, decision));
                 }
             }
         }
+        out
     }
-    out
 }
 
+/// Adds a decision to `out`; `template` is the field of the pod template when the
+/// decision is on the pods a workload creates.
 fn report(
     out: &mut Outcome,
     idx: usize,
@@ -150,8 +205,15 @@ fn report(
     policy: &model::Policy<'_>,
     binding: &model::Binding<'_>,
     decision: Decision,
+    template: Option<&str>,
 ) {
     let (p, b) = (&policy.name, &binding.name);
+    let field = template.unwrap_or_default().to_owned();
+    let pods = if template.is_some() {
+        format!("the {} would be created, but not its pods: ", doc.kind)
+    } else {
+        String::new()
+    };
     let at = format!("{}:{}", policy.doc.file, policy.doc.line);
     match decision {
         Decision::Reject { message, reason } => {
@@ -159,17 +221,17 @@ fn report(
             let reason = reason.map(|r| format!("; the API server answers with reason {r}")).unwrap_or_default();
             let fix = format!("change the object so that the policy admits it, or change the policy or its binding (policy at {at}, binding at {}:{}){reason}", binding.doc.file, binding.doc.line);
             if actions.iter().any(|a| a == "Deny") {
-                out.hits.push(hit(idx, format!("ValidatingAdmissionPolicy '{p}' with binding '{b}' denied request: {message}"), fix.clone(), None));
+                out.hits.push(hit(idx, &field, format!("{pods}ValidatingAdmissionPolicy '{p}' with binding '{b}' denied request: {message}"), fix.clone(), None));
             } else if actions.iter().any(|a| a == "Warn") {
-                out.hits.push(hit(idx, format!("Validation failed for ValidatingAdmissionPolicy '{p}' with binding '{b}': {message}"), fix.clone(), Some(Severity::Warning)));
+                out.hits.push(hit(idx, &field, format!("{pods}Validation failed for ValidatingAdmissionPolicy '{p}' with binding '{b}': {message}"), fix.clone(), Some(Severity::Warning)));
             }
             if actions.iter().any(|a| a == "Audit") {
-                out.notes.push(note(doc, format!("{}/{}: ValidatingAdmissionPolicy '{p}' with binding '{b}' would record an audit annotation: {message}", doc.kind, doc.name)));
+                out.notes.push(note(doc, format!("{}/{}: ValidatingAdmissionPolicy '{p}' with binding '{b}' would record an audit annotation{}: {message}", doc.kind, doc.name, if template.is_some() { " for its pods" } else { "" })));
             }
         }
         Decision::Ignored(error) => out.notes.push(note(
             doc,
-            format!("{}/{}: ValidatingAdmissionPolicy '{p}' with binding '{b}' failed and is ignored (failurePolicy: Ignore): {error}", doc.kind, doc.name),
+            format!("{}/{}: ValidatingAdmissionPolicy '{p}' with binding '{b}' failed and is ignored (failurePolicy: Ignore){}: {error}", doc.kind, doc.name, if template.is_some() { " on its pods" } else { "" }),
         )),
         Decision::NotEvaluated(field, why) => out.notes.push(note(
             doc,
@@ -178,11 +240,11 @@ fn report(
     }
 }
 
-fn hit(idx: usize, message: String, fix: String, severity: Option<Severity>) -> Hit {
+fn hit(idx: usize, field: &str, message: String, fix: String, severity: Option<Severity>) -> Hit {
     Hit {
         idx,
         rule: RULE,
-        field: String::new(),
+        field: field.to_owned(),
         message,
         fix,
         severity,

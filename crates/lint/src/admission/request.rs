@@ -196,6 +196,36 @@ pub(crate) fn namespace_object(req: &Request, namespaces: &BTreeMap<&str, &Docum
     to_cel(&value)
 }
 
+/// The field of a workload's pod template and the Pod its controller would create from
+/// it (labels and annotations of the template, its spec, the workload's namespace).
+pub(crate) fn template_pod(doc: &Document, req: &Request) -> Option<(&'static str, Json)> {
+    let (field, pointer) = match (req.group.as_str(), req.kind.as_str()) {
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet") | ("batch", "Job") => {
+            ("spec.template", "/spec/template")
+        }
+        ("batch", "CronJob") => (
+            "spec.jobTemplate.spec.template",
+            "/spec/jobTemplate/spec/template",
+        ),
+        ("", "ReplicationController") => ("spec.template", "/spec/template"),
+        _ => return None,
+    };
+    let template = doc.value.pointer(pointer)?;
+    let mut metadata = template
+        .get("metadata")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    if let (Some(meta), Some(ns)) = (metadata.as_object_mut(), &req.namespace) {
+        meta.insert("namespace".to_owned(), json!(ns));
+        meta.insert("generateName".to_owned(), json!(format!("{}-", req.name)));
+    }
+    let spec = template.get("spec").cloned().unwrap_or_else(|| json!({}));
+    Some((
+        field,
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec}),
+    ))
+}
+
 /// No param object for a binding's `paramRef`.
 pub(crate) enum NoParams {
     /// `parameterNotFoundAction: Allow` (the default): the policy is not evaluated.

@@ -305,3 +305,36 @@ fn hostile_expressions_never_panic() {
         assert!(errors.len() <= 1 && admission(&report).len() <= 1, "{expr}");
     }
 }
+
+#[test]
+fn a_policy_on_pods_judges_the_pods_a_workload_creates() {
+    let policies = load(&[fixtures().join("kubernetes-website/deny-privileged.yaml")]);
+    let deployment = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27.3, securityContext: {privileged: true}}]
+"#;
+    let set = parse_str("web.yaml", deployment).unwrap();
+    let (report, _) = lint_with_policies(&set, &policies, &Context::lint());
+    let found = admission(&report);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Error);
+    assert_eq!(
+        found[0].message,
+        "the Deployment would be created, but not its pods: ValidatingAdmissionPolicy 'example-deny-privileged.static.k8s.io' with binding 'example-deny-privileged-binding.static.k8s.io' denied request: Privileged containers are not allowed"
+    );
+    assert_eq!(
+        (found[0].field.as_str(), found[0].line),
+        ("spec.template", Some(7))
+    );
+    let fixed = deployment.replace("privileged: true", "privileged: false");
+    let set = parse_str("web.yaml", &fixed).unwrap();
+    let (report, _) = lint_with_policies(&set, &policies, &Context::lint());
+    assert!(admission(&report).is_empty());
+}

@@ -42,6 +42,8 @@
 //! - `rules/`: the rules, one directory per family (`api/`, `wiring/`, `policy/`) with one
 //!   module per rule or group of related rules, plus `network.rs` and `placeholder.rs`;
 //!   `rules/mod.rs` indexes rule id → file;
+//! - `admission/`: the cluster's own ValidatingAdmissionPolicies, evaluated with the
+//!   `cel` crate on the objects of the set ([`lint_with_policies`]);
 //! - `set.rs`: the object set with its indexes (workloads, selectors, references);
 //! - [`source`]: YAML reading with line numbers; [`object`] and [`crd`]: the typed objects;
 //! - [`checks`] and [`image`]: the `const fn` format checks that `dsl` also runs on

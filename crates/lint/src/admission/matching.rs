@@ -106,12 +106,43 @@ pub(crate) fn resource_of(kind: &str) -> String {
     }
 }
 
-/// Whether a kind is cluster-scoped (from the table; other kinds by whether the object
+/// Built-in kinds that are namespaced: an object of one without `metadata.namespace`
+/// goes to the current namespace.
+const NAMESPACED: &[&str] = &[
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "Service",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "PersistentVolumeClaim",
+    "Event",
+    "LimitRange",
+    "ResourceQuota",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ControllerRevision",
+    "Job",
+    "CronJob",
+    "Ingress",
+    "NetworkPolicy",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "Role",
+    "RoleBinding",
+    "Lease",
+    "EndpointSlice",
+];
+
+/// Whether a kind is cluster-scoped (from the tables; other kinds by whether the object
 /// names a namespace).
 pub(crate) fn cluster_scoped(kind: &str, has_namespace: bool) -> bool {
     match KINDS.iter().find(|(k, ..)| *k == kind) {
         Some((.., cluster)) => *cluster,
-        None => !has_namespace,
+        None => !has_namespace && !NAMESPACED.contains(&kind),
     }
 }
 
@@ -213,6 +244,8 @@ mod tests {
         assert_eq!(resource_of("Endpoints"), "endpoints");
         assert!(cluster_scoped("ClusterRole", false));
         assert!(!cluster_scoped("Widget", true));
+        assert!(cluster_scoped("Widget", false));
+        assert!(!cluster_scoped("Pod", false));
     }
 
     #[test]

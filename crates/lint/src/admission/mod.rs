@@ -219,7 +219,7 @@ fn report(
         Decision::Reject { message, reason } => {
             let actions = binding.spec.validation_actions.clone().unwrap_or_default();
             let reason = reason.map(|r| format!("; the API server answers with reason {r}")).unwrap_or_default();
-            let fix = format!("change the object so that the policy admits it, or change the policy or its binding (policy at {at}, binding at {}:{}){reason}", binding.doc.file, binding.doc.line);
+            let fix = format!("change the object so that the policy admits it, or change the policy or its binding (policy at {at}; binding at {}:{}, validationActions [{}]){reason}", binding.doc.file, binding.doc.line, actions.join(", "));
             if actions.iter().any(|a| a == "Deny") {
                 out.hits.push(hit(idx, &field, format!("{pods}ValidatingAdmissionPolicy '{p}' with binding '{b}' denied request: {message}"), fix.clone(), None));
             } else if actions.iter().any(|a| a == "Warn") {

@@ -135,6 +135,16 @@ fn a_policy_in_the_linted_set_is_applied() {
         (found[0].kind.as_str(), found[0].line),
         ("Deployment", Some(2))
     );
+    assert!(
+        found[0].fix.contains("binding at all.yaml:"),
+        "{}",
+        found[0].fix
+    );
+    assert!(
+        found[0].fix.contains("validationActions [Deny]"),
+        "{}",
+        found[0].fix
+    );
 }
 
 #[test]

@@ -33,18 +33,19 @@ pub(crate) struct Inputs {
     pub namespace_object: Cel,
 }
 
-fn run(
-    program: &Compiled,
-    env: &Arc<Env>,
-    inputs: &Inputs,
-    variables: &Cel,
-) -> Result<Cel, String> {
+/// The context of one request: its variables converted once.
+fn root(env: &Arc<Env>, inputs: &Inputs) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(Arc::clone(env));
     ctx.add_variable_from_value("object", inputs.object.clone());
     ctx.add_variable_from_value("oldObject", Cel::Null);
     ctx.add_variable_from_value("request", inputs.request.clone());
     ctx.add_variable_from_value("params", inputs.params.clone());
     ctx.add_variable_from_value("namespaceObject", inputs.namespace_object.clone());
+    ctx
+}
+
+fn run(program: &Compiled, root: &Context<'_, '_>, variables: &Cel) -> Result<Cel, String> {
+    let mut ctx = root.new_inner_scope();
     ctx.add_variable_from_value("variables", variables.clone());
     match catch_unwind(AssertUnwindSafe(|| program.program.execute(&ctx))) {
         Ok(Ok(value)) => Ok(value),
@@ -74,6 +75,7 @@ pub(crate) fn evaluate(policy: &Policy<'_>, env: &Arc<Env>, inputs: &Inputs) -> 
             Decision::Ignored(message)
         }
     };
+    let root = root(env, inputs);
     // Variables, in order; one that fails is left out and its error kept for an
     // expression that uses it (the API server evaluates them lazily).
     let mut values: HashMap<Key, Cel> = HashMap::new();
@@ -85,7 +87,7 @@ pub(crate) fn evaluate(policy: &Policy<'_>, env: &Arc<Env>, inputs: &Inputs) -> 
         let current = Cel::Map(Map {
             map: Arc::new(values.clone()),
         });
-        match run(compiled, env, inputs, &current) {
+        match run(compiled, &root, &current) {
             Ok(v) => {
                 values.insert(Key::String(Arc::new(name.clone())), v);
             }
@@ -121,7 +123,7 @@ pub(crate) fn evaluate(policy: &Policy<'_>, env: &Arc<Env>, inputs: &Inputs) -> 
         if let Some(skip) = not_evaluated(condition) {
             return vec![skip];
         }
-        match run(condition, env, inputs, &variables) {
+        match run(condition, &root, &variables) {
             Ok(Cel::Bool(true)) => {}
             Ok(Cel::Bool(false)) => return Vec::new(),
             Ok(other) => {
@@ -140,12 +142,12 @@ pub(crate) fn evaluate(policy: &Policy<'_>, env: &Arc<Env>, inputs: &Inputs) -> 
             decisions.push(skip);
             continue;
         }
-        match run(expression, env, inputs, &variables) {
+        match run(expression, &root, &variables) {
             Ok(Cel::Bool(true)) => {}
             Ok(Cel::Bool(false)) => {
                 let from_expression =
                     validation.message_expression.as_ref().and_then(|m| {
-                        match run(m, env, inputs, &variables) {
+                        match run(m, &root, &variables) {
                             Ok(Cel::String(s)) if !s.trim().is_empty() && !s.contains('\n') => {
                                 Some(s.trim().to_owned())
                             }

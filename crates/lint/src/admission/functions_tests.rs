@@ -91,6 +91,7 @@ fn known_functions_exist() {
         "'a'.replace('a', 'b')",
         "math.greatest(1, 2)",
         "optional.of(1).orValue(2)",
+        "{'a': 1}.?b.orValue(2) == 2",
         "lists.range(2)",
         "'%s'.format(['a'])",
     ] {

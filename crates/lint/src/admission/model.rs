@@ -213,7 +213,9 @@ pub(crate) fn compile(env: &Env, source: &str, field: &str) -> Result<Compiled, 
             "the expression nests brackets more than {MAX_NESTING} levels deep"
         ));
     }
-    let program = env.compile(source).map_err(|errors| {
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| env.compile(source)))
+        .map_err(|_| "the CEL parser failed on it (internal error)".to_owned())?;
+    let program = parsed.map_err(|errors| {
         errors
             .errors
             .iter()

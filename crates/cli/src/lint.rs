@@ -58,9 +58,9 @@ pub struct LintArgs {
     /// Ignore `.kairn-lint.yaml` files.
     #[arg(long)]
     pub no_config: bool,
-    /// A file or directory of the cluster's ValidatingAdmissionPolicies, their bindings
-    /// and param objects (repeatable): they are evaluated on the linted objects, not
-    /// linted themselves. Policies and bindings in the linted files are used too.
+    /// A file or directory of the cluster's ValidatingAdmissionPolicies, their bindings,
+    /// param objects and Namespaces (repeatable): the policies are evaluated on the linted
+    /// objects; these files are not linted. Policies in the linted files are used too.
     #[arg(long = "policy", value_name = "PATH")]
     pub policies: Vec<PathBuf>,
 }

@@ -323,8 +323,8 @@ pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
     report
 }
 
-/// [`lint`], also evaluating the ValidatingAdmissionPolicies, bindings and param
-/// objects of `policies` (read from `kairn lint --policy`; they are not linted
+/// [`lint`], also evaluating the ValidatingAdmissionPolicies, bindings, param objects
+/// and Namespaces of `policies` (read from `kairn lint --policy`; they are not linted
 /// themselves). Returns the report and the policies or bindings that cannot be used,
 /// one error each naming the policy, the field and the compiler's message.
 pub fn lint_with_policies(

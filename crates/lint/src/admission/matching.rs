@@ -206,6 +206,18 @@ pub(crate) fn selects(selector: Option<&LabelSelector>, labels: &BTreeMap<String
 /// `matchResources`) select the request. An absent `resourceRules` selects everything
 /// (a binding's; a policy's is required by the API server).
 pub(crate) fn matches(constraints: Option<&MatchResources>, req: &Request) -> bool {
+    matches_with(constraints, req, true)
+}
+
+/// [`matches`], leaving out the namespace selector.
+pub(crate) fn matches_except_namespace(
+    constraints: Option<&MatchResources>,
+    req: &Request,
+) -> bool {
+    matches_with(constraints, req, false)
+}
+
+fn matches_with(constraints: Option<&MatchResources>, req: &Request, namespace: bool) -> bool {
     let Some(m) = constraints else {
         return true;
     };
@@ -223,7 +235,7 @@ pub(crate) fn matches(constraints: Option<&MatchResources>, req: &Request) -> bo
         return false;
     }
     // The namespace selector applies to namespaced objects and to Namespaces.
-    if let Some(labels) = &req.namespace_labels {
+    if let Some(labels) = req.namespace_labels.as_ref().filter(|_| namespace) {
         if !selects(m.namespace_selector.as_ref(), labels) {
             return false;
         }

@@ -20,7 +20,7 @@ mod request;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use cel::Value as Cel;
@@ -84,7 +84,8 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
             ));
         }
     }
-    let namespaces = request::namespaces(set);
+    let namespaces = request::namespaces(set, extra);
+    let mut unknown = BTreeSet::new();
     let scope = Scope {
         env: &env,
         policies: &policies,
@@ -98,7 +99,7 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
         }
         let req = request::request(doc, &namespaces);
         let object = request::admitted_object(doc, &req);
-        let decided = scope.decide(&req, &object, &namespaces);
+        let decided = scope.decide(&req, &object, &namespaces, &mut unknown);
         let mut applied = Vec::new();
         for (policy, binding, decision) in decided {
             applied.push((policy.name.as_str(), binding.name.as_str()));
@@ -116,11 +117,18 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
             };
             let pod_req = request::request(&pod_doc, &namespaces);
             let pod_object = request::admitted_object(&pod_doc, &pod_req);
-            for (policy, binding, decision) in scope.decide(&pod_req, &pod_object, &namespaces) {
+            for (policy, binding, decision) in
+                scope.decide(&pod_req, &pod_object, &namespaces, &mut unknown)
+            {
                 if !applied.contains(&(policy.name.as_str(), binding.name.as_str())) {
                     report(&mut out, idx, doc, policy, binding, decision, Some(field));
                 }
             }
+        }
+    }
+    for (binding, ns) in unknown {
+        if let Some(b) = bindings.iter().find(|b| b.name == binding) {
+            out.notes.push(note(b.doc, format!("ValidatingAdmissionPolicyBinding '{binding}' selects namespaces by labels, and namespace '{ns}' is in neither the linted files nor --policy: only its `kubernetes.io/metadata.name` label is known, so its objects were taken as not selected (add the Namespace to see them judged)")));
         }
     }
     out
@@ -142,6 +150,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         req: &matching::Request,
         object: &serde_json::Value,
         namespaces: &BTreeMap<&str, &Document>,
+        unknown: &mut BTreeSet<(&'s str, String)>,
     ) -> Vec<(&'s model::Policy<'a>, &'s model::Binding<'a>, Decision)> {
         let mut out = Vec::new();
         let base = eval::Inputs {
@@ -162,6 +171,19 @@ impl<'s, 'a> Scope<'s, 'a> {
             if !matching::matches(policy.spec.match_constraints.as_ref(), req)
                 || !matching::matches(binding.spec.match_resources.as_ref(), req)
             {
+                let policy_rules = policy.spec.match_constraints.as_ref();
+                let binding_rules = binding.spec.match_resources.as_ref();
+                let otherwise = matching::matches_except_namespace(policy_rules, req)
+                    && matching::matches_except_namespace(binding_rules, req);
+                let left_out = otherwise
+                    .then(|| {
+                        request::unknown_namespace(binding_rules, req, namespaces)
+                            .or_else(|| request::unknown_namespace(policy_rules, req, namespaces))
+                    })
+                    .flatten();
+                if let Some(ns) = left_out {
+                    unknown.insert((binding.name.as_str(), ns));
+                }
                 continue;
             }
             let params = match request::params(policy, binding, req, self.set, self.extra) {

@@ -17,13 +17,49 @@ use crate::source::{Document, Loaded};
 /// The label the API server puts on every Namespace.
 const NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
-/// The Namespaces of the set, by name.
-pub(crate) fn namespaces(set: &Loaded) -> BTreeMap<&str, &Document> {
-    set.documents
+/// The Namespaces of the set and of the `--policy` files, by name (the set's first).
+pub(crate) fn namespaces<'a>(
+    set: &'a Loaded,
+    extra: &'a Loaded,
+) -> BTreeMap<&'a str, &'a Document> {
+    let mut found = BTreeMap::new();
+    for d in set.documents.iter().chain(extra.documents.iter()) {
+        if d.kind == "Namespace" && d.api_version == "v1" {
+            found.entry(d.name.as_str()).or_insert(d);
+        }
+    }
+    found
+}
+
+/// Whether a binding or policy leaves the request out only for want of labels of a
+/// namespace that is not in the set: its namespace selector asks for labels other than
+/// the name label.
+pub(crate) fn unknown_namespace(
+    constraints: Option<&k8s_openapi::api::admissionregistration::v1::MatchResources>,
+    req: &Request,
+    namespaces: &BTreeMap<&str, &Document>,
+) -> Option<String> {
+    let ns = req.namespace.as_deref()?;
+    if namespaces.contains_key(ns) {
+        return None;
+    }
+    let selector = constraints?.namespace_selector.as_ref()?;
+    let keys = selector
+        .match_labels
         .iter()
-        .filter(|d| d.kind == "Namespace" && d.api_version == "v1")
-        .map(|d| (d.name.as_str(), d))
-        .collect()
+        .flatten()
+        .map(|(k, _)| k.as_str())
+        .chain(
+            selector
+                .match_expressions
+                .iter()
+                .flatten()
+                .map(|e| e.key.as_str()),
+        );
+    let mut keys = keys.filter(|k| *k != NAME_LABEL).peekable();
+    keys.peek()?;
+    let labels = req.namespace_labels.as_ref()?;
+    (!matching::selects(Some(selector), labels)).then(|| ns.to_owned())
 }
 
 fn labels_of(value: &Json) -> BTreeMap<String, String> {

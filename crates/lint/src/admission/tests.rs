@@ -348,3 +348,29 @@ spec:
     let (report, _) = lint_with_policies(&set, &policies, &Context::lint());
     assert!(admission(&report).is_empty());
 }
+
+#[test]
+fn a_namespace_outside_the_set_is_known_by_its_name_only() {
+    let policies = load(&[fixtures().join("kubernetes-website/demo-policy.yaml")]);
+    let outside = DEPLOYMENT.replace("replicas: 3", "replicas: 6");
+    let set = parse_str("web.yaml", &outside).unwrap();
+    let (report, _) = lint_with_policies(&set, &policies, &Context::lint());
+    assert!(admission(&report).is_empty());
+    let notes: Vec<&str> = report
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .filter(|m| m.contains("selects namespaces by labels"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:#?}", report.notes);
+    assert!(notes[0].contains("namespace 'shop'"), "{}", notes[0]);
+    // The Namespace in the --policy files (the cluster's) is used.
+    let namespace =
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {environment: test}}\n";
+    let mut policies = policies;
+    policies
+        .documents
+        .extend(parse_str("ns.yaml", namespace).unwrap().documents);
+    let (report, _) = lint_with_policies(&set, &policies, &Context::lint());
+    assert_eq!(admission(&report).len(), 1);
+}

@@ -148,7 +148,9 @@ pub(crate) fn evaluate(policy: &Policy<'_>, env: &Arc<Env>, inputs: &Inputs) -> 
                 let from_expression =
                     validation.message_expression.as_ref().and_then(|m| {
                         match run(m, &root, &variables) {
-                            Ok(Cel::String(s)) if !s.trim().is_empty() && !s.contains('\n') => {
+                            Ok(Cel::String(s))
+                                if !s.trim().is_empty() && !s.trim().contains('\n') =>
+                            {
                                 Some(s.trim().to_owned())
                             }
                             _ => None,

@@ -58,6 +58,11 @@ pub struct LintArgs {
     /// Ignore `.kairn-lint.yaml` files.
     #[arg(long)]
     pub no_config: bool,
+    /// A file or directory of the cluster's ValidatingAdmissionPolicies, their bindings,
+    /// param objects and Namespaces (repeatable): the policies are evaluated on the linted
+    /// objects; these files are not linted. Policies in the linted files are used too.
+    #[arg(long = "policy", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
 }
 
 /// The input rules and exit codes, shown after the options in `kairn lint --help`.
@@ -153,6 +158,21 @@ fn load_with(
     read
 }
 
+/// Reads the `--policy` paths (within the input limits): their errors join `read`'s.
+fn load_policies(paths: &[PathBuf], read: &mut LintInput) -> Loaded {
+    let mut policies = Loaded::default();
+    if paths.is_empty() {
+        return policies;
+    }
+    let found = validate::collect_files(paths);
+    read.errors.extend(found.errors);
+    read.notes.extend(found.notes);
+    let mut input = Input::new(limits());
+    let errors = validate::load_files_with(&mut input, &found.files, &mut policies);
+    read.errors.extend(errors);
+    policies
+}
+
 fn named_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     paths
         .iter()
@@ -205,7 +225,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
         Ok(p) => p,
         Err(errors) => return crate::emit::fail(EXIT_USAGE, &errors),
     };
-    let read = load_with(&args.paths, found, limits(), |f, named| {
+    let mut read = load_with(&args.paths, found, limits(), |f, named| {
         policy.excluded_by(f, named).map(|c| c.path.clone())
     });
     let mut ctx = Context::lint();
@@ -213,7 +233,9 @@ pub fn run(args: &LintArgs) -> ExitCode {
     if !args.prometheus_namespaces.is_empty() {
         ctx.prometheus_namespaces = args.prometheus_namespaces.clone();
     }
-    let mut report = validate::lint(&read.loaded, &ctx);
+    let policies = load_policies(&args.policies, &mut read);
+    let (mut report, broken) = validate::lint_with_policies(&read.loaded, &policies, &ctx);
+    read.errors.extend(broken);
     report.findings.extend(annotations::check(&read.loaded));
     let applied = policy.apply(report, &read.loaded);
     let verbose = console::verbose();

@@ -6,27 +6,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use semver::Version;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Deserialize;
 
 use super::target::is_repository_component;
 use super::MANIFESTS_SUFFIX;
 
-/// The package index file (written by `kairn package`).
-pub const INDEX_FILE: &str = "index.json";
-/// The checksum file of a package (GNU `sha256sum` format).
-pub const SUMS_FILE: &str = "SHA256SUMS";
-
-/// What an archive of a package holds (`kind` in the index).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ArchiveKind {
-    /// A Helm chart archive.
-    #[serde(rename = "helm-chart")]
-    HelmChart,
-    /// A kustomize directory (manifests bundle).
-    #[serde(rename = "manifests")]
-    Manifests,
-}
+// The package format is `crate::package`'s (the writer's): the same file names, archive
+// kinds and checksums, not a second definition that could drift from it.
+pub use crate::package::{ArchiveKind, INDEX_FILE, SUMS_FILE};
+pub use dsl::output::sha256_hex;
 
 #[derive(Deserialize)]
 struct RawIndex {
@@ -114,16 +102,6 @@ impl fmt::Display for PackageError {
 }
 
 impl std::error::Error for PackageError {}
-
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
 
 /// Parses `SHA256SUMS` (`<hex>  <name>` or `<hex> *<name>` lines).
 fn parse_sums(text: &str) -> Result<BTreeMap<String, String>, String> {

@@ -78,6 +78,10 @@ impl fmt::Display for Target {
     }
 }
 
+// Hand-written on purpose: this is the OCI distribution spec's grammar for one path
+// component, and `--to` names only a registry and a path prefix. oci-client's `Reference`
+// parser takes whole `HOST/NAME:TAG` references and fills in Docker defaults
+// (`docker.io`, `library/`), so it cannot judge a prefix or a bare `oci://HOST`.
 /// Whether `c` is one OCI repository path component: `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`.
 pub fn is_repository_component(c: &str) -> bool {
     let b = c.as_bytes();

@@ -233,6 +233,16 @@ pub fn run(args: &LintArgs) -> ExitCode {
     if !args.prometheus_namespaces.is_empty() {
         ctx.prometheus_namespaces = args.prometheus_namespaces.clone();
     }
+    #[cfg(not(feature = "admission"))]
+    if !args.policies.is_empty() {
+        return crate::emit::fail(
+            EXIT_USAGE,
+            &["--policy: this kairn is built without the `admission` feature, which evaluates \
+               ValidatingAdmissionPolicies: enable the `admission` feature of the `cli` \
+               dependency in Cargo.toml"
+                .to_owned()],
+        );
+    }
     let policies = load_policies(&args.policies, &mut read);
     let (mut report, broken) = validate::lint_with_policies(&read.loaded, &policies, &ctx);
     read.errors.extend(broken);

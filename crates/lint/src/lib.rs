@@ -61,6 +61,11 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "admission")]
+mod admission;
+/// Without the `admission` feature: policies are recognised and noted, not evaluated.
+#[cfg(not(feature = "admission"))]
+#[path = "admission_off.rs"]
 mod admission;
 pub mod checks;
 pub mod crd;

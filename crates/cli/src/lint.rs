@@ -70,6 +70,11 @@ pub struct LintArgs {
     /// `KEY=VALUE` passed to every `helm template` run (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// A file or directory of the cluster's ValidatingAdmissionPolicies, their bindings,
+    /// param objects and Namespaces (repeatable): the policies are evaluated on the linted
+    /// objects; these files are not linted. Policies in the linted files are used too.
+    #[arg(long = "policy", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
 }
 
 /// The input rules and exit codes, shown after the options in `kairn lint --help`.
@@ -178,6 +183,21 @@ fn load_with(
     read
 }
 
+/// Reads the `--policy` paths (within the input limits): their errors join `read`'s.
+fn load_policies(paths: &[PathBuf], read: &mut LintInput) -> Loaded {
+    let mut policies = Loaded::default();
+    if paths.is_empty() {
+        return policies;
+    }
+    let found = validate::collect_files(paths);
+    read.errors.extend(found.errors);
+    read.notes.extend(found.notes);
+    let mut input = Input::new(limits());
+    let errors = validate::load_files_with(&mut input, &found.files, &mut policies);
+    read.errors.extend(errors);
+    policies
+}
+
 fn named_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     paths
         .iter()
@@ -272,9 +292,23 @@ pub fn run(args: &LintArgs) -> ExitCode {
     if !args.prometheus_namespaces.is_empty() {
         ctx.prometheus_namespaces = args.prometheus_namespaces.clone();
     }
-    let mut report = validate::lint(&read.loaded, &ctx);
+    #[cfg(not(feature = "admission"))]
+    if !args.policies.is_empty() {
+        return crate::emit::fail(
+            EXIT_USAGE,
+            &[
+                "--policy: this kairn is built without the `admission` feature, which evaluates \
+               ValidatingAdmissionPolicies: enable the `admission` feature of the `cli` \
+               dependency in Cargo.toml"
+                    .to_owned(),
+            ],
+        );
+    }
+    let policies = load_policies(&args.policies, &mut read);
+    let (mut report, broken) = validate::lint_with_policies(&read.loaded, &policies, &ctx);
+    read.errors.extend(broken);
     report.findings.extend(annotations::check(&read.loaded));
-    let rendered = render::lint_units(&found_units, &args.set, &named, &ctx);
+    let rendered = render::lint_units(&found_units, &args.set, &named, &ctx, &policies);
     let objects = read.loaded.documents.len() + rendered.loaded.documents.len();
     let rendered_summary = rendered.summary();
     report.extend(rendered.report);

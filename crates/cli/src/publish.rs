@@ -89,8 +89,9 @@ fn created(args: &PublishArgs) -> Result<Option<String>, String> {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
             .parse::<u64>()
-            .map(|s| Some(rfc3339_utc(s)))
-            .map_err(|_| format!("{SOURCE_DATE_EPOCH}={v:?} is not a number of seconds")),
+            .map_err(|_| format!("{SOURCE_DATE_EPOCH}={v:?} is not a number of seconds"))
+            .and_then(|s| rfc3339_utc(s).map_err(|e| format!("{SOURCE_DATE_EPOCH}={v:?}: {e}")))
+            .map(Some),
         _ => Ok(None),
     }
 }

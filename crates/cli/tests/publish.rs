@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use support::{describe, kairn, read_tree_bytes, stderr, workspace_root, TempDir};
+use support::{describe, kairn, kairn_cmd, read_tree_bytes, stderr, workspace_root, TempDir};
 
 const VERSION: &str = "1.4.2";
 const SOURCE: &str = "https://github.com/acme/kairn-infra";
@@ -749,6 +749,37 @@ fn publish_fails(args: &[&str], code: i32, needle: &str) -> Output {
     assert!(o.stdout.is_empty(), "published something: {:?}", o.stdout);
     assert!(stderr(&o).contains(needle), "{}", describe(args, &o));
     o
+}
+
+/// `SOURCE_DATE_EPOCH` past 9999-12-31T23:59:59Z has no RFC 3339 form: a usage error
+/// naming the variable, before any registry is asked.
+#[test]
+fn source_date_epoch_past_year_9999_is_a_usage_error() {
+    let pkg = package(VERSION);
+    let args = [
+        "publish",
+        "--from",
+        pkg.arg(),
+        "--to",
+        "oci://127.0.0.1:1/kairn",
+    ];
+    for (epoch, needle) in [
+        ("253402300800", "9999-12-31T23:59:59Z"),
+        ("soon", "is not a number of seconds"),
+    ] {
+        let o = kairn_cmd(&args)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .expect("kairn runs");
+        assert_eq!(o.status.code(), Some(2), "{}", describe(&args, &o));
+        assert!(o.stdout.is_empty(), "published something: {:?}", o.stdout);
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("SOURCE_DATE_EPOCH=\"{epoch}\"")) && err.contains(needle),
+            "{}",
+            describe(&args, &o)
+        );
+    }
 }
 
 #[test]

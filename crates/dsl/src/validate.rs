@@ -33,10 +33,11 @@ mod node_agents_tests;
 mod references_tests;
 
 pub use lint::{
-    collect_files, lint, load_files, load_files_with, parse_str, placeholder, registry, rule,
-    source, Collected, Context, DeclaredSecret, Document, EgressNeed, Endpoint, Finding, Input,
-    Limits, LoadError, Loaded, Note, Report, RuleInfo, Severity, Waiver,
-    DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES, WAIVE_ANNOTATION_PREFIX,
+    collect_files, is_policy_document, lint, lint_with_policies, load_files, load_files_with,
+    parse_str, placeholder, registry, rule, source, Collected, Context, DeclaredSecret, Document,
+    EgressNeed, Endpoint, Finding, Input, Limits, LoadError, Loaded, Note, Report, RuleInfo,
+    Severity, Waiver, DEFAULT_PROMETHEUS_NAMESPACES, MAX_FILE_BYTES, MAX_TOTAL_BYTES, RULES,
+    WAIVE_ANNOTATION_PREFIX,
 };
 pub use lint::{
     HOST_ACCESS_ANNOTATION, NO_PROBES_ANNOTATION, OPEN_NETWORK_ANNOTATION,

@@ -42,6 +42,8 @@
 //! - `rules/`: the rules, one directory per family (`api/`, `wiring/`, `policy/`) with one
 //!   module per rule or group of related rules, plus `network.rs` and `placeholder.rs`;
 //!   `rules/mod.rs` indexes rule id → file;
+//! - `admission/`: the cluster's own ValidatingAdmissionPolicies, evaluated with the
+//!   `cel` crate on the objects of the set ([`lint_with_policies`]);
 //! - `set.rs`: the object set with its indexes (workloads, selectors, references);
 //! - [`source`]: YAML reading with line numbers; [`object`] and [`crd`]: the typed objects;
 //! - [`checks`] and [`image`]: the `const fn` format checks that `dsl` also runs on
@@ -59,6 +61,12 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "admission")]
+mod admission;
+/// Without the `admission` feature: policies are recognised and noted, not evaluated.
+#[cfg(not(feature = "admission"))]
+#[path = "admission_off.rs"]
+mod admission;
 pub mod checks;
 pub mod crd;
 mod declared;
@@ -80,6 +88,7 @@ mod tests;
 use std::collections::BTreeMap;
 use std::panic::Location;
 
+pub use admission::is_policy_document;
 pub use finding::{Finding, Note, Report, Severity};
 pub use registry::{rule, RuleInfo, RULES};
 pub use rules::placeholder::{placeholder, AWS_DOCUMENTATION_ACCOUNTS};
@@ -313,11 +322,44 @@ pub fn validate(manifests: &[Manifest], ctx: &Context) -> Report {
             origin: Some(&m.origin),
         })
         .collect();
-    run(items, ctx, Vec::new())
+    run(items, ctx, Vec::new(), Vec::new())
 }
 
 /// Validates YAML documents read by [`parse_str`] or [`load_files`] as one set.
+///
+/// The ValidatingAdmissionPolicies of the set are evaluated on its objects (rule
+/// `admission-policy`); a policy that cannot be used (a CEL expression that does not
+/// compile) is a note here: [`lint_with_policies`] returns it as an error.
 pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
+    let (mut report, broken) = lint_with_policies(loaded, &Loaded::default(), ctx);
+    report.notes.extend(broken.into_iter().map(|e| Note {
+        file: Some(e.file),
+        line: e.line,
+        message: format!("not evaluated: {}", e.message),
+    }));
+    report
+}
+
+/// [`lint`], also evaluating the ValidatingAdmissionPolicies, bindings, param objects
+/// and Namespaces of `policies` (read from `kairn lint --policy`; they are not linted
+/// themselves). Returns the report and the policies or bindings that cannot be used,
+/// one error each naming the policy, the field and the compiler's message.
+pub fn lint_with_policies(
+    loaded: &Loaded,
+    policies: &Loaded,
+    ctx: &Context,
+) -> (Report, Vec<LoadError>) {
+    // The CEL parser and interpreter recurse on the expression's depth: they run on a
+    // thread with room for the deepest expression `admission` accepts.
+    let admission = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("admission-policies".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, || admission::evaluate(loaded, policies))
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .unwrap_or_else(|| admission::evaluate(loaded, policies));
     let declared = with_declarations(loaded, ctx);
     let ctx = &declared;
     let mut notes: Vec<Note> = loaded
@@ -350,7 +392,9 @@ pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
             }
         })
         .collect();
-    run(items, ctx, notes)
+    notes.extend(admission.notes);
+    let report = run(items, ctx, notes, admission.hits);
+    (report, admission.errors)
 }
 
 /// Adds what the objects declare about themselves through kairn's annotations
@@ -396,11 +440,12 @@ fn with_declarations(loaded: &Loaded, ctx: &Context) -> Context {
     ctx
 }
 
-fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>) -> Report {
+fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>, extra: Vec<set::Hit>) -> Report {
     let set = Set::new(items, ctx);
     notes.extend(rules::exception_notes(&set));
     let mut sink = Sink::default();
     rules::run_all(&set, &mut sink);
+    sink.hits.extend(extra);
 
     let mut used = vec![false; ctx.waivers.len()];
     let mut findings = Vec::new();

@@ -331,8 +331,13 @@ fn cases() -> Vec<(&'static str, Vec<Op>, Vec<Op>)> {
         ("pre-stop-beyond-grace", vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}}))], vec![Set("Deployment/web", p!("{C0}/lifecycle"), json!({"preStop": {"sleep": {"seconds": 30}}})), Set("Deployment/web", p!("{POD}/terminationGracePeriodSeconds"), json!(60))]),
         ("job-ttl-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
         ("job-backoff-limit-missing", vec![Add(JOB)], vec![Add(JOB_OK)]),
+        ("admission-policy", vec![Add(ADMISSION_DENY), Add(ADMISSION_BINDING)], vec![Add(ADMISSION_ALLOW), Add(ADMISSION_BINDING)]),
     ]
 }
+
+const ADMISSION_DENY: &str = "{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingAdmissionPolicy, metadata: {name: no-web}, spec: {matchConstraints: {resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]}, validations: [{expression: \"object.metadata.name != 'web'\"}]}}";
+const ADMISSION_ALLOW: &str = "{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingAdmissionPolicy, metadata: {name: no-web}, spec: {matchConstraints: {resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]}, validations: [{expression: \"object.metadata.name != 'api'\"}]}}";
+const ADMISSION_BINDING: &str = "{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingAdmissionPolicyBinding, metadata: {name: no-web}, spec: {policyName: no-web, validationActions: [Deny]}}";
 
 #[test]
 fn base_is_clean() {

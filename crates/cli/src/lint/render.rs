@@ -137,8 +137,15 @@ fn missing_tool(tool: Tool, binary: &str, dirs: &[&Path]) -> LoadError {
     }
 }
 
-/// Renders and lints every unit of `found`; `set` is `--set`, `named` the paths given.
-pub fn lint_units(found: &Discovery, set: &[String], named: &[PathBuf], ctx: &Context) -> Outcome {
+/// Renders and lints every unit of `found`; `set` is `--set`, `named` the paths given,
+/// `policies` the cluster's admission policies (`--policy`), evaluated on every unit.
+pub fn lint_units(
+    found: &Discovery,
+    set: &[String],
+    named: &[PathBuf],
+    ctx: &Context,
+    policies: &Loaded,
+) -> Outcome {
     let mut out = Outcome::default();
     if found.units.is_empty() {
         return out;
@@ -215,7 +222,12 @@ pub fn lint_units(found: &Discovery, set: &[String], named: &[PathBuf], ctx: &Co
                 }),
             }
         }
-        let mut report = validate::lint(&loaded, ctx);
+        let (mut report, broken) = validate::lint_with_policies(&loaded, policies, ctx);
+        for b in broken {
+            if !out.errors.contains(&b) {
+                out.errors.push(b);
+            }
+        }
         report.findings.extend(annotations::check(&loaded));
         for mut f in report.findings {
             if let Some(&i) = f.file.as_ref().and_then(|k| of_label.get(k)) {

@@ -164,6 +164,10 @@ pub const NOT_FROM_DECLARATIONS: &[(&str, &str)] = &[
         "the renderer sets no autoscaling behaviour",
     ),
     (
+        "admission-policy",
+        "ValidatingAdmissionPolicies are evaluated only over YAML, by `kairn lint` (`lint::lint`, `--policy`)",
+    ),
+    (
         "hpa-target-missing",
         "the HorizontalPodAutoscaler is rendered with its own workload",
     ),

@@ -142,6 +142,7 @@
 //! | `ssh-port` | `kube_linter.rs` |
 //! | `deployment-no-spread` | `kube_linter.rs` |
 //! | `pdb-unhealthy-eviction-policy` | `kube_linter.rs` |
+//! | `admission-policy` | `../admission/mod.rs` |
 
 mod addr;
 mod api;

@@ -1,3 +1,6 @@
+//! Unit tests of `diff`: field paths, object identity and renames, reading trees, bundles
+//! and packages alike, and deterministic reports.
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;

@@ -1,0 +1,166 @@
+//! Typed objects deserialized straight from the line-numbered tree: a type error names
+//! the field path and the line of the node.
+
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+
+use super::{join_key, Node, NodeValue};
+
+/// An error while deserializing a node, with where it happened.
+#[derive(Debug)]
+pub(crate) struct DeError {
+    pub(crate) msg: String,
+    pub(crate) line: Option<u32>,
+    pub(crate) path: Option<String>,
+}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DeError {
+            msg: msg.to_string(),
+            line: None,
+            path: None,
+        }
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl DeError {
+    fn at(mut self, line: u32, path: &str) -> Self {
+        if self.line.is_none() {
+            self.line = Some(line);
+            self.path = Some(path.to_owned());
+        }
+        self
+    }
+}
+
+pub(crate) struct NodeDe<'a> {
+    pub(crate) node: &'a Node,
+    pub(crate) path: String,
+}
+
+impl<'de> Deserializer<'de> for NodeDe<'_> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        let r = match &self.node.value {
+            NodeValue::Null => v.visit_unit(),
+            NodeValue::Bool(b) => v.visit_bool(*b),
+            NodeValue::I64(i) => v.visit_i64(*i),
+            NodeValue::U64(u) => v.visit_u64(*u),
+            NodeValue::F64(f) => v.visit_f64(*f),
+            NodeValue::Str(s) => v.visit_str(s),
+            NodeValue::Seq(items) => v.visit_seq(SeqDe {
+                items: items.iter().enumerate(),
+                path: &self.path,
+            }),
+            NodeValue::Map(entries) => v.visit_map(MapDe {
+                entries: entries.iter(),
+                value: None,
+                path: &self.path,
+            }),
+        };
+        r.map_err(|e| e.at(self.node.line, &self.path))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        let (line, path) = (self.node.line, self.path.clone());
+        match self.node.value {
+            NodeValue::Null => v.visit_none(),
+            _ => v.visit_some(self),
+        }
+        .map_err(|e| e.at(line, &path))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        v.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.node.value {
+            NodeValue::Str(s) => v.visit_enum(s.as_str().into_deserializer()),
+            _ => Err(de::Error::custom("expected a string")),
+        }
+        .map_err(|e: DeError| e.at(self.node.line, &self.path))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+struct SeqDe<'a, I> {
+    items: I,
+    path: &'a str,
+}
+
+impl<'de, 'n, I: Iterator<Item = (usize, &'n Node)>> SeqAccess<'de> for SeqDe<'_, I> {
+    type Error = DeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        match self.items.next() {
+            Some((i, node)) => seed
+                .deserialize(NodeDe {
+                    node,
+                    path: format!("{}[{i}]", self.path),
+                })
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+struct MapDe<'a, 'n, I> {
+    entries: I,
+    value: Option<(&'n str, &'n Node)>,
+    path: &'a str,
+}
+
+impl<'de, 'n, I: Iterator<Item = &'n (String, u32, Node)>> MapAccess<'de> for MapDe<'_, 'n, I> {
+    type Error = DeError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        match self.entries.next() {
+            Some((k, _, v)) => {
+                self.value = Some((k, v));
+                seed.deserialize(de::value::StrDeserializer::<DeError>::new(k))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        match self.value.take() {
+            Some((k, node)) => seed.deserialize(NodeDe {
+                node,
+                path: join_key(self.path, k),
+            }),
+            None => Err(de::Error::custom("value without a key")),
+        }
+    }
+}

@@ -29,6 +29,11 @@ pub struct Kustomization {
     /// The directory of the charts its `helmCharts` render (`helmGlobals.chartHome`,
     /// default `charts`), when it has `helmCharts`: kustomize renders those charts.
     pub chart_home: Option<PathBuf>,
+    /// It only gathers YAML files and directories beneath it (`resources:` and nothing
+    /// else: no namespace, prefix, labels, patches, generators...), so what it builds is
+    /// those files' objects as written: `lint` reads them in place rather than run
+    /// kustomize (kairn's own output is such a tree).
+    pub plain: bool,
 }
 
 /// A patch a kustomization applies.
@@ -73,6 +78,44 @@ pub fn file_in(dir: &Path) -> Option<PathBuf> {
 
 fn is_remote(entry: &str) -> bool {
     entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@")
+}
+
+/// Whether a kustomization only gathers YAML files and directories beneath `dir`.
+fn is_plain(dir: &Path, value: &Value) -> bool {
+    let Some(map) = value.as_object() else {
+        return false;
+    };
+    let only_resources = map
+        .keys()
+        .all(|k| matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "resources"));
+    let kind = value.get("kind").and_then(Value::as_str);
+    let entries = match value.get("resources") {
+        None => Vec::new(),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            strings(Some(&value["resources"]))
+        }
+        Some(_) => return false,
+    };
+    let beneath = |e: &str| {
+        let rel = Path::new(e);
+        !e.is_empty()
+            && !is_remote(e)
+            && rel.is_relative()
+            && rel.components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            })
+    };
+    only_resources
+        && matches!(kind, None | Some("Kustomization"))
+        && entries.iter().all(|e| {
+            let path = dir.join(e);
+            beneath(e)
+                && (path.is_dir()
+                    || (path.is_file() && (e.ends_with(".yaml") || e.ends_with(".yml"))))
+        })
 }
 
 fn strings(v: Option<&Value>) -> Vec<&str> {
@@ -251,6 +294,7 @@ fn parse(dir: &Path, file: PathBuf, text: &str, value: &Value) -> Kustomization 
             _ => {}
         }
     }
+    k.plain = is_plain(dir, value);
     k.file = file;
     k
 }

@@ -240,7 +240,30 @@ pub fn discover(paths: &[PathBuf], values: &[PathBuf]) -> Discovery {
             });
         }
     }
+    // Trees of plain kustomizations (only `resources:` beneath them) are read in place,
+    // as plain YAML: what kustomize would build is their files as written.
+    let native = native_trees(&out.kustomizations, &referenced);
+    if !native.is_empty() {
+        out.taken = out
+            .kustomizations
+            .iter()
+            .filter(|(key, _)| !native.contains(*key))
+            .flat_map(|(_, k)| std::iter::once(&k.file).chain(&k.files))
+            .map(|f| canonical(f))
+            .collect();
+        for v in out.units.iter().filter_map(|u| match u {
+            Unit::Chart {
+                values: Some(v), ..
+            } => Some(v.clone()),
+            _ => None,
+        }) {
+            out.taken.insert(canonical(&v));
+        }
+    }
     for (key, dir, component) in order {
+        if native.contains(&key) {
+            continue;
+        }
         match referenced.get(&key) {
             Some(by) => out.through.push((dir, by.clone())),
             None if component => out.through.push((dir, Vec::new())),
@@ -248,6 +271,46 @@ pub fn discover(paths: &[PathBuf], values: &[PathBuf]) -> Discovery {
         }
     }
     out
+}
+
+/// The kustomizations (canonical directories) read in place: every kustomization reached
+/// from a top-level plain one, when all it reaches is plain and nothing else builds on it.
+fn native_trees(
+    all: &BTreeMap<PathBuf, Kustomization>,
+    referenced: &BTreeMap<PathBuf, Vec<PathBuf>>,
+) -> BTreeSet<PathBuf> {
+    let mut native = BTreeSet::new();
+    for (key, k) in all {
+        if !k.plain || referenced.contains_key(key) {
+            continue;
+        }
+        // Everything this top-level kustomization reaches.
+        let mut reached = BTreeSet::new();
+        let mut stack = vec![key.clone()];
+        let mut plain = true;
+        while let Some(d) = stack.pop() {
+            if !reached.insert(d.clone()) {
+                continue;
+            }
+            match all.get(&d) {
+                Some(k) if k.plain => stack.extend(k.dirs.iter().map(|x| canonical(x))),
+                _ => {
+                    plain = false;
+                    break;
+                }
+            }
+        }
+        // A kustomization reached here that a rendered unit also builds on stays rendered.
+        let shared = reached.iter().any(|d| {
+            referenced
+                .get(d)
+                .is_some_and(|by| by.iter().any(|b| !reached.contains(&canonical(b))))
+        });
+        if plain && !shared {
+            native.extend(reached);
+        }
+    }
+    native
 }
 
 /// Whether the plain YAML file `file` belongs to a unit (and is not linted on its own).
@@ -291,6 +354,60 @@ mod tests {
         let path = root.join(file);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
+    }
+
+    /// kairn's own output: a kustomization per environment gathering one per phase, each
+    /// listing files. Nothing to render: the files are linted in place. A plain tree one
+    /// of whose kustomizations is not plain (a namespace) is rendered.
+    #[test]
+    fn trees_of_plain_kustomizations_are_read_in_place() {
+        let root = std::env::temp_dir().join(format!("kairn-lint-native-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let k = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n";
+        write(
+            &root,
+            "app/prod/kustomization.yaml",
+            &format!("{k}resources:\n- phases/1\n- phases/2\n"),
+        );
+        write(
+            &root,
+            "app/prod/phases/1/kustomization.yaml",
+            &format!("{k}resources: [ns.yaml]\n"),
+        );
+        write(&root, "app/prod/phases/1/ns.yaml", "kind: Namespace\n");
+        write(
+            &root,
+            "app/prod/phases/2/kustomization.yaml",
+            &format!("{k}resources: [d.yaml]\n"),
+        );
+        write(&root, "app/prod/phases/2/d.yaml", "kind: Deployment\n");
+        write(
+            &root,
+            "other/kustomization.yaml",
+            "resources: [sub, ../outside.yaml]\n",
+        );
+        write(
+            &root,
+            "other/sub/kustomization.yaml",
+            "namespace: x\nresources: [c.yaml]\n",
+        );
+        write(&root, "other/sub/c.yaml", "kind: ConfigMap\n");
+        let found = discover(std::slice::from_ref(&root), &[]);
+        let labels: Vec<String> = found
+            .units
+            .iter()
+            .map(|u| u.label().replace(&format!("{}/", root.display()), ""))
+            .collect();
+        assert_eq!(labels, ["other"]);
+        for plain in [
+            "app/prod/kustomization.yaml",
+            "app/prod/phases/1/ns.yaml",
+            "app/prod/phases/2/d.yaml",
+        ] {
+            assert!(!is_taken(&found, &root.join(plain)), "{plain}");
+        }
+        assert!(is_taken(&found, &root.join("other/sub/c.yaml")));
+        let _ = fs::remove_dir_all(&root);
     }
 
     #[test]

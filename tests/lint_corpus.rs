@@ -281,7 +281,7 @@ fn rules(findings: &[dsl::validate::Finding]) -> Vec<&'static str> {
 }
 
 /// Each precision class of issue 18 on a real released set that has its shape (the planted
-/// fail and pass cases are in `crates/lint/src/tests.rs`). Each case first checks that the
+/// fail and pass cases are in `crates/lint/src/tests/`). Each case first checks that the
 /// real object still has the shape, so it cannot pass on a changed fixture.
 #[test]
 fn precision_classes_hold_on_real_sets() {

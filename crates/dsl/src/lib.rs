@@ -19,6 +19,8 @@
 pub mod containers_guide {}
 #[doc = include_str!("../../../docs/guarantees.md")]
 pub mod guarantees {}
+#[cfg(test)]
+mod layers_tests;
 pub mod model;
 pub mod output;
 pub mod parallel;

@@ -28,6 +28,8 @@ mod app_tests;
 #[cfg(test)]
 mod dsl_hints_tests;
 #[cfg(test)]
+mod imported_tests;
+#[cfg(test)]
 mod node_agents_tests;
 #[cfg(test)]
 mod references_tests;

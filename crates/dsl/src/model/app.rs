@@ -66,7 +66,7 @@ pub struct App {
     /// reference follows.
     pub name_prefix: Option<Name>,
     /// Validation findings accepted on purpose, each on one object with a written reason.
-    pub waivers: Vec<crate::validate::Waiver>,
+    pub waivers: Vec<lint::Waiver>,
     /// Further typed objects emitted with the app (validated and written like the rest),
     /// each declared with [`ExtraObject::new`](crate::ExtraObject::new).
     pub extra_objects: Vec<crate::model::customize::ExtraObject>,

@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{
 
 use crate::model::app::App;
 use crate::model::host_access::{required_level, HostAccess, HostAccessKind, PodSecurityLevel};
-use crate::validate::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
+use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 
 /// Name of the pod volume of the `i`-th declared host path.
 fn volume_name(i: usize) -> String {

@@ -38,8 +38,6 @@ mod containers_tests;
 #[cfg(test)]
 mod customize_tests;
 #[cfg(test)]
-mod imported_tests;
-#[cfg(test)]
 mod node_agent_tests;
 #[cfg(test)]
 mod pod_tests;

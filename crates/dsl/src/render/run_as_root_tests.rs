@@ -7,8 +7,8 @@ use k8s_openapi::api::core::v1::Namespace;
 
 use super::node_agent_tests::{daemon_set, namespace};
 use super::tests::shop as shop_in_existing_namespace;
-use crate::validate::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 use crate::*;
+use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 
 /// The shop app, in a namespace kairn creates.
 fn shop(components: Vec<Component>) -> App {

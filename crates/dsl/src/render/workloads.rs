@@ -21,7 +21,7 @@ use crate::model::app::App;
 use crate::model::component::{BatchJob, Component, JobRestart, ScheduledJob};
 use crate::model::scaling::{Autoscaling, Disruption, Replicas};
 use crate::object::Object;
-use crate::validate::NO_PROBES_ANNOTATION;
+use lint::NO_PROBES_ANNOTATION;
 
 fn int(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)

@@ -16,7 +16,7 @@ use crate::model::ingress::Ingress;
 use crate::model::monitoring::Monitoring;
 use crate::primitives::secret::ExternalSecret;
 use crate::primitives::text::{DataKey, LabelKey, LabelValue, Name};
-use crate::validate::Waiver;
+use lint::Waiver;
 
 typestate_builder! {
     /// Declares an [`App`]: `.name(..)`, `.environment(..)`, `.namespace(..)` and

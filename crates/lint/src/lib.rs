@@ -340,6 +340,20 @@ pub fn lint(loaded: &Loaded, ctx: &Context) -> Report {
     report
 }
 
+/// The policies evaluated on a thread with room for the deepest expression `admission`
+/// accepts (the CEL parser and interpreter recurse on the expression's depth).
+fn evaluate_policies(loaded: &Loaded, policies: &Loaded) -> admission::Outcome {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("admission-policies".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, || admission::evaluate(loaded, policies))
+            .ok()
+            .and_then(|handle| handle.join().ok())
+    })
+    .unwrap_or_else(|| admission::evaluate(loaded, policies))
+}
+
 /// [`lint`], also evaluating the ValidatingAdmissionPolicies, bindings, param objects
 /// and Namespaces of `policies` (read from `kairn lint --policy`; they are not linted
 /// themselves). Returns the report and the policies or bindings that cannot be used,
@@ -349,17 +363,17 @@ pub fn lint_with_policies(
     policies: &Loaded,
     ctx: &Context,
 ) -> (Report, Vec<LoadError>) {
-    // The CEL parser and interpreter recurse on the expression's depth: they run on a
-    // thread with room for the deepest expression `admission` accepts.
-    let admission = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("admission-policies".into())
-            .stack_size(256 << 20)
-            .spawn_scoped(scope, || admission::evaluate(loaded, policies))
-            .ok()
-            .and_then(|handle| handle.join().ok())
-    })
-    .unwrap_or_else(|| admission::evaluate(loaded, policies));
+    // Most sets hold no policy: no thread for them.
+    let has_policies = loaded
+        .documents
+        .iter()
+        .chain(&policies.documents)
+        .any(admission::is_policy_document);
+    let admission = if has_policies {
+        evaluate_policies(loaded, policies)
+    } else {
+        admission::Outcome::default()
+    };
     let declared = with_declarations(loaded, ctx);
     let ctx = &declared;
     let mut notes: Vec<Note> = loaded

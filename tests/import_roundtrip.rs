@@ -9,7 +9,7 @@
 //!   components.
 //!
 //! It builds a Cargo workspace, so it is `#[ignore]`d in `cargo test` and run by the
-//! test command's step `kairn import` (`cargo test -p integration --test import_roundtrip
+//! test command's step `kairn import` (`cargo test --workspace --test import_roundtrip
 //! -- --ignored`), which also exports the tool paths (`KAIRN_HELM`, kubectl on PATH).
 
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@
 //! report. It cannot go stale either: an accepted entry, or a resource/file glob of one,
 //! that accepts no finding fails it.
 //!
-//! `cargo test -p integration --test checkov -- --nocapture` prints checkov's time per root.
+//! `cargo test -p integration --test suite checkov:: -- --nocapture` prints checkov's time per root.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -686,12 +686,12 @@ fn a_pod_with_volumes_affinity_and_node_local_dns_passes_strict_schemas() {
     let manifests = dsl::render(&app);
     let report = dsl::validate(&manifests, &dsl::validate::context_for(&app));
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
-    let dir = crate::TempDir::new("schema-pod-options");
+    let dir = self::TempDir::new("schema-pod-options");
     let files: Vec<PathBuf> = manifests
         .iter()
         .map(|m| {
             let text = dsl::yaml::to_yaml(&m.object).expect("yaml");
-            crate::write(&dir, &m.object.file_name(), &text)
+            self::write(&dir, &m.object.file_name(), &text)
         })
         .collect();
     let deployment = files
@@ -700,7 +700,7 @@ fn a_pod_with_volumes_affinity_and_node_local_dns_passes_strict_schemas() {
         .expect("the api Deployment");
     let text = std::fs::read_to_string(deployment).expect("read");
     assert!(text.contains("defaultMode: 288\n"), "{text}");
-    let ran = crate::validate(&files);
-    let p = crate::problems(&files, &ran);
+    let ran = self::validate(&files);
+    let p = self::problems(&files, &ran);
     assert!(p.is_empty(), "{p:?}\n{}", ran.stdout());
 }

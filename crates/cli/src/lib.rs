@@ -7,6 +7,24 @@
 //! Exit status: 0 success; 1 validation errors, drift, or paths emit will not overwrite;
 //! 2 usage errors and unreadable input; 74 output could not be written; 141 standard
 //! output was closed by its reader.
+//!
+//! `src/bin/kairn.rs` is this repository's binary, `kairn::main(apps::registry())`. Features:
+//! `seeds` (default) brings in `crates/apps`, a team's repository turns it off; `publish` (the
+//! OCI stack, `ship` feature `oci`) and `admission` (CEL, for `lint`) are on here and off in a
+//! team's repository unless it asks for them. Two apps registered under one id are an error
+//! of every command (exit 2), naming both registering modules.
+//!
+//! ## Rooms
+//!
+//! One module per command: `emit` (render, validate, write; `--format helm`), `check`
+//! (validate, then a unified diff of the emit plan), `list`, `diff` (object-level review,
+//! logic in `ship::diff`), `package` (release files), `publish` (OCI push of a package),
+//! `lint` (the validator over existing YAML; its rooms are listed in `lint.rs`), `import`
+//! with `import_write` (the workspace, all or nothing), `new` (a team repository from
+//! `template/`, through `team_workspace`). Shared: `selection` (`--app`, `--env`, `--set`),
+//! `report` (findings as text or JSON), `sarif` (the SARIF 2.1.0 log of `lint`), `console`
+//! (standard output and error that never panic: a closed pipe exits 141, other write errors
+//! 74), `project` (the default output root at the workspace root).
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

@@ -3,6 +3,15 @@
 //! file) and kustomization found in a directory rendered and linted as a set of its own,
 //! with rule selection (`--disable`, `--enable`, `--min-severity`, `.kairn-lint.yaml`)
 //! and waivers on objects or in the config file.
+//!
+//! Rooms under `lint/`: `select.rs` (rule patterns and the `--disable`/`--enable` layers),
+//! `config.rs` (the `.kairn-lint.yaml` format and its discovery), `policy.rs` (config and
+//! command line applied to the report), `annotations.rs` (checks of `kairn.dev/waive.*`
+//! annotations), `units.rs` (the Helm charts and kustomizations in the directories and the
+//! files they take in), `kustomization.rs` (what a kustomization refers to), `render.rs`
+//! (each unit rendered through `import::render`, the public face of `import`'s Helm and
+//! kustomize loaders, and linted as its own set), `locate.rs` (findings placed in templates,
+//! bases and patches). The SARIF log is `sarif.rs`; the user's guide is `docs/lint.md`.
 
 mod annotations;
 mod config;

@@ -14,6 +14,15 @@
 //! empty, so a freshly cloned empty repository works). Nothing is written otherwise
 //! (exit 2). The files are written into a staging directory first and moved into place
 //! when complete, so an interrupted or failed run leaves no partial repository.
+//!
+//! The template (shared with `kairn import` through `team_workspace.rs`) holds the workspace
+//! `Cargo.toml`, `src/main.rs`, a team crate with a first app, the CI workflow and the
+//! README. `template/profile.toml` is the dev profile every kairn workspace's `Cargo.toml`
+//! ends with, kairn's own and `examples/standalone/`'s included (a unit test keeps them
+//! equal): it optimises what `emit` runs (`k8s-openapi`, `serde-saphyr`, `granit-parser`,
+//! `sha2` at 2; `dsl`, `lint` at 1) while the app crates, which change, stay at
+//! `opt-level = 0` and compile fast (see `docs/performance.md`). The `publish` feature (the
+//! OCI stack) is off in a team's repository.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

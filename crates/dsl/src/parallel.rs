@@ -3,6 +3,11 @@
 //! counter balances the load as well as a work-stealing pool would, without compiling
 //! one). Results come back in input order, so output is byte-identical to a
 //! single-threaded run; `KAIRN_THREADS=1` forces one.
+//!
+//! Users: `kairn emit`, `check` and `package` render, validate and serialise every
+//! environment through [`map`] (`cli/src/emit.rs`); the writer works per environment
+//! directory (`output/plan.rs` reads, `output/commit.rs` stages, switches and retires);
+//! `kairn lint` renders its Helm charts and kustomizations this way.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};

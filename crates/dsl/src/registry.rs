@@ -10,6 +10,31 @@
 //! Inputs (`--set key=value`) are values a declaration reads, such as a batch run's
 //! release name or git commit. Nothing is read from the clock or the environment, so the
 //! same inputs always give the same output.
+//!
+//! ## Many apps, many crates
+//!
+//! A repository with hundreds of apps keeps the cost of an edit independent of the fleet's
+//! size by splitting its declarations over crates (one per team of about ten apps, or one per
+//! app) and registering each app where it is declared:
+//!
+//! ```text
+//! teams/<team>/src/<app>.rs   impl Declaration for App { ... }   dsl::register!(App);
+//! teams/<team>/Cargo.toml     depends on dsl only (compiles in parallel with ship and cli)
+//! src/main.rs                 use <team> as _; ...   kairn::main(kairn::registered())
+//! ```
+//!
+//! - Registration goes through `inventory`, chosen over `linkme` because it is a declarative
+//!   macro with no proc-macro or `syn` dependency (nothing added to compile time), works on
+//!   every platform Rust links for without linker-section support, and costs one pointer per
+//!   app at start-up. The cost of any link-time registration: a crate the binary never refers
+//!   to is not linked, hence one `use <team> as _;` line per crate (not per app) in the
+//!   binary. A generated registry (a `build.rs` writing the list) was rejected: it is the
+//!   central file again, rewritten on every added app, and forces the binary's crate to
+//!   recompile.
+//! - Editing one app recompiles its crate and relinks the binary; the other crates'
+//!   artefacts are reused. In one crate of all apps, every edit recompiles every declaration.
+//! - Two crates registering the same app id are reported by `kairn::main` with both
+//!   registering modules, and every command exits 2.
 
 use std::collections::BTreeMap;
 use std::fmt;

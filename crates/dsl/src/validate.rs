@@ -33,6 +33,8 @@ mod imported_tests;
 mod node_agents_tests;
 #[cfg(test)]
 mod references_tests;
+#[cfg(test)]
+mod render_tests;
 
 pub use lint::{
     collect_files, is_policy_document, lint, lint_with_policies, load_files, load_files_with,

@@ -15,6 +15,24 @@
 //!   │
 //! report   per source object: where it went, what changed, hardening steps (Markdown, JSON)
 //! ```
+//!
+//! `engine.rs` runs one app through it: `normalize.rs` types each document through its
+//! k8s-openapi type (fields the type drops are reported); `recognize.rs` maps workloads to
+//! components (Deployment with a selecting Service → `HttpService`, else `Worker`;
+//! DaemonSet → `NodeAgent`; StatefulSet with a Service → `StatefulService`; Job →
+//! `BatchJob`, a hook from Helm or Argo CD annotations; CronJob → `ScheduledJob`; Secrets
+//! become `ExternalSecret` key names; Helm test hooks are left out; the rest are extra
+//! objects); `build.rs` makes the plan a `dsl::App` with the calls the written Rust makes;
+//! `pairing.rs` pairs each rendered object with its source object by name, role or
+//! selection and keeps the source's names, labels and selectors; `residual.rs` turns what
+//! differs into edits, and the engine renders again and checks that every paired object
+//! equals its source. What the source does that kairn refuses is waived with the source's
+//! file and line as the reason, except `duplicate-object`, `kept-identity` and
+//! `dangling-reference`, which are never waived. `typed/` holds the Kubernetes 1.33 schema
+//! table (`k8s-v1.33.json`, from `scripts/import-schema.py`, checked field by field against
+//! k8s-openapi); `verify.rs` is the round-trip check `tests/import_roundtrip.rs` runs on
+//! every set. Helm and kubectl are found through `KAIRN_HELM` / `KAIRN_KUBECTL`, else
+//! `PATH` (`load/tool.rs`). The user's guide is `docs/adopting.md`.
 
 pub mod build;
 pub mod engine;

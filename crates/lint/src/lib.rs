@@ -37,15 +37,30 @@
 //!
 //! ## Layout
 //!
+//! The crate depends on object types only (`k8s-openapi`, the typed CRDs, serde,
+//! serde-saphyr, granit-parser; `cel` with the `admission` feature), never on the model.
+//!
+//! - this file: [`Context`], [`Waiver`], [`validate`], [`lint`], waivers and the
+//!   `kairn.dev/*` annotation names;
 //! - [`registry`]: every rule's stable id, severity, family and one-line meaning (the
-//!   source of `docs/rules.md`);
+//!   source of `docs/rules.md`: `KAIRN_UPDATE_DOCS=1 cargo test -p lint rules_doc`);
 //! - `rules/`: the rules, one directory per family (`api/`, `wiring/`, `policy/`) with one
-//!   module per rule or group of related rules, plus `network.rs` and `placeholder.rs`;
-//!   `rules/mod.rs` indexes rule id → file;
+//!   module per rule or group of related rules, named after what it checks;
+//!   `api_server/` (what the API server rejects), `pod_security_baseline.rs`,
+//!   `rbac_escalation.rs`, `kube_linter.rs` (kube-linter's defaults, mapped in
+//!   `docs/kube-linter.md`), `network.rs`, `network_selects.rs` and `placeholder.rs`
+//!   beside them; `rules/mod.rs` indexes rule id → file;
 //! - `admission/`: the cluster's own ValidatingAdmissionPolicies, evaluated with the
-//!   `cel` crate on the objects of the set ([`lint_with_policies`]);
-//! - `set.rs`: the object set with its indexes (workloads, selectors, references);
-//! - [`source`]: YAML reading with line numbers; [`object`] and [`crd`]: the typed objects;
+//!   `cel` crate on the objects of the set (`lint_with_policies`, feature `admission`);
+//! - `set/`: the object set one run looks at; `index.rs`: lookups by kind, namespace,
+//!   name and label, so that lint stays linear in the number of objects;
+//! - `defaults.rs`: the API server's defaults, applied to objects read from YAML before
+//!   the rules run; `located.rs`: the declaration line a finding on a rendered object is
+//!   reported at;
+//! - [`source`]: YAML reading with line numbers (`events.rs` the fast path from
+//!   granit-parser events, `source/yaml.rs` serde-saphyr for the rest, `input.rs` files
+//!   within limits parsed on every core, `walk.rs` finding files); [`object`] and
+//!   [`crd`]: the typed objects;
 //! - [`checks`] and [`image`]: the `const fn` format checks that `dsl` also runs on
 //!   literals at compile time, so a name the DSL accepts is one `lint` accepts.
 //!

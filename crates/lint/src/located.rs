@@ -1,5 +1,11 @@
 //! Which source line a finding is reported at: the most specific declaration that set
 //! the field the finding is about, else the one that declared the whole object.
+//!
+//! A rendered object's `Origin` carries `(field path prefix, file:line)` pairs (written by
+//! `dsl`'s `render/field_locations.rs` from the lines its builder recorded); a finding is
+//! reported at the longest prefix covering its field, else at the object's declaring line.
+//! A finding on an object a `customize` closure changed also names the closure
+//! (`Finding::customized_at`).
 
 use std::panic::Location;
 

@@ -1,4 +1,12 @@
 //! The rendered object graph: every Kubernetes object kairn emits or lints, typed.
+//!
+//! [`Object`] is one enum over every supported kind (the `k8s-openapi` types and the typed
+//! custom resources of [`crate::crd`]); a [`Manifest`] is an object with its [`Origin`]
+//! (app, environment, component, declaring file and line, field locations). `dsl`
+//! re-exports this module as `dsl::object` (and `crd` as `dsl::crd`), and `lint` parses
+//! YAML into the same types, so rules see one graph whatever its source. `Object::Custom`
+//! holds any other typed resource an app adds with `dsl::ExtraObject::custom`
+//! (schema-agnostic checks only).
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;

@@ -15,6 +15,10 @@
 //!
 //! Everything here is a pure function of its input, and every list comes out in a
 //! deterministic order.
+//!
+//! Rooms: `diff/read.rs` (reading an earlier render from disk), `diff/fields.rs` (the
+//! field-level differences of one changed object), `diff/format.rs` (text, Markdown, JSON).
+//! `cli/src/diff.rs` picks what to render and prints the result.
 
 mod fields;
 mod format;

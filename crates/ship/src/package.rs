@@ -13,6 +13,9 @@
 //! - [`SUMS_FILE`]: `sha256sum -c SHA256SUMS` verifies the archives and the index.
 //!
 //! Same declarations and options give byte-identical files ([`crate::archive`]).
+//!
+//! `kairn package` (`cli/src/package.rs`) writes the directory with `dsl::output::write_dir`;
+//! `kairn emit --format helm` writes the charts with `dsl::output::write_units`.
 
 use std::collections::BTreeMap;
 use std::fmt;

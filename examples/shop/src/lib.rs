@@ -17,6 +17,11 @@
 //! | [`logs`] | the log shipper, a node agent in an app of its own (`shop-logs`) |
 //!
 //! The walk-through is `docs/guide.md`; its code samples are doc tests of this crate.
+//!
+//! The output is `examples/shop/generated/`, written by the shop's own `kairn` (`src/main.rs`);
+//! `guide_tests.rs` checks the guide's quoted samples verbatim against these files, and
+//! `tests/support` lists this output root beside `generated/` for the checks against real
+//! tools.
 
 pub mod api;
 pub mod config;

@@ -8,6 +8,13 @@
 //!   [`HttpComponent`] for an [`HttpService`], whose [`ServiceRef`](super::handles::ServiceRef)
 //!   is the only thing an ingress route accepts, a [`Component`] otherwise;
 //! - `talks_to` takes handles of declared dependencies and components ([`TalksTo`]).
+//!
+//! The other model structs' builders (`HttpService`, `Worker`, jobs, probes, `Ingress`,
+//! `App`, ...) are written by `typestate_builder!` (`builder_macro.rs`, one invocation per
+//! struct in `builders/`), with the same per-field messages. `Component::builder()` and
+//! `App::builder()` are `#[track_caller]` and record the declaring file and line; each
+//! setter of this builder records its own line per setting (`set_at.rs`), so a finding is
+//! reported at the call that set the field.
 
 use std::collections::BTreeMap;
 use std::panic::Location;

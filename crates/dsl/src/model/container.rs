@@ -34,6 +34,10 @@
 //! is added to the Service for the ServiceMonitor and opened to Prometheus only.
 //! Port names and numbers are unique in the pod (one network namespace): a repeated name
 //! is rule `duplicate-port`, a repeated number rule `pod-containers`.
+//!
+//! Rendered by `render/containers.rs` (a native sidecar's port is referred to by number in
+//! Services and NetworkPolicies); checked by `validate/containers.rs`. The guide is
+//! `docs/containers.md` ([`containers_guide`](crate::containers_guide)).
 
 use super::builder::Unset;
 use super::pod::{Probes, Resources, WritableDir};

@@ -20,6 +20,12 @@
 //!
 //! The model also stores the names, so the validator's name-based checks (which `lint`
 //! applies to YAML written by hand) keep working on declarations.
+//!
+//! What handles leave to find (one name for two dependencies, one port name with two
+//! numbers) is `validate/references.rs`. `external_secret!` (`primitives/secret.rs`) generates
+//! one [`SecretRef`](crate::SecretRef) accessor per listed key, and `secret!(secrets.key)`
+//! with a key the list lacks fails the build. `docs/guarantees.md`
+//! ([`guarantees`](crate::guarantees)) lists each guarantee and its `tests/ui` case.
 
 use std::ops::Deref;
 

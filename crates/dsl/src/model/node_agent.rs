@@ -1,4 +1,17 @@
 //! Node agents: one pod per node, a DaemonSet.
+//!
+//! A [`NodeAgent`] renders (`render/node_agent.rs`, `render/host_access.rs`) as a DaemonSet
+//! with the hardened pod template; host access comes only as [`HostAccess`] values with a
+//! reason (`host_access.rs`: none without one compiles), is added to that template,
+//! recorded in `kairn.dev/host-access`, and lowers the `enforce` level of the Namespace
+//! kairn creates (`kairn.dev/pod-security-exception`). `lint`'s
+//! `rules/policy/host_access.rs` reads the annotation, so the `pss-*` rules accept exactly
+//! the declared access. Probes, or `.without_probes(reason!(..))` (written as
+//! `kairn.dev/no-probes`, read by `rules/policy/daemon_set_probes.rs`), are required.
+//! `validate/node_agents.rs` refuses an agent that would lower the namespace for the app's
+//! other pods (rule `node-agent-shares-namespace`) unless the app declares
+//! `.shared_namespace_with_node_agents(reason!(..))`; `rules/policy/host_path_readable.rs`
+//! warns on a host path mounted by a non-root user.
 
 use std::num::NonZeroU32;
 

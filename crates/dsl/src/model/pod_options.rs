@@ -2,6 +2,13 @@
 //! ([`volumes`](super::volumes)), affinity ([`affinity`](super::affinity)), extra labels,
 //! annotations and image pull secrets ([`metadata`](super::metadata)). Each defaults to
 //! nothing, which renders exactly what a component without it renders.
+//!
+//! Each model module has its renderer: `render/volumes.rs` (projected files, read-only;
+//! existing claims, recorded as `kairn.dev/external-claims` so the validator knows they
+//! exist), `render/affinity.rs` (merged into the one `affinity` block with the anti-affinity
+//! `Spread` derives), `render/component_meta.rs` (component labels go through
+//! `meta::component_labels`, never onto selectors; pull secrets merged with the app's, on the
+//! pod only).
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,15 @@
 //! Where each setting of a component was made: the line of its builder call, so that a
 //! validator finding on the field a setting renders to is reported at that line rather
 //! than at `Component::builder()` (see `render/field_locations.rs`).
+//!
+//! The chain: the component builder's setters are `#[track_caller]` and record their line
+//! per `Setting` here; `render/field_locations.rs` maps each setting to the field path
+//! prefixes it renders to, per object kind (`Origin::field_locations`); `lint`'s
+//! `located.rs` reports a finding at the longest prefix covering its field, else at the
+//! component's `builder()` line. A `customize` closure records the field paths it changed
+//! (`Customization::apply_tracked`, a JSON diff), so only a finding on such a field points
+//! at the closure, and every finding on an object a closure changed names it besides
+//! (`Origin::customized_at`, `Finding::customized_at`).
 
 use std::collections::BTreeMap;
 use std::panic::Location;

@@ -9,6 +9,11 @@
 //! - [`write_tree`]: under an [`OutputLock`], cleans up after an interrupted run, plans,
 //!   and switches every changed environment directory into place in one step. It
 //!   overwrites or removes only files its ownership record proves are its own.
+//!
+//! Modules: this one (the files of an environment), `ownership.rs` (the `.kairn-manifest`
+//! record), `plan.rs` (what an emit changes, shared by `emit` and `check`), `commit.rs`
+//! (staging, the atomic switch, recovery), `lock.rs` (one writer at a time) and
+//! [`phases`] (phase directories and the Flux file for environments with hooks).
 
 mod commit;
 mod lock;

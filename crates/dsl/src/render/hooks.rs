@@ -1,5 +1,9 @@
 //! Lifecycle hook annotations for Helm and Argo CD, and content-addressed hook Job names.
 //! See [`crate::model::hook`] for the semantics.
+//!
+//! A Job that is not a hook is made run-once (`make_run_once`): named by its spec hash and
+//! an Argo CD `Sync` hook; the Flux file removes its TTL (`output/phases.rs`; the
+//! semantics per deployment path are in `docs/parity.md`).
 
 use std::collections::BTreeMap;
 

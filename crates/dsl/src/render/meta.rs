@@ -1,4 +1,11 @@
 //! Labels, selectors and object metadata, derived once for every object.
+//!
+//! Object names are `<base>-<component>` ([`App::object_name`](crate::App), the base being
+//! the app's name or instance, with its prefix); every object gets the app's
+//! `app.kubernetes.io/*` labels and `kairn.dev/environment`, and a component's pods are
+//! selected by `app.kubernetes.io/name`, `instance` and `component` only, so a selector never
+//! changes when a version or a user label does. A component that keeps the identity of a
+//! running app (`Kept`) keeps its own names, labels and selectors instead (`render/kept.rs`).
 
 use std::collections::BTreeMap;
 

@@ -23,7 +23,7 @@ mod network;
 mod node_agent;
 pub mod pod;
 #[cfg(test)]
-mod pod_options_tests;
+pub(crate) mod pod_options_tests;
 mod services;
 mod stateful;
 mod storage;
@@ -34,21 +34,15 @@ pub(crate) use component_meta::overridden as overridden_annotations;
 pub(crate) use storage::service_account_annotations as storage_account_annotations;
 
 #[cfg(test)]
-mod containers_tests;
+pub(crate) mod containers_tests;
 #[cfg(test)]
-mod customize_tests;
+pub(crate) mod customize_tests;
 #[cfg(test)]
-mod node_agent_tests;
+pub(crate) mod pod_tests;
 #[cfg(test)]
-mod pod_tests;
+pub(crate) mod shared_files_tests;
 #[cfg(test)]
-mod run_as_root_tests;
-#[cfg(test)]
-mod shared_files_tests;
-#[cfg(test)]
-mod stateful_tests;
-#[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::panic::Location;
 

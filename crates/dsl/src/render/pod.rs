@@ -1,4 +1,14 @@
 //! The pod template every workload kind shares: hardened by default.
+//!
+//! Every container (the main one and any further ones, `containers.rs`) gets the restricted
+//! Pod Security Standard context (`container_security_context`: no privilege escalation,
+//! read-only root filesystem, non-root, every capability dropped, RuntimeDefault seccomp);
+//! the pod runs as the component's user and group, with `enableServiceLinks: false`; the
+//! directories a process writes are `emptyDir` volumes (`WritableDir`); the ServiceAccount
+//! token is mounted only when the component has declared API access or spawns Jobs. Spread
+//! across nodes or zones becomes anti-affinity or topology spread here. Besides a
+//! `customize` closure, only a node agent's declared host access (`host_access.rs`, root
+//! and capabilities included) loosens this context.
 
 use std::collections::BTreeMap;
 

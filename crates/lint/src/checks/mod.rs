@@ -3,6 +3,13 @@
 //! Every function returns `None` when the input is valid, or `Some(reason)` with a
 //! sentence a user can act on. They are `const fn` so literals are checked while the
 //! program compiles.
+//!
+//! Callers: the literal macros of `dsl` (`name!`, `cpu!`, `image!`, ...), in a `const`
+//! item, and the run-time `parse` constructors of `dsl::primitives`; the validator applies
+//! the same functions to the fields of the objects it checks. So a literal, a run-time value
+//! and a field of hand-written YAML all meet one rule. Image references follow the
+//! distribution/reference grammar in [`crate::image`] (the `Image` and `ImageVersion` types
+//! stay in `dsl::primitives::image`).
 
 mod cron;
 #[cfg(test)]

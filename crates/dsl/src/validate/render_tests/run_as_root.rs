@@ -5,8 +5,8 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Namespace;
 
-use super::node_agent_tests::{daemon_set, namespace};
-use super::tests::shop as shop_in_existing_namespace;
+use super::node_agent::{daemon_set, namespace};
+use crate::render::tests::shop as shop_in_existing_namespace;
 use crate::*;
 use lint::{HOST_ACCESS_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION};
 

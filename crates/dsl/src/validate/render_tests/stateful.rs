@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::tests::shop as shop_in_existing_namespace;
+use crate::render::tests::shop as shop_in_existing_namespace;
 use crate::*;
 
 /// The shop app, in a namespace kairn creates.

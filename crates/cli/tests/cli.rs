@@ -2,7 +2,7 @@
 //! stdout and to a directory (same objects as the committed `generated/`), what `emit`
 //! deletes and what it leaves alone, determinism, and `--set` inputs.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! (`.tar.gz`) and a package directory built here, as text, Markdown and JSON, and
 //! unreadable input (exit 2).
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! each leaving `--out DIR` unwritten. Loading is tested in `crates/import/tests/load.rs`,
 //! the writer with fake engines in `crates/cli/src/import_tests.rs`.
 
-mod support;
+use crate::support;
 
 use support::{describe, kairn, kairn_cmd, stderr, workspace_root, TempDir};
 

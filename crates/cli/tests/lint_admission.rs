@@ -2,7 +2,7 @@
 //! linted objects, with the real policies of `tests/fixtures/admission` (the full
 //! table of cases is checked in `crates/lint/src/admission/tests.rs`).
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::PathBuf;

@@ -10,7 +10,7 @@
 //! (`scripts/install-test-tools.sh` checks it). Without helm the test is skipped with a
 //! message, except when `CI` or `KAIRN_HELM` is set: then it fails.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! `.kairn-lint.yaml` config file (discovery up to the repository root, `--config`,
 //! `--no-config`, unknown keys, excludes, waivers) and waiver annotations on objects.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! unreadable input, the emitted tree and the shared corpus; mutated logs must be rejected,
 //! so the check is known to bite.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::Write;

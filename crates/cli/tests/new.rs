@@ -6,7 +6,7 @@
 //! `scripts/test.sh`: it reuses this workspace's `target/` as cargo's build directory,
 //! which a test cannot do while `cargo test` holds that directory's lock.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! --stdout`, `check` and `package` with `KAIRN_THREADS=1` and with more threads than
 //! environments.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

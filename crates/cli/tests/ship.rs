@@ -15,7 +15,7 @@
 //! installs it). Without it the Helm checks are skipped with a message, except when `CI`
 //! or `KAIRN_HELM` is set: then a missing Helm fails the test.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::Read;

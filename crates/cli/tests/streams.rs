@@ -3,7 +3,7 @@
 //! the default output directory comes from the project, not from where kairn runs
 //! (point 11).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::Read;

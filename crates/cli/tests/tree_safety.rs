@@ -3,7 +3,7 @@
 //! runs, failures part-way (a file in the way, a full disk, a directory it may not
 //! write), `kill -9` at any moment, and environments that are no longer declared.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

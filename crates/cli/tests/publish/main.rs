@@ -22,8 +22,7 @@
 //! `bad_input` (what is refused before any registry is asked); this file holds what they
 //! share: the tools, the registry, the package.
 
-#[path = "../support/mod.rs"]
-mod support;
+use crate::support;
 
 mod access;
 mod bad_input;

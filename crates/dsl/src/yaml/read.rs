@@ -15,10 +15,10 @@
 //! octal): `lint` does (its own reader, `lint::source`), and kairn's writer
 //! ([`super::to_yaml`]) quotes every string either reading could take for something else.
 //!
-//! Unlike `serde_yaml`, a key repeated in one mapping is an error (kubectl and kustomize
-//! reject it too), merge keys (`<<: *anchor`) are expanded, and an unknown tag
-//! (`!foo bar`) is ignored. Limits against YAML bombs apply (nesting, nodes, aliases).
-//! Errors are one line and name the line and column.
+//! Unlike `serde_yaml`, a key repeated in one mapping is an error (as in kustomize;
+//! kubectl's decoder keeps the last one), merge keys (`<<: *anchor`) are expanded, and an
+//! unknown tag (`!foo bar`) is ignored. Limits against YAML bombs apply (nesting, nodes,
+//! aliases). Errors are one line and name the line and column.
 
 use std::fmt;
 

@@ -14,7 +14,7 @@ fn schema(file: &str) -> (String, Value) {
         .join("fixtures/crds")
         .join(file);
     let text = std::fs::read_to_string(&path).expect("CRD fixture");
-    let crd: Value = serde_yaml::from_str(&text).expect("CRD parses");
+    let crd: Value = dsl::yaml::from_str(&text).expect("CRD parses");
     let kind = crd["spec"]["names"]["kind"]
         .as_str()
         .expect("kind")
@@ -97,7 +97,7 @@ fn document(kind: &str, schema: &Value, fill: Fill) -> Value {
 fn assert_typed(label: &str, docs: &[Value]) {
     let text: String = docs
         .iter()
-        .map(|d| format!("---\n{}", serde_yaml::to_string(d).expect("yaml")))
+        .map(|d| format!("---\n{}", dsl::yaml::to_yaml(d).expect("yaml")))
         .collect();
     let loaded = validate::parse_str(label, &text).expect("parses");
     for d in &loaded.documents {

@@ -724,7 +724,7 @@ fn flux_keeps_finished_jobs_instead_of_re_running_them_after_their_ttl() {
             });
             std::fs::write(
                 tmp.join("kustomization.yaml"),
-                serde_yaml::to_string(&overlay).unwrap(),
+                dsl::yaml::to_yaml(&overlay).unwrap(),
             )
             .unwrap();
             let flux = parse_yaml_docs(&kustomize(&tmp));

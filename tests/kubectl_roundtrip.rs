@@ -2,13 +2,14 @@
 //!
 //! - `kubectl kustomize generated/<app>/<env>` (kustomize's kyaml reader and writer) yields
 //!   exactly the objects written to the files: same identities, same keys, same values,
-//!   same types (a string stays a string). Its output is read back three ways: serde_yaml,
-//!   `kubectl annotate --local -f - -o json` (how kubectl decodes it) and PyYAML (YAML 1.1).
+//!   same types (a string stays a string). Its output is read back three ways: kairn's
+//!   reader (`dsl::yaml::from_multiple`: serde-saphyr, YAML 1.2 core schema), `kubectl
+//!   annotate --local -f - -o json` (how kubectl decodes it) and PyYAML (YAML 1.1).
 //! - `kubectl annotate --local -f FILE k=v -o json` on each file (the decoder `kubectl
 //!   apply` uses, YAML 1.1 rules of go-yaml v2) gives the object as written.
 //! - PyYAML (YAML 1.1) reads each file as written.
 //!
-//! The reference is each file parsed with serde_yaml (YAML 1.2 core rules).
+//! The reference is each file parsed with kairn's reader (YAML 1.2 core schema).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -61,7 +62,7 @@ fn kustomize_build_yields_the_written_objects() {
         let serde = keyed(parse_yaml_docs(&built), &name);
         check(
             &mut failures,
-            format!("`kubectl kustomize {name}` read with serde_yaml"),
+            format!("`kubectl kustomize {name}` read with dsl::yaml (YAML 1.2)"),
             compare_object_sets(&expected, &serde),
         );
 
@@ -135,11 +136,11 @@ fn pyyaml_reads_each_file_as_written() {
 #[test]
 fn a_yaml_1_1_boolean_is_caught() {
     let file = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  enabled: on\n";
-    let expected = keyed(parse_yaml_docs(file), "serde_yaml");
+    let expected = keyed(parse_yaml_docs(file), "dsl::yaml");
     assert_eq!(
         expected.values().next().unwrap()["data"]["enabled"],
         Value::from("on"),
-        "serde_yaml (YAML 1.2) reads `on` as a string"
+        "dsl::yaml (YAML 1.2) reads `on` as a string"
     );
     let pyyaml = keyed(pyyaml_docs(file), "PyYAML");
     let report = compare_object_sets(&expected, &pyyaml);

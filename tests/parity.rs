@@ -30,7 +30,7 @@ impl Env {
         for path in integration::support::manifest_files(&dir) {
             let text = std::fs::read_to_string(&path).expect("readable file");
             let value: Value =
-                serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                dsl::yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let key = format!(
                 "{}/{}",
                 value["kind"].as_str().unwrap_or_default(),
@@ -233,7 +233,7 @@ fn seed_000_terrapod() {
     let egress = at(e.get("NetworkPolicy", "terrapod-api"), "/spec/egress").to_string();
     assert!(egress.contains("169.254.170.23/32"), "{egress}");
     // config.yaml: storage s3 terrapod-storage / eu-west-1, auth and VCS numbers.
-    let config: Value = serde_yaml::from_str(
+    let config: Value = dsl::yaml::from_str(
         at(
             e.get("ConfigMap", "terrapod-api-config"),
             "/data/config.yaml",
@@ -274,7 +274,7 @@ fn seed_000_terrapod() {
     );
 
     // Runner definitions: 1 CPU request / 2 limit, 2Gi / 4Gi, TTL 600 s, terraform 1.9.8.
-    let runners: Value = serde_yaml::from_str(
+    let runners: Value = dsl::yaml::from_str(
         at(
             e.get("ConfigMap", "terrapod-listener-runners"),
             "/data/runners.yaml",
@@ -393,7 +393,7 @@ fn seed_000_terrapod_filesystem_backend() {
     assert!(!objects
         .iter()
         .any(|o| o["kind"] == "PodDisruptionBudget" && o["metadata"]["name"] == "terrapod-api"));
-    let config: Value = serde_yaml::from_str(
+    let config: Value = dsl::yaml::from_str(
         at(
             find("ConfigMap", "terrapod-api-config"),
             "/data/config.yaml",

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use dsl::validate::{self, Context};
 use integration::support::{assert_tree_current, env_dirs_of, rendered_tree, shop_generated_root};
+use serde_json::Value;
 
 /// Renders with the shop's own emit command in the file headers (the first call in a
 /// process wins; every test of this binary makes the same one).
@@ -138,7 +139,7 @@ fn the_shop_shows_every_part_the_guide_walks_through() {
 
 /// One environment's object files (one object each; not the kustomizations and the Flux
 /// file), parsed, keyed by file name.
-fn objects_of(app: &str, env: &str) -> std::collections::BTreeMap<String, serde_yaml::Value> {
+fn objects_of(app: &str, env: &str) -> std::collections::BTreeMap<String, Value> {
     shop_tree()
         .iter()
         .filter_map(|(p, text)| {
@@ -148,14 +149,14 @@ fn objects_of(app: &str, env: &str) -> std::collections::BTreeMap<String, serde_
                 && name != "kustomization.yaml"
                 && !rest.starts_with("flux/");
             object.then(|| {
-                let value = serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{p}: {e}"));
+                let value = dsl::yaml::from_str(text).unwrap_or_else(|e| panic!("{p}: {e}"));
                 (name.to_owned(), value)
             })
         })
         .collect()
 }
 
-fn at<'a>(v: &'a serde_yaml::Value, path: &[&str]) -> &'a serde_yaml::Value {
+fn at<'a>(v: &'a Value, path: &[&str]) -> &'a Value {
     path.iter().fold(v, |v, k| &v[*k])
 }
 
@@ -166,29 +167,29 @@ fn redis_is_a_single_stateful_member_with_its_own_claim_and_secret_file() {
         let sts = &objects["statefulset-shop-redis.yaml"];
         assert_eq!(at(sts, &["spec", "replicas"]).as_u64(), Some(1), "{env}");
         let claims = at(sts, &["spec", "volumeClaimTemplates"])
-            .as_sequence()
+            .as_array()
             .expect("a claim per member");
         assert_eq!(claims.len(), 1);
         assert_eq!(at(&claims[0], &["metadata", "name"]).as_str(), Some("data"));
         let pod = at(sts, &["spec", "template", "spec"]);
         let redis = &at(pod, &["containers"])[0];
-        assert!(at(redis, &["readinessProbe", "tcpSocket"]).is_mapping());
+        assert!(at(redis, &["readinessProbe", "tcpSocket"]).is_object());
         // Only the `redis.conf` key of the Secret is projected.
         let projected = at(pod, &["volumes"])
-            .as_sequence()
+            .as_array()
             .unwrap()
             .iter()
             .find_map(|v| v.get("projected"))
             .expect("a projected volume");
         let items = at(&projected["sources"][0], &["secret", "items"]);
-        assert_eq!(items.as_sequence().map(Vec::len), Some(1));
+        assert_eq!(items.as_array().map(Vec::len), Some(1));
         assert_eq!(items[0]["key"].as_str(), Some("redis.conf"));
         // No budget on a single member (it would block every drain).
         assert!(!objects.contains_key("poddisruptionbudget-shop-redis.yaml"));
         // The API and the worker reach it by its handle: the egress names its pods.
         for client in ["api", "worker"] {
-            let np = serde_yaml::to_string(&objects[&format!("networkpolicy-shop-{client}.yaml")])
-                .unwrap();
+            let np =
+                dsl::yaml::to_yaml(&objects[&format!("networkpolicy-shop-{client}.yaml")]).unwrap();
             assert!(
                 np.contains("app.kubernetes.io/component: redis"),
                 "{env}/{client}"
@@ -210,7 +211,7 @@ fn the_api_has_a_native_sidecar_and_the_worker_an_init_container() {
                 &objects[file],
                 &["spec", "template", "spec", "initContainers"],
             )
-            .as_sequence()
+            .as_array()
             .unwrap_or_else(|| panic!("{env}: {file} has no initContainers"))
             .clone()
         };
@@ -230,7 +231,7 @@ fn the_api_has_a_native_sidecar_and_the_worker_an_init_container() {
             "runs to completion"
         );
         // The sidecar's metrics port is on the Service and scraped.
-        let service = serde_yaml::to_string(&objects["service-shop-api.yaml"]).unwrap();
+        let service = dsl::yaml::to_yaml(&objects["service-shop-api.yaml"]).unwrap();
         assert!(service.contains("port: 9102"), "{env}: {service}");
     }
 }
@@ -277,15 +278,14 @@ fn the_log_shipper_lowers_only_its_own_namespace() {
         assert!(sc["capabilities"]["add"].is_null(), "{env}: {sc:?}");
         assert_eq!(sc["capabilities"]["drop"][0].as_str(), Some("ALL"), "{env}");
         let mount = at(pod, &["containers"])[0]["volumeMounts"]
-            .as_sequence()
+            .as_array()
             .unwrap()
             .iter()
             .find(|m| m["mountPath"].as_str() == Some("/var/log"))
             .expect("/var/log mounted");
         assert_eq!(mount["readOnly"].as_bool(), Some(true));
-        assert_eq!(pod["tolerations"].as_sequence().map(Vec::len), Some(3));
-        let config =
-            serde_yaml::to_string(&logs["configmap-shop-logs-shipper-config.yaml"]).unwrap();
+        assert_eq!(pod["tolerations"].as_array().map(Vec::len), Some(3));
+        let config = dsl::yaml::to_yaml(&logs["configmap-shop-logs-shipper-config.yaml"]).unwrap();
         assert!(
             config.contains(&format!("/var/log/containers/*_{shop_ns}_*.log")),
             "ships only the shop's logs: {config}"

@@ -301,7 +301,7 @@ fn workflows_follow_the_pinning_and_injection_policy() {
     for file in files {
         let name = display(&file);
         let text = std::fs::read_to_string(&file).expect("readable workflow");
-        let doc: Value = serde_yaml::from_str(&text).expect("workflow is YAML");
+        let doc: Value = dsl::yaml::from_str(&text).expect("workflow is YAML");
 
         if doc.get("permissions") != Some(&Value::Object(Default::default())) {
             problems.push(format!("{name}: top-level `permissions: {{}}` is missing"));

@@ -8,15 +8,24 @@
 //! 2. `kubectl kustomize DIR` (kustomize's kyaml), its output decoded again by kubectl and
 //!    by PyYAML;
 //! 3. PyYAML `safe_load` (YAML 1.1) from the pinned venv;
-//! 4. serde_yaml (YAML 1.2), the reader the other tests use.
+//! 4. kairn's own reader, `dsl::yaml::from_multiple` (serde-saphyr's parser, YAML 1.2 core
+//!    schema): what `kairn` reads `Chart.yaml`, kustomizations and its object files with,
+//!    and the reader the other tests use;
+//! 5. `kairn lint`'s loader, `dsl::validate::parse_str` (its own fast path and serde-saphyr
+//!    with YAML 1.1 rules, as Kubernetes reads manifests).
+//!
+//! Readers 1 to 3 are independent of serde-saphyr, kairn's writer: kubectl's go-yaml,
+//! kustomize's kyaml (go-yaml v3) and PyYAML (libyaml rules).
 //!
 //! A few strings kairn writes correctly that kustomize itself cannot pass through
 //! ([`KUSTOMIZE_LIMITS`]: DEL and C1 controls, NEL, plain `=` and `<<`) are checked with
 //! every reader but kustomize.
 //!
-//! A negative control writes the same ConfigMap with `serde_yaml` 0.9 and shows that kubectl
-//! then decodes values differently (`on` becomes `true`) and kustomize turns `1_000` into
-//! `1000`, so these checks can fail.
+//! A negative control writes the same ConfigMap with a writer that follows the YAML 1.2
+//! core schema alone, as the archived `serde_yaml` 0.9 did (it quotes a string only if a
+//! YAML 1.2 reader would read it plain as something else), and shows that kubectl then
+//! decodes values differently (`on` becomes `true`), kustomize turns `1_000` into `1000`
+//! and `kairn lint`'s loader reads `on` as `true` too, so these checks can fail.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -204,9 +213,74 @@ fn read_back(yaml: &str, expected: &Value, with_kustomize: bool) -> Vec<String> 
 
     problems.extend(pyyaml_report("PyYAML safe_load", yaml, expected));
 
-    let serde = single(parse_yaml_docs(yaml), "serde_yaml");
-    problems.extend(report("serde_yaml", expected, &serde));
+    let ours = single(parse_yaml_docs(yaml), "dsl::yaml");
+    problems.extend(report(
+        "dsl::yaml::from_multiple (YAML 1.2)",
+        expected,
+        &ours,
+    ));
+
+    problems.extend(lint_report(yaml, expected));
     problems
+}
+
+/// What `kairn lint`'s loader reads (YAML 1.1, as Kubernetes), compared with `expected`.
+fn lint_report(yaml: &str, expected: &Value) -> Vec<String> {
+    let reader = "kairn lint's loader (YAML 1.1)";
+    match lint_docs(yaml) {
+        Ok(docs) => report(reader, expected, &single(docs, reader)),
+        Err(e) => vec![format!("{reader}: cannot read the document: {e}")],
+    }
+}
+
+/// The documents of `yaml` as `kairn lint` reads them.
+fn lint_docs(yaml: &str) -> Result<Vec<Value>, String> {
+    dsl::validate::parse_str("configmap-tricky.yaml", yaml)
+        .map(|loaded| loaded.documents.into_iter().map(|d| d.value).collect())
+        .map_err(|e| e.to_string())
+}
+
+/// A YAML writer that follows the YAML 1.2 core schema alone, as the archived `serde_yaml`
+/// 0.9 did: a mapping of strings and mappings, each string plain unless kairn's YAML 1.2
+/// reader would read it plain (as a value and as a key) as something else. Strings that
+/// are not plain are double-quoted with every non-ASCII character escaped.
+fn yaml_1_2_writer(value: &Value) -> String {
+    fn scalar(s: &str) -> String {
+        let plain_value = dsl::yaml::from_str::<Value>(&format!("k: {s}\n")).ok();
+        let plain_key = dsl::yaml::from_str::<Value>(&format!("{s}: v\n")).ok();
+        let printable = s.chars().all(|c| (' '..='~').contains(&c));
+        if printable && plain_value == Some(json!({"k": s})) && plain_key == Some(json!({s: "v"})) {
+            return s.to_owned();
+        }
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                ' '..='~' => out.push(c),
+                c if u32::from(c) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c => out.push_str(&format!("\\U{:08X}", u32::from(c))),
+            }
+        }
+        out.push('"');
+        out
+    }
+    fn mapping(value: &Value, indent: usize, out: &mut String) {
+        for (k, v) in value.as_object().expect("a mapping") {
+            out.push_str(&format!("{:indent$}{}:", "", scalar(k)));
+            match v {
+                Value::String(s) => out.push_str(&format!(" {}\n", scalar(s))),
+                Value::Object(_) => {
+                    out.push('\n');
+                    mapping(v, indent + 2, out);
+                }
+                other => panic!("only strings and mappings: {other}"),
+            }
+        }
+    }
+    let mut out = String::new();
+    mapping(value, 0, &mut out);
+    out
 }
 
 fn through_kustomize(dir: &Path, expected: &Value) -> Vec<String> {
@@ -277,11 +351,12 @@ fn to_stream_output_survives_too() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Negative control: serde_yaml 0.9 leaves `on`, `yes`, `y`, `1_000`, ... unquoted, and
-/// kubectl (YAML 1.1) and kustomize read them as something else. If this stops failing,
-/// the checks above prove nothing.
+/// Negative control: a YAML 1.2 writer (as `serde_yaml` 0.9) leaves `on`, `yes`, `y`,
+/// `1_000`, `0755`, ... unquoted, and kubectl (YAML 1.1), kustomize and `kairn lint`'s
+/// loader read them as something else. If this stops failing, the checks above prove
+/// nothing.
 #[test]
-fn serde_yaml_output_is_misread_so_the_check_has_teeth() {
+fn yaml_1_2_output_is_misread_so_the_check_has_teeth() {
     // Values only, plain keys and metadata, so kubectl can decode the file at all.
     let data: BTreeMap<String, String> = TRICKY
         .iter()
@@ -289,8 +364,11 @@ fn serde_yaml_output_is_misread_so_the_check_has_teeth() {
         .map(|(i, s)| (format!("v{i:03}"), (*s).to_owned()))
         .collect();
     let object = config_map_with(&data, false);
-    let yaml = serde_yaml::to_string(&object).expect("serde_yaml");
     let expected = serde_json::to_value(&object).expect("JSON");
+    let yaml = yaml_1_2_writer(&expected);
+    // The writer is faithful to YAML 1.2: kairn's YAML 1.2 reader reads it back unchanged.
+    let ours = single(parse_yaml_docs(&yaml), "dsl::yaml");
+    assert_eq!(ours, expected, "YAML:\n{yaml}");
     let dir = TempDir::new("yaml-strings-negative");
     let file = dir.path().join("configmap-tricky.yaml");
     std::fs::write(&file, &yaml).expect("write");
@@ -306,10 +384,18 @@ fn serde_yaml_output_is_misread_so_the_check_has_teeth() {
     assert_eq!(
         decoded["data"][format!("v{on:03}")],
         Value::Bool(true),
-        "kubectl should read serde_yaml's unquoted `on` as true\nYAML:\n{yaml}"
+        "kubectl should read the unquoted `on` as true\nYAML:\n{yaml}"
     );
     let changed = report("kubectl", &expected, &decoded);
     assert!(changed.len() >= 5, "{changed:#?}");
+
+    // kairn lint's loader (YAML 1.1) too.
+    let linted = single(lint_docs(&yaml).expect("lint reads it"), "lint");
+    assert_eq!(
+        linted["data"][format!("v{on:03}")],
+        Value::Bool(true),
+        "kairn lint's loader should read the unquoted `on` as true\nYAML:\n{yaml}"
+    );
 
     // kustomize: `1_000` becomes a number (or kustomize fails outright).
     let ran = run(
@@ -325,13 +411,13 @@ fn serde_yaml_output_is_misread_so_the_check_has_teeth() {
             changed
                 .iter()
                 .any(|c| c.starts_with(&format!("kustomize: data[\"v{n:03}\"] = 1000"))),
-            "kustomize should turn serde_yaml's unquoted 1_000 into 1000: {changed:#?}"
+            "kustomize should turn the unquoted 1_000 into 1000: {changed:#?}"
         );
     }
 
     // With the tricky keys and metadata too, kubectl fails or changes the data.
     let full = tricky_data();
-    let yaml = serde_yaml::to_string(&config_map(&full)).expect("serde_yaml");
+    let yaml = yaml_1_2_writer(&expected_json(&full));
     std::fs::write(&file, &yaml).expect("write");
     let ran = run(
         &kubectl(),
@@ -351,7 +437,7 @@ fn serde_yaml_output_is_misread_so_the_check_has_teeth() {
         assert_ne!(
             got["data"],
             expected_json(&full)["data"],
-            "kubectl should misread serde_yaml's keys"
+            "kubectl should misread the unquoted keys"
         );
     }
 }

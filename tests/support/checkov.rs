@@ -88,7 +88,7 @@ fn glob(pattern: &str) -> Result<GlobMatcher, String> {
 impl Accepted {
     /// Parses and checks the text of an accepted-choices file.
     pub fn parse(text: &str) -> Result<Accepted, String> {
-        let file: AcceptedFile = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        let file: AcceptedFile = dsl::yaml::from_str(text).map_err(|e| e.to_string())?;
         let mut rules = Vec::new();
         for (i, e) in file.accepted.iter().enumerate() {
             let at = format!("entry {} ({})", i + 1, e.check);

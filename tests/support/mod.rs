@@ -14,7 +14,6 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 /// Environment variable naming the directory with `kubernetes-validate` and `python`
@@ -369,14 +368,10 @@ pub fn kubectl_decode_files(sources: &[&str], stdin: Option<&str>) -> Vec<Value>
         .collect()
 }
 
-/// Parses a multi-document YAML stream (serde_yaml, YAML 1.2 core rules), skipping empty documents.
+/// Parses a multi-document YAML stream with kairn's reader ([`dsl::yaml::from_multiple`]:
+/// serde-saphyr, YAML 1.2 core schema), skipping empty documents.
 pub fn parse_yaml_docs(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|doc| {
-            Value::deserialize(doc).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{text}"))
-        })
-        .filter(|v| !v.is_null())
-        .collect()
+    dsl::yaml::from_multiple(text).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{text}"))
 }
 
 /// Parses a multi-document YAML stream with PyYAML's `safe_load_all` (YAML 1.1, the rules

@@ -31,7 +31,7 @@ fn read_tree(root: &Path) -> BTreeMap<String, String> {
 
 /// Parses one YAML document (`emit` writes one object per file and per `---` chunk).
 fn parse_doc(text: &str) -> Value {
-    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{text}"))
+    dsl::yaml::from_str(text).unwrap_or_else(|e| panic!("invalid YAML ({e}):\n{text}"))
 }
 
 /// Splits `emit --stdout` output into `source path -> object`, using the `# Source:`

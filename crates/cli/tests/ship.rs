@@ -22,7 +22,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde::Deserialize;
 use serde_json::Value;
 use ship::package::{ArchiveKind, Index, INDEX_FILE, SUMS_FILE};
 use support::{describe, kairn, kairn_cmd, kairn_ok, read_tree_bytes, workspace_root, TempDir};
@@ -81,11 +80,9 @@ type Key = (String, String, String, String);
 /// The objects of a YAML stream keyed by identity (panics on duplicates).
 fn objects(stream: &str, what: &str) -> BTreeMap<Key, Value> {
     let mut out = BTreeMap::new();
-    for doc in serde_yaml::Deserializer::from_str(stream) {
-        let v = Value::deserialize(doc).unwrap_or_else(|e| panic!("{what}: invalid YAML: {e}"));
-        if v.is_null() {
-            continue;
-        }
+    let docs: Vec<Value> =
+        dsl::yaml::from_multiple(stream).unwrap_or_else(|e| panic!("{what}: invalid YAML: {e}"));
+    for v in docs {
         let s = |p: &str| {
             v.pointer(p)
                 .and_then(Value::as_str)
@@ -202,8 +199,7 @@ fn helm_charts_of_every_system_lint_and_render_the_generated_objects() {
         assert!(!dir.join("templates/kustomization.yaml").exists());
         check_chart(&helm, &dir, expected);
         let chart: Value =
-            serde_yaml::from_str(&std::fs::read_to_string(dir.join("Chart.yaml")).unwrap())
-                .unwrap();
+            dsl::yaml::from_str(&std::fs::read_to_string(dir.join("Chart.yaml")).unwrap()).unwrap();
         assert_eq!(chart["name"], format!("{app}-{env}").as_str());
         assert_eq!(chart["version"], "0.1.0");
         assert_eq!(chart["kubeVersion"], ">=1.25.0-0");
@@ -469,8 +465,8 @@ fn packages_are_reproducible_verifiable_and_render_the_generated_objects() {
                 let chart = a.chart.as_deref().unwrap();
                 assert_eq!(chart, format!("{}-{}", a.app, a.environment));
                 assert!(entries.keys().all(|p| p.starts_with(&format!("{chart}/"))));
-                let meta: Value =
-                    serde_yaml::from_slice(&entries[&format!("{chart}/Chart.yaml")].0).unwrap();
+                let meta = &entries[&format!("{chart}/Chart.yaml")].0;
+                let meta: Value = dsl::yaml::from_str(std::str::from_utf8(meta).unwrap()).unwrap();
                 assert_eq!(meta["sources"][0], "https://github.com/acme/kairn");
                 assert_eq!(meta["annotations"]["kairn.dev/revision"], "0123abcd");
             }
@@ -509,7 +505,8 @@ fn packages_are_reproducible_verifiable_and_render_the_generated_objects() {
                 for o in objs {
                     let content = &packed[&o.file];
                     assert_eq!(dsl::output::sha256_hex(content), o.sha256, "{}", o.file);
-                    let v: Value = serde_yaml::from_slice(content).unwrap();
+                    let v: Value =
+                        dsl::yaml::from_str(std::str::from_utf8(content).unwrap()).unwrap();
                     assert_eq!(v["apiVersion"], o.api_version.as_str());
                     assert_eq!(v["kind"], o.kind.as_str());
                     assert_eq!(v["metadata"]["name"], o.name.as_str());

@@ -157,7 +157,7 @@ fn stream_by_environment(stream: &str) -> BTreeMap<String, Vec<Value>> {
             .unwrap_or_else(|| panic!("a document without a Source line:\n{chunk}"));
         // `<app>/<env>/<file>`, the file possibly inside a phase directory.
         let env = source.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
-        let object: Value = serde_yaml::from_str(chunk).unwrap();
+        let object: Value = dsl::yaml::from_str(chunk).unwrap();
         envs.entry(env).or_default().push(object);
     }
     envs
@@ -256,7 +256,7 @@ fn the_stdout_stream_is_in_apply_order() {
         }
         // The stream is exactly the kustomizations' order (phase directories expanded).
         fn listed(dir: &std::path::Path) -> Vec<String> {
-            let kustomization: Value = serde_yaml::from_str(
+            let kustomization: Value = dsl::yaml::from_str(
                 &std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap(),
             )
             .unwrap();

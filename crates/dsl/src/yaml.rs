@@ -1,17 +1,22 @@
-//! Deterministic YAML writer.
+//! Deterministic YAML writer, and kairn's YAML reader ([`from_str`], [`from_multiple`]).
 //!
 //! Objects are serialized with `serde-saphyr`, which quotes every string scalar that a
 //! YAML 1.1 parser (go-yaml v2 under `kubectl apply`) or kustomize would read as a
 //! boolean, number, timestamp or null (`on`, `yes`, `y`, `1_000`, `2026-01-01`, `12:30`,
-//! `NaN`, `0755`, ...). `serde_yaml` 0.9 leaves several of those unquoted. Key order is the
-//! field order of the `k8s-openapi` types, and maps are `BTreeMap`s, so output is
-//! byte-identical across runs and machines.
+//! `NaN`, `0755`, ...). A writer that follows YAML 1.2 alone (such as the archived
+//! `serde_yaml` 0.9) leaves several of those unquoted. Key order is the field order of the
+//! `k8s-openapi` types, and maps are `BTreeMap`s, so output is byte-identical across runs
+//! and machines.
 
 use std::fmt;
 
 use serde::Serialize;
 
 use crate::object::Object;
+
+mod read;
+
+pub use read::{from_multiple, from_str, read_options, ReadError};
 
 /// A value that could not be written as YAML.
 #[derive(Debug)]

@@ -212,7 +212,7 @@ pub struct ObjectId {
 
 /// Parses one object file (a single YAML document) into JSON.
 pub fn parse_object(file: &str, content: &str) -> Result<Value, ChartError> {
-    serde_yaml::from_str::<Value>(content).map_err(|e| ChartError::BadObject {
+    dsl::yaml::from_str::<Value>(content).map_err(|e| ChartError::BadObject {
         file: file.to_owned(),
         reason: format!("not one YAML document: {e}"),
     })
@@ -461,7 +461,7 @@ mod tests {
             ["Chart.yaml", "templates/namespace-shop.yaml", "values.yaml"]
         );
         assert_eq!(files["templates/namespace-shop.yaml"], escape_template(ns));
-        let chart: Value = serde_yaml::from_str(&files["Chart.yaml"]).unwrap();
+        let chart: Value = dsl::yaml::from_str(&files["Chart.yaml"]).unwrap();
         assert_eq!(chart["name"], "shop-production");
         assert_eq!(chart["version"], "1.2.3");
         assert_eq!(chart["kubeVersion"], KUBE_VERSION);
@@ -470,6 +470,32 @@ mod tests {
         assert!(chart.get("appVersion").is_none());
         let dir = chart_dir_files(&out, &opts).unwrap();
         assert!(dir.contains_key(".helmignore") && dir.contains_key(OWNERSHIP_FILE));
+    }
+
+    #[test]
+    fn object_files_are_read_as_yaml_1_2_and_bad_ones_name_file_and_line() {
+        let ok = parse_object(
+            "configmap-a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  on: yes\n  mode: 0755\n",
+        )
+        .unwrap();
+        assert_eq!(ok["data"]["on"], "yes");
+        assert_eq!(ok["data"]["mode"], "0755");
+        for (text, line) in [
+            ("kind: A\nkind: B\n", 2),
+            ("kind: A\n---\nkind: B\n", 3),
+            ("metadata:\n  name: [a\n", 2),
+        ] {
+            let Err(ChartError::BadObject { file, reason }) = parse_object("x.yaml", text) else {
+                panic!("{text:?} is not one object");
+            };
+            assert_eq!(file, "x.yaml");
+            assert!(
+                reason.starts_with("not one YAML document: ")
+                    && reason.contains(&format!("at line {line}, column")),
+                "{text:?}: {reason}"
+            );
+        }
     }
 
     #[test]

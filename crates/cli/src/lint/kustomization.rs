@@ -151,7 +151,7 @@ pub fn read(dir: &Path) -> Option<Result<Kustomization, (PathBuf, String)>> {
         Ok(t) => t,
         Err(e) => return Some(Err((file, format!("cannot read: {e}")))),
     };
-    let value: Value = match serde_yaml::from_str(&text) {
+    let value: Value = match dsl::yaml::from_str(&text) {
         Ok(v) => v,
         Err(e) => return Some(Err((file, format!("not YAML: {e}")))),
     };
@@ -311,7 +311,7 @@ mod tests {
                     patches:\n- path: replicas.yaml\n  target: {kind: Deployment, name: web}\n\
                     - patch: |-\n    - op: add\n      path: /spec/replicas\n      value: 3\n\
                     patchesStrategicMerge:\n- smp.yaml\n";
-        let value: Value = serde_yaml::from_str(text).unwrap();
+        let value: Value = dsl::yaml::from_str(text).unwrap();
         let dir = Path::new("/nonexistent/overlay");
         let k = parse(dir, dir.join("kustomization.yaml"), text, &value);
         let names: Vec<String> = k.files.iter().map(|f| f.display().to_string()).collect();
@@ -332,5 +332,49 @@ mod tests {
         assert!(t.covers("Deployment", &["web"]) && !t.covers("Deployment", &["api"]));
         assert_eq!(k.patches[1].inline.as_ref().map(|(_, l)| *l), Some(15));
         assert!(k.patches[2].target.is_none());
+    }
+
+    #[test]
+    fn entries_that_yaml_1_1_takes_for_booleans_or_numbers_stay_paths() {
+        // kustomize reads these fields as strings: so does kairn (YAML 1.2 core schema).
+        let text = "resources:\n- on\n- 0755\n- 1_000\n";
+        let value: Value = dsl::yaml::from_str(text).unwrap();
+        let dir = Path::new("/nonexistent/k");
+        let k = parse(dir, dir.join("kustomization.yaml"), text, &value);
+        let names: Vec<String> = k.files.iter().map(|f| f.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "/nonexistent/k/on",
+                "/nonexistent/k/0755",
+                "/nonexistent/k/1_000"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kustomization_that_is_not_yaml_is_an_error_with_its_line() {
+        let dir = std::env::temp_dir().join(format!("kairn-kustomization-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for (text, at) in [
+            (
+                "resources:\n- a.yaml\nresources:\n- b.yaml\n",
+                "at line 3, column 1",
+            ),
+            ("resources: [a.yaml\n", "at line 1, column 12"),
+        ] {
+            fs::write(dir.join("kustomization.yaml"), text).unwrap();
+            let Some(Err((file, message))) = read(&dir) else {
+                panic!("{text:?} was read");
+            };
+            assert_eq!(file, dir.join("kustomization.yaml"));
+            assert!(
+                message.starts_with("not YAML: ")
+                    && message.ends_with(at)
+                    && !message.contains('\n'),
+                "{text:?}: {message}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

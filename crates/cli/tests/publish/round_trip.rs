@@ -11,12 +11,9 @@ type Key = (String, String, String);
 /// YAML documents keyed by kind, namespace and name.
 fn objects(yaml: &str, what: &str) -> BTreeMap<Key, Value> {
     let mut out = BTreeMap::new();
-    for doc in serde_yaml::Deserializer::from_str(yaml) {
-        let v: Value = serde::Deserialize::deserialize(doc)
-            .unwrap_or_else(|e| panic!("{what}: not YAML: {e}"));
-        if v.is_null() {
-            continue;
-        }
+    let docs: Vec<Value> =
+        dsl::yaml::from_multiple(yaml).unwrap_or_else(|e| panic!("{what}: not YAML: {e}"));
+    for v in docs {
         let s = |p: &str| {
             v.pointer(p)
                 .and_then(Value::as_str)

@@ -182,7 +182,7 @@ fn helm_config(
     version: &Version,
 ) -> Result<(Vec<u8>, ChartMetadata), String> {
     let text = chart_yaml(archive, chart)?;
-    let meta: ChartMetadata = serde_yaml::from_str(&text)
+    let meta: ChartMetadata = dsl::yaml::from_str(&text)
         .map_err(|e| format!("{}: {chart}/Chart.yaml: {e}", archive.file))?;
     if meta.name != chart {
         return Err(format!(

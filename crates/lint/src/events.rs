@@ -170,7 +170,12 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<NodeValue> {
         _ if is_bool(t, &["false", "no", "n", "off"]) => NodeValue::Bool(false),
         _ => {
             let first = t.as_bytes()[0];
-            if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+            // `---` and `...` open and close a document: read alone they would resolve as
+            // an empty document (null), not as the string they are in a value.
+            if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.'))
+                || t.starts_with("---")
+                || t.starts_with("...")
+            {
                 return Some(NodeValue::Str(value.into_owned()));
             }
             if let Some(n) = decimal(t) {
@@ -271,6 +276,10 @@ mod tests {
             "yesterday",
             "-",
             "-x",
+            "---",
+            "...",
+            "--- x",
+            "...x",
             "'7'",
             "\"true\"",
             "|\n  text",

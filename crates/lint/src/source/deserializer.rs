@@ -15,6 +15,10 @@ pub(crate) struct DeError {
     pub(crate) msg: String,
     pub(crate) line: Option<u32>,
     pub(crate) path: Option<String>,
+    /// The error `serde_json::from_value` gives for the same failure, when its wording
+    /// differs from serde's (`null` for a unit value, floats as `ryu` prints them): what
+    /// the JSON readers ([`super::json`]) return.
+    json: Option<serde_json::Error>,
 }
 
 impl de::Error for DeError {
@@ -23,6 +27,23 @@ impl de::Error for DeError {
             msg: msg.to_string(),
             line: None,
             path: None,
+            json: None,
+        }
+    }
+
+    #[cold]
+    fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        DeError {
+            json: Some(<serde_json::Error as de::Error>::invalid_type(unexp, exp)),
+            ..de::Error::custom(format_args!("invalid type: {unexp}, expected {exp}"))
+        }
+    }
+
+    #[cold]
+    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        DeError {
+            json: Some(<serde_json::Error as de::Error>::invalid_value(unexp, exp)),
+            ..de::Error::custom(format_args!("invalid value: {unexp}, expected {exp}"))
         }
     }
 }
@@ -36,6 +57,12 @@ impl fmt::Display for DeError {
 impl std::error::Error for DeError {}
 
 impl DeError {
+    /// The error as `serde_json::from_value` words it.
+    pub(crate) fn into_json(self) -> serde_json::Error {
+        self.json
+            .unwrap_or_else(|| <serde_json::Error as de::Error>::custom(self.msg))
+    }
+
     fn at(mut self, line: u32, path: &str) -> Self {
         if self.line.is_none() {
             self.line = Some(line);

@@ -68,7 +68,7 @@ pub(crate) fn from_json_with<R>(
     let node = Node::from_json(value);
     read(NodeDe {
         node: &node,
-        path: String::new(),
+        path: "",
     })
     .map_err(DeError::into_json)
 }

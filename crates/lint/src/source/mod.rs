@@ -492,7 +492,7 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
     } else {
         let de = NodeDe {
             node: &doc.tree,
-            path: String::new(),
+            path: "",
         };
         match Object::deserialize_kind(&doc.kind, de) {
             Ok(Some(mut o)) => {

@@ -63,12 +63,12 @@ impl DeError {
             .unwrap_or_else(|| <serde_json::Error as de::Error>::custom(self.msg))
     }
 
-    fn at(mut self, line: u32, path: &str) -> Self {
+    /// Sets where the error happened, unless a deeper node already did.
+    fn at(&mut self, line: u32, path: &str) {
         if self.line.is_none() {
             self.line = Some(line);
             self.path = Some(path.to_owned());
         }
-        self
     }
 }
 
@@ -83,7 +83,7 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
-        let r = match &self.node.value {
+        let mut r = match &self.node.value {
             NodeValue::Null => v.visit_unit(),
             NodeValue::Bool(b) => v.visit_bool(*b),
             NodeValue::I64(i) => v.visit_i64(*i),
@@ -93,15 +93,21 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
             NodeValue::Seq(items) => v.visit_seq(self.seq(items)),
             NodeValue::Map(entries) => v.visit_map(self.map(entries)),
         };
-        r.map_err(|e| e.at(self.node.line, self.path))
+        if let Err(e) = &mut r {
+            e.at(self.node.line, self.path);
+        }
+        r
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
-        match self.node.value {
+        let mut r = match self.node.value {
             NodeValue::Null => v.visit_none(),
             _ => v.visit_some(self),
+        };
+        if let Err(e) = &mut r {
+            e.at(self.node.line, self.path);
         }
-        .map_err(|e| e.at(self.node.line, self.path))
+        r
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -118,11 +124,14 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
         _variants: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, DeError> {
-        match &self.node.value {
+        let mut r = match &self.node.value {
             NodeValue::Str(s) => v.visit_enum(s.as_str().into_deserializer()),
-            _ => Err(de::Error::custom("expected a string")),
+            _ => Err(<DeError as de::Error>::custom("expected a string")),
+        };
+        if let Err(e) = &mut r {
+            e.at(self.node.line, self.path);
         }
-        .map_err(|e: DeError| e.at(self.node.line, self.path))
+        r
     }
 
     // A sequence, a map or a struct is read by a visitor that takes only that shape (every
@@ -130,19 +139,25 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
     // error serde's default visitor methods give, built once here rather than inlined for
     // every visitor type (as `serde_json`'s own value deserializer does).
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
-        match &self.node.value {
+        let mut r = match &self.node.value {
             NodeValue::Seq(items) => v.visit_seq(self.seq(items)),
             _ => Err(self.invalid(&v)),
+        };
+        if let Err(e) = &mut r {
+            e.at(self.node.line, self.path);
         }
-        .map_err(|e| e.at(self.node.line, self.path))
+        r
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
-        match &self.node.value {
+        let mut r = match &self.node.value {
             NodeValue::Map(entries) => v.visit_map(self.map(entries)),
             _ => Err(self.invalid(&v)),
+        };
+        if let Err(e) = &mut r {
+            e.at(self.node.line, self.path);
         }
-        .map_err(|e| e.at(self.node.line, self.path))
+        r
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -151,12 +166,15 @@ impl<'de> Deserializer<'de> for NodeDe<'_> {
         _fields: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, DeError> {
-        match &self.node.value {
+        let mut r = match &self.node.value {
             NodeValue::Map(entries) => v.visit_map(self.map(entries)),
             NodeValue::Seq(items) => v.visit_seq(self.seq(items)),
             _ => Err(self.invalid(&v)),
+        };
+        if let Err(e) = &mut r {
+            e.at(self.node.line, self.path);
         }
-        .map_err(|e| e.at(self.node.line, self.path))
+        r
     }
 
     serde::forward_to_deserialize_any! {

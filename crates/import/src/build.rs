@@ -298,7 +298,7 @@ where
             return;
         };
         residual::apply(&mut value, &edits.edits);
-        if let Ok(changed) = serde_json::from_value(value) {
+        if let Ok(changed) = lint::source::from_json(value) {
             *object = changed;
         }
     })

@@ -85,13 +85,15 @@ macro_rules! objects {
             }
 
             /// Parses a JSON value whose `kind` is one kairn understands.
-            /// Returns `Ok(None)` for other kinds.
+            /// Returns `Ok(None)` for other kinds. Reads as `serde_json::from_value` does,
+            /// through the deserializer `lint` reads YAML with (see
+            /// [`crate::source::from_json`]).
             pub fn from_value(value: serde_json::Value) -> Result<Option<Object>, serde_json::Error> {
                 let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_owned();
-                Ok(match kind.as_str() {
-                    $(stringify!($variant) => Some(Object::$variant(serde_json::from_value(value)?)),)+
-                    _ => None,
-                })
+                if ![$(stringify!($variant)),+].contains(&kind.as_str()) {
+                    return Ok(None);
+                }
+                crate::source::from_json_with(value, |de| Object::deserialize_kind(&kind, de))
             }
 
             /// Deserializes an object of the given `kind` from any deserializer (`lint` uses
@@ -236,7 +238,7 @@ impl CustomObject {
             )));
         };
         let metadata = match fields.remove("metadata") {
-            Some(m) => serde_json::from_value(m)?,
+            Some(m) => crate::source::from_json(m)?,
             None => ObjectMeta::default(),
         };
         fields.remove("apiVersion");

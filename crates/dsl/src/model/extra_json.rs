@@ -86,7 +86,7 @@ impl ExtraObject {
         let api_version = text("apiVersion")?;
         let kind = text("kind")?;
         let metadata: ObjectMeta = match fields.remove("metadata") {
-            Some(m) => serde_json::from_value(m)
+            Some(m) => lint::source::from_json(m)
                 .map_err(|e| invalid(format!("`metadata` is not an ObjectMeta: {e}")))?,
             None => return Err(invalid("`metadata` is missing (with `metadata.name`)")),
         };

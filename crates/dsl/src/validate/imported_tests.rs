@@ -282,7 +282,7 @@ fn a_service_declared_without_probes_renders_none_says_why_and_validates() {
     let m = render(&app);
     let deployment = json_of(&m, "Deployment", "shop-api");
     let container: Container =
-        serde_json::from_value(deployment["spec"]["template"]["spec"]["containers"][0].clone())
+        lint::source::from_json(deployment["spec"]["template"]["spec"]["containers"][0].clone())
             .expect("a container");
     assert_eq!(
         (
@@ -394,7 +394,7 @@ fn an_open_network_allows_all_ingress_and_egress_and_says_why() {
     let app = app(vec![api.into()], None);
     let m = render(&app);
     let policy: NetworkPolicy =
-        serde_json::from_value(json_of(&m, "NetworkPolicy", "shop-api")).expect("a policy");
+        lint::source::from_json(json_of(&m, "NetworkPolicy", "shop-api")).expect("a policy");
     let spec = policy.spec.expect("spec");
     assert_eq!(
         spec.policy_types,

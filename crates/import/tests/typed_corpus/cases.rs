@@ -262,7 +262,7 @@ pub fn check<T: Serialize + DeserializeOwned>(n: usize, built: T) {
     let Some(set) = set else { return };
     let (_, _, source) = set.find(case.1);
     let (_, expected) = start_and_expected(case, &source.value);
-    let expected: T = serde_json::from_value(expected).expect("the expected object parses");
+    let expected: T = lint::source::from_json(expected).expect("the expected object parses");
     assert_eq!(
         serde_json::to_value(&built).expect("serializes"),
         serde_json::to_value(&expected).expect("serializes"),

@@ -125,7 +125,7 @@ impl Set {
             "{}: document {index} is not the one generated: {UPDATE}",
             self.location
         );
-        let source: T = match serde_json::from_value(doc.value.clone()) {
+        let source: T = match lint::source::from_json(doc.value.clone()) {
             Ok(t) => t,
             Err(e) => {
                 self.failures

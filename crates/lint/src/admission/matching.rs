@@ -263,7 +263,8 @@ mod tests {
     #[test]
     fn selectors() {
         let labels: BTreeMap<String, String> = [("env".to_owned(), "prod".to_owned())].into();
-        let sel = |json: serde_json::Value| serde_json::from_value::<LabelSelector>(json).unwrap();
+        let sel =
+            |json: serde_json::Value| crate::source::from_json::<LabelSelector>(json).unwrap();
         assert!(selects(
             Some(&sel(serde_json::json!({"matchLabels": {"env": "prod"}}))),
             &labels

@@ -92,7 +92,7 @@ pub(crate) fn read<'a>(
         } else {
             let mut value = doc.value.clone();
             value["apiVersion"] = serde_json::json!("admissionregistration.k8s.io/v1");
-            match serde_json::from_value::<ValidatingAdmissionPolicyBinding>(value) {
+            match crate::source::from_json::<ValidatingAdmissionPolicyBinding>(value) {
                 Ok(b) => bindings.push(Binding {
                     name: doc.name.clone(),
                     doc,
@@ -117,11 +117,12 @@ fn policy<'a>(doc: &'a Document, env: &Env) -> Result<Policy<'a>, Broken<'a>> {
     // v1beta1 has the fields of v1; the typed reader checks the apiVersion.
     let mut value = doc.value.clone();
     value["apiVersion"] = serde_json::json!("admissionregistration.k8s.io/v1");
-    let typed = serde_json::from_value::<ValidatingAdmissionPolicy>(value).map_err(|e| Broken {
-        doc,
-        field: String::new(),
-        message: format!("ValidatingAdmissionPolicy '{name}' does not read: {e}"),
-    })?;
+    let typed =
+        crate::source::from_json::<ValidatingAdmissionPolicy>(value).map_err(|e| Broken {
+            doc,
+            field: String::new(),
+            message: format!("ValidatingAdmissionPolicy '{name}' does not read: {e}"),
+        })?;
     let spec = typed.spec.unwrap_or_default();
     let compile = |source: &str, field: String| -> Result<Compiled, Broken<'a>> {
         compile(env, source, &field).map_err(|why| Broken {

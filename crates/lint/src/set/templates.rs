@@ -3,6 +3,8 @@
 
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 
+use crate::source::from_json;
+
 /// Kinds with pod templates that are not typed objects, read from their JSON.
 pub(crate) const RAW_WORKLOADS: &[(&str, &str, &str, &str)] = &[
     // kind, apiVersion, pointer to the template, field path of the pod spec
@@ -52,11 +54,11 @@ pub(crate) fn raw_template(
     let (_, _, pointer, prefix) = RAW_WORKLOADS.iter().find(|r| r.0 == kind)?;
     let template = if kind == "Pod" {
         PodTemplateSpec {
-            metadata: serde_json::from_value(value.get("metadata")?.clone()).ok(),
-            spec: serde_json::from_value(value.get("spec")?.clone()).ok(),
+            metadata: from_json(value.get("metadata")?.clone()).ok(),
+            spec: from_json(value.get("spec")?.clone()).ok(),
         }
     } else {
-        serde_json::from_value(value.pointer(pointer)?.clone()).ok()?
+        from_json(value.pointer(pointer)?.clone()).ok()?
     };
     let count = match kind {
         "DaemonSet" => Some(2),

@@ -6,11 +6,12 @@
 //!
 //! Rooms: [`yaml`] (serde-saphyr's reader with kairn's limits, errors in plain words),
 //! `crate::events` (the fast path from parser events), `deserializer` (typed objects from the
-//! tree), [`input`] (files and streams within limits, parsed on every core), [`walk`]
+//! tree), `json` (typed objects from JSON values, by the same deserializer), [`input`] (files and streams within limits, parsed on every core), [`walk`]
 //! (finding the files).
 
 mod deserializer;
 pub mod input;
+mod json;
 pub mod walk;
 pub mod yaml;
 
@@ -28,6 +29,8 @@ use crate::object::Object;
 
 pub(crate) use deserializer::NodeDe;
 pub use input::{load_files, load_files_with, Input, Limits, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
+pub use json::from_json;
+pub(crate) use json::from_json_with;
 pub use walk::{collect_files, Collected};
 pub(crate) use yaml::options;
 use yaml::{yaml_error, LINE_MARK, MAX_NESTING, MAX_NODES};
@@ -489,7 +492,7 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
     } else {
         let de = NodeDe {
             node: &doc.tree,
-            path: String::new(),
+            path: "",
         };
         match Object::deserialize_kind(&doc.kind, de) {
             Ok(Some(mut o)) => {

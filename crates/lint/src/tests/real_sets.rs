@@ -127,7 +127,7 @@ fn messages_name_unnamed_ports_and_the_forbidding_profile_once() {
 #[test]
 fn validate_applies_the_api_server_defaults() {
     let manifest = |target: i64| {
-        let service: k8s_openapi::api::core::v1::Service = serde_json::from_value(
+        let service: k8s_openapi::api::core::v1::Service = crate::source::from_json(
             serde_json::json!({"metadata": {"name": "headless", "namespace": "demo"}, "spec": {"clusterIP": "None", "selector": {"app": "a"}, "ports": [{"name": "http", "port": 80, "targetPort": target}]}}),
         )
         .expect("a Service");

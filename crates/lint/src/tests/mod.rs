@@ -350,6 +350,12 @@ fn every_rule_fails_and_passes() {
     let mut covered = BTreeSet::new();
     for (rule, bad, good) in cases().into_iter().chain(coverage::cases()) {
         assert!(registry::rule(rule).is_some(), "unregistered rule {rule}");
+        if rule == "admission-policy" && !cfg!(feature = "admission") {
+            // Without the CEL interpreter a policy is only noted as not evaluated
+            // (admission_off.rs); its case runs with `--features admission`.
+            covered.insert(rule);
+            continue;
+        }
         let failing = lint_text(&apply(&bad), &ctx);
         assert!(
             rules_of(&failing).contains(rule),

@@ -46,18 +46,26 @@ step() {
   echo "<== $name: ok ($((SECONDS - start))s)"
 }
 
-# In CI every build starts from nothing: incremental compilation only adds work there
-# (the usual setting for CI; a developer's run keeps it for the edit loop).
+# In CI every build starts from nothing and nobody attaches a debugger: incremental
+# compilation only adds work, and full debug info of kairn's own crates, the test binaries
+# and trybuild's project (which has no profile of its own) only adds compile and link time;
+# line tables keep file:line in every backtrace. A developer's run keeps both.
 if [ "${CI:-}" = true ]; then
-  export CARGO_INCREMENTAL=0
+  export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=line-tables-only
 fi
 
 # The tools are mostly downloads: fetched while fmt, clippy and the test build run.
 tools_log="$(mktemp)"
 bash scripts/install-test-tools.sh >"$tools_log" 2>&1 &
 tools_pid=$!
-# A step that fails before the install is waited for does not leave it running.
-trap 'pkill -P "$tools_pid" 2>/dev/null; kill "$tools_pid" 2>/dev/null; rm -f "$tools_log"' EXIT
+# A step that fails before the install is waited for does not leave it running (and the
+# clean-up never changes the script's exit status).
+stop_tools() {
+  pkill -P "$tools_pid" 2>/dev/null || true
+  kill "$tools_pid" 2>/dev/null || true
+  rm -f "$tools_log"
+}
+trap stop_tools EXIT
 install_test_tools() {
   local status=0
   wait "$tools_pid" || status=$?

@@ -106,7 +106,9 @@ new_repository() (
   local root="$PWD" tmp
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
-  cargo run --locked -q -p cli -- new "$tmp/repo" --app bookstore --team shop
+  # The kairn binary the test build made (cli's tests run it): `cargo run -p cli` would
+  # resolve features for that one package and compile every crate again.
+  "${CARGO_TARGET_DIR:-$root/target}/debug/kairn" new "$tmp/repo" --app bookstore --team shop
   cd "$tmp/repo"
   local in_repo=(env CARGO_BUILD_BUILD_DIR="$root/target" CARGO_TARGET_DIR="$root/target/new-repository")
   "${in_repo[@]}" cargo fmt --all -- --check

@@ -85,6 +85,9 @@ KAIRN_DOCKER_REGISTRY="$(command -v docker-registry)" # CNCF distribution regist
 KAIRN_CHECKOV="$PWD/.tools/checkov-venv/bin/checkov" # checkov, in a venv of its own
 export KAIRN_TOOLS_BIN KAIRN_HELM KAIRN_KUBECTL_134 KAIRN_DOCKER_REGISTRY KAIRN_CHECKOV
 step "cargo test" cargo test --workspace --locked
+# The kairn binary the test build made (cli's tests run it), for `kairn new` below:
+# `cargo run -p cli` would resolve features for that one package and compile every crate again.
+kairn_bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/kairn"
 step "rustdoc (dsl, lint)" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p dsl -p lint
 # A team's own repository over kairn as a path dependency (examples/standalone, a
 # workspace of its own): it builds, lints clean under clippy, and its committed
@@ -106,9 +109,7 @@ new_repository() (
   local root="$PWD" tmp
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
-  # The kairn binary the test build made (cli's tests run it): `cargo run -p cli` would
-  # resolve features for that one package and compile every crate again.
-  "${CARGO_TARGET_DIR:-$root/target}/debug/kairn" new "$tmp/repo" --app bookstore --team shop
+  "$kairn_bin" new "$tmp/repo" --app bookstore --team shop
   cd "$tmp/repo"
   local in_repo=(env CARGO_BUILD_BUILD_DIR="$root/target" CARGO_TARGET_DIR="$root/target/new-repository")
   "${in_repo[@]}" cargo fmt --all -- --check

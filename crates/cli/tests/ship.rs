@@ -74,37 +74,12 @@ fn run_ok(program: &Path, args: &[&str]) -> String {
     String::from_utf8(o.stdout).expect("UTF-8 output")
 }
 
-/// Identity of an object: (apiVersion, kind, namespace, name).
-type Key = (String, String, String, String);
-
-/// The objects of a YAML stream keyed by identity (panics on duplicates).
-fn objects(stream: &str, what: &str) -> BTreeMap<Key, Value> {
-    let mut out = BTreeMap::new();
-    let docs: Vec<Value> =
-        dsl::yaml::from_multiple(stream).unwrap_or_else(|e| panic!("{what}: invalid YAML: {e}"));
-    for v in docs {
-        let s = |p: &str| {
-            v.pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
-        let key = (
-            s("/apiVersion"),
-            s("/kind"),
-            s("/metadata/namespace"),
-            s("/metadata/name"),
-        );
-        assert!(
-            out.insert(key.clone(), v).is_none(),
-            "{what}: duplicate {key:?}"
-        );
-    }
-    out
-}
-
 /// Fails with every difference between two object sets.
-fn assert_same_objects(expected: &BTreeMap<Key, Value>, actual: &BTreeMap<Key, Value>, what: &str) {
+fn assert_same_objects(
+    expected: &BTreeMap<support::Key, Value>,
+    actual: &BTreeMap<support::Key, Value>,
+    what: &str,
+) {
     let mut report = Vec::new();
     for (k, e) in expected {
         match actual.get(k) {
@@ -128,7 +103,7 @@ fn kubectl() -> PathBuf {
 }
 
 /// `kubectl kustomize generated/<app>/<env>` for every committed environment.
-fn generated_envs() -> Vec<(String, String, BTreeMap<Key, Value>)> {
+fn generated_envs() -> Vec<(String, String, BTreeMap<support::Key, Value>)> {
     let root = workspace_root().join("generated");
     let mut out = Vec::new();
     for app in support::env_dirs(&root) {
@@ -141,7 +116,7 @@ fn generated_envs() -> Vec<(String, String, BTreeMap<Key, Value>)> {
             .to_string_lossy()
             .into_owned();
         let built = run_ok(&kubectl(), &["kustomize", app.to_str().unwrap()]);
-        let objs = objects(&built, &format!("kubectl kustomize {}", app.display()));
+        let objs = support::objects(&built, &format!("kubectl kustomize {}", app.display()));
         assert!(!objs.is_empty());
         out.push((app_id, env, objs));
     }
@@ -150,7 +125,7 @@ fn generated_envs() -> Vec<(String, String, BTreeMap<Key, Value>)> {
 }
 
 /// Checks one chart (directory or `.tgz`): lint, then template against `expected`.
-fn check_chart(helm: &Path, chart: &Path, expected: &BTreeMap<Key, Value>) {
+fn check_chart(helm: &Path, chart: &Path, expected: &BTreeMap<support::Key, Value>) {
     let chart = chart.to_str().unwrap();
     run_ok(helm, &["lint", "--strict", chart]);
     // A namespace no object names: objects keep their own explicit namespaces.
@@ -170,7 +145,7 @@ fn check_chart(helm: &Path, chart: &Path, expected: &BTreeMap<Key, Value>) {
     );
     assert_same_objects(
         expected,
-        &objects(&rendered, chart),
+        &support::objects(&rendered, chart),
         &format!("helm template {chart}"),
     );
 }
@@ -288,7 +263,7 @@ fn template_text_from_a_declaration_is_never_evaluated() {
         stream.contains("{{ .Values.x }}") && stream.contains("{{- template"),
         "the declaration's text is in the objects"
     );
-    let expected = objects(&stream, "env_output");
+    let expected = support::objects(&stream, "env_output");
 
     // The chart directory, written like `emit --format helm` writes it.
     let root = TempDir::new("helm-escape");
@@ -311,7 +286,7 @@ fn template_text_from_a_declaration_is_never_evaluated() {
     );
     assert_same_objects(
         &expected,
-        &objects(&rendered, "helm template (directory)"),
+        &support::objects(&rendered, "helm template (directory)"),
         "helm template of the chart directory",
     );
 
@@ -327,7 +302,7 @@ fn template_text_from_a_declaration_is_never_evaluated() {
     let rendered = run_ok(&helm, &["template", "shop", tgz.to_str().unwrap()]);
     assert_same_objects(
         &expected,
-        &objects(&rendered, "helm template (archive)"),
+        &support::objects(&rendered, "helm template (archive)"),
         "helm template of the chart archive",
     );
 }

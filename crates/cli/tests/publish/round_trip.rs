@@ -4,30 +4,7 @@
 use super::*;
 
 // ---------------------------------------------------------------------------------------
-// Objects
-
-type Key = (String, String, String);
-
-/// YAML documents keyed by kind, namespace and name.
-fn objects(yaml: &str, what: &str) -> BTreeMap<Key, Value> {
-    let mut out = BTreeMap::new();
-    let docs: Vec<Value> =
-        dsl::yaml::from_multiple(yaml).unwrap_or_else(|e| panic!("{what}: not YAML: {e}"));
-    for v in docs {
-        let s = |p: &str| {
-            v.pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
-        let key = (s("/kind"), s("/metadata/namespace"), s("/metadata/name"));
-        assert!(
-            out.insert(key.clone(), v).is_none(),
-            "{what}: {key:?} twice"
-        );
-    }
-    out
-}
+// Objects (keyed by `support::objects`)
 
 fn run_ok(bin: &Path, args: &[&str], envs: &[(&str, &Path)]) -> String {
     let o = Command::new(bin)
@@ -158,7 +135,7 @@ fn published_charts_and_bundles_come_back_as_generated() {
 
     for (app, env, dir) in &envs {
         let chart = format!("{app}-{env}");
-        let expected = objects(
+        let expected = support::objects(
             &run_ok(&kubectl, &["kustomize", dir.to_str().unwrap()], &[]),
             &format!("kubectl kustomize {}", dir.display()),
         );
@@ -221,7 +198,7 @@ fn published_charts_and_bundles_come_back_as_generated() {
             std::fs::read(pkg.path().join(format!("{chart}-{VERSION}.tgz"))).unwrap(),
             "helm pull returned other bytes than the package's chart"
         );
-        let rendered = objects(
+        let rendered = support::objects(
             &run_ok(
                 &helm,
                 &["template", "release", tgz.to_str().unwrap()],

@@ -178,3 +178,33 @@ pub fn kustomize(dir: &Path) -> Result<(), String> {
         ))
     }
 }
+
+/// Identity of an object: (apiVersion, kind, namespace, name).
+pub type Key = (String, String, String, String);
+
+/// The objects of a YAML stream keyed by identity (panics on duplicates).
+pub fn objects(stream: &str, what: &str) -> BTreeMap<Key, serde_json::Value> {
+    let mut out = BTreeMap::new();
+    use serde_json::Value;
+    let docs: Vec<Value> =
+        dsl::yaml::from_multiple(stream).unwrap_or_else(|e| panic!("{what}: invalid YAML: {e}"));
+    for v in docs {
+        let s = |p: &str| {
+            v.pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let key = (
+            s("/apiVersion"),
+            s("/kind"),
+            s("/metadata/namespace"),
+            s("/metadata/name"),
+        );
+        assert!(
+            out.insert(key.clone(), v).is_none(),
+            "{what}: duplicate {key:?}"
+        );
+    }
+    out
+}

@@ -1,11 +1,11 @@
 //! The documentation's compile-time claims cannot drift from the compile-fail suite.
 //!
 //! Pure file reading (no compiler run): README.md, docs/guarantees.md and
-//! tests/ui/README.md against the cases in tests/ui/.
+//! crates/dsl/tests/ui/README.md against the cases in crates/dsl/tests/ui/.
 //!
 //! - every case they name exists (`x.rs` or `pass/x.rs` in a code span of the two case
-//!   lists, `tests/ui/x.rs` anywhere);
-//! - every compile-fail case (`tests/ui/*.rs`) is listed in tests/ui/README.md and in
+//!   lists, `crates/dsl/tests/ui/x.rs` anywhere);
+//! - every compile-fail case (`crates/dsl/tests/ui/*.rs`) is listed in crates/dsl/tests/ui/README.md and in
 //!   docs/guarantees.md (`pass/` cases must compile: they are named where useful, not
 //!   required);
 //! - in a table with a `case` column and a "first line of the error" / "key line of the
@@ -31,11 +31,11 @@ fn read(relative: &str) -> String {
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// The compile-fail cases: `tests/ui/*.rs`, without `pass/`.
+/// The compile-fail cases: `crates/dsl/tests/ui/*.rs`, without `pass/`.
 fn compile_fail_cases() -> BTreeSet<String> {
-    let dir = root().join("tests/ui");
+    let dir = root().join("crates/dsl/tests/ui");
     let mut cases = BTreeSet::new();
-    for entry in fs::read_dir(&dir).expect("tests/ui is readable") {
+    for entry in fs::read_dir(&dir).expect("crates/dsl/tests/ui is readable") {
         let path = entry.expect("a directory entry").path();
         if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
             let name = path
@@ -48,9 +48,9 @@ fn compile_fail_cases() -> BTreeSet<String> {
     cases
 }
 
-/// Whether a case (`x.rs`, `pass/x.rs`) exists under tests/ui.
+/// Whether a case (`x.rs`, `pass/x.rs`) exists under crates/dsl/tests/ui.
 fn case_exists(case: &str) -> bool {
-    root().join("tests/ui").join(case).is_file()
+    root().join("crates/dsl/tests/ui").join(case).is_file()
 }
 
 /// The code spans of a markdown text, outside fenced code blocks and headings: each with
@@ -123,7 +123,7 @@ fn prose_lines(text: &str) -> Vec<(usize, &str)> {
     lines
 }
 
-/// The case a code span names, if it names one: `tests/ui/x.rs` anywhere; `x.rs` and
+/// The case a code span names, if it names one: `crates/dsl/tests/ui/x.rs` anywhere; `x.rs` and
 /// `pass/x.rs` only where `bare` (the two case lists, where every bare file name is a case).
 fn case_of_span(span: &str, bare: bool) -> Option<String> {
     let is_file = |s: &str| {
@@ -137,7 +137,7 @@ fn case_of_span(span: &str, bare: bool) -> Option<String> {
     let case = |s: &str| {
         (is_file(s) || s.strip_prefix("pass/").is_some_and(is_file)).then(|| s.to_string())
     };
-    match span.strip_prefix("tests/ui/") {
+    match span.strip_prefix("crates/dsl/tests/ui/") {
         Some(rest) => case(rest),
         None if bare => case(span),
         None => None,
@@ -381,17 +381,23 @@ fn claims_compile_error(text: &str) -> bool {
     .any(|claim| text.contains(claim))
 }
 
-const CASE_LISTS: [&str; 2] = ["tests/ui/README.md", "docs/guarantees.md"];
+const CASE_LISTS: [&str; 2] = ["crates/dsl/tests/ui/README.md", "docs/guarantees.md"];
 const CLAIMING_DOCS: [&str; 2] = ["README.md", "docs/guarantees.md"];
 
 #[test]
 fn every_case_named_in_the_docs_exists() {
     let mut missing = Vec::new();
-    for doc in ["README.md", "docs/guarantees.md", "tests/ui/README.md"] {
+    for doc in [
+        "README.md",
+        "docs/guarantees.md",
+        "crates/dsl/tests/ui/README.md",
+    ] {
         let bare = CASE_LISTS.contains(&doc);
         for (line, case) in cases_named(&read(doc), bare) {
             if !case_exists(&case) {
-                missing.push(format!("{doc}:{line}: `{case}` is not a file in tests/ui/"));
+                missing.push(format!(
+                    "{doc}:{line}: `{case}` is not a file in crates/dsl/tests/ui/"
+                ));
             }
         }
     }
@@ -401,7 +407,11 @@ fn every_case_named_in_the_docs_exists() {
 #[test]
 fn every_compile_fail_case_is_listed_in_both_case_lists() {
     let cases = compile_fail_cases();
-    assert!(cases.len() > 50, "tests/ui/ has only {} cases", cases.len());
+    assert!(
+        cases.len() > 50,
+        "crates/dsl/tests/ui/ has only {} cases",
+        cases.len()
+    );
     let mut unlisted = Vec::new();
     for doc in CASE_LISTS {
         let named: BTreeSet<String> = cases_named(&read(doc), true)
@@ -409,7 +419,7 @@ fn every_compile_fail_case_is_listed_in_both_case_lists() {
             .map(|(_, c)| c)
             .collect();
         for case in cases.difference(&named) {
-            unlisted.push(format!("tests/ui/{case} is not listed in {doc}"));
+            unlisted.push(format!("crates/dsl/tests/ui/{case} is not listed in {doc}"));
         }
     }
     assert!(unlisted.is_empty(), "{}", unlisted.join("\n"));
@@ -425,7 +435,9 @@ fn every_error_cell_matches_its_case() {
             let Some(stem) = case.strip_suffix(".rs") else {
                 continue;
             };
-            let stderr_path = root().join("tests/ui").join(format!("{stem}.stderr"));
+            let stderr_path = root()
+                .join("crates/dsl/tests/ui")
+                .join(format!("{stem}.stderr"));
             let Ok(stderr) = fs::read_to_string(&stderr_path) else {
                 drift.push(format!("{doc}:{}: {case} has no .stderr", row.line));
                 continue;
@@ -470,7 +482,7 @@ fn every_compile_error_claim_names_its_case() {
                 .collect();
             if named.is_empty() {
                 unbacked.push(format!(
-                    "{doc}:{line}: claims a compile error but names no tests/ui case: {}",
+                    "{doc}:{line}: claims a compile error but names no crates/dsl/tests/ui case: {}",
                     unit.chars().take(160).collect::<String>()
                 ));
             }
@@ -545,10 +557,13 @@ fn parsing_rules() {
     assert_eq!(case_of_span("model/affinity.rs", true), None);
     assert_eq!(case_of_span("main.rs", false), None);
     assert_eq!(
-        case_of_span("tests/ui/x.rs", false).as_deref(),
+        case_of_span("crates/dsl/tests/ui/x.rs", false).as_deref(),
         Some("x.rs")
     );
-    assert_eq!(case_of_span("tests/ui/<case>.stderr", true), None);
+    assert_eq!(
+        case_of_span("crates/dsl/tests/ui/<case>.stderr", true),
+        None
+    );
     assert_eq!(
         code_spans("a `b\nc` and `d.rs`\n\n`e.rs`"),
         [

@@ -94,8 +94,8 @@ pub use serde_json;
 pub const PRODUCT: &str = "kairn";
 
 pub use model::affinity::{
-    ComponentHandle, NodeAffinity, NodeOp, NodeRequirement, Placement, PodAffinityRule, Strength,
-    Topology, Weight,
+    ComponentHandle, LabelValues, NodeAffinity, NodeOp, NodeRequirement, Placement,
+    PodAffinityRule, Strength, Topology, Weight,
 };
 pub use model::app::App;
 pub use model::builder::{ComponentBuilder, Declares, Unset, WorkloadKind};

@@ -56,20 +56,34 @@ impl NodeOp {
     }
 }
 
-fn non_empty<const N: usize>(values: [LabelValue; N]) -> (LabelValue, Vec<LabelValue>) {
-    const {
-        assert!(
-            N > 0,
-            "NodeRequirement::is_in/not_in got no label values: list at least one, e.g. is_in(label_key!(\"kubernetes.io/arch\"), [label_value!(\"arm64\")]), or use NodeRequirement::exists"
-        )
-    };
-    let mut values = values.into_iter();
-    match values.next() {
-        Some(first) => (first, values.collect()),
-        // N > 0 is asserted above at compile time.
-        None => unreachable!(),
-    }
+/// What `In` and `NotIn` take: an array of 1 to 64 label values. `[]` is not one, so an
+/// empty list is an unmet bound, reported by `cargo check` as by `cargo build`.
+#[diagnostic::on_unimplemented(
+    message = "NodeRequirement::is_in/not_in takes 1 to 64 label values, not `{Self}`: list at least one, e.g. is_in(label_key!(\"kubernetes.io/arch\"), [label_value!(\"arm64\")]), or use NodeRequirement::exists",
+    label = "1 to 64 label values"
+)]
+pub trait LabelValues {
+    /// The first value and the rest.
+    fn split(self) -> (LabelValue, Vec<LabelValue>);
 }
+
+macro_rules! label_value_arrays {
+    ($($n:literal)+) => {$(
+        #[diagnostic::do_not_recommend]
+        impl LabelValues for [LabelValue; $n] {
+            fn split(self) -> (LabelValue, Vec<LabelValue>) {
+                let [first, rest @ ..] = self;
+                (first, rest.to_vec())
+            }
+        }
+    )+};
+}
+
+label_value_arrays!(
+    1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
+    33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61
+    62 63 64
+);
 
 /// One node label requirement (`matchExpressions` entry).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,18 +95,24 @@ pub struct NodeRequirement {
 }
 
 impl NodeRequirement {
-    /// The label `key` has one of `values` (at least one: `[]` does not compile).
-    pub fn is_in<const N: usize>(key: LabelKey, values: [LabelValue; N]) -> Self {
-        let (first, rest) = non_empty(values);
+    /// The label `key` has one of `values` (1 to 64: `[]` does not compile).
+    pub fn is_in<const N: usize>(key: LabelKey, values: [LabelValue; N]) -> Self
+    where
+        [LabelValue; N]: LabelValues,
+    {
+        let (first, rest) = values.split();
         NodeRequirement {
             key,
             op: NodeOp::In(first, rest),
         }
     }
 
-    /// The label `key` has none of `values` (at least one: `[]` does not compile).
-    pub fn not_in<const N: usize>(key: LabelKey, values: [LabelValue; N]) -> Self {
-        let (first, rest) = non_empty(values);
+    /// The label `key` has none of `values` (1 to 64: `[]` does not compile).
+    pub fn not_in<const N: usize>(key: LabelKey, values: [LabelValue; N]) -> Self
+    where
+        [LabelValue; N]: LabelValues,
+    {
+        let (first, rest) = values.split();
         NodeRequirement {
             key,
             op: NodeOp::NotIn(first, rest),

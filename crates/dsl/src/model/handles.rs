@@ -25,7 +25,7 @@
 //! numbers) is `validate/references.rs`. `external_secret!` (`primitives/secret.rs`) generates
 //! one [`SecretRef`](crate::SecretRef) accessor per listed key, and `secret!(secrets.key)`
 //! with a key the list lacks fails the build. `docs/guarantees.md`
-//! ([`guarantees`](crate::guarantees)) lists each guarantee and its `tests/ui` case.
+//! ([`guarantees`](crate::guarantees)) lists each guarantee and its `crates/dsl/tests/ui` case.
 
 use std::ops::Deref;
 

@@ -125,7 +125,7 @@ impl SecretRef {
 /// ```compile_fail
 /// dsl::external_secret! { pub struct ShopSecrets { database_url: "database-url" } }
 /// let secrets = ShopSecrets::named(dsl::name!("shop-secrets"));
-/// let redis = dsl::secret!(secrets.redis_url); // not listed: `redis_url` is not a key of `ShopSecrets`
+/// let redis = dsl::secret!(secrets.redis_url); // not listed: `ShopSecrets` has no key `redis_url`
 /// ```
 #[macro_export]
 macro_rules! external_secret {
@@ -168,13 +168,20 @@ macro_rules! external_secret {
         }
 
         impl $crate::primitives::secret::ListedKeys for $ty {
-            const TYPE_NAME: &'static str = ::core::stringify!($ty);
-            const ACCESSORS: &'static [&'static str] = &[$(::core::stringify!($accessor)),+];
-            const KEYS: &'static [&'static str] = &[$($key),+];
             fn secret_name(&self) -> &$crate::Name {
                 &self.name
             }
         }
+
+        $(
+            #[diagnostic::do_not_recommend]
+            impl<Accessor> $crate::primitives::secret::ListedKey<
+                { $crate::primitives::secret::accessor_hash(::core::stringify!($accessor)) },
+                Accessor,
+            > for $ty {
+                const KEY: &'static str = $key;
+            }
+        )+
 
         impl ::core::convert::From<&$ty> for $crate::ExternalSecret {
             fn from(secret: &$ty) -> Self {
@@ -192,55 +199,81 @@ macro_rules! external_secret {
     label = "not an external_secret! type"
 )]
 pub trait ListedKeys {
-    /// The declared type's name, for messages.
-    const TYPE_NAME: &'static str;
-    /// The accessor names, in declaration order.
-    const ACCESSORS: &'static [&'static str];
-    /// The Secret keys, in the accessors' order.
-    const KEYS: &'static [&'static str];
     /// The Secret's name.
     fn secret_name(&self) -> &Name;
 }
 
 /// `secret!(secrets.key)` where `secrets` is a reference (a function's `&ShopSecrets`).
 impl<T: ListedKeys + ?Sized> ListedKeys for &T {
-    const TYPE_NAME: &'static str = T::TYPE_NAME;
-    const ACCESSORS: &'static [&'static str] = T::ACCESSORS;
-    const KEYS: &'static [&'static str] = T::KEYS;
     fn secret_name(&self) -> &Name {
         (**self).secret_name()
     }
 }
 
-/// The position of `accessor` in `accessors` (`const`: `str` has no `const` equality).
+/// One key of an [`external_secret!`](crate::external_secret) type, found by the hash of
+/// its accessor's name ([`accessor_hash`]); `Accessor` is a type named like the accessor
+/// [`secret!`](crate::secret) was given, so that the message names it. A key the
+/// declaration does not list is an unmet bound, reported by `cargo check` as by
+/// `cargo build`.
 #[doc(hidden)]
-pub const fn accessor_index(accessors: &[&str], accessor: &str) -> Option<usize> {
-    let wanted = accessor.as_bytes();
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no key `{Accessor}`: list it in its external_secret! declaration with the key's name in the Secret, e.g. {Accessor}: \"key-name\"",
+    label = "`{Accessor}` is not a key of `{Self}`"
+)]
+pub trait ListedKey<const ACCESSOR: u64, Accessor>: ListedKeys {
+    /// The key in the Secret.
+    const KEY: &'static str;
+}
+
+/// `secret!(secrets.key)` where `secrets` is a reference (a function's `&ShopSecrets`).
+#[diagnostic::do_not_recommend]
+impl<T: ListedKey<ACCESSOR, Accessor> + ?Sized, const ACCESSOR: u64, Accessor>
+    ListedKey<ACCESSOR, Accessor> for &T
+{
+    const KEY: &'static str = T::KEY;
+}
+
+/// The 64-bit FNV-1a hash of an accessor's name: [`ListedKey`]'s parameter (`const`:
+/// a `&str` cannot be a const generic on stable Rust). Two accessors of one type with
+/// the same hash would be a conflicting implementation, i.e. a compile error, never a
+/// wrong key.
+#[doc(hidden)]
+pub const fn accessor_hash(accessor: &str) -> u64 {
+    let bytes = accessor.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;
-    while i < accessors.len() {
-        let candidate = accessors[i].as_bytes();
-        if candidate.len() == wanted.len() {
-            let mut j = 0;
-            while j < wanted.len() && candidate[j] == wanted[j] {
-                j += 1;
-            }
-            if j == wanted.len() {
-                return Some(i);
-            }
-        }
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         i += 1;
     }
-    None
+    hash
+}
+
+/// The value [`secret!`](crate::secret) reads a key of, if its type is an
+/// [`external_secret!`](crate::external_secret) type (checked first, so that the message
+/// says what is wrong with a value of any other type).
+#[doc(hidden)]
+pub fn external<S: ListedKeys>(secrets: &S) -> &S {
+    secrets
+}
+
+/// What [`secret!`](crate::secret) expands to: the reference to the listed key.
+#[doc(hidden)]
+pub fn listed_key<const ACCESSOR: u64, Accessor, S: ListedKey<ACCESSOR, Accessor>>(
+    secrets: &S,
+) -> SecretRef {
+    SecretRef::__listed(secrets.secret_name().clone(), DataKey::from_static(S::KEY))
 }
 
 /// A reference to a key of an [`external_secret!`](crate::external_secret) value:
 /// `secret!(secrets.database_url)` (any path: `secret!(self.secrets.database_url)`).
 ///
 /// It is the accessor method `secrets.database_url()` with a better error: a key the
-/// declaration does not list fails the build with
-/// `` secret!(secrets.redis_url): `redis_url` is not a key of `ShopSecrets`: list it in its
-/// external_secret! declaration, e.g. redis_url: "redis-url" `` (checked in `const` when
-/// the code is generated, like the literal macros: `cargo build`, not `cargo check`).
+/// declaration does not list fails `cargo check` and `cargo build` with
+/// `` `ShopSecrets` has no key `redis_url`: list it in its external_secret! declaration with
+/// the key's name in the Secret, e.g. redis_url: "key-name" `` (an unmet bound: each listed
+/// key implements `ListedKey` for its type).
 ///
 /// ```
 /// use dsl::*;
@@ -268,39 +301,15 @@ pub const fn accessor_index(accessors: &[&str], accessor: &str) -> Option<usize>
 #[macro_export]
 macro_rules! secret {
     (@split [$($path:tt)*] $key:ident) => {{
-        fn __kairn_listed_key<S: $crate::primitives::secret::ListedKeys>(
-            secrets: &S,
-        ) -> $crate::SecretRef {
-            let key: $crate::DataKey = const {
-                match $crate::primitives::secret::accessor_index(
-                    S::ACCESSORS,
-                    ::core::stringify!($key),
-                ) {
-                    ::core::option::Option::Some(i) => $crate::DataKey::from_static(S::KEYS[i]),
-                    ::core::option::Option::None => {
-                        let dashed = $crate::primitives::literal::Message::dashed(
-                            ::core::stringify!($key),
-                        );
-                        let message = $crate::primitives::literal::Message::new(&[
-                            "secret!(",
-                            ::core::stringify!($($path)* . $key),
-                            "): `",
-                            ::core::stringify!($key),
-                            "` is not a key of `",
-                            S::TYPE_NAME,
-                            "`: list it in its external_secret! declaration, e.g. ",
-                            ::core::stringify!($key),
-                            ": \"",
-                            dashed.as_str(),
-                            "\"",
-                        ]);
-                        ::core::panic!("{}", message.as_str())
-                    }
-                }
-            };
-            $crate::SecretRef::__listed(secrets.secret_name().clone(), key)
-        }
-        __kairn_listed_key(&$($path)*)
+        // The accessor as a type, for the message when it is not a key (a braced struct:
+        // it takes no name from the values the path may use).
+        #[allow(non_camel_case_types, dead_code)]
+        struct $key {}
+        $crate::primitives::secret::listed_key::<
+            { $crate::primitives::secret::accessor_hash(::core::stringify!($key)) },
+            $key,
+            _,
+        >($crate::primitives::secret::external(&$($path)*))
     }};
     (@split [$($path:tt)*] $next:ident $($rest:ident)+) => {
         $crate::secret!(@split [$($path)* . $next] $($rest)+)

@@ -89,10 +89,10 @@ pub fn context_for(app: &App) -> Context {
     let mut egress = Vec::new();
     for c in &app.components {
         let mut targets: Vec<&crate::Name> = c.talks_to.iter().collect();
-        if let ModelWorkload::Worker(w) = &c.workload {
-            if let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock) {
-                targets.push(d);
-            }
+        if let ModelWorkload::Worker(w) = &c.workload
+            && let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock)
+        {
+            targets.push(d);
         }
         for t in targets {
             if let Some(dep) = app.dependency(t) {

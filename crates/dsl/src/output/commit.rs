@@ -533,10 +533,10 @@ pub fn commit(
             .removed
             .extend(retired.remove.iter().map(|n| retired.dir.join(n)));
         report.retired.push(retired.dir.clone());
-        if let Some(app_dir) = retired.dir.parent() {
-            if fs::read_dir(app_dir).is_ok_and(|mut d| d.next().is_none()) {
-                let _ = fs::remove_dir(app_dir);
-            }
+        if let Some(app_dir) = retired.dir.parent()
+            && fs::read_dir(app_dir).is_ok_and(|mut d| d.next().is_none())
+        {
+            let _ = fs::remove_dir(app_dir);
         }
     }
     Ok(())

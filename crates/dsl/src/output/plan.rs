@@ -475,14 +475,14 @@ pub fn plan_units(root: &Path, units: &[Unit<'_>], prune: &Prune) -> Result<Plan
         root: root.to_path_buf(),
         ..Plan::default()
     };
-    if let Ok(meta) = fs::metadata(root) {
-        if !meta.is_dir() {
-            plan.conflicts.push(Conflict {
-                path: root.to_path_buf(),
-                kind: ConflictKind::NotADirectory,
-            });
-            return Ok(plan);
-        }
+    if let Ok(meta) = fs::metadata(root)
+        && !meta.is_dir()
+    {
+        plan.conflicts.push(Conflict {
+            path: root.to_path_buf(),
+            kind: ConflictKind::NotADirectory,
+        });
+        return Ok(plan);
     }
     // Each directory is read on its own thread; conflicts and leftovers are merged in
     // the order of the units, as one thread would find them.

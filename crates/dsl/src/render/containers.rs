@@ -76,10 +76,11 @@ pub(crate) fn service_ports(component: &Component) -> Vec<NamedPort> {
             .filter(|pc| pc.role != ContainerRole::Init)
             .flat_map(|pc| &pc.container.ports)
             .find(|p| p.name == *m.port.name());
-        if let Some(p) = metrics_port {
-            if !own.iter().any(|o| o.name == p.name) && !out.contains(p) {
-                out.push(p.clone());
-            }
+        if let Some(p) = metrics_port
+            && !own.iter().any(|o| o.name == p.name)
+            && !out.contains(p)
+        {
+            out.push(p.clone());
         }
     }
     out

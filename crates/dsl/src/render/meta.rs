@@ -85,10 +85,10 @@ pub(crate) fn component_labels(app: &App, component: &Component) -> Labels {
         l.insert(k.to_string(), v.to_string());
     }
     l.extend(selector_labels(app, &component.name));
-    if let Some(tag) = component.image.tag() {
-        if crate::primitives::checks::label_value(tag).is_none() {
-            l.insert(keys::VERSION.into(), tag.to_owned());
-        }
+    if let Some(tag) = component.image.tag()
+        && crate::primitives::checks::label_value(tag).is_none()
+    {
+        l.insert(keys::VERSION.into(), tag.to_owned());
     }
     l
 }

@@ -198,14 +198,13 @@ fn storage_egress(component: &Component) -> Vec<NetworkPolicyEgressRule> {
 /// Names this component connects to: its declared `talks_to` plus its leader lock.
 fn connections(component: &Component) -> Vec<&crate::primitives::text::Name> {
     let mut out: Vec<_> = component.talks_to.iter().collect();
-    if let Workload::Worker(w) = &component.workload {
-        if let Some(le) = &w.leader_election {
-            if let LeaderLock::Dependency(dep) = &le.lock {
-                let dep: &crate::primitives::text::Name = dep;
-                if !out.contains(&dep) {
-                    out.push(dep);
-                }
-            }
+    if let Workload::Worker(w) = &component.workload
+        && let Some(le) = &w.leader_election
+        && let LeaderLock::Dependency(dep) = &le.lock
+    {
+        let dep: &crate::primitives::text::Name = dep;
+        if !out.contains(&dep) {
+            out.push(dep);
         }
     }
     out
@@ -286,13 +285,13 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
         }
     }
     // From a cloud load balancer's allowed client ranges.
-    if let Workload::Http(h) = &component.workload {
-        if let Exposure::LoadBalancer { source_ranges } = &h.exposure {
-            ingress.push(NetworkPolicyIngressRule {
-                from: Some(source_ranges.iter().map(|c| ip_block(c)).collect()),
-                ports: Some(vec![named(h.port.name.as_str())]),
-            });
-        }
+    if let Workload::Http(h) = &component.workload
+        && let Exposure::LoadBalancer { source_ranges } = &h.exposure
+    {
+        ingress.push(NetworkPolicyIngressRule {
+            from: Some(source_ranges.iter().map(|c| ip_block(c)).collect()),
+            ports: Some(vec![named(h.port.name.as_str())]),
+        });
     }
     // From Prometheus, to the metrics port.
     if let (Some(m), Some(mon)) = (component.workload.metrics(), &app.monitoring) {
@@ -359,13 +358,13 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
     }
 
     // Members of a stateful service from each other, on every port.
-    if let Workload::Stateful(s) = &component.workload {
-        if s.replicas.get() > 1 {
-            ingress.push(NetworkPolicyIngressRule {
-                from: Some(vec![pod_peer(app, component)]),
-                ports: Some(s.ports().iter().map(|p| named(p.name.as_str())).collect()),
-            });
-        }
+    if let Workload::Stateful(s) = &component.workload
+        && s.replicas.get() > 1
+    {
+        ingress.push(NetworkPolicyIngressRule {
+            from: Some(vec![pod_peer(app, component)]),
+            ports: Some(s.ports().iter().map(|p| named(p.name.as_str())).collect()),
+        });
     }
 
     let mut egress = egress_rules(app, connections(component), false);
@@ -375,13 +374,13 @@ pub(crate) fn network_policy(app: &App, component: &Component) -> Object {
             ports: Some(vec![numbered(c.peer_port.number.get())]),
         });
     }
-    if let Workload::Stateful(s) = &component.workload {
-        if s.replicas.get() > 1 {
-            egress.push(NetworkPolicyEgressRule {
-                to: Some(vec![pod_peer(app, component)]),
-                ports: Some(s.ports().iter().map(|p| numbered(p.number.get())).collect()),
-            });
-        }
+    if let Workload::Stateful(s) = &component.workload
+        && s.replicas.get() > 1
+    {
+        egress.push(NetworkPolicyEgressRule {
+            to: Some(vec![pod_peer(app, component)]),
+            ports: Some(s.ports().iter().map(|p| numbered(p.number.get())).collect()),
+        });
     }
     egress.extend(storage_egress(component));
     if needs_api_token(component) {

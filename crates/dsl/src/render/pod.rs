@@ -319,10 +319,10 @@ pub(crate) fn pod_template(
     extra_volumes: Vec<ExtraVolume>,
 ) -> PodTemplateSpec {
     let mut env: Vec<K8sEnvVar> = component.env.iter().map(env_var).collect();
-    if let Workload::Worker(w) = &component.workload {
-        if let Some(le) = &w.leader_election {
-            env.extend(leader_election_env(le));
-        }
+    if let Workload::Worker(w) = &component.workload
+        && let Some(le) = &w.leader_election
+    {
+        env.extend(leader_election_env(le));
     }
     if let Workload::Cluster(c) = &component.workload {
         env.extend(super::cluster::peer_env(app, component, c));

@@ -18,10 +18,10 @@ pub(crate) fn check(app: &App) -> Vec<Finding> {
         for (i, target) in c.talks_to.iter().enumerate() {
             resolve(app, c, &format!("talks_to[{i}]"), target, &mut out);
         }
-        if let Workload::Worker(w) = &c.workload {
-            if let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock) {
-                resolve(app, c, "leader_election.lock", d, &mut out);
-            }
+        if let Workload::Worker(w) = &c.workload
+            && let Some(LeaderLock::Dependency(d)) = w.leader_election.as_ref().map(|l| &l.lock)
+        {
+            resolve(app, c, "leader_election.lock", d, &mut out);
         }
         for (i, rule) in c.pod.pod_affinity.iter().enumerate() {
             affinity_target(app, c, i, &rule.component, &mut out);

@@ -30,17 +30,17 @@ pub(super) fn port_numbers(app: &App, c: &Component, out: &mut Vec<Finding>) {
                 .then(|| further.iter().copied().find(|p| p.name == port.name))
                 .flatten()
         });
-        if let Some(declared) = declared {
-            if declared.number != port.number {
-                out.push(port_mismatch(
-                    app,
-                    c,
-                    format!("workload.{field}"),
-                    port,
-                    declared,
-                    "the workload",
-                ));
-            }
+        if let Some(declared) = declared
+            && declared.number != port.number
+        {
+            out.push(port_mismatch(
+                app,
+                c,
+                format!("workload.{field}"),
+                port,
+                declared,
+                "the workload",
+            ));
         }
     }
     for (i, pc) in c.containers.iter().enumerate() {

@@ -401,13 +401,13 @@ fn lint_accepts_emitted_host_access_only_with_its_declaration() {
     // Declared, but the namespace still enforces restricted: rejected, with the fix.
     let mut unlowered = manifests.clone();
     for m in &mut unlowered {
-        if let Object::Namespace(n) = &mut m.object {
-            if let Some(l) = n.metadata.labels.as_mut() {
-                l.insert(
-                    "pod-security.kubernetes.io/enforce".into(),
-                    "restricted".into(),
-                );
-            }
+        if let Object::Namespace(n) = &mut m.object
+            && let Some(l) = n.metadata.labels.as_mut()
+        {
+            l.insert(
+                "pod-security.kubernetes.io/enforce".into(),
+                "restricted".into(),
+            );
         }
     }
     let loaded = validate::parse_str("shop.yaml", &yaml_of(&unlowered)).expect("parses");

@@ -212,10 +212,10 @@ fn root_declared_without_a_namespace_in_the_set_says_baseline_is_needed() {
 #[test]
 fn declaring_root_excuses_nothing_else() {
     let agent = root_agent().customize_daemon_set(|d: &mut DaemonSet| {
-        if let Some(pod) = d.spec.as_mut().and_then(|s| s.template.spec.as_mut()) {
-            if let Some(sc) = pod.containers[0].security_context.as_mut() {
-                sc.allow_privilege_escalation = Some(true);
-            }
+        if let Some(pod) = d.spec.as_mut().and_then(|s| s.template.spec.as_mut())
+            && let Some(sc) = pod.containers[0].security_context.as_mut()
+        {
+            sc.allow_privilege_escalation = Some(true);
         }
     });
     let app = shop(vec![agent]);

@@ -54,9 +54,10 @@ if [ "${CI:-}" = true ]; then
   export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=line-tables-only
 fi
 
-# The tools are mostly downloads: fetched while fmt, clippy and the test build run.
+# The tools are mostly downloads: fetched while fmt, clippy and the test build run, at the
+# lowest priority so that pip's unpacking and byte-compiling take no core from the compiler.
 tools_log="$(mktemp)"
-bash scripts/install-test-tools.sh >"$tools_log" 2>&1 &
+nice -n 19 bash scripts/install-test-tools.sh >"$tools_log" 2>&1 &
 tools_pid=$!
 # A step that fails before the install is waited for does not leave it running (and the
 # clean-up never changes the script's exit status).

@@ -92,36 +92,42 @@ kairn_bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/kairn"
 step "rustdoc (dsl, lint)" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -q -p dsl -p lint
 # A team's own repository over kairn as a path dependency (examples/standalone, a
 # workspace of its own): it builds, lints clean under clippy, and its committed
-# generated/ is current. Compiled dependencies are reused from target/ (build-dir);
-# its binary goes to target/standalone/ so it never replaces this repository's kairn.
+# generated/ is current. Compiled dependencies are reused from target/ (build-dir): its
+# registry crates resolve to kairn's features (tests/team_features.rs), so k8s-openapi,
+# serde_json, serde-saphyr and the rest are the units step 4 compiled. kairn's own crates
+# compile again (Cargo tells a path dependency apart by its path from the workspace root),
+# with the test profile as in step 4 (lint and dsl at opt-level 0, .cargo/config.toml).
+# Its binary goes to target/standalone/ so it never replaces this repository's kairn.
 standalone() (
   cd examples/standalone
   export CARGO_BUILD_BUILD_DIR="$PWD/../../target" CARGO_TARGET_DIR="$PWD/../../target/standalone"
   cargo fmt --all -- --check
   cargo clippy --all-targets --workspace --locked -- -D warnings
-  cargo run --locked -q -- check
+  cargo run --locked -q --profile test -- check
 )
 step "standalone example" standalone
 # `kairn new DIR` as a new team runs it: the repository it writes (path dependency on this
 # checkout) is formatted, lints clean, emits with no finding and then checks clean, all
 # offline (its Cargo.lock starts as kairn's). Compiled dependencies are reused from
-# target/ as for the standalone example (only the team's crates and the binary compile).
+# target/ as for the standalone example (only the team's crates and the binary compile;
+# the repository is written under target/ so that kairn's .cargo/config.toml applies).
 new_repository() (
   local root="$PWD" tmp
-  tmp="$(mktemp -d)"
+  mkdir -p target
+  tmp="$(mktemp -d -p "$PWD/target" new-repository.XXXXXX)"
   trap 'rm -rf "$tmp"' EXIT
   "$kairn_bin" new "$tmp/repo" --app bookstore --team shop
   cd "$tmp/repo"
   local in_repo=(env CARGO_BUILD_BUILD_DIR="$root/target" CARGO_TARGET_DIR="$root/target/new-repository")
   "${in_repo[@]}" cargo fmt --all -- --check
   "${in_repo[@]}" cargo clippy --offline --all-targets --workspace -q -- -D warnings
-  "${in_repo[@]}" cargo run --offline -q -- emit 2>"$tmp/emit.log" || { cat "$tmp/emit.log" >&2; return 1; }
+  "${in_repo[@]}" cargo run --offline -q --profile test -- emit 2>"$tmp/emit.log" || { cat "$tmp/emit.log" >&2; return 1; }
   if grep -Eq "^(warning|error|note)[[:punct:]]" "$tmp/emit.log"; then
     echo "kairn new: the first app has findings:" >&2
     cat "$tmp/emit.log" >&2
     return 1
   fi
-  "${in_repo[@]}" cargo run --offline -q -- check
+  "${in_repo[@]}" cargo run --offline -q --profile test -- check
 )
 step "kairn new" new_repository
 # `kairn import` end to end (tests/import_roundtrip.rs): every real set (tests/fixtures/import

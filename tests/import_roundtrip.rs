@@ -197,7 +197,9 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
         .expect("report written");
     }
     // Build once, emit every app.
-    // Compiled dependencies are reused from this repository's target directory.
+    // Compiled registry crates are reused from this repository's target directory; kairn's
+    // own crates compile with the test profile as in `cargo test` (the workspace lies under
+    // target/, so kairn's .cargo/config.toml applies: lint and dsl at opt-level 0).
     let in_workspace = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO"));
         c.current_dir(&workspace)
@@ -207,7 +209,7 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
         c
     };
     run(
-        &mut in_workspace(&["build", "--offline", "-q"]),
+        &mut in_workspace(&["build", "--offline", "-q", "--profile", "test"]),
         "cargo build of the imported workspace",
     );
     // As written, the modules are what rustfmt makes of them (its `--check` finds nothing).
@@ -221,6 +223,8 @@ fn every_set_imports_compiles_emits_and_keeps_its_source() {
             "run",
             "--offline",
             "-q",
+            "--profile",
+            "test",
             "--",
             "emit",
             "--out",

@@ -22,6 +22,8 @@ mod lint_seeds;
 mod parity;
 #[path = "schema_validation.rs"]
 mod schema_validation;
+#[path = "team_features.rs"]
+mod team_features;
 #[path = "workflows.rs"]
 mod workflows;
 #[path = "yaml_strings.rs"]

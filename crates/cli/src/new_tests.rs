@@ -170,7 +170,7 @@ fn every_placeholder_is_filled_and_names_are_derived() {
         "{cargo}"
     );
     assert!(cargo.contains(
-        "kairn = { package = \"cli\", path = \"/opt/kairn/crates/cli\", default-features = false }"
+        "kairn = { package = \"cli\", path = \"/opt/kairn/crates/cli\", default-features = false, features = [\"admission\"] }"
     ));
     assert!(
         cargo.ends_with(PROFILE),
@@ -192,7 +192,7 @@ fn the_git_form_pins_both_dependencies_and_escapes_toml() {
     let git = r#"git = "file:///tmp/a \"b\"\\c", rev = "0123abc""#;
     assert!(cargo.contains(&format!("dsl = {{ {git} }}")), "{cargo}");
     assert!(cargo.contains(&format!(
-        "kairn = {{ package = \"cli\", {git}, default-features = false }}"
+        "kairn = {{ package = \"cli\", {git}, default-features = false, features = [\"admission\"] }}"
     )));
     assert!(files[Path::new("README.md")].contains("pinned to revision `0123abc`"));
 }

@@ -174,9 +174,10 @@ impl Source {
         };
         format!(
             "dsl = {{ {dsl} }}\n\
-             # The kairn command line as a library (`kairn::main_with`), without the `publish`\n\
-             # command (add `features = [\"publish\"]` to push packages to an OCI registry).\n\
-             kairn = {{ package = \"cli\", {cli}, default-features = false }}"
+             # The kairn command line as a library (`kairn::main_with`), with `kairn lint`'s\n\
+             # evaluation of admission policies and without the `publish` command (add\n\
+             # \"publish\" to `features` to push packages to an OCI registry).\n\
+             kairn = {{ package = \"cli\", {cli}, default-features = false, features = [\"admission\"] }}"
         )
     }
 

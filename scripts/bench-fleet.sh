@@ -174,7 +174,7 @@ for n in "${sizes[@]}"; do
   {
     echo
     row step "today ($base, one apps crate)" "new, $shape apps (a crate per 10 apps)"
-    row "---" "---" "---"
+    if [ -n "$base" ]; then echo "|---|---|---|"; else echo "|---|---|"; fi
     labels=("cold build (with dependencies), rustc peak" "edit one app: rebuild" "edit one app: rebuild + emit (edit → YAML)" "emit, fresh tree" "emit, nothing changed" "check" "lint generated/")
     for i in "${!labels[@]}"; do
       t=${today[$i]} w=${new[$i]}

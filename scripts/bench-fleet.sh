@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Fleet benchmark (not a test): how kairn scales to N apps, today's layout against the
 # new one, next to helm template and kubectl kustomize doing the same work. Prints a
-# markdown table (also written to $FLEET_DIR/results-<N>.md); quote medians.
+# markdown table (also written to $FLEET_DIR/results-<SHAPE>-<N>.md); quote medians.
 #
-#   bash scripts/bench-fleet.sh [N...]          (default: 10 100 1000)
+#   bash scripts/bench-fleet.sh [N...]             (default: 10 100 1000)
+#   SHAPE=gorax bash scripts/bench-fleet.sh 10 100 (N copies of Gorax, new layout only)
 #
-# Environment: FLEET_DIR (default target/fleet), RUNS (runs per timed step, default 5),
-# BASE (git revision of "today", default 8edf356, the last commit before issue 10; empty:
-# skip it), HELM (default .tools/bin/helm, from scripts/install-test-tools.sh), KUBECTL
-# (default kubectl on PATH). Needs GNU time (/usr/bin/time: apt-get install time).
+# Environment: SHAPE (the apps: `mix`, the default, or `gorax`), FLEET_DIR (default
+# target/fleet), RUNS (runs per timed step, default 5), BASE (git revision of "today",
+# default 8edf356, the last commit before issue 10; empty: skip it; with SHAPE=gorax it is
+# always skipped, whatever BASE says: that kairn cannot compile today's Gorax), HELM
+# (default .tools/bin/helm, from scripts/install-test-tools.sh), KUBECTL (default kubectl
+# on PATH). Needs GNU time (/usr/bin/time: apt-get install time).
 #
-# For each N, scripts/fleet/generate.py writes N synthetic apps (a deterministic mix of
-# the seed shapes, 1-4 environments each):
+# For each N, scripts/fleet/generate.py writes N apps. SHAPE=mix: synthetic apps, a
+# deterministic mix of the seed shapes, 1-4 environments each. SHAPE=gorax: renamed copies
+# of the real Gorax app (crates/apps/src/gorax.rs: API, worker, migration Job, Ingress;
+# three environments, 56 objects), each with an `owner` config key for the edit step.
+# The layouts:
 #   new:   a workspace of its own over kairn as a path dependency, one crate per team of
 #          10 apps, each app registering itself; a one-line binary (examples/standalone).
 #   today: a copy of kairn at $BASE with every app in crates/apps and its registry.rs,
@@ -28,7 +34,14 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10 100 1000)
 fleet=${FLEET_DIR:-$kairn_root/target/fleet}
 runs=${RUNS:-5}
-base=${BASE-8edf356}
+shape=${SHAPE:-mix}
+case $shape in
+  mix) base=${BASE-8edf356} ;;
+  gorax) # the kairn of $BASE predates today's DSL: no "today" column
+    [ -z "${BASE:-}" ] || echo "bench-fleet.sh: SHAPE=gorax: BASE=$BASE ignored (no baseline for this shape)" >&2
+    base="" ;;
+  *) echo "bench-fleet.sh: SHAPE must be mix or gorax, not '$shape'" >&2; exit 2 ;;
+esac
 helm=${HELM:-$kairn_root/.tools/bin/helm}
 kubectl=${KUBECTL:-kubectl}
 mkdir -p "$fleet"
@@ -55,6 +68,8 @@ repeat() {
   shift 2
   for _ in $(seq "$n"); do timed "$log" "$@"; done | median
 }
+# row LABEL TODAY NEW: one table row; no "today" column when there is no baseline
+row() { if [ -n "$base" ]; then echo "| $1 | $2 | $3 |"; else echo "| $1 | $3 |"; fi; }
 fmt() { awk '{ printf "%.2f s, %d MB", $1, $2 }' <<<"$1"; }
 secs() { awk '{ printf "%.2f s", $1 }' <<<"$1"; }
 
@@ -108,19 +123,20 @@ bench() {
 }
 
 for n in "${sizes[@]}"; do
-  out=$fleet/n$n
+  out=$fleet/$shape-n$n
+  results=$fleet/results-$shape-$n.md
   {
-    echo "## N = $n"
+    echo "## N = $n, shape $shape"
     echo
     echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load before: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
     echo
-  } >"$fleet/results-$n.md"
+  } >"$results"
 
   rm -rf "$out/new"
-  python3 scripts/fleet/generate.py "$n" "$out/new" "$kairn_root" >&2
+  python3 scripts/fleet/generate.py "$n" "$out/new" "$kairn_root" --shape "$shape" >&2
   bench new "$out/new" "$out/new/target/debug/kairn" cargo build
   new=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$check" "$lint")
-  echo "N = $n: $envs, $size MB of YAML" >>"$fleet/results-$n.md"
+  echo "N = $n ($shape): $envs, $size MB of YAML" >>"$results"
 
   today=("" "" "" "" "" "" "")
   if [ -n "$base" ]; then
@@ -157,18 +173,22 @@ for n in "${sizes[@]}"; do
 
   {
     echo
-    echo "| step | today ($base, one apps crate) | new (a crate per 10 apps) |"
-    echo "|---|---|---|"
+    row step "today ($base, one apps crate)" "new, $shape apps (a crate per 10 apps)"
+    if [ -n "$base" ]; then echo "|---|---|---|"; else echo "|---|---|"; fi
     labels=("cold build (with dependencies), rustc peak" "edit one app: rebuild" "edit one app: rebuild + emit (edit → YAML)" "emit, fresh tree" "emit, nothing changed" "check" "lint generated/")
     for i in "${!labels[@]}"; do
       t=${today[$i]} w=${new[$i]}
-      if [ "$i" = 2 ]; then echo "| ${labels[$i]} | $( [ -n "$t" ] && secs "$t") | $(secs "$w") |"
-      else echo "| ${labels[$i]} | $( [ -n "$t" ] && fmt "$t") | $(fmt "$w") |"; fi
+      if [ "$i" = 2 ]; then row "${labels[$i]}" "$( [ -n "$t" ] && secs "$t")" "$(secs "$w")"
+      else row "${labels[$i]}" "$( [ -n "$t" ] && fmt "$t")" "$(fmt "$w")"; fi
     done
-    echo "| helm template of an umbrella chart of every environment (same objects) | | $( [ "$helm_t" != n/a ] && fmt "$helm_t" || echo n/a) |"
-    echo "| kubectl kustomize over every environment directory | | $( [ "$kust_t" != n/a ] && fmt "$kust_t" || echo "n/a (not installed, or over 300 s)") |"
+    row "helm template of an umbrella chart of every environment (same objects)" "" "$( [ "$helm_t" != n/a ] && fmt "$helm_t" || echo n/a)"
+    row "kubectl kustomize over every environment directory" "" "$( [ "$kust_t" != n/a ] && fmt "$kust_t" || echo "n/a (not installed, or over 300 s)")"
     echo
-    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); medians of $runs runs (cold build: one run; helm and kustomize: $peer_runs)"
-  } >>"$fleet/results-$n.md"
-  cat "$fleet/results-$n.md"
+    if [ "$runs" = 1 ]; then
+      echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); single runs (RUNS=1), not medians"
+    else
+      echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); medians of $runs runs (cold build: one run; helm and kustomize: $peer_runs)"
+    fi
+  } >>"$results"
+  cat "$results"
 done

@@ -21,8 +21,9 @@
 //! ends with, kairn's own and `examples/standalone/`'s included (a unit test keeps them
 //! equal): it optimises what `emit` runs (`k8s-openapi`, `serde-saphyr`, `granit-parser`,
 //! `sha2` at 2; `dsl`, `lint` at 1) while the app crates, which change, stay at
-//! `opt-level = 0` and compile fast (see `docs/performance.md`). The `publish` feature (the
-//! OCI stack) is off in a team's repository.
+//! `opt-level = 0` and compile fast, with line tables as their only debug info so that the
+//! binary a one-line edit relinks stays small (see `docs/performance.md`). The `publish`
+//! feature (the OCI stack) is off in a team's repository; `admission` is on.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -8,14 +8,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dsl::output::{plan, EnvOutput, OutputLock, Plan};
+use dsl::output::{plan_units, OutputLock, Plan, Unit};
 use similar::TextDiff;
 
 use crate::console::{self, say, EXIT_IO};
 use crate::emit::{
-    fail, outputs, print_findings, prune_scope, render_selected, validate_all, Covered,
+    covered, fail, merged_report, print_findings, prune_scope, serialization_errors, settle, units,
+    validate_selected,
 };
+use crate::emit_cache::Cache;
 use crate::project::output_root;
+use crate::selection::inputs;
 use crate::{Select, EXIT_ERRORS, EXIT_USAGE};
 
 /// One file that differs: path, what is on disk, what emit would write.
@@ -34,8 +37,8 @@ fn current(path: &Path) -> Option<String> {
         .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// Every file emit would write or remove, from its plan.
-pub fn drift(plan: &Plan, outputs: &[EnvOutput]) -> Vec<Drift> {
+/// Every file emit would write or remove, from its plan over `units`.
+pub fn drift(plan: &Plan, units: &[Unit<'_>]) -> Vec<Drift> {
     let on_disk = |path: PathBuf, expected: Option<String>| Drift {
         current: current(&path),
         expected,
@@ -43,12 +46,11 @@ pub fn drift(plan: &Plan, outputs: &[EnvOutput]) -> Vec<Drift> {
     };
     let mut drifts = Vec::new();
     for env in &plan.envs {
-        let files = &outputs[env.output].files;
-        drifts.extend(
-            env.write
-                .iter()
-                .map(|name| on_disk(env.dir.join(name), Some(files[name].clone()))),
-        );
+        let files = &units[env.output].files;
+        drifts.extend(env.write.iter().map(|name| {
+            let expected = String::from_utf8_lossy(files[name.as_str()]).into_owned();
+            on_disk(env.dir.join(name), Some(expected))
+        }));
         drifts.extend(
             env.remove
                 .iter()
@@ -90,31 +92,41 @@ pub fn unified(d: &Drift) -> String {
 
 /// Runs `check`.
 pub fn run(select: &Select, out: Option<&Path>) -> ExitCode {
-    let rendered = match render_selected(select) {
-        Ok(r) => r,
+    // Findings from emit's cache where the declaration is unchanged (read only).
+    let cache = output_root(out)
+        .ok()
+        .and_then(|root| Cache::open(&root, &inputs(select)));
+    let mut envs = match validate_selected(select, cache.as_ref()) {
+        Ok(envs) => envs,
         Err((code, errors)) => return fail(code, &errors),
     };
-    let invalid = print_findings(&validate_all(&rendered), Covered::rendered(&rendered));
-    let outputs = match outputs(&rendered) {
-        Ok(o) => o,
-        Err((code, errors)) => return fail(code, &errors),
-    };
+    let invalid = print_findings(&merged_report(&envs), covered(&envs));
+    if let Err(code) = serialization_errors(&envs) {
+        return code;
+    }
     let root = match output_root(out) {
         Ok(root) => root,
         Err(e) => return fail(EXIT_USAGE, &[e]),
     };
-    let planned = OutputLock::shared(&root, || {
+    let lock = OutputLock::shared(&root, || {
         say!(
             "waiting: a kairn emit is writing {}; checking when it finishes",
             root.display()
         )
-    })
-    .and_then(|_lock| plan(&root, &outputs, &prune_scope(select)));
-    let plan = match planned {
+    });
+    let _lock = match lock {
+        Ok(lock) => lock,
+        Err(e) => return fail(EXIT_IO, &[e.to_string()]),
+    };
+    if let Err(code) = settle(&root, &mut envs) {
+        return code;
+    }
+    let units = units(&root, &envs);
+    let plan = match plan_units(&root, &units, &prune_scope(select)) {
         Ok(plan) => plan,
         Err(e) => return fail(EXIT_IO, &[e.to_string()]),
     };
-    let drifts = drift(&plan, &outputs);
+    let drifts = drift(&plan, &units);
     if let Err(code) = console::stdout(|out| {
         drifts
             .iter()
@@ -154,7 +166,7 @@ pub fn run(select: &Select, out: Option<&Path>) -> ExitCode {
 mod tests {
     use std::collections::BTreeMap;
 
-    use dsl::output::{write_tree, Ownership, Prune, HEADER_MARK, OWNERSHIP_FILE};
+    use dsl::output::{plan, write_tree, EnvOutput, Ownership, Prune, HEADER_MARK, OWNERSHIP_FILE};
 
     use super::*;
 
@@ -180,7 +192,11 @@ mod tests {
     }
 
     fn drifts(root: &Path, outputs: &[EnvOutput], prune: &Prune) -> Vec<Drift> {
-        drift(&plan(root, outputs, prune).unwrap(), outputs)
+        let units: Vec<Unit<'_>> = outputs
+            .iter()
+            .map(|o| Unit::new(root.join(o.relative_dir()), &o.files))
+            .collect();
+        drift(&plan(root, outputs, prune).unwrap(), &units)
     }
 
     #[test]

@@ -3,15 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dsl::output::{
-    env_output, write_tree, write_units, EnvOutput, OutputLock, Prune, TreeError, Unit,
-};
+use dsl::output::{env_output, write_units, EnvOutput, OutputLock, Prune, TreeError, Unit};
 use dsl::validate::Report;
 use dsl::{App, Manifest};
 
 use crate::console::{self, say, EXIT_IO};
+use crate::emit_cache::{Cache, Hit, Key};
 use crate::project::output_root;
 use crate::report;
 use crate::selection::{declare, inputs, targets};
@@ -62,14 +62,6 @@ impl Covered {
             objects,
         }
     }
-
-    /// What `rendered` covers.
-    pub fn rendered(rendered: &[Rendered]) -> Self {
-        Covered::of(
-            rendered.iter().map(|r| r.id.as_str()),
-            rendered.iter().map(|r| r.manifests.len()).sum(),
-        )
-    }
 }
 
 /// The line every validation ends with, clean or not:
@@ -115,64 +107,196 @@ pub fn outputs(rendered: &[Rendered]) -> Result<Vec<EnvOutput>, (u8, Vec<String>
     }
 }
 
-/// Files of one environment, or why it could not be serialized.
-type Serialized = Result<EnvOutput, String>;
-
-/// [`render_selected`], [`validate_all`] and [`outputs`] fused per environment (for
-/// `emit`): each environment is rendered, validated and serialized on one thread, and only
-/// its findings and files are kept, never the whole fleet's objects. Findings, outputs
-/// and errors come in the same order as from the three steps.
-#[allow(clippy::type_complexity)]
-pub fn validated_outputs(
-    select: &Select,
-) -> Result<(Report, Covered, Result<Vec<EnvOutput>, Vec<String>>), (u8, Vec<String>)> {
-    let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
-    let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
-    let done: Vec<(Report, Serialized, usize)> = dsl::parallel::map(&apps, |(id, app)| {
-        let manifests = dsl::render(app);
-        let report = dsl::validate(&manifests, &dsl::validate::context_for(app));
-        let out = env_output(id, app.environment.as_str(), &manifests)
-            .map_err(|e| format!("{id}/{}: {e}", app.environment));
-        (report, out, manifests.len())
-    });
-    let covered = Covered::of(
-        apps.iter().map(|(id, _)| id.as_str()),
-        done.iter().map(|(_, _, n)| n).sum(),
-    );
-    let mut report = Report::default();
-    let mut outputs = Vec::new();
-    let mut errors = Vec::new();
-    for (r, out, _) in done {
-        report.extend(r);
-        match out {
-            Ok(o) => outputs.push(o),
-            Err(e) => errors.push(e),
-        }
-    }
-    Ok((
-        report,
-        covered,
-        if errors.is_empty() {
-            Ok(outputs)
-        } else {
-            Err(errors)
-        },
-    ))
+/// One declared environment after validation.
+pub struct Validated {
+    /// Application id.
+    pub id: String,
+    /// The declaration.
+    pub app: App,
+    /// Its findings.
+    pub report: Report,
+    /// Its object count.
+    pub objects: usize,
+    key: Option<Key>,
+    state: State,
 }
 
-/// Renders, validates (printing the findings) and serializes the selected environments
-/// ([`validated_outputs`], in parallel): the files of every environment, or the exit
-/// status when anything failed (nothing may then be written).
-pub fn valid_outputs(select: &Select) -> Result<Vec<EnvOutput>, ExitCode> {
-    let (report, covered, outputs) =
-        validated_outputs(select).map_err(|(code, errors)| fail(code, &errors))?;
-    if print_findings(&report, covered) {
+/// Where an environment's files come from.
+enum State {
+    /// Rendered and serialised in this run.
+    Rendered(EnvOutput),
+    /// Serialisation failed (`app/env: why`).
+    Failed(String),
+    /// Its key matched an entry of [`Cache`]: findings from the entry, files only once
+    /// its directory has been checked ([`settle`]).
+    Cached(Hit),
+}
+
+impl Validated {
+    /// The environment directory under `root`.
+    fn dir(&self, root: &Path) -> PathBuf {
+        root.join(&self.id).join(self.app.environment.as_str())
+    }
+}
+
+/// One environment's files, or why they could not be serialised.
+fn serialize(id: &str, app: &App, manifests: &[Manifest]) -> State {
+    match env_output(id, app.environment.as_str(), manifests) {
+        Ok(out) => State::Rendered(out),
+        Err(e) => State::Failed(format!("{id}/{}: {e}", app.environment)),
+    }
+}
+
+/// Declares the selection and validates every environment, in parallel, keeping only
+/// each one's findings and files, never the fleet's objects: from `cache` when its key
+/// matches (nothing rendered), else rendered, validated and serialised on one thread.
+pub fn validate_selected(
+    select: &Select,
+    cache: Option<&Cache>,
+) -> Result<Vec<Validated>, (u8, Vec<String>)> {
+    let targets = targets(select).map_err(|e| (EXIT_USAGE, vec![e.0]))?;
+    let apps = declare(&targets, &inputs(select)).map_err(|errors| (EXIT_USAGE, errors))?;
+    let done = dsl::parallel::map(&apps, |(id, app)| {
+        let key = cache.map(|c| c.key(id, app));
+        let hit = match (cache, &key) {
+            (Some(cache), Some(k)) => cache.load(id, app.environment.as_str(), k),
+            _ => None,
+        };
+        if let Some(mut hit) = hit {
+            let report = std::mem::take(&mut hit.report);
+            return (report, hit.objects, key, State::Cached(hit));
+        }
+        let manifests = dsl::render(app);
+        let report = dsl::validate(&manifests, &dsl::validate::context_for(app));
+        (report, manifests.len(), key, serialize(id, app, &manifests))
+    });
+    Ok(apps
+        .into_iter()
+        .zip(done)
+        .map(|((id, app), (report, objects, key, state))| Validated {
+            id,
+            app,
+            report,
+            objects,
+            key,
+            state,
+        })
+        .collect())
+}
+
+/// [`validate_selected`], its findings printed: the environments, or the exit status
+/// when anything failed (nothing may then be written).
+pub fn valid_envs(select: &Select, cache: Option<&Cache>) -> Result<Vec<Validated>, ExitCode> {
+    let envs = validate_selected(select, cache).map_err(|(code, errors)| fail(code, &errors))?;
+    if print_findings(&merged_report(&envs), covered(&envs)) {
         return Err(fail(
             EXIT_ERRORS,
             &["validation failed; nothing was written".to_owned()],
         ));
     }
-    outputs.map_err(|errors| fail(EXIT_ERRORS, &errors))
+    serialization_errors(&envs)?;
+    Ok(envs)
+}
+
+/// Fails (printing them) when any environment could not be serialised.
+pub fn serialization_errors(envs: &[Validated]) -> Result<(), ExitCode> {
+    let errors: Vec<String> = envs
+        .iter()
+        .filter_map(|v| match &v.state {
+            State::Failed(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(fail(EXIT_ERRORS, &errors))
+    }
+}
+
+/// Every environment's findings, in order, as one report.
+pub fn merged_report(envs: &[Validated]) -> Report {
+    let mut report = Report::default();
+    for v in envs {
+        report.extend(v.report.clone());
+    }
+    report
+}
+
+/// What `envs` cover, for the summary line.
+pub fn covered(envs: &[Validated]) -> Covered {
+    Covered::of(
+        envs.iter().map(|v| v.id.as_str()),
+        envs.iter().map(|v| v.objects).sum(),
+    )
+}
+
+/// Renders, validates (printing the findings) and serializes the selected environments
+/// (in parallel, no cache): the files of every environment, or the exit status when
+/// anything failed (nothing may then be written).
+pub fn valid_outputs(select: &Select) -> Result<Vec<EnvOutput>, ExitCode> {
+    valid_envs(select, None).map(rendered_outputs)
+}
+
+/// Under the output lock: every cached environment whose directory under `root` is no
+/// longer exactly as the cache recorded it is rendered and serialised now (its findings
+/// are already known). Fails, printing them, on serialisation errors.
+pub fn settle(root: &Path, envs: &mut [Validated]) -> Result<(), ExitCode> {
+    let stale: Vec<usize> = dsl::parallel::map(envs, |v| match &v.state {
+        State::Cached(hit) => !hit.still_current(&v.dir(root)),
+        _ => false,
+    })
+    .into_iter()
+    .enumerate()
+    .filter_map(|(i, stale)| stale.then_some(i))
+    .collect();
+    let states = dsl::parallel::map(&stale, |&i| {
+        let v = &envs[i];
+        serialize(&v.id, &v.app, &dsl::render(&v.app))
+    });
+    for (i, state) in stale.into_iter().zip(states) {
+        envs[i].state = state;
+    }
+    serialization_errors(envs)
+}
+
+/// The directories to write or compare, in order: rendered files, or (for a cached
+/// environment [`settle`] kept) the directory as it stands.
+pub fn units<'a>(root: &Path, envs: &'a [Validated]) -> Vec<Unit<'a>> {
+    envs.iter()
+        .filter_map(|v| match &v.state {
+            State::Rendered(out) => Some(Unit::new(root.join(out.relative_dir()), &out.files)),
+            State::Cached(hit) => Some(Unit::known_current(v.dir(root), &hit.files)),
+            State::Failed(_) => None,
+        })
+        .collect()
+}
+
+/// The files of environments rendered in full (no cache was given).
+fn rendered_outputs(envs: Vec<Validated>) -> Vec<EnvOutput> {
+    envs.into_iter()
+        .filter_map(|v| match v.state {
+            State::Rendered(out) => Some(out),
+            State::Failed(_) | State::Cached(_) => None,
+        })
+        .collect()
+}
+
+/// After a successful write: records every environment rendered in this run in `cache`.
+fn remember(cache: &Cache, root: &Path, envs: &[Validated]) {
+    dsl::parallel::map(envs, |v| {
+        if let (Some(key), State::Rendered(out)) = (&v.key, &v.state) {
+            cache.store(
+                &v.dir(root),
+                &v.id,
+                v.app.environment.as_str(),
+                key,
+                &v.report,
+                v.objects,
+                out.files.keys().cloned().collect(),
+            );
+        }
+    });
 }
 
 /// Prints findings to standard error; returns whether any error exists. Errors and
@@ -278,11 +402,18 @@ pub fn run(args: &EmitArgs) -> ExitCode {
             &["--format helm needs --out DIR: charts are written to DIR/<app>/<env>/, never into generated/".to_owned()],
         );
     }
-    let outputs = match valid_outputs(&args.select) {
-        Ok(o) => o,
+    // The cache serves environments written into a tree; a stream or charts are
+    // rendered in full.
+    let cache = (!args.stdout && args.format == Format::Kustomize)
+        .then(|| output_root(args.out.as_deref()).ok())
+        .flatten()
+        .and_then(|root| Cache::open(&root, &inputs(&args.select)));
+    let mut envs = match valid_envs(&args.select, cache.as_ref()) {
+        Ok(envs) => envs,
         Err(code) => return code,
     };
     if args.stdout {
+        let outputs = rendered_outputs(envs);
         return match console::stdout(|out| write_stream(out, &outputs)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(code) => code,
@@ -301,29 +432,37 @@ pub fn run(args: &EmitArgs) -> ExitCode {
         Ok(lock) => lock,
         Err(e) => return fail(EXIT_IO, &[e.to_string()]),
     };
-    let charts = match args.format {
-        Format::Kustomize => None,
-        Format::Helm => match helm_charts(&outputs, args.chart_version.clone()) {
-            Ok(charts) => Some(charts),
-            Err(errors) => return fail(EXIT_ERRORS, &errors),
-        },
-    };
+    if let Err(code) = settle(&root, &mut envs) {
+        return code;
+    }
+    let environments = envs.len();
     let prune = prune_scope(&args.select);
-    let written = match &charts {
-        None => write_tree(&root, &outputs, &prune, args.force),
-        Some(charts) => {
+    let (written, files) = match args.format {
+        Format::Kustomize => {
+            let units = units(&root, &envs);
+            let files = units.iter().map(|u| u.files.len()).sum::<usize>();
+            (write_units(&root, &units, &prune, args.force), files)
+        }
+        Format::Helm => {
+            let outputs = rendered_outputs(envs);
+            let charts = match helm_charts(&outputs, args.chart_version.clone()) {
+                Ok(charts) => charts,
+                Err(errors) => return fail(EXIT_ERRORS, &errors),
+            };
             let units: Vec<Unit<'_>> = outputs
                 .iter()
-                .zip(charts)
+                .zip(&charts)
                 .map(|(o, files)| Unit::new(root.join(o.relative_dir()), files))
                 .collect();
-            write_units(&root, &units, &prune, args.force)
+            let files = charts.iter().map(BTreeMap::len).sum();
+            envs = Vec::new();
+            (write_units(&root, &units, &prune, args.force), files)
         }
     };
-    let files: usize = match &charts {
-        None => outputs.iter().map(|o| o.files.len()).sum(),
-        Some(charts) => charts.iter().map(BTreeMap::len).sum(),
-    };
+    if let (Ok(_), Some(cache)) = (&written, &cache) {
+        remember(cache, &root, &envs);
+    }
+    let charts = args.format == Format::Helm;
     match written {
         Ok(report) => {
             for w in &report.warnings {
@@ -336,9 +475,8 @@ pub fn run(args: &EmitArgs) -> ExitCode {
                 );
             }
             let mut line = format!(
-                "emitted {} environment(s){}, {files} file(s) to {}: {} written, {} unchanged, {} removed",
-                outputs.len(),
-                if charts.is_some() { " as Helm charts" } else { "" },
+                "emitted {environments} environment(s){}, {files} file(s) to {}: {} written, {} unchanged, {} removed",
+                if charts { " as Helm charts" } else { "" },
                 root.display(),
                 report.written.len(),
                 report.unchanged,

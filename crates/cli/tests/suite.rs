@@ -8,6 +8,8 @@ mod support;
 mod cli;
 #[path = "diff.rs"]
 mod diff;
+#[path = "emit_cache.rs"]
+mod emit_cache;
 #[path = "import.rs"]
 mod import;
 #[path = "lint_admission.rs"]

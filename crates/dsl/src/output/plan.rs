@@ -24,6 +24,11 @@ pub struct Unit<'a> {
     /// Whether every entry of the directory must be kairn's (a package directory): an
     /// entry it did not write is then a conflict (kept, with `--force`), not just kept.
     pub exclusive: bool,
+    /// Whether the caller vouches that the directory holds exactly these files as kairn
+    /// last wrote them (`emit`'s cache checked the size and modification time of every
+    /// entry since): it is planned as current without being read, and `files` holds the
+    /// names only (empty contents).
+    pub vouched: bool,
 }
 
 impl<'a> Unit<'a> {
@@ -36,6 +41,19 @@ impl<'a> Unit<'a> {
                 .map(|(k, v)| (k.as_str(), v.as_ref()))
                 .collect(),
             exclusive: false,
+            vouched: false,
+        }
+    }
+
+    /// A directory the caller vouches holds exactly the files `names` as kairn last
+    /// wrote them (see the field [`vouched`](Self#structfield.vouched)): planned as
+    /// current, never read or written.
+    pub fn known_current(dir: PathBuf, names: &'a [String]) -> Self {
+        Unit {
+            dir,
+            files: names.iter().map(|n| (n.as_str(), &[][..])).collect(),
+            exclusive: false,
+            vouched: true,
         }
     }
 
@@ -376,6 +394,11 @@ fn plan_unit(
         output: index,
         ..EnvPlan::default()
     };
+    if unit.vouched {
+        env.exists = true;
+        env.unchanged = unit.files.keys().map(|k| (*k).to_owned()).collect();
+        return Ok(env);
+    }
     // Every ancestor from the root down, and the directory itself, must be a directory.
     let below_root: Vec<&Path> = unit
         .dir
@@ -431,6 +454,7 @@ fn plan_retired(dir: &Path, plan: &mut Plan) -> Result<RetiredEnv, TreeError> {
         dir: dir.to_path_buf(),
         files,
         exclusive: false,
+        vouched: false,
     };
     let mut env = EnvPlan::default();
     let mut forced = Vec::new();

@@ -1,0 +1,418 @@
+//! `emit`'s cache: environments whose declaration is unchanged since the last emit are
+//! neither rendered, validated nor serialised again, and their directories are not read.
+//!
+//! After a successful `emit`, each environment's entry records
+//! - its **key**: SHA-256 over the binary that ran (path, size, modification time, inode:
+//!   any rebuild changes it, so a change to kairn, to a `customize` closure or to any
+//!   code of the team's crates is never served from the cache), the `--set` inputs, the
+//!   emit command named in the files, the app id, the environment and the declaration
+//!   itself (its `Debug` form: every setting, every `declared at` line);
+//! - its **findings** (waived ones too) and object count, printed again on a hit exactly
+//!   as validation printed them;
+//! - the **listing** of its directory as emit left it: every entry's path, type, size and
+//!   modification time (nanoseconds), and the names of the files kairn wrote.
+//!
+//! A later `emit` or `check` whose key matches reuses the findings. Under the output lock
+//! it lists the directory again: when the listing is identical and no staging directory
+//! of an interrupted emit is beside it, the directory is planned as current without
+//! being read ([`dsl::output::Unit::known_current`]); otherwise the environment is
+//! rendered and planned as usual. A hand edit changes a file's modification time, so it
+//! is never hidden (the way `git status` trusts its index). A directory whose newest
+//! entry is less than 2 s older than the listing is not recorded ("racily clean", in
+//! git's words: an edit in the same tick of the file system's clock would keep the
+//! recorded time); the next emit records it.
+//!
+//! The cache lives beside the binary (`<target>/<profile>/kairn-cache/`, one directory
+//! per output root) or in `KAIRN_CACHE_DIR`; `KAIRN_CACHE_DIR=` (empty) turns it off.
+//! Only `emit` into a tree writes it; `check` only reads it. A missing, unreadable or
+//! stale entry is a miss, never an error. It assumes what kairn asks of declarations
+//! anyway: they read run-time values only through `--set` inputs, and `customize`
+//! closures depend only on the object they are given and on what they capture from the
+//! declaration.
+
+use std::fmt::{self, Write as _};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dsl::registry::Inputs;
+use dsl::validate::{self, Finding, Note, Report, Severity};
+use dsl::App;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Version of the entry format and of what the key covers; part of every key.
+const FORMAT: &str = "kairn emit cache 1";
+
+/// An opened cache for one output root.
+pub struct Cache {
+    dir: PathBuf,
+    build: String,
+}
+
+/// One environment's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key(String);
+
+/// What an entry holds for a matching key.
+pub struct Hit {
+    /// The environment's findings as validation reported them.
+    pub report: Report,
+    /// Its object count.
+    pub objects: usize,
+    /// The files kairn wrote in its directory (relative paths).
+    pub files: Vec<String>,
+    listing: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    objects: usize,
+    findings: Vec<StoredFinding>,
+    notes: Vec<StoredNote>,
+    files: Vec<String>,
+    listing: Vec<String>,
+}
+
+/// [`Finding`] as stored (its rule id as text).
+#[derive(Serialize, Deserialize)]
+struct StoredFinding {
+    rule: String,
+    error: bool,
+    app: Option<String>,
+    environment: Option<String>,
+    kind: String,
+    name: String,
+    namespace: Option<String>,
+    field: String,
+    message: String,
+    fix: String,
+    declared_at: Option<String>,
+    customized_at: Vec<String>,
+    file: Option<String>,
+    line: Option<u64>,
+    waived: Option<String>,
+    unit: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredNote {
+    file: Option<String>,
+    line: Option<u64>,
+    message: String,
+}
+
+impl StoredFinding {
+    fn of(f: &Finding) -> Self {
+        StoredFinding {
+            rule: f.rule.to_owned(),
+            error: f.severity == Severity::Error,
+            app: f.app.clone(),
+            environment: f.environment.clone(),
+            kind: f.kind.clone(),
+            name: f.name.clone(),
+            namespace: f.namespace.clone(),
+            field: f.field.clone(),
+            message: f.message.clone(),
+            fix: f.fix.clone(),
+            declared_at: f.declared_at.clone(),
+            customized_at: f.customized_at.clone(),
+            file: f.file.clone(),
+            line: f.line,
+            waived: f.waived.clone(),
+            unit: f.unit.clone(),
+        }
+    }
+
+    /// The finding, when its rule still exists.
+    fn finding(self) -> Option<Finding> {
+        Some(Finding {
+            rule: validate::rule(&self.rule)?.id,
+            severity: if self.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            app: self.app,
+            environment: self.environment,
+            kind: self.kind,
+            name: self.name,
+            namespace: self.namespace,
+            field: self.field,
+            message: self.message,
+            fix: self.fix,
+            declared_at: self.declared_at,
+            customized_at: self.customized_at,
+            file: self.file,
+            line: self.line,
+            waived: self.waived,
+            unit: self.unit,
+        })
+    }
+}
+
+/// Feeds formatted text into a hash without building the string.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// What identifies the running binary: path, size, modification time and inode.
+fn binary_identity() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = fs::metadata(&exe).ok()?;
+    let modified = nanos(meta.modified().ok()?)?;
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let inode = (0u64, 0u64);
+    Some(format!(
+        "{}\0{}\0{modified}\0{inode:?}",
+        exe.display(),
+        meta.len()
+    ))
+}
+
+/// Where entries live: `KAIRN_CACHE_DIR`, else `kairn-cache` beside the binary; `None`
+/// when `KAIRN_CACHE_DIR` is set empty.
+fn base_dir() -> Option<PathBuf> {
+    match std::env::var_os("KAIRN_CACHE_DIR") {
+        Some(dir) if dir.is_empty() => None,
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => Some(std::env::current_exe().ok()?.parent()?.join("kairn-cache")),
+    }
+}
+
+impl Cache {
+    /// The cache of output root `root` for this binary and these inputs; `None` when it
+    /// is turned off or the binary cannot be identified.
+    pub fn open(root: &Path, inputs: &Inputs) -> Option<Cache> {
+        let base = base_dir()?;
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let root_id = hex(&Sha256::digest(root.to_string_lossy().as_bytes()));
+        let mut build = Sha256::new();
+        build.update(FORMAT.as_bytes());
+        build.update([0]);
+        build.update(binary_identity()?.as_bytes());
+        build.update([0]);
+        build.update(dsl::output::emit_command().as_bytes());
+        for key in inputs.keys() {
+            build.update([0]);
+            build.update(key.as_bytes());
+            build.update([0]);
+            build.update(inputs.get(key).unwrap_or_default().as_bytes());
+        }
+        Some(Cache {
+            dir: base.join(&root_id[..16]),
+            build: hex(&build.finalize()),
+        })
+    }
+
+    /// The key of one declared environment.
+    pub fn key(&self, id: &str, app: &App) -> Key {
+        let mut h = Sha256::new();
+        h.update(self.build.as_bytes());
+        h.update([0]);
+        h.update(id.as_bytes());
+        h.update([0]);
+        h.update(app.environment.as_str().as_bytes());
+        h.update([0]);
+        let _ = write!(HashWriter(&mut h), "{app:?}");
+        Key(hex(&h.finalize()))
+    }
+
+    fn entry_path(&self, id: &str, env: &str) -> PathBuf {
+        self.dir.join(id).join(format!("{env}.json"))
+    }
+
+    /// The entry of `id`/`env` when its key is `key`.
+    pub fn load(&self, id: &str, env: &str, key: &Key) -> Option<Hit> {
+        let text = fs::read(self.entry_path(id, env)).ok()?;
+        let entry: Entry = serde_json::from_slice(&text).ok()?;
+        if entry.key != key.0 {
+            return None;
+        }
+        let findings = entry
+            .findings
+            .into_iter()
+            .map(StoredFinding::finding)
+            .collect::<Option<Vec<_>>>()?;
+        let notes = entry
+            .notes
+            .into_iter()
+            .map(|n| Note {
+                file: n.file,
+                line: n.line,
+                message: n.message,
+            })
+            .collect();
+        Some(Hit {
+            report: Report { findings, notes },
+            objects: entry.objects,
+            files: entry.files,
+            listing: entry.listing,
+        })
+    }
+
+    /// Records a successfully emitted environment: its findings and its directory as it
+    /// is now. Failing to write is not an error (the next emit renders it again).
+    #[allow(clippy::too_many_arguments)]
+    pub fn store(
+        &self,
+        dir: &Path,
+        id: &str,
+        env: &str,
+        key: &Key,
+        report: &Report,
+        objects: usize,
+        files: Vec<String>,
+    ) {
+        let listed_at = nanos(std::time::SystemTime::now());
+        let Some((listing, newest)) = listing(dir) else {
+            return;
+        };
+        // Racily clean (as git calls it): an edit made in the same tick of the file
+        // system's clock as emit's write would keep the recorded time. Such a directory
+        // is recorded by the next emit, once its files are older.
+        if newest.saturating_add(RACY_NANOS) > listed_at.unwrap_or(0) {
+            return;
+        }
+        let entry = Entry {
+            key: key.0.clone(),
+            objects,
+            findings: report.findings.iter().map(StoredFinding::of).collect(),
+            notes: report
+                .notes
+                .iter()
+                .map(|n| StoredNote {
+                    file: n.file.clone(),
+                    line: n.line,
+                    message: n.message.clone(),
+                })
+                .collect(),
+            files,
+            listing,
+        };
+        let path = self.entry_path(id, env);
+        let Some(parent) = path.parent() else { return };
+        let Ok(text) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        let temp = parent.join(format!(".{env}.json.{}", std::process::id()));
+        if fs::create_dir_all(parent).is_ok()
+            && fs::write(&temp, text).is_ok()
+            && fs::rename(&temp, &path).is_err()
+        {
+            let _ = fs::remove_file(&temp);
+        }
+    }
+}
+
+impl Hit {
+    /// Whether `dir` is exactly as this entry recorded it, with no leftover of an
+    /// interrupted emit beside it (a `.`-named entry of its parent): then it needs no
+    /// reading. Call under the output lock.
+    pub fn still_current(&self, dir: &Path) -> bool {
+        let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+            return false;
+        };
+        let stage = format!(".{}", name.to_string_lossy());
+        let Ok(beside) = fs::read_dir(parent) else {
+            return false;
+        };
+        for entry in beside {
+            let Ok(entry) = entry else { return false };
+            if entry.file_name().to_string_lossy().starts_with(&stage) {
+                return false;
+            }
+        }
+        listing(dir).is_some_and(|(now, _)| now == self.listing)
+    }
+}
+
+/// How much older than the listing every entry must be for it to be recorded: more than
+/// the coarsest modification-time resolution of common file systems (2 s, FAT).
+const RACY_NANOS: u128 = 2_000_000_000;
+
+fn nanos(t: std::time::SystemTime) -> Option<u128> {
+    Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
+}
+
+/// Every entry below `dir`, sorted (`path<TAB>type<TAB>size<TAB>modified-ns`), and the
+/// newest modification time.
+fn listing(dir: &Path) -> Option<(Vec<String>, u128)> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>, newest: &mut u128) -> Option<()> {
+        let mut entries = fs::read_dir(dir)
+            .ok()?
+            .map(|e| e.ok())
+            .collect::<Option<Vec<_>>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().into_string().ok()?;
+            let rel = format!("{prefix}{name}");
+            let meta = entry.metadata().ok()?;
+            let modified = nanos(meta.modified().ok()?)?;
+            *newest = (*newest).max(modified);
+            let kind = if meta.is_dir() {
+                'd'
+            } else if meta.is_file() {
+                'f'
+            } else {
+                'o'
+            };
+            out.push(format!("{rel}\t{kind}\t{}\t{modified}", meta.len()));
+            if meta.is_dir() {
+                walk(&entry.path(), &format!("{rel}/"), out, newest)?;
+            }
+        }
+        Some(())
+    }
+    let mut out = Vec::new();
+    let mut newest = 0;
+    walk(dir, "", &mut out, &mut newest)?;
+    Some((out, newest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_round_trip_through_an_entry() {
+        let finding = Finding {
+            rule: validate::RULES[0].id,
+            severity: validate::RULES[0].severity,
+            app: Some("shop".into()),
+            environment: Some("production".into()),
+            kind: "Deployment".into(),
+            name: "web".into(),
+            namespace: Some("shop".into()),
+            field: "spec.replicas".into(),
+            message: "m".into(),
+            fix: "f".into(),
+            declared_at: Some("src/shop.rs:3".into()),
+            customized_at: vec!["src/shop.rs:9".into()],
+            file: None,
+            line: None,
+            waived: Some("why".into()),
+            unit: None,
+        };
+        let stored = serde_json::to_vec(&StoredFinding::of(&finding)).unwrap();
+        let back: StoredFinding = serde_json::from_slice(&stored).unwrap();
+        assert_eq!(back.finding(), Some(finding));
+    }
+}

@@ -293,7 +293,7 @@ fn remember(cache: &Cache, root: &Path, envs: &[Validated]) {
                 key,
                 &v.report,
                 v.objects,
-                out.files.keys().cloned().collect(),
+                &out.files,
             );
         }
     });

@@ -6,7 +6,7 @@
 //!   any rebuild changes it, so a change to kairn, to a `customize` closure or to any
 //!   code of the team's crates is never served from the cache), the `--set` inputs, the
 //!   emit command named in the files, the app id, the environment and the declaration
-//!   itself (its `Debug` form: every setting, every `declared at` line);
+//!   itself ([`App::digest`]: its `Debug` form, every setting and `declared at` line);
 //! - its **findings** (waived ones too) and object count, printed again on a hit exactly
 //!   as validation printed them;
 //! - the **listing** of its directory as emit left it: every entry's path, type, size and
@@ -17,10 +17,12 @@
 //! of an interrupted emit is beside it, the directory is planned as current without
 //! being read ([`dsl::output::Unit::known_current`]); otherwise the environment is
 //! rendered and planned as usual. A hand edit changes a file's modification time, so it
-//! is never hidden (the way `git status` trusts its index). A directory whose newest
-//! entry is less than 2 s older than the listing is not recorded ("racily clean", in
-//! git's words: an edit in the same tick of the file system's clock would keep the
-//! recorded time); the next emit records it.
+//! is never hidden (the way `git status` trusts its index). An entry is recorded only
+//! when every file still holds what emit wrote (read back between two identical
+//! listings) and the newest is more than 100 ms older than the listing (2 s on a file
+//! system with whole-second times): an edit in the same tick of the file system's clock
+//! would keep the recorded time ("racily clean", in git's words). A later emit records
+//! such a directory.
 //!
 //! The cache lives beside the binary (`<target>/<profile>/kairn-cache/`, one directory
 //! per output root) or in `KAIRN_CACHE_DIR`; `KAIRN_CACHE_DIR=` (empty) turns it off.
@@ -30,7 +32,8 @@
 //! closures depend only on the object they are given and on what they capture from the
 //! declaration.
 
-use std::fmt::{self, Write as _};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -151,16 +154,6 @@ impl StoredFinding {
     }
 }
 
-/// Feeds formatted text into a hash without building the string.
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl fmt::Write for HashWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().fold(String::with_capacity(64), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -231,7 +224,7 @@ impl Cache {
         h.update([0]);
         h.update(app.environment.as_str().as_bytes());
         h.update([0]);
-        let _ = write!(HashWriter(&mut h), "{app:?}");
+        h.update(app.digest());
         Key(hex(&h.finalize()))
     }
 
@@ -269,7 +262,9 @@ impl Cache {
     }
 
     /// Records a successfully emitted environment: its findings and its directory as it
-    /// is now. Failing to write is not an error (the next emit renders it again).
+    /// is now, provided every file still holds what emit wrote (`files`, read back
+    /// between two identical listings) and is not racily clean. Failing to record is
+    /// not an error: the next emit renders the environment again.
     #[allow(clippy::too_many_arguments)]
     pub fn store(
         &self,
@@ -279,18 +274,31 @@ impl Cache {
         key: &Key,
         report: &Report,
         objects: usize,
-        files: Vec<String>,
+        files: &BTreeMap<String, String>,
     ) {
-        let listed_at = nanos(std::time::SystemTime::now());
-        let Some((listing, newest)) = listing(dir) else {
+        let listed_at = nanos(std::time::SystemTime::now()).unwrap_or(0);
+        let Some((before, newest, coarse)) = listing(dir) else {
             return;
         };
-        // Racily clean (as git calls it): an edit made in the same tick of the file
-        // system's clock as emit's write would keep the recorded time. Such a directory
-        // is recorded by the next emit, once its files are older.
-        if newest.saturating_add(RACY_NANOS) > listed_at.unwrap_or(0) {
+        // Racily clean (as git calls it): an edit in the same tick of the file system's
+        // clock as emit's write would keep the recorded time. Such a directory is
+        // recorded by a later emit, once its files are older.
+        let window = if coarse {
+            COARSE_RACY_NANOS
+        } else {
+            RACY_NANOS
+        };
+        if newest.saturating_add(window) > listed_at {
             return;
         }
+        // A hand edit during this emit, after its write: not emit's content.
+        let written = files.iter().all(|(name, content)| {
+            fs::read(dir.join(name)).is_ok_and(|bytes| bytes == content.as_bytes())
+        });
+        if !written || listing(dir).is_none_or(|(again, _, _)| again != before) {
+            return;
+        }
+        let files = files.keys().cloned().collect();
         let entry = Entry {
             key: key.0.clone(),
             objects,
@@ -305,7 +313,7 @@ impl Cache {
                 })
                 .collect(),
             files,
-            listing,
+            listing: before,
         };
         let path = self.entry_path(id, env);
         let Some(parent) = path.parent() else { return };
@@ -340,22 +348,31 @@ impl Hit {
                 return false;
             }
         }
-        listing(dir).is_some_and(|(now, _)| now == self.listing)
+        listing(dir).is_some_and(|(now, _, _)| now == self.listing)
     }
 }
 
 /// How much older than the listing every entry must be for it to be recorded: more than
-/// the coarsest modification-time resolution of common file systems (2 s, FAT).
-const RACY_NANOS: u128 = 2_000_000_000;
+/// a tick of the clock that stamps files (at most 10 ms on Linux) on file systems with
+/// sub-second times, and more than the coarsest resolution (2 s, FAT) on the others.
+const RACY_NANOS: u128 = 100_000_000;
+const COARSE_RACY_NANOS: u128 = 2_000_000_000;
 
 fn nanos(t: std::time::SystemTime) -> Option<u128> {
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }
 
-/// Every entry below `dir`, sorted (`path<TAB>type<TAB>size<TAB>modified-ns`), and the
-/// newest modification time.
-fn listing(dir: &Path) -> Option<(Vec<String>, u128)> {
-    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>, newest: &mut u128) -> Option<()> {
+/// Every entry below `dir`, sorted (`path<TAB>type<TAB>size<TAB>modified-ns`), the newest
+/// modification time, and whether every time is a whole second (a file system with
+/// coarse times).
+fn listing(dir: &Path) -> Option<(Vec<String>, u128, bool)> {
+    fn walk(
+        dir: &Path,
+        prefix: &str,
+        out: &mut Vec<String>,
+        newest: &mut u128,
+        coarse: &mut bool,
+    ) -> Option<()> {
         let mut entries = fs::read_dir(dir)
             .ok()?
             .map(|e| e.ok())
@@ -367,6 +384,7 @@ fn listing(dir: &Path) -> Option<(Vec<String>, u128)> {
             let meta = entry.metadata().ok()?;
             let modified = nanos(meta.modified().ok()?)?;
             *newest = (*newest).max(modified);
+            *coarse &= modified % 1_000_000_000 == 0;
             let kind = if meta.is_dir() {
                 'd'
             } else if meta.is_file() {
@@ -376,15 +394,16 @@ fn listing(dir: &Path) -> Option<(Vec<String>, u128)> {
             };
             out.push(format!("{rel}\t{kind}\t{}\t{modified}", meta.len()));
             if meta.is_dir() {
-                walk(&entry.path(), &format!("{rel}/"), out, newest)?;
+                walk(&entry.path(), &format!("{rel}/"), out, newest, coarse)?;
             }
         }
         Some(())
     }
     let mut out = Vec::new();
     let mut newest = 0;
-    walk(dir, "", &mut out, &mut newest)?;
-    Some((out, newest))
+    let mut coarse = true;
+    walk(dir, "", &mut out, &mut newest, &mut coarse)?;
+    Some((out, newest, coarse))
 }
 
 #[cfg(test)]
@@ -414,5 +433,48 @@ mod tests {
         let stored = serde_json::to_vec(&StoredFinding::of(&finding)).unwrap();
         let back: StoredFinding = serde_json::from_slice(&stored).unwrap();
         assert_eq!(back.finding(), Some(finding));
+    }
+
+    #[test]
+    fn only_what_emit_wrote_and_is_not_racily_clean_is_recorded() {
+        let base = std::env::temp_dir().join(format!("kairn-cache-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let dir = base.join("out/shop/production");
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.yaml");
+        fs::write(&file, "a: 1\n").unwrap();
+        let cache = Cache {
+            dir: base.join("cache"),
+            build: "b".into(),
+        };
+        let key = Key("k".into());
+        let store = |content: &str| {
+            let files = BTreeMap::from([("a.yaml".to_owned(), content.to_owned())]);
+            cache.store(
+                &dir,
+                "shop",
+                "production",
+                &key,
+                &Report::default(),
+                1,
+                &files,
+            );
+            cache.load("shop", "production", &key).is_some()
+        };
+        // Just written: racily clean.
+        assert!(!store("a: 1\n"));
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        fs::File::open(&file).unwrap().set_modified(past).unwrap();
+        // Not what emit wrote (edited after the write): never recorded.
+        assert!(!store("a: 2\n"));
+        assert!(store("a: 1\n"));
+        let hit = cache.load("shop", "production", &key).unwrap();
+        assert!(hit.still_current(&dir));
+        fs::write(&file, "a: 3\n").unwrap();
+        assert!(!hit.still_current(&dir));
+        assert!(cache
+            .load("shop", "production", &Key("other".into()))
+            .is_none());
+        let _ = fs::remove_dir_all(&base);
     }
 }

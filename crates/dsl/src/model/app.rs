@@ -1,6 +1,7 @@
 //! The application: components plus everything they share.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::panic::Location;
 
 use super::component::Component;
@@ -227,4 +228,42 @@ pub(crate) struct DependencySource<'a> {
     pub field: String,
     /// The dependency.
     pub dependency: &'a Dependency,
+}
+
+impl App {
+    /// SHA-256 of the whole declaration: its `Debug` form (every setting and every
+    /// `declared at` line, in declaration order), hashed as it is formatted. Equal
+    /// digests mean equal declarations, except for what `customize` closures do (a
+    /// closure shows as its kind and line). `emit`'s cache keys environments by it.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        use std::fmt::Write;
+
+        /// Collects `Debug`'s many small pieces and hashes them a block at a time.
+        struct Hashing {
+            hash: Sha256,
+            buf: Vec<u8>,
+        }
+        impl Write for Hashing {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                if self.buf.len() + s.len() > self.buf.capacity() {
+                    self.hash.update(&self.buf);
+                    self.buf.clear();
+                }
+                if s.len() >= self.buf.capacity() {
+                    self.hash.update(s.as_bytes());
+                } else {
+                    self.buf.extend_from_slice(s.as_bytes());
+                }
+                Ok(())
+            }
+        }
+        let mut h = Hashing {
+            hash: Sha256::new(),
+            buf: Vec::with_capacity(16 * 1024),
+        };
+        let _ = write!(h, "{self:?}");
+        h.hash.update(&h.buf);
+        h.hash.finalize().into()
+    }
 }

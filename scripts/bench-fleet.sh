@@ -23,9 +23,10 @@
 #   today: a copy of kairn at $BASE with every app in crates/apps and its registry.rs,
 #          built with `cargo build -p cli` as the README said.
 # Steps: cold build (own target directory, dependencies included) with rustc's peak
-# memory; edit one app (change a config value) and rebuild; that rebuild plus `emit`
-# (edit -> YAML); emit into an empty tree (fresh) and again (unchanged) with peak memory;
-# check; lint of the output; helm template of an umbrella chart of every environment's
+# memory; edit one app (change a config value) and rebuild; that rebuild plus
+# `emit --app` of the edited app (edit -> YAML); emit into an empty tree (fresh) and again
+# (unchanged, with emit's cache and with KAIRN_CACHE_DIR= as after a rebuild) with peak
+# memory; check (with and without the cache); lint of the output; helm template of an umbrella chart of every environment's
 # chart; kubectl kustomize of a kustomization over every environment directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,7 +96,7 @@ bench() {
     local t0 t1
     t0=$(date +%s%N)
     rebuild_lines+=("$(CARGO_TARGET_DIR=$dir/target timed "$dir/rebuild.log" "${build[@]}")")
-    "$bin" emit >/dev/null 2>&1
+    "$bin" emit --app "$app_id" >/dev/null 2>&1
     t1=$(date +%s%N)
     loop_lines+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f 0\n", (b - a) / 1e9 }')")
   done
@@ -114,9 +115,13 @@ bench() {
     sync
   done
   fresh=$(printf '%s\n' "${fresh_lines[@]}" | median)
+  # With emit's cache (the default), and without it: what the first emit after a rebuild
+  # does, when every environment is rendered again.
   unchanged=$(repeat "$runs" "$dir/emit.log" "$bin" emit)
+  uncached=$(repeat "$runs" "$dir/emit.log" env KAIRN_CACHE_DIR= "$bin" emit)
   envs=$(sed -n 's/^emitted \([0-9]*\) environment.*, \([0-9]*\) file(s).*/\1 environments, \2 files/p' "$dir/emit.log")
   check=$(repeat "$runs" "$dir/check.log" "$bin" check)
+  check_uncached=$(repeat "$runs" "$dir/check.log" env KAIRN_CACHE_DIR= "$bin" check)
   lint=$(repeat "$runs" "$dir/lint.log" "$bin" lint generated)
   size=$(du -sm generated | cut -f1)
   cd "$kairn_root"
@@ -135,17 +140,17 @@ for n in "${sizes[@]}"; do
   rm -rf "$out/new"
   python3 scripts/fleet/generate.py "$n" "$out/new" "$kairn_root" --shape "$shape" >&2
   bench new "$out/new" "$out/new/target/debug/kairn" cargo build
-  new=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$check" "$lint")
+  new=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$uncached" "$check" "$check_uncached" "$lint")
   echo "N = $n ($shape): $envs, $size MB of YAML" >>"$results"
 
-  today=("" "" "" "" "" "" "")
+  today=("" "" "" "" "" "" "" "" "")
   if [ -n "$base" ]; then
     rm -rf "$out/today"
     mkdir -p "$out/today"
     git archive "$base" | tar -x -C "$out/today"
     python3 scripts/fleet/generate.py "$n" - "$out/today" --layout baseline >&2
     bench today "$out/today" "$out/today/target/debug/kairn" cargo build -p cli
-    today=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$check" "$lint")
+    today=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$uncached" "$check" "$check_uncached" "$lint")
   fi
 
   # Peers doing the same work: every environment of every app.
@@ -175,7 +180,7 @@ for n in "${sizes[@]}"; do
     echo
     row step "today ($base, one apps crate)" "new, $shape apps (a crate per 10 apps)"
     if [ -n "$base" ]; then echo "|---|---|---|"; else echo "|---|---|"; fi
-    labels=("cold build (with dependencies), rustc peak" "edit one app: rebuild" "edit one app: rebuild + emit (edit → YAML)" "emit, fresh tree" "emit, nothing changed" "check" "lint generated/")
+    labels=("cold build (with dependencies), rustc peak" "edit one app: rebuild" "edit one app: rebuild + \`emit --app\` of it (edit → YAML)" "emit, fresh tree" "emit, nothing changed" "emit, nothing changed, cache off (as after a rebuild)" "check" "check, cache off" "lint generated/")
     for i in "${!labels[@]}"; do
       t=${today[$i]} w=${new[$i]}
       if [ "$i" = 2 ]; then row "${labels[$i]}" "$( [ -n "$t" ] && secs "$t")" "$(secs "$w")"

@@ -106,7 +106,7 @@ fn assert_typed(label: &str, docs: &[Value]) {
             "{label}: {} not read as a typed object: {:?}\n{}",
             d.kind,
             d.error,
-            serde_json::to_string_pretty(&d.value()).unwrap_or_default()
+            serde_json::to_string_pretty(d.value()).unwrap_or_default()
         );
     }
     let report = validate::lint(&loaded, &Context::lint());

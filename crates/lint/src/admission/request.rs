@@ -83,7 +83,7 @@ fn labels_of(value: &Json) -> BTreeMap<String, String> {
 fn namespace_labels(ns: &str, namespaces: &BTreeMap<&str, &Document>) -> BTreeMap<String, String> {
     let mut labels = namespaces
         .get(ns)
-        .map(|d| labels_of(&d.value()))
+        .map(|d| labels_of(d.value()))
         .unwrap_or_default();
     labels.insert(NAME_LABEL.to_owned(), ns.to_owned());
     labels
@@ -117,7 +117,7 @@ pub(crate) fn request(doc: &Document, namespaces: &BTreeMap<&str, &Document>) ->
         resource: matching::resource_of(&doc.kind),
         name: doc.name.clone(),
         namespace,
-        labels: labels_of(&doc.value()),
+        labels: labels_of(doc.value()),
         namespace_labels,
     }
 }
@@ -299,10 +299,10 @@ pub(crate) fn params(
         })
         .filter(|d| match (&param_ref.name, &param_ref.selector) {
             (Some(name), _) => d.name == *name,
-            (None, Some(selector)) => matching::selects(Some(selector), &labels_of(&d.value())),
+            (None, Some(selector)) => matching::selects(Some(selector), &labels_of(d.value())),
             (None, None) => false,
         })
-        .map(|d| to_cel(&d.value()))
+        .map(|d| to_cel(d.value()))
         .collect();
     if !found.is_empty() {
         return Ok(found);

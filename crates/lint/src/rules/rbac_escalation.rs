@@ -27,7 +27,7 @@ pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
             continue;
         };
         match doc.kind.as_str() {
-            "ClusterRole" => role(i, &raw_rules(&doc.value()), sink),
+            "ClusterRole" => role(i, &raw_rules(doc.value()), sink),
             "ClusterRoleBinding" => {
                 let name = doc
                     .value()

@@ -105,7 +105,7 @@ impl<'a> Set<'a> {
                     // Aggregated: its rules are filled in by the cluster.
                     vec![(vec!["*".into()], vec!["*".into()], vec!["*".into()], vec![])]
                 } else {
-                    raw_rules(&d.value())
+                    raw_rules(d.value())
                 }
             })
     }
@@ -311,7 +311,7 @@ impl<'a> Set<'a> {
                             .iter()
                             .any(|r| r.0 == d.kind && r.1 == d.api_version)
                     })
-                    .and_then(|d| raw_template(&d.kind, &d.value()))
+                    .and_then(|d| raw_template(&d.kind, d.value()))
                     .map(|(t, p, n)| raw_found(item.kind, t, p, n)),
             };
             let Some((template, prefix, replicas, serving, parallelism)) = found else {

@@ -137,8 +137,8 @@ pub(super) fn rbac(set: &Set<'_>, sink: &mut Sink) {
         let str_at = |v: &serde_json::Value, p: &str| {
             v.pointer(p).and_then(|v| v.as_str()).map(str::to_owned)
         };
-        if str_at(&doc.value(), "/roleRef/kind").as_deref() == Some("ClusterRole") {
-            let name = str_at(&doc.value(), "/roleRef/name").unwrap_or_default();
+        if str_at(doc.value(), "/roleRef/kind").as_deref() == Some("ClusterRole") {
+            let name = str_at(doc.value(), "/roleRef/name").unwrap_or_default();
             cluster_role_ref(set, i, &name, sink);
         }
         let subjects = doc.value().get("subjects").and_then(|s| s.as_array());

@@ -106,7 +106,7 @@ fn assert_typed(label: &str, docs: &[Value]) {
             "{label}: {} not read as a typed object: {:?}\n{}",
             d.kind,
             d.error,
-            serde_json::to_string_pretty(&d.value).unwrap_or_default()
+            serde_json::to_string_pretty(d.value()).unwrap_or_default()
         );
     }
     let report = validate::lint(&loaded, &Context::lint());
@@ -211,7 +211,7 @@ fn the_seeds_monitoring_objects_use_only_schema_fields() {
             continue;
         };
         seen += 1;
-        let mut spec_only = d.value.clone();
+        let mut spec_only = d.value().clone();
         spec_only["metadata"] = json!({});
         check(
             &spec_only,

@@ -266,7 +266,7 @@ fn on_object(
         .iter()
         .find(|d| d.kind == kind && d.name == name)
         .unwrap_or_else(|| panic!("{set}: no {kind}/{name}"));
-    let value = doc.value.clone();
+    let value = doc.value().clone();
     let report = validate::lint(&loaded, &Context::lint());
     let findings = report
         .findings

@@ -236,7 +236,13 @@ fn lint_report(yaml: &str, expected: &Value) -> Vec<String> {
 /// The documents of `yaml` as `kairn lint` reads them.
 fn lint_docs(yaml: &str) -> Result<Vec<Value>, String> {
     dsl::validate::parse_str("configmap-tricky.yaml", yaml)
-        .map(|loaded| loaded.documents.into_iter().map(|d| d.value).collect())
+        .map(|loaded| {
+            loaded
+                .documents
+                .into_iter()
+                .map(|d| d.into_value())
+                .collect()
+        })
         .map_err(|e| e.to_string())
 }
 

@@ -387,7 +387,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
         input_summary(&read),
         rendered_summary
     );
-    ExitCode::from(exit_code(&read.errors, &applied.report))
+    let code = exit_code(&read.errors, &applied.report);
+    drop(applied);
+    // Freeing every document's tree and typed object takes a tenth of a second on a set of
+    // 10,000 objects: on a thread of its own, which the process does not wait for.
+    std::thread::spawn(move || drop(all));
+    ExitCode::from(code)
 }
 
 /// The text output: waived findings only with `--verbose`.

@@ -65,7 +65,8 @@ pub fn emitted_objects(dir: &Path) -> Result<Emitted, String> {
         }
         let path = PathBuf::from(&d.file);
         let rel = path.strip_prefix(dir).unwrap_or(&path).to_path_buf();
-        out.insert(identity(&d.value), (rel, d.value));
+        let value = d.into_value();
+        out.insert(identity(&value), (rel, value));
     }
     Ok(out)
 }

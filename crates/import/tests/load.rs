@@ -582,7 +582,7 @@ fn the_origin_build_equals_the_plain_build() {
         assert!(out.status.success());
         let plain =
             dsl::validate::parse_str("plain", &String::from_utf8(out.stdout).unwrap()).unwrap();
-        let plain: Vec<&serde_json::Value> = plain.documents.iter().map(|d| &d.value).collect();
+        let plain: Vec<&serde_json::Value> = plain.documents.iter().map(|d| d.value()).collect();
         assert_eq!(ours, plain, "{env}");
         assert!(
             apps[0].envs[0].objects.iter().all(|o| o.file != dir),

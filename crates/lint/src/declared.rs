@@ -9,13 +9,7 @@ pub(crate) fn annotation(item: &Item<'_>, key: &str) -> Option<String> {
     item.object
         .and_then(|o| o.metadata().annotations.as_ref())
         .and_then(|a| a.get(key).cloned())
-        .or_else(|| {
-            item.doc
-                .and_then(|d| d.value.pointer("/metadata/annotations"))
-                .and_then(|a| a.get(key))
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
+        .or_else(|| item.doc.and_then(|d| d.annotation(key)).map(str::to_owned))
         .filter(|v| !v.trim().is_empty())
 }
 

@@ -508,13 +508,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>, extra: Vec<set
                 .and_then(|o| o.metadata().annotations.as_ref())
                 .and_then(|a| a.get(&key))
                 .cloned();
-            let from_doc = || {
-                item.doc
-                    .and_then(|d| d.value.pointer("/metadata/annotations"))
-                    .and_then(|a| a.get(&key))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-            };
+            let from_doc = || item.doc.and_then(|d| d.annotation(&key)).map(str::to_owned);
             waived = from_object
                 .or_else(from_doc)
                 .filter(|r| !r.trim().is_empty())

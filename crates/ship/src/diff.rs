@@ -207,7 +207,8 @@ impl Snapshot {
         for (file, line, reason) in loaded.skipped {
             self.skipped.push(format!("{file}:{line}: {reason}"));
         }
-        for doc in loaded.documents {
+        for mut doc in loaded.documents {
+            let value = doc.take_value();
             self.insert(Object {
                 key: ObjectKey {
                     app: app.to_owned(),
@@ -219,7 +220,7 @@ impl Snapshot {
                 },
                 api_version: doc.api_version,
                 source: format!("{}:{}", doc.file, doc.line),
-                value: doc.value,
+                value,
             })?;
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! that does not exist or one without a reason is a `waiver-invalid` finding at the
 //! annotation's file and line instead of silently doing nothing.
 
+use dsl::validate::source::NodeValue;
 use dsl::validate::{self, Finding, Loaded, WAIVE_ANNOTATION_PREFIX};
 
 use super::select::unknown_rule;
@@ -13,13 +14,21 @@ pub fn check(loaded: &Loaded) -> Vec<Finding> {
     let info = validate::rule("waiver-invalid").expect("registered rule");
     let mut out = Vec::new();
     for d in &loaded.documents {
-        let Some(annotations) = d
-            .value
-            .pointer("/metadata/annotations")
-            .and_then(|a| a.as_object())
+        // Read from the tree: the JSON form of every document is built only on demand.
+        let Some(NodeValue::Map(entries)) = d
+            .tree()
+            .get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .map(|a| &a.value)
         else {
             continue;
         };
+        // In key order, as a JSON object holds them.
+        let mut annotations: Vec<(&str, Option<&str>)> = entries
+            .iter()
+            .map(|(k, _, v)| (k.as_str(), v.as_str()))
+            .collect();
+        annotations.sort_by(|a, b| a.0.cmp(b.0));
         for (key, value) in annotations {
             let Some(rule) = key.strip_prefix(WAIVE_ANNOTATION_PREFIX) else {
                 continue;
@@ -29,7 +38,7 @@ pub fn check(loaded: &Loaded) -> Vec<Finding> {
                     format!("the annotation `{key}` waives an {}", unknown_rule(rule)),
                     "use a rule id from docs/rules.md".to_owned(),
                 )
-            } else if value.as_str().is_none_or(|r| r.trim().is_empty()) {
+            } else if value.is_none_or(|r| r.trim().is_empty()) {
                 (
                     format!("the annotation `{key}` has no reason, so it waives nothing"),
                     "write why the finding is acceptable as the annotation's value".to_owned(),

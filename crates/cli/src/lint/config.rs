@@ -2,7 +2,7 @@
 //! and unknown rules are errors naming the file and line) and finding it upward from each
 //! linted file. The format is documented in `docs/lint.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use dsl::validate::{self, Severity};
@@ -263,17 +263,31 @@ impl Absolutes {
 /// The config file that governs files in `dir`: the nearest `.kairn-lint.yaml` in `dir` or
 /// above it, looking no higher than the repository root (a directory holding `.git`) or
 /// the filesystem root.
+#[cfg(test)]
 pub fn discover(dir: &Path) -> Option<PathBuf> {
-    for d in dir.ancestors() {
-        let candidate = d.join(CONFIG_FILE);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if d.join(".git").exists() {
-            return None;
-        }
+    discover_cached(dir, &mut HashMap::new())
+}
+
+/// [`discover`] for many directories: each directory is looked at once, its answer
+/// shared by the directories beneath it (`cache` holds the answers so far).
+pub fn discover_cached(
+    dir: &Path,
+    cache: &mut HashMap<PathBuf, Option<PathBuf>>,
+) -> Option<PathBuf> {
+    if let Some(found) = cache.get(dir) {
+        return found.clone();
     }
-    None
+    let candidate = dir.join(CONFIG_FILE);
+    let found = if candidate.is_file() {
+        Some(candidate)
+    } else if dir.join(".git").exists() {
+        None
+    } else {
+        // `Path::ancestors` is the chain of `Path::parent`.
+        dir.parent().and_then(|p| discover_cached(p, cache))
+    };
+    cache.insert(dir.to_owned(), found.clone());
+    found
 }
 
 #[cfg(test)]

@@ -111,10 +111,11 @@ fn is_plain(dir: &Path, value: &Value) -> bool {
     only_resources
         && matches!(kind, None | Some("Kustomization"))
         && entries.iter().all(|e| {
-            let path = dir.join(e);
+            // One `stat` for `is_dir` and `is_file`.
             beneath(e)
-                && (path.is_dir()
-                    || (path.is_file() && (e.ends_with(".yaml") || e.ends_with(".yml"))))
+                && fs::metadata(dir.join(e)).is_ok_and(|m| {
+                    m.is_dir() || (m.is_file() && (e.ends_with(".yaml") || e.ends_with(".yml")))
+                })
         })
 }
 

@@ -104,12 +104,7 @@ impl Policy {
             }
             Source::Discover => {
                 let mut cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-                let mut find = |dir: PathBuf| {
-                    cache
-                        .entry(dir)
-                        .or_insert_with_key(|d| config::discover(d))
-                        .clone()
-                };
+                let mut find = |dir: PathBuf| config::discover_cached(&dir, &mut cache);
                 for f in files {
                     let abs = absolutes.of(f);
                     let dir = abs.parent().map(Path::to_owned).unwrap_or_default();

@@ -127,9 +127,9 @@ pub(crate) fn parse(
         .documents
         .into_iter()
         .map(|d| SourceObject {
-            value: d.value,
-            file: file.to_path_buf(),
             line: d.line,
+            file: file.to_path_buf(),
+            value: d.into_value(),
         })
         .collect())
 }

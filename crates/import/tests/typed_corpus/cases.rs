@@ -261,7 +261,7 @@ pub fn check<T: Serialize + DeserializeOwned>(n: usize, built: T) {
     let set = Set::load(case.0);
     let Some(set) = set else { return };
     let (_, _, source) = set.find(case.1);
-    let (_, expected) = start_and_expected(case, &source.value);
+    let (_, expected) = start_and_expected(case, source.value());
     let expected: T = lint::source::from_json(expected).expect("the expected object parses");
     assert_eq!(
         serde_json::to_value(&built).expect("serializes"),
@@ -281,9 +281,9 @@ pub fn file() -> Option<String> {
     for (n, case) in CASES.iter().enumerate() {
         let set = Set::load(case.0)?;
         let (index, def, doc) = set.find(case.1);
-        let (start, _) = start_and_expected(case, &doc.value);
+        let (start, _) = start_and_expected(case, doc.value());
         let value = match case.3 {
-            Op::Set { .. } => get(&doc.value, &path(case.2)),
+            Op::Set { .. } => get(doc.value(), &path(case.2)),
             Op::Remove => None,
         };
         let stmts =

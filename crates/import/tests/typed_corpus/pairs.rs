@@ -68,7 +68,7 @@ pub fn file() -> String {
             }) else {
                 continue;
             };
-            let changes = diff(def, &from.value, &to.value)
+            let changes = diff(def, from.value(), to.value())
                 .unwrap_or_else(|e| panic!("{location} {}/{}: {e}", to.kind, to.name));
             if changes.is_empty() {
                 continue;

@@ -125,7 +125,7 @@ impl Set {
             "{}: document {index} is not the one generated: {UPDATE}",
             self.location
         );
-        let source: T = match lint::source::from_json(doc.value.clone()) {
+        let source: T = match lint::source::from_json(doc.value().clone()) {
             Ok(t) => t,
             Err(e) => {
                 self.failures
@@ -258,7 +258,7 @@ pub fn set_file(module: &str, location: &str) -> Option<String> {
         let label = format!("{}/{}", doc.kind, doc.name);
         let _ = writeln!(t, "    set.check({i}, {label:?}, object_{i}());");
         let (body, helpers) =
-            import::typed::expr_split(def, &doc.value, &format!("schema_{i}"), SPLIT_AT)
+            import::typed::expr_split(def, doc.value(), &format!("schema_{i}"), SPLIT_AT)
                 .unwrap_or_else(|e| panic!("{location}: {label} ({}:{}): {e}", doc.file, doc.line));
         let file = Path::new(&doc.file)
             .strip_prefix(&set.dir)

@@ -112,7 +112,7 @@ pub(crate) fn evaluate(set: &Loaded, extra: &Loaded) -> Outcome {
                 api_version: "v1".to_owned(),
                 kind: "Pod".to_owned(),
                 name: String::new(),
-                value: pod,
+                value: std::sync::OnceLock::from(pod),
                 ..doc.clone()
             };
             let pod_req = request::request(&pod_doc, &namespaces);

@@ -90,7 +90,7 @@ pub(crate) fn read<'a>(
                 Err(b) => broken.push(b),
             }
         } else {
-            let mut value = doc.value.clone();
+            let mut value = doc.value().clone();
             value["apiVersion"] = serde_json::json!("admissionregistration.k8s.io/v1");
             match crate::source::from_json::<ValidatingAdmissionPolicyBinding>(value) {
                 Ok(b) => bindings.push(Binding {
@@ -115,7 +115,7 @@ pub(crate) fn read<'a>(
 fn policy<'a>(doc: &'a Document, env: &Env) -> Result<Policy<'a>, Broken<'a>> {
     let name = doc.name.clone();
     // v1beta1 has the fields of v1; the typed reader checks the apiVersion.
-    let mut value = doc.value.clone();
+    let mut value = doc.value().clone();
     value["apiVersion"] = serde_json::json!("admissionregistration.k8s.io/v1");
     let typed =
         crate::source::from_json::<ValidatingAdmissionPolicy>(value).map_err(|e| Broken {

@@ -83,7 +83,7 @@ fn labels_of(value: &Json) -> BTreeMap<String, String> {
 fn namespace_labels(ns: &str, namespaces: &BTreeMap<&str, &Document>) -> BTreeMap<String, String> {
     let mut labels = namespaces
         .get(ns)
-        .map(|d| labels_of(&d.value))
+        .map(|d| labels_of(d.value()))
         .unwrap_or_default();
     labels.insert(NAME_LABEL.to_owned(), ns.to_owned());
     labels
@@ -117,7 +117,7 @@ pub(crate) fn request(doc: &Document, namespaces: &BTreeMap<&str, &Document>) ->
         resource: matching::resource_of(&doc.kind),
         name: doc.name.clone(),
         namespace,
-        labels: labels_of(&doc.value),
+        labels: labels_of(doc.value()),
         namespace_labels,
     }
 }
@@ -126,7 +126,7 @@ pub(crate) fn request(doc: &Document, namespaces: &BTreeMap<&str, &Document>) ->
 /// policies commonly read (`spec.replicas` 1 for Deployments, ReplicaSets and
 /// StatefulSets; `spec.type` ClusterIP for Services; `imagePullPolicy` by tag).
 pub(crate) fn admitted_object(doc: &Document, req: &Request) -> Json {
-    let mut object = doc.value.clone();
+    let mut object = doc.value().clone();
     if let (Some(ns), Some(meta)) = (
         &req.namespace,
         object.get_mut("metadata").and_then(Json::as_object_mut),
@@ -219,7 +219,7 @@ pub(crate) fn namespace_object(req: &Request, namespaces: &BTreeMap<&str, &Docum
     };
     let mut value = namespaces
         .get(ns.as_str())
-        .map(|d| d.value.clone())
+        .map(|d| d.value().clone())
         .unwrap_or_else(
             || json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
         );
@@ -246,7 +246,7 @@ pub(crate) fn template_pod(doc: &Document, req: &Request) -> Option<(&'static st
         ("", "ReplicationController") => ("spec.template", "/spec/template"),
         _ => return None,
     };
-    let template = doc.value.pointer(pointer)?;
+    let template = doc.value().pointer(pointer)?;
     let mut metadata = template
         .get("metadata")
         .cloned()
@@ -299,10 +299,10 @@ pub(crate) fn params(
         })
         .filter(|d| match (&param_ref.name, &param_ref.selector) {
             (Some(name), _) => d.name == *name,
-            (None, Some(selector)) => matching::selects(Some(selector), &labels_of(&d.value)),
+            (None, Some(selector)) => matching::selects(Some(selector), &labels_of(d.value())),
             (None, None) => false,
         })
-        .map(|d| to_cel(&d.value))
+        .map(|d| to_cel(d.value()))
         .collect();
     if !found.is_empty() {
         return Ok(found);

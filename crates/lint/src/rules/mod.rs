@@ -163,7 +163,32 @@ pub(crate) use policy::exception_notes;
 
 /// Runs every rule over the set.
 pub(crate) fn run_all(set: &Set<'_>, sink: &mut Sink) {
-    api::run(set, sink);
+    // On a large set, the `api` rules (about a third of the time) run beside the others,
+    // and their hits come first as when run in turn.
+    if set.items.len() >= PARALLEL_FROM {
+        std::thread::scope(|scope| {
+            let others = scope.spawn(|| {
+                let mut others = Sink::default();
+                run_others(set, &mut others);
+                others
+            });
+            api::run(set, sink);
+            match others.join() {
+                Ok(others) => sink.hits.extend(others.hits),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+    } else {
+        api::run(set, sink);
+        run_others(set, sink);
+    }
+}
+
+/// Objects from which the rules run on two threads.
+const PARALLEL_FROM: usize = 2000;
+
+/// Every rule family but `api`, in order.
+fn run_others(set: &Set<'_>, sink: &mut Sink) {
     wiring::run(set, sink);
     network::run(set, sink);
     network_selects::run(set, sink);

@@ -205,7 +205,7 @@ fn template_annotations(
         return m.annotations.clone().map(|a| (meta, a));
     }
     let pointer = format!("/{}", meta.replace('.', "/"));
-    let raw = item.doc?.value.pointer(&pointer)?.as_object()?;
+    let raw = item.doc?.value().pointer(&pointer)?.as_object()?;
     let annotations = raw
         .iter()
         .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))

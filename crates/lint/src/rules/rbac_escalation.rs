@@ -27,10 +27,16 @@ pub(super) fn run(set: &Set<'_>, sink: &mut Sink) {
             continue;
         };
         match doc.kind.as_str() {
-            "ClusterRole" => role(i, &raw_rules(&doc.value), sink),
+            "ClusterRole" => role(i, &raw_rules(doc.value()), sink),
             "ClusterRoleBinding" => {
-                let name = doc.value.pointer("/roleRef/name").and_then(|v| v.as_str());
-                let kind = doc.value.pointer("/roleRef/kind").and_then(|v| v.as_str());
+                let name = doc
+                    .value()
+                    .pointer("/roleRef/name")
+                    .and_then(|v| v.as_str());
+                let kind = doc
+                    .value()
+                    .pointer("/roleRef/kind")
+                    .and_then(|v| v.as_str());
                 binding(i, kind, name, true, sink);
             }
             _ => {}

@@ -101,11 +101,11 @@ impl<'a> Set<'a> {
                     && (kind == "ClusterRole" || same_ns(d.namespace.as_deref(), ns))
             })
             .map(|d| {
-                if d.value.get("aggregationRule").is_some() {
+                if d.value().get("aggregationRule").is_some() {
                     // Aggregated: its rules are filled in by the cluster.
                     vec![(vec!["*".into()], vec!["*".into()], vec!["*".into()], vec![])]
                 } else {
-                    raw_rules(&d.value)
+                    raw_rules(d.value())
                 }
             })
     }
@@ -119,7 +119,7 @@ impl<'a> Set<'a> {
         }
         for &i in self.index.of_kind("ClusterRoleBinding") {
             let Some(d) = self.items[i].doc else { continue };
-            let subjects = d.value.get("subjects").and_then(|s| s.as_array());
+            let subjects = d.value().get("subjects").and_then(|s| s.as_array());
             for s in subjects.into_iter().flatten() {
                 if let Some(name) = s.get("name").and_then(|k| k.as_str()) {
                     out.entry(name).or_default().push(i);
@@ -148,7 +148,7 @@ impl<'a> Set<'a> {
         for d in self.items.iter().filter_map(|i| i.doc) {
             if d.kind == "ClusterRoleBinding" && d.object.is_none() {
                 let name = d
-                    .value
+                    .value()
                     .pointer("/roleRef/name")
                     .and_then(|v| v.as_str())
                     .unwrap_or_default();
@@ -311,7 +311,7 @@ impl<'a> Set<'a> {
                             .iter()
                             .any(|r| r.0 == d.kind && r.1 == d.api_version)
                     })
-                    .and_then(|d| raw_template(&d.kind, &d.value))
+                    .and_then(|d| raw_template(&d.kind, d.value()))
                     .map(|(t, p, n)| raw_found(item.kind, t, p, n)),
             };
             let Some((template, prefix, replicas, serving, parallelism)) = found else {

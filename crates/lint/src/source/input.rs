@@ -202,13 +202,18 @@ pub fn load_files(files: &[PathBuf]) -> (Loaded, Vec<LoadError>) {
 /// Reads and parses files through `input` into `into`, returning what could not be read.
 /// Once the total limit is used up, the files left are reported in one error.
 pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) -> Vec<LoadError> {
-    // Read in order (the limits count bytes in file order), parse on every core, keep
-    // the file order in what comes out.
-    let mut read: Vec<Result<(String, String), LoadError>> = Vec::with_capacity(files.len());
-    for (i, f) in files.iter().enumerate() {
+    // Read in order (the limits count bytes in file order) while other threads parse
+    // what was read so far, and keep the file order in what comes out.
+    let mut next = 0;
+    let mut stopped = false;
+    let reads = std::iter::from_fn(|| {
+        let f = files.get(next).filter(|_| !stopped)?;
+        next += 1;
         if input.exhausted() {
-            let rest = files.len() - i;
-            read.push(Err(LoadError {
+            // One error for this file and the ones after it; nothing more is read.
+            stopped = true;
+            let rest = files.len() - (next - 1);
+            return Some(Err(LoadError {
                 file: f.display().to_string(),
                 line: None,
                 message: format!(
@@ -221,11 +226,10 @@ pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) 
                     input.limits.describe()
                 ),
             }));
-            break;
         }
-        read.push(input.read_file(f));
-    }
-    let parsed = parse_all(read);
+        Some(input.read_file(f))
+    });
+    let parsed = parse_all(reads);
     let mut errors = Vec::new();
     for p in parsed {
         match p {
@@ -239,41 +243,67 @@ pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) 
     errors
 }
 
-/// Parses every text read (`(label, text)`), on up to one thread per core, in order.
-fn parse_all(read: Vec<Result<(String, String), LoadError>>) -> Vec<Result<Loaded, LoadError>> {
-    let parse = |r: Result<(String, String), LoadError>| r.and_then(|(l, t)| parse_str(&l, &t));
-    let bytes: usize = read.iter().flatten().map(|(_, t)| t.len()).sum();
+type FileText = Result<(String, String), LoadError>;
+
+fn parse(r: FileText) -> Result<Loaded, LoadError> {
+    r.and_then(|(l, t)| parse_str(&l, &t))
+}
+
+/// Parses every text read (`(label, text)`), on up to one thread per core while the
+/// texts are still being read, in order.
+fn parse_all(mut reads: impl Iterator<Item = FileText>) -> Vec<Result<Loaded, LoadError>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
     // Below a megabyte, threads cost more than they save.
+    let mut first = Vec::new();
+    let mut bytes = 0;
+    while bytes < (1 << 20) {
+        let Some(r) = reads.next() else { break };
+        bytes += r.as_ref().map_or(0, |(_, t)| t.len());
+        first.push(r);
+    }
     if threads < 2 || bytes < (1 << 20) {
-        return read.into_iter().map(parse).collect();
+        return first.into_iter().map(parse).collect();
     }
-    // Contiguous chunks of about equal bytes, one per thread.
-    let share = bytes.div_ceil(threads);
-    let mut chunks: Vec<Vec<Result<(String, String), LoadError>>> = vec![Vec::new()];
-    let mut in_chunk = 0;
-    for r in read {
-        let len = r.as_ref().map_or(0, |(_, t)| t.len());
-        if in_chunk >= share && chunks.len() < threads {
-            chunks.push(Vec::new());
-            in_chunk = 0;
-        }
-        in_chunk += len;
-        chunks.last_mut().expect("one chunk at least").push(r);
-    }
+    // Workers take texts off one queue as they are read; each result keeps its index.
+    let (to_parse, queue) = std::sync::mpsc::channel::<(usize, FileText)>();
+    let queue = std::sync::Mutex::new(queue);
+    let (to_collect, results) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.into_iter().map(parse).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(parsed) => parsed,
-                Err(panic) => std::panic::resume_unwind(panic),
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let to_collect = to_collect.clone();
+                let queue = &queue;
+                scope.spawn(move || loop {
+                    let next = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((i, r)) = next else { return };
+                    if to_collect.send((i, parse(r))).is_err() {
+                        return;
+                    }
+                })
             })
-            .collect()
+            .collect();
+        drop(to_collect);
+        let mut n = 0;
+        for r in first.into_iter().chain(reads) {
+            // The workers stop only when the queue closes.
+            let _ = to_parse.send((n, r));
+            n += 1;
+        }
+        drop(to_parse);
+        let mut out: Vec<Option<Result<Loaded, LoadError>>> = (0..n).map(|_| None).collect();
+        for (i, p) in results.iter() {
+            out[i] = Some(p);
+        }
+        for w in workers {
+            if let Err(panic) = w.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        out.into_iter().flatten().collect()
     })
 }

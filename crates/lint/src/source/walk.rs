@@ -174,14 +174,16 @@ impl Walk {
                 stack.pop();
                 continue;
             };
-            let link = match fs::symlink_metadata(&path) {
-                Ok(m) => m.file_type().is_symlink(),
+            let (link, own) = match fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => (true, None),
+                Ok(m) => (false, Some(m)),
                 Err(e) => {
                     self.error(&path, format!("cannot read: {}", io_text(&e)));
                     continue;
                 }
             };
-            let meta = match fs::metadata(&path) {
+            // What is not a link is what `lstat` read: no second `stat`.
+            let meta = match own.map_or_else(|| fs::metadata(&path), Ok) {
                 Ok(m) => m,
                 Err(e) if link => {
                     self.error(

@@ -24,7 +24,7 @@ fn docs() -> Vec<Value> {
         .expect("base parses")
         .documents
         .into_iter()
-        .map(|d| d.value)
+        .map(|d| d.into_value())
         .collect()
 }
 
@@ -107,7 +107,7 @@ fn apply(ops: &[Op]) -> String {
                     .expect("added doc parses")
                     .documents
                     .into_iter()
-                    .map(|d| d.value),
+                    .map(|d| d.into_value()),
             ),
             Remove(obj) => docs.retain(|d| id(d) != *obj),
         }

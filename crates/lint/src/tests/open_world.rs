@@ -353,7 +353,7 @@ fn octal_modes_read_as_kubernetes_reads_them() {
         .expect("Deployment");
     assert!(web.error.is_none(), "{:?}", web.error);
     assert_eq!(
-        web.value
+        web.value()
             .pointer("/spec/template/spec/volumes/0/secret/defaultMode"),
         Some(&json!(256))
     );
@@ -538,7 +538,9 @@ fn defaults_apply_before_the_rules() {
     assert_eq!(rollout(599), 0);
     // The copy is defaulted, the document's own JSON is not.
     let loaded = parse_str("d.yaml", &deployment(5)).expect("parses");
-    assert!(loaded.documents[0].value["spec"].get("strategy").is_none());
+    assert!(loaded.documents[0].value()["spec"]
+        .get("strategy")
+        .is_none());
     let Some(crate::object::Object::Deployment(d)) = &loaded.documents[0].object else {
         panic!("typed");
     };

@@ -13,9 +13,9 @@ fn manifests(text: &str) -> Vec<Manifest> {
         .into_iter()
         .filter_map(|d| {
             let component = d
-                .value
+                .value()
                 .pointer("/spec/template/metadata/labels/app")
-                .or(d.value.pointer("/metadata/name"))
+                .or(d.value().pointer("/metadata/name"))
                 .and_then(|v| v.as_str())
                 .map(str::to_owned);
             d.object.map(|object| Manifest {

@@ -93,7 +93,7 @@ pub(super) fn rollouts(set: &Set<'_>, sink: &mut Sink) {
         else {
             continue;
         };
-        let Some(ru) = doc.value.pointer("/spec/updateStrategy/rollingUpdate") else {
+        let Some(ru) = doc.value().pointer("/spec/updateStrategy/rollingUpdate") else {
             continue;
         };
         let unavailable = json_int_or_string(ru.get("maxUnavailable"));

@@ -85,7 +85,7 @@ fn max_surge(set: &Set<'_>, idx: usize) -> Option<IntOrString> {
     }
     match item
         .doc?
-        .value
+        .value()
         .pointer("/spec/updateStrategy/rollingUpdate/maxSurge")?
     {
         Value::Number(n) => n

@@ -40,7 +40,7 @@ pub(super) fn roles(set: &Set<'_>, sink: &mut Sink) {
         else {
             continue;
         };
-        for (j, rule) in raw_rules(&doc.value).iter().enumerate() {
+        for (j, rule) in raw_rules(doc.value()).iter().enumerate() {
             check(i, format!("rules[{j}]"), rule, true, sink);
         }
     }

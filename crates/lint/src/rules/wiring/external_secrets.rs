@@ -9,14 +9,14 @@ pub(super) fn external_secrets(set: &Set<'_>, sink: &mut Sink) {
             continue;
         }
         let Some(store) = doc
-            .value
+            .value()
             .pointer("/spec/secretStoreRef/name")
             .and_then(|v| v.as_str())
         else {
             continue;
         };
         let kind = doc
-            .value
+            .value()
             .pointer("/spec/secretStoreRef/kind")
             .and_then(|v| v.as_str())
             .unwrap_or("SecretStore");

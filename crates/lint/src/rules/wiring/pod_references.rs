@@ -43,18 +43,18 @@ fn secret_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<Option<BTr
         match doc.kind.as_str() {
             "ExternalSecret" => {
                 let target = doc
-                    .value
+                    .value()
                     .pointer("/spec/target/name")
                     .and_then(|v| v.as_str())
                     .unwrap_or(&doc.name);
                 if target == name {
-                    if doc.value.pointer("/spec/dataFrom").is_some()
-                        || doc.value.pointer("/spec/target/template").is_some()
+                    if doc.value().pointer("/spec/dataFrom").is_some()
+                        || doc.value().pointer("/spec/target/template").is_some()
                     {
                         return Some(None);
                     }
                     let keys = doc
-                        .value
+                        .value()
                         .pointer("/spec/data")
                         .and_then(|d| d.as_array())
                         .into_iter()
@@ -66,13 +66,13 @@ fn secret_keys(set: &Set<'_>, name: &str, ns: Option<&str>) -> Option<Option<BTr
             }
             "SealedSecret" => {
                 let target = doc
-                    .value
+                    .value()
                     .pointer("/spec/template/metadata/name")
                     .and_then(|v| v.as_str())
                     .unwrap_or(&doc.name);
                 if target == name {
                     let keys = doc
-                        .value
+                        .value()
                         .pointer("/spec/encryptedData")
                         .and_then(|d| d.as_object())
                         .map(|m| m.keys().cloned().collect());

@@ -24,7 +24,7 @@ pub(in crate::rules) fn bound(set: &Set<'_>, sa: &str, ns: Option<&str>) -> bool
             .filter_map(|&i| set.items[i].doc)
             .filter(|d| d.kind == "ClusterRoleBinding")
             .any(|d| {
-                d.value
+                d.value()
                     .get("subjects")
                     .and_then(|s| s.as_array())
                     .into_iter()
@@ -137,11 +137,11 @@ pub(super) fn rbac(set: &Set<'_>, sink: &mut Sink) {
         let str_at = |v: &serde_json::Value, p: &str| {
             v.pointer(p).and_then(|v| v.as_str()).map(str::to_owned)
         };
-        if str_at(&doc.value, "/roleRef/kind").as_deref() == Some("ClusterRole") {
-            let name = str_at(&doc.value, "/roleRef/name").unwrap_or_default();
+        if str_at(doc.value(), "/roleRef/kind").as_deref() == Some("ClusterRole") {
+            let name = str_at(doc.value(), "/roleRef/name").unwrap_or_default();
             cluster_role_ref(set, i, &name, sink);
         }
-        let subjects = doc.value.get("subjects").and_then(|s| s.as_array());
+        let subjects = doc.value().get("subjects").and_then(|s| s.as_array());
         for (j, s) in subjects.into_iter().flatten().enumerate() {
             if str_at(s, "/kind").as_deref() != Some("ServiceAccount") {
                 continue;

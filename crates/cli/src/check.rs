@@ -16,10 +16,10 @@ use crate::emit::{
     covered, fail, merged_report, print_findings, prune_scope, serialization_errors, settle, units,
     validate_selected,
 };
-use crate::emit_cache::Cache;
 use crate::project::output_root;
 use crate::selection::inputs;
 use crate::{Select, EXIT_ERRORS, EXIT_USAGE};
+use dsl::output::cache::Cache;
 
 /// One file that differs: path, what is on disk, what emit would write.
 pub struct Drift {

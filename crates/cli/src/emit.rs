@@ -11,11 +11,11 @@ use dsl::validate::Report;
 use dsl::{App, Manifest};
 
 use crate::console::{self, say, EXIT_IO};
-use crate::emit_cache::{Cache, Hit, Key};
 use crate::project::output_root;
 use crate::report;
 use crate::selection::{declare, inputs, targets};
 use crate::{EmitArgs, Format, Select, EXIT_ERRORS, EXIT_USAGE};
+use dsl::output::cache::{Cache, Hit, Key};
 
 /// One rendered application environment.
 pub struct Rendered {

@@ -32,7 +32,6 @@ mod check;
 mod console;
 mod diff;
 mod emit;
-mod emit_cache;
 mod import;
 mod import_write;
 mod lint;

@@ -1,4 +1,4 @@
-//! `emit`'s cache (crates/cli/src/emit_cache.rs): an environment whose declaration, inputs
+//! `emit`'s cache (crates/dsl/src/output/cache.rs): an environment whose declaration, inputs
 //! and binary are unchanged, and whose directory is exactly as emit left it, is served
 //! from the cache; anything else is rendered and planned as before. Each test has its own
 //! cache directory (`KAIRN_CACHE_DIR`).

@@ -12,9 +12,11 @@
 //!
 //! Modules: this one (the files of an environment), `ownership.rs` (the `.kairn-manifest`
 //! record), `plan.rs` (what an emit changes, shared by `emit` and `check`), `commit.rs`
-//! (staging, the atomic switch, recovery), `lock.rs` (one writer at a time) and
-//! [`phases`] (phase directories and the Flux file for environments with hooks).
+//! (staging, the atomic switch, recovery), `lock.rs` (one writer at a time),
+//! [`phases`] (phase directories and the Flux file for environments with hooks) and
+//! [`cache`] (environments unchanged since the last emit, neither rendered nor read).
 
+pub mod cache;
 mod commit;
 mod lock;
 mod ownership;

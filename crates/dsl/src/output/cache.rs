@@ -9,20 +9,24 @@
 //!   itself ([`App::digest`]: its `Debug` form, every setting and `declared at` line);
 //! - its **findings** (waived ones too) and object count, printed again on a hit exactly
 //!   as validation printed them;
-//! - the **listing** of its directory as emit left it: every entry's path, type, size and
-//!   modification time (nanoseconds), and the names of the files kairn wrote.
+//! - the **listing** of the files emit wrote in its directory: each one's name, size and
+//!   modification time (nanoseconds).
 //!
 //! A later `emit` or `check` whose key matches reuses the findings. Under the output lock
-//! it lists the directory again: when the listing is identical and no staging directory
-//! of an interrupted emit is beside it, the directory is planned as current without
-//! being read ([`dsl::output::Unit::known_current`]); otherwise the environment is
-//! rendered and planned as usual. A hand edit changes a file's modification time, so it
-//! is never hidden (the way `git status` trusts its index). An entry is recorded only
-//! when every file still holds what emit wrote (read back between two identical
-//! listings) and the newest is more than 100 ms older than the listing (2 s on a file
-//! system with whole-second times): an edit in the same tick of the file system's clock
-//! would keep the recorded time ("racily clean", in git's words). A later emit records
-//! such a directory.
+//! it reads the listing again: when every file is still a file of the recorded size and
+//! time and no staging directory of an interrupted emit is beside the directory, it is
+//! planned as current without being read ([`super::Unit::known_current`]); otherwise the
+//! environment is rendered and planned as usual. Files of the user's own in the directory
+//! change nothing either way (emit keeps them). A hand edit changes a file's modification
+//! time, so it is never hidden (the way `git status` trusts its index). An entry is
+//! recorded only when every file still holds what emit wrote (read back between two
+//! identical listings) and the newest is more than 100 ms older than the listing (2 s on
+//! a file system with whole-second times): an edit in the same tick of the file system's
+//! clock would keep the recorded time ("racily clean", in git's words). A later emit
+//! records such a directory.
+//!
+//! `kairn emit` and `kairn check` use it (`cli/src/emit.rs`); it lives here, beside the
+//! writer, so that it runs with `dsl`'s optimisation in a team's dev profile.
 //!
 //! The cache lives beside the binary (`<target>/<profile>/kairn-cache/`, one directory
 //! per output root) or in `KAIRN_CACHE_DIR`; `KAIRN_CACHE_DIR=` (empty) turns it off.
@@ -37,11 +41,12 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dsl::registry::Inputs;
-use dsl::validate::{self, Finding, Note, Report, Severity};
-use dsl::App;
+use lint::{Finding, Note, Report, Severity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::model::app::App;
+use crate::registry::Inputs;
 
 /// Version of the entry format and of what the key covers; part of every key.
 const FORMAT: &str = "kairn emit cache 1";
@@ -130,7 +135,7 @@ impl StoredFinding {
     /// The finding, when its rule still exists.
     fn finding(self) -> Option<Finding> {
         Some(Finding {
-            rule: validate::rule(&self.rule)?.id,
+            rule: lint::rule(&self.rule)?.id,
             severity: if self.error {
                 Severity::Error
             } else {
@@ -202,7 +207,7 @@ impl Cache {
         build.update([0]);
         build.update(binary_identity()?.as_bytes());
         build.update([0]);
-        build.update(dsl::output::emit_command().as_bytes());
+        build.update(super::emit_command().as_bytes());
         for key in inputs.keys() {
             build.update([0]);
             build.update(key.as_bytes());
@@ -276,8 +281,9 @@ impl Cache {
         objects: usize,
         files: &BTreeMap<String, String>,
     ) {
+        let names: Vec<String> = files.keys().cloned().collect();
         let listed_at = nanos(std::time::SystemTime::now()).unwrap_or(0);
-        let Some((before, newest, coarse)) = listing(dir) else {
+        let Some((before, newest, coarse)) = listing(dir, &names) else {
             return;
         };
         // Racily clean (as git calls it): an edit in the same tick of the file system's
@@ -295,10 +301,9 @@ impl Cache {
         let written = files.iter().all(|(name, content)| {
             fs::read(dir.join(name)).is_ok_and(|bytes| bytes == content.as_bytes())
         });
-        if !written || listing(dir).is_none_or(|(again, _, _)| again != before) {
+        if !written || listing(dir, &names).is_none_or(|(again, _, _)| again != before) {
             return;
         }
-        let files = files.keys().cloned().collect();
         let entry = Entry {
             key: key.0.clone(),
             objects,
@@ -312,7 +317,7 @@ impl Cache {
                     message: n.message.clone(),
                 })
                 .collect(),
-            files,
+            files: names,
             listing: before,
         };
         let path = self.entry_path(id, env);
@@ -348,7 +353,7 @@ impl Hit {
                 return false;
             }
         }
-        listing(dir).is_some_and(|(now, _, _)| now == self.listing)
+        listing(dir, &self.files).is_some_and(|(now, _, _)| now == self.listing)
     }
 }
 
@@ -362,47 +367,23 @@ fn nanos(t: std::time::SystemTime) -> Option<u128> {
     Some(t.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }
 
-/// Every entry below `dir`, sorted (`path<TAB>type<TAB>size<TAB>modified-ns`), the newest
-/// modification time, and whether every time is a whole second (a file system with
-/// coarse times).
-fn listing(dir: &Path) -> Option<(Vec<String>, u128, bool)> {
-    fn walk(
-        dir: &Path,
-        prefix: &str,
-        out: &mut Vec<String>,
-        newest: &mut u128,
-        coarse: &mut bool,
-    ) -> Option<()> {
-        let mut entries = fs::read_dir(dir)
-            .ok()?
-            .map(|e| e.ok())
-            .collect::<Option<Vec<_>>>()?;
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name().into_string().ok()?;
-            let rel = format!("{prefix}{name}");
-            let meta = entry.metadata().ok()?;
-            let modified = nanos(meta.modified().ok()?)?;
-            *newest = (*newest).max(modified);
-            *coarse &= modified % 1_000_000_000 == 0;
-            let kind = if meta.is_dir() {
-                'd'
-            } else if meta.is_file() {
-                'f'
-            } else {
-                'o'
-            };
-            out.push(format!("{rel}\t{kind}\t{}\t{modified}", meta.len()));
-            if meta.is_dir() {
-                walk(&entry.path(), &format!("{rel}/"), out, newest, coarse)?;
-            }
-        }
-        Some(())
-    }
-    let mut out = Vec::new();
+/// `name<TAB>size<TAB>modified-ns` of each of `files` in `dir` (each must be a regular
+/// file), the newest modification time, and whether every time is a whole second (a
+/// file system with coarse times).
+fn listing(dir: &Path, files: &[String]) -> Option<(Vec<String>, u128, bool)> {
+    let mut out = Vec::with_capacity(files.len());
     let mut newest = 0;
     let mut coarse = true;
-    walk(dir, "", &mut out, &mut newest, &mut coarse)?;
+    for name in files {
+        let meta = fs::symlink_metadata(dir.join(name)).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let modified = nanos(meta.modified().ok()?)?;
+        newest = newest.max(modified);
+        coarse &= modified % 1_000_000_000 == 0;
+        out.push(format!("{name}\t{}\t{modified}", meta.len()));
+    }
     Some((out, newest, coarse))
 }
 
@@ -413,8 +394,8 @@ mod tests {
     #[test]
     fn findings_round_trip_through_an_entry() {
         let finding = Finding {
-            rule: validate::RULES[0].id,
-            severity: validate::RULES[0].severity,
+            rule: lint::RULES[0].id,
+            severity: lint::RULES[0].severity,
             app: Some("shop".into()),
             environment: Some("production".into()),
             kind: "Deployment".into(),

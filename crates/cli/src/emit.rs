@@ -462,6 +462,9 @@ pub fn run(args: &EmitArgs) -> ExitCode {
     if let (Ok(_), Some(cache)) = (&written, &cache) {
         remember(cache, &root, &envs);
     }
+    // The process ends here: returning the fleet's declarations to the allocator one by
+    // one would take longer than the rest of an emit that the cache served.
+    std::mem::forget(envs);
     let charts = args.format == Format::Helm;
     match written {
         Ok(report) => {

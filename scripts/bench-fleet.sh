@@ -102,6 +102,27 @@ bench() {
   done
   rebuild=$(printf '%s\n' "${rebuild_lines[@]}" | median)
   edit_loop=$(printf '%s\n' "${loop_lines[@]}" | median)
+  # The same edit through the team crate's own kairn (teams/<team>/examples/kairn.rs,
+  # `kairn::main_partial`): only that crate's apps are compiled and linked.
+  team_loop=""
+  local team
+  team=$(echo "$app_file" | sed -n 's|^\./teams/\([^/]*\)/.*|\1|p')
+  if [ -n "$team" ] && [ -f "teams/$team/examples/kairn.rs" ]; then
+    CARGO_TARGET_DIR=$dir/target cargo build -q -p "$team" --example kairn
+    local team_lines=()
+    for i in $(seq "$runs"); do
+      sed -i "s/\"team-\([0-9]*\)[a-z]*\".to_owned/\"team-\1$( [ $((i % 2)) = 1 ] && echo y)\".to_owned/" "$app_file"
+      local t0 t1
+      t0=$(date +%s%N)
+      CARGO_TARGET_DIR=$dir/target cargo build -q -p "$team" --example kairn
+      "$dir/target/debug/examples/kairn" emit --app "$app_id" >/dev/null 2>&1
+      t1=$(date +%s%N)
+      team_lines+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f 0\n", (b - a) / 1e9 }')")
+    done
+    team_loop=$(printf '%s\n' "${team_lines[@]}" | median)
+    sed -i "s/\"team-\([0-9]*\)[a-z]*\".to_owned/\"team-\1\".to_owned/" "$app_file"
+    "$bin" emit >/dev/null 2>&1
+  fi
   echo "[$label] emit..." >&2
   local fresh_lines=()
   # The previous tree is moved aside and the disk settled first: deleting ~40,000 files
@@ -140,17 +161,17 @@ for n in "${sizes[@]}"; do
   rm -rf "$out/new"
   python3 scripts/fleet/generate.py "$n" "$out/new" "$kairn_root" --shape "$shape" >&2
   bench new "$out/new" "$out/new/target/debug/kairn" cargo build
-  new=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$uncached" "$check" "$check_uncached" "$lint")
+  new=("$cold" "$rebuild" "$edit_loop" "$team_loop" "$fresh" "$unchanged" "$uncached" "$check" "$check_uncached" "$lint")
   echo "N = $n ($shape): $envs, $size MB of YAML" >>"$results"
 
-  today=("" "" "" "" "" "" "" "" "")
+  today=("" "" "" "" "" "" "" "" "" "")
   if [ -n "$base" ]; then
     rm -rf "$out/today"
     mkdir -p "$out/today"
     git archive "$base" | tar -x -C "$out/today"
     python3 scripts/fleet/generate.py "$n" - "$out/today" --layout baseline >&2
     bench today "$out/today" "$out/today/target/debug/kairn" cargo build -p cli
-    today=("$cold" "$rebuild" "$edit_loop" "$fresh" "$unchanged" "$uncached" "$check" "$check_uncached" "$lint")
+    today=("$cold" "$rebuild" "$edit_loop" "$team_loop" "$fresh" "$unchanged" "$uncached" "$check" "$check_uncached" "$lint")
   fi
 
   # Peers doing the same work: every environment of every app.
@@ -180,10 +201,10 @@ for n in "${sizes[@]}"; do
     echo
     row step "today ($base, one apps crate)" "new, $shape apps (a crate per 10 apps)"
     if [ -n "$base" ]; then echo "|---|---|---|"; else echo "|---|---|"; fi
-    labels=("cold build (with dependencies), rustc peak" "edit one app: rebuild" "edit one app: rebuild + \`emit --app\` of it (edit → YAML)" "emit, fresh tree" "emit, nothing changed" "emit, nothing changed, cache off (as after a rebuild)" "check" "check, cache off" "lint generated/")
+    labels=("cold build (with dependencies), rustc peak" "edit one app: rebuild" "edit one app: rebuild + \`emit --app\` of it (edit → YAML)" "the same through the team crate's kairn (\`--example kairn\`)" "emit, fresh tree" "emit, nothing changed" "emit, nothing changed, cache off (as after a rebuild)" "check" "check, cache off" "lint generated/")
     for i in "${!labels[@]}"; do
       t=${today[$i]} w=${new[$i]}
-      if [ "$i" = 2 ]; then row "${labels[$i]}" "$( [ -n "$t" ] && secs "$t")" "$(secs "$w")"
+      if [ "$i" = 2 ] || [ "$i" = 3 ]; then row "${labels[$i]}" "$( [ -n "$t" ] && secs "$t")" "$(secs "$w")"
       else row "${labels[$i]}" "$( [ -n "$t" ] && fmt "$t")" "$(fmt "$w")"; fi
     done
     row "helm template of an umbrella chart of every environment (same objects)" "" "$( [ "$helm_t" != n/a ] && fmt "$helm_t" || echo n/a)"

@@ -104,6 +104,20 @@ standalone() (
   cargo fmt --all -- --check
   cargo clippy --all-targets --workspace --locked -- -D warnings
   cargo run --locked -q --profile test -- check
+  # The team crate's own kairn (teams/payments/examples/kairn.rs: its apps alone) leaves
+  # another app's directory in place, which the workspace's binary, holding every app,
+  # removes as no longer declared.
+  local out
+  out="$(mktemp -d -p "$PWD/../../target" team-scope.XXXXXX)"
+  cp -r generated/. "$out"
+  mkdir -p "$out/other/production"
+  echo "a: 1" >"$out/other/production/a.yaml"
+  (cd "$out/other/production" && sha256sum a.yaml >.kairn-manifest)
+  cargo run --locked -q --profile test -p payments --example kairn -- emit --out "$out" 2>/dev/null
+  test -f "$out/other/production/a.yaml" || { echo "the team's kairn removed another app's directory" >&2; return 1; }
+  cargo run --locked -q --profile test -- emit --out "$out" 2>/dev/null
+  test ! -e "$out/other/production" || { echo "the workspace's kairn kept an undeclared app's directory" >&2; return 1; }
+  rm -rf "$out"
 )
 step "standalone example" standalone
 # `kairn new DIR` as a new team runs it: the repository it writes (path dependency on this

@@ -282,7 +282,9 @@ kairn.workspace = true
     uses = "\n".join(f"use {nm} as _;" for nm in names)
     write(f"{out}/src/main.rs", f"{uses}\n\nfn main() -> std::process::ExitCode {{\n    kairn::main(kairn::registered())\n}}\n")
     for nm, members_ in zip(names, teams):
-        write(f"{out}/teams/{nm}/Cargo.toml", f'[package]\nname = "{nm}"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n[dependencies]\ndsl.workspace = true\n')
+        write(f"{out}/teams/{nm}/Cargo.toml", f'[package]\nname = "{nm}"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n[dependencies]\ndsl.workspace = true\n\n[dev-dependencies]\nkairn.workspace = true\n')
+        # The crate's own kairn over its apps alone (as examples/standalone's teams/payments).
+        write(f"{out}/teams/{nm}/examples/kairn.rs", f"use {nm} as _;\n\nfn main() -> std::process::ExitCode {{\n    kairn::main_partial(kairn::registered(), kairn::Settings::default())\n}}\n")
         mods = "\n".join(f"mod app_{k:04d};" for k in members_)
         write(f"{out}/teams/{nm}/src/lib.rs", f"//! Generated fleet crate.\n#![allow(missing_docs)]\n\n{mods}\n")
         for k in members_:

@@ -350,12 +350,22 @@ pub(crate) fn fail(code: u8, errors: &[String]) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Which undeclared environment directories a selection lets emit remove.
+/// Which undeclared environment directories a selection lets emit remove: none for one
+/// environment, the named app's, and with no selection every app's, or only the apps
+/// the binary holds when it holds part of the workspace ([`crate::main_partial`]).
 pub fn prune_scope(select: &Select) -> Prune {
-    match (&select.app, &select.env) {
-        (_, Some(_)) => Prune::Nothing,
-        (Some(app), None) => Prune::Apps(BTreeSet::from([app.clone()])),
-        (None, None) => Prune::AllApps,
+    let held = crate::registry_is_partial()
+        .then(|| crate::registry().iter().map(|a| a.id.to_owned()).collect());
+    scope_of(select, held)
+}
+
+/// [`prune_scope`] given the apps a partial binary holds (`None`: every app).
+fn scope_of(select: &Select, held: Option<BTreeSet<String>>) -> Prune {
+    match (&select.app, &select.env, held) {
+        (_, Some(_), _) => Prune::Nothing,
+        (Some(app), None, _) => Prune::Apps(BTreeSet::from([app.clone()])),
+        (None, None, Some(held)) => Prune::Apps(held),
+        (None, None, None) => Prune::AllApps,
     }
 }
 
@@ -521,5 +531,33 @@ pub fn run(args: &EmitArgs) -> ExitCode {
                 "each environment directory holds either its previous or its new content; run emit again once the cause is fixed".to_owned(),
             ],
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binary_holding_part_of_the_apps_prunes_only_those() {
+        let select = |app: Option<&str>, env: Option<&str>| Select {
+            app: app.map(str::to_owned),
+            env: env.map(str::to_owned),
+            inputs: Vec::new(),
+        };
+        let held = BTreeSet::from(["payments-api".to_owned()]);
+        assert_eq!(
+            scope_of(&select(None, None), Some(held.clone())),
+            Prune::Apps(held.clone())
+        );
+        assert_eq!(scope_of(&select(None, None), None), Prune::AllApps);
+        assert_eq!(
+            scope_of(&select(Some("other"), None), Some(held.clone())),
+            Prune::Apps(BTreeSet::from(["other".to_owned()]))
+        );
+        assert_eq!(
+            scope_of(&select(None, Some("production")), Some(held)),
+            Prune::Nothing
+        );
     }
 }

@@ -230,9 +230,18 @@ pub use dsl::registry::{registered, AppEntry, Declaration, InputError, InputSpec
 
 static REGISTRY: OnceLock<Vec<AppEntry>> = OnceLock::new();
 
+/// Whether the binary holds only part of its workspace's apps ([`main_partial`]).
+static PARTIAL: OnceLock<bool> = OnceLock::new();
+
 /// The applications [`main`] runs over, sorted by id.
 pub(crate) fn registry() -> Vec<AppEntry> {
     REGISTRY.get().cloned().unwrap_or_default()
+}
+
+/// Whether the registry is only part of the workspace's apps: then no command removes
+/// the directories of apps outside it.
+pub(crate) fn registry_is_partial() -> bool {
+    PARTIAL.get().copied().unwrap_or(false)
 }
 
 /// Runs the `kairn` command line (arguments from the process) over `apps`, e.g.
@@ -258,6 +267,17 @@ impl Default for Settings {
             emit_command: dsl::output::DEFAULT_EMIT_COMMAND,
         }
     }
+}
+
+/// [`main_with`] over part of a workspace's apps, e.g. one team crate's in its
+/// `examples/kairn.rs`: `cargo run -p payments --example kairn -- emit --app payments-api`
+/// compiles and links that crate's apps alone, not the fleet, so the edit → YAML loop does
+/// not grow with the workspace. `emit` then removes environment directories only of the
+/// apps it holds (never another crate's app), as `emit --app` does; the workspace's own
+/// binary, which holds every app, is the one that retires an app removed from the code.
+pub fn main_partial(apps: impl IntoIterator<Item = AppEntry>, settings: Settings) -> ExitCode {
+    let _ = PARTIAL.set(true);
+    main_with(apps, settings)
 }
 
 /// [`main`] with the repository's own [`Settings`].

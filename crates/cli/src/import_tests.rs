@@ -84,7 +84,7 @@ fn the_workspace_has_the_template_one_module_per_app_and_the_reports() {
     let (imported, written, notes) =
         import_into(&args(&out), fake, "kairn import x --out ws").unwrap();
     assert_eq!(imported.apps.len(), 2);
-    assert_eq!(written.changed, 13, "{written:?}");
+    assert_eq!(written.changed, 14, "{written:?}");
     assert_eq!(
         notes.len(),
         1,
@@ -193,7 +193,7 @@ fn importing_again_rewrites_its_own_files_only() {
     let (_, written, _) = import_into(&args(&out), fake, "kairn import").unwrap();
     assert_eq!(
         (written.changed, written.unchanged, written.removed),
-        (0, 13, 0),
+        (0, 14, 0),
         "the same import again changes nothing: {written:?}"
     );
     fs::write(out.join("teams/payments/src/tree.rs"), "// mine\n").unwrap();

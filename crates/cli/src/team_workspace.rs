@@ -7,7 +7,8 @@
 //! (a path to the checkout this binary was built from, or `--kairn-git URL --kairn-rev
 //! REV`), `Cargo.lock` (kairn's own, so the first build uses the versions kairn is tested
 //! with), a one-line `src/main.rs`, one team crate `teams/<team>/` whose `src/lib.rs`
-//! lists one `mod` per app, CI, `.gitignore` and a README. The app modules themselves are
+//! lists one `mod` per app and whose `examples/kairn.rs` runs the command line over its
+//! apps alone (`kairn::main_partial`), CI, `.gitignore` and a README. The app modules themselves are
 //! the caller's: `kairn new`'s first app, or `kairn import`'s declarations.
 
 use std::ffi::{OsStr, OsString};
@@ -24,6 +25,7 @@ const CARGO_TOML: &str = include_str!("../template/Cargo.toml");
 const MAIN_RS: &str = include_str!("../template/src/main.rs");
 const TEAM_CARGO_TOML: &str = include_str!("../template/team/Cargo.toml");
 const TEAM_LIB_RS: &str = include_str!("../template/team/src/lib.rs");
+const TEAM_KAIRN_RS: &str = include_str!("../template/team/examples/kairn.rs");
 const CI_YML: &str = include_str!("../template/.github/workflows/ci.yml");
 const GITIGNORE: &str = include_str!("../template/.gitignore");
 const README_MD: &str = include_str!("../template/README.md");
@@ -259,6 +261,7 @@ impl Workspace<'_> {
             ("{{ci_note}}", self.source.readme_note()),
             ("{{team_dependencies}}", dependencies.join("\n")),
             ("{{team_uses}}", uses.join("\n")),
+            ("{{team_crate}}", self.team.replace('-', "_")),
             ("{{team}}", self.team.to_owned()),
             ("{{app_modules}}", mods.trim_end().to_owned()),
             (
@@ -292,6 +295,10 @@ impl Workspace<'_> {
             ("src/main.rs".into(), self.fill(MAIN_RS, &[])),
             (team.join("Cargo.toml"), self.fill(TEAM_CARGO_TOML, &[])),
             (team.join("src/lib.rs"), self.fill(TEAM_LIB_RS, &[])),
+            (
+                team.join("examples/kairn.rs"),
+                self.fill(TEAM_KAIRN_RS, &[]),
+            ),
         ]
     }
 }

@@ -64,10 +64,33 @@ impl DeError {
     }
 
     /// Sets where the error happened, unless a deeper node already did.
-    fn at(&mut self, line: u32, path: &str) {
+    fn at(&mut self, line: u32, path: &Path<'_>) {
         if self.line.is_none() {
             self.line = Some(line);
-            self.path = Some(path.to_owned());
+            self.path = Some(path.text());
+        }
+    }
+}
+
+/// A node's field path as a chain of segments on the stack: written out only for an
+/// error (formatting every node's path cost more than the rest of reading it).
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'a> {
+    /// The document itself.
+    Root,
+    /// A mapping entry of the parent.
+    Key(&'a Path<'a>, &'a str),
+    /// A sequence item of the parent.
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `spec.containers[0].image`, `metadata.labels["a/b"]`, or empty for the root.
+    fn text(&self) -> String {
+        match self {
+            Path::Root => String::new(),
+            Path::Key(parent, key) => join_key(&parent.text(), key),
+            Path::Index(parent, i) => format!("{}[{i}]", parent.text()),
         }
     }
 }
@@ -76,7 +99,7 @@ impl DeError {
 #[derive(Clone, Copy)]
 pub(crate) struct NodeDe<'a> {
     pub(crate) node: &'a Node,
-    pub(crate) path: &'a str,
+    pub(crate) path: &'a Path<'a>,
 }
 
 impl<'de> Deserializer<'de> for NodeDe<'_> {
@@ -223,7 +246,7 @@ impl<'a> NodeDe<'a> {
 
 struct SeqDe<'a, I> {
     items: I,
-    path: &'a str,
+    path: &'a Path<'a>,
 }
 
 impl<'de, 'n, I: Iterator<Item = (usize, &'n Node)>> SeqAccess<'de> for SeqDe<'_, I> {
@@ -234,7 +257,7 @@ impl<'de, 'n, I: Iterator<Item = (usize, &'n Node)>> SeqAccess<'de> for SeqDe<'_
     ) -> Result<Option<T::Value>, DeError> {
         match self.items.next() {
             Some((i, node)) => {
-                let path = format!("{}[{i}]", self.path);
+                let path = Path::Index(self.path, i);
                 seed.deserialize(NodeDe { node, path: &path }).map(Some)
             }
             None => Ok(None),
@@ -245,7 +268,7 @@ impl<'de, 'n, I: Iterator<Item = (usize, &'n Node)>> SeqAccess<'de> for SeqDe<'_
 struct MapDe<'a, 'n, I> {
     entries: I,
     value: Option<(&'n str, &'n Node)>,
-    path: &'a str,
+    path: &'a Path<'a>,
 }
 
 impl<'de, 'n, I: Iterator<Item = &'n (String, u32, Node)>> MapAccess<'de> for MapDe<'_, 'n, I> {
@@ -266,7 +289,7 @@ impl<'de, 'n, I: Iterator<Item = &'n (String, u32, Node)>> MapAccess<'de> for Ma
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         match self.value.take() {
             Some((k, node)) => {
-                let path = join_key(self.path, k);
+                let path = Path::Key(self.path, k);
                 seed.deserialize(NodeDe { node, path: &path })
             }
             None => Err(de::Error::custom("value without a key")),

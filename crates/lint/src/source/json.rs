@@ -68,7 +68,7 @@ pub(crate) fn from_json_with<R>(
     let node = Node::from_json(value);
     read(NodeDe {
         node: &node,
-        path: "",
+        path: &super::deserializer::Path::Root,
     })
     .map_err(DeError::into_json)
 }

@@ -548,7 +548,7 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
     } else {
         let de = NodeDe {
             node: &doc.tree,
-            path: "",
+            path: &deserializer::Path::Root,
         };
         match Object::deserialize_kind(&doc.kind, de) {
             Ok(Some(mut o)) => {

@@ -1,5 +1,7 @@
 //! `metrics-exposed-by-ingress`: an Ingress that serves a metrics path.
 
+use std::collections::HashMap;
+
 use k8s_openapi::api::core::v1::ServicePort;
 
 use crate::set::{each, Set, Sink};
@@ -19,15 +21,15 @@ fn path_covers(ingress_path: &str, path_type: &str, path: &str) -> bool {
 }
 
 pub(super) fn metrics_exposed(set: &Set<'_>, sink: &mut Sink) {
-    // (service index, service port name or number as string, metrics path)
-    let mut scraped: Vec<(usize, &ServicePort, String)> = Vec::new();
+    // Per scraped Service (its index): (service port, metrics path), in the order found.
+    let mut scraped: HashMap<usize, Vec<(&ServicePort, String)>> = HashMap::new();
     for (i, m) in each!(set, ServiceMonitor) {
         for (si, svc) in monitored_services(set, i, m) {
             for e in &m.spec.endpoints {
                 let path = e.path.clone().unwrap_or_else(|| "/metrics".to_owned());
                 for p in svc.spec.iter().flat_map(|s| s.ports.iter().flatten()) {
                     if e.port.is_some() && p.name == e.port {
-                        scraped.push((si, p, path.clone()));
+                        scraped.entry(si).or_default().push((p, path.clone()));
                     }
                 }
             }
@@ -47,14 +49,17 @@ pub(super) fn metrics_exposed(set: &Set<'_>, sink: &mut Sink) {
                     continue;
                 };
                 let Some(bp) = &b.port else { continue };
-                for (s, sp, metrics_path) in &scraped {
+                let Some(ports) = scraped.get(&si) else {
+                    continue;
+                };
+                for (sp, metrics_path) in ports {
                     let same_port = match (&bp.name, bp.number) {
                         (Some(n), _) if !n.is_empty() => sp.name.as_deref() == Some(n.as_str()),
                         (_, Some(num)) => sp.port == num,
                         _ => false,
                     };
                     let ipath = path.path.as_deref().unwrap_or("/");
-                    if *s == si && same_port && path_covers(ipath, &path.path_type, metrics_path) {
+                    if same_port && path_covers(ipath, &path.path_type, metrics_path) {
                         sink.add(
                             i,
                             "metrics-exposed-by-ingress",

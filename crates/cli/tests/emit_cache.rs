@@ -42,6 +42,19 @@ fn age(dir: &Path) {
     }
 }
 
+/// `kairn COMMAND --out OUT --app caelundas --set RELEASE`.
+fn caelundas<'a>(command: &'a str, out: &'a TempDir, release: &'a str) -> [&'a str; 7] {
+    [
+        command,
+        "--out",
+        out.arg(),
+        "--app",
+        "caelundas",
+        "--set",
+        release,
+    ]
+}
+
 /// The cache's entries (one JSON file per environment).
 fn entries(cache: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -64,24 +77,8 @@ fn entries(cache: &Path) -> Vec<PathBuf> {
 fn an_unchanged_environment_is_served_from_the_cache_with_the_same_report() {
     let out = TempDir::new("cache-out");
     let cache = TempDir::new("cache-dir");
-    let emit = [
-        "emit",
-        "--out",
-        out.arg(),
-        "--app",
-        "caelundas",
-        "--set",
-        RELEASE_A,
-    ];
-    let check = [
-        "check",
-        "--out",
-        out.arg(),
-        "--app",
-        "caelundas",
-        "--set",
-        RELEASE_A,
-    ];
+    let emit = caelundas("emit", &out, RELEASE_A);
+    let check = caelundas("check", &out, RELEASE_A);
     ok(cache.arg(), &emit);
     age(out.path());
     let second = ok(cache.arg(), &emit);
@@ -103,10 +100,10 @@ fn an_unchanged_environment_is_served_from_the_cache_with_the_same_report() {
         serde_json::from_slice(&fs::read(&recorded[0]).unwrap()).unwrap();
     entry["objects"] = serde_json::json!(100_000);
     fs::write(&recorded[0], serde_json::to_vec(&entry).unwrap()).unwrap();
+    let tampered = stderr(&ok(cache.arg(), &check));
     assert!(
-        stderr(&ok(cache.arg(), &check)).contains("object(s)")
-            && stderr(&ok(cache.arg(), &check)) != stderr(&checked),
-        "the tampered entry was not read"
+        tampered.contains("object(s)") && tampered != stderr(&checked),
+        "the tampered entry was not read: {tampered}"
     );
 }
 
@@ -114,39 +111,15 @@ fn an_unchanged_environment_is_served_from_the_cache_with_the_same_report() {
 fn edits_inputs_and_leftovers_are_never_hidden_by_the_cache() {
     let out = TempDir::new("cache-edit-out");
     let cache = TempDir::new("cache-edit-dir");
-    let emit = [
-        "emit",
-        "--out",
-        out.arg(),
-        "--app",
-        "caelundas",
-        "--set",
-        RELEASE_A,
-    ];
-    let check = [
-        "check",
-        "--out",
-        out.arg(),
-        "--app",
-        "caelundas",
-        "--set",
-        RELEASE_A,
-    ];
+    let emit = caelundas("emit", &out, RELEASE_A);
+    let check = caelundas("check", &out, RELEASE_A);
     ok(cache.arg(), &emit);
     age(out.path());
     ok(cache.arg(), &emit);
     assert!(!entries(cache.path()).is_empty());
 
     // Other inputs: another key, so the drift shows.
-    let other = [
-        "check",
-        "--out",
-        out.arg(),
-        "--app",
-        "caelundas",
-        "--set",
-        RELEASE_B,
-    ];
+    let other = caelundas("check", &out, RELEASE_B);
     let o = run(cache.arg(), &other);
     assert_eq!(o.status.code(), Some(1), "{}", describe(&other, &o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("20260126"));

@@ -37,7 +37,6 @@
 //! declaration.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -45,11 +44,12 @@ use lint::{Finding, Note, Report, Severity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::ownership::hex;
 use crate::model::app::App;
 use crate::registry::Inputs;
 
 /// Version of the entry format and of what the key covers; part of every key.
-const FORMAT: &str = "kairn emit cache 1";
+const FORMAT: &str = "kairn emit cache 2";
 
 /// An opened cache for one output root.
 pub struct Cache {
@@ -78,7 +78,6 @@ struct Entry {
     objects: usize,
     findings: Vec<StoredFinding>,
     notes: Vec<StoredNote>,
-    files: Vec<String>,
     listing: Vec<String>,
 }
 
@@ -157,13 +156,6 @@ impl StoredFinding {
             unit: self.unit,
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// What identifies the running binary: path, size, modification time and inode.
@@ -261,7 +253,12 @@ impl Cache {
         Some(Hit {
             report: Report { findings, notes },
             objects: entry.objects,
-            files: entry.files,
+            // Each listing line starts with the file's name (a name has no tab: `listing`).
+            files: entry
+                .listing
+                .iter()
+                .map(|line| line.split('\t').next().unwrap_or_default().to_owned())
+                .collect(),
             listing: entry.listing,
         })
     }
@@ -317,7 +314,6 @@ impl Cache {
                     message: n.message.clone(),
                 })
                 .collect(),
-            files: names,
             listing: before,
         };
         let path = self.entry_path(id, env);
@@ -368,13 +364,16 @@ fn nanos(t: std::time::SystemTime) -> Option<u128> {
 }
 
 /// `name<TAB>size<TAB>modified-ns` of each of `files` in `dir` (each must be a regular
-/// file), the newest modification time, and whether every time is a whole second (a
-/// file system with coarse times).
+/// file, its name without a tab), the newest modification time, and whether every time
+/// is a whole second (a file system with coarse times).
 fn listing(dir: &Path, files: &[String]) -> Option<(Vec<String>, u128, bool)> {
     let mut out = Vec::with_capacity(files.len());
     let mut newest = 0;
     let mut coarse = true;
     for name in files {
+        if name.contains('\t') {
+            return None;
+        }
         let meta = fs::symlink_metadata(dir.join(name)).ok()?;
         if !meta.is_file() {
             return None;

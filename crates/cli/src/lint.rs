@@ -17,6 +17,7 @@ mod annotations;
 mod config;
 mod kustomization;
 mod locate;
+mod paths;
 mod policy;
 mod render;
 mod select;
@@ -252,15 +253,23 @@ pub fn run(args: &LintArgs) -> ExitCode {
         (Some(file), false) => Source::File(file.clone()),
         (None, false) => Source::Discover,
     };
-    // The configs govern the files found, so they are read before the files are.
-    let found = validate::collect_files(&named_paths(&args.paths));
+    let named = named_paths(&args.paths);
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let policy = match Policy::resolve(&source, &found.files, stdin, &cli) {
+    // The charts and kustomizations are found while the files and their configs are (the
+    // configs govern the files found, so they are read before the files are).
+    let (found, policy, mut found_units) = std::thread::scope(|scope| {
+        let units = scope.spawn(|| units::discover(&named, &args.values));
+        let found = validate::collect_files(&named);
+        let policy = Policy::resolve(&source, &found.files, stdin, &cli);
+        let units = units
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, policy, units)
+    });
+    let policy = match policy {
         Ok(p) => p,
         Err(errors) => return crate::emit::fail(EXIT_USAGE, &errors),
     };
-    let named = named_paths(&args.paths);
-    let mut found_units = units::discover(&named, &args.values);
     // A config's `exclude` covers a chart or kustomization through its Chart.yaml or
     // kustomization file.
     let mut excluded_units = Vec::new();

@@ -528,7 +528,7 @@ fn run(items: Vec<Item<'_>>, ctx: &Context, mut notes: Vec<Note>, extra: Vec<set
             kind: item.kind.to_owned(),
             name: item.name.to_owned(),
             namespace: item.namespace.map(str::to_owned),
-            line: item.doc.map(|d| u64::from(d.tree.line_of_path(&hit.field))),
+            line: item.doc.map(|d| d.line_of_path(&hit.field)),
             file: item.doc.map(|d| d.file.clone()),
             field: hit.field,
             message: hit.message,

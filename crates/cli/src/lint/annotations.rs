@@ -14,21 +14,34 @@ pub fn check(loaded: &Loaded) -> Vec<Finding> {
     let info = validate::rule("waiver-invalid").expect("registered rule");
     let mut out = Vec::new();
     for d in &loaded.documents {
-        // Read from the tree: the JSON form of every document is built only on demand.
-        let Some(NodeValue::Map(entries)) = d
-            .tree()
-            .get("metadata")
-            .and_then(|m| m.get("annotations"))
-            .map(|a| &a.value)
-        else {
-            continue;
+        // In key order, as a JSON object holds them. A typed object's annotations are the
+        // tree's (each a string), and reading them does not build a tree the document
+        // let go; the JSON form of every document is built only on demand.
+        let annotations: Vec<(&str, Option<&str>)> = match &d.object {
+            Some(object) => object
+                .metadata()
+                .annotations
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), Some(v.as_str())))
+                .collect(),
+            None => {
+                let Some(NodeValue::Map(entries)) = d
+                    .tree()
+                    .get("metadata")
+                    .and_then(|m| m.get("annotations"))
+                    .map(|a| &a.value)
+                else {
+                    continue;
+                };
+                let mut annotations: Vec<(&str, Option<&str>)> = entries
+                    .iter()
+                    .map(|(k, _, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                annotations.sort_by(|a, b| a.0.cmp(b.0));
+                annotations
+            }
         };
-        // In key order, as a JSON object holds them.
-        let mut annotations: Vec<(&str, Option<&str>)> = entries
-            .iter()
-            .map(|(k, _, v)| (k.as_str(), v.as_str()))
-            .collect();
-        annotations.sort_by(|a, b| a.0.cmp(b.0));
         for (key, value) in annotations {
             let Some(rule) = key.strip_prefix(WAIVE_ANNOTATION_PREFIX) else {
                 continue;

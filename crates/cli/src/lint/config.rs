@@ -233,31 +233,9 @@ pub fn absolute(path: &Path) -> PathBuf {
     } else {
         path
     };
-    std::fs::canonicalize(path)
-        .or_else(|_| std::path::absolute(path))
-        .unwrap_or_else(|_| path.to_owned())
-}
-
-/// [`absolute`] for many files, each directory resolved once: a file that is not a
-/// symbolic link is its directory's absolute path joined with its name.
-#[derive(Debug, Default)]
-pub struct Absolutes {
-    dirs: std::collections::HashMap<PathBuf, PathBuf>,
-}
-
-impl Absolutes {
-    /// The absolute path of `file`, as [`absolute`] gives it.
-    pub fn of(&mut self, file: &Path) -> PathBuf {
-        let link = std::fs::symlink_metadata(file).map_or(true, |m| m.file_type().is_symlink());
-        match (link, file.parent(), file.file_name()) {
-            (false, Some(parent), Some(name)) => self
-                .dirs
-                .entry(parent.to_owned())
-                .or_insert_with(|| absolute(parent))
-                .join(name),
-            _ => absolute(file),
-        }
-    }
+    super::paths::real(path)
+        .or_else(|| std::path::absolute(path).ok())
+        .unwrap_or_else(|| path.to_owned())
 }
 
 /// The config file that governs files in `dir`: the nearest `.kairn-lint.yaml` in `dir` or

@@ -80,8 +80,9 @@ fn is_remote(entry: &str) -> bool {
     entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@")
 }
 
-/// Whether a kustomization only gathers YAML files and directories beneath `dir`.
-fn is_plain(dir: &Path, value: &Value) -> bool {
+/// Whether a kustomization only gathers YAML files and directories beneath `dir`
+/// (`kind_of`: what a path is, if anything).
+fn is_plain(dir: &Path, value: &Value, kind_of: impl Fn(&Path) -> Option<fs::FileType>) -> bool {
     let Some(map) = value.as_object() else {
         return false;
     };
@@ -111,9 +112,8 @@ fn is_plain(dir: &Path, value: &Value) -> bool {
     only_resources
         && matches!(kind, None | Some("Kustomization"))
         && entries.iter().all(|e| {
-            // One `stat` for `is_dir` and `is_file`.
             beneath(e)
-                && fs::metadata(dir.join(e)).is_ok_and(|m| {
+                && kind_of(&dir.join(e)).is_some_and(|m| {
                     m.is_dir() || (m.is_file() && (e.ends_with(".yaml") || e.ends_with(".yml")))
                 })
         })
@@ -164,12 +164,20 @@ fn parse(dir: &Path, file: PathBuf, text: &str, value: &Value) -> Kustomization 
         component: value.get("kind").and_then(Value::as_str) == Some("Component"),
         ..Kustomization::default()
     };
+    // What each path is, asked once (a resource is looked at here and by `is_plain`).
+    let kinds = std::cell::RefCell::new(std::collections::HashMap::new());
+    let kind_of = |p: &Path| -> Option<fs::FileType> {
+        *kinds
+            .borrow_mut()
+            .entry(p.to_owned())
+            .or_insert_with(|| fs::metadata(p).ok().map(|m| m.file_type()))
+    };
     let local = |entry: &str, k: &mut Kustomization| {
         if is_remote(entry) || entry.is_empty() {
             return;
         }
         let path = dir.join(entry);
-        if path.is_dir() {
+        if kind_of(&path).is_some_and(|t| t.is_dir()) {
             k.dirs.push(path);
         } else {
             k.files.push(path);
@@ -295,7 +303,7 @@ fn parse(dir: &Path, file: PathBuf, text: &str, value: &Value) -> Kustomization 
             _ => {}
         }
     }
-    k.plain = is_plain(dir, value);
+    k.plain = is_plain(dir, value, kind_of);
     k.file = file;
     k
 }

@@ -85,7 +85,6 @@ impl Policy {
             };
         let mut by_file = HashMap::new();
         let mut absolute = HashMap::new();
-        let mut absolutes = config::Absolutes::default();
         let default;
         match source {
             Source::Nothing => {
@@ -99,14 +98,14 @@ impl Policy {
                 default = Some(i);
                 for f in files {
                     by_file.insert(f.display().to_string(), Some(i));
-                    absolute.insert(f.display().to_string(), absolutes.of(f));
+                    absolute.insert(f.display().to_string(), config::absolute(f));
                 }
             }
             Source::Discover => {
                 let mut cache: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
                 let mut find = |dir: PathBuf| config::discover_cached(&dir, &mut cache);
                 for f in files {
-                    let abs = absolutes.of(f);
+                    let abs = config::absolute(f);
                     let dir = abs.parent().map(Path::to_owned).unwrap_or_default();
                     let found = find(dir).map(|p| index_of(p, &mut paths));
                     by_file.insert(f.display().to_string(), found);

@@ -10,7 +10,7 @@
 //! kustomization in the tree builds on it (a base, a component): then it is linted
 //! through those.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -83,7 +83,7 @@ pub struct Discovery {
     pub kustomizations: BTreeMap<PathBuf, Kustomization>,
     /// Files not to lint as plain YAML (canonical paths): chart files, values files,
     /// kustomization files and every file a kustomization reads.
-    pub taken: BTreeSet<PathBuf>,
+    pub taken: HashSet<PathBuf>,
     /// Chart directories (canonical): everything under them is helm's.
     pub chart_dirs: Vec<PathBuf>,
     /// Kustomizations linted through others: (directory, the units that build on it).
@@ -92,42 +92,9 @@ pub struct Discovery {
     pub errors: Vec<LoadError>,
 }
 
-/// The canonical path of `p` (`p` itself when it cannot be resolved). A file or directory
-/// that is not a symbolic link is its canonical parent joined with its name: the parents
-/// are resolved once each (one `lstat` per path instead of `realpath`'s walk over every
-/// component, which was a quarter of `lint`'s wall time on 14,700 files).
+/// The canonical path of `p` (`p` itself when it cannot be resolved).
 fn canonical(p: &Path) -> PathBuf {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::path::Component;
-    thread_local! {
-        static DIRS: RefCell<HashMap<PathBuf, Option<PathBuf>>> = RefCell::default();
-    }
-    let slow = || fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    // Only a path ending in a plain name (not `.`, `..`, a trailing `/`), under a parent.
-    let (Some(parent), Some(Component::Normal(name))) = (p.parent(), p.components().next_back())
-    else {
-        return slow();
-    };
-    if parent.as_os_str().is_empty()
-        || !p
-            .as_os_str()
-            .as_encoded_bytes()
-            .ends_with(name.as_encoded_bytes())
-        || fs::symlink_metadata(p).map_or(true, |m| m.file_type().is_symlink())
-    {
-        return slow();
-    }
-    let dir = DIRS.with(|dirs| {
-        dirs.borrow_mut()
-            .entry(parent.to_path_buf())
-            .or_insert_with(|| fs::canonicalize(parent).ok())
-            .clone()
-    });
-    match dir {
-        Some(dir) => dir.join(name),
-        None => p.to_path_buf(),
-    }
+    super::paths::real(p).unwrap_or_else(|| p.to_path_buf())
 }
 
 fn is_chart_dir(dir: &Path) -> bool {
@@ -187,6 +154,43 @@ fn conventional_values(chart: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// A directory's entries in name order, each with its type (what a symbolic link points
+/// to; `None` when it cannot be followed): the directory is listed once and only links are
+/// `stat`ed.
+fn typed_entries(dir: &Path) -> Vec<(PathBuf, Option<fs::FileType>)> {
+    let mut out: Vec<(PathBuf, Option<fs::FileType>)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| {
+            let path = e.path();
+            let kind = match e.file_type() {
+                Ok(t) if !t.is_symlink() => Some(t),
+                _ => fs::metadata(&path).ok().map(|m| m.file_type()),
+            };
+            (path, kind)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Whether `entries` may hold a file named one of `names`: an entry whose name is one of
+/// them ignoring ASCII case, confirmed by `holds` (a file system may ignore case).
+fn has_one_of(
+    entries: &[(PathBuf, Option<fs::FileType>)],
+    names: &[&str],
+    holds: impl FnOnce() -> bool,
+) -> bool {
+    let named = entries.iter().any(|(p, kind)| {
+        kind.is_some_and(|k| k.is_file())
+            && p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| names.iter().any(|x| n.eq_ignore_ascii_case(x)))
+    });
+    named && holds()
+}
+
 /// The chart and kustomization directories under `paths` (directories only; hidden
 /// directories and a chart's insides are not searched).
 fn find_dirs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
@@ -198,18 +202,20 @@ fn find_dirs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
         if !seen.insert(canonical(&dir)) {
             continue;
         }
-        if is_chart_dir(&dir) {
+        let entries = typed_entries(&dir);
+        if has_one_of(&entries, &["Chart.yaml"], || is_chart_dir(&dir)) {
             charts.push(dir);
             continue;
         }
-        if kustomization::file_in(&dir).is_some() {
+        if has_one_of(&entries, kustomization::KUSTOMIZATION_FILES, || {
+            kustomization::file_in(&dir).is_some()
+        }) {
             kustomizations.push(dir.clone());
         }
-        let subdirs: Vec<PathBuf> = sorted_entries(&dir)
-            .into_iter()
-            .filter(|p| p.is_dir() && !file_name(p).starts_with('.'))
-            .collect();
-        stack.extend(subdirs.into_iter().rev());
+        let subdirs = entries.into_iter().filter_map(|(p, kind)| {
+            (kind.is_some_and(|k| k.is_dir()) && !file_name(&p).starts_with('.')).then_some(p)
+        });
+        stack.extend(subdirs.collect::<Vec<_>>().into_iter().rev());
     }
     (charts, kustomizations)
 }

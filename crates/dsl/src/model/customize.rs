@@ -247,7 +247,7 @@ impl ExtraObject {
         let declared_at = Location::caller();
         Ok(ExtraObject {
             declared_at,
-            object: Object::Custom(crate::object::CustomObject::new(object)?),
+            object: Object::Custom(Box::new(crate::object::CustomObject::new(object)?)),
         })
     }
 }

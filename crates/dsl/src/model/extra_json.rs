@@ -108,12 +108,12 @@ impl ExtraObject {
         }
         Ok(ExtraObject {
             declared_at,
-            object: Object::Custom(CustomObject {
+            object: Object::Custom(Box::new(CustomObject {
                 api_version: intern(&api_version),
                 kind: intern(&kind),
                 metadata,
                 fields,
-            }),
+            })),
         })
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn config_maps(manifests: &[Manifest]) -> Vec<&ConfigMap> {
     manifests
         .iter()
         .filter_map(|m| match &m.object {
-            Object::ConfigMap(c) => Some(c),
+            Object::ConfigMap(c) => Some(&**c),
             _ => None,
         })
         .collect()

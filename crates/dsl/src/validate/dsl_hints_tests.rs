@@ -75,7 +75,7 @@ fn an_extra_object_and_linted_yaml_keep_the_object_fix() {
         .find(|m| m.object.kind() == "Deployment")
         .map(|m| m.object)
     {
-        Some(Object::Deployment(d)) => d,
+        Some(Object::Deployment(d)) => *d,
         _ => panic!("a Deployment"),
     };
     hand_written.metadata.name = Some("shop-batch".into());

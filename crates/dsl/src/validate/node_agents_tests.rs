@@ -87,7 +87,7 @@ fn namespace(app: &App) -> Namespace {
     render(app)
         .into_iter()
         .find_map(|m| match m.object {
-            object::Object::Namespace(n) => Some(n),
+            object::Object::Namespace(n) => Some(*n),
             _ => None,
         })
         .expect("a Namespace")

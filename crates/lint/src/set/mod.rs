@@ -242,7 +242,7 @@ macro_rules! each {
             .of_kind(stringify!($variant))
             .iter()
             .filter_map(|&i| match $set.items[i].object {
-                Some($crate::object::Object::$variant(x)) => Some((i, x)),
+                Some($crate::object::Object::$variant(x)) => Some((i, &**x)),
                 _ => None,
             })
     };
@@ -257,7 +257,7 @@ macro_rules! each_named {
             .named(stringify!($variant), $ns, $name)
             .iter()
             .filter_map(|&i| match $set.items[i].object {
-                Some($crate::object::Object::$variant(x)) => Some((i, x)),
+                Some($crate::object::Object::$variant(x)) => Some((i, &**x)),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -274,7 +274,7 @@ macro_rules! each_in_ns {
             .in_ns(stringify!($variant), $ns)
             .iter()
             .filter_map(|&i| match $set.items[i].object {
-                Some($crate::object::Object::$variant(x)) => Some((i, x)),
+                Some($crate::object::Object::$variant(x)) => Some((i, &**x)),
                 _ => None,
             })
             .collect::<Vec<_>>()

@@ -263,6 +263,15 @@ impl<'de, 'n, I: Iterator<Item = (usize, &'n Node)>> SeqAccess<'de> for SeqDe<'_
             None => Ok(None),
         }
     }
+    /// The exact length: a vector is allocated once at its size (without it, one
+    /// container took room for four).
+    fn size_hint(&self) -> Option<usize> {
+        exact(self.items.size_hint())
+    }
+}
+
+fn exact((low, high): (usize, Option<usize>)) -> Option<usize> {
+    (Some(low) == high).then_some(low)
 }
 
 struct MapDe<'a, 'n, I> {
@@ -294,5 +303,8 @@ impl<'de, 'n, I: Iterator<Item = &'n (String, u32, Node)>> MapAccess<'de> for Ma
             }
             None => Err(de::Error::custom("value without a key")),
         }
+    }
+    fn size_hint(&self) -> Option<usize> {
+        exact(self.entries.size_hint())
     }
 }

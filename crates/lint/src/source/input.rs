@@ -230,6 +230,12 @@ pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) 
         Some(input.read_file(f))
     });
     let parsed = parse_all(reads);
+    // Reserved once: growing a vector of documents moves every one each time it doubles.
+    let documents: usize = parsed
+        .iter()
+        .map(|p| p.as_ref().map_or(0, |l| l.documents.len()))
+        .sum();
+    into.documents.reserve(documents);
     let mut errors = Vec::new();
     for p in parsed {
         match p {
@@ -245,8 +251,15 @@ pub fn load_files_with(input: &mut Input, files: &[PathBuf], into: &mut Loaded) 
 
 type FileText = Result<(String, String), LoadError>;
 
+/// How much text one batch for a parsing thread holds at most (or 64 files).
+const BATCH_BYTES: usize = 128 << 10;
+
 fn parse(r: FileText) -> Result<Loaded, LoadError> {
-    r.and_then(|(l, t)| parse_str(&l, &t))
+    let mut loaded = r.and_then(|(l, t)| parse_str(&l, &t))?;
+    // Kept until every file is parsed: without the room a vector grows by (a file holds
+    // one document, most often, in room for four).
+    loaded.documents.shrink_to_fit();
+    Ok(loaded)
 }
 
 /// Parses every text read (`(label, text)`), on up to one thread per core while the
@@ -266,8 +279,10 @@ fn parse_all(mut reads: impl Iterator<Item = FileText>) -> Vec<Result<Loaded, Lo
     if threads < 2 || bytes < (1 << 20) {
         return first.into_iter().map(parse).collect();
     }
-    // Workers take texts off one queue as they are read; each result keeps its index.
-    let (to_parse, queue) = std::sync::mpsc::channel::<(usize, FileText)>();
+    // Workers take batches of texts off one queue as they are read (one message per file
+    // woke a thread per file); each batch keeps the index of its first text.
+    type Batch = (usize, Vec<FileText>);
+    let (to_parse, queue) = std::sync::mpsc::channel::<Batch>();
     let queue = std::sync::Mutex::new(queue);
     let (to_collect, results) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
@@ -280,8 +295,9 @@ fn parse_all(mut reads: impl Iterator<Item = FileText>) -> Vec<Result<Loaded, Lo
                         Ok(q) => q.recv(),
                         Err(_) => return,
                     };
-                    let Ok((i, r)) = next else { return };
-                    if to_collect.send((i, parse(r))).is_err() {
+                    let Ok((first, batch)) = next else { return };
+                    let parsed: Vec<_> = batch.into_iter().map(parse).collect();
+                    if to_collect.send((first, parsed)).is_err() {
                         return;
                     }
                 })
@@ -289,15 +305,27 @@ fn parse_all(mut reads: impl Iterator<Item = FileText>) -> Vec<Result<Loaded, Lo
             .collect();
         drop(to_collect);
         let mut n = 0;
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
         for r in first.into_iter().chain(reads) {
-            // The workers stop only when the queue closes.
-            let _ = to_parse.send((n, r));
+            batch_bytes += r.as_ref().map_or(0, |(_, t)| t.len());
+            batch.push(r);
             n += 1;
+            if batch.len() == 64 || batch_bytes >= BATCH_BYTES {
+                // The workers stop only when the queue closes.
+                let _ = to_parse.send((n - batch.len(), std::mem::take(&mut batch)));
+                batch_bytes = 0;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = to_parse.send((n - batch.len(), batch));
         }
         drop(to_parse);
         let mut out: Vec<Option<Result<Loaded, LoadError>>> = (0..n).map(|_| None).collect();
-        for (i, p) in results.iter() {
-            out[i] = Some(p);
+        for (first, parsed) in results.iter() {
+            for (i, p) in parsed.into_iter().enumerate() {
+                out[first + i] = Some(p);
+            }
         }
         for w in workers {
             if let Err(panic) = w.join() {

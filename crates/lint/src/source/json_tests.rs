@@ -115,7 +115,7 @@ fn object_from_value_matches_serde_json() {
     let typed: Service = serde_json::from_value(good.clone()).expect("a Service");
     assert_eq!(
         Object::from_value(good).unwrap(),
-        Some(Object::Service(typed))
+        Some(Object::Service(Box::new(typed)))
     );
     let bad = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"labels": {"a": null}}});
     let theirs = serde_json::from_value::<Service>(bad.clone()).unwrap_err();

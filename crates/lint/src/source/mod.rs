@@ -361,7 +361,13 @@ pub struct Document {
     pub error: Option<ParseError>,
     /// Why the document is not checked beyond its apiVersion (unknown kind or version).
     pub skipped: Option<String>,
-    pub(crate) tree: Node,
+    /// The line tree ([`Document::tree`]). A typed document alone in its file lets its
+    /// tree go once its object is read, and builds it again from `text` if asked (for the
+    /// line of a finding): the tree was a third of the memory of a set, and most
+    /// documents never need it again.
+    pub(crate) tree: OnceLock<Node>,
+    /// The file's text, kept when the tree was let go.
+    pub(crate) text: Option<std::sync::Arc<str>>,
 }
 
 impl PartialEq for Document {
@@ -375,7 +381,7 @@ impl PartialEq for Document {
             && self.object == other.object
             && self.error == other.error
             && self.skipped == other.skipped
-            && self.tree == other.tree
+            && self.tree() == other.tree()
             && self.value() == other.value()
     }
 }
@@ -383,15 +389,12 @@ impl PartialEq for Document {
 impl Document {
     /// The document as JSON (non-finite floats as null).
     pub fn value(&self) -> &Value {
-        self.value.get_or_init(|| self.tree.to_json())
+        self.value.get_or_init(|| self.with_tree(Node::to_json))
     }
 
     /// The document as JSON, taken out of the document.
-    pub fn into_value(self) -> Value {
-        match self.value.into_inner() {
-            Some(v) => v,
-            None => self.tree.to_json(),
-        }
+    pub fn into_value(mut self) -> Value {
+        self.take_value()
     }
 
     /// The document as JSON, moved out of the document (which then builds it again
@@ -399,19 +402,52 @@ impl Document {
     pub fn take_value(&mut self) -> Value {
         match self.value.take() {
             Some(v) => v,
-            None => self.tree.to_json(),
+            None => self.with_tree(Node::to_json),
         }
     }
 
     /// The line-numbered tree of the document as read.
     pub fn tree(&self) -> &Node {
-        &self.tree
+        self.tree.get_or_init(|| self.tree_again())
+    }
+
+    /// The tree built again from the text it was let go with.
+    fn tree_again(&self) -> Node {
+        // The text parsed once already, to this one document: it parses again alike.
+        let root = self
+            .text
+            .as_deref()
+            .and_then(|text| roots(text).ok())
+            .and_then(|roots| roots.into_iter().next());
+        root.unwrap_or(Node {
+            line: u32::try_from(self.line).unwrap_or(u32::MAX),
+            value: NodeValue::Null,
+        })
+    }
+
+    /// `f` of the tree; a tree let go is built again for `f` alone and not kept (placing
+    /// the findings of a set asks for thousands of trees, once each).
+    fn with_tree<R>(&self, f: impl FnOnce(&Node) -> R) -> R {
+        match self.tree.get() {
+            Some(tree) => f(tree),
+            None => f(&self.tree_again()),
+        }
     }
 
     /// The string value of the annotation `key` (`metadata.annotations[key]`), read from
-    /// the tree: `None` when absent or not a string.
+    /// the tree: `None` when absent or not a string. A typed object's annotations are the
+    /// tree's (every value a string, or the object would not have been read), so they
+    /// answer while the tree is not built.
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.tree
+        if let (None, Some(object)) = (self.tree.get(), &self.object) {
+            return object
+                .metadata()
+                .annotations
+                .as_ref()?
+                .get(key)
+                .map(String::as_str);
+        }
+        self.tree()
             .get("metadata")?
             .get("annotations")?
             .get(key)?
@@ -421,7 +457,14 @@ impl Document {
     /// The line of the node at a field path such as `metadata.annotations["a/b"]` (the
     /// deepest node of the path that exists; the document's first line at worst).
     pub fn line_of_path(&self, path: &str) -> u64 {
-        u64::from(self.tree.line_of_path(path))
+        u64::from(self.with_tree(|tree| tree.line_of_path(path)))
+    }
+
+    /// Lets the tree go, keeping `text` (the whole file, this document alone in it) to
+    /// build it again.
+    fn let_tree_go(&mut self, text: &str) {
+        self.text = Some(std::sync::Arc::from(text));
+        self.tree = OnceLock::new();
     }
 }
 
@@ -534,7 +577,8 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
         object: None,
         error: None,
         skipped: None,
-        tree: root,
+        tree: OnceLock::from(root),
+        text: None,
     };
     let expected = expected_api_version(&doc.kind);
     if expected.is_some_and(|v| v != doc.api_version) {
@@ -547,7 +591,7 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
         ));
     } else {
         let de = NodeDe {
-            node: &doc.tree,
+            node: doc.tree(),
             path: &deserializer::Path::Root,
         };
         match Object::deserialize_kind(&doc.kind, de) {
@@ -568,7 +612,7 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
                     message.push_str(" (YAML 1.1, as kubectl reads it, takes unquoted y, n, yes, no, on and off as booleans: quote the value)");
                 }
                 doc.error = Some(ParseError {
-                    line: u64::from(e.line.unwrap_or(doc.tree.line)),
+                    line: u64::from(e.line.unwrap_or(doc.tree().line)),
                     field: e.path.unwrap_or_default(),
                     message,
                 })
@@ -581,8 +625,17 @@ fn document(file: &str, root: Node, out: &mut Loaded) {
 /// Parses a multi-document YAML text. `file` labels the documents.
 pub fn parse_str(file: &str, text: &str) -> Result<Loaded, LoadError> {
     let mut out = Loaded::default();
-    for root in roots(text).map_err(|e| yaml_error(file, &e))? {
+    let roots = roots(text).map_err(|e| yaml_error(file, &e))?;
+    // One document, not a list of them: a typed object needs its tree only to place a
+    // finding, which builds it again from the text.
+    let alone = roots.len() == 1 && roots[0].get("items").is_none();
+    for root in roots {
         document(file, root, &mut out);
+    }
+    if let [doc] = out.documents.as_mut_slice() {
+        if alone && doc.object.is_some() {
+            doc.let_tree_go(text);
+        }
     }
     Ok(out)
 }

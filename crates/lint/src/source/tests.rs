@@ -245,3 +245,79 @@ fn limit_and_duplicate_key_errors_are_sentences() {
         assert_plain(&err.to_string());
     }
 }
+
+/// A typed document alone in its file lets its tree go and answers as if it had kept it:
+/// the same lines, annotations, JSON form and tree as the same document read beside
+/// another (which keeps its tree), on every file of kairn's own output.
+#[test]
+fn a_tree_let_go_answers_as_a_kept_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../generated");
+    let found = collect_files(&[root]);
+    let mut let_go = 0;
+    for file in &found.files {
+        let text = fs::read_to_string(file).expect("readable");
+        let alone = parse_str("f.yaml", &text).expect("parses");
+        let [doc] = alone.documents.as_slice() else {
+            continue;
+        };
+        if doc.tree.get().is_some() {
+            assert!(
+                doc.object.is_none(),
+                "{}: a typed object kept its tree",
+                file.display()
+            );
+            continue;
+        }
+        let_go += 1;
+        // A second document keeps both trees.
+        let pair = parse_str(
+            "f.yaml",
+            &format!("{text}\n---\nkind: Namespace\napiVersion: v1\nmetadata: {{name: z}}\n"),
+        )
+        .expect("parses");
+        let kept = &pair.documents[0];
+        assert!(kept.tree.get().is_some());
+        let paths = [
+            "metadata.name",
+            "metadata.labels[\"app.kubernetes.io/name\"]",
+            "spec.template.spec.containers[0].image",
+            "spec.template.spec.containers[0].resources.limits.memory",
+            "spec.ports[0].targetPort",
+            "spec.egress[1].to[0]",
+            "data",
+            "no.such.field",
+        ];
+        for path in paths {
+            assert_eq!(
+                doc.line_of_path(path),
+                kept.line_of_path(path),
+                "{}: {path}",
+                file.display()
+            );
+        }
+        for (key, _) in doc
+            .object
+            .as_ref()
+            .unwrap()
+            .metadata()
+            .annotations
+            .iter()
+            .flatten()
+        {
+            assert_eq!(
+                doc.annotation(key),
+                kept.annotation(key),
+                "{}: {key}",
+                file.display()
+            );
+        }
+        assert_eq!(doc.annotation("kairn.dev/none"), None);
+        assert!(
+            doc.tree.get().is_none(),
+            "placing a finding does not keep the tree"
+        );
+        assert_eq!(doc.value(), kept.value(), "{}", file.display());
+        assert_eq!(doc.tree(), kept.tree(), "{}", file.display());
+    }
+    assert!(let_go > 100, "only {let_go} documents let their tree go");
+}

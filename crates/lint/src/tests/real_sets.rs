@@ -137,7 +137,7 @@ fn validate_applies_the_api_server_defaults() {
                 environment: "default".into(),
                 ..crate::object::Origin::default()
             },
-            object: crate::object::Object::Service(service),
+            object: crate::object::Object::Service(Box::new(service)),
         }
     };
     let invalid = |target| {

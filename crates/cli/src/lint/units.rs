@@ -109,46 +109,38 @@ fn is_values_name(name: &str) -> bool {
         || (name.starts_with("values.") && name != "values.yaml" && name != "values.yml"))
 }
 
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    out.sort();
-    out
-}
-
 fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
+/// The regular files (or links to them) among `entries` whose name `keep` accepts.
+fn values_files(
+    entries: Vec<(PathBuf, Option<fs::FileType>)>,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<PathBuf> {
+    entries
+        .into_iter()
+        .filter(|(p, kind)| kind.is_some_and(|k| k.is_file()) && keep(&file_name(p)))
+        .map(|(p, _)| p)
+        .collect()
+}
+
 /// The values files of `chart` by convention (see the module documentation).
 fn conventional_values(chart: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = sorted_entries(&chart.join("ci"))
-        .into_iter()
-        .filter(|p| p.is_file() && file_name(p).ends_with("-values.yaml"))
-        .collect();
-    out.extend(
-        sorted_entries(chart)
-            .into_iter()
-            .filter(|p| p.is_file() && is_values_name(&file_name(p))),
-    );
+    let mut out = values_files(typed_entries(&chart.join("ci")), |n| {
+        n.ends_with("-values.yaml")
+    });
+    out.extend(values_files(typed_entries(chart), is_values_name));
     if let Some(parent) = chart.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let entries = sorted_entries(parent);
+        let entries = typed_entries(parent);
         let charts = entries
             .iter()
-            .filter(|p| p.is_dir() && is_chart_dir(p))
+            .filter(|(p, kind)| kind.is_some_and(|k| k.is_dir()) && is_chart_dir(p))
             .count();
         if charts == 1 && !is_chart_dir(parent) && kustomization::file_in(parent).is_none() {
-            out.extend(
-                entries
-                    .into_iter()
-                    .filter(|p| p.is_file() && is_values_name(&file_name(p))),
-            );
+            out.extend(values_files(entries, is_values_name));
         }
     }
     out
